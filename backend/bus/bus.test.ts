@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Broker } from './broker.js';
+import { BusClient, currentContext } from './client.js';
+import { rpcClient, serveApi } from './rpc.js';
+import type { LabEvent } from '../../contract/events.js';
+
+interface EchoApi { [k: string]: (...a: any[]) => Promise<unknown>; echo(x: number): Promise<number>; fail(): Promise<never>; who(): Promise<string | undefined> }
+
+async function lab() {
+  const broker = new Broker();
+  const port = await broker.listen();
+  const connect = async (name: string) => { const c = new BusClient(name, 2000); await c.connect(port, broker.secret); return c; };
+  return { broker, port, connect };
+}
+
+test('a call reaches the topic listener and its reply comes back', async () => {
+  const { broker, connect } = await lab();
+  const server = await connect('server');
+  serveApi<EchoApi>(server, 'echo', {
+    echo: async (x) => x * 2,
+    fail: async () => { throw new Error('boom'); },
+    who: async () => currentContext()?.request_id,
+  });
+  const client = rpcClient<EchoApi>(await connect('client'), 'echo');
+  assert.equal(await client.call.echo(21), 42);
+  await assert.rejects(client.call.fail(), /boom/);
+  assert.equal(await client.with({ ctx: { request_id: 'req-1' } }).who(), 'req-1');
+  broker.close();
+});
+
+test('a call to a topic nobody serves waits for a listener, then times out', async () => {
+  const { broker, connect } = await lab();
+  const caller = await connect('caller');
+  const late = caller.call('later', 'ping', [], { timeoutMs: 2000 });
+  const server = await connect('late-server');
+  server.serve('later', { ping: () => 'pong' });
+  assert.equal(await late, 'pong');
+  await assert.rejects(caller.call('nobody', 'ping', [], { timeoutMs: 100 }), (e: Error) => e.name === 'MessagingTimeout');
+  broker.close();
+});
+
+test('a client with the wrong secret is refused', async () => {
+  const { broker, port } = await lab();
+  const intruder = new BusClient('intruder', 500);
+  await assert.rejects(intruder.connect(port, 'not-the-secret'));
+  broker.close();
+});
+
+test('calls and casts are round-robined among listeners and every message is observable', async () => {
+  const { broker, connect } = await lab();
+  const events: LabEvent[] = [];
+  broker.onEvent((e) => events.push(e));
+  const seen: string[] = [];
+  for (const name of ['w1', 'w2']) {
+    const w = await connect(name);
+    w.serve('work', { hit: () => { seen.push(name); return name; } });
+  }
+  const c = await connect('c');
+  await c.call('work', 'hit', []);
+  await c.call('work', 'hit', []);
+  c.cast('work', 'hit', []);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(seen.sort(), ['w1', 'w1', 'w2']);
+  assert.deepEqual(events.map((e) => e.kind).sort(), ['rpc.call', 'rpc.call', 'rpc.cast', 'rpc.reply', 'rpc.reply']);
+  broker.close();
+});

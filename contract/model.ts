@@ -1,0 +1,192 @@
+// The data model of the lab's compute service, as the conductor stores it and the
+// API, scheduler, compute hosts and GUI read it.
+
+export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+export type TaskState =
+  | null
+  | 'scheduling' | 'networking' | 'block_device_mapping' | 'spawning'
+  | 'powering-off' | 'powering-on'
+  | 'rebooting' | 'reboot_pending' | 'reboot_started'
+  | 'rebooting_hard' | 'reboot_pending_hard' | 'reboot_started_hard'
+  | 'pausing' | 'unpausing' | 'suspending' | 'resuming'
+  | 'rebuilding' | 'deleting';
+
+/** Nova's power_state integers (nova/compute/power_state.py). */
+export const PowerState = {
+  NOSTATE: 0,
+  RUNNING: 1,
+  PAUSED: 3,
+  SHUTDOWN: 4,
+  CRASHED: 6,
+  SUSPENDED: 7,
+} as const;
+export type PowerStateValue = (typeof PowerState)[keyof typeof PowerState];
+
+export interface Flavor {
+  id: string;
+  name: string;
+  vcpus: number;
+  ram: number; // MB
+  disk: number; // GB
+  ephemeral: number;
+  swap: number; // MB
+  rxtx_factor: number;
+  is_public: boolean;
+  disabled: boolean;
+  description: string | null;
+  extra_specs: Record<string, string>;
+}
+
+/** The image properties the scheduler and driver read (Glance's flattened properties). */
+export interface ImageMeta {
+  id: string;
+  name: string;
+  disk_format: string;
+  container_format: string;
+  min_ram: number;
+  min_disk: number;
+  size: number | null;
+  properties: Record<string, string>;
+}
+
+export interface InstanceFault {
+  code: number;
+  message: string;
+  details?: string;
+  created: string;
+}
+
+export interface InstanceAddress {
+  mac: string;
+  ip: string;
+  network: string;
+}
+
+export interface Instance {
+  uuid: string;
+  name: string;
+  /** Guest hostname (sanitised name), served by the metadata service. */
+  hostname: string;
+  project_id: string;
+  user_id: string;
+  flavor: Flavor;
+  image: ImageMeta;
+  /** The zone the user asked for (null: any). */
+  requested_az: string | null;
+  /** The zone of the host it landed on. */
+  availability_zone: string | null;
+  host: string | null;
+  node: string | null;
+  vm_state: VmState;
+  task_state: TaskState;
+  power_state: PowerStateValue;
+  key_name: string | null;
+  key_data: string | null;
+  metadata: Record<string, string>;
+  user_data: string | null; // base64, as the API received it
+  description: string | null;
+  tags: string[];
+  locked: boolean;
+  locked_reason: string | null;
+  addresses: InstanceAddress[];
+  launch_index: number;
+  reservation_id: string;
+  created_at: string;
+  updated_at: string;
+  launched_at: string | null;
+  terminated_at: string | null;
+  fault: InstanceFault | null;
+  /** The request that created it: ties the boot walkthrough to its events. */
+  create_request_id: string;
+  /** Ordinal used for instance_name (instance-0000000a). */
+  seq: number;
+}
+
+export interface InstanceActionEvent {
+  event: string;
+  start_time: string;
+  finish_time: string | null;
+  result: 'Success' | 'Error' | null;
+  traceback: string | null;
+  host: string | null;
+  details: string | null;
+}
+
+export interface InstanceAction {
+  action: string;
+  instance_uuid: string;
+  request_id: string;
+  user_id: string;
+  project_id: string;
+  start_time: string;
+  updated_at: string;
+  message: string | null;
+  events: InstanceActionEvent[];
+}
+
+export interface KeyPair {
+  name: string;
+  user_id: string;
+  public_key: string;
+  fingerprint: string;
+  type: 'ssh' | 'x509';
+  created_at: string;
+  id: number;
+}
+
+export interface QuotaSet {
+  instances: number;
+  cores: number;
+  ram: number;
+  key_pairs: number;
+  metadata_items: number;
+  server_groups: number;
+  server_group_members: number;
+  injected_files: number;
+  injected_file_content_bytes: number;
+  injected_file_path_bytes: number;
+}
+
+/** (architecture, hypervisor_type, vm_mode), as Nova's supported_instances. */
+export type SupportedInstance = [arch: string, hvType: string, vmMode: string];
+
+/** What one lab host is, from the topology file. */
+export interface LabHost {
+  name: string;
+  vcpus: number;
+  memory_mb: number;
+  disk_gb: number;
+  availability_zone: string;
+  /** Free-form capabilities matched by ComputeCapabilitiesFilter (e.g. "ssd": "true"). */
+  capabilities: Record<string, string>;
+  architectures: string[]; // e.g. ["x86_64", "aarch64"]
+  hypervisor_types: string[]; // "qemu" (TCG); "kvm" only where a probe proved it
+  aggregates: { name: string; metadata: Record<string, string> }[];
+  /** Metrics the host reports for MetricsWeigher (name -> value). */
+  metrics: Record<string, number>;
+}
+
+/** What a compute host reports (through the conductor) and the scheduler reads. */
+export interface ComputeNode {
+  host: string;
+  hypervisor_hostname: string;
+  id: number;
+  uuid: string;
+  availability_zone: string;
+  vcpus: number;
+  memory_mb: number;
+  local_gb: number;
+  vcpus_used: number;
+  memory_mb_used: number;
+  local_gb_used: number;
+  running_vms: number;
+  hypervisor_type: string;
+  hypervisor_version: number;
+  cpu_info: Record<string, unknown>;
+  supported_instances: SupportedInstance[];
+  capabilities: Record<string, string>;
+  aggregates: { name: string; metadata: Record<string, string> }[];
+  metrics: Record<string, number>;
+  accelerator: string; // "tcg" | "kvm" | "hvf" | "whpx" | "fake"
+  updated_at: string;
+}

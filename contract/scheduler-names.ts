@@ -1,0 +1,31 @@
+// Names of the scheduler's filters and weighers: nova.conf is validated against these,
+// the configuration screen offers them, and the scheduler's registry must match them.
+
+export const FILTER_NAMES = [
+  'RetryFilter',
+  'AvailabilityZoneFilter',
+  'RamFilter',
+  'ComputeFilter',
+  'ComputeCapabilitiesFilter',
+  'ImagePropertiesFilter',
+  'CoreFilter',
+  'DiskFilter',
+  'AggregateInstanceExtraSpecsFilter',
+  'ServerGroupAffinityFilter',
+  'ServerGroupAntiAffinityFilter',
+] as const;
+export type FilterName = (typeof FILTER_NAMES)[number];
+
+/** The course's default filter list (nova.conf scheduler_default_filters). */
+export const DEFAULT_FILTERS: FilterName[] = [
+  'RetryFilter',
+  'AvailabilityZoneFilter',
+  'RamFilter',
+  'ComputeFilter',
+  'ComputeCapabilitiesFilter',
+  'ImagePropertiesFilter',
+  'CoreFilter',
+];
+
+export const WEIGHER_NAMES = ['RAMWeigher', 'CPUWeigher', 'DiskWeigher', 'MetricsWeigher'] as const;
+export type WeigherName = (typeof WEIGHER_NAMES)[number];

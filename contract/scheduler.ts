@@ -1,0 +1,86 @@
+// What the filter scheduler decides on and what it reports about each decision.
+import type { Flavor, ImageMeta, SupportedInstance } from './model.js';
+
+/** One host as the scheduler sees it (Nova's HostState): capacity, usage, service health. */
+export interface HostState {
+  host: string;
+  nodename: string;
+  availability_zone: string;
+  vcpus: number;
+  vcpus_used: number;
+  memory_mb: number;
+  memory_mb_used: number;
+  free_ram_mb: number;
+  local_gb: number;
+  local_gb_used: number;
+  free_disk_mb: number;
+  cpu_allocation_ratio: number;
+  ram_allocation_ratio: number;
+  disk_allocation_ratio: number;
+  /** The nova-compute service of this host: down (no heartbeat within service_down_time) or disabled. */
+  service: { up: boolean; disabled: boolean; disabled_reason: string | null; forced_down: boolean };
+  hypervisor_type: string;
+  hypervisor_version: number;
+  supported_instances: SupportedInstance[];
+  capabilities: Record<string, string>;
+  aggregates: { name: string; metadata: Record<string, string> }[];
+  metrics: Record<string, number>;
+  num_instances: number;
+  instance_uuids: string[];
+}
+
+export interface RequestSpec {
+  instance_uuid: string;
+  project_id: string;
+  num_instances: number;
+  flavor: Flavor;
+  image: ImageMeta;
+  /** Requested zone; "zone:host" forcing is resolved by the API into force_host. */
+  availability_zone: string | null;
+  force_host: string | null;
+  /** Hosts already tried for this instance (RetryFilter). */
+  retry: { num_attempts: number; hosts: string[] };
+  scheduler_hints: Record<string, string | string[]>;
+  /** Server group membership: the hosts its other members are on. */
+  instance_group: { uuid: string; policy: 'affinity' | 'anti-affinity'; member_hosts: string[] } | null;
+}
+
+/** A filter says yes (true) or no, with the one-line reason a learner can read. */
+export type FilterVerdict = true | string;
+
+export interface SchedulerFilterTrace {
+  name: string;
+  /** Hosts entering this filter. */
+  start: number;
+  /** Hosts passing it. */
+  end: number;
+  passed: string[];
+  rejected: { host: string; reason: string }[];
+}
+
+export interface SchedulerWeigherTrace {
+  name: string;
+  multiplier: number;
+  raw: Record<string, number>;
+  /** Normalised to 0..1 across the candidate hosts (Nova's normalize()). */
+  normalized: Record<string, number>;
+}
+
+/** The whole explanation of one scheduling decision. */
+export interface ScheduleTrace {
+  request_id: string;
+  instance_uuid: string;
+  attempt: number;
+  started_at: string;
+  hosts: string[];
+  filters: SchedulerFilterTrace[];
+  weighers: SchedulerWeigherTrace[];
+  /** Final weights, best first. */
+  ranking: { host: string; weight: number }[];
+  subset_size: number;
+  subset: string[];
+  chosen: string | null;
+  /** For a NoValidHost: the filter that emptied the list. */
+  emptied_by: string | null;
+  error: string | null;
+}

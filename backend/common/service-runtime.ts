@@ -1,0 +1,82 @@
+// What every service process does first: take its OpenStack name (so `ps` shows nova-api,
+// nova-compute …), read nova.conf from the state directory, join the bus, tell the launcher
+// when it is ready, and stop cleanly when told to — or when the launcher is gone.
+import { BusClient } from '../bus/client.js';
+import { readNovaConf, type NovaConf } from '../config/nova-conf.js';
+import { statePaths, type StatePaths } from '../config/state-dir.js';
+import { createLogger, type Logger } from './log.js';
+import type { ServiceBinary } from '../../contract/services.js';
+import type { PublishedEvent } from '../bus/wire.js';
+
+export interface ServiceRuntime {
+  binary: ServiceBinary;
+  /** The lab host this process serves (nova-compute), or the machine's ("novalab"). */
+  host: string;
+  paths: StatePaths;
+  conf: NovaConf;
+  portOffset: number;
+  bus: BusClient;
+  log: Logger;
+  /** Tell the launcher this service answers now. */
+  ready(ports: number[]): void;
+  /** Run before exit on SIGTERM or when the launcher goes away. */
+  onShutdown(fn: () => Promise<void> | void): void;
+  publish(event: PublishedEvent): void;
+}
+
+export function requireEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: service processes are started by the novalab launcher`);
+  return v;
+}
+
+export async function startService(binary: ServiceBinary): Promise<ServiceRuntime> {
+  process.title = binary;
+  const host = process.env.NOVALAB_HOST ?? 'novalab';
+  const name = binary === 'nova-compute' ? `${binary}@${host}` : binary;
+  const log = createLogger(name);
+  const paths = statePaths(requireEnv('NOVALAB_STATE_DIR'));
+  const portOffset = Number(process.env.NOVALAB_PORT_OFFSET ?? 0);
+  const { conf, errors } = readNovaConf(paths.novaConf, { portOffset });
+  if (errors.length) {
+    log.error(`nova.conf is invalid: ${errors.join('; ')}`);
+    process.exit(78);
+  }
+  const bus = new BusClient(name);
+  await bus.connect(Number(requireEnv('NOVALAB_BUS_PORT')), requireEnv('NOVALAB_BUS_SECRET'));
+  const hooks: (() => Promise<void> | void)[] = [];
+  let stopping = false;
+  const shutdown = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`stopping (${why})`);
+    const deadline = setTimeout(() => process.exit(1), 15_000);
+    for (const fn of hooks.reverse()) {
+      try { await fn(); } catch (err) { log.error(`shutdown step failed: ${(err as Error).message}`); }
+    }
+    clearTimeout(deadline);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('disconnect', () => void shutdown('launcher went away'));
+  bus.onClose = () => void shutdown('bus closed');
+  return {
+    binary, host, paths, conf, portOffset, bus, log,
+    ready: (ports) => {
+      process.send?.({ type: 'ready', ports });
+      log.info(`ready${ports.length ? ` on port(s) ${ports.join(', ')}` : ''}`);
+    },
+    onShutdown: (fn) => { hooks.push(fn); },
+    publish: (event) => bus.publish(event),
+  };
+}
+
+/** Run a service's main and turn a start-up failure into a clear message and exit code. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: Error) => {
+    process.stderr.write(`${process.title}: ${err.message}\n`);
+    process.send?.({ type: 'fatal', message: err.message });
+    process.exit(1);
+  });
+}

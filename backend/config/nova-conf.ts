@@ -1,0 +1,152 @@
+// nova.conf: a real INI file with the course's option names and Nova's defaults. Parsing
+// and validation are pure; reading and writing the file are the two thin effects at the end.
+import fs from 'node:fs';
+import os from 'node:os';
+import ini from 'ini';
+import { NOVA_CONF_OPTIONS, type ConfOption } from '../../contract/nova-conf-options.js';
+import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
+import { DEFAULT_PORTS } from '../../contract/services.js';
+
+export type ConfValue = number | boolean | string | string[];
+
+/** Resolved configuration: every option has a value. Keys are "name" for [DEFAULT], "section.name" otherwise. */
+export class NovaConf {
+  constructor(readonly values: ReadonlyMap<string, ConfValue>) {}
+  private get(key: string): ConfValue {
+    const v = this.values.get(key);
+    if (v === undefined) throw new Error(`nova.conf has no option ${key}`);
+    return v;
+  }
+  int(key: string): number { return this.get(key) as number; }
+  float(key: string): number { return this.get(key) as number; }
+  bool(key: string): boolean { return this.get(key) as boolean; }
+  str(key: string): string { return this.get(key) as string; }
+  list(key: string): string[] { return this.get(key) as string[]; }
+}
+
+export const optionKey = (opt: Pick<ConfOption, 'section' | 'name'>) =>
+  opt.section === 'DEFAULT' ? opt.name : `${opt.section}.${opt.name}`;
+
+const PORT_OPTIONS: Record<string, number> = {
+  osapi_compute_listen_port: DEFAULT_PORTS.osapi_compute,
+  metadata_listen_port: DEFAULT_PORTS.metadata,
+  ec2_listen_port: DEFAULT_PORTS.ec2,
+  novncproxy_port: DEFAULT_PORTS['nova-novncproxy'],
+  'novalab.keystone_port': DEFAULT_PORTS.keystone,
+  'novalab.glance_port': DEFAULT_PORTS['glance-api'],
+  'novalab.gui_port': DEFAULT_PORTS.gui,
+};
+
+function coerce(opt: ConfOption, raw: unknown): { value?: ConfValue; error?: string } {
+  const text = Array.isArray(raw) ? raw.join(',') : String(raw).trim();
+  const where = `[${opt.section}] ${opt.name}`;
+  switch (opt.type) {
+    case 'int': {
+      if (!/^-?\d+$/.test(text)) return { error: `${where} = ${text}: not a whole number` };
+      const n = Number(text);
+      if (opt.min !== undefined && n < opt.min) return { error: `${where} = ${n}: must be >= ${opt.min}` };
+      return { value: n };
+    }
+    case 'float': {
+      const n = Number(text);
+      if (text === '' || !Number.isFinite(n)) return { error: `${where} = ${text}: not a number` };
+      if (opt.min !== undefined && n < opt.min) return { error: `${where} = ${n}: must be >= ${opt.min}` };
+      return { value: n };
+    }
+    case 'bool': {
+      const t = text.toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(t)) return { value: true };
+      if (['false', '0', 'no', 'off'].includes(t)) return { value: false };
+      return { error: `${where} = ${text}: not true or false` };
+    }
+    case 'list': return { value: text === '' ? [] : text.split(',').map((s) => s.trim()).filter(Boolean) };
+    default: return { value: text };
+  }
+}
+
+export interface ResolveOptions { cpuCount?: number; portOffset?: number }
+
+/** Pure: INI text in, resolved options or every problem at once out. */
+export function resolveNovaConf(text: string, opts: ResolveOptions = {}): { conf: NovaConf; errors: string[] } {
+  const parsed = ini.parse(text) as Record<string, unknown>;
+  const errors: string[] = [];
+  const values = new Map<string, ConfValue>();
+  const cpus = opts.cpuCount ?? os.cpus().length;
+  for (const opt of NOVA_CONF_OPTIONS) {
+    const section = (opt.section === 'DEFAULT' ? (parsed.DEFAULT ?? parsed) : parsed[opt.section]) as Record<string, unknown> | undefined;
+    const raw = section && typeof section === 'object' ? section[opt.name] : undefined;
+    const key = optionKey(opt);
+    if (raw === undefined || (typeof raw === 'object' && !Array.isArray(raw))) {
+      const portDefault = PORT_OPTIONS[key];
+      if (portDefault !== undefined) values.set(key, portDefault + (opts.portOffset ?? 0));
+      else values.set(key, (opt.default ?? Math.max(1, cpus)) as ConfValue);
+      continue;
+    }
+    const { value, error } = coerce(opt, raw);
+    if (error) errors.push(error); else values.set(key, value!);
+  }
+  errors.push(...crossChecks(values));
+  if (!values.has('novncproxy_base_url') || !parsedHas(parsed, 'novncproxy_base_url')) {
+    values.set('novncproxy_base_url', `http://${values.get('novncproxy_host')}:${values.get('novncproxy_port')}/vnc_auto.html`);
+  }
+  return { conf: new NovaConf(values), errors };
+}
+
+function parsedHas(parsed: Record<string, unknown>, name: string): boolean {
+  const d = (parsed.DEFAULT ?? parsed) as Record<string, unknown>;
+  return d[name] !== undefined;
+}
+
+function crossChecks(values: Map<string, ConfValue>): string[] {
+  const errors: string[] = [];
+  const unknown = (list: ConfValue | undefined, known: readonly string[]) =>
+    ((list as string[] | undefined) ?? []).filter((n) => !known.includes(n));
+  const badFilters = unknown(values.get('scheduler_default_filters'), FILTER_NAMES);
+  if (badFilters.length) errors.push(`[DEFAULT] scheduler_default_filters: unknown filter(s) ${badFilters.join(', ')}; known: ${FILTER_NAMES.join(', ')}`);
+  const badWeighers = unknown(values.get('scheduler_weight_classes'), WEIGHER_NAMES);
+  if (badWeighers.length) errors.push(`[DEFAULT] scheduler_weight_classes: unknown weigher(s) ${badWeighers.join(', ')}; known: ${WEIGHER_NAMES.join(', ')}`);
+  for (const setting of (values.get('metrics.weight_setting') as string[] | undefined) ?? []) {
+    const [name, ratio] = setting.split('=');
+    if (!name || ratio === undefined || !Number.isFinite(Number(ratio))) errors.push(`[metrics] weight_setting: "${setting}" is not name=ratio`);
+  }
+  if (values.get('scheduler_driver') !== 'nova.scheduler.filter_scheduler.FilterScheduler') {
+    errors.push(`[DEFAULT] scheduler_driver = ${values.get('scheduler_driver')}: only nova.scheduler.filter_scheduler.FilterScheduler exists`);
+  }
+  if (values.get('use_local') === true) errors.push('[DEFAULT] use_local = true: compute hosts never open the database in novalab; the conductor is the only way in');
+  if (!['qemu', 'fake'].includes(String(values.get('compute_driver')))) errors.push(`[DEFAULT] compute_driver = ${values.get('compute_driver')}: choose qemu or fake`);
+  return errors;
+}
+
+/** The file written on first start: every option, commented out, with its default and help. */
+export function renderDefaultNovaConf(): string {
+  const out: string[] = ['# nova.conf of this novalab lab. Uncomment an option to change it; restart the service it names.', ''];
+  let section = '';
+  for (const opt of NOVA_CONF_OPTIONS) {
+    if (opt.section !== section) { section = opt.section; out.push(`[${section}]`); }
+    const def = opt.default === null ? '<number of CPUs>' : Array.isArray(opt.default) ? opt.default.join(',') : String(opt.default);
+    out.push(`# ${opt.help} (restart: ${opt.applies_to})`, `#${opt.name} = ${def}`, '');
+  }
+  return out.join('\n');
+}
+
+/** Set (or clear, with null) options in an existing nova.conf text, keeping everything else. */
+export function setOptions(text: string, changes: { section: string; name: string; value: ConfValue | null }[]): string {
+  const parsed = ini.parse(text) as Record<string, Record<string, unknown>>;
+  for (const c of changes) {
+    const sec = c.section;
+    parsed[sec] ??= {};
+    if (c.value === null) delete parsed[sec]![c.name];
+    else parsed[sec]![c.name] = Array.isArray(c.value) ? c.value.join(',') : String(c.value);
+  }
+  const header = text.split('\n').filter((l) => l.startsWith('#')).slice(0, 1).join('\n');
+  return `${header}\n${ini.stringify(parsed)}`;
+}
+
+export function readNovaConf(file: string, opts: ResolveOptions = {}): { conf: NovaConf; errors: string[] } {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  return resolveNovaConf(text, opts);
+}
+
+export function ensureNovaConf(file: string): void {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, renderDefaultNovaConf(), { mode: 0o600 });
+}

@@ -188,5 +188,10 @@ export interface ComputeNode {
   aggregates: { name: string; metadata: Record<string, string> }[];
   metrics: Record<string, number>;
   accelerator: string; // "tcg" | "kvm" | "hvf" | "whpx" | "fake"
+  /** Why that accelerator (e.g. "kvm: probe boot produced no output in 5 s; using tcg"). */
+  accelerator_reason: string;
+  cpu_allocation_ratio: number;
+  ram_allocation_ratio: number;
+  disk_allocation_ratio: number;
   updated_at: string;
 }

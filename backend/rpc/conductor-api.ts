@@ -1,0 +1,86 @@
+// nova-conductor's RPC interface (topic "conductor"). The conductor is the only process that
+// opens nova's database; every other service reaches data through these methods.
+import type {
+  ComputeNode, Flavor, Instance, InstanceAction, InstanceActionEvent, KeyPair, QuotaSet, TaskState, VmState,
+} from '../../contract/model.js';
+import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
+import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
+
+export interface InstanceFilter {
+  project_id?: string; // omit for all projects (admin)
+  name?: string; // regex, as Nova
+  status?: string; // API status (ACTIVE, BUILD…), mapped by the caller to vm_state
+  vm_state?: VmState;
+  host?: string;
+  include_deleted?: boolean;
+  limit?: number;
+  marker?: string;
+}
+
+/** Fields an update may change; `expect` makes it a compare-and-set (409 when it does not hold). */
+export type InstancePatch = Partial<Omit<Instance, 'uuid' | 'seq' | 'created_at'>>;
+export interface InstanceExpect { vm_state?: VmState[]; task_state?: TaskState[] }
+
+export interface ClaimResult { ok: boolean; reason: string | null; instance: Instance | null }
+
+export interface QuotaUsage { instances: number; cores: number; ram: number; key_pairs: number; server_groups: number }
+
+export interface ConductorApi {
+  [method: string]: (...args: any[]) => Promise<unknown>;
+
+  // services (nova service-list)
+  service_heartbeat(binary: ServiceBinary, host: string, zone: string): Promise<ServiceRecord>;
+  service_list(filter?: { binary?: string; host?: string }): Promise<ServiceRecord[]>;
+  service_update(idOrUuid: string, patch: { disabled?: boolean; disabled_reason?: string | null; forced_down?: boolean }): Promise<ServiceRecord | null>;
+  service_delete(idOrUuid: string): Promise<boolean>;
+
+  // compute hosts' reports and the scheduler's view
+  compute_node_update(node: Omit<ComputeNode, 'id' | 'uuid' | 'updated_at' | 'vcpus_used' | 'memory_mb_used' | 'local_gb_used' | 'running_vms'>): Promise<ComputeNode>;
+  compute_node_list(): Promise<ComputeNode[]>;
+  host_states(): Promise<HostState[]>;
+
+  // instances
+  instance_create(instances: Instance[]): Promise<Instance[]>;
+  instance_get(uuid: string, opts?: { include_deleted?: boolean }): Promise<Instance | null>;
+  instance_list(filter: InstanceFilter): Promise<Instance[]>;
+  instance_update(uuid: string, patch: InstancePatch, expect?: InstanceExpect): Promise<Instance>;
+  /** Marks deleted and releases its resources. */
+  instance_destroy(uuid: string): Promise<Instance | null>;
+  /** Atomically place an instance on a host if its flavor still fits at the host's ratios. */
+  instance_claim(uuid: string, host: string): Promise<ClaimResult>;
+
+  // instance actions (server event list)
+  action_start(a: Omit<InstanceAction, 'events' | 'updated_at'>): Promise<InstanceAction>;
+  action_event_start(instance_uuid: string, request_id: string, event: string, host: string | null): Promise<void>;
+  action_event_finish(instance_uuid: string, request_id: string, event: string, result: 'Success' | 'Error', details?: string | null, traceback?: string | null): Promise<void>;
+  action_list(instance_uuid: string): Promise<InstanceAction[]>;
+  action_get(instance_uuid: string, request_id: string): Promise<InstanceAction | null>;
+
+  // flavors
+  flavor_list(opts?: { include_private?: boolean; project_id?: string }): Promise<Flavor[]>;
+  flavor_get(id: string): Promise<Flavor | null>;
+  flavor_create(f: Flavor): Promise<Flavor>;
+  flavor_delete(id: string): Promise<boolean>;
+  flavor_extra_specs_update(id: string, specs: Record<string, string | null>): Promise<Flavor | null>;
+
+  // key pairs (per user)
+  keypair_list(user_id: string): Promise<KeyPair[]>;
+  keypair_get(user_id: string, name: string): Promise<KeyPair | null>;
+  keypair_create(k: Omit<KeyPair, 'id' | 'created_at'>): Promise<KeyPair>;
+  keypair_delete(user_id: string, name: string): Promise<boolean>;
+
+  // quotas
+  quota_get(project_id: string): Promise<QuotaSet>;
+  quota_update(project_id: string, values: Partial<QuotaSet>): Promise<QuotaSet>;
+  quota_usage(project_id: string): Promise<QuotaUsage>;
+
+  // the build flow (cast from nova-api; the conductor asks the scheduler, then casts to compute)
+  build_instances(instance_uuids: string[], spec: Omit<RequestSpec, 'instance_uuid' | 'retry'>): Promise<void>;
+  /** Cast by a compute host whose spawn failed with a retryable error. */
+  reschedule(instance_uuid: string, failed_host: string, reason: string): Promise<void>;
+
+  // scheduling explanations
+  trace_save(trace: ScheduleTrace): Promise<void>;
+  trace_list(instance_uuid: string): Promise<ScheduleTrace[]>;
+  trace_get(request_id: string): Promise<ScheduleTrace[]>;
+}

@@ -1,0 +1,16 @@
+// nova-consoleauth's RPC interface (topic "consoleauth"): tokens for console sessions.
+import type { VncConnectInfo } from './compute-api.js';
+
+export interface ConsoleAuthorization {
+  instance_uuid: string;
+  connect_info: VncConnectInfo;
+  expires_at: string;
+}
+
+export interface ConsoleAuthApi {
+  [method: string]: (...args: any[]) => Promise<unknown>;
+  /** Issue a random token bound to one instance's VNC address; only its hash is stored. */
+  authorize_console(instance_uuid: string, connect_info: VncConnectInfo): Promise<{ token: string; expires_at: string }>;
+  check_token(token: string): Promise<ConsoleAuthorization | null>;
+  delete_tokens_for_instance(instance_uuid: string): Promise<number>;
+}

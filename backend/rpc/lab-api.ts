@@ -1,0 +1,17 @@
+// The launcher's own topic ("lab"): step mode. A service announces a boot step here and the
+// call returns at once — unless step mode is on, when it returns only after the learner
+// presses Next. The held request really is held.
+import type { BootStepId, ConsoleStepId } from '../../contract/boot-steps.js';
+
+export interface StepAnnouncement {
+  step: BootStepId | ConsoleStepId;
+  summary: string;
+  detail?: unknown;
+}
+
+export interface LabApi {
+  [method: string]: (...args: any[]) => Promise<unknown>;
+  step(a: StepAnnouncement): Promise<void>;
+}
+
+export const LAB_TOPIC = 'lab';

@@ -1,0 +1,76 @@
+// Nova's extra-spec operators (nova/scheduler/filters/extra_specs_ops.py): how a flavor's
+// requirement string ("<in> avx2", ">= 4", "<or> qemu <or> kvm") is matched against one
+// value a host or an aggregate offers. Used by ComputeCapabilitiesFilter and
+// AggregateInstanceExtraSpecsFilter.
+//
+//   (no operator)  the whole requirement must equal the value exactly
+//   =              numeric: value >= required (not equality!)
+//   == != >= <=    numeric comparisons
+//   s== s!= s< s<= s> s>=   string comparisons
+//   <in>           the value contains the word (a substring test)
+//   <all-in>       the value contains every following word
+//   <or>           the value equals one of the words: "<or> a <or> b"
+
+type Op = (value: string, words: string[]) => boolean;
+
+const num = (f: (a: number, b: number) => boolean): Op =>
+  (value, words) => {
+    const a = pyFloat(value);
+    const b = pyFloat(words[0]);
+    return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
+  };
+const str = (f: (a: string, b: string) => boolean): Op => (value, words) => f(value, words[0]);
+
+const OPS: Record<string, Op> = {
+  '=': num((a, b) => a >= b),
+  '==': num((a, b) => a === b),
+  '!=': num((a, b) => a !== b),
+  '>=': num((a, b) => a >= b),
+  '<=': num((a, b) => a <= b),
+  's==': str((a, b) => a === b),
+  's!=': str((a, b) => a !== b),
+  's<': str((a, b) => a < b),
+  's<=': str((a, b) => a <= b),
+  's>': str((a, b) => a > b),
+  's>=': str((a, b) => a >= b),
+  '<in>': (value, words) => value.includes(words[0]),
+  '<all-in>': (value, words) => words.every((w) => value.includes(w)),
+};
+
+/** The operator words Nova knows, for documentation and the GUI. */
+export const EXTRA_SPEC_OPERATORS = [...Object.keys(OPS), '<or>'] as const;
+
+/**
+ * Does `value` (what the host offers; null when it offers nothing) satisfy `req`?
+ * Nova's rules: a requirement whose first word is not an operator is compared as a whole
+ * string; an operator with no operand never matches; a numeric operator on a value that is
+ * not a number does not match (Nova would raise).
+ */
+export function matchExtraSpec(value: string | null, req: string): boolean {
+  const words = req.split(/\s+/).filter(Boolean);
+  const op = words.shift();
+  const method = op === undefined ? undefined : OPS[op];
+  if (op !== '<or>' && !method) return value === req;
+  if (value === null) return false;
+  if (op === '<or>') return matchOr(value, words);
+  return words.length > 0 && method!(value, words);
+}
+
+/** "<or> v1 <or> v2 <or> v3" with the first "<or>" already removed: every other word is a value. */
+function matchOr(value: string, words: string[]): boolean {
+  for (let i = 0; i < words.length; i += 2) if (words[i] === value) return true;
+  return false;
+}
+
+const FLOAT = /^\s*[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?\s*$/;
+const SPECIAL = /^\s*([+-]?)(inf|infinity|nan)\s*$/i;
+
+/** Python's float(str): strict, unlike Number() ("" and "0x10" are not numbers). NaN if invalid. */
+export function pyFloat(s: string | undefined): number {
+  if (s === undefined) return NaN;
+  if (FLOAT.test(s)) return Number(s.replace(/_/g, ''));
+  const m = SPECIAL.exec(s);
+  if (!m) return NaN;
+  if (m[2].toLowerCase() === 'nan') return NaN;
+  return m[1] === '-' ? -Infinity : Infinity;
+}

@@ -1,0 +1,99 @@
+// ImagePropertiesFilter: an image that asks for an architecture, hypervisor type or VM mode
+// only goes to a host advertising a supported_instances triple (arch, hv_type, vm_mode) with
+// all of them, and, if it also sets hypervisor_version_requires, whose hypervisor_version
+// satisfies it. Nova's rules:
+//  - properties are read under their Glance names (architecture, hypervisor_type, vm_mode,
+//    hypervisor_version_requires) or Nova's (hw_architecture, img_hv_type, hw_vm_mode,
+//    img_hv_requested_version), and canonicalised (amd64 → x86_64, i386 → i686, pv → xen);
+//  - an image asking for none of the three passes everywhere (even with a version
+//    requirement); a host advertising no triples passes only such an image;
+//  - each asked-for value must appear in the triple; a host reporting version 0 skips the
+//    version check.
+import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
+import type { SupportedInstance } from '../../../contract/model.js';
+import type { SchedulerFilter } from './types.js';
+import { canonicalArch, canonicalHvType, canonicalVmMode, type Canonical } from './canonical-names.js';
+import { failedCondition, parseVersionRequirement, versionToString, type VersionCondition } from './hypervisor-version.js';
+
+interface Wanted { prop: string; value: Canonical }
+interface ImageNeeds { wanted: Wanted[]; summary: string; version: VersionCondition[] | string | null }
+
+const HINTS: Record<string, string> = { arm: 'armv7l or aarch64', arm64: 'aarch64', x64: 'x86_64', x86: 'i686 or x86_64' };
+
+function prop(props: Record<string, string>, glance: string, nova: string): string | null {
+  const v = props[glance] ?? props[nova];
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+const needsCache = new WeakMap<Record<string, string>, ImageNeeds>();
+
+/** What an image's properties ask of a host, worked out once per image. */
+export function imageNeeds(props: Record<string, string>): ImageNeeds {
+  let needs = needsCache.get(props);
+  if (needs) return needs;
+  const wanted: Wanted[] = [];
+  const add = (name: string, raw: string | null, canon: (s: string) => Canonical) => {
+    if (raw !== null) wanted.push({ prop: name, value: canon(raw) });
+  };
+  add('architecture', prop(props, 'architecture', 'hw_architecture'), canonicalArch);
+  add('hypervisor_type', prop(props, 'hypervisor_type', 'img_hv_type'), canonicalHvType);
+  add('vm_mode', prop(props, 'vm_mode', 'hw_vm_mode'), canonicalVmMode);
+  const versionReq = prop(props, 'hypervisor_version_requires', 'img_hv_requested_version');
+  needs = {
+    wanted,
+    summary: wanted.map((w) => `${w.prop}=${w.value.name}`).join(', '),
+    version: versionReq === null ? null : parseVersionRequirement(versionReq),
+  };
+  needsCache.set(props, needs);
+  return needs;
+}
+
+const triplesCache = new WeakMap<SupportedInstance[], string[][]>();
+
+function canonicalTriples(list: SupportedInstance[]): string[][] {
+  let triples = triplesCache.get(list);
+  if (!triples) {
+    triples = list.map(([a, h, v]) => [canonicalArch(a).name, canonicalHvType(h).name, canonicalVmMode(v).name]);
+    triplesCache.set(list, triples);
+  }
+  return triples;
+}
+
+function unknownNote(wanted: Wanted[]): string {
+  const bad = wanted.filter((w) => !w.value.known);
+  return bad.map((w) => `; "${w.value.name}" is not a ${w.prop} Nova knows` +
+    (HINTS[w.value.name] ? ` (did you mean ${HINTS[w.value.name]}?)` : '')).join('');
+}
+
+function versionVerdict(host: HostState, needs: ImageNeeds): true | string {
+  if (needs.version === null || !host.hypervisor_version) return true;
+  if (typeof needs.version === 'string') return `image property hypervisor_version_requires: ${needs.version}`;
+  const failed = failedCondition(host.hypervisor_version, needs.version);
+  if (failed === null) return true;
+  return `image needs hypervisor version ${failed.text}; the host's ${host.hypervisor_type} is ` +
+    `${versionToString(host.hypervisor_version)} (${host.hypervisor_version})`;
+}
+
+function check(host: HostState, spec: RequestSpec): true | string {
+  const needs = imageNeeds(spec.image.properties);
+  if (needs.wanted.length === 0) return true;
+  if (host.supported_instances.length === 0) {
+    return `image needs ${needs.summary} but the host advertises no supported instance types${unknownNote(needs.wanted)}`;
+  }
+  let versionProblem: string | null = null;
+  for (const triple of canonicalTriples(host.supported_instances)) {
+    if (!needs.wanted.every((w) => triple.includes(w.value.name))) continue;
+    const v = versionVerdict(host, needs);
+    if (v === true) return true;
+    versionProblem = v;
+  }
+  if (versionProblem !== null) return versionProblem;
+  const offers = host.supported_instances.map((t) => `(${t.join(', ')})`).join(', ');
+  return `image needs ${needs.summary}; the host offers ${offers}${unknownNote(needs.wanted)}`;
+}
+
+export const imagePropertiesFilter: SchedulerFilter = {
+  name: 'ImagePropertiesFilter',
+  oncePerRequest: true,
+  check,
+};

@@ -1,0 +1,15 @@
+// ServerGroupAffinityFilter: members of an "affinity" server group all land on the
+// host(s) its members already use; the first member may go anywhere.
+import type { SchedulerFilter } from './types.js';
+import { list } from '../format.js';
+
+export const serverGroupAffinityFilter: SchedulerFilter = {
+  name: 'ServerGroupAffinityFilter',
+  check(host, spec) {
+    const group = spec.instance_group;
+    if (!group || group.policy !== 'affinity' || group.member_hosts.length === 0) return true;
+    if (group.member_hosts.includes(host.host)) return true;
+    return `server group ${group.uuid} has policy affinity and its members are on ` +
+      `${list(group.member_hosts)}, not on this host`;
+  },
+};

@@ -1,0 +1,90 @@
+// One scheduling decision, explained (Nova's FilterScheduler._schedule for one instance):
+// filter the hosts, weigh the survivors, then pick at random among the best
+// scheduler_host_subset_size of them. Pure: the clock and the randomness are injected.
+//
+// When a claim on the chosen host then fails (another create got there first), the
+// conductor takes the next host from alternates(trace) — Nova's alternates: the ranking
+// best first, without the chosen host.
+import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
+import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
+import type { WeigherOptions } from './weighers/types.js';
+import { noValidHostMessage, runFilters, type FilterRun } from './host-filter-handler.js';
+import { weighHosts } from './weigher-handler.js';
+
+export interface SelectHostOptions {
+  /** scheduler_default_filters, in order. */
+  filters: readonly FilterName[];
+  /** scheduler_weight_classes. */
+  weighers: readonly WeigherName[];
+  weigherOptions: WeigherOptions;
+  /** scheduler_host_subset_size (clamped to 1..number of weighed hosts). */
+  subsetSize: number;
+  /** A number in [0, 1), like Math.random; tests pass a deterministic one. */
+  random: () => number;
+  request_id: string;
+  /** 1 for the first try; RetryFilter's retry.num_attempts for reschedules. */
+  attempt: number;
+  /** For multi-instance requests: which instance this is (see runFilters). */
+  instanceIndex?: number;
+  /** The clock for started_at. */
+  now?: () => Date;
+}
+
+/** Nova's host_subset_size: at least 1, at most the number of hosts to choose from. */
+export function clampSubsetSize(size: number, hostCount: number): number {
+  const wanted = Math.max(1, Math.floor(Number.isFinite(size) ? size : 1));
+  return hostCount > 0 ? Math.min(wanted, hostCount) : wanted;
+}
+
+/**
+ * A forced host (the API resolved "zone:host") skips the filters, as in Nova: the trace
+ * shows a single "force_host" step keeping only that host.
+ */
+function forceHost(hosts: readonly HostState[], forced: string): FilterRun {
+  const passed = hosts.filter((h) => h.host === forced);
+  const rejected = hosts
+    .filter((h) => h.host !== forced)
+    .map((h) => ({ host: h.host, reason: `not the forced host ${forced} (filters are skipped when a host is forced)` }));
+  const entry = { name: 'force_host', start: hosts.length, end: passed.length, passed: passed.map((h) => h.host), rejected };
+  return { passed, trace: [entry], emptiedBy: passed.length ? null : 'force_host' };
+}
+
+function failureMessage(run: FilterRun, spec: RequestSpec, hostCount: number): string {
+  if (run.emptiedBy === 'force_host') {
+    return `No valid host was found. The forced host ${spec.force_host} is not one of the ` +
+      `${hostCount} compute host(s) known to the scheduler.`;
+  }
+  return noValidHostMessage(run);
+}
+
+/** Decide where one instance goes, and say why. `chosen` is null (with `error`) on NoValidHost. */
+export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts: SelectHostOptions): ScheduleTrace {
+  const started_at = (opts.now ?? (() => new Date()))().toISOString();
+  const run = spec.force_host
+    ? forceHost(hosts, spec.force_host)
+    : runFilters(hosts, spec, opts.filters, { instanceIndex: opts.instanceIndex });
+  const weighed = weighHosts(run.passed, spec, opts.weighers, opts.weigherOptions);
+  const subset_size = clampSubsetSize(opts.subsetSize, weighed.ranking.length);
+  const subset = weighed.ranking.slice(0, subset_size).map((r) => r.host);
+  const chosen = subset.length ? subset[Math.min(subset.length - 1, Math.floor(opts.random() * subset.length))] : null;
+  return {
+    request_id: opts.request_id,
+    instance_uuid: spec.instance_uuid,
+    attempt: opts.attempt,
+    started_at,
+    hosts: hosts.map((h) => h.host),
+    filters: run.trace,
+    weighers: weighed.trace,
+    ranking: weighed.ranking,
+    subset_size,
+    subset,
+    chosen,
+    emptied_by: chosen === null ? run.emptiedBy : null,
+    error: chosen === null ? failureMessage(run, spec, hosts.length) : null,
+  };
+}
+
+/** The hosts to try if the chosen one refuses its claim: the ranking, best first, minus the chosen. */
+export function alternates(trace: Pick<ScheduleTrace, 'ranking' | 'chosen'>): string[] {
+  return trace.ranking.filter((r) => r.host !== trace.chosen).map((r) => r.host);
+}

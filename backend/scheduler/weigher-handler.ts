@@ -1,0 +1,69 @@
+// The weigher handler (Nova's BaseWeightHandler.get_weighed_objects): each weigher's raw
+// weights are normalised to 0..1 across the candidate hosts, multiplied by the weigher's
+// signed multiplier and summed; hosts are ranked best first (ties keep the filter order).
+// Because the multiplier carries the sign, spreading and stacking are one code path.
+import type { HostState, RequestSpec, SchedulerWeigherTrace } from '../../contract/scheduler.js';
+import type { WeigherOptions } from './weighers/types.js';
+import { weighersFor } from './weighers/index.js';
+
+export interface WeighResult {
+  /** Final weights, best first. */
+  ranking: { host: string; weight: number }[];
+  /** The same hosts, best first. */
+  ordered: HostState[];
+  /** One entry per weigher; empty when at most one host was left (Nova weighs nothing then). */
+  trace: SchedulerWeigherTrace[];
+}
+
+/**
+ * Nova's normalize(): map values to 0..1 between minval (default: the smallest value) and
+ * maxval (default: the largest); all equal → all 0. Writes into `out` and returns it.
+ */
+export function normalize(
+  values: ArrayLike<number>, minval?: number, maxval?: number, out: Float64Array = new Float64Array(values.length),
+): Float64Array {
+  let lo = minval ?? Infinity;
+  let hi = maxval ?? -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (minval === undefined && values[i] < lo) lo = values[i];
+    if (maxval === undefined && values[i] > hi) hi = values[i];
+  }
+  const range = hi - lo;
+  for (let i = 0; i < values.length; i++) out[i] = range === 0 ? 0 : (values[i] - lo) / range;
+  return out;
+}
+
+function record(hosts: readonly HostState[], values: Float64Array): Record<string, number> {
+  const rec: Record<string, number> = {};
+  for (let i = 0; i < hosts.length; i++) rec[hosts[i].host] = values[i];
+  return rec;
+}
+
+/** Weigh the hosts that passed the filters with the weighers named (in nova.conf order). */
+export function weighHosts(
+  hosts: readonly HostState[], spec: RequestSpec, weigherNames: readonly string[], opts: WeigherOptions,
+): WeighResult {
+  const weighers = weighersFor(weigherNames);
+  const n = hosts.length;
+  const totals = new Float64Array(n);
+  const trace: SchedulerWeigherTrace[] = [];
+  if (n > 1) {
+    for (const weigher of weighers) {
+      const raw = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const w = weigher.weigh(hosts[i], spec, opts);
+        raw[i] = weigher.minval === undefined ? w : Math.max(w, weigher.minval);
+      }
+      const normalized = normalize(raw, weigher.minval);
+      const multiplier = weigher.multiplier(opts);
+      for (let i = 0; i < n; i++) totals[i] += multiplier * normalized[i];
+      trace.push({ name: weigher.name, multiplier, raw: record(hosts, raw), normalized: record(hosts, normalized) });
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => totals[b] - totals[a] || a - b);
+  return {
+    ranking: order.map((i) => ({ host: hosts[i].host, weight: totals[i] })),
+    ordered: order.map((i) => hosts[i]),
+    trace,
+  };
+}

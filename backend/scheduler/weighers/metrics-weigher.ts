@@ -1,0 +1,44 @@
+// MetricsWeigher: weight = Σ ratio × host.metrics[name] over [metrics] weight_setting
+// ("cpu.percent=-1.0, load=0.5"). A host missing a weighed metric gets
+// [metrics] weight_of_unavailable instead (unless that metric's ratio × multiplier is 0).
+import type { SchedulerWeigher } from './types.js';
+import { pyFloat } from '../extra-specs-ops.js';
+
+export interface MetricsWeightSetting {
+  setting: [name: string, ratio: number][];
+  /** Items that are not "name=ratio"; Nova ignores them with a warning. */
+  invalid: string[];
+}
+
+const cache = new WeakMap<readonly string[], MetricsWeightSetting>();
+
+/** Parse [metrics] weight_setting the way Nova's parse_options does (parsed once per list). */
+export function parseWeightSetting(items: readonly string[]): MetricsWeightSetting {
+  let parsed = cache.get(items);
+  if (parsed) return parsed;
+  parsed = { setting: [], invalid: [] };
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? '' : item.slice(0, eq).trim();
+    const ratio = eq < 0 ? NaN : pyFloat(item.slice(eq + 1));
+    if (name && !Number.isNaN(ratio)) parsed.setting.push([name, ratio]);
+    else parsed.invalid.push(item);
+  }
+  cache.set(items, parsed);
+  return parsed;
+}
+
+export const metricsWeigher: SchedulerWeigher = {
+  name: 'MetricsWeigher',
+  multiplier: (opts) => opts.metrics_weight_multiplier,
+  weigh(host, _spec, opts) {
+    const { setting } = parseWeightSetting(opts.metrics_weight_setting);
+    let value = 0;
+    for (const [name, ratio] of setting) {
+      const metric = Object.hasOwn(host.metrics, name) ? host.metrics[name] : undefined;
+      if (typeof metric === 'number') value += metric * ratio;
+      else if (ratio * opts.metrics_weight_multiplier !== 0) return opts.metrics_weight_of_unavailable;
+    }
+    return value;
+  },
+};

@@ -1,0 +1,42 @@
+// The shape of one weigher (Nova's BaseHostWeigher) and the nova.conf values weighers read.
+import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
+import type { WeigherName } from '../../../contract/scheduler-names.js';
+import { findOption } from '../../../contract/nova-conf-options.js';
+
+/** The nova.conf values the weighers read ([DEFAULT] and [metrics]). */
+export interface WeigherOptions {
+  ram_weight_multiplier: number;
+  cpu_weight_multiplier: number;
+  disk_weight_multiplier: number;
+  /** [metrics] weight_setting: "name=ratio" items. */
+  metrics_weight_setting: string[];
+  /** [metrics] weight_multiplier. */
+  metrics_weight_multiplier: number;
+  /** [metrics] weight_of_unavailable. */
+  metrics_weight_of_unavailable: number;
+}
+
+const conf = <T>(section: string, name: string): T => findOption(section, name)!.default as T;
+
+/** Nova's defaults, read from the nova.conf option table. */
+export const DEFAULT_WEIGHER_OPTIONS: Readonly<WeigherOptions> = {
+  ram_weight_multiplier: conf('DEFAULT', 'ram_weight_multiplier'),
+  cpu_weight_multiplier: conf('DEFAULT', 'cpu_weight_multiplier'),
+  disk_weight_multiplier: conf('DEFAULT', 'disk_weight_multiplier'),
+  metrics_weight_setting: conf('metrics', 'weight_setting'),
+  metrics_weight_multiplier: conf('metrics', 'weight_multiplier'),
+  metrics_weight_of_unavailable: conf('metrics', 'weight_of_unavailable'),
+};
+
+export interface SchedulerWeigher {
+  name: WeigherName;
+  /**
+   * Raw weights below this are raised to it, and normalisation uses it as the minimum instead
+   * of the smallest raw weight (Nova's BaseWeigher.minval; 0 for the RAM, CPU and disk weighers).
+   */
+  minval?: number;
+  /** The signed factor: positive spreads, negative stacks. */
+  multiplier(opts: WeigherOptions): number;
+  /** The raw weight of one host: higher wins before the multiplier's sign. */
+  weigh(host: HostState, spec: RequestSpec, opts: WeigherOptions): number;
+}

@@ -1,0 +1,176 @@
+// The compute driver contract: what nova-compute's manager asks of a hypervisor, and
+// nothing more. Small role interfaces plus capability flags (as Lima's driver package and
+// Nova's virt driver); a fake driver for functional tests and the QEMU driver implement it.
+//
+// Who decides what: the driver does one thing to one guest and says how it went. The
+// manager decides retry-elsewhere vs. abort: a failure the manager should reschedule to
+// another host is thrown as RetryableSpawnError; anything else is a plain Error.
+//
+// Power-state sync: a guest that stops behind the manager's back (killed, crashed, shut
+// down from inside) is reported through onGuestExit within a few seconds. Stops the
+// manager asked for (powerOff, suspend, destroy, close) are not reported there.
+import type { SupportedInstance } from '../../contract/model.js';
+
+export type GuestArch = 'x86_64' | 'aarch64';
+export type Accelerator = 'tcg' | 'kvm' | 'hvf' | 'whpx';
+export type RebootType = 'SOFT' | 'HARD';
+/** What the driver knows of a guest: Nova's power states, in words. */
+export type GuestPowerState = 'running' | 'paused' | 'suspended' | 'shutdown' | 'nostate';
+
+/** Thrown by spawn when another host may succeed (e.g. this host cannot start QEMU now). */
+export class RetryableSpawnError extends Error {
+  override readonly name = 'RetryableSpawnError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Thrown for an operation on a guest the driver does not know (no instance directory). */
+export class GuestNotFoundError extends Error {
+  override readonly name = 'GuestNotFoundError';
+  constructor(readonly uuid: string) {
+    super(`no guest ${uuid} on this host`);
+  }
+}
+
+export interface DriverCapabilities {
+  supportsPause: boolean;
+  supportsSuspend: boolean;
+  supportsVnc: boolean;
+  supportsSoftReboot: boolean;
+  supportsConsoleLog: boolean;
+  /** Guests outlive the compute process and are re-adopted on the next init. */
+  supportsAdopt: boolean;
+}
+
+/** Where the guest's VNC display listens: a unix socket in the instance directory
+ *  (owner-only), or TCP on a host address (vncserver_listen) at an optional display number
+ *  (port 5900 + display; the driver picks a free one when absent). */
+export type VncListen = { kind: 'unix' } | { kind: 'tcp'; host: string; display?: number };
+
+export interface GuestSpec {
+  uuid: string;
+  /** instance_name, e.g. instance-0000000a (QEMU's -name). */
+  name: string;
+  /** Guest hostname (RFC 952 label: letters, digits, hyphens). */
+  hostname: string;
+  arch: GuestArch;
+  vcpus: number;
+  memoryMb: number;
+  image: {
+    kernel: string;
+    /** The initrd, or null for none. */
+    ramdisk: string | null;
+    /** The cached base disk (qcow2); the driver puts a per-instance overlay on it. */
+    disk: string;
+    /** The image's os_command_line; the driver appends novalab.* parameters. */
+    cmdline: string;
+  };
+  network: { mac: string; fixedIp: string | null };
+  /** The metadata service this guest reaches at 169.254.169.254:80, or null for none. */
+  metadata: { address: string; hmacSecretFile: string } | null;
+  vnc: VncListen;
+  accel: Accelerator;
+}
+
+/** What the manager tells the driver about the host it serves. */
+export interface DriverHostInfo {
+  /** Lab host name (nova-compute's `host`). */
+  host: string;
+  /** Where instance directories live (`<instancesDir>/<uuid>/`). */
+  instancesDir: string;
+}
+
+export interface DriverHostReport {
+  /** The accelerator for guests of the machine's own architecture. */
+  accelerator: Accelerator | 'fake';
+  /** Why that accelerator (e.g. "kvm: probe boot produced no output in 5 s; using tcg"). */
+  acceleratorReason: string;
+  /** Per guest architecture: the accelerator spawn should be asked for. */
+  accelerators: Partial<Record<GuestArch, Accelerator>>;
+  /** "qemu" (TCG) or "kvm" (as Nova's hypervisor_type), for the preferred accelerator. */
+  hypervisor_type: string;
+  hypervisor_types: string[];
+  /** Nova's integer form: major * 1,000,000 + minor * 1,000 + micro (7.2.22 → 7002022). */
+  hypervisor_version: number;
+  supported_instances: SupportedInstance[];
+  cpu_info: Record<string, unknown>;
+}
+
+export interface GuestHandle {
+  uuid: string;
+  /** The hypervisor process id (null for the fake driver). */
+  pid: number | null;
+  /** The exact command line that was started (for the boot walkthrough's step 10). */
+  command: { binary: string; args: string[] } | null;
+  vnc: VncAddress;
+}
+
+export type VncAddress = { host: string; port: number } | { unixSocket: string };
+
+export type SpawnPhase = 'creating-disk' | 'starting' | 'started';
+export type ProgressFn = (p: { phase: SpawnPhase; detail: string }) => void;
+
+export interface GuestExitInfo {
+  /** 'guest-shutdown': powered off from inside; 'killed': a signal; 'crashed': other. */
+  reason: 'guest-shutdown' | 'killed' | 'crashed';
+  code: number | null;
+  signal: string | null;
+  at: string;
+}
+
+export interface AdoptReport {
+  /** Guests whose process was alive and is supervised again. */
+  adopted: string[];
+  /** Guests with an instance directory and a pid file whose process is gone. */
+  vanished: string[];
+}
+
+/** Lifecycle: start on this host, stop, remove. */
+export interface GuestLifecycle {
+  spawn(spec: GuestSpec, onProgress?: ProgressFn): Promise<GuestHandle>;
+  /** Ask the guest to power down (ACPI); after timeoutMs, stop it hard. */
+  powerOff(uuid: string, opts?: { timeoutMs?: number }): Promise<void>;
+  /** Start a stopped guest again with the same disk (resumes if it was suspended). */
+  powerOn(uuid: string): Promise<GuestHandle>;
+  reboot(uuid: string, type: RebootType): Promise<void>;
+  /** Kill the process (if any), wait for it to exit, remove every file of the instance. */
+  destroy(uuid: string): Promise<void>;
+}
+
+export interface GuestPauser {
+  pause(uuid: string): Promise<void>;
+  unpause(uuid: string): Promise<void>;
+}
+
+export interface GuestSuspender {
+  /** Save the guest's state to disk and stop its process. */
+  suspend(uuid: string): Promise<void>;
+  /** Start it from the saved state: the guest continues where it was. */
+  resume(uuid: string): Promise<GuestHandle>;
+}
+
+export interface GuestConsoles {
+  /** The serial console log, or its last `lines` lines. */
+  getConsoleOutput(uuid: string, lines?: number): Promise<string>;
+  getVncConsole(uuid: string): Promise<VncAddress>;
+}
+
+export interface GuestInventory {
+  /** UUIDs of guests whose hypervisor process is alive (running or paused). */
+  listRunning(): Promise<string[]>;
+  getPowerState(uuid: string): Promise<GuestPowerState>;
+  /** Re-adopt guests that outlived a previous compute process; report the vanished. */
+  adopt(): Promise<AdoptReport>;
+  /** Subscribe to unexpected guest exits; returns an unsubscribe function. */
+  onGuestExit(callback: (uuid: string, info: GuestExitInfo) => void): () => void;
+}
+
+export interface ComputeDriver extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestInventory {
+  readonly name: string;
+  readonly capabilities: DriverCapabilities;
+  /** Probe the host (accelerator, versions) once; call before anything else. */
+  init(host: DriverHostInfo): Promise<DriverHostReport>;
+  /** Stop supervising. With stopGuests, power every guest off first (app quit). */
+  close(opts?: { stopGuests?: boolean; timeoutMs?: number }): Promise<void>;
+}

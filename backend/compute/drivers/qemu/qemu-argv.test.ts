@@ -1,0 +1,187 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { GuestSpec } from '../../driver.js';
+import { instanceFiles } from './instance-files.js';
+import { buildQemuArgv, guestCmdline, qemuOptValue, shellWord, type QemuArgvOptions } from './qemu-argv.js';
+
+const UUID = '0b6f1a52-3c1e-4c39-9d1f-6a2f4ed5a001';
+const files = instanceFiles('/var/lab/instances', UUID);
+const forwarder = { node: '/usr/bin/node', script: '/opt/novalab/dist/backend/compute/drivers/qemu/metadata-forwarder.js' };
+
+function spec(over: Partial<GuestSpec> = {}): GuestSpec {
+  return {
+    uuid: UUID,
+    name: 'instance-0000000a',
+    hostname: 'web-1',
+    arch: 'x86_64',
+    vcpus: 1,
+    memoryMb: 256,
+    image: { kernel: '/cache/k', ramdisk: '/cache/i', disk: '/cache/base.qcow2', cmdline: 'console=ttyS0 quiet' },
+    network: { mac: 'FA:16:3E:00:00:0A', fixedIp: '10.0.0.5' },
+    metadata: { address: '127.0.0.1:8775', hmacSecretFile: '/state/metadata.secret' },
+    vnc: { kind: 'unix' },
+    accel: 'tcg',
+    ...over,
+  };
+}
+
+/** The value after the first occurrence of `flag`. */
+function after(args: string[], flag: string): string | undefined {
+  const at = args.indexOf(flag);
+  return at < 0 ? undefined : args[at + 1];
+}
+
+/** Every value given to a repeated flag (-device, -chardev). */
+function all(args: string[], flag: string): string[] {
+  return args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
+}
+
+const base: QemuArgvOptions = { forwarder };
+
+const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b: string, a: string[]) => void }[] = [
+  {
+    name: 'x86_64 TCG: q35, VGA, serial into the log file, no -cpu',
+    spec: spec(),
+    expect: (b, a) => {
+      assert.equal(b, 'qemu-system-x86_64');
+      assert.equal(after(a, '-machine'), 'q35');
+      assert.equal(after(a, '-accel'), 'tcg');
+      assert.equal(after(a, '-cpu'), undefined);
+      assert.ok(all(a, '-device').includes('VGA'));
+      assert.equal(after(a, '-chardev'), `file,id=serial0,path=${files.consoleLog},append=on`);
+      assert.equal(after(a, '-serial'), 'chardev:serial0');
+    },
+  },
+  {
+    name: 'x86_64 KVM: -cpu host',
+    spec: spec({ accel: 'kvm' }),
+    expect: (_, a) => {
+      assert.equal(after(a, '-accel'), 'kvm');
+      assert.equal(after(a, '-cpu'), 'host');
+    },
+  },
+  {
+    name: 'aarch64 TCG: virt, cortex-a57, no VGA, serial as a vc text console with a log copy',
+    spec: spec({ arch: 'aarch64' }),
+    expect: (b, a) => {
+      assert.equal(b, 'qemu-system-aarch64');
+      assert.equal(after(a, '-machine'), 'virt');
+      assert.equal(after(a, '-cpu'), 'cortex-a57');
+      assert.ok(!a.includes('VGA'));
+      assert.equal(after(a, '-chardev'), `vc,id=serial0,logfile=${files.consoleLog},logappend=on`);
+    },
+  },
+  {
+    name: 'aarch64 with another TCG cpu model',
+    spec: spec({ arch: 'aarch64' }),
+    opts: { ...base, aarch64TcgCpu: 'max' },
+    expect: (_, a) => assert.equal(after(a, '-cpu'), 'max'),
+  },
+  {
+    name: 'basics: nodefaults, name, uuid, memory, cpus, kernel, initrd, disk, qmp, pidfile',
+    spec: spec({ vcpus: 2, memoryMb: 512 }),
+    expect: (_, a) => {
+      assert.deepEqual(a.slice(0, 2), ['-nodefaults', '-no-user-config']);
+      assert.equal(after(a, '-name'), 'guest=instance-0000000a,process=instance-0000000a');
+      assert.equal(after(a, '-uuid'), UUID);
+      assert.equal(after(a, '-m'), '512');
+      assert.equal(after(a, '-smp'), '2');
+      assert.equal(after(a, '-kernel'), '/cache/k');
+      assert.equal(after(a, '-initrd'), '/cache/i');
+      assert.equal(after(a, '-drive'), `file=${files.disk},if=virtio,format=qcow2`);
+      assert.equal(after(a, '-qmp'), `unix:${files.qmpSocket},server=on,wait=off`);
+      assert.equal(after(a, '-pidfile'), files.pidFile);
+      assert.ok(!a.includes('-daemonize'));
+      assert.ok(!a.includes('-incoming'));
+    },
+  },
+  {
+    name: 'no ramdisk: no -initrd',
+    spec: spec({ image: { kernel: '/k', ramdisk: null, disk: '/d', cmdline: '' } }),
+    expect: (_, a) => assert.ok(!a.includes('-initrd')),
+  },
+  {
+    name: 'kernel command line: the image one plus novalab parameters',
+    spec: spec(),
+    expect: (_, a) => assert.equal(after(a, '-append'),
+      `console=ttyS0 quiet novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a novalab.ip=10.0.0.5`),
+  },
+  {
+    name: 'user network: 169.254/16, restricted, hostname, metadata guestfwd to the forwarder',
+    spec: spec(),
+    expect: (_, a) => {
+      assert.equal(after(a, '-netdev'),
+        'user,id=net0,net=169.254.0.0/16,restrict=on,hostname=web-1,' +
+        `guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/node ${forwarder.script} 127.0.0.1:8775 ${UUID} /state/metadata.secret`);
+      assert.ok(all(a, '-device').includes('virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:0a'));
+    },
+  },
+  {
+    name: 'guestfwd: paths with spaces are single-quoted, commas doubled, quotes escaped',
+    spec: spec({ metadata: { address: '127.0.0.1:8775', hmacSecretFile: "/home/Ann Lee/it's,here" } }),
+    opts: { forwarder: { node: '/Applications/Nova Lab.app/node', script: '/s.js' } },
+    expect: (_, a) => assert.match(after(a, '-netdev')!,
+      /-cmd:'\/Applications\/Nova Lab\.app\/node' \/s\.js 127\.0\.0\.1:8775 \S+ '\/home\/Ann Lee\/it'\\''s,,here'$/),
+  },
+  {
+    name: 'no metadata or no forwarder: no guestfwd at all',
+    spec: spec({ metadata: null }),
+    expect: (_, a) => assert.doesNotMatch(after(a, '-netdev')!, /guestfwd/),
+  },
+  {
+    name: 'VNC on a unix socket',
+    spec: spec(),
+    expect: (_, a) => assert.equal(after(a, '-vnc'), `unix:${files.vncSocket}`),
+  },
+  {
+    name: 'VNC on TCP at a fixed display',
+    spec: spec({ vnc: { kind: 'tcp', host: '127.0.0.1', display: 7 } }),
+    expect: (_, a) => assert.equal(after(a, '-vnc'), '127.0.0.1:7'),
+  },
+  {
+    name: 'VNC on TCP, first free display in a range',
+    spec: spec({ vnc: { kind: 'tcp', host: '127.0.0.1' } }),
+    opts: { ...base, vncDisplayFirst: 10, vncDisplayRange: 20 },
+    expect: (_, a) => assert.equal(after(a, '-vnc'), '127.0.0.1:10,to=30'),
+  },
+  {
+    name: 'resume: -incoming from an inherited file descriptor',
+    spec: spec(),
+    opts: { ...base, incomingFd: 3 },
+    expect: (_, a) => assert.equal(after(a, '-incoming'), 'fd:3'),
+  },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const { binary, args } = buildQemuArgv(c.spec, files, c.opts ?? base);
+    c.expect(binary, args);
+  });
+}
+
+test('commas in file paths are doubled for QEMU option strings', () => {
+  const f = instanceFiles('/lab,odd', UUID);
+  const { args } = buildQemuArgv(spec(), f, base);
+  assert.equal(after(args, '-drive'), `file=/lab,,odd/${UUID}/disk.qcow2,if=virtio,format=qcow2`);
+  assert.equal(qemuOptValue('a,b,,c'), 'a,,b,,,,c');
+});
+
+test('shellWord leaves plain words alone and quotes the rest', () => {
+  assert.equal(shellWord('/usr/bin/node'), '/usr/bin/node');
+  assert.equal(shellWord('a b'), "'a b'");
+  assert.equal(shellWord("it's"), "'it'\\''s'");
+});
+
+test('rejects specs that would break the command line', () => {
+  assert.throws(() => buildQemuArgv(spec({ hostname: 'web 1' }), files, base), /hostname/);
+  assert.throws(() => buildQemuArgv(spec({ hostname: 'a,restrict=off' }), files, base), /hostname/);
+  assert.throws(() => buildQemuArgv(spec({ network: { mac: 'fa:16:3e:00:00', fixedIp: null } }), files, base), /mac/);
+  assert.throws(() => buildQemuArgv(spec({ name: 'x,process=y' }), files, base), /name/);
+  assert.throws(() => buildQemuArgv(spec({ vcpus: 0 }), files, base), /vcpus/);
+  assert.throws(() => buildQemuArgv(spec({ metadata: { address: '127.0.0.1:8775 --evil', hmacSecretFile: '/s' } }), files, base), /metadata/);
+});
+
+test('guestCmdline skips an empty image command line and an absent fixed ip', () => {
+  const s = spec({ image: { kernel: '/k', ramdisk: null, disk: '/d', cmdline: '  ' }, network: { mac: 'fa:16:3e:00:00:01', fixedIp: null } });
+  assert.equal(guestCmdline(s), `novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a`);
+});

@@ -1,0 +1,132 @@
+// The QEMU command line, as a pure function: spec and file names in, argv out (as Lima's
+// qemu.Cmdline). No I/O, no defaults read from anywhere else: table-tested.
+//
+// Quoting, twice over: QEMU's option strings (`-drive file=…,if=…`) split on commas, so a
+// comma inside a value is doubled; and the guestfwd `cmd:` is split by libslirp with
+// g_shell_parse_argv (measured, QEMU 7.2 / libslirp 4.7), so a path with spaces is
+// single-quoted there, shell-style — no shell ever runs it.
+import type { GuestSpec } from '../../driver.js';
+import type { InstanceFiles } from './instance-files.js';
+
+export type QemuBinary = 'qemu-system-x86_64' | 'qemu-system-aarch64';
+
+export interface QemuArgvOptions {
+  /** The metadata forwarder guestfwd runs per guest connection: `node script <addr> <uuid>
+   *  <secret-file>`. Null: no metadata route (the guest reaches nothing on the host). */
+  forwarder: { node: string; script: string } | null;
+  /** The file descriptor QEMU inherits the saved state on (resume), or null. */
+  incomingFd?: number | null;
+  /** CPU model for aarch64 guests under TCG (default cortex-a57). */
+  aarch64TcgCpu?: string;
+  /** For a TCP VNC display without a fixed number: first display to try (QEMU takes the
+   *  first free one up to `vncDisplayRange` further; query-vnc tells which). */
+  vncDisplayFirst?: number;
+  vncDisplayRange?: number;
+}
+
+export interface QemuCommand {
+  binary: QemuBinary;
+  args: string[];
+}
+
+/** The address guests use for the metadata service (as Nova's). */
+export const METADATA_IP = '169.254.169.254';
+/** The guests' user network: it must contain METADATA_IP for guestfwd to accept it. */
+export const GUEST_NET = '169.254.0.0/16';
+
+/** Doubles commas, so the value survives QEMU's option parser. */
+export function qemuOptValue(s: string): string {
+  return s.replaceAll(',', ',,');
+}
+
+/** Shell-style single quotes when needed (for g_shell_parse_argv, not for a shell). */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_\/.:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+const HOSTPORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+export function validateSpec(spec: GuestSpec): void {
+  const bad = (what: string) => {
+    throw new Error(`invalid guest spec for ${spec.uuid}: ${what}`);
+  };
+  if (!HOSTNAME.test(spec.hostname)) bad(`hostname ${JSON.stringify(spec.hostname)}`);
+  if (!MAC.test(spec.network.mac)) bad(`mac ${JSON.stringify(spec.network.mac)}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) bad(`name ${JSON.stringify(spec.name)}`);
+  if (!Number.isInteger(spec.vcpus) || spec.vcpus < 1) bad(`vcpus ${spec.vcpus}`);
+  if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < 16) bad(`memoryMb ${spec.memoryMb}`);
+  if (spec.metadata && !HOSTPORT.test(spec.metadata.address)) bad(`metadata address ${spec.metadata.address}`);
+  if (/[\r\n]/.test(spec.image.cmdline)) bad('kernel command line has a line break');
+}
+
+/** The kernel command line: the image's, plus what the guest's init may read. */
+export function guestCmdline(spec: GuestSpec): string {
+  const extra = [`novalab.uuid=${spec.uuid}`, `novalab.hostname=${spec.hostname}`, `novalab.name=${spec.name}`];
+  if (spec.network.fixedIp) extra.push(`novalab.ip=${spec.network.fixedIp}`);
+  return [spec.image.cmdline.trim(), ...extra].filter(Boolean).join(' ');
+}
+
+function machineArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
+  const accel = ['-accel', spec.accel];
+  const hwCpu = spec.accel === 'whpx' ? 'max' : 'host';
+  if (spec.arch === 'x86_64') {
+    return ['-machine', 'q35', ...accel, ...(spec.accel === 'tcg' ? [] : ['-cpu', hwCpu])];
+  }
+  const cpu = spec.accel === 'tcg' ? (opts.aarch64TcgCpu ?? 'cortex-a57') : hwCpu;
+  return ['-machine', 'virt', ...accel, '-cpu', cpu];
+}
+
+/** x86_64: the VGA text console on VNC, the serial port into the log file. aarch64 (no
+ *  graphics card): the serial port as a QEMU text console (`vc`) on the VNC display, with a
+ *  copy in the log file. Logs append, so a power cycle keeps the earlier boots. */
+function consoleArgs(spec: GuestSpec, files: InstanceFiles): string[] {
+  const log = qemuOptValue(files.consoleLog);
+  const serial = spec.arch === 'x86_64'
+    ? `file,id=serial0,path=${log},append=on`
+    : `vc,id=serial0,logfile=${log},logappend=on`;
+  return [...(spec.arch === 'x86_64' ? ['-device', 'VGA'] : []), '-chardev', serial, '-serial', 'chardev:serial0'];
+}
+
+function vncArgs(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): string[] {
+  if (spec.vnc.kind === 'unix') return ['-vnc', `unix:${qemuOptValue(files.vncSocket)}`];
+  if (spec.vnc.display !== undefined) return ['-vnc', `${spec.vnc.host}:${spec.vnc.display}`];
+  const first = opts.vncDisplayFirst ?? 0;
+  return ['-vnc', `${spec.vnc.host}:${first},to=${first + (opts.vncDisplayRange ?? 99)}`];
+}
+
+function networkArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
+  const netdev = ['user', 'id=net0', `net=${GUEST_NET}`, 'restrict=on', `hostname=${spec.hostname}`];
+  if (spec.metadata && opts.forwarder) {
+    const cmd = [opts.forwarder.node, opts.forwarder.script, spec.metadata.address, spec.uuid, spec.metadata.hmacSecretFile]
+      .map(shellWord)
+      .join(' ');
+    netdev.push(`guestfwd=tcp:${METADATA_IP}:80-cmd:${qemuOptValue(cmd)}`);
+  }
+  return ['-netdev', netdev.join(','), '-device', `virtio-net-pci,netdev=net0,mac=${spec.network.mac.toLowerCase()}`];
+}
+
+export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): QemuCommand {
+  validateSpec(spec);
+  const binary: QemuBinary = spec.arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-aarch64';
+  const kernel = ['-kernel', spec.image.kernel, ...(spec.image.ramdisk ? ['-initrd', spec.image.ramdisk] : [])];
+  const args = [
+    '-nodefaults', '-no-user-config',
+    '-name', `guest=${qemuOptValue(spec.name)},process=${qemuOptValue(spec.name)}`,
+    '-uuid', spec.uuid,
+    ...machineArgs(spec, opts),
+    '-m', String(spec.memoryMb),
+    '-smp', String(spec.vcpus),
+    ...kernel,
+    '-append', guestCmdline(spec),
+    '-drive', `file=${qemuOptValue(files.disk)},if=virtio,format=qcow2`,
+    ...networkArgs(spec, opts),
+    ...consoleArgs(spec, files),
+    ...vncArgs(spec, files, opts),
+    '-qmp', `unix:${qemuOptValue(files.qmpSocket)},server=on,wait=off`,
+    '-pidfile', files.pidFile,
+    ...(opts.incomingFd != null ? ['-incoming', `fd:${opts.incomingFd}`] : []),
+  ];
+  return { binary, args };
+}

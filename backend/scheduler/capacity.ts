@@ -43,14 +43,16 @@ export function ramFits(host: HostCapacity, requestedMb: number): true | string 
 export function coresFit(host: HostCapacity, requested: number): true | string {
   if (!host.vcpus) return true;
   if (requested > host.vcpus) {
-    return `${requested} vCPUs requested > ${host.vcpus} physical vCPUs ` +
+    return `${vcpus(requested)} requested > ${host.vcpus} physical vCPUs ` +
       '(an instance may not overcommit against itself)';
   }
   const usable = host.vcpus * host.cpu_allocation_ratio;
   if (usable - host.vcpus_used >= requested) return true;
-  return `${host.vcpus} vCPUs × ratio ${ratio(host.cpu_allocation_ratio)} = ${qty(usable)} usable, ` +
+  return `${vcpus(host.vcpus)} × ratio ${ratio(host.cpu_allocation_ratio)} = ${qty(usable)} usable, ` +
     `${qty(host.vcpus_used)} used, ${requested} requested`;
 }
+
+const vcpus = (n: number): string => `${n} vCPU${n === 1 ? '' : 's'}`;
 
 /** Disk a flavor needs, in MB (Nova's DiskFilter): 1024 × (root + ephemeral) + swap. */
 export function requestedDiskMb(flavor: FlavorSize): number {

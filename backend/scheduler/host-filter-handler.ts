@@ -9,7 +9,7 @@ export interface FilterRun {
   passed: HostState[];
   /** One entry per filter that ran, in order. */
   trace: SchedulerFilterTrace[];
-  /** The filter that rejected every remaining host, or null. */
+  /** The filter that rejected every remaining host; null if hosts remain or there were none. */
   emptiedBy: string | null;
 }
 
@@ -28,6 +28,7 @@ export function runFilters(
 ): FilterRun {
   const skipOnce = (options.instanceIndex ?? 0) > 0;
   const trace: SchedulerFilterTrace[] = [];
+  if (hosts.length === 0) return { passed: [], trace, emptiedBy: null };
   let current: HostState[] = hosts.slice();
   for (const filter of filtersFor(filterNames)) {
     const entry: SchedulerFilterTrace = { name: filter.name, start: current.length, end: 0, passed: [], rejected: [] };

@@ -61,7 +61,7 @@ function canonicalTriples(list: SupportedInstance[]): string[][] {
 
 function unknownNote(wanted: Wanted[]): string {
   const bad = wanted.filter((w) => !w.value.known);
-  return bad.map((w) => `; "${w.value.name}" is not a ${w.prop} Nova knows` +
+  return bad.map((w) => `; "${w.value.name}" is not a name Nova knows for ${w.prop}` +
     (HINTS[w.value.name] ? ` (did you mean ${HINTS[w.value.name]}?)` : '')).join('');
 }
 

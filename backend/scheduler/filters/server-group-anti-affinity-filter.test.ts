@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverGroupAntiAffinityFilter } from './server-group-anti-affinity-filter.js';
+import { makeHost, makeSpec } from '../test-fixtures.js';
+
+const group = (policy: 'affinity' | 'anti-affinity', member_hosts: string[]) =>
+  makeSpec({ instance_group: { uuid: 'g1', policy, member_hosts } });
+
+test('passes a host with no member of the group', () => {
+  assert.equal(serverGroupAntiAffinityFilter.check(makeHost(), group('anti-affinity', ['host-b'])), true);
+});
+
+test('rejects a host that already has a member', () => {
+  assert.equal(
+    serverGroupAntiAffinityFilter.check(makeHost(), group('anti-affinity', ['host-a'])),
+    'server group g1 has policy anti-affinity and already has a member on host-a',
+  );
+});
+
+test('does not reject the host already holding this very instance (a move)', () => {
+  const host = makeHost({ instance_uuids: ['instance-1'] });
+  assert.equal(serverGroupAntiAffinityFilter.check(host, group('anti-affinity', ['host-a'])), true);
+});
+
+test('ignores affinity groups', () => {
+  assert.equal(serverGroupAntiAffinityFilter.check(makeHost(), group('affinity', ['host-a'])), true);
+});

@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { alternates, clampSubsetSize, selectHost, type SelectHostOptions } from './select-destinations.js';
+import { DEFAULT_WEIGHER_OPTIONS } from './weighers/types.js';
+import { makeHost, makeSpec, sequenceRandom } from './test-fixtures.js';
+import { DEFAULT_FILTERS } from '../../contract/scheduler-names.js';
+
+const hosts = [
+  makeHost({ host: 'host-a', memory_mb_used: 1024 }),
+  makeHost({ host: 'host-b', memory_mb_used: 0 }),
+  makeHost({ host: 'host-c', memory_mb_used: 2048 }),
+  makeHost({ host: 'host-d', service: { up: false } }),
+];
+const options = (over: Partial<SelectHostOptions> = {}): SelectHostOptions => ({
+  filters: DEFAULT_FILTERS,
+  weighers: ['RAMWeigher'],
+  weigherOptions: DEFAULT_WEIGHER_OPTIONS,
+  subsetSize: 1,
+  random: () => 0,
+  request_id: 'req-1',
+  attempt: 1,
+  now: () => new Date('2024-01-01T00:00:00Z'),
+  ...over,
+});
+
+test('chooses the best-weighed host and explains every step', () => {
+  const trace = selectHost(hosts, makeSpec(), options());
+  assert.equal(trace.chosen, 'host-b');
+  assert.deepEqual(trace.hosts, ['host-a', 'host-b', 'host-c', 'host-d']);
+  assert.deepEqual(trace.filters.map((f) => [f.name, f.start, f.end]), [
+    ['RetryFilter', 4, 4], ['AvailabilityZoneFilter', 4, 4], ['RamFilter', 4, 4], ['ComputeFilter', 4, 3],
+    ['ComputeCapabilitiesFilter', 3, 3], ['ImagePropertiesFilter', 3, 3], ['CoreFilter', 3, 3],
+  ]);
+  assert.deepEqual(trace.ranking.map((r) => r.host), ['host-b', 'host-a', 'host-c']);
+  assert.deepEqual(trace.subset, ['host-b']);
+  assert.equal(trace.started_at, '2024-01-01T00:00:00.000Z');
+  assert.equal(trace.error, null);
+  assert.equal(trace.emptied_by, null);
+});
+
+test('subset size 2 picks among the top two by the injected random', () => {
+  const low = selectHost(hosts, makeSpec(), options({ subsetSize: 2, random: () => 0.2 }));
+  const high = selectHost(hosts, makeSpec(), options({ subsetSize: 2, random: () => 0.7 }));
+  assert.deepEqual(low.subset, ['host-b', 'host-a']);
+  assert.equal(low.chosen, 'host-b');
+  assert.equal(high.chosen, 'host-a');
+  const picks = new Set<string | null>();
+  const random = sequenceRandom(0, 0.3, 0.6, 0.99);
+  for (let i = 0; i < 4; i++) picks.add(selectHost(hosts, makeSpec(), options({ subsetSize: 2, random })).chosen);
+  assert.deepEqual([...picks].sort(), ['host-a', 'host-b']);
+});
+
+test('clamps the subset size to 1..number of hosts', () => {
+  assert.equal(clampSubsetSize(0, 5), 1);
+  assert.equal(clampSubsetSize(-3, 5), 1);
+  assert.equal(clampSubsetSize(10, 3), 3);
+  assert.equal(selectHost(hosts, makeSpec(), options({ subsetSize: 99, random: () => 0.999 })).subset_size, 3);
+});
+
+test('reports NoValidHost with the emptying filter and each host\'s reason', () => {
+  const trace = selectHost(hosts, makeSpec({ flavor: { ram: 8192 } }), options());
+  assert.equal(trace.chosen, null);
+  assert.equal(trace.emptied_by, 'RamFilter');
+  assert.match(String(trace.error), /^No valid host was found\. .* RamFilter rejected every remaining host: host-a: .*; host-d: /);
+  assert.deepEqual(trace.ranking, []);
+  assert.deepEqual(trace.subset, []);
+});
+
+test('alternates are the ranking without the chosen host, best first', () => {
+  const trace = selectHost(hosts, makeSpec(), options({ subsetSize: 2, random: () => 0.9 }));
+  assert.equal(trace.chosen, 'host-a');
+  assert.deepEqual(alternates(trace), ['host-b', 'host-c']);
+});
+
+test('a forced host skips the filters (as Nova), even a host that is down', () => {
+  const trace = selectHost(hosts, makeSpec({ force_host: 'host-d' }), options());
+  assert.equal(trace.chosen, 'host-d');
+  assert.deepEqual(trace.filters.map((f) => [f.name, f.start, f.end]), [['force_host', 4, 1]]);
+});
+
+test('a forced host that does not exist is a NoValidHost naming it', () => {
+  const trace = selectHost(hosts, makeSpec({ force_host: 'host-z' }), options());
+  assert.equal(trace.chosen, null);
+  assert.equal(trace.emptied_by, 'force_host');
+  assert.match(String(trace.error), /forced host host-z is not one of the 4 compute host\(s\)/);
+});
+
+test('a retry avoids the host that already failed', () => {
+  const spec = makeSpec({ retry: { num_attempts: 2, hosts: ['host-b'] } });
+  const trace = selectHost(hosts, spec, options({ attempt: 2 }));
+  assert.equal(trace.chosen, 'host-a');
+  assert.equal(trace.attempt, 2);
+});

@@ -1,0 +1,48 @@
+// glance-api: the lab's image service (a Glance v2 subset) as its own process, with its own
+// store (db/glance.json and images/<id>). Composition only; the parts live beside it.
+import { runMain, startService } from '../common/service-runtime.js';
+import { listen } from '../common/http/listen.js';
+import { keystoneValidator } from '../common/http/keystone-auth.js';
+import { resourcePath } from '../common/app-root.js';
+import { createApp } from './http-app.js';
+import { ImageService } from './image-service.js';
+import { qemuImgRunner } from './inspector.js';
+import { registerLabImages } from './lab-images.js';
+import { ImageStore } from './store.js';
+import { DEFAULT_SIZE_CAP } from './upload.js';
+
+runMain(async () => {
+  const rt = await startService('glance-api');
+  const host = rt.conf.str('novalab.listen');
+  const port = rt.conf.int('novalab.glance_port');
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const identityUrl = `http://${urlHost}:${rt.conf.int('novalab.keystone_port')}`;
+  // Read if nova.conf's table has the option; otherwise the default (10 GiB).
+  const sizeCap = Number(rt.conf.values.get('novalab.image_size_cap') ?? DEFAULT_SIZE_CAP);
+
+  const store = await ImageStore.open(rt.paths.glanceDb, rt.paths.images);
+  const killed = await store.recover();
+  if (killed.length) rt.log.warn(`uploads interrupted by a restart, marked killed: ${killed.join(', ')}`);
+
+  const lab = await registerLabImages(store, resourcePath('images', 'manifest.json'));
+  if (!lab) rt.log.warn('no lab images yet (resources/images/manifest.json is missing): `npm run images` builds them');
+  else {
+    rt.log.info(`lab images: registered [${lab.registered.join(', ')}], already there [${lab.kept.join(', ')}]`);
+    for (const f of lab.failed) rt.log.error(`lab image ${f.name} not registered: ${f.error}`);
+  }
+
+  const images = new ImageService({
+    store,
+    qemuImg: qemuImgRunner(),
+    sizeCap,
+    onProgress: (rec, bytes, total) => rt.publish({
+      kind: 'progress',
+      summary: `upload ${rec.name ?? rec.id}`,
+      detail: { image_id: rec.id, bytes, total },
+    }),
+  });
+  const server = await listen(createApp({ images, tokens: keystoneValidator(identityUrl), identityUrl, log: rt.log }), host, port, 'glance-api');
+  server.requestTimeout = 0; // uploads of large images take longer than Node's default 5 minutes
+  rt.onShutdown(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+  rt.ready([port]);
+});

@@ -3,9 +3,10 @@
 // implementation to a topic.
 import type { BusClient, CallOptions, Handlers } from './client.js';
 
-export type RpcApi = { [method: string]: (...args: any[]) => Promise<unknown> };
+/** An RPC interface: every member is an async method. */
+export type RpcApi = object;
 
-type CastSide<T extends RpcApi> = { [K in keyof T]: (...args: Parameters<T[K]>) => void };
+type CastSide<T extends RpcApi> = { [K in keyof T]: T[K] extends (...args: infer A) => unknown ? (...args: A) => void : never };
 
 export interface RpcClient<T extends RpcApi> {
   call: T;
@@ -25,6 +26,7 @@ export function rpcClient<T extends RpcApi>(bus: BusClient, topic: string): RpcC
 
 export function serveApi<T extends RpcApi>(bus: BusClient, topic: string, impl: T): void {
   const handlers: Handlers = {};
-  for (const key of Object.keys(impl)) handlers[key] = (...args: unknown[]) => impl[key]!(...args);
+  const methods = impl as Record<string, (...args: unknown[]) => unknown>;
+  for (const key of Object.keys(methods)) handlers[key] = (...args: unknown[]) => methods[key]!(...args);
   bus.serve(topic, handlers);
 }

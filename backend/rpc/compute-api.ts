@@ -8,7 +8,6 @@ export type VncConnectInfo =
   | { kind: 'unix'; path: string };
 
 export interface ComputeApi {
-  [method: string]: (...args: any[]) => Promise<unknown>;
   build_and_run_instance(instance: Instance, spec: RequestSpec): Promise<void>;
   stop_instance(uuid: string): Promise<void>;
   start_instance(uuid: string): Promise<void>;

@@ -26,7 +26,6 @@ export interface ClaimResult { ok: boolean; reason: string | null; instance: Ins
 export interface QuotaUsage { instances: number; cores: number; ram: number; key_pairs: number; server_groups: number }
 
 export interface ConductorApi {
-  [method: string]: (...args: any[]) => Promise<unknown>;
 
   // services (nova service-list)
   service_heartbeat(binary: ServiceBinary, host: string, zone: string): Promise<ServiceRecord>;

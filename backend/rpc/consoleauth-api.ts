@@ -8,7 +8,6 @@ export interface ConsoleAuthorization {
 }
 
 export interface ConsoleAuthApi {
-  [method: string]: (...args: any[]) => Promise<unknown>;
   /** Issue a random token bound to one instance's VNC address; only its hash is stored. */
   authorize_console(instance_uuid: string, connect_info: VncConnectInfo): Promise<{ token: string; expires_at: string }>;
   check_token(token: string): Promise<ConsoleAuthorization | null>;

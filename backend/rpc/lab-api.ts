@@ -10,7 +10,6 @@ export interface StepAnnouncement {
 }
 
 export interface LabApi {
-  [method: string]: (...args: any[]) => Promise<unknown>;
   step(a: StepAnnouncement): Promise<void>;
 }
 

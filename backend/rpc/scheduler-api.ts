@@ -2,7 +2,6 @@
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 
 export interface SchedulerApi {
-  [method: string]: (...args: any[]) => Promise<unknown>;
   /** Filter and weigh the hosts, claim the best through the conductor; the trace says why. */
   select_destinations(spec: RequestSpec): Promise<ScheduleTrace>;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs every Debian package novalab's lab, image build and tests need.
+# Installs every Debian package novalab needs to run the lab, build guest images and run its tests.
 # Idempotent: apt-get skips what is already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive

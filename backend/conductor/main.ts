@@ -1,0 +1,34 @@
+// nova-conductor: the only process that opens nova's database. It serves the "conductor"
+// topic (records and the build flow) and keeps its own service heartbeat.
+import { startService, runMain } from '../common/service-runtime.js';
+import { rpcClient, serveApi } from '../bus/rpc.js';
+import type { ConductorApi } from '../rpc/conductor-api.js';
+import type { SchedulerApi } from '../rpc/scheduler-api.js';
+import { computeTopic, type ComputeApi } from '../rpc/compute-api.js';
+import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
+import { NovaDb } from './nova-db.js';
+import { recordsApi } from './records.js';
+import { buildFlowApi } from './build-flow.js';
+
+/** A held step or a slow scheduler may keep a call open for long; the learner sets the pace. */
+const HELD_CALL_TIMEOUT_MS = 60 * 60 * 1000;
+
+runMain(async () => {
+  const rt = await startService('nova-conductor');
+  const db = await NovaDb.open(rt.paths.novaDb);
+  const records = recordsApi(db, { serviceDownTime: () => rt.conf.int('service_down_time') });
+  const flow = buildFlowApi({
+    db, records, log: rt.log,
+    scheduler: () => rpcClient<SchedulerApi>(rt.bus, 'scheduler').with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
+    compute: (host) => rpcClient<ComputeApi>(rt.bus, computeTopic(host)),
+    lab: () => rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
+    maxAttempts: () => rt.conf.int('scheduler_max_attempts'),
+  });
+  const api: ConductorApi = { ...records, ...flow };
+  serveApi(rt.bus, 'conductor', api);
+  const beat = () => records.service_heartbeat('nova-conductor', rt.host, 'internal').catch(() => undefined);
+  await beat();
+  const timer = setInterval(beat, rt.conf.int('report_interval') * 1000);
+  rt.onShutdown(() => clearInterval(timer));
+  rt.ready([]);
+});

@@ -1,0 +1,239 @@
+// The record-keeping half of the conductor's RPC API: services, compute nodes, instances,
+// actions, flavors, key pairs, quotas, traces. Each method is one small read or one atomic
+// mutation of nova's database.
+import { randomUUID } from 'node:crypto';
+import type { ConductorApi, InstanceExpect, InstanceFilter, InstancePatch } from '../rpc/conductor-api.js';
+import type { Instance, QuotaSet } from '../../contract/model.js';
+import type { ServiceRecord } from '../../contract/services.js';
+import { BusFailure } from '../bus/errors.js';
+import type { NovaDb } from './nova-db.js';
+import { buildHostStates, claimRefusal, usageByHost, STATUS_TO_VM_STATE } from './usage.js';
+import { DEFAULT_QUOTAS } from './default-flavors.js';
+
+const now = () => new Date().toISOString();
+const notFound = (what: string) => new BusFailure('NotFound', `${what} could not be found.`, { code: 404 });
+
+export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule'>;
+
+export function recordsApi(db: NovaDb, opts: { serviceDownTime: () => number; maxTraces?: number }): RecordsApi {
+  const d = () => db.data;
+  const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
+  const findInstance = (uuid: string) => d().instances.find((i) => i.uuid === uuid);
+
+  return {
+    async service_heartbeat(binary, host, zone) {
+      return db.mutate((data) => {
+        let s = data.services.find((x) => x.binary === binary && x.host === host);
+        if (!s) {
+          s = { id: ++data.counters.service, uuid: randomUUID(), binary, host, zone, disabled: false, disabled_reason: null, forced_down: false, updated_at: now(), created_at: now() };
+          data.services.push(s);
+        }
+        s.updated_at = now();
+        s.zone = zone;
+        return s;
+      });
+    },
+    async service_list(filter = {}) {
+      return d().services.filter((s) => (!filter.binary || s.binary === filter.binary) && (!filter.host || s.host === filter.host));
+    },
+    async service_update(key, patch) {
+      if (!findService(key)) return null;
+      return db.mutate(() => Object.assign(findService(key)!, patch) as ServiceRecord);
+    },
+    async service_delete(key) {
+      const s = findService(key);
+      if (!s) return false;
+      await db.mutate((data) => { data.services = data.services.filter((x) => x !== s); });
+      return true;
+    },
+
+    async compute_node_update(report) {
+      return db.mutate((data) => {
+        const known = data.compute_nodes.find((x) => x.host === report.host);
+        if (known) return Object.assign(known, report, { updated_at: now() });
+        const n = { ...report, id: ++data.counters.compute_node, uuid: randomUUID(), vcpus_used: 0, memory_mb_used: 0, local_gb_used: 0, running_vms: 0, updated_at: now() };
+        data.compute_nodes.push(n);
+        return n;
+      });
+    },
+    async compute_node_list() {
+      const usage = usageByHost(d().instances);
+      return d().compute_nodes.map((n) => {
+        const u = usage.get(n.host);
+        return { ...n, vcpus_used: u?.vcpus ?? 0, memory_mb_used: u?.ram ?? 0, local_gb_used: u?.disk ?? 0, running_vms: u?.count ?? 0 };
+      });
+    },
+    async host_states() {
+      return buildHostStates(d().compute_nodes, d().services, usageByHost(d().instances), Date.now(), opts.serviceDownTime());
+    },
+
+    async instance_create(instances) {
+      return db.mutate((data) => instances.map((i) => {
+        const rec: Instance = { ...i, seq: ++data.counters.instance };
+        data.instances.push(rec);
+        return rec;
+      }));
+    },
+    async instance_get(uuid, o = {}) {
+      const i = findInstance(uuid);
+      return i && (o.include_deleted || i.vm_state !== 'deleted') ? i : null;
+    },
+    async instance_list(filter: InstanceFilter) {
+      const nameRe = filter.name ? safeRegex(filter.name) : null;
+      const vmState = filter.vm_state ?? (filter.status ? STATUS_TO_VM_STATE[filter.status.toUpperCase()] ?? 'unknown' : undefined);
+      let out = d().instances.filter((i) =>
+        (filter.include_deleted || i.vm_state !== 'deleted') &&
+        (!filter.project_id || i.project_id === filter.project_id) &&
+        (!filter.host || i.host === filter.host) &&
+        (!vmState || i.vm_state === vmState) &&
+        (!nameRe || nameRe.test(i.name)));
+      out = out.slice().reverse(); // newest first, as Nova sorts by created_at desc
+      if (filter.marker) {
+        const at = out.findIndex((i) => i.uuid === filter.marker);
+        if (at < 0) throw new BusFailure('MarkerNotFound', `marker [${filter.marker}] not found`, { code: 400 });
+        out = out.slice(at + 1);
+      }
+      return filter.limit ? out.slice(0, filter.limit) : out;
+    },
+    async instance_update(uuid, patch: InstancePatch, expect?: InstanceExpect) {
+      const i = findInstance(uuid);
+      if (!i || i.vm_state === 'deleted') throw notFound(`Instance ${uuid}`);
+      if (expect?.vm_state && !expect.vm_state.includes(i.vm_state)) {
+        throw new BusFailure('InstanceInvalidState', `vm_state ${i.vm_state}`, { code: 409, details: { vm_state: i.vm_state, task_state: i.task_state } });
+      }
+      if (expect?.task_state && !expect.task_state.includes(i.task_state)) {
+        throw new BusFailure('UnexpectedTaskState', `task_state ${i.task_state}`, { code: 409, details: { vm_state: i.vm_state, task_state: i.task_state } });
+      }
+      return db.mutate(() => Object.assign(i, patch, { updated_at: now() }));
+    },
+    async instance_destroy(uuid) {
+      const i = findInstance(uuid);
+      if (!i) return null;
+      return db.mutate((data) => {
+        Object.assign(i, { vm_state: 'deleted', task_state: null, power_state: 0, terminated_at: now(), updated_at: now() });
+        delete data.request_specs[uuid];
+        return i;
+      });
+    },
+    async instance_claim(uuid, host) {
+      const i = findInstance(uuid);
+      if (!i || i.vm_state === 'deleted') return { ok: false, reason: `instance ${uuid} is gone`, instance: null };
+      const node = d().compute_nodes.find((n) => n.host === host);
+      if (!node) return { ok: false, reason: `${host}: no such compute node`, instance: i };
+      const others = d().instances.filter((x) => x.uuid !== uuid);
+      const used = usageByHost(others).get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
+      const refusal = claimRefusal(node, used, i.flavor);
+      if (refusal) return { ok: false, reason: refusal, instance: i };
+      const claimed = await db.mutate(() => Object.assign(i, { host, node: node.hypervisor_hostname, availability_zone: node.availability_zone, updated_at: now() }));
+      return { ok: true, reason: null, instance: claimed };
+    },
+
+    async action_start(a) {
+      return db.mutate((data) => {
+        const rec = { ...a, updated_at: a.start_time, events: [] };
+        data.actions.push(rec);
+        return rec;
+      });
+    },
+    async action_event_start(uuid, request_id, event, host) {
+      const a = d().actions.find((x) => x.instance_uuid === uuid && x.request_id === request_id);
+      if (!a) return;
+      await db.mutate(() => {
+        a.events.push({ event, start_time: now(), finish_time: null, result: null, traceback: null, host, details: null });
+        a.updated_at = now();
+      });
+    },
+    async action_event_finish(uuid, request_id, event, result, details = null, traceback = null) {
+      const a = d().actions.find((x) => x.instance_uuid === uuid && x.request_id === request_id);
+      const e = a?.events.slice().reverse().find((x) => x.event === event && x.finish_time === null);
+      if (!a || !e) return;
+      await db.mutate(() => {
+        Object.assign(e, { finish_time: now(), result, details, traceback });
+        a.updated_at = now();
+        if (result === 'Error') a.message = 'Error';
+      });
+    },
+    async action_list(uuid) {
+      return d().actions.filter((a) => a.instance_uuid === uuid).reverse();
+    },
+    async action_get(uuid, request_id) {
+      return d().actions.find((a) => a.instance_uuid === uuid && a.request_id === request_id) ?? null;
+    },
+
+    async flavor_list(o = {}) {
+      return d().flavors.filter((f) => o.include_private || f.is_public);
+    },
+    async flavor_get(id) {
+      return d().flavors.find((f) => f.id === id) ?? null;
+    },
+    async flavor_create(f) {
+      if (d().flavors.some((x) => x.id === f.id || x.name === f.name)) {
+        throw new BusFailure('FlavorExists', `Flavor with ${d().flavors.some((x) => x.id === f.id) ? `ID ${f.id}` : `name ${f.name}`} already exists.`, { code: 409 });
+      }
+      return db.mutate((data) => { data.flavors.push(f); return f; });
+    },
+    async flavor_delete(id) {
+      if (!d().flavors.some((f) => f.id === id)) return false;
+      await db.mutate((data) => { data.flavors = data.flavors.filter((f) => f.id !== id); });
+      return true;
+    },
+    async flavor_extra_specs_update(id, specs) {
+      const f = d().flavors.find((x) => x.id === id);
+      if (!f) return null;
+      return db.mutate(() => {
+        for (const [k, v] of Object.entries(specs)) { if (v === null) delete f.extra_specs[k]; else f.extra_specs[k] = v; }
+        return f;
+      });
+    },
+
+    async keypair_list(user_id) { return d().keypairs.filter((k) => k.user_id === user_id); },
+    async keypair_get(user_id, name) { return d().keypairs.find((k) => k.user_id === user_id && k.name === name) ?? null; },
+    async keypair_create(k) {
+      if (d().keypairs.some((x) => x.user_id === k.user_id && x.name === k.name)) {
+        throw new BusFailure('KeyPairExists', `Key pair '${k.name}' already exists.`, { code: 409 });
+      }
+      return db.mutate((data) => {
+        const rec = { ...k, id: ++data.counters.keypair, created_at: now() };
+        data.keypairs.push(rec);
+        return rec;
+      });
+    },
+    async keypair_delete(user_id, name) {
+      const before = d().keypairs.length;
+      await db.mutate((data) => { data.keypairs = data.keypairs.filter((k) => !(k.user_id === user_id && k.name === name)); });
+      return d().keypairs.length < before;
+    },
+
+    async quota_get(project_id) { return { ...DEFAULT_QUOTAS, ...d().quotas[project_id] } as QuotaSet; },
+    async quota_update(project_id, values) {
+      return db.mutate((data) => {
+        data.quotas[project_id] = { ...data.quotas[project_id], ...values };
+        return { ...DEFAULT_QUOTAS, ...data.quotas[project_id] } as QuotaSet;
+      });
+    },
+    async quota_usage(project_id) {
+      const mine = d().instances.filter((i) => i.project_id === project_id && i.vm_state !== 'deleted');
+      return {
+        instances: mine.length,
+        cores: mine.reduce((s, i) => s + i.flavor.vcpus, 0),
+        ram: mine.reduce((s, i) => s + i.flavor.ram, 0),
+        key_pairs: 0,
+        server_groups: 0,
+      };
+    },
+
+    async trace_save(trace) {
+      const max = opts.maxTraces ?? 2000;
+      await db.mutate((data) => {
+        data.traces.push(trace);
+        if (data.traces.length > max) data.traces.splice(0, data.traces.length - max);
+      });
+    },
+    async trace_list(uuid) { return d().traces.filter((t) => t.instance_uuid === uuid); },
+    async trace_get(request_id) { return d().traces.filter((t) => t.request_id === request_id); },
+  };
+}
+
+function safeRegex(pattern: string): RegExp {
+  try { return new RegExp(pattern); } catch { return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
+}

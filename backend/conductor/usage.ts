@@ -1,0 +1,95 @@
+// Pure accounting: what a host's instances use, whether one more fits, and the scheduler's
+// view of each host. Usage is always derived from the instance records, never kept as a
+// separate counter, so it cannot drift.
+import type { ComputeNode, Flavor, Instance } from '../../contract/model.js';
+import type { ServiceRecord } from '../../contract/services.js';
+import type { HostState } from '../../contract/scheduler.js';
+import { serviceIsUp } from '../common/service-health.js';
+
+export interface HostUsage { vcpus: number; ram: number; disk: number; count: number; uuids: string[] }
+
+/** Instances that hold resources on their host (deleted ones and ones in ERROR without a host do not). */
+export const holdsResources = (i: Instance) => i.vm_state !== 'deleted' && i.host !== null;
+
+const flavorDiskGb = (f: Flavor) => f.disk + f.ephemeral + Math.ceil(f.swap / 1024);
+
+export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsage> {
+  const out = new Map<string, HostUsage>();
+  for (const i of instances) {
+    if (!holdsResources(i)) continue;
+    const u = out.get(i.host!) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
+    u.vcpus += i.flavor.vcpus;
+    u.ram += i.flavor.ram;
+    u.disk += flavorDiskGb(i.flavor);
+    u.count += 1;
+    u.uuids.push(i.uuid);
+    out.set(i.host!, u);
+  }
+  return out;
+}
+
+const NO_USAGE: HostUsage = { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
+
+/** null when the flavor fits on the node at its allocation ratios; otherwise why not. */
+export function claimRefusal(node: ComputeNode, used: HostUsage, flavor: Flavor): string | null {
+  const cpuLimit = node.vcpus * node.cpu_allocation_ratio;
+  if (used.vcpus + flavor.vcpus > cpuLimit) {
+    return `${node.host}: ${node.vcpus} vCPUs × ratio ${node.cpu_allocation_ratio} = ${cpuLimit} usable, ${used.vcpus} used, ${flavor.vcpus} requested`;
+  }
+  const ramLimit = node.memory_mb * node.ram_allocation_ratio;
+  if (used.ram + flavor.ram > ramLimit) {
+    return `${node.host}: ${node.memory_mb} MB × ratio ${node.ram_allocation_ratio} = ${ramLimit} MB usable, ${used.ram} MB used, ${flavor.ram} MB requested`;
+  }
+  const diskLimit = node.local_gb * node.disk_allocation_ratio;
+  if (used.disk + flavorDiskGb(flavor) > diskLimit) {
+    return `${node.host}: ${diskLimit} GB disk usable, ${used.disk} GB used, ${flavorDiskGb(flavor)} GB requested`;
+  }
+  return null;
+}
+
+
+/** The scheduler's HostState for every compute node. */
+export function buildHostStates(
+  nodes: ComputeNode[], services: ServiceRecord[], usage: Map<string, HostUsage>, now: number, downTimeS: number,
+): HostState[] {
+  return nodes.map((n) => {
+    const svc = services.find((s) => s.binary === 'nova-compute' && s.host === n.host);
+    const u = usage.get(n.host) ?? NO_USAGE;
+    return {
+      host: n.host,
+      nodename: n.hypervisor_hostname,
+      availability_zone: n.availability_zone,
+      vcpus: n.vcpus,
+      vcpus_used: u.vcpus,
+      memory_mb: n.memory_mb,
+      memory_mb_used: u.ram,
+      free_ram_mb: n.memory_mb - u.ram,
+      local_gb: n.local_gb,
+      local_gb_used: u.disk,
+      free_disk_mb: (n.local_gb - u.disk) * 1024,
+      cpu_allocation_ratio: n.cpu_allocation_ratio,
+      ram_allocation_ratio: n.ram_allocation_ratio,
+      disk_allocation_ratio: n.disk_allocation_ratio,
+      service: {
+        up: serviceIsUp(svc, now, downTimeS),
+        disabled: svc?.disabled ?? false,
+        disabled_reason: svc?.disabled_reason ?? null,
+        forced_down: svc?.forced_down ?? false,
+      },
+      hypervisor_type: n.hypervisor_type,
+      hypervisor_version: n.hypervisor_version,
+      supported_instances: n.supported_instances,
+      capabilities: n.capabilities,
+      aggregates: n.aggregates,
+      metrics: n.metrics,
+      num_instances: u.count,
+      instance_uuids: u.uuids,
+    };
+  });
+}
+
+/** API status (ACTIVE, SHUTOFF…) to the vm_state it filters on. */
+export const STATUS_TO_VM_STATE: Record<string, Instance['vm_state']> = {
+  ACTIVE: 'active', BUILD: 'building', SHUTOFF: 'stopped', PAUSED: 'paused',
+  SUSPENDED: 'suspended', ERROR: 'error', DELETED: 'deleted',
+};

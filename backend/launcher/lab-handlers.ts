@@ -1,0 +1,71 @@
+// What the lab endpoints do: read the supervisor and the conductor, drive step mode, edit
+// nova.conf (validated before it is written) and restart services so a change applies.
+import fs from 'node:fs';
+import type { StatePaths } from '../config/state-dir.js';
+import { resolveNovaConf, setOptions, type ConfValue, type NovaConf, optionKey } from '../config/nova-conf.js';
+import type { RpcClient } from '../bus/rpc.js';
+import type { ConductorApi } from '../rpc/conductor-api.js';
+import { toServiceRow } from '../common/service-health.js';
+import { NOVA_CONF_OPTIONS } from '../../contract/nova-conf-options.js';
+import type { Supervisor } from './supervisor.js';
+import type { StepGate } from './step-gate.js';
+import type { LabHandlers } from './lab-server.js';
+
+export interface LabHandlerDeps {
+  paths: StatePaths;
+  conf: () => { conf: NovaConf; errors: string[] };
+  conductor: RpcClient<ConductorApi>;
+  supervisor: Supervisor;
+  gate: StepGate;
+  guiUrl: string;
+  identityUrl: string;
+  portOffset: number;
+}
+
+export function labHandlers(d: LabHandlerDeps): LabHandlers {
+  return {
+    info: () => ({
+      name: 'novalab',
+      gui_url: d.guiUrl,
+      identity: '/identity/v3',
+      compute: '/compute/v2.1',
+      image: '/image',
+      region: 'RegionOne',
+    }),
+    async services() {
+      const { conf } = d.conf();
+      const records = await d.conductor.with({ timeoutMs: 5000 }).service_list().catch(() => []);
+      const now = Date.now();
+      return {
+        processes: d.supervisor.list(),
+        services: records.map((r) => toServiceRow(r, now, conf.int('service_down_time'))),
+      };
+    },
+    stepMode: () => ({ enabled: d.gate.stepMode, holds: d.gate.holds() }),
+    setStepMode: (on) => { d.gate.setStepMode(on); return { enabled: d.gate.stepMode, holds: d.gate.holds() }; },
+    next: (requestId) => ({ released: d.gate.next(requestId), holds: d.gate.holds() }),
+    config() {
+      const text = fs.readFileSync(d.paths.novaConf, 'utf8');
+      const { conf, errors } = resolveNovaConf(text, { portOffset: d.portOffset });
+      return { text, errors, options: NOVA_CONF_OPTIONS, values: Object.fromEntries(NOVA_CONF_OPTIONS.map((o) => [optionKey(o), conf.values.get(optionKey(o))])) };
+    },
+    async updateConfig(body) {
+      const changes = (body as { changes?: { section: string; name: string; value: ConfValue | null }[] }).changes;
+      if (!Array.isArray(changes)) return { status: 400, body: { error: { code: 400, message: 'expected {"changes":[{"section","name","value"}]}' } } };
+      const unknown = changes.filter((c) => !NOVA_CONF_OPTIONS.some((o) => o.section === c.section && o.name === c.name));
+      if (unknown.length) return { status: 400, body: { error: { code: 400, message: `unknown option(s): ${unknown.map((c) => `[${c.section}] ${c.name}`).join(', ')}` } } };
+      const next = setOptions(fs.readFileSync(d.paths.novaConf, 'utf8'), changes);
+      const { errors } = resolveNovaConf(next, { portOffset: d.portOffset });
+      if (errors.length) return { status: 400, body: { error: { code: 400, message: errors.join('; ') }, errors } };
+      const tmp = `${d.paths.novaConf}.tmp`;
+      fs.writeFileSync(tmp, next, { mode: 0o600 });
+      fs.renameSync(tmp, d.paths.novaConf);
+      return { status: 200, body: this.config() };
+    },
+    async restart(binary, host) {
+      const restarted = await d.supervisor.restartService(binary, host);
+      if (restarted.length === 0) throw Object.assign(new Error(`no service ${binary}${host ? ` on ${host}` : ''}`), { status: 404 });
+      return { restarted };
+    },
+  };
+}

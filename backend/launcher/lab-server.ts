@@ -1,0 +1,147 @@
+// The lab's own HTTP face on gui_port: the GUI (static files), the OpenStack APIs forwarded
+// under one origin, the live event stream (WebSocket) and a few lab endpoints (services,
+// step mode, nova.conf, restarts). Lab endpoints need a keystone token — admin for anything
+// that changes the lab — or the control secret that only `novalab status/down` can read.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { LabEvent } from '../../contract/events.js';
+import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.js';
+import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
+import type { EventLog } from './event-log.js';
+
+export interface LabHandlers {
+  services(): Promise<unknown>;
+  stepMode(): unknown;
+  setStepMode(on: boolean): unknown;
+  next(requestId?: string): unknown;
+  config(): unknown;
+  updateConfig(changes: unknown): Promise<{ status: number; body: unknown }>;
+  restart(binary: string, host?: string): Promise<unknown>;
+  info(): unknown;
+}
+
+export interface LabServerOptions {
+  rendererDir: string;
+  routes: ProxyRoute[];
+  validator: TokenValidator;
+  controlSecret: string;
+  events: EventLog;
+  handlers: LabHandlers;
+  subscribe(listener: (e: LabEvent) => void): () => void;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
+};
+
+const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>novalab</title>
+<h1>novalab is running</h1><p>The GUI has not been built yet (<code>npm run build</code>). The APIs answer under
+<code>/identity</code>, <code>/compute</code> and <code>/image</code>; source <code>openrc</code> from the state directory to use the openstack CLI.</p>`;
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: http.IncomingMessage, limit = 256 * 1024): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(c as Buffer);
+  }
+  try { return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'); } catch { throw Object.assign(new Error('malformed JSON'), { status: 400 }); }
+}
+
+export function createLabServer(opts: LabServerOptions): http.Server {
+  const secret = Buffer.from(opts.controlSecret);
+  const isControl = (req: http.IncomingMessage) => {
+    const given = Buffer.from(String(req.headers['x-novalab-control'] ?? ''));
+    return given.length === secret.length && timingSafeEqual(given, secret);
+  };
+  const authenticate = async (req: http.IncomingMessage): Promise<AuthContext | 'control' | null> => {
+    if (isControl(req)) return 'control';
+    const token = req.headers['x-auth-token'];
+    return typeof token === 'string' ? opts.validator.validate(token) : null;
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const url = req.url ?? '/';
+    const proxied = matchRoute(opts.routes, url);
+    if (proxied) return forward(req, res, proxied.route, proxied.path);
+    if (!url.startsWith('/lab/api/')) return serveStatic(opts.rendererDir, url, res);
+    try {
+      await serveLabApi(req, res, url);
+    } catch (err) {
+      const e = err as Error & { status?: number };
+      json(res, e.status ?? 500, { error: { code: e.status ?? 500, message: e.message } });
+    }
+  });
+
+  async function serveLabApi(req: http.IncomingMessage, res: http.ServerResponse, url: string): Promise<void> {
+    const { pathname, searchParams } = new URL(url, 'http://lab');
+    if (pathname === '/lab/api/info') return json(res, 200, opts.handlers.info());
+    const who = await authenticate(req);
+    if (!who) return json(res, 401, { error: { code: 401, message: 'The request you have made requires authentication.' } });
+    const admin = who === 'control' || who.is_admin;
+    const needAdmin = () => { if (!admin) throw Object.assign(new Error('This lab action needs the admin role.'), { status: 403 }); };
+    const m = req.method ?? 'GET';
+    if (pathname === '/lab/api/services' && m === 'GET') return json(res, 200, await opts.handlers.services());
+    if (pathname === '/lab/api/events' && m === 'GET') {
+      return json(res, 200, { events: opts.events.since(Number(searchParams.get('since') ?? 0), {
+        request_id: searchParams.get('request_id') ?? undefined, instance_uuid: searchParams.get('instance_uuid') ?? undefined,
+      }) });
+    }
+    if (pathname === '/lab/api/step-mode' && m === 'GET') return json(res, 200, opts.handlers.stepMode());
+    if (pathname === '/lab/api/step-mode' && m === 'PUT') { needAdmin(); const b = (await readJson(req)) as { enabled?: unknown }; return json(res, 200, opts.handlers.setStepMode(b.enabled === true)); }
+    if (pathname === '/lab/api/step-mode/next' && m === 'POST') { needAdmin(); const b = (await readJson(req)) as { request_id?: string }; return json(res, 200, opts.handlers.next(b.request_id)); }
+    if (pathname === '/lab/api/config' && m === 'GET') return json(res, 200, opts.handlers.config());
+    if (pathname === '/lab/api/config' && m === 'PUT') { needAdmin(); const r = await opts.handlers.updateConfig(await readJson(req)); return json(res, r.status, r.body); }
+    const restart = pathname.match(/^\/lab\/api\/services\/([a-z-]+)\/restart$/);
+    if (restart && m === 'POST') { needAdmin(); return json(res, 200, await opts.handlers.restart(restart[1]!, searchParams.get('host') ?? undefined)); }
+    json(res, 404, { error: { code: 404, message: `no lab endpoint ${m} ${pathname}` } });
+  }
+
+  // The event stream: the first message must carry a token; then every lab event, live.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    if (!(req.url ?? '').startsWith('/lab/api/events/stream')) { socket.destroy(); return; }
+    wss.handleUpgrade(req, socket, head, (ws) => acceptStream(ws));
+  });
+  function acceptStream(ws: WebSocket): void {
+    let unsubscribe: (() => void) | null = null;
+    const timer = setTimeout(() => ws.close(4001, 'authenticate first'), 5000);
+    ws.once('message', async (raw) => {
+      clearTimeout(timer);
+      let msg: { token?: string; since?: number } = {};
+      try { msg = JSON.parse(String(raw)); } catch { /* refused below */ }
+      const ok = typeof msg.token === 'string' && (await opts.validator.validate(msg.token));
+      if (!ok) { ws.close(4001, 'invalid token'); return; }
+      for (const e of opts.events.since(Number(msg.since ?? 0))) ws.send(JSON.stringify(e));
+      unsubscribe = opts.subscribe((e) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e)); });
+    });
+    ws.on('close', () => { clearTimeout(timer); unsubscribe?.(); });
+  }
+  return server;
+}
+
+function serveStatic(root: string, url: string, res: http.ServerResponse): void {
+  const pathname = decodeURIComponent(new URL(url, 'http://lab').pathname);
+  const rel = path.normalize(pathname).replace(/^([/\\])+/, '');
+  const file = path.join(root, rel);
+  const inside = file.startsWith(path.resolve(root) + path.sep) || file === path.resolve(root);
+  const target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
+  const security = {
+    'content-security-policy': "default-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self' http://127.0.0.1:* http://localhost:*",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  if (!fs.existsSync(target)) { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...security }); res.end(PLACEHOLDER); return; }
+  res.writeHead(200, { 'content-type': MIME[path.extname(target)] ?? 'application/octet-stream', ...security });
+  fs.createReadStream(target).pipe(res);
+}

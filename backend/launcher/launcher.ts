@@ -1,0 +1,131 @@
+// `novalab up`: prepare the state directory, validate nova.conf and the topology, check every
+// port, start the bus, the services and the lab server, and keep them running until stopped.
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Server } from 'node:http';
+import { Broker } from '../bus/broker.js';
+import { BusClient } from '../bus/client.js';
+import { rpcClient } from '../bus/rpc.js';
+import { readNovaConf, type NovaConf } from '../config/nova-conf.js';
+import { loadTopology } from '../config/topology.js';
+import type { StatePaths } from '../config/state-dir.js';
+import { distPath } from '../common/app-root.js';
+import { portIsFree, listen } from '../common/http/listen.js';
+import { keystoneValidator } from '../common/http/keystone-auth.js';
+import type { ConductorApi } from '../rpc/conductor-api.js';
+import { LAB_TOPIC, type StepAnnouncement } from '../rpc/lab-api.js';
+import type { RequestContext } from '../../contract/events.js';
+import { allPortClaims, duplicatePorts, planServices, type ServicePlanEntry } from './service-plan.js';
+import { Supervisor } from './supervisor.js';
+import { StepGate } from './step-gate.js';
+import { EventLog } from './event-log.js';
+import { createLabServer } from './lab-server.js';
+import { prepareStateDir, writeControlSecret } from './prepare-state.js';
+import { renderCloudsYaml, renderOpenrc } from './openrc.js';
+import { labHandlers } from './lab-handlers.js';
+
+export interface LaunchOptions { stateDir: string; portOffset: number; print: (line: string) => void }
+
+export interface RunningLab {
+  paths: StatePaths;
+  conf: NovaConf;
+  plan: ServicePlanEntry[];
+  supervisor: Supervisor;
+  guiUrl: string;
+  stop(): Promise<void>;
+}
+
+export class LaunchError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'LaunchError';
+  }
+}
+
+export async function launch(opts: LaunchOptions): Promise<RunningLab> {
+  const paths = prepareStateDir(opts.stateDir);
+  const { conf, errors } = readNovaConf(paths.novaConf, { portOffset: opts.portOffset });
+  const { topology, errors: topoErrors } = loadTopology(errors.length ? 'default' : conf.str('novalab.topology'), paths.topology);
+  if (errors.length || topoErrors.length) throw new LaunchError([...errors.map((e) => `nova.conf: ${e}`), ...topoErrors]);
+  const plan = planServices(conf, topology);
+  const claims = allPortClaims(conf, plan);
+  const clash = duplicatePorts(claims);
+  if (clash.length) throw new LaunchError(clash);
+  const taken = [];
+  for (const c of claims) if (!(await portIsFree(c.host, c.port))) taken.push(`port ${c.port} (${c.what}) on ${c.host} is already in use`);
+  if (taken.length) throw new LaunchError(taken);
+
+  const events = new EventLog();
+  const broker = new Broker();
+  broker.onEvent((e) => events.add(e));
+  const gate = new StepGate((holds, enabled) =>
+    broker.emit({ kind: 'hold', source: 'novalab', summary: enabled ? `${holds.length} step(s) held` : 'step mode off', detail: { enabled, holds } }));
+  broker.serveLocal(LAB_TOPIC, async (method, args, ctx) => {
+    if (method !== 'step') throw new Error(`lab has no method ${method}`);
+    const a = args[0] as StepAnnouncement;
+    await gate.pass(a, ctx ?? {});
+    broker.emit({ kind: 'step', source: 'novalab', step: a.step, ctx, summary: a.summary, detail: a.detail });
+    return null;
+  });
+  const busPort = await broker.listen();
+  const launcherBus = new BusClient('novalab-launcher');
+  await launcherBus.connect(busPort, broker.secret);
+  const conductor = rpcClient<ConductorApi>(launcherBus, 'conductor');
+
+  const supervisor = new Supervisor({
+    distDir: distPath(),
+    logsDir: paths.logs,
+    env: { NOVALAB_STATE_DIR: paths.root, NOVALAB_BUS_PORT: String(busPort), NOVALAB_BUS_SECRET: broker.secret, NOVALAB_PORT_OFFSET: String(opts.portOffset) },
+    onEvent: (summary, detail) => { broker.emit({ kind: 'service', source: 'novalab', summary, detail }); opts.print(summary); },
+  });
+  const listenHost = conf.str('novalab.listen');
+  const guiUrl = `http://${listenHost}:${conf.int('novalab.gui_port')}/`;
+  const identityUrl = `http://${listenHost}:${conf.int('novalab.keystone_port')}`;
+  const controlSecret = writeControlSecret(paths);
+  let labServer: Server | null = null;
+
+  const stop = async () => {
+    await supervisor.stopAll();
+    labServer?.close();
+    launcherBus.close();
+    broker.close();
+    fs.rmSync(paths.runFile, { force: true });
+  };
+
+  try {
+    await Promise.all(plan.map((p) => supervisor.start(p)));
+    labServer = await listen(createLabServer({
+      rendererDir: distPath('renderer'),
+      routes: [
+        { prefix: '/identity', target: { host: listenHost, port: conf.int('novalab.keystone_port') }, stripPrefix: true },
+        { prefix: '/compute', target: { host: conf.str('osapi_compute_listen'), port: conf.int('osapi_compute_listen_port') }, stripPrefix: true },
+        { prefix: '/image', target: { host: listenHost, port: conf.int('novalab.glance_port') }, stripPrefix: true },
+      ],
+      validator: keystoneValidator(identityUrl),
+      controlSecret,
+      events,
+      subscribe: (l) => broker.onEvent(l),
+      handlers: labHandlers({ paths, conf: () => readNovaConf(paths.novaConf, { portOffset: opts.portOffset }), conductor, supervisor, gate, guiUrl, identityUrl, portOffset: opts.portOffset }),
+    }), listenHost, conf.int('novalab.gui_port'), 'novalab gui');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const creds = { authUrl: `${identityUrl}/v3`, username: 'admin', password: conf.str('novalab.admin_password'), project: 'admin' };
+  fs.writeFileSync(paths.openrc, renderOpenrc(creds), { mode: 0o600 });
+  fs.writeFileSync(paths.cloudsYaml, renderCloudsYaml(creds), { mode: 0o600 });
+  fs.writeFileSync(paths.runFile, JSON.stringify({
+    pid: process.pid, host: os.hostname(), started_at: new Date().toISOString(), gui_url: guiUrl, port_offset: opts.portOffset,
+  }, null, 2));
+
+  for (const s of supervisor.list()) {
+    const workers = s.workerPids.length ? ` workers=${s.workerPids.join(',')}` : '';
+    opts.print(`${s.binary.padEnd(17)} host=${s.host.padEnd(8)} pid=${String(s.pid).padEnd(8)} port=${s.ports.join(',') || '-'}${workers}`);
+  }
+  opts.print(`gui               ${guiUrl}`);
+  opts.print(`openrc            ${paths.openrc}`);
+  return { paths, conf, plan, supervisor, guiUrl, stop };
+}
+
+export type { RequestContext };

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveNovaConf } from '../config/nova-conf.js';
+import { planServices, allPortClaims, duplicatePorts } from './service-plan.js';
+import type { Topology } from '../config/topology.js';
+
+const topo = { hosts: ['host-a', 'host-b', 'host-c'].map((name) => ({ name })) } as Topology;
+
+test('the plan runs one nova-compute per lab host and every other service once', () => {
+  const { conf } = resolveNovaConf('');
+  const plan = planServices(conf, topo);
+  assert.deepEqual(plan.filter((s) => s.binary === 'nova-compute').map((s) => s.host), ['host-a', 'host-b', 'host-c']);
+  for (const b of ['keystone', 'glance-api', 'nova-api', 'nova-scheduler', 'nova-conductor', 'nova-consoleauth', 'nova-novncproxy']) {
+    assert.equal(plan.filter((s) => s.binary === b).length, 1, b);
+  }
+  assert.equal(plan.find((s) => s.binary === 'nova-scheduler')!.ports.length, 0, 'the scheduler has no port');
+});
+
+test("the course's ports are the defaults and a port offset moves them all", () => {
+  const ports = (text: string, offset = 0) =>
+    allPortClaims(resolveNovaConf(text, { portOffset: offset }).conf, planServices(resolveNovaConf(text, { portOffset: offset }).conf, topo)).map((c) => c.port).sort();
+  assert.deepEqual(ports(''), [5000, 6080, 8773, 8774, 8775, 8780, 9292]);
+  assert.deepEqual(ports('', 1000), [6000, 7080, 9773, 9774, 9775, 9780, 10292]);
+});
+
+test('two services configured on one port are reported before anything starts', () => {
+  const { conf } = resolveNovaConf('[novalab]\nglance_port = 5000\n');
+  assert.deepEqual(duplicatePorts(allPortClaims(conf, planServices(conf, topo))), ['port 5000 is configured for both keystone and glance-api']);
+});

@@ -1,0 +1,79 @@
+// nova-scheduler's RPC face: read the hosts through the conductor, decide (pure), then claim
+// the chosen host through the conductor — falling back to the next best when a concurrent
+// request took the room first — and say why at every step.
+import type { SchedulerApi } from '../rpc/scheduler-api.js';
+import type { ConductorApi } from '../rpc/conductor-api.js';
+import type { LabApi } from '../rpc/lab-api.js';
+import type { NovaConf } from '../config/nova-conf.js';
+import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
+import type { ScheduleTrace } from '../../contract/scheduler.js';
+import type { PublishedEvent } from '../bus/wire.js';
+import { currentContext } from '../bus/client.js';
+import { selectHost, alternates } from './select-destinations.js';
+import type { WeigherOptions } from './weighers/types.js';
+
+export interface SchedulerDeps {
+  conductor: ConductorApi;
+  lab: LabApi;
+  conf: () => NovaConf;
+  publish: (e: PublishedEvent) => void;
+  random?: () => number;
+}
+
+export function weigherOptionsFrom(conf: NovaConf): WeigherOptions {
+  return {
+    ram_weight_multiplier: conf.float('ram_weight_multiplier'),
+    cpu_weight_multiplier: conf.float('cpu_weight_multiplier'),
+    disk_weight_multiplier: conf.float('disk_weight_multiplier'),
+    metrics_weight_setting: conf.list('metrics.weight_setting'),
+    metrics_weight_multiplier: conf.float('metrics.weight_multiplier'),
+    metrics_weight_of_unavailable: conf.float('metrics.weight_of_unavailable'),
+  };
+}
+
+export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
+  return {
+    async select_destinations(spec) {
+      const conf = deps.conf();
+      const hosts = await deps.conductor.host_states();
+      await deps.lab.step({
+        step: 'scheduler.decide',
+        summary: `filtering ${hosts.length} hosts with ${conf.list('scheduler_default_filters').join(', ')}; weighing with ${conf.list('scheduler_weight_classes').join(', ')}`,
+        detail: { hosts: hosts.map((h) => h.host) },
+      });
+      const trace: ScheduleTrace = selectHost(hosts, spec, {
+        filters: conf.list('scheduler_default_filters') as FilterName[],
+        weighers: conf.list('scheduler_weight_classes') as WeigherName[],
+        weigherOptions: weigherOptionsFrom(conf),
+        subsetSize: conf.int('scheduler_host_subset_size'),
+        random: deps.random ?? Math.random,
+        request_id: currentContext()?.request_id ?? 'req-unknown',
+        attempt: spec.retry.num_attempts,
+      });
+      if (trace.chosen) {
+        const claim = await claimFirst(deps.conductor, spec.instance_uuid, [trace.chosen, ...alternates(trace)]);
+        if (claim.host && claim.host !== trace.chosen) trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
+        if (!claim.host) trace.error = `No valid host was found. Every host that passed the filters refused the claim: ${claim.refusals.join('; ')}`;
+        trace.chosen = claim.host;
+      }
+      deps.publish({
+        kind: 'step', step: 'scheduler.decide',
+        summary: trace.chosen ? `chose ${trace.chosen} (subset of ${trace.subset_size} from ${trace.ranking.length} weighed hosts)` : (trace.error ?? 'No valid host was found.'),
+        detail: trace,
+      });
+      return trace;
+    },
+  };
+}
+
+/** Claim the first host that still has room; concurrent creates may have taken the best one. */
+async function claimFirst(conductor: ConductorApi, uuid: string, hosts: string[]): Promise<{ host: string | null; refusals: string[] }> {
+  const refusals: string[] = [];
+  for (const host of hosts) {
+    const r = await conductor.instance_claim(uuid, host);
+    if (r.ok) return { host, refusals };
+    refusals.push(r.reason ?? host);
+    if (!r.instance) break; // the instance is gone: nothing to place
+  }
+  return { host: null, refusals };
+}

@@ -34,7 +34,13 @@ export function servicePassword(file: string): string {
   }
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const password = generatePassword();
-  fs.writeFileSync(file, password + '\n', { mode: 0o600 });
+  try {
+    fs.writeFileSync(file, password + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Someone wrote it between our read and our write: theirs wins.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
+    throw err;
+  }
   return password;
 }
 

@@ -11,6 +11,7 @@ import { domainRoutes } from './routes/domain-routes.js';
 import { projectRoutes } from './routes/project-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
 
 export const BODY_LIMIT = '64kb';
 
@@ -30,7 +31,8 @@ export function identityApp(deps: IdentityDeps): Express {
   });
   // Every body is JSON here, whatever its Content-Type says: parse it or answer 400.
   app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
-  for (const routes of [discoveryRoutes, authRoutes, domainRoutes, projectRoutes, userRoutes, roleRoutes]) app.use(routes(deps));
+  const resources = [discoveryRoutes, authRoutes, domainRoutes, projectRoutes, userRoutes, roleRoutes, catalogRoutes];
+  for (const routes of resources) app.use(routes(deps));
   app.use((req, res) => sendError(res, 404, `The resource could not be found: ${req.method} ${req.path}.`));
   app.use(errorMiddleware(deps.log, deps.config.urls.identity));
   return app;

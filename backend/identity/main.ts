@@ -12,6 +12,8 @@ import { TokenService } from './token-service.js';
 import { buildCatalog } from './token-body.js';
 
 runMain(async () => {
+  // Keystone's database holds password hashes and token hashes: whatever it writes is owner-only.
+  process.umask(0o077);
   const rt = await startService('keystone');
   const config = identityConfig(rt.conf);
   const store = await IdentityStore.open(rt.paths.keystoneDb);

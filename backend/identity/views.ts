@@ -1,5 +1,6 @@
 // Pure: how Keystone shows its rows (the hash of a password never leaves the store).
 import type { DomainRow, ProjectRow, RoleRow, UserRow } from './identity-store.js';
+import type { CatalogEndpoint, CatalogEntry } from './token-body.js';
 
 const self = (base: string, collection: string, id: string) => ({ self: `${base}/v3/${collection}/${id}` });
 
@@ -31,4 +32,20 @@ export function roleView(r: RoleRow, base: string) {
 /** A collection: `{<key>: [...], links: {self, previous, next}}` (never paged here). */
 export function listBody<T>(key: string, items: T[], selfUrl: string) {
   return { [key]: items, links: { self: selfUrl, previous: null, next: null } };
+}
+
+/** The catalog seen as Keystone's service, endpoint and region resources. */
+export function serviceView(s: CatalogEntry, base: string) {
+  return { id: s.id, type: s.type, name: s.name, enabled: true, description: `${s.name} (${s.type})`, links: self(base, 'services', s.id) };
+}
+
+export function endpointView(e: CatalogEndpoint, s: CatalogEntry, base: string) {
+  return {
+    id: e.id, interface: e.interface, region_id: e.region_id, region: e.region, url: e.url,
+    service_id: s.id, enabled: true, links: self(base, 'endpoints', e.id),
+  };
+}
+
+export function regionView(id: string, base: string) {
+  return { id, description: '', parent_region_id: null, links: self(base, 'regions', id) };
 }

@@ -17,11 +17,13 @@ const MAIN = fileURLToPath(new URL('../../backend/identity/main.js', import.meta
 const ADMIN_PASSWORD = 'admin-pw-for-identity-test';
 const run = promisify(execFile);
 
-interface Keystone { child: ChildProcess; port: number; url: string; stateDir: string; output: () => string }
+interface Keystone { child: ChildProcess; port: number; url: string; stateDir: string }
 let ks: Keystone;
 let broker: Broker;
 const events: LabEvent[] = [];
 const issuedTokens: string[] = [];
+/** Everything every keystone process of this file wrote to stdout and stderr. */
+let allOutput = '';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,23 +36,25 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startKeystone(busPort: number, secret: string): Promise<Keystone> {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-keystone-'));
-  const port = await freePort();
-  fs.writeFileSync(path.join(stateDir, 'nova.conf'), `[novalab]\nkeystone_port = ${port}\nadmin_password = ${ADMIN_PASSWORD}\n`);
+/** A new lab in a temporary state directory, or (given `again`) the same lab restarted. */
+async function startKeystone(bus: number, secret: string, again?: Keystone): Promise<Keystone> {
+  const stateDir = again?.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-keystone-'));
+  const port = again?.port ?? await freePort();
+  if (!again) fs.writeFileSync(path.join(stateDir, 'nova.conf'), `[novalab]\nkeystone_port = ${port}\nadmin_password = ${ADMIN_PASSWORD}\n`);
   const child = fork(MAIN, [], {
-    env: { ...process.env, NOVALAB_STATE_DIR: stateDir, NOVALAB_BUS_PORT: String(busPort), NOVALAB_BUS_SECRET: secret },
+    env: { ...process.env, NOVALAB_STATE_DIR: stateDir, NOVALAB_BUS_PORT: String(bus), NOVALAB_BUS_SECRET: secret },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
-  child.stdout!.on('data', (b: Buffer) => { output += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { output += b.toString(); });
+  const collect = (b: Buffer) => { output += b.toString(); allOutput += b.toString(); };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`keystone did not get ready:\n${output}`)), 20_000);
     child.on('message', (m: { type?: string }) => { if (m.type === 'ready') { clearTimeout(timer); resolve(); } });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`keystone exited (${code}):\n${output}`)); });
   });
-  return { child, port, url: `http://127.0.0.1:${port}`, stateDir, output: () => output };
+  return { child, port, url: `http://127.0.0.1:${port}`, stateDir };
 }
 
 interface Reply { status: number; headers: Headers; body: any }
@@ -90,16 +94,27 @@ async function waitFor<T>(probe: () => T | undefined | false, ms = 3000): Promis
   }
 }
 
+let busPort = 0;
+
 before(async () => {
   broker = new Broker();
   broker.onEvent((e) => events.push(e));
-  ks = await startKeystone(await broker.listen(), broker.secret);
+  busPort = await broker.listen();
+  ks = await startKeystone(busPort, broker.secret);
 });
 
 after(() => {
   ks?.child.kill('SIGTERM');
   broker?.close();
+  if (ks) fs.rmSync(ks.stateDir, { recursive: true, force: true });
 });
+
+function stop(k: Keystone): Promise<number | null> {
+  return new Promise((resolve) => {
+    k.child.once('exit', (code) => resolve(code));
+    k.child.kill('SIGTERM');
+  });
+}
 
 test('discovery: / answers 300 with the v3 version, /v3 answers 200, both with a request id', async () => {
   const root = await api('GET', '/');
@@ -218,6 +233,16 @@ test('bad input: malformed JSON 400, unknown field 400, body over 64 KiB 413 —
   assert.equal(missing.body.error.title, 'Not Found');
 });
 
+test('admins read the catalog as services, endpoints and regions', async () => {
+  const admin = await login('admin', ADMIN_PASSWORD, 'admin');
+  const endpoints = await api('GET', '/v3/endpoints?interface=public', { token: admin });
+  assert.deepEqual(endpoints.body.endpoints.map((e: { url: string }) => e.url).sort(),
+    [ks.url, 'http://127.0.0.1:8774/v2.1', 'http://127.0.0.1:9292'].sort());
+  const compute = await api('GET', '/v3/services?type=compute', { token: admin });
+  assert.equal(compute.body.services[0].name, 'nova');
+  assert.equal((await api('GET', '/v3/regions/RegionOne', { token: admin })).status, 200);
+});
+
 function cliEnv(password: string) {
   return {
     ...process.env,
@@ -244,13 +269,27 @@ test('the real openstack CLI with a wrong password exits non-zero and says 401',
   );
 });
 
+test('after a restart, users, projects, grants and unexpired tokens are all still there', async () => {
+  const admin = await login('admin', ADMIN_PASSWORD, 'admin');
+  const before = await api('GET', '/v3/users?name=admin', { token: admin });
+  assert.equal(await stop(ks), 0, 'SIGTERM stops keystone cleanly');
+  ks = await startKeystone(busPort, broker.secret, ks);
+  const validated = await api('GET', '/v3/auth/tokens', { token: admin, subject: admin });
+  assert.equal(validated.status, 200);
+  const afterRestart = await api('GET', '/v3/users?name=admin', { token: admin });
+  assert.equal(afterRestart.body.users[0].id, before.body.users[0].id, 'bootstrap does not recreate users');
+  assert.equal((await api('GET', '/v3/projects?name=lab1', { token: admin })).body.projects.length, 1);
+  await login('alice', 'alice-pw', 'lab1');
+});
+
 test('neither the log, nor the database, nor the bus ever holds a token or the admin password', async () => {
   assert.ok(issuedTokens.length > 5);
   const db = fs.readFileSync(path.join(ks.stateDir, 'db', 'keystone.json'), 'utf8');
-  for (const where of [ks.output(), db, JSON.stringify(events)]) {
+  for (const where of [allOutput, db, JSON.stringify(events)]) {
     for (const t of issuedTokens) assert.equal(where.includes(t), false);
     assert.equal(where.includes(ADMIN_PASSWORD), false);
   }
   const secret = fs.statSync(path.join(ks.stateDir, 'secrets', 'service-password'));
   assert.equal(secret.mode & 0o777, 0o600);
+  assert.equal(fs.statSync(path.join(ks.stateDir, 'db', 'keystone.json')).mode & 0o077, 0, 'the database is owner-only');
 });

@@ -1,0 +1,86 @@
+// nova-consoleauth's memory: console tokens, kept in this process only (as Nova kept them in
+// memcache — a restart of nova-consoleauth forgets them, and users ask for a new URL). Only
+// the sha256 of a token is stored, so a dump of the store opens no console. Pure: the clock
+// and the random source are injected.
+import { createHash, randomBytes } from 'node:crypto';
+import type { VncConnectInfo } from '../rpc/compute-api.js';
+import type { ConsoleAuthorization } from '../rpc/consoleauth-api.js';
+
+interface Entry { instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number }
+
+/** Tokens longer than this are not ours; refuse them before hashing. */
+const MAX_TOKEN_LENGTH = 256;
+
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** What logs and events may show of a token: the first hex digits of its hash. */
+export const tokenTag = (token: string): string => hashToken(token).slice(0, 8);
+
+/** 128 random bits written like a UUID (8-4-4-4-12 hex), as Nova's tokens look. */
+export function formatToken(bytes: Buffer): string {
+  if (bytes.length !== 16) throw new Error('a console token needs exactly 16 random bytes');
+  const h = bytes.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface TokenStoreOptions {
+  now?: () => number;
+  random?: () => Buffer;
+}
+
+export class TokenStore {
+  private byHash = new Map<string, Entry>();
+  private readonly now: () => number;
+  private readonly random: () => Buffer;
+
+  constructor(opts: TokenStoreOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? (() => randomBytes(16));
+  }
+
+  issue(instance_uuid: string, connect_info: VncConnectInfo, ttlSeconds: number): { token: string; expires_at: string } {
+    if (!(ttlSeconds > 0)) throw new Error(`console token TTL must be positive, got ${ttlSeconds}`);
+    const token = formatToken(this.random());
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    this.byHash.set(hashToken(token), { instance_uuid, connect_info, expiresAt });
+    return { token, expires_at: new Date(expiresAt).toISOString() };
+  }
+
+  /** The authorization a token grants, or null when unknown or expired (expired ones are dropped). */
+  check(token: unknown): ConsoleAuthorization | null {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+    const key = hashToken(token);
+    const entry = this.byHash.get(key);
+    if (!entry) return null;
+    if (this.now() >= entry.expiresAt) {
+      this.byHash.delete(key);
+      return null;
+    }
+    return { instance_uuid: entry.instance_uuid, connect_info: entry.connect_info, expires_at: new Date(entry.expiresAt).toISOString() };
+  }
+
+  deleteForInstance(instance_uuid: string): number {
+    let removed = 0;
+    for (const [key, entry] of this.byHash) {
+      if (entry.instance_uuid === instance_uuid) { this.byHash.delete(key); removed++; }
+    }
+    return removed;
+  }
+
+  /** Drop every expired token; returns how many. */
+  sweep(): number {
+    const now = this.now();
+    let removed = 0;
+    for (const [key, entry] of this.byHash) {
+      if (now >= entry.expiresAt) { this.byHash.delete(key); removed++; }
+    }
+    return removed;
+  }
+
+  get size(): number { return this.byHash.size; }
+
+  /** Everything the store holds, as it holds it (for tests and diagnostics): no clear tokens. */
+  dump(): { key: string; instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number }[] {
+    return [...this.byHash].map(([key, e]) => ({ key, ...e }));
+  }
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Builds novalab's guest images (x86_64 and aarch64) from Debian packages only: Debian's
+# cloud kernel, busybox-static, and our init from resources/guest. Output, read by the
+# image service and the compute driver:
+#   resources/images/<arch>/{vmlinuz,initrd.img,disk.qcow2} and resources/images/manifest.json
+# Usage: build-images.sh [--check | --force]
+#   (none)   build what is missing or stale; downloads are cached in resources/images/.cache
+#   --check  exit 0 if the images exist and were built from the current inputs, else 1
+#   --force  rebuild even when current
+set -euo pipefail
+shopt -s inherit_errexit
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$ROOT/resources/images
+CACHE=$OUT/.cache
+GUEST=$ROOT/resources/guest
+HELPERS=$ROOT/scripts/images
+
+ARCHES=(x86_64 aarch64)
+declare -A DEBIAN_ARCH=([x86_64]=amd64 [aarch64]=arm64)
+# Measured under TCG: `quiet` (every console character is an emulated UART write) and
+# `cryptomgr.notests` (the crypto self-tests take ~0.5 s on x86_64, ~1 s on aarch64) cut
+# the most. The last console= is /dev/console: the serial port, i.e. the console log.
+declare -A KERNEL_CMDLINE=(
+	[x86_64]="console=tty1 console=ttyS0 quiet cryptomgr.notests"
+	[aarch64]="console=ttyAMA0 quiet cryptomgr.notests"
+)
+NET_MODULES="virtio_pci virtio_net"
+DISK_MODULES="virtio_blk"
+# Uncompressed: gunzip of a 1 MB initramfs costs the emulated CPU more (~0.9 s) than QEMU
+# spends copying 2.5 MB into guest memory.
+INITRD_COMPRESSOR=cat
+DISK_SIZE=64M
+
+log() { echo "build-images: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+. "$HELPERS/debian-packages.sh"
+. "$HELPERS/initramfs.sh"
+
+# A digest of everything that shapes the images (this script, its helpers, the guest
+# files); --check compares it with the one recorded at the last build.
+inputs_digest() {
+	(cd "$ROOT" && find scripts/build-images.sh scripts/images resources/guest -type f |
+		LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+images_are_current() {
+	local arch file
+	for arch in "${ARCHES[@]}"; do
+		for file in vmlinuz initrd.img disk.qcow2; do
+			[[ -s $OUT/$arch/$file ]] || return 1
+		done
+	done
+	[[ -s $OUT/manifest.json && -f $OUT/.inputs-sha256 ]] || return 1
+	[[ $(cat "$OUT/.inputs-sha256") == "$(inputs_digest)" ]]
+}
+
+require_tools() {
+	local tool
+	for tool in apt-get apt-cache dpkg-deb cpio gzip qemu-img mke2fs sha256sum; do
+		command -v "$tool" > /dev/null || die "$tool is needed (Debian: apt-get install it)"
+	done
+}
+
+# arm64's vmlinuz is a plain Image today; should it ever come gzip'd, QEMU's -kernel
+# for aarch64 wants the Image itself.
+install_kernel() { # install_kernel <vmlinuz> <output>
+	if [[ $(head -c 2 "$1" | od -An -tx1 | tr -d ' ') == 1f8b ]]; then
+		gzip -dc "$1" > "$2"
+	else
+		cp "$1" "$2"
+	fi
+}
+
+# A small ext4 root disk, so each instance's overlay has somewhere to keep data.
+make_disk() { # make_disk <output> <work-dir>
+	local raw=$2/disk.raw
+	rm -f "$raw"
+	truncate -s "$DISK_SIZE" "$raw"
+	mke2fs -q -F -t ext4 -L novalab-root -E root_owner=0:0 "$raw"
+	qemu-img convert -f raw -O qcow2 "$raw" "$1"
+	rm -f "$raw"
+}
+
+# Builds one architecture into $OUT/.staging/<arch>; prints the kernel release built.
+build_arch() { # build_arch <arch>
+	local arch=$1 deb_arch=${DEBIAN_ARCH[$1]} kernel_pkg kernel_deb busybox_deb
+	local work=$CACHE/work/$arch stage=$OUT/.staging/$arch release
+	refresh_package_lists "$deb_arch"
+	kernel_pkg=$(resolve_kernel_package "$deb_arch")
+	[[ -n $kernel_pkg ]] || die "linux-image-cloud-$deb_arch names no kernel package"
+	kernel_deb=$(fetch_deb "$deb_arch" "$kernel_pkg")
+	busybox_deb=$(fetch_deb "$deb_arch" busybox-static)
+	rm -rf "$work" "$stage"
+	mkdir -p "$work" "$stage"
+	dpkg-deb -x "$kernel_deb" "$work/kernel"
+	dpkg-deb -x "$busybox_deb" "$work/busybox"
+	release=${kernel_pkg#linux-image-}
+	log "$arch: kernel $release, modules: $NET_MODULES $DISK_MODULES"
+	install_kernel "$work/kernel/boot/vmlinuz-$release" "$stage/vmlinuz"
+	assemble_root "$work/root" "$work/busybox" "$work/kernel"
+	pack_initramfs "$work/root" "$stage/initrd.img"
+	make_disk "$stage/disk.qcow2" "$work"
+	rm -rf "$work"
+	echo "$release"
+}
+
+manifest_entry() { # manifest_entry <arch> <kernel-release>
+	printf '    {"name": "novalab-%s", "architecture": "%s", "hypervisor_type": "qemu",\n' "$1" "$1"
+	printf '     "kernel": "%s/vmlinuz", "ramdisk": "%s/initrd.img", "disk": "%s/disk.qcow2",\n' "$1" "$1" "$1"
+	printf '     "os_command_line": "%s", "kernel_version": "%s"}' "${KERNEL_CMDLINE[$1]}" "$2"
+}
+
+write_manifest() { # write_manifest <arch>=<release>...
+	local pair sep=''
+	{
+		echo '{"images": ['
+		for pair in "$@"; do
+			printf '%s' "$sep"
+			manifest_entry "${pair%%=*}" "${pair#*=}"
+			sep=$',\n'
+		done
+		printf '\n  ], "built_at": "%s", "inputs_sha256": "%s"}\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(inputs_digest)"
+	} > "$OUT/manifest.json.new"
+	mv "$OUT/manifest.json.new" "$OUT/manifest.json"
+}
+
+main() {
+	local mode=${1:-build} arch release built=()
+	case "$mode" in
+	--check) images_are_current && exit 0 || exit 1 ;;
+	--force | build) ;;
+	*) die "usage: build-images.sh [--check | --force]" ;;
+	esac
+	require_tools
+	mkdir -p "$CACHE"
+	# One build at a time: the app and the real tests may both ask for images.
+	exec 9> "$CACHE/lock"
+	command -v flock > /dev/null && flock 9
+	if [[ $mode == build ]] && images_are_current; then
+		log "images are current ($OUT)"
+		exit 0
+	fi
+	for arch in "${ARCHES[@]}"; do
+		release=$(build_arch "$arch")
+		built+=("$arch=$release")
+	done
+	# Swap in whole architectures, then the manifest, so readers never see a half build.
+	for arch in "${ARCHES[@]}"; do
+		rm -rf "$OUT/$arch"
+		mv "$OUT/.staging/$arch" "$OUT/$arch"
+	done
+	rmdir "$OUT/.staging"
+	write_manifest "${built[@]}"
+	inputs_digest > "$OUT/.inputs-sha256"
+	log "done: $OUT/manifest.json"
+}
+
+main "$@"

@@ -1,0 +1,190 @@
+// Boots each built guest image with real QEMU (TCG), its metadata reached through the real
+// metadata forwarder, and checks what the lab relies on: the banner carries the hostname and
+// uuid the metadata service gave (not the kernel command line's fallback), the request was
+// signed, user data runs, and typed keys reach a shell (x86_64: the VGA console's keyboard;
+// aarch64: the serial port, which the VNC display shows as a text console).
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const BANNER_DEADLINE_MS = 30_000;
+const AFTER_BANNER_DEADLINE_MS = 30_000;
+const SECRET = 'guest-image-test-secret';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = findRepoRoot(HERE);
+const IMAGES = join(ROOT, 'resources', 'images');
+// Compiled: the forwarder in dist beside us. Under tsx: its .ts, with tsx's loader flags.
+const RUNNING_TS = import.meta.url.endsWith('.ts');
+const FORWARDER = RUNNING_TS
+  ? join(ROOT, 'backend/compute/drivers/qemu/metadata-forwarder.ts')
+  : join(ROOT, 'dist/backend/compute/drivers/qemu/metadata-forwarder.js');
+const LOADER_FLAGS = process.execArgv.filter((arg, i, all) =>
+  ['--require', '--import'].includes(arg) || ['--require', '--import'].includes(all[i - 1] ?? ''),
+);
+
+interface ManifestImage {
+  name: string;
+  architecture: 'x86_64' | 'aarch64';
+  kernel: string;
+  ramdisk: string;
+  disk: string;
+  os_command_line: string;
+}
+
+interface Identity { uuid: string; hostname: string }
+
+function findRepoRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('no package.json above the test');
+    dir = up;
+  }
+  return dir;
+}
+
+/** The script is a no-op when the images are current; missing or stale ones get built. */
+function ensureImages(): ManifestImage[] {
+  const build = spawnSync('bash', [join(ROOT, 'scripts/build-images.sh')], { stdio: 'inherit', timeout: 15 * 60_000 });
+  assert.equal(build.status, 0, 'scripts/build-images.sh failed');
+  return JSON.parse(readFileSync(join(IMAGES, 'manifest.json'), 'utf8')).images;
+}
+
+/** A metadata API that only answers requests signed for `who` (as Nova checks the proxy). */
+async function startMetadataApi(who: Identity, seen: string[]): Promise<Server> {
+  const signature = createHmac('sha256', SECRET).update(who.uuid).digest('hex');
+  const server = createServer((req, res) => {
+    const signed = req.headers['x-instance-id'] === who.uuid && req.headers['x-instance-id-signature'] === signature;
+    seen.push(`${signed ? 'signed' : 'UNSIGNED'} ${req.url}`);
+    if (!signed) return res.writeHead(403).end();
+    if (req.url === '/openstack/latest/meta_data.json') {
+      return res.end(JSON.stringify({ uuid: who.uuid, hostname: who.hostname, name: who.hostname, launch_index: 0 }));
+    }
+    if (req.url === '/openstack/latest/user_data') return res.end(`#!/bin/sh\necho "user data ran on $(hostname)"\n`);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const qemuValue = (s: string) => s.replaceAll(',', ',,');
+const shellWord = (s: string) => (/^[A-Za-z0-9_\/.:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+interface GuestFiles { overlay: string; serialSocket: string; serialLog: string; secret: string }
+
+function qemuCommand(image: ManifestImage, files: GuestFiles, who: Identity, metadataPort: number): [string, string[]] {
+  const forwarder = [process.execPath, ...LOADER_FLAGS, FORWARDER, `127.0.0.1:${metadataPort}`, who.uuid, files.secret];
+  const x86 = image.architecture === 'x86_64';
+  const args = [
+    '-nodefaults', '-no-user-config', '-display', 'none', '-m', '256',
+    ...(x86 ? ['-machine', 'q35', '-accel', 'tcg', '-device', 'VGA'] : ['-machine', 'virt', '-cpu', 'cortex-a57', '-accel', 'tcg']),
+    '-kernel', join(IMAGES, image.kernel), '-initrd', join(IMAGES, image.ramdisk),
+    // The fallback identity must lose to the metadata service's.
+    '-append', `${image.os_command_line} novalab.uuid=00000000-0000-0000-0000-000000000000 novalab.hostname=from-cmdline`,
+    '-drive', `file=${qemuValue(files.overlay)},if=virtio,format=qcow2`,
+    '-netdev', `user,id=net0,net=169.254.0.0/16,restrict=on,guestfwd=tcp:169.254.169.254:80-cmd:${qemuValue(forwarder.map(shellWord).join(' '))}`,
+    '-device', 'virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:01',
+    '-chardev', `socket,id=serial0,path=${qemuValue(files.serialSocket)},server=on,wait=off,logfile=${qemuValue(files.serialLog)}`,
+    '-serial', 'chardev:serial0',
+    '-monitor', 'stdio',
+  ];
+  return [x86 ? 'qemu-system-x86_64' : 'qemu-system-aarch64', args];
+}
+
+function readLog(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'latin1') : '';
+}
+
+async function waitForLog(file: string, pattern: RegExp, deadlineMs: number, qemu: ChildProcess): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!pattern.test(readLog(file))) {
+    if (qemu.exitCode !== null) assert.fail(`QEMU exited (${qemu.exitCode}) before ${pattern}; log:\n${readLog(file)}`);
+    if (Date.now() > until) assert.fail(`no ${pattern} within ${deadlineMs} ms; log:\n${readLog(file)}`);
+    await sleep(50);
+  }
+}
+
+/** The serial port's socket: drained (the log file keeps the copy), and used for typing. */
+async function connectSerial(path: string): Promise<Socket> {
+  for (let i = 0; i < 100; i++) {
+    if (existsSync(path)) {
+      const socket = connect(path);
+      socket.on('data', () => {});
+      socket.on('error', () => {});
+      return socket;
+    }
+    await sleep(20);
+  }
+  throw new Error(`QEMU never created ${path}`);
+}
+
+// Keys for QEMU's `sendkey`, enough for the line the x86_64 test types on the VGA console.
+const KEYS: Record<string, string> = {
+  ' ': 'spc', '-': 'minus', '>': 'shift-dot', '/': 'slash', '$': 'shift-4', '(': 'shift-9',
+  ')': 'shift-0', '*': 'shift-8', '\n': 'ret',
+};
+
+async function typeOnKeyboard(qemu: ChildProcess, text: string): Promise<void> {
+  for (const ch of text) {
+    qemu.stdin?.write(`sendkey ${KEYS[ch] ?? ch} 20\n`);
+    await sleep(60);
+  }
+}
+
+async function bootAndCheck(t: TestContext, image: ManifestImage): Promise<void> {
+  const who: Identity = { uuid: randomUUID(), hostname: `guest-${image.architecture.replace('_', '-')}` };
+  const dir = mkdtempSync(join(tmpdir(), `guest-image-${image.architecture}-`));
+  const files: GuestFiles = {
+    overlay: join(dir, 'disk.qcow2'), serialSocket: join(dir, 'serial.sock'),
+    serialLog: join(dir, 'console.log'), secret: join(dir, 'secret'),
+  };
+  writeFileSync(files.secret, `${SECRET}\n`);
+  const overlay = spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', join(IMAGES, image.disk), files.overlay]);
+  assert.equal(overlay.status, 0, String(overlay.stderr));
+  const seen: string[] = [];
+  const metadata = await startMetadataApi(who, seen);
+  const [binary, args] = qemuCommand(image, files, who, (metadata.address() as AddressInfo).port);
+  const started = Date.now();
+  const qemu = spawn(binary, args, { stdio: ['pipe', 'ignore', 'inherit'] });
+  const killQemu = () => qemu.kill('SIGKILL');
+  process.on('exit', killQemu);
+  let serial: Socket | undefined;
+  try {
+    serial = await connectSerial(files.serialSocket);
+    await waitForLog(files.serialLog, new RegExp(`novalab login: ${who.hostname} \\(${who.uuid}\\)`), BANNER_DEADLINE_MS, qemu);
+    t.diagnostic(`${image.architecture}: banner ${Date.now() - started} ms after QEMU started`);
+    assert.ok(seen.includes('signed /openstack/latest/meta_data.json'), `metadata requests: ${seen.join(', ')}`);
+    assert.ok(!seen.some((s) => s.startsWith('UNSIGNED')), `metadata requests: ${seen.join(', ')}`);
+    await waitForLog(files.serialLog, new RegExp(`user data ran on ${who.hostname}`), AFTER_BANNER_DEADLINE_MS, qemu);
+    // A shell answers typed keys: it works out 6*7 and says so on the serial log.
+    await waitForLog(files.serialLog, new RegExp(`${who.hostname}:~# `), AFTER_BANNER_DEADLINE_MS, qemu);
+    const line = 'echo typed $((6*7)) >/dev/console\n';
+    if (image.architecture === 'x86_64') await typeOnKeyboard(qemu, `\n${line}`);
+    else serial.write(line);
+    await waitForLog(files.serialLog, /typed 42/, AFTER_BANNER_DEADLINE_MS, qemu);
+  } finally {
+    serial?.destroy();
+    killQemu();
+    if (qemu.exitCode === null && qemu.signalCode === null) await new Promise((resolve) => qemu.once('exit', resolve));
+    process.off('exit', killQemu);
+    metadata.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const images = ensureImages();
+for (const arch of ['x86_64', 'aarch64'] as const) {
+  test(`${arch} guest image boots to a banner naming the instance the metadata service described`, async (t) => {
+    const image = images.find((i) => i.architecture === arch);
+    assert.ok(image, `manifest.json has no ${arch} image`);
+    await bootAndCheck(t, image);
+  });
+}

@@ -5,7 +5,6 @@
 // encrypted or corrupt image. Two layers: our own header check first (the dangerous bytes never
 // reach qemu-img), then `qemu-img info` as the claimed format and as whatever it detects.
 import fs from 'node:fs/promises';
-import { execa } from 'execa';
 import type { DiskFormat } from './image-record.js';
 import { HEAD_BYTES, readQcow2Header, sniffFormat } from './qcow2-header.js';
 
@@ -78,6 +77,7 @@ export type QemuImgRunner = (args: string[]) => Promise<QemuImgResult>;
 /** Runs `qemu-img` with an argument array, a time limit and a capped output. */
 export function qemuImgRunner(binary = 'qemu-img'): QemuImgRunner {
   return async (args) => {
+    const { execa } = await import('execa'); // loaded on first use: it costs half a second at start-up
     const r = await execa(binary, args, { reject: false, timeout: 30_000, maxBuffer: 1 << 20, env: { LC_ALL: 'C' } });
     if (r.failed) {
       const missing = (r as { code?: string }).code === 'ENOENT';

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labImageId, planLabImages } from './lab-images.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { labImageId, planLabImages, registerLabImages } from './lab-images.js';
+import { ImageStore } from './store.js';
 
 const manifest = { images: [{
   name: 'novalab-x86_64', architecture: 'x86_64', hypervisor_type: 'qemu',
@@ -9,23 +13,72 @@ const manifest = { images: [{
 
 test('each entry becomes a kernel, a ramdisk and a bootable qcow2 that names them', () => {
   const [k, r, d] = planLabImages(manifest);
-  assert.deepEqual([k.name, k.disk_format, k.container_format], ['novalab-x86_64-kernel', 'aki', 'aki']);
+  assert.deepEqual([k.name, k.disk_format, k.container_format, k.source], ['novalab-x86_64-kernel', 'aki', 'aki', 'x86_64/vmlinuz']);
   assert.deepEqual([r.name, r.disk_format], ['novalab-x86_64-ramdisk', 'ari']);
   assert.deepEqual([d.name, d.disk_format, d.container_format], ['novalab-x86_64', 'qcow2', 'bare']);
   assert.deepEqual(d.properties, {
-    os_command_line: 'console=ttyS0', architecture: 'x86_64', hypervisor_type: 'qemu',
-    novalab_lab_image: 'novalab-x86_64', kernel_id: k.id, ramdisk_id: r.id,
+    os_command_line: 'console=ttyS0', architecture: 'x86_64', hypervisor_type: 'qemu', novalab_lab_image: 'novalab-x86_64',
   });
+  assert.deepEqual(d.refs, { kernel_id: 'novalab-x86_64-kernel', ramdisk_id: 'novalab-x86_64-ramdisk' });
+  assert.equal(k.properties.novalab_lab_image, 'novalab-x86_64-kernel');
 });
 
-test('ids are stable UUIDs derived from the names', () => {
-  assert.equal(labImageId('novalab-x86_64'), labImageId('novalab-x86_64'));
-  assert.notEqual(labImageId('novalab-x86_64'), labImageId('novalab-aarch64'));
-  assert.match(labImageId('x'), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+test('a disk without kernel and ramdisk is one image', () => {
+  const plans = planLabImages({ images: [{ name: 'whole-disk', disk: 'd.qcow2' }] });
+  assert.deepEqual(plans.map((p) => p.name), ['whole-disk']);
+  assert.deepEqual(plans[0].refs, {});
+});
+
+test('ids are UUIDs derived from name and content: same bytes, same id; new bytes, new id', () => {
+  assert.equal(labImageId('novalab-x86_64', 'abc'), labImageId('novalab-x86_64', 'abc'));
+  assert.notEqual(labImageId('novalab-x86_64', 'abc'), labImageId('novalab-x86_64', 'abd'));
+  assert.notEqual(labImageId('novalab-x86_64', 'abc'), labImageId('novalab-aarch64', 'abc'));
+  assert.match(labImageId('x', 'y'), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
 test('paths outside resources/images are refused', () => {
   assert.throws(() => planLabImages({ images: [{ name: 'x', disk: '../../etc/passwd' }] }), /inside resources\/images/);
   assert.throws(() => planLabImages({ images: [{ name: 'x', disk: '/etc/passwd' }] }), /inside resources\/images/);
   assert.throws(() => planLabImages({}), /must be a list/);
+});
+
+test('registration is idempotent, and a rebuilt kernel becomes a new image the disk then points at', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-lab-images-'));
+  try {
+    const res = path.join(dir, 'resources');
+    fs.mkdirSync(path.join(res, 'x86_64'), { recursive: true });
+    const qcow2 = Buffer.alloc(512);
+    qcow2.writeUInt32BE(0x514649fb, 0);
+    qcow2.writeUInt32BE(3, 4);
+    qcow2.writeBigUInt64BE(64n << 20n, 24);
+    fs.writeFileSync(path.join(res, 'x86_64/disk.qcow2'), qcow2);
+    fs.writeFileSync(path.join(res, 'x86_64/vmlinuz'), 'kernel v1');
+    fs.writeFileSync(path.join(res, 'x86_64/initrd.img'), 'initrd v1');
+    fs.writeFileSync(path.join(res, 'manifest.json'), JSON.stringify(manifest));
+    const store = await ImageStore.open(path.join(dir, 'db', 'glance.json'), path.join(dir, 'images'));
+    const manifestFile = path.join(res, 'manifest.json');
+
+    const first = await registerLabImages(store, manifestFile);
+    assert.deepEqual(first?.registered, ['novalab-x86_64-kernel', 'novalab-x86_64-ramdisk', 'novalab-x86_64']);
+    const byName = () => Object.fromEntries(store.all().map((r) => [r.name, r]));
+    const v1 = byName();
+    assert.equal(v1['novalab-x86_64'].properties.kernel_id, v1['novalab-x86_64-kernel'].id);
+    assert.equal(v1['novalab-x86_64'].virtual_size, 64 << 20);
+    assert.deepEqual([v1['novalab-x86_64'].visibility, v1['novalab-x86_64'].owner, v1['novalab-x86_64'].status], ['public', null, 'active']);
+
+    assert.deepEqual((await registerLabImages(store, manifestFile))?.kept.length, 3);
+
+    fs.writeFileSync(path.join(res, 'x86_64/vmlinuz'), 'kernel v2');
+    const second = await registerLabImages(store, manifestFile);
+    assert.deepEqual(second?.registered, ['novalab-x86_64-kernel']);
+    const v2 = byName();
+    assert.equal(store.all().length, 3, 'the old kernel is gone');
+    assert.notEqual(v2['novalab-x86_64-kernel'].id, v1['novalab-x86_64-kernel'].id);
+    assert.equal(v2['novalab-x86_64'].id, v1['novalab-x86_64'].id, 'the disk did not change');
+    assert.equal(v2['novalab-x86_64'].properties.kernel_id, v2['novalab-x86_64-kernel'].id);
+    assert.equal(fs.readFileSync(store.dataPath(v2['novalab-x86_64-kernel'].id), 'utf8'), 'kernel v2');
+    assert.ok(!fs.existsSync(store.dataPath(v1['novalab-x86_64-kernel'].id)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

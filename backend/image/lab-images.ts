@@ -1,7 +1,11 @@
 // The lab's own guest images (built by `npm run images` into resources/images/, described by
 // manifest.json) registered on start: for each entry a kernel (aki), a ramdisk (ari) and the
-// bootable qcow2 that points at them. Ids are derived from the names, so registration is
-// idempotent across restarts; an image is copied again only when its source file changed.
+// bootable qcow2 that points at them, public and owned by no project.
+//
+// Each is found again by its `novalab_lab_image` property, so registration is idempotent across
+// restarts (an unchanged source costs one stat). Image data never changes under an id — compute
+// hosts cache images by id — so a rebuilt file becomes a new image (its id derived from name and
+// content) and the old one is removed; the disk's kernel_id/ramdisk_id follow.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -19,7 +23,6 @@ export interface LabManifestEntry {
 }
 
 export interface PlannedImage {
-  id: string;
   name: string;
   disk_format: DiskFormat;
   container_format: ContainerFormat;
@@ -28,15 +31,17 @@ export interface PlannedImage {
   min_ram: number;
   min_disk: number;
   properties: Record<string, string>;
+  /** Properties that hold the id of another planned image, by its name (kernel_id → "<name>-kernel"). */
+  refs: Record<string, string>;
 }
 
-/** The property that marks an image as one of the lab's. */
+/** The property that marks an image as one of the lab's; its value is the image's lab name. */
 export const LAB_IMAGE_PROPERTY = 'novalab_lab_image';
 const FILE_KEYS = new Set(['name', 'disk', 'kernel', 'ramdisk', 'min_ram', 'min_disk']);
 
-/** A stable UUID (version-5 layout) for a lab image name. */
-export function labImageId(name: string): string {
-  const h = createHash('sha256').update(`novalab-lab-image:${name}`).digest();
+/** A stable UUID (version-5 layout) from a lab image's name and content digest. */
+export function labImageId(name: string, digest: string): string {
+  const h = createHash('sha256').update(`novalab-lab-image:${name}:${digest}`).digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
@@ -60,62 +65,80 @@ export function planLabImages(manifest: unknown): PlannedImage[] {
   const entries = (manifest as { images?: unknown })?.images;
   if (!Array.isArray(entries)) throw new Error('images manifest: "images" must be a list');
   return entries.map(checkEntry).flatMap((e) => {
-    const common: Record<string, string> = { [LAB_IMAGE_PROPERTY]: e.name };
+    const common: Record<string, string> = {};
     for (const k of ['architecture', 'hypervisor_type'] as const) if (typeof e[k] === 'string') common[k] = e[k] as string;
     const part = (suffix: string, fmt: 'aki' | 'ari', source: string): PlannedImage => ({
-      id: labImageId(`${e.name}${suffix}`), name: `${e.name}${suffix}`, disk_format: fmt, container_format: fmt,
-      source, min_ram: 0, min_disk: 0, properties: { ...common },
+      name: `${e.name}${suffix}`, disk_format: fmt, container_format: fmt, source, min_ram: 0, min_disk: 0,
+      properties: { ...common, [LAB_IMAGE_PROPERTY]: `${e.name}${suffix}` }, refs: {},
     });
     const kernel = e.kernel ? part('-kernel', 'aki', e.kernel) : null;
     const ramdisk = e.ramdisk ? part('-ramdisk', 'ari', e.ramdisk) : null;
     const extra = Object.fromEntries(Object.entries(e).filter(([k, v]) => !FILE_KEYS.has(k) && typeof v === 'string')) as Record<string, string>;
     const disk: PlannedImage = {
-      id: labImageId(e.name), name: e.name, disk_format: 'qcow2', container_format: 'bare', source: e.disk,
+      name: e.name, disk_format: 'qcow2', container_format: 'bare', source: e.disk,
       min_ram: typeof e.min_ram === 'number' ? e.min_ram : 0,
       min_disk: typeof e.min_disk === 'number' ? e.min_disk : 0,
-      properties: {
-        ...extra, ...common,
-        ...(kernel ? { kernel_id: kernel.id } : {}),
-        ...(ramdisk ? { ramdisk_id: ramdisk.id } : {}),
-      },
+      properties: { ...extra, ...common, [LAB_IMAGE_PROPERTY]: e.name },
+      refs: { ...(kernel ? { kernel_id: kernel.name } : {}), ...(ramdisk ? { ramdisk_id: ramdisk.name } : {}) },
     };
     return [kernel, ramdisk, disk].filter((p): p is PlannedImage => p !== null);
   });
 }
 
-async function registerOne(store: ImageStore, root: string, plan: PlannedImage): Promise<'kept' | 'registered'> {
+type Outcome = 'kept' | 'registered';
+const findLab = (store: ImageStore, name: string) =>
+  store.all().filter((r) => r.properties[LAB_IMAGE_PROPERTY] === name && r.lab_source);
+
+/** Keep what is there, refresh its properties, or copy a new version in (and drop the old). */
+async function registerOne(store: ImageStore, root: string, plan: PlannedImage, ids: Map<string, string>): Promise<Outcome> {
+  const properties = { ...plan.properties };
+  for (const [key, other] of Object.entries(plan.refs)) {
+    const id = ids.get(other);
+    if (id) properties[key] = id;
+  }
   const source = path.join(root, plan.source);
   const st = await fs.stat(source);
-  const existing = store.get(plan.id);
-  const same = existing?.lab_source && existing.lab_source.size === st.size && existing.lab_source.mtime_ms === st.mtimeMs;
-  if (existing && existing.status === 'active' && same) return 'kept';
-  const tmp = store.incomingPath(plan.id);
-  await fs.copyFile(source, tmp, fs.constants.COPYFILE_FICLONE);
+  const stamp = { path: plan.source, size: st.size, mtime_ms: st.mtimeMs };
+  const current = findLab(store, plan.name).find((r) => r.status === 'active');
+  const unchanged = current?.lab_source?.size === st.size && current.lab_source.mtime_ms === st.mtimeMs;
+  if (current && unchanged) return keep(store, current, properties, stamp, ids);
+  const tmp = store.incomingPath(current?.id ?? labImageId(plan.name, 'incoming'));
   try {
-    const verdict = judgeHead(plan.disk_format, await readHead(tmp), st.size);
-    if (!verdict.ok) throw new Error(`${plan.source}: ${verdict.reason}`);
+    await fs.copyFile(source, tmp, fs.constants.COPYFILE_FICLONE);
     const sums = await hashFile(tmp);
-    await fs.rename(tmp, store.dataPath(plan.id));
+    if (current && current.os_hash_value === sums.os_hash_value) return await keep(store, current, properties, stamp, ids);
+    const verdict = judgeHead(plan.disk_format, await readHead(tmp), sums.size);
+    if (!verdict.ok) throw new Error(`${plan.source}: ${verdict.reason}`);
+    const id = labImageId(plan.name, sums.os_hash_value);
+    await fs.rename(tmp, store.dataPath(id));
     const now = new Date().toISOString();
     const rec: ImageRecord = {
-      id: plan.id, name: plan.name, status: 'active', visibility: 'public', protected: false, os_hidden: false,
+      id, name: plan.name, status: 'active', visibility: 'public', protected: false, os_hidden: false,
       ...sums, os_hash_algo: 'sha512', virtual_size: verdict.virtualSize,
       container_format: plan.container_format, disk_format: plan.disk_format,
       min_disk: plan.min_disk, min_ram: plan.min_ram, owner: null,
-      created_at: existing?.created_at ?? now, updated_at: now, tags: [],
-      properties: { ...(existing?.properties ?? {}), ...plan.properties },
-      lab_source: { path: plan.source, size: st.size, mtime_ms: st.mtimeMs },
+      created_at: now, updated_at: now, tags: [], properties, lab_source: stamp,
     };
     await store.put(rec);
+    for (const old of findLab(store, plan.name)) if (old.id !== id) await store.remove(old.id);
+    ids.set(plan.name, id);
     return 'registered';
   } finally {
     await fs.rm(tmp, { force: true });
   }
 }
 
-/** Register every lab image the manifest lists; null when there is no manifest. */
+async function keep(store: ImageStore, rec: ImageRecord, properties: Record<string, string>, stamp: ImageRecord['lab_source'], ids: Map<string, string>): Promise<Outcome> {
+  ids.set(rec.properties[LAB_IMAGE_PROPERTY], rec.id);
+  const merged = { ...rec.properties, ...properties };
+  const same = JSON.stringify(merged) === JSON.stringify(rec.properties) && JSON.stringify(stamp) === JSON.stringify(rec.lab_source);
+  if (!same) await store.update(rec.id, { properties: merged, lab_source: stamp });
+  return 'kept';
+}
+
 export interface LabRegistration { registered: string[]; kept: string[]; failed: { name: string; error: string }[] }
 
+/** Register every lab image the manifest lists; null when there is no manifest. */
 export async function registerLabImages(store: ImageStore, manifestFile: string): Promise<LabRegistration | null> {
   let text: string;
   try {
@@ -124,11 +147,11 @@ export async function registerLabImages(store: ImageStore, manifestFile: string)
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  const plans = planLabImages(JSON.parse(text));
   const out: LabRegistration = { registered: [], kept: [], failed: [] };
-  for (const plan of plans) {
+  const ids = new Map<string, string>();
+  for (const plan of planLabImages(JSON.parse(text))) {
     try {
-      out[await registerOne(store, path.dirname(manifestFile), plan)].push(plan.name);
+      out[await registerOne(store, path.dirname(manifestFile), plan, ids)].push(plan.name);
     } catch (err) {
       out.failed.push({ name: plan.name, error: (err as Error).message });
     }

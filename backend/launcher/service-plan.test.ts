@@ -18,7 +18,7 @@ test('the plan runs one nova-compute per lab host and every other service once',
 
 test("the course's ports are the defaults and a port offset moves them all", () => {
   const ports = (text: string, offset = 0) =>
-    allPortClaims(resolveNovaConf(text, { portOffset: offset }).conf, planServices(resolveNovaConf(text, { portOffset: offset }).conf, topo)).map((c) => c.port).sort();
+    allPortClaims(resolveNovaConf(text, { portOffset: offset }).conf, planServices(resolveNovaConf(text, { portOffset: offset }).conf, topo)).map((c) => c.port).sort((a, b) => a - b);
   assert.deepEqual(ports(''), [5000, 6080, 8773, 8774, 8775, 8780, 9292]);
   assert.deepEqual(ports('', 1000), [6000, 7080, 9773, 9774, 9775, 9780, 10292]);
 });

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,8 +9,12 @@ import { TokenService, hashToken } from './token-service.js';
 import { KeystoneError } from './errors.js';
 import type { AuthRequest } from './schemas.js';
 
+const dirs: string[] = [];
+after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
 async function lab(clock?: () => Date) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-identity-'));
+  dirs.push(dir);
   const store = IdentityStore.memory();
   const secret = path.join(dir, 'secrets', 'service-password');
   await bootstrap(store, { adminPassword: 'pw-admin', servicePasswordFile: secret });

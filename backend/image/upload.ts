@@ -44,8 +44,10 @@ function meter(opts: ReceiveOptions) {
 /** Stream `source` into a new file at `tmpPath`; on any failure the file is gone. */
 export async function receiveToFile(source: Readable, tmpPath: string, opts: ReceiveOptions): Promise<Received> {
   const m = meter(opts);
+  // Opened first, so a failure to create it (the name exists) never removes someone else's file.
+  const fh = await fs.promises.open(tmpPath, 'wx', 0o600);
   try {
-    await pipeline(source, m.stream, fs.createWriteStream(tmpPath, { flags: 'wx', mode: 0o600, flush: true }));
+    await pipeline(source, m.stream, fh.createWriteStream({ flush: true }));
   } catch (err) {
     await fs.promises.rm(tmpPath, { force: true });
     throw err;

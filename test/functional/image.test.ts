@@ -232,6 +232,24 @@ test('a text file claimed as qcow2, and a qcow2 claimed as raw, are refused', as
   assert.equal(retry.status, 204, retry.text);
 });
 
+test('a second upload while one is running is 409; a client that breaks off leaves the image killed', async () => {
+  const id = await createImage({ name: 'broken-off', disk_format: 'raw', container_format: 'bare' });
+  const socket = net.connect(glancePort, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(`PUT /v2/images/${id}/file HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${adminToken}\r\n`
+    + 'Content-Type: application/octet-stream\r\nContent-Length: 4000000\r\n\r\n');
+  socket.write(Buffer.alloc(1_500_000, 1));
+  const statusOf = async () => (await glance('GET', `/v2/images/${id}`)).json.status as string;
+  for (let i = 0; i < 100 && await statusOf() !== 'saving'; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await statusOf(), 'saving');
+  assert.equal((await glance('PUT', `/v2/images/${id}/file`, { raw: Buffer.from('x') })).status, 409);
+  socket.destroy();
+  for (let i = 0; i < 100 && await statusOf() === 'saving'; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await statusOf(), 'killed');
+  assert.ok(!dataFiles().includes(id));
+  assert.deepEqual(incoming(), []);
+});
+
 test('download returns the same bytes with Content-MD5 and Content-Length', async () => {
   const bytes = fs.readFileSync(file('img1.qcow2'));
   const id = await createImage({ name: 'dl', disk_format: 'qcow2', container_format: 'bare' });

@@ -9,7 +9,7 @@ import { rpcClient } from '../bus/rpc.js';
 import { readNovaConf, type NovaConf } from '../config/nova-conf.js';
 import { loadTopology } from '../config/topology.js';
 import type { StatePaths } from '../config/state-dir.js';
-import { distPath } from '../common/app-root.js';
+import { appRoot, distPath } from '../common/app-root.js';
 import { portIsFree, listen } from '../common/http/listen.js';
 import { keystoneValidator } from '../common/http/keystone-auth.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
@@ -47,7 +47,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const { conf, errors } = readNovaConf(paths.novaConf, { portOffset: opts.portOffset });
   const { topology, errors: topoErrors } = loadTopology(errors.length ? 'default' : conf.str('novalab.topology'), paths.topology);
   if (errors.length || topoErrors.length) throw new LaunchError([...errors.map((e) => `nova.conf: ${e}`), ...topoErrors]);
-  const plan = planServices(conf, topology);
+  const plan = planServices(conf, topology, { appRoot: fs.realpathSync(appRoot()), stateDir: fs.realpathSync(paths.root) });
   const claims = allPortClaims(conf, plan);
   const clash = duplicatePorts(claims);
   if (clash.length) throw new LaunchError(clash);
@@ -117,6 +117,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   fs.writeFileSync(paths.cloudsYaml, renderCloudsYaml(creds), { mode: 0o600 });
   fs.writeFileSync(paths.runFile, JSON.stringify({
     pid: process.pid, host: os.hostname(), started_at: new Date().toISOString(), gui_url: guiUrl, port_offset: opts.portOffset,
+    compute_node_args: plan.find((p) => p.binary === 'nova-compute')?.nodeArgs ?? [],
   }, null, 2));
 
   for (const s of supervisor.list()) {

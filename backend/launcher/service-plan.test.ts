@@ -27,3 +27,15 @@ test('two services configured on one port are reported before anything starts', 
   const { conf } = resolveNovaConf('[novalab]\nglance_port = 5000\n');
   assert.deepEqual(duplicatePorts(allPortClaims(conf, planServices(conf, topo))), ['port 5000 is configured for both keystone and glance-api']);
 });
+
+test('nova-compute runs under a permission model that leaves out the database', () => {
+  const { conf } = resolveNovaConf('');
+  const plan = planServices(conf, topo, { appRoot: '/app', stateDir: '/state' });
+  for (const compute of plan.filter((s) => s.binary === 'nova-compute')) {
+    assert.ok(compute.nodeArgs.includes('--experimental-permission'));
+    const readable = compute.nodeArgs.filter((a) => a.startsWith('--allow-fs-read=')).map((a) => a.slice('--allow-fs-read='.length));
+    assert.ok(!readable.some((r) => r === '/state' || r.startsWith('/state/db')), `compute may read ${readable.join(', ')}`);
+    assert.ok(readable.includes('/state/nova.conf'));
+  }
+  assert.deepEqual(plan.find((s) => s.binary === 'nova-conductor')!.nodeArgs, []);
+});

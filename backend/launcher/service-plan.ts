@@ -1,5 +1,6 @@
 // Pure: which service processes a lab runs, from nova.conf and the topology — one line per
 // process the course names, one nova-compute per lab host.
+import path from 'node:path';
 import type { NovaConf } from '../config/nova-conf.js';
 import type { Topology } from '../config/topology.js';
 import type { ServiceBinary } from '../../contract/services.js';
@@ -13,12 +14,28 @@ export interface ServicePlanEntry {
   entry: string;
   ports: PortClaim[];
   env: Record<string, string>;
+  /** Node options placed before the entry (nova-compute runs under Node's permission model). */
+  nodeArgs: string[];
 }
 
-export function planServices(conf: NovaConf, topology: Topology): ServicePlanEntry[] {
+/** Where a lab's processes may read and write: enough to run, never nova's database. */
+export interface PlanPaths { appRoot: string; stateDir: string }
+
+/**
+ * nova-compute may read the app, nova.conf, the topology, its service password and its hosts'
+ * folders, and write only the hosts' folders: Node's permission model then refuses it the
+ * database (state/db) — the course's point that compute nodes never touch the database.
+ */
+export function computeNodeArgs(p: PlanPaths): string[] {
+  const s = (...parts: string[]) => path.join(p.stateDir, ...parts);
+  const reads = [p.appRoot, s('nova.conf'), s('topology.json'), s('secrets', 'service-password'), s('hosts'), '/proc', '/dev/kvm'];
+  return ['--experimental-permission', '--no-warnings', ...reads.map((r) => `--allow-fs-read=${r}`), `--allow-fs-write=${s('hosts')}`, '--allow-child-process'];
+}
+
+export function planServices(conf: NovaConf, topology: Topology, paths: PlanPaths = { appRoot: '/nonexistent', stateDir: '/nonexistent' }): ServicePlanEntry[] {
   const lab = conf.str('novalab.listen');
   const one = (binary: ServiceBinary, entry: string, ports: PortClaim[] = []): ServicePlanEntry =>
-    ({ binary, host: 'novalab', entry, ports, env: {} });
+    ({ binary, host: 'novalab', entry, ports, env: {}, nodeArgs: [] });
   return [
     one('nova-conductor', 'backend/conductor/main.js'),
     one('keystone', 'backend/identity/main.js', [{ port: conf.int('novalab.keystone_port'), host: lab, what: 'keystone' }]),
@@ -26,6 +43,7 @@ export function planServices(conf: NovaConf, topology: Topology): ServicePlanEnt
     one('nova-scheduler', 'backend/scheduler/main.js'),
     ...topology.hosts.map((h): ServicePlanEntry => ({
       binary: 'nova-compute', host: h.name, entry: 'backend/compute/main.js', ports: [], env: { NOVALAB_HOST: h.name },
+      nodeArgs: computeNodeArgs(paths),
     })),
     one('nova-consoleauth', 'backend/console/consoleauth-main.js'),
     one('nova-novncproxy', 'backend/console/novncproxy-main.js', [

@@ -45,7 +45,7 @@ export class Supervisor {
   private spawnChild(m: Managed): Promise<void> {
     const key = serviceKey(m.plan);
     const log = fs.openSync(path.join(this.opts.logsDir, `${key}.log`), 'a');
-    const child = spawn(process.execPath, [path.join(this.opts.distDir, m.plan.entry)], {
+    const child = spawn(process.execPath, [...m.plan.nodeArgs, path.join(this.opts.distDir, m.plan.entry)], {
       env: { ...process.env, ...this.opts.env, ...m.plan.env },
       stdio: ['ignore', log, log, 'ipc'],
     });

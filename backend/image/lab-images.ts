@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { ContainerFormat, DiskFormat, ImageRecord } from './image-record.js';
 import { judgeHead, readHead } from './inspector.js';
 import type { ImageStore } from './store.js';
-import { hashFile } from './upload.js';
+import { hashFile, type Received } from './upload.js';
 
 export interface LabManifestEntry {
   name: string;
@@ -96,36 +96,41 @@ async function registerOne(store: ImageStore, root: string, plan: PlannedImage, 
     const id = ids.get(other);
     if (id) properties[key] = id;
   }
-  const source = path.join(root, plan.source);
-  const st = await fs.stat(source);
+  const st = await fs.stat(path.join(root, plan.source));
   const stamp = { path: plan.source, size: st.size, mtime_ms: st.mtimeMs };
   const current = findLab(store, plan.name).find((r) => r.status === 'active');
-  const unchanged = current?.lab_source?.size === st.size && current.lab_source.mtime_ms === st.mtimeMs;
-  if (current && unchanged) return keep(store, current, properties, stamp, ids);
+  if (current?.lab_source?.size === st.size && current.lab_source.mtime_ms === st.mtimeMs) return keep(store, current, properties, stamp, ids);
   const tmp = store.incomingPath(current?.id ?? labImageId(plan.name, 'incoming'));
   try {
-    await fs.copyFile(source, tmp, fs.constants.COPYFILE_FICLONE);
+    await fs.copyFile(path.join(root, plan.source), tmp, fs.constants.COPYFILE_FICLONE);
     const sums = await hashFile(tmp);
     if (current && current.os_hash_value === sums.os_hash_value) return await keep(store, current, properties, stamp, ids);
-    const verdict = judgeHead(plan.disk_format, await readHead(tmp), sums.size);
-    if (!verdict.ok) throw new Error(`${plan.source}: ${verdict.reason}`);
-    const id = labImageId(plan.name, sums.os_hash_value);
-    await fs.rename(tmp, store.dataPath(id));
-    const now = new Date().toISOString();
-    const rec: ImageRecord = {
-      id, name: plan.name, status: 'active', visibility: 'public', protected: false, os_hidden: false,
-      ...sums, os_hash_algo: 'sha512', virtual_size: verdict.virtualSize,
-      container_format: plan.container_format, disk_format: plan.disk_format,
-      min_disk: plan.min_disk, min_ram: plan.min_ram, owner: null,
-      created_at: now, updated_at: now, tags: [], properties, lab_source: stamp,
-    };
-    await store.put(rec);
-    for (const old of findLab(store, plan.name)) if (old.id !== id) await store.remove(old.id);
-    ids.set(plan.name, id);
+    await addVersion(store, plan, tmp, sums, { ...properties }, stamp, ids);
     return 'registered';
   } finally {
     await fs.rm(tmp, { force: true });
   }
+}
+
+/** The copied file becomes a new image; older versions of the same lab image are removed. */
+async function addVersion(
+  store: ImageStore, plan: PlannedImage, tmp: string, sums: Received,
+  properties: Record<string, string>, stamp: ImageRecord['lab_source'], ids: Map<string, string>,
+): Promise<void> {
+  const verdict = judgeHead(plan.disk_format, await readHead(tmp), sums.size);
+  if (!verdict.ok) throw new Error(`${plan.source}: ${verdict.reason}`);
+  const id = labImageId(plan.name, sums.os_hash_value);
+  await fs.rename(tmp, store.dataPath(id));
+  const now = new Date().toISOString();
+  await store.put({
+    id, name: plan.name, status: 'active', visibility: 'public', protected: false, os_hidden: false,
+    ...sums, os_hash_algo: 'sha512', virtual_size: verdict.virtualSize,
+    container_format: plan.container_format, disk_format: plan.disk_format,
+    min_disk: plan.min_disk, min_ram: plan.min_ram, owner: null,
+    created_at: now, updated_at: now, tags: [], properties, lab_source: stamp,
+  });
+  for (const old of findLab(store, plan.name)) if (old.id !== id) await store.remove(old.id);
+  ids.set(plan.name, id);
 }
 
 async function keep(store: ImageStore, rec: ImageRecord, properties: Record<string, string>, stamp: ImageRecord['lab_source'], ids: Map<string, string>): Promise<Outcome> {

@@ -24,9 +24,12 @@ runMain(async () => {
   const killed = await store.recover();
   if (killed.length) rt.log.warn(`uploads interrupted by a restart, marked killed: ${killed.join(', ')}`);
 
-  const lab = await registerLabImages(store, resourcePath('images', 'manifest.json'));
-  if (!lab) rt.log.warn('no lab images yet (resources/images/manifest.json is missing): `npm run images` builds them');
-  else {
+  const lab = await registerLabImages(store, resourcePath('images', 'manifest.json')).catch((err: Error) => {
+    rt.log.error(`lab images not registered: ${err.message}`);
+    return undefined;
+  });
+  if (lab === null) rt.log.warn('no lab images yet (resources/images/manifest.json is missing): `npm run images` builds them');
+  else if (lab) {
     rt.log.info(`lab images: registered [${lab.registered.join(', ')}], already there [${lab.kept.join(', ')}]`);
     for (const f of lab.failed) rt.log.error(`lab image ${f.name} not registered: ${f.error}`);
   }

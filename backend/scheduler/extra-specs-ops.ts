@@ -40,20 +40,27 @@ const OPS: Record<string, Op> = {
 /** The operator words Nova knows, for documentation and the GUI. */
 export const EXTRA_SPEC_OPERATORS = [...Object.keys(OPS), '<or>'] as const;
 
+/** A requirement compiled once: call it with each host's value. */
+export type ExtraSpecMatcher = (value: string | null) => boolean;
+
 /**
- * Does `value` (what the host offers; null when it offers nothing) satisfy `req`?
- * Nova's rules: a requirement whose first word is not an operator is compared as a whole
- * string; an operator with no operand never matches; a numeric operator on a value that is
- * not a number does not match (Nova would raise).
+ * Compile a requirement string into a matcher. Nova's rules: a requirement whose first word
+ * is not an operator is compared as a whole string; an operator with no operand never
+ * matches; a numeric operator on a value that is not a number does not match (Nova raises).
  */
-export function matchExtraSpec(value: string | null, req: string): boolean {
+export function compileExtraSpec(req: string): ExtraSpecMatcher {
   const words = req.split(/\s+/).filter(Boolean);
   const op = words.shift();
   const method = op === undefined ? undefined : OPS[op];
-  if (op !== '<or>' && !method) return value === req;
-  if (value === null) return false;
-  if (op === '<or>') return matchOr(value, words);
-  return words.length > 0 && method!(value, words);
+  if (op !== '<or>' && !method) return (value) => value === req;
+  if (op === '<or>') return (value) => value !== null && matchOr(value, words);
+  if (words.length === 0) return () => false;
+  return (value) => value !== null && method!(value, words);
+}
+
+/** Does `value` (what the host offers; null when it offers nothing) satisfy `req`? */
+export function matchExtraSpec(value: string | null, req: string): boolean {
+  return compileExtraSpec(req)(value);
 }
 
 /** "<or> v1 <or> v2 <or> v3" with the first "<or>" already removed: every other word is a value. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalize, weighHosts } from './weigher-handler.js';
+import { normalize, rankIndices, weighHosts } from './weigher-handler.js';
 import { DEFAULT_WEIGHER_OPTIONS } from './weighers/types.js';
 import { makeHost, makeSpec } from './test-fixtures.js';
 
@@ -67,4 +67,9 @@ test('raises negative raw weights to the weigher minimum (overcommitted RAM coun
   const over = [makeHost({ host: 'over', memory_mb_used: 5000 }), makeHost({ host: 'ok', memory_mb_used: 0 })];
   const [trace] = weighHosts(over, makeSpec(), ['RAMWeigher'], DEFAULT_WEIGHER_OPTIONS).trace;
   assert.equal(trace.raw.over, 0);
+});
+
+test('ranks by weight, highest first, ties in their original order', () => {
+  const weights = new Float64Array([0.5, 1, -0.0, 0.5, 0, 1, -2]);
+  assert.deepEqual(rankIndices(weights), [1, 5, 0, 3, 2, 4, 6]);
 });

@@ -33,10 +33,64 @@ export function normalize(
   return out;
 }
 
-function record(hosts: readonly HostState[], values: Float64Array): Record<string, number> {
-  const rec: Record<string, number> = {};
-  for (let i = 0; i < hosts.length; i++) rec[hosts[i].host] = values[i];
-  return rec;
+/**
+ * Per-host records for the trace. Building a 1,000-key object one key at a time is the
+ * costliest part of weighing, and consecutive decisions usually weigh the same hosts, so
+ * the last host list's record is kept as a template and copied (V8 clones it wholesale).
+ * The memo is invisible from outside: every call returns fresh objects.
+ */
+let lastNames: string[] = [];
+let lastTemplate: Record<string, number> = {};
+
+function templateFor(hosts: readonly HostState[]): Record<string, number> {
+  let same = hosts.length === lastNames.length;
+  for (let i = 0; same && i < hosts.length; i++) same = hosts[i].host === lastNames[i];
+  if (!same) {
+    const template: Record<string, number> = {};
+    for (let i = 0; i < hosts.length; i++) template[hosts[i].host] = 0;
+    lastNames = hosts.map((h) => h.host);
+    lastTemplate = { ...template };
+  }
+  return lastTemplate;
+}
+
+function recordMaker(hosts: readonly HostState[]): (values: Float64Array) => Record<string, number> {
+  const template = templateFor(hosts);
+  return (values) => {
+    const rec = { ...template };
+    for (let i = 0; i < hosts.length; i++) rec[hosts[i].host] = values[i];
+    return rec;
+  };
+}
+
+/** The first position in an ascending array holding a value greater than x. */
+function upperBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Indices of the hosts by weight, highest first, ties in their original order (as Python's
+ * stable sort); NaN counts as −Infinity. Sorts the weights natively, then places each host
+ * after every heavier one and after its earlier equals.
+ */
+export function rankIndices(weights: Float64Array): number[] {
+  const n = weights.length;
+  const w = weights.map((x) => (Number.isNaN(x) ? -Infinity : x));
+  const sorted = w.slice().sort();
+  const placed = new Int32Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const slot = n - upperBound(sorted, w[i]);
+    order[slot + placed[slot]++] = i;
+  }
+  return order;
 }
 
 /** Weigh the hosts that passed the filters with the weighers named (in nova.conf order). */
@@ -48,6 +102,7 @@ export function weighHosts(
   const totals = new Float64Array(n);
   const trace: SchedulerWeigherTrace[] = [];
   if (n > 1) {
+    const record = recordMaker(hosts);
     for (const weigher of weighers) {
       const raw = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -57,10 +112,10 @@ export function weighHosts(
       const normalized = normalize(raw, weigher.minval);
       const multiplier = weigher.multiplier(opts);
       for (let i = 0; i < n; i++) totals[i] += multiplier * normalized[i];
-      trace.push({ name: weigher.name, multiplier, raw: record(hosts, raw), normalized: record(hosts, normalized) });
+      trace.push({ name: weigher.name, multiplier, raw: record(raw), normalized: record(normalized) });
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => totals[b] - totals[a] || a - b);
+  const order = rankIndices(totals);
   return {
     ranking: order.map((i) => ({ host: hosts[i].host, weight: totals[i] })),
     ordered: order.map((i) => hosts[i]),

@@ -7,46 +7,65 @@
 //    two values "a" and "b"; one matching value is enough.
 import type { HostState } from '../../../contract/scheduler.js';
 import type { SchedulerFilter } from './types.js';
-import { matchExtraSpec } from '../extra-specs-ops.js';
+import { compileExtraSpec, type ExtraSpecMatcher } from '../extra-specs-ops.js';
+import { perRequest } from '../per-request.js';
 import { list } from '../format.js';
 
 const SCOPE = 'aggregate_instance_extra_specs';
 
-interface AggregateRequirement { specKey: string; key: string; req: string }
-
-const parsed = new WeakMap<Record<string, string>, AggregateRequirement[]>();
+interface AggregateRequirement { specKey: string; key: string; req: string; match: ExtraSpecMatcher }
 
 function requirements(extraSpecs: Record<string, string>): AggregateRequirement[] {
-  let reqs = parsed.get(extraSpecs);
-  if (reqs) return reqs;
-  reqs = [];
+  const reqs: AggregateRequirement[] = [];
   for (const [specKey, req] of Object.entries(extraSpecs)) {
     const colon = specKey.indexOf(':');
-    if (colon < 0) reqs.push({ specKey, key: specKey, req });
-    else if (specKey.slice(0, colon) === SCOPE) reqs.push({ specKey, key: specKey.slice(colon + 1), req });
+    const key = colon < 0 ? specKey : specKey.slice(colon + 1);
+    if (colon < 0 || specKey.slice(0, colon) === SCOPE) reqs.push({ specKey, key, req, match: compileExtraSpec(req) });
   }
-  parsed.set(extraSpecs, reqs);
   return reqs;
 }
+
+const requirementsOf = perRequest((spec) => requirements(spec.flavor.extra_specs));
 
 /** Every value of one metadata key across the host's aggregates ("a, b" split into two). */
 export function aggregateValues(host: HostState, key: string): string[] {
   const values = new Set<string>();
   for (const agg of host.aggregates) {
-    const v = agg.metadata[key];
-    if (v !== undefined && Object.hasOwn(agg.metadata, key)) for (const part of v.split(',')) values.add(part.trim());
+    if (Object.hasOwn(agg.metadata, key)) for (const part of agg.metadata[key].split(',')) values.add(part.trim());
   }
   return [...values];
 }
 
+/** Does one of the comma-separated parts of a metadata value match? */
+function anyPartMatches(value: string, match: ExtraSpecMatcher): boolean {
+  let start = 0;
+  for (let comma = value.indexOf(','); comma >= 0; comma = value.indexOf(',', start)) {
+    if (match(value.slice(start, comma).trim())) return true;
+    start = comma + 1;
+  }
+  return match(start === 0 ? value.trim() : value.slice(start).trim());
+}
+
+/** 'yes' if one of the host's values for the key matches, 'no' if none does, 'absent' without any. */
+function matchAggregates(host: HostState, r: AggregateRequirement): 'yes' | 'no' | 'absent' {
+  let seen = false;
+  for (const agg of host.aggregates) {
+    if (!Object.hasOwn(agg.metadata, r.key)) continue;
+    seen = true;
+    if (anyPartMatches(agg.metadata[r.key], r.match)) return 'yes';
+  }
+  return seen ? 'no' : 'absent';
+}
+
 function checkOne(host: HostState, r: AggregateRequirement): true | string {
-  const values = aggregateValues(host, r.key);
-  if (values.length === 0) {
+  const found = matchAggregates(host, r);
+  if (found === 'yes') return true;
+  if (found === 'absent') {
     const aggs = host.aggregates.map((a) => a.name);
     return `flavor extra spec ${r.specKey}="${r.req}": no aggregate of this host ` +
       `(${list(aggs)}) has metadata "${r.key}"`;
   }
-  if (values.some((v) => matchExtraSpec(v, r.req))) return true;
+  const values = aggregateValues(host, r.key);
   return `flavor extra spec ${r.specKey}="${r.req}" matches none of the host's aggregate ` +
     `values ${r.key}=${values.map((v) => `"${v}"`).join(', ')}`;
 }
@@ -55,7 +74,7 @@ export const aggregateInstanceExtraSpecsFilter: SchedulerFilter = {
   name: 'AggregateInstanceExtraSpecsFilter',
   oncePerRequest: true,
   check(host, spec) {
-    const reqs = requirements(spec.flavor.extra_specs);
+    const reqs = requirementsOf(spec);
     for (let i = 0; i < reqs.length; i++) {
       const verdict = checkOne(host, reqs[i]);
       if (verdict !== true) return verdict;

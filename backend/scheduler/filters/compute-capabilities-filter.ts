@@ -11,31 +11,31 @@
 //  - the value is compared as Python's str() of it, with the extra-spec operators.
 import type { HostState } from '../../../contract/scheduler.js';
 import type { SchedulerFilter } from './types.js';
-import { matchExtraSpec } from '../extra-specs-ops.js';
+import { compileExtraSpec, type ExtraSpecMatcher } from '../extra-specs-ops.js';
+import { perRequest } from '../per-request.js';
 
 interface CapabilityRequirement {
   key: string;
   path: string[];
   req: string;
+  match: ExtraSpecMatcher;
   /** Unscoped keys are skipped on hosts that do not have them. */
   optional: boolean;
 }
 
-const parsed = new WeakMap<Record<string, string>, CapabilityRequirement[]>();
-
-/** The flavor's capability requirements, parsed once per extra_specs object. */
+/** The flavor's capability requirements ("capabilities:" scope or none), in order. */
 export function capabilityRequirements(extraSpecs: Record<string, string>): CapabilityRequirement[] {
-  let reqs = parsed.get(extraSpecs);
-  if (reqs) return reqs;
-  reqs = [];
+  const reqs: CapabilityRequirement[] = [];
   for (const [key, req] of Object.entries(extraSpecs)) {
     const scope = key.split(':');
-    if (scope.length === 1) reqs.push({ key, path: scope, req, optional: true });
-    else if (scope[0] === 'capabilities') reqs.push({ key, path: scope.slice(1), req, optional: false });
+    const match = compileExtraSpec(req);
+    if (scope.length === 1) reqs.push({ key, path: scope, req, match, optional: true });
+    else if (scope[0] === 'capabilities') reqs.push({ key, path: scope.slice(1), req, match, optional: false });
   }
-  parsed.set(extraSpecs, reqs);
   return reqs;
 }
+
+const requirementsOf = perRequest((spec) => capabilityRequirements(spec.flavor.extra_specs));
 
 /** Nova's names for host-state attributes that novalab spells differently. */
 const ALIASES: Record<string, keyof HostState> = {
@@ -92,7 +92,7 @@ function checkOne(host: HostState, r: CapabilityRequirement): true | string {
     return `flavor extra spec ${r.key}="${r.req}": the host has no capability "${r.path.join(':')}"`;
   }
   const value = pyStr(cap, r.path.length === 1 ? r.path[0] : undefined);
-  if (matchExtraSpec(value, r.req)) return true;
+  if (r.match(value)) return true;
   return `flavor extra spec ${r.key}="${r.req}" does not match the host's value "${value}"`;
 }
 
@@ -100,7 +100,7 @@ export const computeCapabilitiesFilter: SchedulerFilter = {
   name: 'ComputeCapabilitiesFilter',
   oncePerRequest: true,
   check(host, spec) {
-    const reqs = capabilityRequirements(spec.flavor.extra_specs);
+    const reqs = requirementsOf(spec);
     for (let i = 0; i < reqs.length; i++) {
       const verdict = checkOne(host, reqs[i]);
       if (verdict !== true) return verdict;

@@ -8,13 +8,18 @@ export interface VersionCondition { op: Comparison; version: number[]; text: str
 
 /** Nova's convert_version_to_str: 6000000 → "6.0.0", 2012000 → "2.12.0". */
 export function versionToString(packed: number): string {
+  return unpack(packed).join('.') || '0';
+}
+
+/** 6000000 → [6, 0, 0]. */
+function unpack(packed: number): number[] {
   const parts: number[] = [];
   for (let v = Math.trunc(packed); v > 0; v = Math.trunc(v / 1000)) parts.unshift(v % 1000);
-  return parts.join('.') || '0';
+  return parts;
 }
 
 function versionParts(text: string): number[] | null {
-  if (/^\d+$/.test(text) && Number(text) >= 1000) return versionToString(Number(text)).split('.').map(Number);
+  if (/^\d+$/.test(text) && Number(text) >= 1000) return unpack(Number(text));
   if (!/^\d+\.\d+(\.\d+)?$/.test(text)) return null;
   return text.split('.').map(Number);
 }
@@ -34,7 +39,7 @@ export function parseVersionRequirement(req: string): VersionCondition[] | strin
 }
 
 function compare(a: number[], b: number[]): number {
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0, n = Math.max(a.length, b.length); i < n; i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d;
   }
@@ -46,9 +51,22 @@ const HOLDS: Record<Comparison, (d: number) => boolean> = {
   '!=': (d) => d !== 0, '>=': (d) => d >= 0, '>': (d) => d > 0,
 };
 
+/** Unpacked versions by packed value: a fleet reports few distinct versions. */
+const unpacked = new Map<number, number[]>();
+
+function hostParts(packed: number): number[] {
+  let parts = unpacked.get(packed);
+  if (!parts) {
+    if (unpacked.size > 1024) unpacked.clear();
+    parts = unpack(packed);
+    unpacked.set(packed, parts);
+  }
+  return parts;
+}
+
 /** The first condition the packed host version fails, or null when it satisfies them all. */
 export function failedCondition(packed: number, conditions: VersionCondition[]): VersionCondition | null {
-  const host = versionToString(packed).split('.').map(Number);
+  const host = hostParts(packed);
   for (const c of conditions) if (!HOLDS[c.op](compare(host, c.version))) return c;
   return null;
 }

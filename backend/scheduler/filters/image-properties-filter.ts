@@ -13,6 +13,7 @@ import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 import type { SupportedInstance } from '../../../contract/model.js';
 import type { SchedulerFilter } from './types.js';
 import { canonicalArch, canonicalHvType, canonicalVmMode, type Canonical } from './canonical-names.js';
+import { perRequest } from '../per-request.js';
 import { failedCondition, parseVersionRequirement, versionToString, type VersionCondition } from './hypervisor-version.js';
 
 interface Wanted { prop: string; value: Canonical }
@@ -25,12 +26,8 @@ function prop(props: Record<string, string>, glance: string, nova: string): stri
   return typeof v === 'string' && v.trim() !== '' ? v : null;
 }
 
-const needsCache = new WeakMap<Record<string, string>, ImageNeeds>();
-
-/** What an image's properties ask of a host, worked out once per image. */
+/** What an image's properties ask of a host. */
 export function imageNeeds(props: Record<string, string>): ImageNeeds {
-  let needs = needsCache.get(props);
-  if (needs) return needs;
   const wanted: Wanted[] = [];
   const add = (name: string, raw: string | null, canon: (s: string) => Canonical) => {
     if (raw !== null) wanted.push({ prop: name, value: canon(raw) });
@@ -39,24 +36,25 @@ export function imageNeeds(props: Record<string, string>): ImageNeeds {
   add('hypervisor_type', prop(props, 'hypervisor_type', 'img_hv_type'), canonicalHvType);
   add('vm_mode', prop(props, 'vm_mode', 'hw_vm_mode'), canonicalVmMode);
   const versionReq = prop(props, 'hypervisor_version_requires', 'img_hv_requested_version');
-  needs = {
+  return {
     wanted,
     summary: wanted.map((w) => `${w.prop}=${w.value.name}`).join(', '),
     version: versionReq === null ? null : parseVersionRequirement(versionReq),
   };
-  needsCache.set(props, needs);
-  return needs;
 }
 
-const triplesCache = new WeakMap<SupportedInstance[], string[][]>();
+const needsOf = perRequest((spec) => imageNeeds(spec.image.properties));
 
-function canonicalTriples(list: SupportedInstance[]): string[][] {
-  let triples = triplesCache.get(list);
-  if (!triples) {
-    triples = list.map(([a, h, v]) => [canonicalArch(a).name, canonicalHvType(h).name, canonicalVmMode(v).name]);
-    triplesCache.set(list, triples);
+/** Nova's test: each asked-for value appears somewhere in the triple (canonical names). */
+function tripleOffers(triple: SupportedInstance, wanted: Wanted[]): boolean {
+  let canonical: string[] | null = null;
+  for (const w of wanted) {
+    const name = w.value.name;
+    if (triple[0] === name || triple[1] === name || triple[2] === name) continue;
+    canonical ??= [canonicalArch(triple[0]).name, canonicalHvType(triple[1]).name, canonicalVmMode(triple[2]).name];
+    if (!canonical.includes(name)) return false;
   }
-  return triples;
+  return true;
 }
 
 function unknownNote(wanted: Wanted[]): string {
@@ -75,19 +73,12 @@ function versionVerdict(host: HostState, needs: ImageNeeds): true | string {
 }
 
 function check(host: HostState, spec: RequestSpec): true | string {
-  const needs = imageNeeds(spec.image.properties);
+  const needs = needsOf(spec);
   if (needs.wanted.length === 0) return true;
   if (host.supported_instances.length === 0) {
     return `image needs ${needs.summary} but the host advertises no supported instance types${unknownNote(needs.wanted)}`;
   }
-  let versionProblem: string | null = null;
-  for (const triple of canonicalTriples(host.supported_instances)) {
-    if (!needs.wanted.every((w) => triple.includes(w.value.name))) continue;
-    const v = versionVerdict(host, needs);
-    if (v === true) return true;
-    versionProblem = v;
-  }
-  if (versionProblem !== null) return versionProblem;
+  if (host.supported_instances.some((t) => tripleOffers(t, needs.wanted))) return versionVerdict(host, needs);
   const offers = host.supported_instances.map((t) => `(${t.join(', ')})`).join(', ');
   return `image needs ${needs.summary}; the host offers ${offers}${unknownNote(needs.wanted)}`;
 }

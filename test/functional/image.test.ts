@@ -25,6 +25,7 @@ let stateDir: string;
 let work: string;
 let keystonePort: number;
 let glancePort: number;
+let busPort: number;
 const children: { name: string; child: ChildProcess; output: () => string }[] = [];
 const events: LabEvent[] = [];
 let adminToken: string;
@@ -112,7 +113,7 @@ async function createImage(body: Record<string, unknown>, token = adminToken): P
 before(async () => {
   assert.ok(fs.existsSync(KEYSTONE_MAIN), 'identity is not built (dist/backend/identity/main.js)');
   broker = new Broker();
-  const busPort = await broker.listen();
+  busPort = await broker.listen();
   broker.onEvent((e) => events.push(e));
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-glance-'));
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-glance-files-'));
@@ -341,4 +342,22 @@ test('lab images from resources/images are registered: kernel, ramdisk, bootable
     assert.equal(ramdisk?.disk_format, 'ari');
     assert.ok(disk.os_command_line);
   }
+});
+
+test('killed and started again, glance-api has every image and its bytes, and registers nothing twice', async () => {
+  const bytes = fs.readFileSync(file('img1.qcow2'));
+  const id = await createImage({ name: 'survivor', disk_format: 'qcow2', container_format: 'bare' });
+  assert.equal((await glance('PUT', `/v2/images/${id}/file`, { raw: bytes })).status, 204);
+  const before = (await glance('GET', '/v2/images?limit=1000')).json.images.map((i: { id: string }) => i.id).sort();
+  const old = children.find((c) => c.name === 'glance-api')!;
+  const gone = new Promise((resolve) => old.child.once('exit', resolve));
+  old.child.kill('SIGKILL');
+  await gone;
+  children.splice(children.indexOf(old), 1);
+  await startService('glance-api', GLANCE_MAIN, busPort);
+  const afterIds = (await glance('GET', '/v2/images?limit=1000')).json.images.map((i: { id: string }) => i.id).sort();
+  assert.deepEqual(afterIds, before);
+  const res = await fetch(`http://127.0.0.1:${glancePort}/v2/images/${id}/file`, { headers: { 'X-Auth-Token': adminToken } });
+  assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes));
+  if (fs.existsSync(MANIFEST)) assert.match(children.find((c) => c.name === 'glance-api')!.output(), /lab images: registered \[\]/);
 });

@@ -58,6 +58,14 @@ export class ImageService {
     return next;
   }
 
+  /** PUT / DELETE /v2/images/{id}/tags/{tag} (OSC's `image set --tag`, `image unset --tag`). */
+  async tag(id: string, tag: string, caller: Caller, present: boolean): Promise<void> {
+    const rec = this.show(id, caller);
+    if (!present && !rec.tags.includes(tag)) throw new GlanceError(404, `Tag ${tag} not found on image ${id}.`);
+    const tags = present ? [...new Set([...rec.tags, tag])] : rec.tags.filter((t) => t !== tag);
+    await this.patch(id, [{ op: 'replace', path: '/tags', value: tags }], caller);
+  }
+
   async delete(id: string, caller: Caller): Promise<void> {
     const rec = this.modifiable(id, caller, 'delete');
     if (rec.protected) throw forbidden(`Image ${id} is protected and cannot be deleted.`);

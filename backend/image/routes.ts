@@ -77,6 +77,11 @@ export function imageRoutes(images: ImageService): Router {
     })
     .all(methodNotAllowed('GET, PUT'));
 
+  r.route('/v2/images/:id/tags/:tag')
+    .put(async (req, res) => { await images.tag(idParam(req), String(req.params.tag), caller(res), true); res.status(204).end(); })
+    .delete(async (req, res) => { await images.tag(idParam(req), String(req.params.tag), caller(res), false); res.status(204).end(); })
+    .all(methodNotAllowed('PUT, DELETE'));
+
   r.get('/v2/schemas/image', (_req, res) => { res.json(IMAGE_SCHEMA); });
   r.get('/v2/schemas/images', (_req, res) => { res.json(IMAGES_SCHEMA); });
   return r;

@@ -174,6 +174,9 @@ test('openstack image create / list / show / delete work through the real CLI', 
   assert.equal(shown.properties.architecture, 'aarch64');
   assert.equal(shown.properties.os_hash_algo ?? 'sha512', 'sha512');
   assert.ok(dataFiles().includes(shown.id));
+  await run('openstack', ['image', 'set', '--tag', 'lab', '--property', 'hw_disk_bus=virtio', '--min-ram', '64', 'img1'], { env: cliEnv() });
+  const set = await glance('GET', `/v2/images/${shown.id}`);
+  assert.deepEqual([set.json.tags, set.json.hw_disk_bus, set.json.min_ram], [['lab'], 'virtio', 64]);
   await run('openstack', ['image', 'delete', 'img1'], { env: cliEnv() });
   assert.equal((await glance('GET', `/v2/images/${shown.id}`)).status, 404);
   assert.ok(!dataFiles().includes(shown.id), 'the image file is removed with the image');
@@ -313,6 +316,10 @@ test('PATCH applies a JSON patch; protected images cannot be deleted', async () 
   assert.equal(r.json.hypervisor_type, 'qemu');
   assert.equal(r.json.architecture, undefined);
   assert.equal((await glance('PATCH', `/v2/images/${id}`, { body: [] })).status, 415, 'plain JSON is not a patch');
+  assert.equal((await glance('PUT', `/v2/images/${id}/tags/blue`)).status, 204);
+  assert.deepEqual((await glance('GET', `/v2/images/${id}`)).json.tags, ['blue']);
+  assert.equal((await glance('DELETE', `/v2/images/${id}/tags/blue`)).status, 204);
+  assert.equal((await glance('DELETE', `/v2/images/${id}/tags/blue`)).status, 404);
   const del = await glance('DELETE', `/v2/images/${id}`);
   assert.equal(del.status, 403);
   assert.match(del.text, /protected/);

@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   if ('error' in args) { process.stderr.write(`novalab: ${args.error}\n${USAGE}\n`); return 2; }
   const stateDir = args.stateDir ?? defaultStateDir();
   switch (args.command) {
-    case 'up': await up(stateDir, args.portOffset); return -1;
+    case 'up': await up(stateDir, args.portOffset || Number(process.env.NOVALAB_PORT_OFFSET ?? 0)); return -1;
     case 'status': return status(stateDir, args.json);
     case 'down': return down(stateDir);
     default: print(USAGE); return 0;

@@ -1,0 +1,79 @@
+// The nova-api master: forks the workers of the three APIs with node:cluster (they share each
+// port through it), says ready once every worker listens, tells the launcher the worker PIDs,
+// and restarts a worker that dies. A port already taken stops the whole service, naming it.
+import cluster, { type Worker } from 'node:cluster';
+import { startService } from '../common/service-runtime.js';
+import { apiGroups, type ApiGroup } from './worker-plan.js';
+
+interface Slot { group: ApiGroup; index: number; worker: Worker | null; listening: boolean; startedAt: number; crashes: number }
+
+interface WorkerMessage { type?: string; message?: string }
+
+export async function runMaster(): Promise<void> {
+  const rt = await startService('nova-api');
+  const groups = apiGroups(rt.conf);
+  const slots: Slot[] = groups.flatMap((group) =>
+    Array.from({ length: group.count }, (_, index) => ({ group, index, worker: null, listening: false, startedAt: 0, crashes: 0 })));
+  let stopping = false;
+  let started = false;
+
+  const fatal = (message: string) => {
+    stopping = true;
+    for (const s of slots) s.worker?.process.kill('SIGKILL');
+    process.stderr.write(`nova-api: ${message}\n`);
+    process.send?.({ type: 'fatal', message });
+    process.exit(1);
+  };
+
+  const reportWorkers = () => {
+    process.send?.({ type: 'workers', pids: slots.map((s) => s.worker?.process.pid).filter((p): p is number => typeof p === 'number') });
+  };
+
+  const fork = (slot: Slot) => {
+    slot.listening = false;
+    slot.startedAt = Date.now();
+    const w = cluster.fork({ NOVA_API_ROLE: slot.group.role, NOVA_API_WORKER: String(slot.index) });
+    slot.worker = w;
+    w.on('message', (msg: WorkerMessage) => {
+      if (msg?.type === 'ready') {
+        slot.listening = true;
+        if (!started && slots.every((s) => s.listening)) {
+          started = true;
+          rt.ready(groups.map((g) => g.port));
+          reportWorkers();
+        } else if (started) {
+          rt.log.info(`${slot.group.what} worker ${slot.index} is back (pid ${w.process.pid})`);
+          reportWorkers();
+        }
+      } else if (msg?.type === 'port-in-use') {
+        fatal(msg.message ?? `port ${slot.group.port} is already in use`);
+      } else if (msg?.type === 'fatal' && !started) {
+        fatal(`${slot.group.what} worker could not start: ${msg.message}`);
+      }
+    });
+    w.on('exit', (code, signal) => {
+      if (stopping || slot.worker !== w) return;
+      slot.worker = null;
+      const quick = Date.now() - slot.startedAt < 5_000;
+      slot.crashes = quick ? slot.crashes + 1 : 0;
+      if (!started) { fatal(`${slot.group.what} worker exited during start-up (code ${code}, signal ${signal})`); return; }
+      const delay = Math.min(5_000, 100 * 2 ** slot.crashes);
+      rt.log.warn(`${slot.group.what} worker ${slot.index} (pid ${w.process.pid}) died (code ${code}, signal ${signal}); restarting in ${delay} ms`);
+      rt.publish({ kind: 'service', summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`, detail: { code, signal, role: slot.group.role } });
+      reportWorkers();
+      setTimeout(() => { if (!stopping) fork(slot); }, delay);
+    });
+  };
+
+  rt.onShutdown(async () => {
+    stopping = true;
+    const alive = slots.map((s) => s.worker).filter((w): w is Worker => w !== null && !w.isDead());
+    await Promise.all(alive.map((w) => new Promise<void>((resolve) => {
+      const kill = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
+      w.once('exit', () => { clearTimeout(kill); resolve(); });
+      w.process.kill('SIGTERM');
+    })));
+  });
+
+  for (const slot of slots) fork(slot);
+}

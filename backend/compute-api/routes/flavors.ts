@@ -1,0 +1,141 @@
+// Flavors and their extra specs. Reading is for everyone; creating, deleting and changing
+// extra specs is for admins (Nova's defaults).
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import type { Flavor } from '../../../contract/model.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiFault, badRequest, conflict, notFound } from '../faults.js';
+import { authorize, empty, handle, ok, queryOne, type Call, type Reply } from '../http/kit.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { applyPage, pageParams } from '../http/paging.js';
+import { checkExtraSpecOne, checkExtraSpecs, flavorCreateCheck } from '../schemas.js';
+import { flavorBasic, flavorDetail } from '../views/flavor-view.js';
+import { nextLinks } from '../views/format.js';
+import { toBool } from '../validation.js';
+
+const flavorNotFound = (id: string) => notFound(`Flavor ${id} could not be found.`);
+
+/** is_public as Nova parses it: absent → public only; "None" → all (admins); else a boolean. */
+function parseIsPublic(raw: string | undefined): boolean | null {
+  if (raw === undefined) return true;
+  if (raw.toLowerCase() === 'none') return null;
+  const t = raw.toLowerCase();
+  if (['true', '1', 't', 'yes', 'y', 'on'].includes(t)) return true;
+  if (['false', '0', 'f', 'no', 'n', 'off'].includes(t)) return false;
+  throw badRequest(`Invalid is_public filter [${raw}]`);
+}
+
+function intFilter(c: Call, key: string): number | null {
+  const raw = queryOne(c, key);
+  if (raw === undefined) return null;
+  if (!/^\d+$/.test(raw)) throw badRequest(`Invalid ${key} filter [${raw}]`);
+  return Number(raw);
+}
+
+async function listFlavors(c: Call, detail: boolean): Promise<Reply> {
+  const admin = c.st.auth.is_admin;
+  const isPublic = admin ? parseIsPublic(queryOne(c, 'is_public')) : true;
+  const minRam = intFilter(c, 'minRam');
+  const minDisk = intFilter(c, 'minDisk');
+  const all = await c.deps.conductor.call.flavor_list({ include_private: admin ? isPublic !== true : true, project_id: c.st.auth.project_id });
+  const dir = queryOne(c, 'sort_dir') === 'desc' ? -1 : 1;
+  const key = (queryOne(c, 'sort_key') ?? 'flavorid') as string;
+  const sortVal = (f: Flavor): string | number => ({ flavorid: f.id, id: f.id, name: f.name, memory_mb: f.ram, vcpus: f.vcpus, root_gb: f.disk } as Record<string, string | number>)[key] ?? f.id;
+  const flavors = all
+    .filter((f) => isPublic === null || !admin || f.is_public === isPublic)
+    .filter((f) => admin || !f.disabled)
+    .filter((f) => (minRam === null || f.ram >= minRam) && (minDisk === null || f.disk >= minDisk))
+    .sort((a, b) => { const x = sortVal(a); const y = sortVal(b); return (x < y ? -1 : x > y ? 1 : 0) * dir; });
+  const page = pageParams(c.query, c.deps.settings.maxLimit);
+  const shown = applyPage(flavors, page, (f) => f.id, c.deps.settings.maxLimit);
+  const body: Record<string, unknown> = {
+    flavors: shown.map((f) => (detail ? flavorDetail(f, c.st.base, c.st.version) : flavorBasic(f, c.st.base, c.st.version))),
+  };
+  const next = nextLinks(c.st.base, detail ? 'flavors/detail' : 'flavors', c.query, shown, page.limit);
+  if (next) body.flavors_links = next;
+  return ok(body);
+}
+
+async function getFlavor(c: Call): Promise<Flavor> {
+  const f = await c.deps.conductor.call.flavor_get(c.params.id!);
+  if (!f) throw flavorNotFound(c.params.id!);
+  return f;
+}
+
+async function createFlavor(c: Call): Promise<Reply> {
+  authorize(c, 'os_compute_api:os-flavor-manage:create');
+  const f = flavorCreateCheck(c.st.version)(c.body).flavor;
+  const id = f.id === undefined || f.id === null ? randomUUID() : String(f.id);
+  const existing = await c.deps.conductor.call.flavor_list({ include_private: true });
+  if (existing.some((x) => x.name === f.name)) throw conflict(`Flavor with name ${f.name} already exists.`);
+  if (existing.some((x) => x.id === id)) throw conflict(`Flavor with ID ${id} already exists.`);
+  const flavor: Flavor = {
+    id, name: f.name, ram: Number(f.ram), vcpus: Number(f.vcpus), disk: Number(f.disk),
+    ephemeral: Number(f['OS-FLV-EXT-DATA:ephemeral'] ?? 0), swap: Number(f.swap ?? 0), rxtx_factor: Number(f.rxtx_factor ?? 1),
+    is_public: f['os-flavor-access:is_public'] === undefined ? true : toBool(f['os-flavor-access:is_public']),
+    disabled: false, description: f.description ?? null, extra_specs: {},
+  };
+  const created = await c.deps.conductor.call.flavor_create(flavor);
+  return ok({ flavor: flavorDetail(created, c.st.base, c.st.version) });
+}
+
+async function deleteFlavor(c: Call): Promise<Reply> {
+  authorize(c, 'os_compute_api:os-flavor-manage:delete');
+  if (!(await c.deps.conductor.call.flavor_delete(c.params.id!))) throw flavorNotFound(c.params.id!);
+  return empty(202);
+}
+
+const specString = (v: string | number | boolean) => (typeof v === 'string' ? v : String(v));
+
+async function setSpecs(c: Call, specs: Record<string, string | number | boolean>): Promise<Record<string, string>> {
+  const values = Object.fromEntries(Object.entries(specs).map(([k, v]) => [k, specString(v)]));
+  if (!(await c.deps.conductor.call.flavor_extra_specs_update(c.params.id!, values))) throw flavorNotFound(c.params.id!);
+  return values;
+}
+
+const specNotFound = (id: string, key: string) => notFound(`Flavor ${id} has no extra specs with key ${key}.`);
+
+export function flavorRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  const h = (fn: (c: Call) => Promise<Reply>) => handle(deps, fn);
+  r.route('/flavors').get(h((c) => listFlavors(c, false))).post(h(createFlavor)).all(methodNotAllowed);
+  r.route('/flavors/detail').get(h((c) => listFlavors(c, true))).all(methodNotAllowed);
+  r.route('/flavors/:id')
+    .get(h(async (c) => ok({ flavor: flavorDetail(await getFlavor(c), c.st.base, c.st.version) })))
+    .put(h(async () => { throw new ApiFault(501, 'Updating a flavor description is not implemented by novalab.'); }))
+    .delete(h(deleteFlavor))
+    .all(methodNotAllowed);
+  r.route('/flavors/:id/os-extra_specs')
+    .get(h(async (c) => {
+      authorize(c, 'os_compute_api:os-flavor-extra-specs:index');
+      return ok({ extra_specs: { ...(await getFlavor(c)).extra_specs } });
+    }))
+    .post(h(async (c) => {
+      authorize(c, 'os_compute_api:os-flavor-extra-specs:create');
+      return ok({ extra_specs: await setSpecs(c, checkExtraSpecs(c.body).extra_specs) });
+    }))
+    .all(methodNotAllowed);
+  r.route('/flavors/:id/os-extra_specs/:key')
+    .get(h(async (c) => {
+      authorize(c, 'os_compute_api:os-flavor-extra-specs:show');
+      const f = await getFlavor(c);
+      const key = c.params.key!;
+      if (!(key in f.extra_specs)) throw specNotFound(f.id, key);
+      return ok({ [key]: f.extra_specs[key] });
+    }))
+    .put(h(async (c) => {
+      authorize(c, 'os_compute_api:os-flavor-extra-specs:update');
+      const body = checkExtraSpecOne(c.body);
+      if (!(c.params.key! in body)) throw badRequest('Request body and URI mismatch');
+      return ok(await setSpecs(c, body));
+    }))
+    .delete(h(async (c) => {
+      authorize(c, 'os_compute_api:os-flavor-extra-specs:delete');
+      const f = await getFlavor(c);
+      if (!(c.params.key! in f.extra_specs)) throw specNotFound(f.id, c.params.key!);
+      await c.deps.conductor.call.flavor_extra_specs_update(f.id, { [c.params.key!]: null });
+      return empty(202);
+    }))
+    .all(methodNotAllowed);
+  return r;
+}

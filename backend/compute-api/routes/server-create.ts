@@ -1,0 +1,168 @@
+// POST /servers: the course's steps 3–5 on nova-api's side. Announce the request and the
+// policy check (step mode may hold them), validate flavor, image, key pair, zone and quota,
+// create the records through the conductor, record the action, then cast build_instances
+// to the conductor and answer 202 at once.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Flavor, ImageMeta, Instance } from '../../../contract/model.js';
+import { withContext } from '../../bus/client.js';
+import { badRequest, forbidden } from '../faults.js';
+import { ok, type Call, type Reply } from '../http/kit.js';
+import { decide } from '../policy.js';
+import { serverCreateCheck } from '../schemas.js';
+import { instanceNames, planCreate, quotaCount, sanitizeHostname, type CreatePlan } from '../server-create-plan.js';
+import type { GlanceImage } from '../views/image-view.js';
+import { imageProperties } from '../views/image-view.js';
+import { links } from '../views/format.js';
+import { versionText } from '../microversion.js';
+
+export async function createServer(c: Call): Promise<Reply> {
+  c.st.instanceUuid = randomUUID();
+  return withContext({ instance_uuid: c.st.instanceUuid }, () => create(c));
+}
+
+/** The request as the walkthrough shows it; user data and passwords are elided. */
+function describedBody(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const server = (body as { server?: Record<string, unknown> }).server;
+  if (!server || typeof server !== 'object') return body;
+  const shown = { ...server };
+  if (typeof shown.user_data === 'string') shown.user_data = `<${shown.user_data.length} base64 characters, elided>`;
+  if (shown.adminPass !== undefined) shown.adminPass = '***';
+  return { ...(body as object), server: shown };
+}
+
+async function announceAndAuthorize(c: Call): Promise<void> {
+  const { st, deps } = c;
+  await deps.step({
+    step: 'api.request',
+    summary: `POST /v2.1/servers (microversion ${versionText(st.version)})`,
+    detail: { method: 'POST', path: '/v2.1/servers', microversion: versionText(st.version), body: describedBody(c.body) },
+  });
+  const rule = 'os_compute_api:servers:create';
+  const d = decide(rule, { project_id: st.auth.project_id, is_admin: st.auth.is_admin }, { project_id: st.auth.project_id });
+  await deps.step({
+    step: 'api.policy',
+    summary: `token valid for ${st.auth.user_name}@${st.auth.project_name}; ${rule}: ${d.allowed ? 'allowed' : 'denied'}`,
+    detail: {
+      user: { id: st.auth.user_id, name: st.auth.user_name },
+      project: { id: st.auth.project_id, name: st.auth.project_name },
+      roles: st.auth.roles, token_expires_at: st.auth.expires_at, rule, rule_kind: d.rule, allowed: d.allowed,
+    },
+  });
+  if (!d.allowed) throw forbidden(d.message);
+}
+
+function imageMeta(img: GlanceImage): ImageMeta {
+  return {
+    id: img.id, name: img.name ?? '', disk_format: String(img.disk_format ?? ''), container_format: String(img.container_format ?? ''),
+    min_ram: Number(img.min_ram ?? 0), min_disk: Number(img.min_disk ?? 0), size: typeof img.size === 'number' ? img.size : null,
+    properties: imageProperties(img),
+  };
+}
+
+function checkImageFits(flavor: Flavor, img: ImageMeta): void {
+  if (flavor.ram < img.min_ram) throw badRequest("Flavor's memory is too small for requested image.");
+  if (flavor.disk > 0 && flavor.disk < img.min_disk) throw badRequest("Flavor's disk is too small for requested image.");
+  if (flavor.disk > 0 && img.size !== null && img.size > flavor.disk * 1024 ** 3) {
+    throw badRequest(`Flavor's disk is too small for requested image. Flavor disk is ${flavor.disk * 1024 ** 3} bytes, image is ${img.size} bytes.`);
+  }
+}
+
+interface Looked { flavor: Flavor; image: ImageMeta; keyData: string | null; forceHost: string | null }
+
+async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
+  const { conductor, glance } = c.deps;
+  const needHosts = p.zone !== null || p.forcedHost !== null || p.forcedNode !== null;
+  const [flavor, img, key, nodes] = await Promise.all([
+    conductor.call.flavor_get(p.flavorId),
+    glance.getImage(c.st.token, p.imageId),
+    p.keyName ? conductor.call.keypair_get(c.st.auth.user_id, p.keyName) : Promise.resolve(null),
+    needHosts ? conductor.call.compute_node_list() : Promise.resolve([]),
+  ]);
+  if (!flavor) throw badRequest(`Flavor ${p.flavorId} could not be found.`);
+  if (flavor.disabled) throw badRequest(`Flavor ${p.flavorId} is disabled and cannot be used to create servers.`);
+  if (!img) throw badRequest(`Image ${p.imageId} could not be found.`);
+  if (img.status !== 'active') throw badRequest(`Image ${p.imageId} is not active.`);
+  const image = imageMeta(img);
+  checkImageFits(flavor, image);
+  if (p.keyName && !key) throw badRequest('Invalid key_name provided.');
+  if (p.zone !== null && !nodes.some((n) => n.availability_zone === p.zone)) {
+    throw badRequest('The requested availability zone is not available');
+  }
+  let forceHost = p.forcedHost;
+  if (p.forcedNode !== null) {
+    const node = nodes.find((n) => n.hypervisor_hostname === p.forcedNode);
+    if (!node) throw badRequest(`Compute host node ${p.forcedNode} could not be found.`);
+    if (forceHost !== null && node.host !== forceHost) throw badRequest(`Compute host node ${p.forcedNode} is not on host ${forceHost}.`);
+    forceHost = node.host;
+  }
+  if (forceHost !== null && !nodes.some((n) => n.host === forceHost)) throw badRequest(`Compute host ${forceHost} could not be found.`);
+  return { flavor, image, keyData: key?.public_key ?? null, forceHost };
+}
+
+async function checkQuota(c: Call, p: CreatePlan, flavor: Flavor): Promise<number> {
+  const pid = c.st.auth.project_id;
+  const [quota, usage] = await Promise.all([c.deps.conductor.call.quota_get(pid), c.deps.conductor.call.quota_usage(pid)]);
+  const items = Object.keys(p.metadata).length;
+  if (quota.metadata_items >= 0 && items > quota.metadata_items) {
+    throw forbidden(`Quota exceeded for metadata_items: Requested ${items}, but already used 0 of ${quota.metadata_items} metadata_items`);
+  }
+  return quotaCount(quota, usage, { vcpus: flavor.vcpus, ram: flavor.ram }, p.minCount, p.maxCount);
+}
+
+function newInstances(c: Call, p: CreatePlan, l: Looked, count: number): Instance[] {
+  const now = new Date().toISOString();
+  const reservation = `r-${randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8)}`;
+  return instanceNames(p.name, count).map((name, i) => {
+    const uuid = i === 0 ? c.st.instanceUuid! : randomUUID();
+    return {
+      uuid, name,
+      hostname: p.hostname && count === 1 ? p.hostname : sanitizeHostname(name, `Server-${uuid}`),
+      project_id: c.st.auth.project_id, user_id: c.st.auth.user_id,
+      flavor: l.flavor, image: l.image,
+      requested_az: p.zone, availability_zone: p.zone,
+      host: null, node: null, vm_state: 'building', task_state: 'scheduling', power_state: 0,
+      key_name: p.keyName, key_data: l.keyData, metadata: { ...p.metadata }, user_data: p.userData,
+      description: p.description, tags: [...p.tags], locked: false, locked_reason: null, addresses: [],
+      launch_index: i, reservation_id: reservation,
+      created_at: now, updated_at: now, launched_at: null, terminated_at: null, fault: null,
+      create_request_id: c.st.requestId, seq: 0,
+    };
+  });
+}
+
+async function create(c: Call): Promise<Reply> {
+  await announceAndAuthorize(c);
+  const body = serverCreateCheck(c.st.version)(c.body);
+  const p = planCreate(body, c.st.version);
+  if (p.forcedHost !== null || p.forcedNode !== null) {
+    const d = decide('os_compute_api:servers:create:forced_host', { project_id: c.st.auth.project_id, is_admin: c.st.auth.is_admin });
+    if (!d.allowed) throw forbidden(d.message);
+  }
+  const looked = await lookUp(c, p);
+  const count = await checkQuota(c, p, looked.flavor);
+  const created = await c.deps.conductor.call.instance_create(newInstances(c, p, looked, count));
+  for (const inst of created) {
+    await withContext({ instance_uuid: inst.uuid }, () => c.deps.conductor.call.action_start({
+      action: 'create', instance_uuid: inst.uuid, request_id: c.st.requestId, user_id: c.st.auth.user_id,
+      project_id: inst.project_id, start_time: new Date().toISOString(), message: null,
+    }));
+  }
+  c.deps.conductor.cast.build_instances(created.map((i) => i.uuid), {
+    project_id: c.st.auth.project_id, num_instances: created.length, flavor: looked.flavor, image: looked.image,
+    availability_zone: p.zone, force_host: looked.forceHost, scheduler_hints: p.hints, instance_group: null,
+  });
+  const first = created[0]!;
+  const location = `${c.st.base}/v2.1/servers/${first.uuid}`;
+  if (p.returnReservationId) return { status: 202, body: { reservation_id: first.reservation_id } };
+  return {
+    status: 202,
+    headers: { Location: location },
+    body: {
+      server: {
+        id: first.uuid, links: links(c.st.base, 'servers', first.uuid), 'OS-DCF:diskConfig': 'MANUAL',
+        security_groups: [{ name: 'default' }], adminPass: randomBytes(9).toString('base64url').slice(0, 12),
+      },
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// GET /servers, /servers/detail, /servers/{id}, DELETE /servers/{id}, and the lab's
+// scheduling trace. Creation lives in server-create.ts, actions in server-actions.ts.
+import { Router } from 'express';
+import type { Instance } from '../../../contract/model.js';
+import type { InstanceFilter } from '../../rpc/conductor-api.js';
+import type { ApiDeps } from '../deps.js';
+import { badRequest } from '../faults.js';
+import { authorize, empty, handle, ok, queryOne, type Call } from '../http/kit.js';
+import { applyPage, pageParams } from '../http/paging.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { atLeast } from '../microversion.js';
+import { serverStatus, STATUS_VM_STATE } from '../server-state.js';
+import { nextLinks } from '../views/format.js';
+import { serverBasic, serverDetail } from '../views/server-view.js';
+import { validateQuery } from '../http/query.js';
+import { withContext } from '../../bus/client.js';
+import { createServer } from './server-create.js';
+import { recordAction, viewOptions, visibleInstance } from './server-common.js';
+import { toBool } from '../validation.js';
+
+/** Query keys GET /servers knows (from 2.75 anything else is a 400). */
+const SERVER_QUERY_KEYS = [
+  'name', 'status', 'image', 'flavor', 'all_tenants', 'project_id', 'tenant_id', 'user_id', 'host', 'node', 'limit', 'marker',
+  'changes-since', 'changes-before', 'deleted', 'reservation_id', 'ip', 'ip6', 'sort_key', 'sort_dir', 'availability_zone',
+  'locked', 'description', 'tags', 'tags-any', 'not-tags', 'not-tags-any', 'key_name', 'config_drive', 'hostname', 'uuid',
+  'vm_state', 'task_state', 'power_state', 'launch_index', 'created_at', 'launched_at', 'terminated_at', 'progress',
+  'access_ip_v4', 'access_ip_v6', 'kernel_id', 'ramdisk_id', 'root_device_name', 'display_name', 'display_description',
+  'locked_by', 'pinned_availability_zone', 'soft_deleted',
+];
+
+async function listServers(c: Call, detail: boolean) {
+  const v = c.st.version;
+  if (atLeast(v, '2.75')) validateQuery(c.query, SERVER_QUERY_KEYS);
+  const q = (k: string) => queryOne(c, k);
+  const allTenants = q('all_tenants') !== undefined && (q('all_tenants') === '' || toBool(q('all_tenants')));
+  authorize(c, `os_compute_api:servers:${detail ? 'detail' : 'index'}`);
+  if (allTenants) authorize(c, `os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants`);
+  const admin = c.st.auth.is_admin;
+  const filter: InstanceFilter = {};
+  if (!allTenants) filter.project_id = c.st.auth.project_id;
+  else if (q('project_id') ?? q('tenant_id')) filter.project_id = (q('project_id') ?? q('tenant_id'))!;
+  if (q('name') !== undefined) {
+    try { new RegExp(q('name')!); } catch { throw badRequest(`Invalid regular expression in name filter: ${q('name')}`); }
+    filter.name = q('name');
+  }
+  if (admin && q('host')) filter.host = q('host');
+  if (admin && q('deleted') !== undefined && toBool(q('deleted'))) filter.include_deleted = true;
+  const status = q('status')?.toUpperCase();
+  if (status !== undefined) {
+    const vm = STATUS_VM_STATE[status];
+    if (!vm) return ok({ servers: [] });
+    filter.vm_state = vm;
+  }
+  const post: ((i: Instance) => boolean)[] = [];
+  if (status) post.push((i) => (i.vm_state === 'deleted' ? 'DELETED' : serverStatus(i.vm_state, i.task_state)) === status);
+  if (q('image')) post.push((i) => i.image.id === q('image'));
+  if (q('flavor')) post.push((i) => i.flavor.id === q('flavor'));
+  if (q('reservation_id')) post.push((i) => i.reservation_id === q('reservation_id'));
+  if (q('availability_zone')) post.push((i) => i.availability_zone === q('availability_zone'));
+  if (q('changes-since')) {
+    const since = Date.parse(q('changes-since')!);
+    if (Number.isNaN(since)) throw badRequest(`Invalid filter field: changes-since.`);
+    post.push((i) => Date.parse(i.updated_at) >= since);
+  }
+  if (admin && q('node')) post.push((i) => i.node === q('node'));
+  const page = pageParams(c.query, c.deps.settings.maxLimit);
+  let instances: Instance[];
+  if (post.length === 0) {
+    instances = await c.deps.conductor.call.instance_list({
+      ...filter, ...(page.limit !== null ? { limit: page.limit } : { limit: c.deps.settings.maxLimit }), ...(page.marker ? { marker: page.marker } : {}),
+    });
+  } else {
+    const all = (await c.deps.conductor.call.instance_list(filter)).filter((i) => post.every((p) => p(i)));
+    instances = applyPage(all, page, (i) => i.uuid, c.deps.settings.maxLimit);
+  }
+  const opts = detail ? await viewOptions(c) : null;
+  const servers = instances.map((i) => (opts ? serverDetail(i, opts) : serverBasic(i, c.st.base)));
+  const body: Record<string, unknown> = { servers };
+  const next = nextLinks(c.st.base, detail ? 'servers/detail' : 'servers', c.query, instances.map((i) => ({ id: i.uuid })), page.limit);
+  if (next) body.servers_links = next;
+  return ok(body);
+}
+
+/** The walkthrough's step 12: a client polling a server it just created. */
+const finalAnnounced = new Set<string>();
+const POLL_WINDOW_MS = 5 * 60_000;
+
+async function announcePoll(c: Call, i: Instance, status: string): Promise<void> {
+  if (Date.now() - Date.parse(i.created_at) > POLL_WINDOW_MS) return;
+  if (status !== 'BUILD') {
+    if (finalAnnounced.has(i.uuid)) return;
+    finalAnnounced.add(i.uuid);
+    if (finalAnnounced.size > 10_000) finalAnnounced.clear();
+  }
+  await c.deps.step({
+    step: 'api.poll',
+    summary: `GET /v2.1/servers/${i.uuid} → ${status}${i.task_state ? ` (${i.task_state})` : ''}`,
+    detail: { request_id: c.st.requestId, create_request_id: i.create_request_id, status, vm_state: i.vm_state, task_state: i.task_state, power_state: i.power_state },
+  });
+}
+
+async function showServer(c: Call) {
+  const inst = await visibleInstance(c, c.params.id!);
+  authorize(c, 'os_compute_api:servers:show', inst);
+  const server = serverDetail(inst, await viewOptions(c, true));
+  await withContext({ request_id: inst.create_request_id, instance_uuid: inst.uuid }, () => announcePoll(c, inst, server.status as string));
+  return ok({ server });
+}
+
+async function deleteServer(c: Call) {
+  const inst = await visibleInstance(c, c.params.id!);
+  authorize(c, 'os_compute_api:servers:delete', inst);
+  if (inst.task_state === 'deleting') return empty(204);
+  await c.deps.conductor.call.instance_update(inst.uuid, { task_state: 'deleting' },
+    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error'] });
+  await recordAction(c, inst, 'delete');
+  if (inst.host) c.deps.compute(inst.host).cast.terminate_instance(inst.uuid);
+  else await c.deps.conductor.call.instance_destroy(inst.uuid);
+  return empty(204);
+}
+
+async function schedulerTrace(c: Call) {
+  const inst = await visibleInstance(c, c.params.id!, { include_deleted: true });
+  authorize(c, 'novalab:os-scheduler-trace', inst);
+  return ok({ traces: await c.deps.conductor.call.trace_list(inst.uuid) });
+}
+
+export function serverRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  r.route('/servers').get(handle(deps, (c) => listServers(c, false))).post(handle(deps, createServer)).all(methodNotAllowed);
+  r.route('/servers/detail').get(handle(deps, (c) => listServers(c, true))).all(methodNotAllowed);
+  r.route('/servers/:id').get(handle(deps, showServer)).delete(handle(deps, deleteServer)).all(methodNotAllowed);
+  r.route('/servers/:id/os-scheduler-trace').get(handle(deps, schedulerTrace)).all(methodNotAllowed);
+  return r;
+}

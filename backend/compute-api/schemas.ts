@@ -1,0 +1,211 @@
+// Request body schemas, as Nova's (nova/api/openstack/compute/schemas/*), per microversion.
+// Unknown fields are refused (additionalProperties: false).
+import { atLeast, type ApiVersion } from './microversion.js';
+import { compile, T, type Check } from './validation.js';
+
+export interface ServerCreateBody {
+  server: {
+    name: string;
+    imageRef?: string;
+    flavorRef: string | number;
+    availability_zone?: string;
+    key_name?: string;
+    min_count?: number | string;
+    max_count?: number | string;
+    metadata?: Record<string, string>;
+    user_data?: string;
+    description?: string | null;
+    networks?: string | unknown[];
+    security_groups?: { name: string }[];
+    return_reservation_id?: boolean | string;
+    tags?: string[];
+    hostname?: string;
+    host?: string;
+    hypervisor_hostname?: string;
+    [k: string]: unknown;
+  };
+  'os:scheduler_hints'?: Record<string, string | string[]>;
+  'OS-SCH-HNT:scheduler_hints'?: Record<string, string | string[]>;
+}
+
+const networksList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      fixed_ip: { type: 'string' }, port: { type: ['string', 'null'] }, uuid: { type: 'string' }, tag: { type: 'string' },
+    },
+    additionalProperties: false,
+  },
+};
+
+const schedulerHints = {
+  type: 'object',
+  additionalProperties: { type: ['string', 'array'], items: { type: 'string' } },
+};
+
+function serverCreateSchema(v: ApiVersion): object {
+  const props: Record<string, unknown> = {
+    name: T.name,
+    imageRef: { type: 'string' },
+    flavorRef: { type: ['string', 'integer'], minLength: 1 },
+    adminPass: { type: 'string' },
+    metadata: T.metadata,
+    networks: atLeast(v, '2.37') ? { oneOf: [networksList, { type: 'string', enum: ['none', 'auto'] }] } : networksList,
+    'OS-DCF:diskConfig': { type: 'string', enum: ['AUTO', 'MANUAL'] },
+    accessIPv4: { type: 'string' },
+    accessIPv6: { type: 'string' },
+    availability_zone: T.name,
+    block_device_mapping: { type: 'array' },
+    block_device_mapping_v2: { type: 'array' },
+    config_drive: T.boolean,
+    key_name: T.name,
+    min_count: T.positiveInt,
+    max_count: T.positiveInt,
+    return_reservation_id: T.boolean,
+    security_groups: {
+      type: 'array',
+      items: { type: 'object', properties: { name: T.name }, additionalProperties: false },
+    },
+    user_data: { type: 'string', maxLength: 65535 },
+  };
+  if (!atLeast(v, '2.57')) props.personality = { type: 'array' };
+  if (atLeast(v, '2.19')) props.description = T.description;
+  if (atLeast(v, '2.52')) props.tags = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[^,/]*$' }, maxItems: 50 };
+  if (atLeast(v, '2.63')) props.trusted_image_certificates = { type: ['array', 'null'] };
+  if (atLeast(v, '2.74')) { props.host = T.name; props.hypervisor_hostname = T.name; }
+  if (atLeast(v, '2.90')) props.hostname = { type: 'string', minLength: 2, maxLength: 63, pattern: '^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$' };
+  return {
+    type: 'object',
+    properties: {
+      server: {
+        type: 'object',
+        properties: props,
+        required: atLeast(v, '2.37') ? ['name', 'flavorRef', 'networks'] : ['name', 'flavorRef'],
+        additionalProperties: false,
+      },
+      'os:scheduler_hints': schedulerHints,
+      'OS-SCH-HNT:scheduler_hints': schedulerHints,
+    },
+    required: ['server'],
+    additionalProperties: false,
+  };
+}
+
+/** The version points where the create schema changes; one compiled check per band. */
+const CREATE_CUTS = ['2.19', '2.37', '2.52', '2.57', '2.63', '2.74', '2.90'];
+const createChecks = new Map<string, Check<ServerCreateBody>>();
+
+export function serverCreateCheck(v: ApiVersion): Check<ServerCreateBody> {
+  const key = CREATE_CUTS.filter((c) => atLeast(v, c)).join(',');
+  let check = createChecks.get(key);
+  if (!check) {
+    check = compile<ServerCreateBody>(serverCreateSchema(v));
+    createChecks.set(key, check);
+  }
+  return check;
+}
+
+const obj = (properties: Record<string, unknown>, required: string[] = []) =>
+  ({ type: 'object', properties, required, additionalProperties: false });
+
+export const checkReboot = compile<{ reboot: { type: string } }>(obj({
+  reboot: obj({ type: { type: 'string', enum: ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'] } }, ['type']),
+}, ['reboot']));
+
+export const checkConsoleOutput = compile<{ 'os-getConsoleOutput': { length?: number | string | null } }>(obj({
+  'os-getConsoleOutput': obj({ length: { type: ['integer', 'string', 'null'], pattern: '^-?[0-9]+$', minimum: -1 } }),
+}, ['os-getConsoleOutput']));
+
+export const checkVncConsole = compile<{ 'os-getVNCConsole': { type: string } }>(obj({
+  'os-getVNCConsole': obj({ type: { type: 'string', enum: ['novnc', 'xvpvnc'] } }, ['type']),
+}, ['os-getVNCConsole']));
+
+export const checkRemoteConsole = compile<{ remote_console: { protocol: string; type: string } }>(obj({
+  remote_console: obj({
+    protocol: { type: 'string', enum: ['vnc', 'spice', 'rdp', 'serial', 'mks'] },
+    type: { type: 'string', enum: ['novnc', 'xvpvnc', 'rdp-html5', 'spice-html5', 'serial', 'webmks'] },
+  }, ['protocol', 'type']),
+}, ['remote_console']));
+
+const flavorId = { type: ['string', 'null', 'integer'], minLength: 1, maxLength: 255, pattern: '^(?! )[a-zA-Z0-9. _-]+(?<! )$' };
+
+export interface FlavorCreateBody {
+  flavor: {
+    name: string; id?: string | number | null; ram: number | string; vcpus: number | string; disk: number | string;
+    'OS-FLV-EXT-DATA:ephemeral'?: number | string; swap?: number | string; rxtx_factor?: number | string;
+    'os-flavor-access:is_public'?: boolean | string; description?: string | null;
+  };
+}
+
+function flavorCreateSchema(v: ApiVersion): object {
+  const props: Record<string, unknown> = {
+    name: T.name,
+    id: flavorId,
+    ram: T.positiveInt,
+    vcpus: T.positiveInt,
+    disk: T.nonNegativeInt,
+    'OS-FLV-EXT-DATA:ephemeral': T.nonNegativeInt,
+    swap: T.nonNegativeInt,
+    rxtx_factor: { type: ['number', 'string'], pattern: '^[0-9]+(\\.[0-9]+)?$', exclusiveMinimum: 0 },
+    'os-flavor-access:is_public': T.boolean,
+  };
+  if (atLeast(v, '2.55')) props.description = { type: ['string', 'null'], maxLength: 65535 };
+  return obj({ flavor: obj(props, ['name', 'ram', 'vcpus', 'disk']) }, ['flavor']);
+}
+
+const flavorChecks = [compile<FlavorCreateBody>(flavorCreateSchema({ major: 2, minor: 1 })), compile<FlavorCreateBody>(flavorCreateSchema({ major: 2, minor: 55 }))];
+export const flavorCreateCheck = (v: ApiVersion) => flavorChecks[atLeast(v, '2.55') ? 1 : 0]!;
+
+export const checkFlavorUpdate = compile<{ flavor: { description: string | null } }>(obj({
+  flavor: obj({ description: { type: ['string', 'null'], maxLength: 65535 } }, ['description']),
+}, ['flavor']));
+
+const specValue = { type: ['string', 'number', 'boolean'], minLength: 0, maxLength: 255 };
+export const checkExtraSpecs = compile<{ extra_specs: Record<string, string | number | boolean> }>(obj({
+  extra_specs: { type: 'object', patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': specValue }, additionalProperties: false },
+}, ['extra_specs']));
+
+export const checkExtraSpecOne = compile<Record<string, string | number | boolean>>({
+  type: 'object', patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': specValue }, additionalProperties: false,
+  minProperties: 1, maxProperties: 1,
+});
+
+export interface KeypairCreateBody { keypair: { name: string; type?: 'ssh' | 'x509'; public_key?: string; user_id?: string } }
+
+function keypairSchema(v: ApiVersion): object {
+  const props: Record<string, unknown> = {
+    name: { type: 'string', minLength: 1, maxLength: 255, pattern: atLeast(v, '2.92') ? '^[a-zA-Z0-9 @._-]+$' : '^[a-zA-Z0-9 _-]+$' },
+    public_key: { type: 'string' },
+  };
+  if (atLeast(v, '2.2')) props.type = { type: 'string', enum: ['ssh', 'x509'] };
+  if (atLeast(v, '2.10')) props.user_id = { type: 'string' };
+  return obj({ keypair: obj(props, atLeast(v, '2.92') ? ['name', 'public_key'] : ['name']) }, ['keypair']);
+}
+
+const KEYPAIR_CUTS = ['2.2', '2.10', '2.92'];
+const keypairChecks = new Map<string, Check<KeypairCreateBody>>();
+export function keypairCreateCheck(v: ApiVersion): Check<KeypairCreateBody> {
+  const key = KEYPAIR_CUTS.filter((c) => atLeast(v, c)).join(',');
+  let check = keypairChecks.get(key);
+  if (!check) { check = compile<KeypairCreateBody>(keypairSchema(v)); keypairChecks.set(key, check); }
+  return check;
+}
+
+const quotaInt = { type: ['integer', 'string'], pattern: '^-?[0-9]+$', minimum: -1, minLength: 1 };
+const QUOTA_KEYS = ['instances', 'cores', 'ram', 'key_pairs', 'metadata_items', 'server_groups', 'server_group_members',
+  'injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes',
+  'fixed_ips', 'floating_ips', 'security_groups', 'security_group_rules', 'networks'];
+export const checkQuotaUpdate = compile<{ quota_set: Record<string, number | string | boolean> }>(obj({
+  quota_set: obj({ ...Object.fromEntries(QUOTA_KEYS.map((k) => [k, quotaInt])), force: T.boolean }),
+}, ['quota_set']));
+
+export const checkServiceUpdate = compile<{ status?: 'enabled' | 'disabled'; disabled_reason?: string; forced_down?: boolean | string }>(obj({
+  status: { type: 'string', enum: ['enabled', 'disabled'] },
+  disabled_reason: { type: 'string', minLength: 1, maxLength: 255 },
+  forced_down: T.boolean,
+}));
+
+export const checkServiceLegacy = compile<{ host: string; binary: string; disabled_reason?: string; forced_down?: boolean | string }>(obj({
+  host: T.nameOrEmpty, binary: T.nameOrEmpty, disabled_reason: { type: 'string', minLength: 1, maxLength: 255 }, forced_down: T.boolean,
+}, ['host', 'binary']));

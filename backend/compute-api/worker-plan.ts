@@ -1,0 +1,25 @@
+// Which workers nova-api runs (pure): osapi_compute_workers on the compute API port,
+// metadata_workers on the metadata port, ec2_workers on the EC2 port — the course's three
+// counts, each at least 1 (nova.conf validation says so; an unset count is the CPU count).
+import type { NovaConf } from '../config/nova-conf.js';
+
+export type ApiRole = 'osapi_compute' | 'metadata' | 'ec2';
+
+export interface ApiGroup { role: ApiRole; count: number; host: string; port: number; what: string }
+
+export function apiGroups(conf: Pick<NovaConf, 'int' | 'str'>): ApiGroup[] {
+  const group = (role: ApiRole, workers: string, prefix: string): ApiGroup => ({
+    role,
+    count: Math.max(1, conf.int(workers)),
+    host: conf.str(`${prefix}_listen`),
+    port: conf.int(`${prefix}_listen_port`),
+    what: `nova-api ${role}`,
+  });
+  return [
+    group('osapi_compute', 'osapi_compute_workers', 'osapi_compute'),
+    group('metadata', 'metadata_workers', 'metadata'),
+    group('ec2', 'ec2_workers', 'ec2'),
+  ];
+}
+
+export const isApiRole = (s: string | undefined): s is ApiRole => s === 'osapi_compute' || s === 'metadata' || s === 'ec2';

@@ -1,0 +1,75 @@
+// One nova-api worker process: it joins the bus itself (as 'nova-api') and serves one of the
+// three APIs on the port the master shares among that API's workers.
+import { rpcClient } from '../bus/rpc.js';
+import { startService, type ServiceRuntime } from '../common/service-runtime.js';
+import { listen, PortInUseError } from '../common/http/listen.js';
+import { keystoneValidator } from '../common/http/keystone-auth.js';
+import { secretFile } from '../config/state-dir.js';
+import type { ConductorApi } from '../rpc/conductor-api.js';
+import { computeTopic, type ComputeApi } from '../rpc/compute-api.js';
+import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
+import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
+import type { RpcClient } from '../bus/rpc.js';
+import { computeApp } from './app.js';
+import type { ApiDeps } from './deps.js';
+import { ec2App } from './ec2/app.js';
+import { glanceClient } from './glance-client.js';
+import { metadataApp } from './metadata/app.js';
+import { ensureMetadataSecret } from './metadata/signature.js';
+import { apiGroups, type ApiRole } from './worker-plan.js';
+
+/** Step mode may hold an announcement until the learner presses Next. */
+const STEP_TIMEOUT_MS = 60 * 60 * 1000;
+
+export function busDeps(rt: ServiceRuntime): ApiDeps {
+  const { conf, bus, log } = rt;
+  const lab = conf.str('novalab.listen');
+  const identityUrl = `http://${lab}:${conf.int('novalab.keystone_port')}`;
+  const glanceUrl = `http://${lab}:${conf.int('novalab.glance_port')}`;
+  const computes = new Map<string, RpcClient<ComputeApi>>();
+  const step = rpcClient<LabApi>(bus, LAB_TOPIC).with({ timeoutMs: STEP_TIMEOUT_MS });
+  return {
+    conductor: rpcClient<ConductorApi>(bus, 'conductor'),
+    compute: (host) => {
+      let c = computes.get(host);
+      if (!c) { c = rpcClient<ComputeApi>(bus, computeTopic(host)); computes.set(host, c); }
+      return c;
+    },
+    consoleauth: rpcClient<ConsoleAuthApi>(bus, 'consoleauth'),
+    step: (a) => step.step(a).catch((err: Error) => log.warn(`step ${a.step} not announced: ${err.message}`)),
+    publish: (e) => rt.publish(e),
+    glance: glanceClient(glanceUrl),
+    validator: keystoneValidator(identityUrl),
+    settings: {
+      novncproxyBaseUrl: conf.str('novncproxy_base_url'),
+      serviceDownTime: conf.int('service_down_time'),
+      identityUrl,
+      glanceUrl,
+      maxLimit: 1000,
+    },
+    log,
+  };
+}
+
+export async function runWorker(role: ApiRole): Promise<void> {
+  const rt = await startService('nova-api');
+  const group = apiGroups(rt.conf).find((g) => g.role === role)!;
+  let handler;
+  if (role === 'osapi_compute') handler = computeApp(busDeps(rt));
+  else if (role === 'metadata') {
+    const secret = await ensureMetadataSecret(secretFile(rt.paths, 'metadata-hmac'));
+    const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
+    handler = metadataApp({ secret, instanceGet: (uuid) => conductor.call.instance_get(uuid), log: rt.log });
+  } else handler = ec2App;
+  try {
+    const server = await listen(handler, group.host, group.port, group.what);
+    rt.onShutdown(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+  } catch (err) {
+    if (err instanceof PortInUseError) {
+      process.send?.({ type: 'port-in-use', message: err.message });
+      process.exit(1);
+    }
+    throw err;
+  }
+  rt.ready([group.port]);
+}

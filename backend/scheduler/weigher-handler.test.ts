@@ -36,8 +36,8 @@ test('records raw and normalised weights per host and the multiplier', () => {
   const [trace] = weigh(-1).trace;
   assert.equal(trace.name, 'RAMWeigher');
   assert.equal(trace.multiplier, -1);
-  assert.deepEqual(trace.raw, { half: 2048, empty: 4096, full: 1024 });
-  assert.deepEqual(trace.normalized, { half: 0.5, empty: 1, full: 0.25 });
+  assert.deepEqual({ ...trace.raw }, { half: 2048, empty: 4096, full: 1024 });
+  assert.deepEqual({ ...trace.normalized }, { half: 0.5, empty: 1, full: 0.25 });
   assert.deepEqual(weigh(-1).ranking.map((r) => r.weight), [-0.25, -0.5, -1]);
 });
 
@@ -72,4 +72,11 @@ test('raises negative raw weights to the weigher minimum (overcommitted RAM coun
 test('ranks by weight, highest first, ties in their original order', () => {
   const weights = new Float64Array([0.5, 1, -0.0, 0.5, 0, 1, -2]);
   assert.deepEqual(rankIndices(weights), [1, 5, 0, 3, 2, 4, 6]);
+});
+
+test('keeps a host called "__proto__" in the trace records', () => {
+  const odd = [makeHost({ host: '__proto__', memory_mb_used: 0 }), makeHost({ host: 'b', memory_mb_used: 2048 })];
+  const [trace] = weighHosts(odd, makeSpec(), ['RAMWeigher'], DEFAULT_WEIGHER_OPTIONS).trace;
+  assert.deepEqual(Object.keys(trace.raw), ['__proto__', 'b']);
+  assert.equal(JSON.parse(JSON.stringify(trace.raw)).b, 2048);
 });

@@ -34,33 +34,14 @@ export function normalize(
 }
 
 /**
- * Per-host records for the trace. Building a 1,000-key object one key at a time is the
- * costliest part of weighing, and consecutive decisions usually weigh the same hosts, so
- * the last host list's record is kept as a template and copied (V8 clones it wholesale).
- * The memo is invisible from outside: every call returns fresh objects.
+ * A record of one value per host for the trace. It has no prototype: a host may be called
+ * anything (even "__proto__"), and V8 builds such dictionary objects of 1,000 keys several
+ * times faster than plain ones. Spread it ({ ...rec }) to compare with deepStrictEqual.
  */
-let lastNames: string[] = [];
-let lastTemplate: Record<string, number> = {};
-
-function templateFor(hosts: readonly HostState[]): Record<string, number> {
-  let same = hosts.length === lastNames.length;
-  for (let i = 0; same && i < hosts.length; i++) same = hosts[i].host === lastNames[i];
-  if (!same) {
-    const template: Record<string, number> = {};
-    for (let i = 0; i < hosts.length; i++) template[hosts[i].host] = 0;
-    lastNames = hosts.map((h) => h.host);
-    lastTemplate = { ...template };
-  }
-  return lastTemplate;
-}
-
-function recordMaker(hosts: readonly HostState[]): (values: Float64Array) => Record<string, number> {
-  const template = templateFor(hosts);
-  return (values) => {
-    const rec = { ...template };
-    for (let i = 0; i < hosts.length; i++) rec[hosts[i].host] = values[i];
-    return rec;
-  };
+function record(hosts: readonly HostState[], values: Float64Array): Record<string, number> {
+  const rec = Object.create(null) as Record<string, number>;
+  for (let i = 0; i < hosts.length; i++) rec[hosts[i].host] = values[i];
+  return rec;
 }
 
 /** The first position in an ascending array holding a value greater than x. */
@@ -102,7 +83,6 @@ export function weighHosts(
   const totals = new Float64Array(n);
   const trace: SchedulerWeigherTrace[] = [];
   if (n > 1) {
-    const record = recordMaker(hosts);
     for (const weigher of weighers) {
       const raw = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -112,7 +92,7 @@ export function weighHosts(
       const normalized = normalize(raw, weigher.minval);
       const multiplier = weigher.multiplier(opts);
       for (let i = 0; i < n; i++) totals[i] += multiplier * normalized[i];
-      trace.push({ name: weigher.name, multiplier, raw: record(raw), normalized: record(normalized) });
+      trace.push({ name: weigher.name, multiplier, raw: record(hosts, raw), normalized: record(hosts, normalized) });
     }
   }
   const order = rankIndices(totals);

@@ -1,6 +1,7 @@
 // The filter registry: every name nova.conf may list in scheduler_default_filters, mapped
 // to its filter. The enabled list is validated against it at start-up.
 import { FILTER_NAMES, type FilterName } from '../../../contract/scheduler-names.js';
+import { sameList } from '../same-list.js';
 import type { SchedulerFilter } from './types.js';
 import { retryFilter } from './retry-filter.js';
 import { availabilityZoneFilter } from './availability-zone-filter.js';
@@ -46,8 +47,23 @@ export function unknownFiltersMessage(names: readonly string[]): string | null {
 }
 
 /** The filters for a configured list of names, in order (throws on an unknown name). */
-export function filtersFor(names: readonly string[]): SchedulerFilter[] {
+function resolve(names: readonly string[]): SchedulerFilter[] {
   const problem = unknownFiltersMessage(names);
   if (problem) throw new Error(problem);
   return names.map((n) => FILTERS[n as FilterName]);
+}
+
+let lastNames: readonly string[] = [];
+let lastResolved: SchedulerFilter[] = [];
+
+/**
+ * The filters for a configured list of names, in order (throws on an unknown name). The last
+ * list resolved is remembered, as the scheduler asks on every decision.
+ */
+export function filtersFor(names: readonly string[]): SchedulerFilter[] {
+  if (!sameList(names, lastNames) || lastResolved.length !== names.length) {
+    lastResolved = resolve(names);
+    lastNames = names.slice();
+  }
+  return lastResolved;
 }

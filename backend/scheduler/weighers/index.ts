@@ -1,5 +1,6 @@
 // The weigher registry: every name nova.conf may list in scheduler_weight_classes.
 import { WEIGHER_NAMES, type WeigherName } from '../../../contract/scheduler-names.js';
+import { sameList } from '../same-list.js';
 import type { SchedulerWeigher } from './types.js';
 import { ramWeigher } from './ram-weigher.js';
 import { cpuWeigher } from './cpu-weigher.js';
@@ -29,8 +30,23 @@ export function unknownWeighersMessage(names: readonly string[]): string | null 
 }
 
 /** The weighers for a configured list of names, in order (throws on an unknown name). */
-export function weighersFor(names: readonly string[]): SchedulerWeigher[] {
+function resolve(names: readonly string[]): SchedulerWeigher[] {
   const problem = unknownWeighersMessage(names);
   if (problem) throw new Error(problem);
   return names.map((n) => WEIGHERS[n as WeigherName]);
+}
+
+let lastNames: readonly string[] = [];
+let lastResolved: SchedulerWeigher[] = [];
+
+/**
+ * The weighers for a configured list of names, in order (throws on an unknown name). The last
+ * list resolved is remembered, as the scheduler asks on every decision.
+ */
+export function weighersFor(names: readonly string[]): SchedulerWeigher[] {
+  if (!sameList(names, lastNames) || lastResolved.length !== names.length) {
+    lastResolved = resolve(names);
+    lastNames = names.slice();
+  }
+  return lastResolved;
 }

@@ -3,6 +3,7 @@
 // [metrics] weight_of_unavailable instead (unless that metric's ratio × multiplier is 0).
 import type { SchedulerWeigher } from './types.js';
 import { pyFloat } from '../extra-specs-ops.js';
+import { sameList } from '../same-list.js';
 
 export interface MetricsWeightSetting {
   setting: [name: string, ratio: number][];
@@ -10,13 +11,16 @@ export interface MetricsWeightSetting {
   invalid: string[];
 }
 
-const cache = new WeakMap<readonly string[], MetricsWeightSetting>();
+let lastItems: readonly string[] = [];
+let lastParsed: MetricsWeightSetting = { setting: [], invalid: [] };
 
-/** Parse [metrics] weight_setting the way Nova's parse_options does (parsed once per list). */
+/**
+ * Parse [metrics] weight_setting the way Nova's parse_options does. The last list parsed is
+ * remembered (the weigher asks once per host).
+ */
 export function parseWeightSetting(items: readonly string[]): MetricsWeightSetting {
-  let parsed = cache.get(items);
-  if (parsed) return parsed;
-  parsed = { setting: [], invalid: [] };
+  if (sameList(items, lastItems)) return lastParsed;
+  const parsed: MetricsWeightSetting = { setting: [], invalid: [] };
   for (const item of items) {
     const eq = item.indexOf('=');
     const name = eq < 0 ? '' : item.slice(0, eq).trim();
@@ -24,7 +28,8 @@ export function parseWeightSetting(items: readonly string[]): MetricsWeightSetti
     if (name && !Number.isNaN(ratio)) parsed.setting.push([name, ratio]);
     else parsed.invalid.push(item);
   }
-  cache.set(items, parsed);
+  lastItems = items.slice();
+  lastParsed = parsed;
   return parsed;
 }
 

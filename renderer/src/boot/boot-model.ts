@@ -1,0 +1,176 @@
+// Pure: the twelve boot steps of one request, from the lab's events, the held steps and what
+// the GUI itself saw. Each step gets a status, the summary of its real message and the
+// events behind it.
+import { BOOT_STEPS, type BootStepId } from '../../../contract/boot-steps';
+import type { LabEvent } from '../../../contract/events';
+import type { ScheduleTrace } from '../../../contract/scheduler';
+import type { Hold } from '../api/lab';
+import type { LaunchRecord } from './launch-record';
+
+export type StepStatus = 'pending' | 'active' | 'held' | 'done' | 'error';
+
+export interface StepView {
+  id: BootStepId;
+  n: number;
+  status: StepStatus;
+  summary: string | null;
+  events: LabEvent[];
+  hold: Hold | null;
+  /** For steps the GUI made itself (1, 2, 3, 12): what it sent or got. */
+  local: unknown;
+}
+
+export interface ImageProgress { name: string; bytes: number; total: number | null; cached: boolean }
+
+export interface BootView {
+  requestId: string | null;
+  instanceUuid: string | null;
+  steps: StepView[];
+  trace: ScheduleTrace | null;
+  images: ImageProgress[];
+  finished: 'ACTIVE' | 'ERROR' | null;
+  fault: string | null;
+}
+
+const isTrace = (d: unknown): d is ScheduleTrace =>
+  !!d && typeof d === 'object' && Array.isArray((d as ScheduleTrace).filters) && 'chosen' in (d as object);
+
+/** The request id of a launch whose POST has not answered yet (e.g. held in step mode). */
+export function findRequestId(events: readonly LabEvent[], holds: Hold[], launch: Pick<LaunchRecord, 'name' | 'startSeq' | 'requestId'>): string | null {
+  if (launch.requestId) return launch.requestId;
+  const named = (detail: unknown) => {
+    const body = (detail as { body?: { server?: { name?: unknown } } } | undefined)?.body;
+    return body?.server?.name === launch.name;
+  };
+  const hold = holds.find((h) => h.announcement.step === 'api.request' && named(h.announcement.detail));
+  if (hold?.ctx.request_id) return hold.ctx.request_id;
+  const ev = events.find((e) => e.seq > launch.startSeq && e.kind === 'step' && e.step === 'api.request' && named(e.detail));
+  return ev?.ctx?.request_id ?? null;
+}
+
+/** Which step an rpc message belongs to when it names one by itself. */
+function rpcStep(e: LabEvent): BootStepId | null {
+  if (e.topic === 'conductor' && (e.method === 'instance_create' || e.method === 'action_start')) return 'conductor.record';
+  if (e.topic === 'conductor' && e.method === 'build_instances') return 'conductor.record';
+  if (e.topic === 'scheduler' && e.method === 'select_destinations') return 'scheduler.call';
+  if (e.topic?.startsWith('compute.') && e.method === 'build_and_run_instance') return 'compute.cast';
+  return null;
+}
+
+function imageProgress(events: LabEvent[]): ImageProgress[] {
+  const byName = new Map<string, ImageProgress>();
+  for (const e of events) {
+    if (e.kind !== 'progress' || e.step !== 'compute.image') continue;
+    const d = (e.detail ?? {}) as { name?: string; bytes?: number; total?: number | null; cached?: boolean };
+    const name = d.name ?? e.summary.split(':')[0] ?? '?';
+    byName.set(name, { name, bytes: Number(d.bytes ?? 0), total: d.total ?? null, cached: !!d.cached });
+  }
+  return [...byName.values()];
+}
+
+export function bootView(
+  launch: LaunchRecord | null,
+  requestId: string | null,
+  allEvents: readonly LabEvent[],
+  holds: Hold[],
+  serverStatus: { status: string; fault: string | null } | null,
+): BootView {
+  const events = requestId ? allEvents.filter((e) => e.ctx?.request_id === requestId) : [];
+  const perStep = new Map<BootStepId, LabEvent[]>(BOOT_STEPS.map((s) => [s, []]));
+  const happened = new Set<BootStepId>();
+  let current: BootStepId | null = null;
+  for (const e of events) {
+    if (e.kind === 'rpc.call' && e.topic === 'lab') continue; // the step announcement itself
+    if (e.kind === 'hold') continue;
+    let id: BootStepId | null = null;
+    if ((e.kind === 'step' || e.kind === 'progress') && e.step && (BOOT_STEPS as readonly string[]).includes(e.step)) id = e.step as BootStepId;
+    else if (e.kind.startsWith('rpc.')) id = rpcStep(e) ?? current;
+    else if (e.kind === 'progress') id = current;
+    if (!id) continue;
+    perStep.get(id)!.push(e);
+    if (e.kind === 'step' || (e.kind === 'rpc.call' && rpcStep(e) === id)) {
+      happened.add(id);
+      current = id;
+    }
+  }
+
+  const traceEvent = [...perStep.get('scheduler.decide')!].reverse().find((e) => isTrace(e.detail));
+  const trace = traceEvent ? (traceEvent.detail as ScheduleTrace) : null;
+  const driverStarted = perStep.get('compute.driver')!.some((e) => e.kind === 'step' && (e.detail as { pid?: unknown } | undefined)?.pid !== undefined);
+  const images = imageProgress(perStep.get('compute.image')!);
+  const finalStatus = launch?.finalStatus ?? (serverStatus && (serverStatus.status === 'ACTIVE' || serverStatus.status === 'ERROR') ? serverStatus.status : null);
+  const finished = finalStatus === 'ACTIVE' || finalStatus === 'ERROR' ? finalStatus : null;
+  const fault = launch?.server?.fault?.message ?? serverStatus?.fault ?? null;
+  const myHolds = holds.filter((h) => h.ctx.request_id && h.ctx.request_id === requestId);
+  const pollEvents = perStep.get('api.poll')!;
+
+  const done = (id: BootStepId): boolean => {
+    switch (id) {
+      case 'identity.credentials': return !!launch?.auth || (!launch && happened.has('api.request'));
+      case 'identity.token': return !!launch?.auth || (!launch && happened.has('api.request'));
+      case 'scheduler.decide': return !!trace?.chosen;
+      case 'compute.driver': return driverStarted || finished === 'ACTIVE';
+      case 'compute.image': return (happened.has('compute.image') && (driverStarted || images.length > 0 && images.every((i) => i.cached || (i.total !== null && i.bytes >= i.total)))) || finished === 'ACTIVE';
+      case 'api.poll': return finished === 'ACTIVE';
+      case 'conductor.record': return happened.has('conductor.record') || happened.has('scheduler.call');
+      default: return happened.has(id);
+    }
+  };
+
+  const failedAt = (): BootStepId | null => {
+    if (launch?.authError) return 'identity.credentials';
+    if (launch?.postError) {
+      if (launch.postError.status === 401 || launch.postError.status === 403) return 'api.policy';
+      return happened.has('api.policy') ? 'conductor.record' : 'api.request';
+    }
+    if (trace && !trace.chosen) return 'scheduler.decide';
+    if (finished === 'ERROR') return BOOT_STEPS.find((s) => s !== 'api.poll' && !done(s)) ?? 'api.poll';
+    return null;
+  };
+  const failed = failedAt();
+  const firstOpen = BOOT_STEPS.find((s) => !done(s)) ?? null;
+  const running = !failed && !finished && !launch?.pollError;
+
+  const steps: StepView[] = BOOT_STEPS.map((id, i) => {
+    const evs = perStep.get(id)!;
+    const hold = myHolds.find((h) => h.announcement.step === id) ?? null;
+    let status: StepStatus = done(id) ? 'done' : 'pending';
+    if (id === failed) status = 'error';
+    else if (hold) status = 'held';
+    else if (status === 'pending' && running && id === firstOpen) status = 'active';
+    if (id === 'api.poll' && finished === 'ERROR') status = 'error';
+    const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
+    let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
+    if (id === 'scheduler.decide' && traceEvent) summary = traceEvent.summary;
+    let local: unknown = null;
+    if (launch) {
+      if (id === 'identity.credentials') {
+        local = launch.auth?.request ?? (launch.authError ? { error: launch.authError } : null);
+        summary = launch.auth ? `${launch.auth.request.method} ${launch.auth.request.path} (method: ${(launch.auth.request.body as { auth: { identity: { methods: string[] } } }).auth.identity.methods.join(', ')})` : launch.authError ?? null;
+      }
+      if (id === 'identity.token') {
+        local = launch.auth?.response ?? null;
+        if (launch.auth) {
+          const r = launch.auth.response;
+          summary = `${r.status}: token for ${r.info.user.name}@${r.info.project?.name ?? '-'}, roles ${(r.info.roles ?? []).map((x) => x.name).join(', ')}, expires ${r.info.expires_at}`;
+        }
+      }
+      if (id === 'api.request') {
+        local = { method: 'POST', path: '/compute/v2.1/servers', body: launch.body, response: launch.requestId ? { status: 202, 'x-openstack-request-id': launch.requestId, server_id: launch.serverId } : launch.postError ?? null };
+        if (!summary && launch.postError) summary = `${launch.postError.status}: ${launch.postError.message}`;
+      }
+      if (id === 'api.poll') {
+        local = launch.polls;
+        const last = launch.polls[launch.polls.length - 1];
+        if (last) summary = `GET /compute/v2.1/servers/${launch.serverId} → ${last.status}${last.task_state ? ` (${last.task_state})` : ''} · ${launch.polls.length}×`;
+      }
+    } else if (id === 'api.poll' && pollEvents.length) {
+      summary = pollEvents[pollEvents.length - 1]!.summary;
+    }
+    if (status === 'error' && fault && (id === failed || id === 'api.poll')) summary = summary ? `${summary} — ${fault}` : fault;
+    return { id, n: i + 1, status, summary, events: evs, hold, local };
+  });
+
+  const instanceUuid = launch?.serverId ?? events.find((e) => e.ctx?.instance_uuid)?.ctx?.instance_uuid ?? null;
+  return { requestId, instanceUuid, steps, trace, images, finished, fault };
+}

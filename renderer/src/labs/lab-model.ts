@@ -1,0 +1,72 @@
+// A lab is data (as VS Code's walkthrough steps are): steps with text in both languages and
+// a completion check evaluated against the live lab. Checks are declarative; the facts they
+// name are pure functions of a snapshot of the lab's APIs.
+import type { ServiceProcess } from '../../../contract/services';
+import type { Hypervisor, ServerDetail } from '../api/compute';
+import type { ConfValue } from '../api/lab';
+
+export interface LabText { en: string; 'zh-CN': string }
+
+export type Check =
+  | { kind: 'answer-equals-fact'; fact: FactName }
+  | { kind: 'config-equals'; key: string; value: number | string | boolean }
+  | { kind: 'facts-equal'; a: FactName; b: FactName }
+  | { kind: 'fact-at-least'; fact: FactName; value: number }
+  | { kind: 'all'; checks: Check[] };
+
+export interface LabStep {
+  id: string;
+  title: LabText;
+  body: LabText;
+  /** A number the learner types in, checked by the step's check. */
+  answer?: { label: LabText };
+  check: Check;
+  hint?: LabText;
+  /** Where in the GUI to go for this step. */
+  goto?: string;
+}
+
+export interface Lab { id: string; title: LabText; summary: LabText; steps: LabStep[] }
+
+export interface LabSnapshot {
+  processes: ServiceProcess[];
+  config: Record<string, ConfValue>;
+  hypervisors: Hypervisor[];
+  servers: ServerDetail[];
+}
+
+const num = (v: ConfValue | undefined): number => (typeof v === 'number' ? v : Number(v ?? NaN));
+
+export const FACTS = {
+  /** 1 master + its workers, as `ps aux | grep nova-api` counts them. */
+  nova_api_processes: (s: LabSnapshot) => s.processes.filter((p) => p.binary === 'nova-api' && p.pid).reduce((n, p) => n + 1 + p.workerPids.length, 0),
+  /** What nova.conf says there should be: 1 + osapi_compute_workers + metadata_workers + ec2_workers. */
+  nova_api_expected_processes: (s: LabSnapshot) => 1 + num(s.config.osapi_compute_workers) + num(s.config.metadata_workers) + num(s.config.ec2_workers),
+  /** vCPUs a 4-core host can hand out: 4 × cpu_allocation_ratio (a lab host with 4 cores if there is one). */
+  four_core_vcpu_limit: (s: LabSnapshot) => {
+    const host = s.hypervisors.find((h) => h.vcpus === 4);
+    return (host?.vcpus ?? 4) * num(s.config.cpu_allocation_ratio);
+  },
+  active_servers: (s: LabSnapshot) => s.servers.filter((x) => x.status === 'ACTIVE').length,
+} satisfies Record<string, (s: LabSnapshot) => number>;
+export type FactName = keyof typeof FACTS;
+
+export interface CheckResult { ok: boolean; facts: Partial<Record<FactName, number>> }
+
+export function evaluate(check: Check, snap: LabSnapshot, answer: string | undefined): CheckResult {
+  const facts: Partial<Record<FactName, number>> = {};
+  const fact = (f: FactName) => (facts[f] = FACTS[f](snap));
+  const run = (c: Check): boolean => {
+    switch (c.kind) {
+      case 'answer-equals-fact': {
+        const v = fact(c.fact);
+        return answer !== undefined && answer.trim() !== '' && Number(answer) === v;
+      }
+      case 'config-equals': return snap.config[c.key] === c.value;
+      case 'facts-equal': return fact(c.a) === fact(c.b);
+      case 'fact-at-least': return fact(c.fact) >= c.value;
+      case 'all': return c.checks.map(run).every(Boolean);
+    }
+  };
+  return { ok: run(check), facts };
+}

@@ -1,0 +1,71 @@
+// One step of the boot flow: number, the course's words, status, the real message, and —
+// expanded — what the GUI sent or got and every event behind it.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StepView, ImageProgress } from '../../boot/boot-model';
+import { JsonView } from '../../components/JsonView';
+import { href } from '../../hooks/use-route';
+
+function Progress({ images }: { images: ImageProgress[] }) {
+  const { t } = useTranslation();
+  if (!images.length) return null;
+  return (
+    <div className="image-progress" data-testid="image-progress">
+      {images.map((i) => {
+        const pct = i.cached ? 100 : i.total ? Math.min(100, (i.bytes / i.total) * 100) : 0;
+        return (
+          <div key={i.name} className="bar">
+            <div className="bar-label">
+              <span>{i.name}</span>
+              <span className="bar-figures">{i.cached ? t('boot.cached') : `${(i.bytes / 1024 / 1024).toFixed(1)} / ${i.total ? (i.total / 1024 / 1024).toFixed(1) : '?'} MiB`}</span>
+            </div>
+            <div className="bar-track"><div className="bar-fill bar-low" style={{ width: `${pct}%` }} /></div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+export function StepRow({ step, images, serverId }: { step: StepView; images: ImageProgress[]; serverId: string | null }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
+  return (
+    <li className={`step step-${step.status}`} data-testid={`boot-step-${step.n}`} data-status={step.status} data-step={step.id}>
+      <button type="button" className="step-head" onClick={() => setOpen(!open)} aria-expanded={open} data-testid={`boot-step-toggle-${step.n}`}>
+        <span className="step-n">{step.n}</span>
+        <span className="step-text">
+          <span className="step-title">{t(`steps.${step.id}.title`)}</span>
+          <span className="step-course">{t(`steps.${step.id}.course`)}</span>
+        </span>
+        <span className={`step-badge badge-${step.status}`}>{t(`boot.status.${step.status}`)}</span>
+      </button>
+      {step.summary && <div className="step-summary" data-testid={`boot-step-summary-${step.n}`}>{step.summary}</div>}
+      {step.id === 'compute.image' && <Progress images={images} />}
+      {step.id === 'scheduler.decide' && serverId && step.status !== 'pending' && (
+        <a className="link small" href={href('scheduler', serverId)} data-testid="open-scheduler">{t('boot.openScheduler')}</a>
+      )}
+      {open && (
+        <div className="step-detail" data-testid={`boot-step-detail-${step.n}`}>
+          <p className="muted small">{t(`steps.${step.id}.explain`)}</p>
+          {step.hold && <><h4>{t('boot.heldMessage')}</h4><JsonView value={step.hold.announcement} /></>}
+          {step.local !== null && step.local !== undefined && <><h4>{t('boot.guiSide')}</h4><JsonView value={step.local} /></>}
+          {evs.length === 0 && step.local == null && <p className="muted">{t('boot.noEvents')}</p>}
+          {evs.map((e) => (
+            <div key={e.seq} className="event">
+              <div className="event-head">
+                <span className="event-kind">{e.kind}</span>
+                <span className="event-source">{e.source}</span>
+                {e.topic && <code>{e.topic}.{e.method}</code>}
+                <span className="time">{new Date(e.ts).toLocaleTimeString()}</span>
+              </div>
+              <div className="event-summary">{e.summary}</div>
+              {e.detail !== undefined && <JsonView value={e.detail} />}
+            </div>
+          ))}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,25 @@
+// One card per compute host (os-hypervisors/detail): vCPUs, RAM and disk in use vs capacity.
+import { useTranslation } from 'react-i18next';
+import type { Hypervisor } from '../../api/compute';
+import { Bar } from '../../components/Bar';
+import { Status } from '../../components/Status';
+
+export function HostCards({ hypervisors }: { hypervisors: Hypervisor[] }) {
+  const { t } = useTranslation();
+  return (
+    <div className="host-cards" data-testid="host-cards">
+      {hypervisors.map((h) => (
+        <div className="host-card" key={String(h.id)} data-testid={`host-card-${h.hypervisor_hostname}`}>
+          <div className="host-head">
+            <strong>{h.hypervisor_hostname}</strong>
+            <span><Status value={h.state} /> <Status value={h.status} /></span>
+          </div>
+          <div className="muted small">{h.hypervisor_type} · {t('overview.runningVms', { count: h.running_vms })}</div>
+          <Bar label={t('overview.vcpus')} used={h.vcpus_used} total={h.vcpus} />
+          <Bar label={t('overview.ramMb')} used={h.memory_mb_used} total={h.memory_mb} />
+          <Bar label={t('overview.diskGb')} used={h.local_gb_used} total={h.local_gb} />
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+// Overview: the services as the course draws them (processes with PIDs and ports), the
+// `nova service-list` table, and one card per compute host with its capacity in use.
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../../session/session';
+import { usePoll } from '../../hooks/use-poll';
+import { ErrorBox } from '../../components/ErrorBox';
+import { Spinner } from '../../components/Status';
+import { ServiceMap } from './ServiceMap';
+import { ProcessTable } from './ProcessTable';
+import { ServiceList } from './ServiceList';
+import { HostCards } from './HostCards';
+
+export function Overview() {
+  const { t } = useTranslation();
+  const { lab, compute } = useSession();
+  const services = usePoll(() => lab.services(), 3000, [lab]);
+  const hypervisors = usePoll(() => compute.hypervisors(), 5000, [compute]);
+
+  return (
+    <div className="screen">
+      <h2>{t('overview.title')}</h2>
+      <p className="lead">{t('overview.lead')}</p>
+      <ErrorBox what={t('overview.servicesFailed')} error={services.error} />
+      {services.loading && <Spinner label={t('common.loading')} />}
+      {services.data && (
+        <>
+          <ServiceMap processes={services.data.processes} />
+          <section className="card">
+            <h3>{t('overview.processes')} <code className="cmd-hint">ps aux | grep nova</code></h3>
+            <ProcessTable processes={services.data.processes} />
+          </section>
+          <section className="card">
+            <h3>{t('overview.serviceList')} <code className="cmd-hint">nova service-list</code></h3>
+            <ServiceList rows={services.data.services} />
+          </section>
+        </>
+      )}
+      <section className="card">
+        <h3>{t('overview.hosts')} <code className="cmd-hint">openstack hypervisor list</code></h3>
+        <ErrorBox what={t('overview.hypervisorsFailed')} error={hypervisors.error} />
+        {hypervisors.data && <HostCards hypervisors={hypervisors.data} />}
+      </section>
+    </div>
+  );
+}

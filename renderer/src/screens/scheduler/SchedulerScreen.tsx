@@ -1,0 +1,75 @@
+// The scheduler's decisions for one server: from GET …/os-scheduler-trace, or from the
+// scheduler.decide events when that endpoint is not there.
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ScheduleTrace } from '../../../../contract/scheduler';
+import type { LabEvent } from '../../../../contract/events';
+import { useSession } from '../../session/session';
+import { usePoll } from '../../hooks/use-poll';
+import { useLabEvents } from '../../hooks/use-events';
+import { useLaunches } from '../../boot/launches';
+import { href } from '../../hooks/use-route';
+import { ErrorBox } from '../../components/ErrorBox';
+import { Status, Spinner } from '../../components/Status';
+import { TraceView } from './TraceView';
+
+const isDecision = (e: LabEvent) => e.kind === 'step' && e.step === 'scheduler.decide' && !!e.detail && Array.isArray((e.detail as ScheduleTrace).filters);
+
+export function SchedulerScreen({ target }: { target: string | null }) {
+  const { t } = useTranslation();
+  const { list, find } = useLaunches();
+  const launch = target ? find(target) : list[list.length - 1] ?? null;
+  const serverId = launch?.serverId ?? target;
+  if (!serverId) return <SchedulerPicker />;
+  return (
+    <div className="screen">
+      <div className="screen-head">
+        <h2>{t('scheduler.title')}</h2>
+        <a className="link" href={href('boot', serverId)}>{t('scheduler.backToBoot')}</a>
+      </div>
+      <p className="lead">{t('scheduler.lead')}</p>
+      <Traces serverId={serverId} />
+    </div>
+  );
+}
+
+function Traces({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
+  const { compute } = useSession();
+  const decisions = useLabEvents(isDecision);
+  const api = usePoll(() => compute.schedulerTraces(serverId), 3000, [compute, serverId]);
+  const server = usePoll(() => compute.getServer(serverId), 3000, [compute, serverId]);
+  const traces = useMemo(() => {
+    if (api.data && api.data.length) return api.data;
+    return decisions.map((e) => e.detail as ScheduleTrace).filter((tr) => tr.instance_uuid === serverId);
+  }, [api.data, decisions, serverId]);
+
+  return (
+    <>
+      {server.data && (
+        <p className="muted" data-testid="scheduler-server">
+          {server.data.name} <Status value={server.data.status} /> {server.data['OS-EXT-SRV-ATTR:host'] ? `→ ${server.data['OS-EXT-SRV-ATTR:host']}` : ''}
+        </p>
+      )}
+      {server.data?.fault && <ErrorBox what={t('scheduler.fault')} error={new Error(server.data.fault.message)} testId="scheduler-fault" />}
+      {traces.length === 0 && (api.loading ? <Spinner label={t('common.loading')} /> : <p className="muted" data-testid="scheduler-empty">{t('scheduler.none')}</p>)}
+      {traces.map((tr) => <TraceView key={`${tr.request_id}-${tr.attempt}-${tr.started_at}`} trace={tr} />)}
+    </>
+  );
+}
+
+function SchedulerPicker() {
+  const { t } = useTranslation();
+  const { compute } = useSession();
+  const servers = usePoll(() => compute.listServers(), 5000, [compute]);
+  return (
+    <div className="screen">
+      <h2>{t('scheduler.title')}</h2>
+      <p className="lead">{t('scheduler.pickLead')}</p>
+      <ErrorBox what={t('instances.loadFailed')} error={servers.error} />
+      <ul className="picker">
+        {(servers.data ?? []).map((s) => <li key={s.id}><a href={href('scheduler', s.id)}>{s.name}</a> <Status value={s.status} /></li>)}
+      </ul>
+    </div>
+  );
+}

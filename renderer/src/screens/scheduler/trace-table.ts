@@ -1,0 +1,52 @@
+// Pure: a ScheduleTrace as a host × filter grid. A host passes a filter, is rejected by it
+// (with the reason), or never reached it because an earlier filter dropped it.
+import type { ScheduleTrace } from '../../../../contract/scheduler';
+
+export type Cell = { kind: 'pass' } | { kind: 'reject'; reason: string } | { kind: 'skipped' };
+
+export interface FilterGrid {
+  filters: { name: string; start: number; end: number; emptied: boolean }[];
+  rows: { host: string; cells: Cell[]; droppedBy: string | null }[];
+}
+
+export function filterGrid(trace: ScheduleTrace): FilterGrid {
+  const filters = trace.filters.map((f) => ({ name: f.name, start: f.start, end: f.end, emptied: f.name === trace.emptied_by }));
+  const rows = trace.hosts.map((host) => {
+    let droppedBy: string | null = null;
+    const cells = trace.filters.map((f): Cell => {
+      if (droppedBy) return { kind: 'skipped' };
+      const rejected = f.rejected.find((r) => r.host === host);
+      if (rejected) { droppedBy = f.name; return { kind: 'reject', reason: rejected.reason }; }
+      if (f.passed.includes(host)) return { kind: 'pass' };
+      return { kind: 'skipped' };
+    });
+    return { host, cells, droppedBy };
+  });
+  return { filters, rows };
+}
+
+export interface WeightRow {
+  host: string;
+  parts: { name: string; raw: number | null; normalized: number | null; multiplier: number }[];
+  total: number | null;
+  rank: number | null;
+  inSubset: boolean;
+  chosen: boolean;
+}
+
+export function weightRows(trace: ScheduleTrace): WeightRow[] {
+  const hosts = trace.ranking.length ? trace.ranking.map((r) => r.host) : Object.keys(trace.weighers[0]?.raw ?? {});
+  return hosts.map((host) => {
+    const rank = trace.ranking.findIndex((r) => r.host === host);
+    return {
+      host,
+      parts: trace.weighers.map((w) => ({ name: w.name, raw: w.raw[host] ?? null, normalized: w.normalized[host] ?? null, multiplier: w.multiplier })),
+      total: rank >= 0 ? trace.ranking[rank]!.weight : null,
+      rank: rank >= 0 ? rank + 1 : null,
+      inSubset: trace.subset.includes(host),
+      chosen: trace.chosen === host,
+    };
+  });
+}
+
+export const fmt = (n: number | null, digits = 3) => (n === null || Number.isNaN(n) ? '-' : Number.isInteger(n) ? String(n) : n.toFixed(digits));

@@ -54,7 +54,7 @@ test('sums several weighers, each times its multiplier', () => {
 test('keeps the filter order between hosts of equal weight', () => {
   const same = ['c', 'a', 'b'].map((host) => makeHost({ host }));
   const result = weighHosts(same, makeSpec(), ['RAMWeigher'], DEFAULT_WEIGHER_OPTIONS);
-  assert.deepEqual(result.ordered.map((h) => h.host), ['c', 'a', 'b']);
+  assert.deepEqual(result.ranking.map((r) => r.host), ['c', 'a', 'b']);
 });
 
 test('does not weigh a single host (as Nova)', () => {

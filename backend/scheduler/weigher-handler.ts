@@ -9,8 +9,6 @@ import { weighersFor } from './weighers/index.js';
 export interface WeighResult {
   /** Final weights, best first. */
   ranking: { host: string; weight: number }[];
-  /** The same hosts, best first. */
-  ordered: HostState[];
   /** One entry per weigher; empty when at most one host was left (Nova weighs nothing then). */
   trace: SchedulerWeigherTrace[];
 }
@@ -96,9 +94,7 @@ export function weighHosts(
     }
   }
   const order = rankIndices(totals);
-  return {
-    ranking: order.map((i) => ({ host: hosts[i].host, weight: totals[i] })),
-    ordered: order.map((i) => hosts[i]),
-    trace,
-  };
+  const ranking = new Array<{ host: string; weight: number }>(n);
+  for (let k = 0; k < n; k++) ranking[k] = { host: hosts[order[k]].host, weight: totals[order[k]] };
+  return { ranking, trace };
 }

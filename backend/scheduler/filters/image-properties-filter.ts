@@ -78,7 +78,9 @@ function check(host: HostState, spec: RequestSpec): true | string {
   if (host.supported_instances.length === 0) {
     return `image needs ${needs.summary} but the host advertises no supported instance types${unknownNote(needs.wanted)}`;
   }
-  if (host.supported_instances.some((t) => tripleOffers(t, needs.wanted))) return versionVerdict(host, needs);
+  for (const triple of host.supported_instances) {
+    if (tripleOffers(triple, needs.wanted)) return versionVerdict(host, needs);
+  }
   const offers = host.supported_instances.map((t) => `(${t.join(', ')})`).join(', ');
   return `image needs ${needs.summary}; the host offers ${offers}${unknownNote(needs.wanted)}`;
 }

@@ -6,12 +6,18 @@ import type { RequestSpec } from '../../contract/scheduler.js';
 
 export function perRequest<T>(compute: (spec: RequestSpec) => T): (spec: RequestSpec) => T {
   const memo = new WeakMap<RequestSpec, T>();
+  // The filter asks once per host, for the same spec: check the last one before the map.
+  let lastSpec: RequestSpec | null = null;
+  let lastValue: T | undefined;
   return (spec) => {
+    if (spec === lastSpec) return lastValue as T;
     let value = memo.get(spec);
     if (value === undefined) {
       value = compute(spec);
       memo.set(spec, value);
     }
+    lastSpec = spec;
+    lastValue = value;
     return value;
   };
 }

@@ -27,6 +27,8 @@ const cases: [string, Record<string, string>, true | RegExp][] = [
     /capabilities:gpu="true": the host has no capability "gpu"/],
   ['checks an unscoped key the host has', { ssd: 'false' }, /ssd="false" does not match/],
   ['ignores an unscoped key the host lacks', { gpu: 'true' }, true],
+  ['ignores an unscoped key named like an Object method', { constructor: 'x', toString: 'y' }, true],
+  ['reads Nova\'s stats as the host capabilities', { 'capabilities:stats:ssd': 'true' }, true],
   ['ignores keys in other scopes', { 'hw:cpu_policy': 'dedicated', 'aggregate_instance_extra_specs:x': 'y' }, true],
 ];
 

@@ -19,6 +19,8 @@ interface CapabilityRequirement {
   path: string[];
   req: string;
   match: ExtraSpecMatcher;
+  /** The host-state field the first name means (Nova's aliases resolved). */
+  field: string;
   /** Unscoped keys are skipped on hosts that do not have them. */
   optional: boolean;
 }
@@ -29,8 +31,11 @@ export function capabilityRequirements(extraSpecs: Record<string, string>): Capa
   for (const [key, req] of Object.entries(extraSpecs)) {
     const scope = key.split(':');
     const match = compileExtraSpec(req);
-    if (scope.length === 1) reqs.push({ key, path: scope, req, match, optional: true });
-    else if (scope[0] === 'capabilities') reqs.push({ key, path: scope.slice(1), req, match, optional: false });
+    const optional = scope.length === 1;
+    if (optional || scope[0] === 'capabilities') {
+      const path = optional ? scope : scope.slice(1);
+      reqs.push({ key, path, req, match, field: fieldFor(path[0]), optional });
+    }
   }
   return reqs;
 }
@@ -46,8 +51,12 @@ const ALIASES: Record<string, keyof HostState> = {
 };
 const FLOAT_FIELDS = new Set(['cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio']);
 
-function hostAttribute(host: HostState, name: string): unknown {
-  const field = ALIASES[name] ?? name;
+/** The host-state field a capability name means: Nova's alias, or the name itself. */
+function fieldFor(name: string): string {
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name] : name;
+}
+
+function hostAttribute(host: HostState, name: string, field = fieldFor(name)): unknown {
   if (Object.hasOwn(host, field)) {
     const v = (host as unknown as Record<string, unknown>)[field];
     if (v !== null && v !== undefined) return v;
@@ -55,8 +64,8 @@ function hostAttribute(host: HostState, name: string): unknown {
   return Object.hasOwn(host.capabilities, name) ? host.capabilities[name] : undefined;
 }
 
-function hasCapability(host: HostState, name: string): boolean {
-  return Object.hasOwn(host, ALIASES[name] ?? name) || Object.hasOwn(host.capabilities, name);
+function hasCapability(host: HostState, name: string, field = fieldFor(name)): boolean {
+  return Object.hasOwn(host, field) || Object.hasOwn(host.capabilities, name);
 }
 
 function child(value: unknown, name: string): unknown {
@@ -69,8 +78,8 @@ function child(value: unknown, name: string): unknown {
 }
 
 /** The value at a path of names, or undefined when any step is missing. */
-export function lookupCapability(host: HostState, path: readonly string[]): unknown {
-  let cap: unknown = hostAttribute(host, path[0]);
+export function lookupCapability(host: HostState, path: readonly string[], field = fieldFor(path[0])): unknown {
+  let cap: unknown = hostAttribute(host, path[0], field);
   for (let i = 1; i < path.length && cap !== undefined && cap !== null; i++) cap = child(cap, path[i]);
   return cap === null ? undefined : cap;
 }
@@ -86,8 +95,8 @@ export function pyStr(value: unknown, field?: string): string {
 }
 
 function checkOne(host: HostState, r: CapabilityRequirement): true | string {
-  if (r.optional && !hasCapability(host, r.key)) return true;
-  const cap = lookupCapability(host, r.path);
+  if (r.optional && !hasCapability(host, r.key, r.field)) return true;
+  const cap = lookupCapability(host, r.path, r.field);
   if (cap === undefined) {
     return `flavor extra spec ${r.key}="${r.req}": the host has no capability "${r.path.join(':')}"`;
   }

@@ -15,7 +15,7 @@ export type GuestArch = 'x86_64' | 'aarch64';
 export type Accelerator = 'tcg' | 'kvm' | 'hvf' | 'whpx';
 export type RebootType = 'SOFT' | 'HARD';
 /** What the driver knows of a guest: Nova's power states, in words. */
-export type GuestPowerState = 'running' | 'paused' | 'suspended' | 'shutdown' | 'nostate';
+export type GuestPowerState = 'running' | 'paused' | 'suspended' | 'shutdown' | 'crashed' | 'nostate';
 
 /** Thrown by spawn when another host may succeed (e.g. this host cannot start QEMU now). */
 export class RetryableSpawnError extends Error {
@@ -112,8 +112,9 @@ export type SpawnPhase = 'creating-disk' | 'starting' | 'started';
 export type ProgressFn = (p: { phase: SpawnPhase; detail: string }) => void;
 
 export interface GuestExitInfo {
-  /** 'guest-shutdown': powered off from inside; 'killed': a signal; 'crashed': other. */
-  reason: 'guest-shutdown' | 'killed' | 'crashed';
+  /** 'guest-shutdown': powered off from inside; 'killed': a signal; 'crashed': an error
+   *  exit; 'vanished': a re-adopted process went away (the cause cannot be known). */
+  reason: 'guest-shutdown' | 'killed' | 'crashed' | 'vanished';
   code: number | null;
   signal: string | null;
   at: string;

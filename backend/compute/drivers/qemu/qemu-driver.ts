@@ -1,0 +1,376 @@
+// The QEMU compute driver: real guests, one QEMU process each, supervised by this process
+// (not daemonized). Every file of a guest lives in its instance directory (instance-files);
+// its command line comes from the pure builder (qemu-argv); everything after start goes
+// through QMP. Operations on one guest run one at a time.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import {
+  GuestNotFoundError, RetryableSpawnError,
+  type Accelerator, type AdoptReport, type ComputeDriver, type DriverCapabilities, type DriverHostInfo,
+  type DriverHostReport, type GuestArch, type GuestExitInfo, type GuestHandle, type GuestPowerState,
+  type GuestSpec, type ProgressFn, type RebootType, type VncAddress,
+} from '../../driver.js';
+import { instanceFiles, type InstanceFiles } from './instance-files.js';
+import { buildQemuArgv, type QemuCommand } from './qemu-argv.js';
+import { QemuProcess, isAlive, type ProcessExit } from './qemu-process.js';
+import { chooseAccelerator, hostGuestArch } from './accel-probe.js';
+import { QEMU_BINARIES, buildHostReport, hostCpu, qemuBinaryVersion } from './host-report.js';
+import { finishIncoming, saveState } from './saved-state.js';
+import { readConsoleLog } from './console-log.js';
+import { findLeftovers, isQemuCommandFor, processCommandLine } from './leftovers.js';
+import { softReboot, stopGracefully } from './power.js';
+
+export interface QemuDriverOptions {
+  /** Where the accelerator probe's result is cached (one probe per machine). */
+  accelCacheFile: string;
+  /** Kernels the accelerator probe may boot, per architecture (the guest images'). */
+  probeKernels?: Partial<Record<GuestArch, string>>;
+  /** Skip the probe and use this accelerator for the host's own architecture. */
+  accelerator?: Accelerator;
+  /** The metadata forwarder guestfwd runs; default: this Node and metadata-forwarder.js
+   *  beside this module (when it exists). Null: guests get no metadata route. */
+  forwarder?: { node: string; script: string } | null;
+  /** Extra environment for QEMU and so for the forwarder (e.g. ELECTRON_RUN_AS_NODE=1). */
+  env?: Record<string, string>;
+  /** Directory of qemu-system-* and qemu-img (default: found on PATH). */
+  binDir?: string;
+  aarch64TcgCpu?: string;
+  qmpTimeoutMs?: number;
+  /** How often an adopted guest's pid is checked (default 2 s). */
+  pollIntervalMs?: number;
+  /** How long a SOFT reboot waits for the guest before resetting it (default 10 s). */
+  softRebootTimeoutMs?: number;
+  /** powerOff's default wait for an ACPI shutdown before stopping hard (default 10 s). */
+  powerOffTimeoutMs?: number;
+  /** Longest suspend (state save) or resume (state load) (default 120 s). */
+  stateTimeoutMs?: number;
+}
+
+export class QemuDriver implements ComputeDriver {
+  readonly name = 'qemu';
+  readonly capabilities: DriverCapabilities = {
+    supportsPause: true, supportsSuspend: true, supportsVnc: true,
+    supportsSoftReboot: true, supportsConsoleLog: true, supportsAdopt: true,
+  };
+  private host: DriverHostInfo | null = null;
+  private report: DriverHostReport | null = null;
+  private forwarder: QemuDriverOptions['forwarder'] = null;
+  private readonly procs = new Map<string, QemuProcess>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly exitListeners = new Set<(uuid: string, info: GuestExitInfo) => void>();
+
+  constructor(private readonly opts: QemuDriverOptions) {}
+
+  async init(host: DriverHostInfo): Promise<DriverHostReport> {
+    fs.mkdirSync(host.instancesDir, { recursive: true, mode: 0o700 });
+    this.host = host;
+    const versions = await Promise.all((['x86_64', 'aarch64'] as const).map(async (a) => [a, await qemuBinaryVersion(QEMU_BINARIES[a], this.opts.binDir)] as const));
+    const arches = versions.filter(([, v]) => v).map(([a]) => a);
+    if (arches.length === 0) throw new Error('no qemu-system-x86_64 or qemu-system-aarch64 runs on this machine');
+    const qemuVersion = versions.find(([, v]) => v)![1]!;
+    const accel = this.opts.accelerator
+      ? { accelerator: this.opts.accelerator, reason: `${this.opts.accelerator}: set by configuration` }
+      : await chooseAccelerator({ cacheFile: this.opts.accelCacheFile, qemuVersion, probeKernels: this.opts.probeKernels ?? {} });
+    this.forwarder = this.opts.forwarder !== undefined ? this.opts.forwarder : defaultForwarder();
+    this.report = buildHostReport({ qemuVersion, arches, hostArch: hostGuestArch(), accel, cpu: hostCpu() });
+    return this.report;
+  }
+
+  async spawn(spec: GuestSpec, onProgress?: ProgressFn): Promise<GuestHandle> {
+    return this.serial(spec.uuid, async () => {
+      const files = this.files(spec.uuid);
+      if (this.procs.has(spec.uuid)) throw new Error(`guest ${spec.uuid} is already running on this host`);
+      const accel = this.report?.accelerators[spec.arch];
+      if (!accel) throw new RetryableSpawnError(`this host does not run ${spec.arch} guests`);
+      if (spec.accel !== accel && spec.accel !== 'tcg') throw new RetryableSpawnError(`this host has no ${spec.accel} for ${spec.arch} guests (it has ${accel})`);
+      this.command(spec, files, false); // validates the spec before anything is created
+      for (const f of [spec.image.kernel, spec.image.ramdisk, spec.image.disk]) {
+        if (f && !fs.existsSync(f)) throw new Error(`image file missing: ${f}`);
+      }
+      removeInstance(files);
+      makePrivateDir(files.dir);
+      if (files.socketDir !== files.dir) makePrivateDir(files.socketDir);
+      fs.writeFileSync(files.spec, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
+      onProgress?.({ phase: 'creating-disk', detail: `qemu-img create -f qcow2 -F qcow2 -b ${spec.image.disk} ${files.disk}` });
+      await this.qemuImg(['create', '-f', 'qcow2', '-F', 'qcow2', '-b', spec.image.disk, files.disk]);
+      try {
+        return await this.start(spec, files, false, onProgress);
+      } catch (err) {
+        removeInstance(files);
+        throw new RetryableSpawnError(`QEMU did not start: ${(err as Error).message}`, { cause: err });
+      }
+    });
+  }
+
+  async powerOff(uuid: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.serial(uuid, async () => {
+      this.files(uuid, true);
+      const p = this.procs.get(uuid);
+      if (p) await stopGracefully(p, opts.timeoutMs ?? this.opts.powerOffTimeoutMs ?? 10_000);
+    });
+  }
+
+  async powerOn(uuid: string): Promise<GuestHandle> {
+    const files = this.files(uuid, true);
+    if (fs.existsSync(files.suspendState)) return this.resume(uuid);
+    return this.serial(uuid, async () => {
+      const p = this.procs.get(uuid);
+      const spec = readSpec(files);
+      return p ? this.handle(spec, files, p, null) : this.start(spec, files, false);
+    });
+  }
+
+  async reboot(uuid: string, type: RebootType): Promise<void> {
+    await this.serial(uuid, async () => {
+      const files = this.files(uuid, true);
+      const p = this.procs.get(uuid);
+      if (type === 'SOFT') {
+        if (!p) throw new Error(`cannot soft-reboot guest ${uuid}: it is not running`);
+        const spec = readSpec(files);
+        const outcome = await softReboot(p, spec.arch, this.opts.softRebootTimeoutMs ?? 10_000);
+        if (outcome === 'exited') await this.start(spec, files, false);
+        return;
+      }
+      if (p) {
+        await p.qmp.execute('system_reset');
+        await p.qmp.execute('cont'); // a paused guest comes back running, as after Nova's hard reboot
+        return;
+      }
+      fs.rmSync(files.suspendState, { force: true });
+      await this.start(readSpec(files), files, false);
+    });
+  }
+
+  async destroy(uuid: string): Promise<void> {
+    await this.serial(uuid, async () => {
+      const files = this.files(uuid);
+      await this.procs.get(uuid)?.kill();
+      removeInstance(files);
+    });
+  }
+
+  async pause(uuid: string): Promise<void> {
+    await this.serial(uuid, () => this.running(uuid).qmp.execute('stop'));
+  }
+
+  async unpause(uuid: string): Promise<void> {
+    await this.serial(uuid, () => this.running(uuid).qmp.execute('cont'));
+  }
+
+  async suspend(uuid: string): Promise<void> {
+    await this.serial(uuid, async () => {
+      const p = this.running(uuid);
+      const files = this.files(uuid);
+      const wasRunning = (await p.qmp.execute<{ status: string }>('query-status')).status === 'running';
+      p.expectedExit = true;
+      try {
+        await saveState(p.qmp, files, this.opts.stateTimeoutMs ?? 120_000);
+      } catch (err) {
+        p.expectedExit = false;
+        if (wasRunning) await p.qmp.execute('cont').catch(() => undefined);
+        throw err;
+      }
+      await p.qmp.execute('quit').catch(() => undefined);
+      if (!(await p.waitForExit(10_000))) await p.kill();
+    });
+  }
+
+  async resume(uuid: string): Promise<GuestHandle> {
+    return this.serial(uuid, async () => {
+      const files = this.files(uuid, true);
+      if (this.procs.has(uuid)) throw new Error(`cannot resume guest ${uuid}: it is running`);
+      if (!fs.existsSync(files.suspendState)) throw new Error(`cannot resume guest ${uuid}: it has no saved state`);
+      const handle = await this.start(readSpec(files), files, true);
+      const p = this.procs.get(uuid)!;
+      try {
+        await finishIncoming(p.qmp, this.opts.stateTimeoutMs ?? 120_000);
+      } catch (err) {
+        await p.kill();
+        throw err;
+      }
+      fs.rmSync(files.suspendState, { force: true });
+      return handle;
+    });
+  }
+
+  async getConsoleOutput(uuid: string, lines?: number): Promise<string> {
+    return readConsoleLog(this.files(uuid, true).consoleLog, lines);
+  }
+
+  async getVncConsole(uuid: string): Promise<VncAddress> {
+    const files = this.files(uuid, true);
+    return (await this.handle(readSpec(files), files, this.running(uuid), null)).vnc;
+  }
+
+  async listRunning(): Promise<string[]> {
+    return [...this.procs.entries()].filter(([, p]) => p.isRunning).map(([uuid]) => uuid);
+  }
+
+  async getPowerState(uuid: string): Promise<GuestPowerState> {
+    const p = this.procs.get(uuid);
+    if (p?.isRunning) {
+      const { status } = await p.qmp.execute<{ status: string }>('query-status').catch(() => ({ status: 'running' }));
+      if (status === 'running') return 'running';
+      if (['internal-error', 'io-error', 'guest-panicked'].includes(status)) return 'crashed';
+      return status === 'shutdown' ? 'shutdown' : 'paused';
+    }
+    const files = this.files(uuid);
+    if (fs.existsSync(files.suspendState)) return 'suspended';
+    return fs.existsSync(files.dir) ? 'shutdown' : 'nostate';
+  }
+
+  /** Call once after init: re-supervises guests a previous compute process left running. */
+  async adopt(): Promise<AdoptReport> {
+    const report: AdoptReport = { adopted: [], vanished: [] };
+    for (const l of findLeftovers(this.instancesDir)) {
+      if (this.procs.has(l.uuid) || l.pid === null) continue;
+      const cmdline = isAlive(l.pid) ? processCommandLine(l.pid) : null;
+      if (cmdline && isQemuCommandFor(cmdline, l.uuid)) {
+        try {
+          const p = await QemuProcess.adopt(l.pid, l.files.qmpSocket, this.opts.pollIntervalMs ?? 2000);
+          this.track(l.uuid, l.files, p);
+          report.adopted.push(l.uuid);
+          continue;
+        } catch {
+          process.kill(l.pid, 'SIGKILL'); // alive but unreachable: it cannot be managed
+        }
+      }
+      fs.rmSync(l.files.pidFile, { force: true });
+      report.vanished.push(l.uuid);
+    }
+    return report;
+  }
+
+  onGuestExit(callback: (uuid: string, info: GuestExitInfo) => void): () => void {
+    this.exitListeners.add(callback);
+    return () => this.exitListeners.delete(callback);
+  }
+
+  async close(opts: { stopGuests?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    const running = [...this.procs.entries()];
+    if (opts.stopGuests) {
+      await Promise.all(running.map(([uuid]) => this.powerOff(uuid, { timeoutMs: opts.timeoutMs ?? 3000 }).catch(() => undefined)));
+    } else for (const [, p] of running) p.detach();
+    this.procs.clear();
+    this.exitListeners.clear();
+  }
+
+  // --- helpers -------------------------------------------------------------------------
+
+  private get instancesDir(): string {
+    if (!this.host) throw new Error('the QEMU driver was not initialised (call init first)');
+    return this.host.instancesDir;
+  }
+
+  private files(uuid: string, mustExist = false): InstanceFiles {
+    const files = instanceFiles(this.instancesDir, uuid);
+    if (mustExist && !fs.existsSync(files.dir)) throw new GuestNotFoundError(uuid);
+    return files;
+  }
+
+  private running(uuid: string): QemuProcess {
+    const p = this.procs.get(uuid);
+    if (p?.isRunning) return p;
+    this.files(uuid, true);
+    throw new Error(`guest ${uuid} is not running`);
+  }
+
+  private command(spec: GuestSpec, files: InstanceFiles, incoming: boolean): QemuCommand {
+    return buildQemuArgv(spec, files, {
+      forwarder: this.forwarder ?? null,
+      incomingFd: incoming ? 3 : null,
+      aarch64TcgCpu: this.opts.aarch64TcgCpu,
+    });
+  }
+
+  private async start(spec: GuestSpec, files: InstanceFiles, incoming: boolean, onProgress?: ProgressFn): Promise<GuestHandle> {
+    const command = this.command(spec, files, incoming);
+    onProgress?.({ phase: 'starting', detail: [command.binary, ...command.args].join(' ') });
+    for (const f of [files.qmpSocket, files.vncSocket, files.pidFile]) fs.rmSync(f, { force: true });
+    const stateFd = incoming ? fs.openSync(files.suspendState, 'r') : undefined;
+    let p: QemuProcess;
+    try {
+      p = await QemuProcess.start({
+        command, logFile: files.qemuLog, qmpSocket: files.qmpSocket, cwd: files.dir, env: this.opts.env,
+        fd3: stateFd, qmpTimeoutMs: this.opts.qmpTimeoutMs ?? 15_000, binDir: this.opts.binDir,
+      });
+    } finally {
+      if (stateFd !== undefined) fs.closeSync(stateFd);
+    }
+    this.track(spec.uuid, files, p);
+    const handle = await this.handle(spec, files, p, command);
+    onProgress?.({ phase: 'started', detail: `pid ${p.pid}` });
+    return handle;
+  }
+
+  private track(uuid: string, files: InstanceFiles, p: QemuProcess): void {
+    this.procs.set(uuid, p);
+    void p.exited.then((exit) => {
+      if (this.procs.get(uuid) === p) this.procs.delete(uuid);
+      fs.rmSync(files.pidFile, { force: true });
+      if (p.expectedExit) return;
+      const info: GuestExitInfo = { reason: exitReason(exit, p.adopted), code: exit.code, signal: exit.signal, at: new Date().toISOString() };
+      for (const l of this.exitListeners) l(uuid, info);
+    });
+  }
+
+  private async handle(spec: GuestSpec, files: InstanceFiles, p: QemuProcess, command: QemuCommand | null): Promise<GuestHandle> {
+    let vnc: VncAddress = { unixSocket: files.vncSocket };
+    if (spec.vnc.kind === 'tcp') {
+      const info = await p.qmp.execute<{ host?: string; service?: string }>('query-vnc');
+      vnc = { host: info.host ?? spec.vnc.host, port: Number(info.service) };
+    }
+    return { uuid: spec.uuid, pid: p.pid, command, vnc };
+  }
+
+  private async qemuImg(args: string[]): Promise<void> {
+    const bin = this.opts.binDir ? `${this.opts.binDir}/qemu-img` : 'qemu-img';
+    const r = await execa(bin, args, { reject: false, timeout: 60_000 });
+    if (r.exitCode !== 0) throw new Error(`qemu-img ${args[0]} failed: ${String(r.stderr).trim() || r.shortMessage}`);
+  }
+
+  private serial<T>(uuid: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(uuid) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    this.locks.set(uuid, next);
+    void next.catch(() => undefined).then(() => {
+      if (this.locks.get(uuid) === next) this.locks.delete(uuid);
+    });
+    return next;
+  }
+}
+
+function exitReason(e: ProcessExit, adopted: boolean): GuestExitInfo['reason'] {
+  if (e.guestShutdown) return 'guest-shutdown';
+  if (e.signal) return 'killed';
+  if (adopted) return 'vanished';
+  return e.code === 0 ? 'killed' : 'crashed'; // QEMU exits 0 on a caught SIGTERM/SIGINT
+}
+
+function readSpec(files: InstanceFiles): GuestSpec {
+  try {
+    return JSON.parse(fs.readFileSync(files.spec, 'utf8')) as GuestSpec;
+  } catch (err) {
+    throw new Error(`guest spec unreadable (${files.spec}): ${(err as Error).message}`);
+  }
+}
+
+function defaultForwarder(): { node: string; script: string } | null {
+  const script = fileURLToPath(new URL('./metadata-forwarder.js', import.meta.url));
+  return fs.existsSync(script) ? { node: process.execPath, script } : null;
+}
+
+/** A directory only we can enter; an existing one must be ours, private, not a link. */
+function makePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.lstatSync(dir);
+  const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
+  if (!st.isDirectory() || !mine) throw new Error(`${dir} is not a directory of ours`);
+  if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+}
+
+function removeInstance(files: InstanceFiles): void {
+  fs.rmSync(files.dir, { recursive: true, force: true });
+  if (files.socketDir !== files.dir) fs.rmSync(files.socketDir, { recursive: true, force: true });
+}

@@ -17,7 +17,13 @@ import { perRequest } from '../per-request.js';
 import { failedCondition, parseVersionRequirement, versionToString, type VersionCondition } from './hypervisor-version.js';
 
 interface Wanted { prop: string; value: Canonical }
-interface ImageNeeds { wanted: Wanted[]; summary: string; version: VersionCondition[] | string | null }
+interface ImageNeeds {
+  wanted: Wanted[];
+  summary: string;
+  version: VersionCondition[] | string | null;
+  /** Host versions already found to satisfy `version` (a fleet runs few versions). */
+  satisfied: Set<number>;
+}
 
 const HINTS: Record<string, string> = { arm: 'armv7l or aarch64', arm64: 'aarch64', x64: 'x86_64', x86: 'i686 or x86_64' };
 
@@ -40,6 +46,7 @@ export function imageNeeds(props: Record<string, string>): ImageNeeds {
     wanted,
     summary: wanted.map((w) => `${w.prop}=${w.value.name}`).join(', '),
     version: versionReq === null ? null : parseVersionRequirement(versionReq),
+    satisfied: new Set(),
   };
 }
 
@@ -60,14 +67,18 @@ function tripleOffers(triple: SupportedInstance, wanted: Wanted[]): boolean {
 function unknownNote(wanted: Wanted[]): string {
   const bad = wanted.filter((w) => !w.value.known);
   return bad.map((w) => `; "${w.value.name}" is not a name Nova knows for ${w.prop}` +
-    (HINTS[w.value.name] ? ` (did you mean ${HINTS[w.value.name]}?)` : '')).join('');
+    (Object.hasOwn(HINTS, w.value.name) ? ` (did you mean ${HINTS[w.value.name]}?)` : '')).join('');
 }
 
 function versionVerdict(host: HostState, needs: ImageNeeds): true | string {
   if (needs.version === null || !host.hypervisor_version) return true;
   if (typeof needs.version === 'string') return `image property hypervisor_version_requires: ${needs.version}`;
+  if (needs.satisfied.has(host.hypervisor_version)) return true;
   const failed = failedCondition(host.hypervisor_version, needs.version);
-  if (failed === null) return true;
+  if (failed === null) {
+    needs.satisfied.add(host.hypervisor_version);
+    return true;
+  }
   return `image needs hypervisor version ${failed.text}; the host's ${host.hypervisor_type} is ` +
     `${versionToString(host.hypervisor_version)} (${host.hypervisor_version})`;
 }

@@ -142,6 +142,10 @@ export function bootView(
     const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
     let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
     if (id === 'scheduler.decide' && traceEvent) summary = traceEvent.summary;
+    if (!summary && id === 'conductor.record') {
+      const rpc = evs.filter((e) => e.kind.startsWith('rpc.') && rpcStep(e) === id);
+      if (rpc.length) summary = rpc.map((e) => `${e.kind} ${e.topic}.${e.method}`).join(' · ');
+    }
     let local: unknown = null;
     if (launch) {
       if (id === 'identity.credentials') {

@@ -27,6 +27,18 @@ function Progress({ images }: { images: ImageProgress[] }) {
   );
 }
 
+/** The QEMU command line from step 10's detail, as a shell would show it. */
+function commandLine(step: StepView): string | null {
+  for (const e of step.events) {
+    const c = (e.detail as { command?: { binary?: string; args?: string[] } } | undefined)?.command;
+    if (c?.binary && Array.isArray(c.args)) {
+      const q = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+      return [c.binary, ...c.args.map(q)].join(' ');
+    }
+  }
+  return null;
+}
+
 export function StepRow({ step, images, serverId }: { step: StepView; images: ImageProgress[]; serverId: string | null }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
@@ -51,6 +63,7 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
           <p className="muted small">{t(`steps.${step.id}.explain`)}</p>
           {step.hold && <><h4>{t('boot.heldMessage')}</h4><JsonView value={step.hold.announcement} /></>}
           {step.local !== null && step.local !== undefined && <><h4>{t('boot.guiSide')}</h4><JsonView value={step.local} /></>}
+          {commandLine(step) && <><h4>{t('boot.commandLine')}</h4><pre className="json wrap" data-testid="qemu-command">{commandLine(step)}</pre></>}
           {evs.length === 0 && step.local == null && <p className="muted">{t('boot.noEvents')}</p>}
           {evs.map((e) => (
             <div key={e.seq} className="event">

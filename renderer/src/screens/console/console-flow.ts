@@ -43,10 +43,16 @@ export function consoleFlow(events: readonly LabEvent[], s: ConsoleSession): Flo
   };
   const happened = (id: ConsoleStepId) => byStep.has(id) || !!local[id];
   const lastHappened = Math.max(-1, ...CONSOLE_STEPS.map((id, i) => (happened(id) ? i : -1)));
+  // The course lists connect_info's return (14) last, but it comes back before the token (8).
+  const implied = (id: ConsoleStepId, i: number) => i < lastHappened || (id === 'compute.connect_info' && lastHappened >= CONSOLE_STEPS.indexOf('consoleauth.authorize'));
+  const localSummary: Partial<Record<ConsoleStepId, string>> = {
+    'browser.open': s.opened ? 'the console tab asked for a console' : undefined,
+    'api.request': s.urlRequested ? `POST /compute/v2.1/servers/${s.instanceUuid}/remote-consoles {"remote_console":{"protocol":"vnc","type":"novnc"}}` : undefined,
+  };
   return CONSOLE_STEPS.map((id, i) => {
     const e = byStep.get(id);
-    let status: FlowStatus = happened(id) ? 'done' : i < lastHappened ? 'implied' : 'pending';
+    let status: FlowStatus = happened(id) ? 'done' : implied(id, i) ? 'implied' : 'pending';
     if (s.failed && !happened(id) && i === lastHappened + 1) status = 'failed';
-    return { id, n: i + 1, status, summary: e?.summary ?? null };
+    return { id, n: i + 1, status, summary: e?.summary ?? localSummary[id] ?? null };
   });
 }

@@ -7,6 +7,7 @@ import { usePoll } from '../../hooks/use-poll';
 import { bootable } from '../../api/image';
 import { MICROVERSION } from '../../api/compute';
 import { useLaunches } from '../../boot/launches';
+import { useStepMode } from '../../hooks/use-step-mode';
 import { go } from '../../hooks/use-route';
 import { ErrorBox } from '../../components/ErrorBox';
 import { CommandBlock } from '../../components/CommandBlock';
@@ -19,6 +20,7 @@ export function LaunchWizard() {
   const { t } = useTranslation();
   const { compute, image } = useSession();
   const launches = useLaunches();
+  const stepMode = useStepMode();
   const images = usePoll(async () => bootable(await image.list()), 0, [image]);
   const flavors = usePoll(() => compute.flavors(), 0, [compute]);
   const zones = usePoll(() => compute.zones(), 0, [compute]);
@@ -93,6 +95,11 @@ export function LaunchWizard() {
           <label>{t('launch.userData')}
             <textarea data-testid="launch-user-data" rows={4} value={choice.userData} onChange={(e) => set({ userData: e.target.value })} placeholder="#!/bin/sh&#10;echo hello" />
           </label>
+          <label className="switch">
+            <input type="checkbox" checked={stepMode.enabled} disabled={stepMode.busy} onChange={(e) => void stepMode.setEnabled(e.target.checked)} data-testid="launch-step-mode" />
+            <span>{t('launch.stepMode')}</span>
+          </label>
+          {stepMode.error && <span className="field-error">{stepMode.error}</span>}
           <button type="submit" className="primary" disabled={!body || !nameOk} data-testid="launch-submit">{t('launch.submit')}</button>
           <p className="muted small">{t('launch.afterSubmit')}</p>
         </form>

@@ -38,7 +38,7 @@ export function Overview() {
       <section className="card">
         <h3>{t('overview.hosts')} <code className="cmd-hint">openstack hypervisor list</code></h3>
         <ErrorBox what={t('overview.hypervisorsFailed')} error={hypervisors.error} />
-        {hypervisors.data && <HostCards hypervisors={hypervisors.data} />}
+        {hypervisors.data && <HostCards hypervisors={hypervisors.data} zones={Object.fromEntries((services.data?.services ?? []).filter((r) => r.binary === 'nova-compute').map((r) => [r.host, r.zone]))} />}
       </section>
     </div>
   );

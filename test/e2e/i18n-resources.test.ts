@@ -1,0 +1,44 @@
+// Every string the GUI shows exists in both languages: the two resource files have the same
+// keys (plural forms aside), and every key the code names literally is in them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+const I18N = path.join(ROOT, 'renderer/src/i18n');
+
+function keys(obj: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+const load = (lang: string) => keys(JSON.parse(fs.readFileSync(path.join(I18N, `${lang}.json`), 'utf8')));
+const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    return d.isDirectory() ? sources(p) : /\.tsx?$/.test(d.name) ? [p] : [];
+  });
+}
+
+test('en and zh-CN have the same keys', () => {
+  const en = new Set(load('en').map(base));
+  // confHelp is Chinese help for nova.conf options; English falls back to the option's own help.
+  const zh = new Set(load('zh-CN').map(base).filter((k) => !k.startsWith('confHelp.')));
+  assert.deepEqual([...en].filter((k) => !zh.has(k)), [], 'missing in zh-CN');
+  assert.deepEqual([...zh].filter((k) => !en.has(k)), [], 'missing in en');
+});
+
+test('every literal t("…") key in the renderer is translated', () => {
+  const en = new Set(load('en').map(base));
+  const zh = new Set(load('zh-CN').map(base));
+  const missing: string[] = [];
+  for (const file of sources(path.join(ROOT, 'renderer/src'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z0-9_.-]+)'/g)) {
+      const k = m[1]!;
+      if (!en.has(k) || !zh.has(k)) missing.push(`${path.relative(ROOT, file)}: ${k}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});

@@ -1,0 +1,76 @@
+// The boot walkthrough: twelve steps, their statuses and real messages, and step mode.
+import type { AppPage } from './app-page.js';
+
+export interface StepState { n: number; status: string; summary: string }
+
+export class BootPage {
+  constructor(private app: AppPage) {}
+
+  async steps(): Promise<StepState[]> {
+    return this.app.page.locator('[data-testid="boot-timeline"] > li').evaluateAll((els) => els.map((e, i) => ({
+      n: i + 1,
+      status: e.getAttribute('data-status') ?? '',
+      summary: e.querySelector(`[data-testid="boot-step-summary-${i + 1}"]`)?.textContent ?? '',
+    })));
+  }
+
+  status(): Promise<string> {
+    return this.app.byTestId('boot-status').innerText();
+  }
+
+  async serverId(): Promise<string | null> {
+    const el = this.app.byTestId('boot-server-id');
+    return (await el.count()) ? el.innerText() : null;
+  }
+
+  async waitForStatus(statuses: string[], timeoutMs = 90_000): Promise<string> {
+    await this.app.page.waitForFunction(
+      (want) => want.includes(document.querySelector('[data-testid="boot-status"]')?.textContent ?? ''),
+      statuses, { timeout: timeoutMs, polling: 250 },
+    );
+    return this.status();
+  }
+
+  async waitAllDone(timeoutMs = 90_000): Promise<StepState[]> {
+    await this.app.page.waitForFunction(() => {
+      const items = [...document.querySelectorAll('[data-testid="boot-timeline"] > li')];
+      return items.length === 12 && items.every((e) => e.getAttribute('data-status') === 'done');
+    }, undefined, { timeout: timeoutMs, polling: 250 });
+    return this.steps();
+  }
+
+  async expand(n: number): Promise<string> {
+    await this.app.byTestId(`boot-step-toggle-${n}`).click();
+    return this.app.byTestId(`boot-step-detail-${n}`).innerText();
+  }
+
+  heldText(): Promise<string> {
+    return this.app.byTestId('held-step').innerText();
+  }
+
+  /** The step number being held, or null. */
+  async heldStep(): Promise<number | null> {
+    const held = await this.app.page.locator('[data-testid="boot-timeline"] > li[data-status="held"]').first();
+    if (!(await held.count())) return null;
+    const id = await held.getAttribute('data-testid');
+    return id ? Number(id.replace('boot-step-', '')) : null;
+  }
+
+  async next(): Promise<void> {
+    await this.app.byTestId('step-next').click();
+  }
+
+  async setStepMode(on: boolean): Promise<void> {
+    const box = this.app.byTestId('step-mode-toggle');
+    if ((await box.isChecked()) !== on) await box.setChecked(on);
+  }
+
+  async continueAll(): Promise<void> {
+    await this.app.byTestId('step-continue').click();
+  }
+
+  async openConsole(): Promise<void> {
+    await this.app.byTestId('open-console').click();
+    await this.app.byTestId('screen-console').waitFor();
+  }
+}

@@ -11,7 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import type { DriverHostReport, GuestArch, GuestExitInfo, GuestSpec } from '../../backend/compute/driver.js';
+import type { DriverHostReport, GuestArch, GuestExitInfo, GuestSpec, VncAddress } from '../../backend/compute/driver.js';
 import { QemuDriver, type QemuDriverOptions } from '../../backend/compute/drivers/qemu/qemu-driver.js';
 import { instanceFiles } from '../../backend/compute/drivers/qemu/instance-files.js';
 
@@ -66,8 +66,8 @@ const ticks = async (uuid: string) => [...(await driver.getConsoleOutput(uuid)).
 /** Types a line on the guest's VGA console (tty1 runs a root shell) as a VNC client
  *  would: RFB 3.8 over the instance's vnc.sock, no authentication, one KeyEvent per key
  *  (X11 keysyms; Shift held for shifted characters, as a keyboard does). */
-async function typeLine(uuid: string, text: string): Promise<void> {
-  const sock = net.connect(instanceFiles(instancesDir, uuid).vncSocket);
+async function typeLine(uuid: string, text: string, vnc: VncAddress = { unixSocket: instanceFiles(instancesDir, uuid).vncSocket }): Promise<void> {
+  const sock = 'unixSocket' in vnc ? net.connect(vnc.unixSocket) : net.connect(vnc.port, vnc.host);
   let buf = Buffer.alloc(0);
   sock.on('data', (d: Buffer) => (buf = Buffer.concat([buf, d])));
   const read = async (n: number) => {
@@ -95,7 +95,7 @@ async function typeLine(uuid: string, text: string): Promise<void> {
       sock.write(m);
     };
     for (const ch of text + '\n') {
-      const shift = /[A-Z:>$()&|"]/.test(ch);
+      const shift = /[A-Z:>$()&|"*]/.test(ch);
       const sym = ch === '\n' ? 0xff0d : ch.charCodeAt(0);
       if (shift) key(0xffe1, true);
       key(sym, true);
@@ -177,8 +177,8 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
     assert.deepEqual(await driver.listRunning(), [x86.uuid]);
     const banner = await waitFor('the banner', 90_000, async () => (await banners(driver, x86.uuid))[0]);
     console.log(`x86_64: spawn → banner in ${Date.now() - t0} ms`);
-    assert.equal(banner![2], x86.uuid);
-    if (options.forwarder) assert.equal(banner![1], `md-${x86.uuid.slice(0, 8)}`, 'hostname came from the metadata service');
+    assert.equal(banner[2], x86.uuid);
+    if (options.forwarder) assert.equal(banner[1], `md-${x86.uuid.slice(0, 8)}`, 'hostname came from the metadata service');
   });
 
   it('takes keys on its console, and what it prints grows the serial log', { timeout: 60_000 }, async () => {
@@ -265,14 +265,20 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
     assert.equal(await driver.getPowerState(x86.uuid), 'nostate');
   });
 
-  it('aarch64: spawns a guest whose banner reaches the log, and destroys it', { timeout: 120_000 }, async () => {
-    const arm = spec('aarch64', 'real-arm');
+  it('aarch64: the banner reaches the log; its serial console takes keys over VNC (TCP); destroy leaves nothing', { timeout: 120_000 }, async () => {
+    const arm: GuestSpec = { ...spec('aarch64', 'real-arm'), vnc: { kind: 'tcp', host: '127.0.0.1' } };
     const t0 = Date.now();
-    const { pid } = await driver.spawn(arm);
+    const { pid, vnc } = await driver.spawn(arm);
     assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /^qemu-system-aarch64\0/);
     const banner = await waitFor('the banner', 90_000, async () => (await banners(driver, arm.uuid))[0]);
     console.log(`aarch64: spawn → banner in ${Date.now() - t0} ms`);
-    assert.equal(banner![2], arm.uuid);
+    assert.equal(banner[2], arm.uuid);
+    assert.ok('port' in vnc && vnc.port >= 5900, `VNC on a TCP port: ${JSON.stringify(vnc)}`);
+    assert.deepEqual(await driver.getVncConsole(arm.uuid), vnc);
+    await waitFor('the typed line in the console log', 40_000, async () => {
+      await typeLine(arm.uuid, 'echo typed-$((6*7))', vnc);
+      return waitFor('echo', 5000, async () => (await driver.getConsoleOutput(arm.uuid)).includes('typed-42')).catch(() => false);
+    });
     await driver.destroy(arm.uuid);
     assert.equal(fs.existsSync(`/proc/${pid}`), false);
     assert.deepEqual(fs.readdirSync(instancesDir), []);

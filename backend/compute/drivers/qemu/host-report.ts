@@ -74,3 +74,12 @@ export function hostCpu(): { model: string; count: number } {
   const cpus = os.cpus();
   return { model: cpus[0]?.model.trim() ?? 'unknown', count: cpus.length || 1 };
 }
+
+/** Which guest architectures' QEMU runs here, and its version. */
+export async function installedQemu(binDir?: string): Promise<{ qemuVersion: string; arches: GuestArch[] }> {
+  const arches = Object.keys(QEMU_BINARIES) as GuestArch[];
+  const versions = await Promise.all(arches.map((a) => qemuBinaryVersion(QEMU_BINARIES[a], binDir)));
+  const found = arches.filter((_, i) => versions[i]);
+  if (found.length === 0) throw new Error(`no ${Object.values(QEMU_BINARIES).join(' or ')} runs on this machine`);
+  return { qemuVersion: versions.find(Boolean)!, arches: found };
+}

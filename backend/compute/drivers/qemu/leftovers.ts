@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { instanceFiles, isInstanceUuid, type InstanceFiles } from './instance-files.js';
+import { QemuProcess, isAlive } from './qemu-process.js';
 
 export interface Leftover {
   uuid: string;
@@ -52,4 +53,28 @@ export function processCommandLine(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+/** Re-supervises each leftover whose QEMU still runs (skipping those `known`); the others
+ *  that had a pid file have vanished (their stale pid file is removed). A QEMU that is
+ *  alive but does not answer QMP within 10 s cannot be managed, and is killed rather than
+ *  left as an orphan. Stopped and suspended guests (no pid file) are neither. */
+export async function adoptLeftovers(instancesDir: string, known: (uuid: string) => boolean, pollMs: number) {
+  const adopted: { uuid: string; files: InstanceFiles; proc: QemuProcess }[] = [];
+  const vanished: string[] = [];
+  for (const l of findLeftovers(instancesDir)) {
+    if (known(l.uuid) || l.pid === null) continue;
+    const cmdline = isAlive(l.pid) ? processCommandLine(l.pid) : null;
+    if (cmdline && isQemuCommandFor(cmdline, l.uuid)) {
+      try {
+        adopted.push({ uuid: l.uuid, files: l.files, proc: await QemuProcess.adopt(l.pid, l.files.qmpSocket, pollMs) });
+        continue;
+      } catch {
+        process.kill(l.pid, 'SIGKILL');
+      }
+    }
+    fs.rmSync(l.files.pidFile, { force: true });
+    vanished.push(l.uuid);
+  }
+  return { adopted, vanished };
 }

@@ -4,7 +4,6 @@
 // through QMP. Operations on one guest run one at a time.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import {
   GuestNotFoundError, RetryableSpawnError,
   type Accelerator, type AdoptReport, type ComputeDriver, type DriverCapabilities, type DriverHostInfo,
@@ -13,12 +12,13 @@ import {
 } from '../../driver.js';
 import { instanceFiles, type InstanceFiles } from './instance-files.js';
 import { buildQemuArgv, type QemuCommand } from './qemu-argv.js';
-import { QemuProcess, isAlive, type ProcessExit } from './qemu-process.js';
+import { QemuProcess, exitReason } from './qemu-process.js';
 import { chooseAccelerator, hostGuestArch } from './accel-probe.js';
-import { QEMU_BINARIES, buildHostReport, hostCpu, qemuBinaryVersion } from './host-report.js';
+import { buildHostReport, hostCpu, installedQemu } from './host-report.js';
 import { finishIncoming, saveState } from './saved-state.js';
 import { readConsoleLog } from './console-log.js';
-import { findLeftovers, isQemuCommandFor, processCommandLine } from './leftovers.js';
+import { createOverlay, makeInstanceDirs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
+import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
 
 export interface QemuDriverOptions {
@@ -65,10 +65,7 @@ export class QemuDriver implements ComputeDriver {
   async init(host: DriverHostInfo): Promise<DriverHostReport> {
     fs.mkdirSync(host.instancesDir, { recursive: true, mode: 0o700 });
     this.host = host;
-    const versions = await Promise.all((['x86_64', 'aarch64'] as const).map(async (a) => [a, await qemuBinaryVersion(QEMU_BINARIES[a], this.opts.binDir)] as const));
-    const arches = versions.filter(([, v]) => v).map(([a]) => a);
-    if (arches.length === 0) throw new Error('no qemu-system-x86_64 or qemu-system-aarch64 runs on this machine');
-    const qemuVersion = versions.find(([, v]) => v)![1]!;
+    const { qemuVersion, arches } = await installedQemu(this.opts.binDir);
     const accel = this.opts.accelerator
       ? { accelerator: this.opts.accelerator, reason: `${this.opts.accelerator}: set by configuration` }
       : await chooseAccelerator({ cacheFile: this.opts.accelCacheFile, qemuVersion, probeKernels: this.opts.probeKernels ?? {} });
@@ -89,11 +86,10 @@ export class QemuDriver implements ComputeDriver {
         if (f && !fs.existsSync(f)) throw new Error(`image file missing: ${f}`);
       }
       removeInstance(files);
-      makePrivateDir(files.dir);
-      if (files.socketDir !== files.dir) makePrivateDir(files.socketDir);
-      fs.writeFileSync(files.spec, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
+      makeInstanceDirs(files);
+      writeSpec(files, spec);
       onProgress?.({ phase: 'creating-disk', detail: `qemu-img create -f qcow2 -F qcow2 -b ${spec.image.disk} ${files.disk}` });
-      await this.qemuImg(['create', '-f', 'qcow2', '-F', 'qcow2', '-b', spec.image.disk, files.disk]);
+      await createOverlay(files, spec.image.disk, this.opts.binDir);
       try {
         return await this.start(spec, files, false, onProgress);
       } catch (err) {
@@ -222,24 +218,9 @@ export class QemuDriver implements ComputeDriver {
 
   /** Call once after init: re-supervises guests a previous compute process left running. */
   async adopt(): Promise<AdoptReport> {
-    const report: AdoptReport = { adopted: [], vanished: [] };
-    for (const l of findLeftovers(this.instancesDir)) {
-      if (this.procs.has(l.uuid) || l.pid === null) continue;
-      const cmdline = isAlive(l.pid) ? processCommandLine(l.pid) : null;
-      if (cmdline && isQemuCommandFor(cmdline, l.uuid)) {
-        try {
-          const p = await QemuProcess.adopt(l.pid, l.files.qmpSocket, this.opts.pollIntervalMs ?? 2000);
-          this.track(l.uuid, l.files, p);
-          report.adopted.push(l.uuid);
-          continue;
-        } catch {
-          process.kill(l.pid, 'SIGKILL'); // alive but unreachable: it cannot be managed
-        }
-      }
-      fs.rmSync(l.files.pidFile, { force: true });
-      report.vanished.push(l.uuid);
-    }
-    return report;
+    const found = await adoptLeftovers(this.instancesDir, (uuid) => this.procs.has(uuid), this.opts.pollIntervalMs ?? 2000);
+    for (const { uuid, files, proc } of found.adopted) this.track(uuid, files, proc);
+    return { adopted: found.adopted.map((a) => a.uuid), vanished: found.vanished };
   }
 
   onGuestExit(callback: (uuid: string, info: GuestExitInfo) => void): () => void {
@@ -324,12 +305,6 @@ export class QemuDriver implements ComputeDriver {
     return { uuid: spec.uuid, pid: p.pid, command, vnc };
   }
 
-  private async qemuImg(args: string[]): Promise<void> {
-    const bin = this.opts.binDir ? `${this.opts.binDir}/qemu-img` : 'qemu-img';
-    const r = await execa(bin, args, { reject: false, timeout: 60_000 });
-    if (r.exitCode !== 0) throw new Error(`qemu-img ${args[0]} failed: ${String(r.stderr).trim() || r.shortMessage}`);
-  }
-
   private serial<T>(uuid: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.locks.get(uuid) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(fn);
@@ -341,36 +316,7 @@ export class QemuDriver implements ComputeDriver {
   }
 }
 
-function exitReason(e: ProcessExit, adopted: boolean): GuestExitInfo['reason'] {
-  if (e.guestShutdown) return 'guest-shutdown';
-  if (e.signal) return 'killed';
-  if (adopted) return 'vanished';
-  return e.code === 0 ? 'killed' : 'crashed'; // QEMU exits 0 on a caught SIGTERM/SIGINT
-}
-
-function readSpec(files: InstanceFiles): GuestSpec {
-  try {
-    return JSON.parse(fs.readFileSync(files.spec, 'utf8')) as GuestSpec;
-  } catch (err) {
-    throw new Error(`guest spec unreadable (${files.spec}): ${(err as Error).message}`);
-  }
-}
-
 function defaultForwarder(): { node: string; script: string } | null {
   const script = fileURLToPath(new URL('./metadata-forwarder.js', import.meta.url));
   return fs.existsSync(script) ? { node: process.execPath, script } : null;
-}
-
-/** A directory only we can enter; an existing one must be ours, private, not a link. */
-function makePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = fs.lstatSync(dir);
-  const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
-  if (!st.isDirectory() || !mine) throw new Error(`${dir} is not a directory of ours`);
-  if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
-}
-
-function removeInstance(files: InstanceFiles): void {
-  fs.rmSync(files.dir, { recursive: true, force: true });
-  if (files.socketDir !== files.dir) fs.rmSync(files.socketDir, { recursive: true, force: true });
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
 import type { QemuCommand } from './qemu-argv.js';
+import type { GuestExitInfo } from '../../driver.js';
 
 export interface ProcessExit {
   code: number | null;
@@ -85,7 +86,7 @@ export class QemuProcess {
 
   /** Supervises a QEMU process a previous compute process started. */
   static async adopt(pid: number, qmpSocket: string, pollMs: number): Promise<QemuProcess> {
-    const qmp = await QmpClient.connect(qmpSocket, { timeoutMs: 3000 });
+    const qmp = await QmpClient.connect(qmpSocket, { timeoutMs: 10_000 });
     const p = new QemuProcess(pid, qmp, null);
     const check = () => {
       if (!isAlive(pid)) p.finish({ code: null, signal: null });
@@ -141,9 +142,18 @@ export class QemuProcess {
   /** Stops supervising without touching the process (it goes on running). */
   detach(): void {
     if (this.poller) clearInterval(this.poller);
+    this.child?.unref(); // nor keep this process alive for it
     this.qmp.removeAllListeners('close');
     this.qmp.close();
   }
+}
+
+/** Why a process the driver did not stop went away, in the contract's words. */
+export function exitReason(e: ProcessExit, adopted: boolean): GuestExitInfo['reason'] {
+  if (e.guestShutdown) return 'guest-shutdown';
+  if (e.signal) return 'killed';
+  if (adopted) return 'vanished';
+  return e.code === 0 ? 'killed' : 'crashed'; // QEMU exits 0 on a caught SIGTERM/SIGINT
 }
 
 export function isAlive(pid: number): boolean {

@@ -1,0 +1,46 @@
+// Effects on an instance directory: create it private, record and read the guest's spec,
+// remove every file of it. (Names come from instance-files; nothing here picks a name.)
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { GuestSpec } from '../../driver.js';
+import type { InstanceFiles } from './instance-files.js';
+
+/** Creates the directory (and the separate socket directory, if any), owner-only. */
+export function makeInstanceDirs(files: InstanceFiles): void {
+  makePrivateDir(files.dir);
+  if (files.socketDir !== files.dir) makePrivateDir(files.socketDir);
+}
+
+export function writeSpec(files: InstanceFiles, spec: GuestSpec): void {
+  fs.writeFileSync(files.spec, JSON.stringify(spec, null, 2) + '\n', { mode: 0o600 });
+}
+
+export function readSpec(files: InstanceFiles): GuestSpec {
+  try {
+    return JSON.parse(fs.readFileSync(files.spec, 'utf8')) as GuestSpec;
+  } catch (err) {
+    throw new Error(`guest spec unreadable (${files.spec}): ${(err as Error).message}`);
+  }
+}
+
+/** A directory only we can enter; an existing one must be ours, private, not a link. */
+function makePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.lstatSync(dir);
+  const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
+  if (!st.isDirectory() || !mine) throw new Error(`${dir} is not a directory of ours`);
+  if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+}
+
+export function removeInstance(files: InstanceFiles): void {
+  fs.rmSync(files.dir, { recursive: true, force: true });
+  if (files.socketDir !== files.dir) fs.rmSync(files.socketDir, { recursive: true, force: true });
+}
+
+/** The instance's disk: a qcow2 overlay whose backing file is the cached base image. */
+export async function createOverlay(files: InstanceFiles, base: string, binDir?: string): Promise<void> {
+  const args = ['create', '-f', 'qcow2', '-F', 'qcow2', '-b', path.resolve(base), files.disk];
+  const r = await execa(binDir ? path.join(binDir, 'qemu-img') : 'qemu-img', args, { reject: false, timeout: 60_000 });
+  if (r.exitCode !== 0) throw new Error(`qemu-img create failed: ${String(r.stderr).trim() || r.shortMessage}`);
+}

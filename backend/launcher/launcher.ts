@@ -23,6 +23,7 @@ import { createLabServer } from './lab-server.js';
 import { prepareStateDir, writeControlSecret } from './prepare-state.js';
 import { renderCloudsYaml, renderOpenrc } from './openrc.js';
 import { labHandlers } from './lab-handlers.js';
+import { buildImages, imagesCurrent } from './guest-images.js';
 
 export interface LaunchOptions { stateDir: string; portOffset: number; print: (line: string) => void }
 
@@ -54,6 +55,9 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const taken = [];
   for (const c of claims) if (!(await portIsFree(c.host, c.port))) taken.push(`port ${c.port} (${c.what}) on ${c.host} is already in use`);
   if (taken.length) throw new LaunchError(taken);
+
+  // The lab's images are part of the lab: glance registers them at start.
+  if (!imagesCurrent()) await buildImages(opts.print);
 
   const events = new EventLog();
   const broker = new Broker();

@@ -56,7 +56,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
     }),
   };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`lab not ready in time:\n${output.join('\n')}`)); }, opts.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`lab not ready in time:\n${output.join('\n')}`)); }, opts.timeoutMs ?? 900_000);
     const onLine = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;

@@ -1,0 +1,23 @@
+// Everything a compute host's operations need, passed explicitly so each operation is a
+// small function over this context.
+import type { ConductorApi } from '../rpc/conductor-api.js';
+import type { LabApi } from '../rpc/lab-api.js';
+import type { PublishedEvent } from '../bus/wire.js';
+import type { Logger } from '../common/log.js';
+import type { Accelerator, ComputeDriver, GuestArch, GuestSpec, VncListen } from './driver.js';
+import type { ImageCache } from './image-cache.js';
+
+export interface ComputeContext {
+  host: string;
+  driver: ComputeDriver;
+  conductor: ConductorApi;
+  lab: LabApi;
+  images: ImageCache;
+  metadata: GuestSpec['metadata'];
+  vncListen: VncListen;
+  acceleratorFor(arch: GuestArch, hypervisorType: string | undefined): Accelerator;
+  publish(e: PublishedEvent): void;
+  rescheduleCast(uuid: string, host: string, reason: string): void;
+  deleteConsoleTokensCast(uuid: string): void;
+  log: Logger;
+}

@@ -1,0 +1,66 @@
+// nova-compute's RPC face (topic compute.<host>): each cast changes one guest through the
+// driver and records the outcome through the conductor as an instance-action event; calls
+// answer console questions.
+import type { ComputeApi, VncConnectInfo } from '../rpc/compute-api.js';
+import type { Instance, PowerStateValue, VmState } from '../../contract/model.js';
+import { PowerState } from '../../contract/model.js';
+import { currentContext } from '../bus/client.js';
+import type { ComputeContext } from './compute-context.js';
+import { buildAndRunInstance } from './build-instance.js';
+
+interface PowerOutcome { vm_state: VmState; power_state: PowerStateValue }
+
+/** Run one driver operation as Nova's compute manager would: event start, act, record. */
+async function operate(c: ComputeContext, uuid: string, event: string, act: () => Promise<unknown>, after: PowerOutcome | null): Promise<void> {
+  const rid = currentContext()?.request_id ?? `req-${uuid}`;
+  await c.conductor.action_event_start(uuid, rid, event, c.host).catch(() => undefined);
+  try {
+    await act();
+    if (after) await c.conductor.instance_update(uuid, { ...after, task_state: null });
+    await c.conductor.action_event_finish(uuid, rid, event, 'Success');
+  } catch (err) {
+    const e = err as Error;
+    c.log.error(`${event} of ${uuid} failed: ${e.message}`);
+    await c.conductor.action_event_finish(uuid, rid, event, 'Error', e.message, e.stack ?? null).catch(() => undefined);
+    // Leave the instance as it was, without the task, so the user can try again.
+    await c.conductor.instance_update(uuid, { task_state: null }).catch(() => undefined);
+  }
+}
+
+const ACTIVE = { vm_state: 'active', power_state: PowerState.RUNNING } as const;
+
+export function computeManager(c: ComputeContext): ComputeApi {
+  return {
+    async build_and_run_instance(instance: Instance) {
+      await buildAndRunInstance(c, instance);
+    },
+    stop_instance: (uuid) => operate(c, uuid, 'compute_stop_instance', () => c.driver.powerOff(uuid), { vm_state: 'stopped', power_state: PowerState.SHUTDOWN }),
+    start_instance: (uuid) => operate(c, uuid, 'compute_start_instance', () => c.driver.powerOn(uuid), ACTIVE),
+    async reboot_instance(uuid, type) {
+      await operate(c, uuid, 'compute_reboot_instance', async () => {
+        const state = await c.driver.getPowerState(uuid);
+        // A hard reboot of a stopped guest starts it again, as Nova's does.
+        if (state === 'shutdown' || state === 'crashed') await c.driver.powerOn(uuid);
+        else await c.driver.reboot(uuid, type);
+      }, ACTIVE);
+    },
+    pause_instance: (uuid) => operate(c, uuid, 'compute_pause_instance', () => c.driver.pause(uuid), { vm_state: 'paused', power_state: PowerState.PAUSED }),
+    unpause_instance: (uuid) => operate(c, uuid, 'compute_unpause_instance', () => c.driver.unpause(uuid), ACTIVE),
+    suspend_instance: (uuid) => operate(c, uuid, 'compute_suspend_instance', () => c.driver.suspend(uuid), { vm_state: 'suspended', power_state: PowerState.SHUTDOWN }),
+    resume_instance: (uuid) => operate(c, uuid, 'compute_resume_instance', () => c.driver.resume(uuid), ACTIVE),
+    async terminate_instance(uuid) {
+      await operate(c, uuid, 'compute_terminate_instance', async () => {
+        await c.driver.destroy(uuid);
+        c.deleteConsoleTokensCast(uuid);
+      }, null);
+      await c.conductor.instance_destroy(uuid);
+    },
+    async get_console_output(uuid, length) {
+      return c.driver.getConsoleOutput(uuid, length ?? undefined);
+    },
+    async get_vnc_console(uuid): Promise<VncConnectInfo> {
+      const addr = await c.driver.getVncConsole(uuid);
+      return 'unixSocket' in addr ? { kind: 'unix', path: addr.unixSocket } : { kind: 'tcp', host: addr.host, port: addr.port };
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// Pick the compute driver nova.conf names: the QEMU driver for real guests, or the fake one
+// for fast functional tests.
+import fs from 'node:fs';
+import type { NovaConf } from '../config/nova-conf.js';
+import { resourcePath } from '../common/app-root.js';
+import type { ComputeDriver } from './driver.js';
+import { FakeDriver } from './drivers/fake/fake-driver.js';
+import { QemuDriver } from './drivers/qemu/qemu-driver.js';
+
+export function createDriver(conf: NovaConf, accelCacheFile: string): ComputeDriver {
+  if (conf.str('compute_driver') === 'fake') return new FakeDriver({});
+  const kernel = (arch: string) => {
+    const p = resourcePath('images', arch, 'vmlinuz');
+    return fs.existsSync(p) ? p : undefined;
+  };
+  return new QemuDriver({ accelCacheFile, probeKernels: { x86_64: kernel('x86_64'), aarch64: kernel('aarch64') } });
+}

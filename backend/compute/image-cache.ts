@@ -1,0 +1,66 @@
+// Course step 11: a compute host fetches an image from the image service into its own cache,
+// once per host, checking the checksum; later instances reuse the cached copy.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ServiceTokenSource } from '../common/service-auth.js';
+
+export interface ImageRecord { id: string; name: string; checksum: string | null; size: number | null; disk_format: string; [k: string]: unknown }
+export type FetchProgress = (p: { image_id: string; name: string; bytes: number; total: number | null; cached: boolean }) => void;
+
+export class ImageCache {
+  private inflight = new Map<string, Promise<string>>();
+
+  constructor(private dir: string, private glanceUrl: string, private auth: ServiceTokenSource) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  async describe(id: string): Promise<ImageRecord> {
+    const res = await fetch(`${this.glanceUrl}/v2/images/${encodeURIComponent(id)}`, { headers: { 'X-Auth-Token': await this.auth.token() } });
+    if (!res.ok) throw new Error(`image ${id} could not be read from the image service (${res.status})`);
+    return (await res.json()) as ImageRecord;
+  }
+
+  /** The local path of the image's bytes, downloading them first if this host has not yet. */
+  fetch(image: ImageRecord, onProgress: FetchProgress): Promise<string> {
+    const file = path.join(this.dir, image.id);
+    if (fs.existsSync(file)) {
+      onProgress({ image_id: image.id, name: image.name, bytes: image.size ?? 0, total: image.size, cached: true });
+      return Promise.resolve(file);
+    }
+    const running = this.inflight.get(image.id);
+    if (running) return running;
+    const p = this.download(image, file, onProgress).finally(() => this.inflight.delete(image.id));
+    this.inflight.set(image.id, p);
+    return p;
+  }
+
+  private async download(image: ImageRecord, file: string, onProgress: FetchProgress): Promise<string> {
+    const res = await fetch(`${this.glanceUrl}/v2/images/${image.id}/file`, { headers: { 'X-Auth-Token': await this.auth.token() } });
+    if (res.status !== 200 || !res.body) throw new Error(`image ${image.name} (${image.id}) has no data in the image service (${res.status})`);
+    const part = `${file}.part-${process.pid}`;
+    const out = fs.createWriteStream(part);
+    const md5 = createHash('md5');
+    let bytes = 0;
+    let reported = 0;
+    const total = Number(res.headers.get('content-length')) || image.size;
+    try {
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        md5.update(chunk);
+        bytes += chunk.length;
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+        if (bytes - reported >= 4 * 1024 * 1024) { reported = bytes; onProgress({ image_id: image.id, name: image.name, bytes, total, cached: false }); }
+      }
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      const sum = md5.digest('hex');
+      if (image.checksum && sum !== image.checksum) throw new Error(`image ${image.name}: checksum ${sum} does not match ${image.checksum}`);
+      fs.renameSync(part, file);
+      onProgress({ image_id: image.id, name: image.name, bytes, total, cached: false });
+      return file;
+    } catch (err) {
+      out.destroy();
+      fs.rmSync(part, { force: true });
+      throw err;
+    }
+  }
+}

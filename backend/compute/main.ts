@@ -1,0 +1,60 @@
+// nova-compute: one process per lab host. It reports its inventory and heartbeat through the
+// conductor (it never opens the database), serves compute.<host>, and keeps the database in
+// step with its guests' real state.
+import { startService, runMain, requireEnv } from '../common/service-runtime.js';
+import type { LabHost } from '../../contract/model.js';
+import { rpcClient, serveApi } from '../bus/rpc.js';
+import { hostPaths, secretFile } from '../config/state-dir.js';
+import { serviceTokenSource } from '../common/service-auth.js';
+import type { ConductorApi } from '../rpc/conductor-api.js';
+import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
+import { computeTopic } from '../rpc/compute-api.js';
+import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
+import { createDriver } from './driver-factory.js';
+import { nodeReport } from './host-inventory.js';
+import { ImageCache } from './image-cache.js';
+import { computeManager } from './compute-manager.js';
+import { describeExit, reconcileOnStart, recordGuestStopped } from './power-sync.js';
+import type { ComputeContext } from './compute-context.js';
+
+runMain(async () => {
+  const rt = await startService('nova-compute');
+  const { conf, paths, host } = rt;
+  const me = JSON.parse(requireEnv('NOVALAB_LAB_HOST')) as LabHost;
+  if (me.name !== host) throw new Error(`lab host ${host} was given the definition of ${me.name}`);
+  const dirs = hostPaths(paths, host);
+  const driver = createDriver(conf, dirs.accelCache);
+  const report = await driver.init({ host, instancesDir: dirs.instances });
+  const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
+  const listen = conf.str('novalab.listen');
+  const ctx: ComputeContext = {
+    host, driver, log: rt.log,
+    conductor: conductor.call,
+    lab: rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: 60 * 60 * 1000 }),
+    images: new ImageCache(dirs.imageCache, `http://${listen}:${conf.int('novalab.glance_port')}`,
+      serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password'))),
+    metadata: { address: `${conf.str('metadata_listen')}:${conf.int('metadata_listen_port')}`, hmacSecretFile: secretFile(paths, 'metadata-hmac') },
+    vncListen: { kind: 'tcp', host: conf.str('vncserver_listen') },
+    acceleratorFor: (arch) => report.accelerators[arch] ?? 'tcg',
+    publish: (e) => rt.publish(e),
+    rescheduleCast: (uuid, h, reason) => conductor.cast.reschedule(uuid, h, reason),
+    deleteConsoleTokensCast: (uuid) => rpcClient<ConsoleAuthApi>(rt.bus, 'consoleauth').cast.delete_tokens_for_instance(uuid),
+  };
+  const ratios = { cpu: conf.float('cpu_allocation_ratio'), ram: conf.float('ram_allocation_ratio'), disk: conf.float('disk_allocation_ratio') };
+  const reportIn = async () => {
+    await conductor.call.compute_node_update(nodeReport(me, report, ratios));
+    await conductor.call.service_heartbeat('nova-compute', host, me.availability_zone);
+  };
+  await reportIn();
+  serveApi(rt.bus, computeTopic(host), computeManager(ctx));
+  driver.onGuestExit((uuid, info) => void recordGuestStopped(ctx, uuid, describeExit(info)).catch((e: Error) => rt.log.error(e.message)));
+  await reconcileOnStart(ctx);
+  const timer = setInterval(() => void reportIn().catch(() => undefined), conf.int('report_interval') * 1000);
+  rt.onShutdown(async () => {
+    clearInterval(timer);
+    const running = await driver.listRunning();
+    await driver.close({ stopGuests: true, timeoutMs: 10_000 });
+    for (const uuid of running) await recordGuestStopped(ctx, uuid, 'nova-compute stopped its guests as the lab shut down').catch(() => undefined);
+  });
+  rt.ready([]);
+});

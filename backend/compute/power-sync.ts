@@ -1,0 +1,38 @@
+// Power-state sync: a guest that stops behind Nova's back (killed, crashed, shut down from
+// inside) is recorded as SHUTOFF with a "stop" instance action naming why; on start, guests
+// the database thinks are running but whose process vanished are recorded the same way.
+import { PowerState } from '../../contract/model.js';
+import type { ComputeContext } from './compute-context.js';
+import type { GuestExitInfo } from './driver.js';
+
+export async function recordGuestStopped(c: ComputeContext, uuid: string, why: string): Promise<void> {
+  const inst = await c.conductor.instance_get(uuid);
+  if (!inst || inst.vm_state === 'deleted' || inst.task_state === 'deleting') return;
+  const requestId = `req-sync-${uuid.slice(0, 8)}-${Date.now()}`;
+  const now = new Date().toISOString();
+  await c.conductor.action_start({ action: 'stop', instance_uuid: uuid, request_id: requestId, user_id: inst.user_id, project_id: inst.project_id, start_time: now, message: why });
+  await c.conductor.action_event_start(uuid, requestId, 'compute_power_state_sync', c.host);
+  await c.conductor.instance_update(uuid, { vm_state: 'stopped', power_state: PowerState.SHUTDOWN, task_state: null });
+  await c.conductor.action_event_finish(uuid, requestId, 'compute_power_state_sync', 'Success', why);
+  c.publish({ kind: 'service', summary: `${inst.name} on ${c.host}: ${why}; now SHUTOFF`, detail: { instance_uuid: uuid, why } });
+}
+
+export function describeExit(info: GuestExitInfo): string {
+  const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
+  return `the guest's hypervisor process ended (${info.reason}, ${how})`;
+}
+
+/** After a restart: guests that should be running but are not are recorded as stopped. */
+export async function reconcileOnStart(c: ComputeContext): Promise<void> {
+  const report = await c.driver.adopt();
+  const running = new Set(await c.driver.listRunning());
+  const mine = await c.conductor.instance_list({ host: c.host });
+  for (const inst of mine) {
+    const shouldRun = inst.vm_state === 'active' || inst.vm_state === 'paused';
+    if (shouldRun && !running.has(inst.uuid)) {
+      const why = report.vanished.includes(inst.uuid) ? 'its hypervisor process vanished while nova-compute was down' : 'no hypervisor process was found when nova-compute started';
+      await recordGuestStopped(c, inst.uuid, why);
+    }
+  }
+  if (report.adopted.length) c.log.info(`re-adopted ${report.adopted.length} running guest(s): ${report.adopted.join(', ')}`);
+}

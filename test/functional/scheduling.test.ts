@@ -1,0 +1,87 @@
+// How the scheduler decides, seen through the real compute API with the fake driver: the
+// course's CoreFilter question, ImagePropertiesFilter, spreading vs stacking, and claims that
+// hold under 50 concurrent creates.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLab, type LabHandle } from '../support/lab-process.js';
+import { ComputeClient } from '../support/compute-client.js';
+
+const labs: LabHandle[] = [];
+after(async () => { await Promise.all(labs.map((l) => l.stop())); });
+
+function topologyFile(hosts: object[]): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
+  const full = hosts.map((h) => ({ availability_zone: 'nova', architectures: ['x86_64'], hypervisor_types: ['qemu'], disk_gb: 100, capabilities: {}, aggregates: [], metrics: {}, ...h }));
+  fs.writeFileSync(file, JSON.stringify({ hosts: full }));
+  return file;
+}
+
+async function lab(conf: string, hosts: object[]): Promise<{ lab: LabHandle; nova: ComputeClient; image: string }> {
+  const l = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n${conf}\n[novalab]\ntopology = ${topologyFile(hosts)}\n` });
+  labs.push(l);
+  const nova = await ComputeClient.admin(l);
+  return { lab: l, nova, image: await nova.imageId('novalab-x86_64') };
+}
+
+test('a 4-vCPU host at cpu_allocation_ratio 2 takes 8 vCPUs of instances and refuses the 9th, naming CoreFilter', async () => {
+  const { nova, image } = await lab('cpu_allocation_ratio = 2.0', [{ name: 'quad', vcpus: 4, memory_mb: 65536 }]);
+  const ids = [];
+  for (let i = 0; i < 8; i++) ids.push(await nova.createServer(`vm${i}`, image, '1'));
+  for (const id of ids) assert.equal((await nova.settled(id)).status, 'ACTIVE');
+  const ninth = await nova.settled(await nova.createServer('vm8', image, '1'));
+  assert.equal(ninth.status, 'ERROR');
+  assert.match(ninth.fault!.message, /No valid host was found/);
+  assert.match(ninth.fault!.message, /CoreFilter/);
+  assert.match(ninth.fault!.message, /quad: 4 vCPUs × ratio 2(\.0)? = 8 usable, 8 used, 1 requested/);
+});
+
+test('an aarch64 image never lands on a host without aarch64, and the fault names ImagePropertiesFilter when none fits', async () => {
+  const { nova } = await lab('', [
+    { name: 'x86-only', vcpus: 8, memory_mb: 8192 },
+    { name: 'arm-host', vcpus: 8, memory_mb: 8192, architectures: ['aarch64'] },
+  ]);
+  const arm = await nova.imageId('novalab-aarch64');
+  for (let i = 0; i < 3; i++) {
+    const s = await nova.settled(await nova.createServer(`arm${i}`, arm, '1'));
+    assert.equal(s.status, 'ACTIVE');
+    assert.equal(s['OS-EXT-SRV-ATTR:host'], 'arm-host');
+  }
+  const kvmImage = await nova.createImage('needs-kvm', { architecture: 'x86_64', hypervisor_type: 'kvm' }, 'novalab-x86_64');
+  const kvm = await nova.settled(await nova.createServer('kvm1', kvmImage, '1'));
+  assert.equal(kvm.status, 'ERROR', 'no host here has proven KVM');
+  assert.match(kvm.fault!.message, /ImagePropertiesFilter/);
+});
+
+test('ram_weight_multiplier -1.0 stacks instances on one host; 1.0 spreads them', async () => {
+  const hosts = [{ name: 'h1', vcpus: 16, memory_mb: 8192 }, { name: 'h2', vcpus: 16, memory_mb: 8192 }, { name: 'h3', vcpus: 16, memory_mb: 8192 }];
+  const placements = async (multiplier: string) => {
+    const { nova, image } = await lab(`ram_weight_multiplier = ${multiplier}`, hosts);
+    const out: string[] = [];
+    for (let i = 0; i < 4; i++) out.push(String((await nova.settled(await nova.createServer(`w${i}`, image, '2')))['OS-EXT-SRV-ATTR:host']));
+    return out;
+  };
+  const stacked = await placements('-1.0');
+  assert.equal(new Set(stacked).size, 1, `stacking put them on ${stacked.join(', ')}`);
+  const spread = await placements('1.0');
+  assert.equal(new Set(spread).size, 3, `spreading put them on ${spread.join(', ')}`);
+});
+
+test('50 concurrent creates never over-commit a host beyond its allocation ratios', async () => {
+  const { nova, image } = await lab('cpu_allocation_ratio = 1.0\nram_allocation_ratio = 1.0', [
+    { name: 'c1', vcpus: 8, memory_mb: 65536 }, { name: 'c2', vcpus: 4, memory_mb: 65536 }, { name: 'c3', vcpus: 4, memory_mb: 65536 },
+  ]);
+  const quota = await nova.request('PUT', `/os-quota-sets/${await nova.projectId()}`, { quota_set: { instances: 100, cores: 100 } });
+  assert.equal(quota.status, 200, JSON.stringify(quota.body));
+  const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => nova.createServer(`burst${i}`, image, '1')));
+  const created = ids;
+  const final = await Promise.all(created.map((id) => nova.settled(id, 120_000)));
+  const perHost = new Map<string, number>();
+  for (const s of final) if (s.status === 'ACTIVE') perHost.set(String(s['OS-EXT-SRV-ATTR:host']), (perHost.get(String(s['OS-EXT-SRV-ATTR:host'])) ?? 0) + 1);
+  assert.ok((perHost.get('c1') ?? 0) <= 8 && (perHost.get('c2') ?? 0) <= 4 && (perHost.get('c3') ?? 0) <= 4, JSON.stringify([...perHost]));
+  const active = final.filter((s) => s.status === 'ACTIVE').length;
+  assert.equal(active, 16, 'every vCPU is used exactly once');
+  assert.ok(final.filter((s) => s.status === 'ERROR').every((s) => /No valid host was found/.test(s.fault!.message)));
+});

@@ -28,7 +28,7 @@ export interface PlanPaths { appRoot: string; stateDir: string }
  */
 export function computeNodeArgs(p: PlanPaths): string[] {
   const s = (...parts: string[]) => path.join(p.stateDir, ...parts);
-  const reads = [p.appRoot, s('nova.conf'), s('topology.json'), s('secrets', 'service-password'), s('hosts'), '/proc', '/dev/kvm'];
+  const reads = [p.appRoot, s('nova.conf'), s('secrets', 'service-password'), s('hosts'), '/proc', '/dev/kvm'];
   return ['--experimental-permission', '--no-warnings', ...reads.map((r) => `--allow-fs-read=${r}`), `--allow-fs-write=${s('hosts')}`, '--allow-child-process'];
 }
 
@@ -42,7 +42,9 @@ export function planServices(conf: NovaConf, topology: Topology, paths: PlanPath
     one('glance-api', 'backend/image/main.js', [{ port: conf.int('novalab.glance_port'), host: lab, what: 'glance-api' }]),
     one('nova-scheduler', 'backend/scheduler/main.js'),
     ...topology.hosts.map((h): ServicePlanEntry => ({
-      binary: 'nova-compute', host: h.name, entry: 'backend/compute/main.js', ports: [], env: { NOVALAB_HOST: h.name },
+      binary: 'nova-compute', host: h.name, entry: 'backend/compute/main.js', ports: [],
+      // The launcher validated the topology; each compute gets its own host's part of it.
+      env: { NOVALAB_HOST: h.name, NOVALAB_LAB_HOST: JSON.stringify(h) },
       nodeArgs: computeNodeArgs(paths),
     })),
     one('nova-consoleauth', 'backend/console/consoleauth-main.js'),

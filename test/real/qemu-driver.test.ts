@@ -257,6 +257,19 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
     assert.equal(exits.length, 1, 'a requested stop is not reported as an exit');
   });
 
+  it('a guest that powers itself off is reported as a guest shutdown', { timeout: 120_000 }, async () => {
+    exits.length = 0;
+    await driver.powerOn(x86.uuid);
+    const boots = (await banners(driver, x86.uuid)).length;
+    await waitFor('the banner of the next boot', 90_000, async () => (await banners(driver, x86.uuid)).length > boots);
+    const exit = await waitFor('onGuestExit after poweroff', 60_000, async () => {
+      await typeLine(x86.uuid, 'poweroff -f').catch(() => undefined);
+      return waitFor('the exit', 8000, () => exits.find((e) => e.uuid === x86.uuid)).catch(() => undefined);
+    });
+    assert.equal(exit.info.reason, 'guest-shutdown');
+    assert.equal(await driver.getPowerState(x86.uuid), 'shutdown');
+  });
+
   it('destroy leaves no process and no file', { timeout: 60_000 }, async () => {
     const { pid } = await driver.powerOn(x86.uuid);
     await driver.destroy(x86.uuid);

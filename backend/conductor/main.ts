@@ -16,7 +16,7 @@ const HELD_CALL_TIMEOUT_MS = 60 * 60 * 1000;
 runMain(async () => {
   const rt = await startService('nova-conductor');
   const db = await NovaDb.open(rt.paths.novaDb);
-  const records = recordsApi(db, { serviceDownTime: () => rt.conf.int('service_down_time') });
+  const records = recordsApi(db, { serviceDownTime: () => rt.conf.int('service_down_time'), publish: (e) => rt.publish(e) });
   const flow = buildFlowApi({
     db, records, log: rt.log,
     scheduler: () => rpcClient<SchedulerApi>(rt.bus, 'scheduler').with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),

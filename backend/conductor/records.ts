@@ -7,6 +7,7 @@ import type { Instance, QuotaSet } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import { BusFailure } from '../bus/errors.js';
 import type { NovaDb } from './nova-db.js';
+import type { PublishedEvent } from '../bus/wire.js';
 import { buildHostStates, claimRefusal, usageByHost, STATUS_TO_VM_STATE } from './usage.js';
 import { DEFAULT_QUOTAS } from './default-flavors.js';
 
@@ -15,7 +16,14 @@ const notFound = (what: string) => new BusFailure('NotFound', `${what} could not
 
 export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule'>;
 
-export function recordsApi(db: NovaDb, opts: { serviceDownTime: () => number; maxTraces?: number }): RecordsApi {
+export interface RecordsOptions {
+  serviceDownTime: () => number;
+  maxTraces?: number;
+  /** Course step 5: the conductor tells the lab when it has written an instance record. */
+  publish?: (e: PublishedEvent) => void;
+}
+
+export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
   const d = () => db.data;
   const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
   const findInstance = (uuid: string) => d().instances.find((i) => i.uuid === uuid);
@@ -68,11 +76,20 @@ export function recordsApi(db: NovaDb, opts: { serviceDownTime: () => number; ma
     },
 
     async instance_create(instances) {
-      return db.mutate((data) => instances.map((i) => {
+      const created = await db.mutate((data) => instances.map((i) => {
         const rec: Instance = { ...i, seq: ++data.counters.instance };
         data.instances.push(rec);
         return rec;
       }));
+      for (const rec of created) {
+        opts.publish?.({
+          kind: 'step', step: 'conductor.record',
+          ctx: { request_id: rec.create_request_id, instance_uuid: rec.uuid, project_id: rec.project_id, user_id: rec.user_id },
+          summary: `nova-conductor wrote instance ${rec.name} (${rec.uuid}) to the database: vm_state ${rec.vm_state}, task_state ${rec.task_state}`,
+          detail: { uuid: rec.uuid, name: rec.name, vm_state: rec.vm_state, task_state: rec.task_state, flavor: rec.flavor.name, image: rec.image.name, seq: rec.seq },
+        });
+      }
+      return created;
     },
     async instance_get(uuid, o = {}) {
       const i = findInstance(uuid);

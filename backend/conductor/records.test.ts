@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NovaDb } from './nova-db.js';
+import { recordsApi } from './records.js';
+import { DEFAULT_FLAVORS } from './default-flavors.js';
+import type { Instance } from '../../contract/model.js';
+import type { PublishedEvent } from '../bus/wire.js';
+
+async function fresh() {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novadb-')), 'nova.json');
+  const events: PublishedEvent[] = [];
+  const db = await NovaDb.open(file);
+  return { file, db, events, api: recordsApi(db, { serviceDownTime: () => 60, publish: (e) => events.push(e) }) };
+}
+
+const instance = (uuid: string, flavor = DEFAULT_FLAVORS[0]!): Instance => ({
+  uuid, name: uuid, hostname: uuid, project_id: 'p', user_id: 'u', flavor, image: { id: 'i', name: 'img', disk_format: 'qcow2', container_format: 'bare', min_ram: 0, min_disk: 0, size: 1, properties: {} },
+  requested_az: null, availability_zone: null, host: null, node: null, vm_state: 'building', task_state: 'scheduling', power_state: 0,
+  key_name: null, key_data: null, metadata: {}, user_data: null, description: null, tags: [], locked: false, locked_reason: null, addresses: [],
+  launch_index: 0, reservation_id: 'r', created_at: '', updated_at: '', launched_at: null, terminated_at: null, fault: null, create_request_id: 'req-1', seq: 0,
+});
+
+test('an instance record is on disk when instance_create returns, and the conductor announces step 5', async () => {
+  const { file, api, events } = await fresh();
+  await api.instance_create([instance('a')]);
+  const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { instances: Instance[] };
+  assert.deepEqual(onDisk.instances.map((i) => i.uuid), ['a']);
+  assert.equal(events[0]!.step, 'conductor.record');
+  assert.equal(events[0]!.ctx!.request_id, 'req-1');
+});
+
+test('a state change that expects another state is refused with 409 and changes nothing', async () => {
+  const { api } = await fresh();
+  await api.instance_create([instance('a')]);
+  await assert.rejects(api.instance_update('a', { task_state: 'pausing' }, { vm_state: ['active'] }), (e: Error & { code?: number }) => e.code === 409);
+  assert.equal((await api.instance_get('a'))!.task_state, 'scheduling');
+});
+
+test('a claim is refused once the host is full at its ratios, and a deleted instance frees its room', async () => {
+  const { api } = await fresh();
+  await api.compute_node_update({
+    host: 'h', hypervisor_hostname: 'h', availability_zone: 'nova', vcpus: 1, memory_mb: 4096, local_gb: 10,
+    hypervisor_type: 'QEMU', hypervisor_version: 1, cpu_info: {}, supported_instances: [], capabilities: {}, aggregates: [], metrics: {},
+    accelerator: 'tcg', accelerator_reason: '', cpu_allocation_ratio: 2, ram_allocation_ratio: 1, disk_allocation_ratio: 1,
+  });
+  await api.instance_create([instance('a'), instance('b'), instance('c')]);
+  assert.equal((await api.instance_claim('a', 'h')).ok, true);
+  assert.equal((await api.instance_claim('b', 'h')).ok, true);
+  const third = await api.instance_claim('c', 'h');
+  assert.equal(third.ok, false);
+  assert.match(third.reason!, /1 vCPUs × ratio 2 = 2 usable, 2 used, 1 requested/);
+  await api.instance_destroy('a');
+  assert.equal((await api.instance_claim('c', 'h')).ok, true);
+});

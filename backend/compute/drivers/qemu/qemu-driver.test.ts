@@ -1,0 +1,161 @@
+// The QEMU driver's supervision logic against a fake QEMU program (fake-qemu-program.ts):
+// no guest boots here; the real thing is test/real/qemu-driver.test.ts.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { RetryableSpawnError, type GuestExitInfo, type GuestSpec } from '../../driver.js';
+import { QemuDriver, type QemuDriverOptions } from './qemu-driver.js';
+import { instanceFiles } from './instance-files.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-driver-unit-'));
+const instancesDir = path.join(tmp, 'instances');
+const binDir = path.join(tmp, 'bin');
+const host = { host: 'unit', instancesDir };
+
+const js = fileURLToPath(new URL('./fake-qemu-program.js', import.meta.url));
+const program = fs.existsSync(js) ? `"${js}"` : `--import tsx "${fileURLToPath(new URL('./fake-qemu-program.ts', import.meta.url))}"`;
+fs.mkdirSync(binDir);
+for (const tool of ['qemu-system-x86_64', 'qemu-system-aarch64', 'qemu-img']) {
+  // argv[0] named like QEMU's, as adoption checks the command line
+  fs.writeFileSync(path.join(binDir, tool), `#!/bin/bash\nexec -a ${tool} "${process.execPath}" ${program} ${tool} "$@"\n`, { mode: 0o755 });
+}
+fs.writeFileSync(path.join(tmp, 'base.qcow2'), '');
+
+const drivers: QemuDriver[] = [];
+after(async () => {
+  for (const d of drivers) await d.close({ stopGuests: true, timeoutMs: 200 }).catch(() => undefined);
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(tmp)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function driver(over: Partial<QemuDriverOptions> = {}) {
+  const d = new QemuDriver({
+    accelCacheFile: path.join(tmp, 'accel.json'), accelerator: 'tcg', binDir, forwarder: null,
+    env: { FAKE_QEMU_ACPI: '1' }, powerOffTimeoutMs: 2000, pollIntervalMs: 200, ...over,
+  });
+  drivers.push(d);
+  const report = await d.init(host);
+  const exits: { uuid: string; info: GuestExitInfo }[] = [];
+  d.onGuestExit((uuid, info) => exits.push({ uuid, info }));
+  return { d, report, exits };
+}
+
+function spec(over: Partial<GuestSpec> = {}): GuestSpec {
+  return {
+    uuid: randomUUID(), name: 'instance-00000001', hostname: 'unit-vm', arch: 'x86_64', vcpus: 1, memoryMb: 64,
+    image: { kernel: path.join(tmp, 'base.qcow2'), ramdisk: null, disk: path.join(tmp, 'base.qcow2'), cmdline: 'console=ttyS0' },
+    network: { mac: 'fa:16:3e:00:00:01', fixedIp: null }, metadata: null, vnc: { kind: 'unix' }, accel: 'tcg', ...over,
+  };
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 5000): Promise<T> {
+  for (const deadline = Date.now() + ms; ;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('init reports the QEMU version and both architectures, on the configured accelerator', async () => {
+  const { report } = await driver();
+  assert.equal(report.hypervisor_version, 7002000);
+  assert.deepEqual(report.accelerators, { x86_64: 'tcg', aarch64: 'tcg' });
+  assert.match(report.acceleratorReason, /set by configuration/);
+});
+
+test('spawn: overlay, spec, pid file, running process; pause and unpause through QMP', async () => {
+  const { d } = await driver();
+  const s = spec();
+  const phases: string[] = [];
+  const h = await d.spawn(s, (p) => phases.push(p.phase));
+  const f = instanceFiles(instancesDir, s.uuid);
+  assert.deepEqual(phases, ['creating-disk', 'starting', 'started']);
+  assert.equal(Number(fs.readFileSync(f.pidFile, 'utf8')), (await until('pid', () => h.pid))!);
+  assert.ok(fs.existsSync(f.disk) && fs.existsSync(f.spec));
+  assert.equal(h.command?.binary, 'qemu-system-x86_64');
+  assert.deepEqual(await d.listRunning(), [s.uuid]);
+  await d.pause(s.uuid);
+  assert.equal(await d.getPowerState(s.uuid), 'paused');
+  await d.unpause(s.uuid);
+  assert.equal(await d.getPowerState(s.uuid), 'running');
+  assert.match(await until('ticks', () => d.getConsoleOutput(s.uuid, 1).then((o) => o === 'tick\n' && o)), /tick/);
+  await d.destroy(s.uuid);
+  assert.equal(fs.existsSync(f.dir), false);
+  assert.equal(await d.getPowerState(s.uuid), 'nostate');
+});
+
+test('a killed QEMU is reported at once; a requested power-off is not reported', async () => {
+  const { d, exits } = await driver();
+  const s = spec();
+  const h = await d.spawn(s);
+  process.kill(h.pid!, 'SIGKILL');
+  const e = await until('exit', () => exits.find((x) => x.uuid === s.uuid));
+  assert.equal(e.info.reason, 'killed');
+  assert.equal(await d.getPowerState(s.uuid), 'shutdown');
+  await d.powerOn(s.uuid);
+  await d.powerOff(s.uuid); // the fake powers off on the ACPI button
+  assert.equal(await d.getPowerState(s.uuid), 'shutdown');
+  assert.equal(exits.length, 1);
+  await d.destroy(s.uuid);
+});
+
+test('suspend streams the state to suspend.state and ends QEMU; resume starts from it', async () => {
+  const { d, exits } = await driver();
+  const s = spec();
+  await d.spawn(s);
+  const f = instanceFiles(instancesDir, s.uuid);
+  await d.suspend(s.uuid);
+  assert.equal(fs.readFileSync(f.suspendState, 'utf8'), 'fake machine state');
+  assert.deepEqual(await d.listRunning(), []);
+  assert.equal(await d.getPowerState(s.uuid), 'suspended');
+  await d.resume(s.uuid);
+  assert.equal(await d.getPowerState(s.uuid), 'running');
+  assert.match(await d.getConsoleOutput(s.uuid), /restored 18 bytes/);
+  assert.equal(fs.existsSync(f.suspendState), false);
+  assert.equal(exits.length, 0);
+  await d.destroy(s.uuid);
+});
+
+test('a QEMU that exits at start is a RetryableSpawnError carrying its words, and leaves nothing', async () => {
+  const { d } = await driver({ env: { FAKE_QEMU_FAIL: '1' } });
+  const s = spec();
+  await assert.rejects(d.spawn(s), (e: Error) => e instanceof RetryableSpawnError && /injected start failure/.test(e.message));
+  assert.equal(fs.existsSync(instanceFiles(instancesDir, s.uuid).dir), false);
+});
+
+test('an accelerator the host lacks is retryable; a bad spec is not, and creates nothing', async () => {
+  const { d } = await driver();
+  await assert.rejects(d.spawn(spec({ accel: 'kvm' })), RetryableSpawnError);
+  const bad = spec({ hostname: 'bad name' });
+  await assert.rejects(d.spawn(bad), (e: Error) => !(e instanceof RetryableSpawnError) && /hostname/.test(e.message));
+  assert.equal(fs.existsSync(instanceFiles(instancesDir, bad.uuid).dir), false);
+});
+
+test('a new driver adopts running guests, reports vanished ones, and notices an adopted one dying', async () => {
+  const first = await driver();
+  const s = spec();
+  const { pid } = await first.d.spawn(s);
+  await first.d.close(); // the compute process goes away; QEMU does not
+  const gone = randomUUID();
+  fs.mkdirSync(path.join(instancesDir, gone));
+  fs.writeFileSync(instanceFiles(instancesDir, gone).pidFile, '999999\n');
+  const second = await driver();
+  assert.deepEqual(await second.d.adopt(), { adopted: [s.uuid], vanished: [gone] });
+  assert.equal(await second.d.getPowerState(s.uuid), 'running');
+  process.kill(pid!, 'SIGKILL');
+  const e = await until('exit of the adopted guest', () => second.exits.find((x) => x.uuid === s.uuid));
+  assert.equal(e.info.reason, 'vanished');
+  await second.d.destroy(s.uuid);
+  await second.d.destroy(gone);
+});

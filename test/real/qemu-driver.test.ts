@@ -286,6 +286,7 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
     const banner = await waitFor('the banner', 90_000, async () => (await banners(driver, arm.uuid))[0]);
     console.log(`aarch64: spawn → banner in ${Date.now() - t0} ms`);
     assert.equal(banner[2], arm.uuid);
+    if (options.forwarder) assert.equal(banner[1], `md-${arm.uuid.slice(0, 8)}`, 'virtio-net-pci and the metadata route work on aarch64');
     assert.ok('port' in vnc && vnc.port >= 5900, `VNC on a TCP port: ${JSON.stringify(vnc)}`);
     assert.deepEqual(await driver.getVncConsole(arm.uuid), vnc);
     await waitFor('the typed line in the console log', 40_000, async () => {

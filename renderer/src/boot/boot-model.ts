@@ -7,7 +7,7 @@ import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { Hold } from '../api/lab';
 import type { LaunchRecord } from './launch-record';
 
-export type StepStatus = 'pending' | 'active' | 'held' | 'done' | 'error';
+export type StepStatus = 'pending' | 'active' | 'held' | 'done' | 'error' | 'skipped';
 
 export interface StepView {
   id: BootStepId;
@@ -94,6 +94,16 @@ export function bootView(
     }
   }
 
+  // Another client's launch: keystone's own identity steps carry no request id, so take the
+  // last login before this request's first event (correlated by time).
+  if (!launch && events.length) {
+    const first = events[0]!.seq;
+    for (const id of ['identity.credentials', 'identity.token'] as const) {
+      const e = [...allEvents].reverse().find((x) => x.seq < first && x.kind === 'step' && x.step === id);
+      if (e) { perStep.get(id)!.push(e); happened.add(id); }
+    }
+  }
+
   const traceEvent = [...perStep.get('scheduler.decide')!].reverse().find((e) => isTrace(e.detail));
   const trace = traceEvent ? (traceEvent.detail as ScheduleTrace) : null;
   const driverStarted = perStep.get('compute.driver')!.some((e) => e.kind === 'step' && (e.detail as { pid?: unknown } | undefined)?.pid !== undefined);
@@ -139,6 +149,7 @@ export function bootView(
     else if (hold) status = 'held';
     else if (status === 'pending' && running && id === firstOpen) status = 'active';
     if (id === 'api.poll' && finished === 'ERROR') status = 'error';
+    if (status === 'pending' && (failed || finished === 'ERROR')) status = 'skipped';
     const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
     let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
     if (id === 'scheduler.decide' && traceEvent) summary = traceEvent.summary;
@@ -171,7 +182,7 @@ export function bootView(
     } else if (id === 'api.poll' && pollEvents.length) {
       summary = pollEvents[pollEvents.length - 1]!.summary;
     }
-    if (status === 'error' && fault && (id === failed || id === 'api.poll')) summary = summary ? `${summary} — ${fault}` : fault;
+    if (status === 'error' && fault && id === failed && !summary?.includes(fault)) summary = summary ? `${summary} — ${fault}` : fault;
     return { id, n: i + 1, status, summary, events: evs, hold, local };
   });
 

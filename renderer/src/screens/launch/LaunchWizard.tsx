@@ -30,7 +30,8 @@ export function LaunchWizard() {
 
   const imageList = images.data ?? [];
   const flavorList = useMemo(() => [...(flavors.data ?? [])].sort((a, b) => a.ram - b.ram || a.vcpus - b.vcpus), [flavors.data]);
-  const img = imageList.find((i) => i.name === choice.image || i.id === choice.image) ?? imageList[0];
+  const img = imageList.find((i) => i.name === choice.image || i.id === choice.image)
+    ?? imageList.find((i) => i.architecture === 'x86_64') ?? imageList[0];
   const flv = flavorList.find((f) => f.name === choice.flavor || f.id === choice.flavor) ?? flavorList[0];
   const effective: LaunchChoice = { ...choice, image: img?.name ?? choice.image, flavor: flv?.name ?? choice.flavor };
   const body = img && flv ? createBody(effective, img.id, flv.id) : null;

@@ -21,7 +21,7 @@ export function curlCommand(origin: string, body: ServerCreateBody, microversion
     `    -H "X-Auth-Token: $TOKEN" \\`,
     `    -H "Content-Type: application/json" \\`,
     `    -H "OpenStack-API-Version: compute ${microversion}" \\`,
-    `    -d ${q(JSON.stringify(body))}`,
+    `    -d ${q(JSON.stringify(body, null, 2))}`,
   ].join('\n');
 }
 

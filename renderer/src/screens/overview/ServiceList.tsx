@@ -10,7 +10,7 @@ export function ServiceList({ rows }: { rows: ServiceRow[] }) {
     <table className="table" data-testid="service-list">
       <thead>
         <tr>
-          <th>Id</th><th>Binary</th><th>Host</th><th>Zone</th><th>Status</th><th>State</th><th>Updated At</th><th>Disabled Reason</th>
+          {(['id', 'binary', 'host', 'zone', 'status', 'state', 'updated', 'reason'] as const).map((c) => <th key={c}>{t(`overview.svc.${c}`)}</th>)}
         </tr>
       </thead>
       <tbody>

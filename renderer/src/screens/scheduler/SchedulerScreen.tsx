@@ -51,7 +51,9 @@ function Traces({ serverId }: { serverId: string }) {
           {server.data.name} <Status value={server.data.status} /> {server.data['OS-EXT-SRV-ATTR:host'] ? `→ ${server.data['OS-EXT-SRV-ATTR:host']}` : ''}
         </p>
       )}
-      {server.data?.fault && <ErrorBox what={t('scheduler.fault')} error={new Error(server.data.fault.message)} testId="scheduler-fault" />}
+      {server.data?.fault && traces.length === 0 && (
+        <div className="error-box" data-testid="scheduler-fault"><div className="error-what">{t('scheduler.fault')}</div><div className="error-message">{server.data.fault.message}</div></div>
+      )}
       {traces.length === 0 && (api.loading ? <Spinner label={t('common.loading')} /> : <p className="muted" data-testid="scheduler-empty">{t('scheduler.none')}</p>)}
       {traces.map((tr) => <TraceView key={`${tr.request_id}-${tr.attempt}-${tr.started_at}`} trace={tr} />)}
     </>

@@ -132,6 +132,24 @@ const KEYS: Record<string, string> = {
   ')': 'shift-0', '*': 'shift-8', '\n': 'ret',
 };
 
+/** The VGA screen as QEMU renders it (PPM); compared before and after typing, it tells the
+ *  kernel's VGA console is live (a kernel booted without one leaves SeaBIOS's text). */
+async function screendump(qemu: ChildProcess, file: string): Promise<Buffer> {
+  rmSync(file, { force: true });
+  qemu.stdin?.write(`screendump ${file}\n`);
+  for (let last = -1; ; await sleep(100)) {
+    const size = existsSync(file) ? readFileSync(file).length : 0;
+    if (size > 0 && size === last) return readFileSync(file);
+    last = size;
+  }
+}
+
+function differingBytes(a: Buffer, b: Buffer): number {
+  let n = Math.abs(a.length - b.length);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
 async function typeOnKeyboard(qemu: ChildProcess, text: string): Promise<void> {
   for (const ch of text) {
     qemu.stdin?.write(`sendkey ${KEYS[ch] ?? ch} 20\n`);
@@ -167,9 +185,17 @@ async function bootAndCheck(t: TestContext, image: ManifestImage): Promise<void>
     // A shell answers typed keys: it works out 6*7 and says so on the serial log.
     await waitForLog(files.serialLog, new RegExp(`${who.hostname}:~# `), AFTER_BANNER_DEADLINE_MS, qemu);
     const line = 'echo typed $((6*7)) >/dev/console\n';
-    if (image.architecture === 'x86_64') await typeOnKeyboard(qemu, `\n${line}`);
-    else serial.write(line);
-    await waitForLog(files.serialLog, /typed 42/, AFTER_BANNER_DEADLINE_MS, qemu);
+    if (image.architecture === 'x86_64') {
+      const before = await screendump(qemu, join(dir, 'before.ppm'));
+      await typeOnKeyboard(qemu, `\n${line}`);
+      await waitForLog(files.serialLog, /typed 42/, AFTER_BANNER_DEADLINE_MS, qemu);
+      // More than a blinking cursor (one 9x16 cell at most) must have changed.
+      const changed = differingBytes(before, await screendump(qemu, join(dir, 'after.ppm')));
+      assert.ok(changed > 3 * 9 * 16 * 4, `typing changed only ${changed} bytes of the VGA screen`);
+    } else {
+      serial.write(line);
+      await waitForLog(files.serialLog, /typed 42/, AFTER_BANNER_DEADLINE_MS, qemu);
+    }
   } finally {
     serial?.destroy();
     killQemu();

@@ -1,6 +1,7 @@
-# What the guest does once its banner is out (run in the background by /init):
-# install the instance's SSH key, mount the root disk, run the user data if it is a script.
+# What the guest does once its banner is out (run in the background by /init): answer the
+# power button, install the instance's SSH key, mount the root disk, run the user data.
 . /etc/novalab/lib.sh
+. /etc/novalab/power-button.sh
 
 install_ssh_key() {
 	md_get /latest/meta-data/public-keys/0/openssh-key /run/openssh-key || return 0
@@ -27,6 +28,7 @@ run_user_data() {
 	echo "novalab: user data exited with status $?"
 }
 
+watch_power_button
 install_ssh_key
 mount_root_disk
 run_user_data

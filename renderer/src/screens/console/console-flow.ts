@@ -46,7 +46,6 @@ export function consoleFlow(events: readonly LabEvent[], s: ConsoleSession): Flo
   // The course lists connect_info's return (14) last, but it comes back before the token (8).
   const implied = (id: ConsoleStepId, i: number) => i < lastHappened || (id === 'compute.connect_info' && lastHappened >= CONSOLE_STEPS.indexOf('consoleauth.authorize'));
   const localSummary: Partial<Record<ConsoleStepId, string>> = {
-    'browser.open': s.opened ? 'the console tab asked for a console' : undefined,
     'api.request': s.urlRequested ? `POST /compute/v2.1/servers/${s.instanceUuid}/remote-consoles {"remote_console":{"protocol":"vnc","type":"novnc"}}` : undefined,
   };
   return CONSOLE_STEPS.map((id, i) => {

@@ -19,7 +19,7 @@ export function InstanceHistory({ serverId }: { serverId: string }) {
       <ErrorBox what={t('instances.historyFailed')} error={history.error} />
       <table className="table">
         <thead>
-          <tr><th>{t('instances.col.action')}</th><th>Request ID</th><th>{t('instances.col.start')}</th><th>{t('instances.col.events')}</th><th>{t('instances.col.message')}</th></tr>
+          <tr><th>{t('instances.col.action')}</th><th>{t('instances.col.requestId')}</th><th>{t('instances.col.start')}</th><th>{t('instances.col.events')}</th><th>{t('instances.col.message')}</th></tr>
         </thead>
         <tbody>
           {(history.data ?? []).map((a) => (

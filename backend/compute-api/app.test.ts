@@ -160,6 +160,18 @@ test('console output returns exactly the last N lines; the VNC URL is Nova\'s fo
   assert.equal((await api('POST', `/v2.1/servers/${id}/remote-consoles`, { version: '2.8', body: { remote_console: { protocol: 'vnc', type: 'novnc' } } })).status, 409);
 });
 
+test('a host whose nova-compute is down: actions are a 409, a delete happens locally', async () => {
+  const id = (await create('admin')).body.server.id;
+  Object.assign(cloud.instances.get(id)!, { host: 'host-z', node: 'host-z' });
+  const r = await api('POST', `/v2.1/servers/${id}/action`, { body: { 'os-stop': null } });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.conflictingRequest.message, 'Compute service of host-z is unavailable at this time.');
+  assert.equal(cloud.instances.get(id)!.task_state, null, 'nothing was changed');
+  assert.equal((await api('DELETE', `/v2.1/servers/${id}`)).status, 204);
+  assert.equal(cloud.instances.get(id)!.vm_state, 'deleted');
+  assert.equal((await api('GET', `/v2.1/servers/${id}`)).status, 404);
+});
+
 test('delete answers 204, keeps the row with task_state deleting, and casts terminate to the host', async () => {
   const id = (await create('admin')).body.server.id;
   assert.equal((await api('DELETE', `/v2.1/servers/${id}`)).status, 204);

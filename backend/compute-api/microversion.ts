@@ -27,9 +27,17 @@ export function compareVersions(a: ApiVersion, b: ApiVersion): number {
 
 export const versionText = (v: ApiVersion) => `${v.major}.${v.minor}`;
 
+const known = new Map<string, ApiVersion>();
+
 /** True when `v` is at least `min` (e.g. atLeast(v, '2.47')). */
 export function atLeast(v: ApiVersion, min: string): boolean {
-  return compareVersions(v, parseVersion(min)!) >= 0;
+  let m = known.get(min);
+  if (!m) {
+    const parsed = parseVersion(min);
+    if (!parsed) throw new Error(`not a microversion: ${min}`);
+    known.set(min, (m = parsed));
+  }
+  return v.major > m.major || (v.major === m.major && v.minor >= m.minor);
 }
 
 /** The compute entry of `OpenStack-API-Version: compute 2.53, image 2.1`, if any. */

@@ -9,9 +9,12 @@ import { atLeast } from '../microversion.js';
 import { checkQuotaUpdate } from '../schemas.js';
 import { limitsView, quotaSetView, quotaValues } from '../views/account-views.js';
 
-/** Nova's default quotas (nova.conf [quota]); the conductor applies them to new projects. */
+/**
+ * The lab's default quotas: the same values the conductor gives a project with no overrides
+ * (Nova's [quota] defaults with room for the lab's bursts). ConductorApi has no call for them.
+ */
 export const DEFAULT_QUOTAS: QuotaSet = {
-  instances: 10, cores: 20, ram: 51200, key_pairs: 100, metadata_items: 128, server_groups: 10, server_group_members: 10,
+  instances: 20, cores: 40, ram: 51200, key_pairs: 100, metadata_items: 128, server_groups: 10, server_group_members: 10,
   injected_files: 5, injected_file_content_bytes: 10240, injected_file_path_bytes: 255,
 };
 

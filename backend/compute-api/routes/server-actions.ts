@@ -11,7 +11,10 @@ import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
 import { checkConsoleOutput, checkReboot, checkRemoteConsole, checkVncConsole } from '../schemas.js';
 import { HARD_REBOOT, invalidStateMessage, SERVER_ACTIONS, serverStatus, SOFT_REBOOT, type ServerAction } from '../server-state.js';
-import { recordAction, visibleInstance } from './server-common.js';
+import { computeDown, computeUp, recordAction, visibleInstance } from './server-common.js';
+
+/** Console calls answer in milliseconds; a host that does not is reported rather than waited on. */
+const COMPUTE_CALL_MS = 15_000;
 import { actionDetail, actionSummary } from '../views/action-view.js';
 
 /** Nova actions this lab does not implement: a clear 501 rather than "no such action". */
@@ -28,6 +31,7 @@ async function changeState(c: Call, inst: Instance, a: ServerAction, extra: unkn
   const wrong = invalidStateMessage(a, inst.uuid, inst.vm_state, inst.task_state);
   if (wrong) throw conflict(wrong);
   if (!inst.host) throw conflict(`Cannot '${a.action}' instance ${inst.uuid}: it has no host (it was never scheduled)`);
+  if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
   try {
     await c.deps.conductor.call.instance_update(inst.uuid, { task_state: a.taskState }, { vm_state: a.vmStates, task_state: a.taskStates });
   } catch (err) {
@@ -56,7 +60,8 @@ async function consoleOutput(c: Call, inst: Instance): Promise<Reply> {
   const n = raw === undefined || raw === null ? null : Number(raw);
   const length = n === null || n < 0 ? null : n;
   if (!inst.host || inst.vm_state === 'building') throw conflict(`Instance ${inst.uuid} is not ready`);
-  const text = await c.deps.compute(inst.host).call.get_console_output(inst.uuid, length === null ? null : length + 1);
+  if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
+  const text = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_console_output(inst.uuid, length === null ? null : length + 1);
   // eslint-disable-next-line no-control-regex
   return ok({ output: tailLines(text, length).replace(/[\x00-\x08\x0B-\x1F]/g, '') });
 }
@@ -66,8 +71,9 @@ export async function vncUrl(c: Call, inst: Instance): Promise<string> {
   authorize(c, 'os_compute_api:os-remote-consoles', inst);
   const status = serverStatus(inst.vm_state, inst.task_state);
   if (!inst.host || (status !== 'ACTIVE' && status !== 'PAUSED')) throw conflict(`Instance ${inst.uuid} is not ready (status ${status}): a console needs an ACTIVE or PAUSED server`);
+  if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
   await c.deps.step({ step: 'api.compute_call', summary: `rpc.call compute.${inst.host}.get_vnc_console(${inst.uuid})` });
-  const info = await c.deps.compute(inst.host).call.get_vnc_console(inst.uuid);
+  const info = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_vnc_console(inst.uuid);
   const { token } = await c.deps.consoleauth.call.authorize_console(inst.uuid, info);
   const url = `${c.deps.settings.novncproxyBaseUrl}?path=${encodeURIComponent(`?token=${token}`)}`;
   await c.deps.step({ step: 'api.url', summary: `console URL handed to the client (${c.deps.settings.novncproxyBaseUrl}?path=…)` });

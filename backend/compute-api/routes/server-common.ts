@@ -2,7 +2,7 @@
 // 404, as in Nova), the view options for the caller, and recording an instance action.
 import type { Instance } from '../../../contract/model.js';
 import type { ServiceRecord } from '../../../contract/services.js';
-import { notFound } from '../faults.js';
+import { conflict, notFound } from '../faults.js';
 import type { Call } from '../http/kit.js';
 import { allowed } from '../http/kit.js';
 import { atLeast } from '../microversion.js';
@@ -38,6 +38,14 @@ export async function viewOptions(c: Call, single = false): Promise<ServerViewOp
   }
   return opts;
 }
+
+/** Is the nova-compute service of `host` heartbeating (a cast to a dead host would be lost)? */
+export async function computeUp(c: Call, host: string): Promise<boolean> {
+  const [s] = await c.deps.conductor.call.service_list({ binary: 'nova-compute', host });
+  return s !== undefined && serviceIsUp(s, c.deps.settings.serviceDownTime);
+}
+
+export const computeDown = (host: string) => conflict(`Compute service of ${host} is unavailable at this time.`);
 
 export async function recordAction(c: Call, inst: Instance, action: string): Promise<void> {
   await c.deps.conductor.call.action_start({

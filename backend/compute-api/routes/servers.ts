@@ -15,7 +15,7 @@ import { serverBasic, serverDetail } from '../views/server-view.js';
 import { validateQuery } from '../http/query.js';
 import { withContext } from '../../bus/client.js';
 import { createServer } from './server-create.js';
-import { recordAction, viewOptions, visibleInstance } from './server-common.js';
+import { computeUp, recordAction, viewOptions, visibleInstance } from './server-common.js';
 import { toBool } from '../validation.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
@@ -114,7 +114,8 @@ async function deleteServer(c: Call) {
   await c.deps.conductor.call.instance_update(inst.uuid, { task_state: 'deleting' },
     { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error'] });
   await recordAction(c, inst, 'delete');
-  if (inst.host) c.deps.compute(inst.host).cast.terminate_instance(inst.uuid);
+  // With no host, or a host whose nova-compute is down, Nova deletes locally: nothing runs there.
+  if (inst.host && (await computeUp(c, inst.host))) c.deps.compute(inst.host).cast.terminate_instance(inst.uuid);
   else await c.deps.conductor.call.instance_destroy(inst.uuid);
   return empty(204);
 }

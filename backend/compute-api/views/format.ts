@@ -1,23 +1,41 @@
 // Small pure helpers the views share: Nova's time formats and link shapes.
 import { createHash } from 'node:crypto';
 
+/** The lab stores times as Date#toISOString() gives them; anything else is normalised first. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const canonical = (ts: string): string | null => {
+  if (CANONICAL.test(ts)) return ts;
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+};
+
 /** created/updated: 2026-11-23T19:05:36Z */
 export function isoTime(ts: string | null | undefined): string | null {
   if (!ts) return null;
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const c = canonical(ts);
+  return c ? `${c.slice(0, 19)}Z` : ts;
 }
 
 /** Timestamps Nova prints from naive datetimes (launched_at, action times): 2026-11-23T19:06:41.407000 */
 export function naiveTime(ts: string | null | undefined): string | null {
   if (!ts) return null;
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : d.toISOString().replace(/\.(\d{3})Z$/, '.$1000');
+  const c = canonical(ts);
+  return c ? `${c.slice(0, 23)}000` : ts;
 }
+
+const hostIds = new Map<string, string>();
 
 /** Nova's hostId: sha224(project_id + host), or "" with no host. */
 export function hostId(projectId: string, host: string | null): string {
-  return host ? createHash('sha224').update(`${projectId}${host}`).digest('hex') : '';
+  if (!host) return '';
+  const key = `${projectId}${host}`;
+  let id = hostIds.get(key);
+  if (id === undefined) {
+    id = createHash('sha224').update(key).digest('hex');
+    if (hostIds.size > 10_000) hostIds.clear();
+    hostIds.set(key, id);
+  }
+  return id;
 }
 
 export interface Links { self: string; bookmark: string }

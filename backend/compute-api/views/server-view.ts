@@ -26,7 +26,7 @@ export function serverBasic(i: Instance, base: string): Record<string, unknown> 
 function flavorView(i: Instance, o: ServerViewOptions): Record<string, unknown> {
   const f = i.flavor;
   if (!atLeast(o.version, '2.47')) return { id: f.id, links: bookmark(o.base, 'flavors', f.id) };
-  return { vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, original_name: f.name, extra_specs: { ...f.extra_specs } };
+  return { vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, original_name: f.name, extra_specs: f.extra_specs };
 }
 
 function addresses(i: Instance): Record<string, unknown[]> {
@@ -47,7 +47,7 @@ export function serverDetail(i: Instance, o: ServerViewOptions): Record<string, 
     status,
     tenant_id: i.project_id,
     user_id: i.user_id,
-    metadata: { ...i.metadata },
+    metadata: i.metadata,
     hostId: hostId(i.project_id, i.host),
     image: { id: i.image.id, links: bookmark(o.base, 'images', i.image.id) },
     flavor: flavorView(i, o),
@@ -93,7 +93,7 @@ export function serverDetail(i: Instance, o: ServerViewOptions): Record<string, 
   if (atLeast(v, '2.9')) s.locked = i.locked;
   if (atLeast(v, '2.73')) s.locked_reason = i.locked_reason;
   if (atLeast(v, '2.19')) s.description = i.description;
-  if (atLeast(v, '2.26')) s.tags = [...i.tags];
+  if (atLeast(v, '2.26')) s.tags = i.tags;
   if (atLeast(v, '2.63')) s.trusted_image_certificates = null;
   if (atLeast(v, '2.90') && !o.isAdmin) s['OS-EXT-SRV-ATTR:hostname'] = i.hostname;
   if (atLeast(v, '2.96')) s.pinned_availability_zone = i.requested_az;

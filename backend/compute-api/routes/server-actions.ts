@@ -6,7 +6,9 @@ import type { Instance } from '../../../contract/model.js';
 import { BusFailure } from '../../bus/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiFault, badRequest, conflict, notImplemented } from '../faults.js';
-import { allowed, authorize, empty, handle, ok, type Call, type Reply } from '../http/kit.js';
+import { allowed, authorize, empty, handle, ok, queryOne, type Call, type Reply } from '../http/kit.js';
+import { applyPage, pageParams } from '../http/paging.js';
+import { nextLinks } from '../views/format.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
 import { checkConsoleOutput, checkReboot, checkRemoteConsole, checkVncConsole } from '../schemas.js';
@@ -117,9 +119,18 @@ async function serverAction(c: Call): Promise<Reply> {
 async function listActions(c: Call): Promise<Reply> {
   const inst = await visibleInstance(c, c.params.id!, { include_deleted: atLeast(c.st.version, '2.21') });
   authorize(c, 'os_compute_api:os-instance-actions:list', inst);
-  const actions = (await c.deps.conductor.call.action_list(inst.uuid))
+  let actions = (await c.deps.conductor.call.action_list(inst.uuid))
     .sort((a, b) => b.start_time.localeCompare(a.start_time));
-  return ok({ instanceActions: actions.map((a) => actionSummary(a, c.st.version)) });
+  const body: Record<string, unknown> = {};
+  if (atLeast(c.st.version, '2.58')) {
+    const since = queryOne(c, 'changes-since');
+    if (since) actions = actions.filter((a) => Date.parse(a.updated_at) >= Date.parse(since));
+    const page = pageParams(c.query, c.deps.settings.maxLimit);
+    actions = applyPage(actions, page, (a) => a.request_id, c.deps.settings.maxLimit);
+    const next = nextLinks(c.st.base, `servers/${inst.uuid}/os-instance-actions`, c.query, actions.map((a) => ({ id: a.request_id })), page.limit);
+    if (next) body.links = next;
+  }
+  return ok({ instanceActions: actions.map((a) => actionSummary(a, c.st.version)), ...body });
 }
 
 async function showAction(c: Call): Promise<Reply> {

@@ -7,12 +7,17 @@ import { useSession } from '../session/session';
 const StoreContext = createContext<EventStore | null>(null);
 
 export function EventStreamProvider({ children }: { children: ReactNode }) {
-  const { session } = useSession();
+  const { session, lab } = useSession();
   const store = useMemo(() => new EventStore(session.token), [session.token]);
   useEffect(() => {
     store.start();
-    return () => store.stop();
-  }, [store]);
+    // While the WebSocket is down (or blocked on the way), read the same log over HTTP.
+    const timer = setInterval(() => {
+      if (store.status === 'live') return;
+      lab.events(store.seq).then((events) => store.merge(events), () => undefined);
+    }, 2000);
+    return () => { clearInterval(timer); store.stop(); };
+  }, [store, lab]);
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }
 

@@ -157,8 +157,18 @@ async function typeOnKeyboard(qemu: ChildProcess, text: string): Promise<void> {
   }
 }
 
-async function bootAndCheck(t: TestContext, image: ManifestImage): Promise<void> {
-  const who: Identity = { uuid: randomUUID(), hostname: `guest-${image.architecture.replace('_', '-')}` };
+interface Guest {
+  qemu: ChildProcess;
+  dir: string;
+  files: GuestFiles;
+  serial: Socket;
+  metadataRequests: string[];
+  startedAt: number;
+  waitFor(pattern: RegExp, deadlineMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startGuest(image: ManifestImage, who: Identity): Promise<Guest> {
   const dir = mkdtempSync(join(tmpdir(), `guest-image-${image.architecture}-`));
   const files: GuestFiles = {
     overlay: join(dir, 'disk.qcow2'), serialSocket: join(dir, 'serial.sock'),
@@ -167,42 +177,60 @@ async function bootAndCheck(t: TestContext, image: ManifestImage): Promise<void>
   writeFileSync(files.secret, `${SECRET}\n`);
   const overlay = spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', join(IMAGES, image.disk), files.overlay]);
   assert.equal(overlay.status, 0, String(overlay.stderr));
-  const seen: string[] = [];
-  const metadata = await startMetadataApi(who, seen);
+  const metadataRequests: string[] = [];
+  const metadata = await startMetadataApi(who, metadataRequests);
   const [binary, args] = qemuCommand(image, files, who, (metadata.address() as AddressInfo).port);
-  const started = Date.now();
+  const startedAt = Date.now();
   const qemu = spawn(binary, args, { stdio: ['pipe', 'ignore', 'inherit'] });
-  const killQemu = () => qemu.kill('SIGKILL');
-  process.on('exit', killQemu);
-  let serial: Socket | undefined;
-  try {
-    serial = await connectSerial(files.serialSocket);
-    await waitForLog(files.serialLog, new RegExp(`novalab login: ${who.hostname} \\(${who.uuid}\\)`), BANNER_DEADLINE_MS, qemu);
-    t.diagnostic(`${image.architecture}: banner ${Date.now() - started} ms after QEMU started`);
-    assert.ok(seen.includes('signed /openstack/latest/meta_data.json'), `metadata requests: ${seen.join(', ')}`);
-    assert.ok(!seen.some((s) => s.startsWith('UNSIGNED')), `metadata requests: ${seen.join(', ')}`);
-    await waitForLog(files.serialLog, new RegExp(`user data ran on ${who.hostname}`), AFTER_BANNER_DEADLINE_MS, qemu);
-    // A shell answers typed keys: it works out 6*7 and says so on the serial log.
-    await waitForLog(files.serialLog, new RegExp(`${who.hostname}:~# `), AFTER_BANNER_DEADLINE_MS, qemu);
-    const line = 'echo typed $((6*7)) >/dev/console\n';
-    if (image.architecture === 'x86_64') {
-      const before = await screendump(qemu, join(dir, 'before.ppm'));
-      await typeOnKeyboard(qemu, `\n${line}`);
-      await waitForLog(files.serialLog, /typed 42/, AFTER_BANNER_DEADLINE_MS, qemu);
-      // More than a blinking cursor (one 9x16 cell at most) must have changed.
-      const changed = differingBytes(before, await screendump(qemu, join(dir, 'after.ppm')));
-      assert.ok(changed > 3 * 9 * 16 * 4, `typing changed only ${changed} bytes of the VGA screen`);
-    } else {
-      serial.write(line);
-      await waitForLog(files.serialLog, /typed 42/, AFTER_BANNER_DEADLINE_MS, qemu);
-    }
-  } finally {
-    serial?.destroy();
-    killQemu();
+  const kill = () => qemu.kill('SIGKILL');
+  process.on('exit', kill); // no orphan QEMU, even if the test process dies first
+  const stop = async () => {
+    kill();
     if (qemu.exitCode === null && qemu.signalCode === null) await new Promise((resolve) => qemu.once('exit', resolve));
-    process.off('exit', killQemu);
+    process.off('exit', kill);
     metadata.close();
     rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const serial = await connectSerial(files.serialSocket);
+    const waitFor = (pattern: RegExp, deadlineMs = AFTER_BANNER_DEADLINE_MS) => waitForLog(files.serialLog, pattern, deadlineMs, qemu);
+    return { qemu, dir, files, serial, metadataRequests, startedAt, waitFor, stop: () => (serial.destroy(), stop()) };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** A shell answers typed keys: it works out 6*7 and says so on the serial log. On x86_64
+ *  the keys go through the emulated keyboard to the VGA console's shell, whose screen must
+ *  change by more than a blinking cursor (one 9x16 cell). */
+async function checkTypedKeysReachAShell(guest: Guest, arch: ManifestImage['architecture']): Promise<void> {
+  const line = 'echo typed $((6*7)) >/dev/console\n';
+  if (arch === 'aarch64') {
+    guest.serial.write(line);
+    return guest.waitFor(/typed 42/);
+  }
+  const before = await screendump(guest.qemu, join(guest.dir, 'before.ppm'));
+  await typeOnKeyboard(guest.qemu, `\n${line}`);
+  await guest.waitFor(/typed 42/);
+  const changed = differingBytes(before, await screendump(guest.qemu, join(guest.dir, 'after.ppm')));
+  assert.ok(changed > 3 * 9 * 16 * 4, `typing changed only ${changed} bytes of the VGA screen`);
+}
+
+async function bootAndCheck(t: TestContext, image: ManifestImage): Promise<void> {
+  const who: Identity = { uuid: randomUUID(), hostname: `guest-${image.architecture.replace('_', '-')}` };
+  const guest = await startGuest(image, who);
+  try {
+    await guest.waitFor(new RegExp(`novalab login: ${who.hostname} \\(${who.uuid}\\)`), BANNER_DEADLINE_MS);
+    t.diagnostic(`${image.architecture}: banner ${Date.now() - guest.startedAt} ms after QEMU started`);
+    const requests = guest.metadataRequests.join(', ');
+    assert.ok(guest.metadataRequests.includes('signed /openstack/latest/meta_data.json'), `metadata requests: ${requests}`);
+    assert.ok(!requests.includes('UNSIGNED'), `metadata requests: ${requests}`);
+    await guest.waitFor(new RegExp(`user data ran on ${who.hostname}`));
+    await guest.waitFor(new RegExp(`${who.hostname}:~# `));
+    await checkTypedKeysReachAShell(guest, image.architecture);
+  } finally {
+    await guest.stop();
   }
 }
 

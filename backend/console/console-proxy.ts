@@ -4,7 +4,7 @@
 // A foreign Origin never gets a WebSocket (HTTP 403); a bad token gets one that closes at
 // once with a reason the page can show. Nothing here logs or publishes a token: sessions
 // are named by a request id and a hash tag of the token.
-import net from 'node:net';
+import type net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,7 +17,7 @@ import type { ConsoleAuthorization } from '../rpc/consoleauth-api.js';
 import { checkOrigin, type OriginPolicy } from './origin-check.js';
 import { checkTarget, tokenFromUrl } from './console-request.js';
 import { tokenTag } from './token-store.js';
-import { relay } from './ws-relay.js';
+import { dialVnc, relay } from './ws-relay.js';
 
 export const CLOSE = {
   invalidToken: 4001,
@@ -96,14 +96,14 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     const target = checkTarget(auth.connect_info, deps.proxyclientAddress);
     if (!target.ok) return refuse(CLOSE.targetNotAllowed, target.reason);
 
-    const vnc = await dial(target.connect, deps.connectTimeoutMs ?? 5000).catch((err: Error) => err);
+    const vnc = await dialVnc(target.connect, deps.connectTimeoutMs ?? 5000).catch((err: Error) => err);
     if (vnc instanceof Error) {
       deps.log.warn(`console session ${ctx.request_id} for ${auth.instance_uuid}: cannot reach the VNC server: ${vnc.message}`);
       ws.close(CLOSE.unreachable, 'console unreachable: is the instance running?');
       return;
     }
     ws.off('message', onEarly);
-    if (ws.readyState !== ws.OPEN) { vnc.destroy(); return; }
+    if (ws.readyState !== ws.OPEN) { vnc.socket.destroy(); return; }
 
     const where = auth.connect_info.kind === 'tcp' ? `${auth.connect_info.host}:${auth.connect_info.port}` : `unix:${auth.connect_info.path}`;
     step('proxy.relay', sctx, `nova-novncproxy relays the console of ${auth.instance_uuid} to ${where}`, { key: tag, connect_info: auth.connect_info });
@@ -142,16 +142,3 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
   };
 }
 
-function dial(opts: net.NetConnectOpts, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(opts);
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
-    sock.once('connect', () => {
-      clearTimeout(timer);
-      sock.removeAllListeners('error');
-      sock.on('error', () => undefined); // the relay adds its own handler
-      resolve(sock);
-    });
-    sock.once('error', (err) => { clearTimeout(timer); reject(err); });
-  });
-}

@@ -2,7 +2,7 @@
 // stream and back — with backpressure on both sides (a slow browser pauses the reads from
 // QEMU; a slow QEMU pauses the reads from the browser), no Nagle delay, and both sides
 // closing together.
-import type net from 'node:net';
+import net from 'node:net';
 import type { WebSocket, RawData } from 'ws';
 
 export interface RelayResult {
@@ -12,6 +12,60 @@ export interface RelayResult {
   ended: string;
 }
 
+/**
+ * Bytes queued towards the browser before the proxy stops reading from the VNC server. Above
+ * the socket's own 16 KiB mark, so a full-screen update streams without a pause/resume per
+ * chunk; small enough that a slow browser holds back QEMU within a frame or so.
+ */
+const CLIENT_HIGH_WATER = 1024 * 1024;
+
+/**
+ * Reads from the VNC server land in fresh buffers of this size (Node's default is 64 KiB):
+ * a full-screen update takes fewer reads and goes out in fewer, larger WebSocket frames.
+ */
+const READ_SIZE = 256 * 1024;
+
+/** A connection to a VNC server whose bytes are held until the relay starts taking them. */
+export class VncLink {
+  readonly socket: net.Socket;
+  private sink: ((chunk: Buffer) => void) | null = null;
+  private early: Buffer[] = [];
+
+  constructor(opts: net.NetConnectOpts) {
+    this.socket = net.connect({
+      ...opts,
+      onread: { buffer: () => Buffer.allocUnsafe(READ_SIZE), callback: (n, buf) => this.take((buf as Buffer).subarray(0, n)) },
+    });
+    this.socket.setNoDelay(true);
+  }
+
+  private take(chunk: Buffer): boolean {
+    if (this.sink) this.sink(chunk); else this.early.push(chunk);
+    return !this.socket.isPaused();
+  }
+
+  /** Deliver what was read so far, then every new chunk, to `sink`. */
+  start(sink: (chunk: Buffer) => void): void {
+    this.sink = sink;
+    for (const c of this.early.splice(0)) sink(c);
+  }
+}
+
+export function dialVnc(opts: net.NetConnectOpts, timeoutMs: number): Promise<VncLink> {
+  return new Promise((resolve, reject) => {
+    const link = new VncLink(opts);
+    const sock = link.socket;
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      sock.on('error', () => undefined); // the relay adds its own handler
+      resolve(link);
+    });
+    sock.once('error', (err) => { clearTimeout(timer); reject(err); });
+  });
+}
+
 const toBuffer = (data: RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 
@@ -19,8 +73,8 @@ const toBuffer = (data: RawData): Buffer =>
  * @param clientSocket the socket under `ws` (from the upgrade), watched for 'drain'
  * @param early frames the client sent before the VNC connection was up, in order
  */
-export function relay(ws: WebSocket, clientSocket: net.Socket, vnc: net.Socket, early: Buffer[] = []): Promise<RelayResult> {
-  vnc.setNoDelay(true);
+export function relay(ws: WebSocket, clientSocket: net.Socket, link: VncLink, early: Buffer[] = []): Promise<RelayResult> {
+  const vnc = link.socket;
   clientSocket.setNoDelay(true);
   const result: RelayResult = { toServer: 0, toClient: 0, ended: '' };
   return new Promise((resolve) => {
@@ -47,10 +101,11 @@ export function relay(ws: WebSocket, clientSocket: net.Socket, vnc: net.Socket, 
       if (!isBinary) { finish('client sent a text frame', 1003, 'binary frames only'); return; }
       toServer(toBuffer(data));
     });
-    vnc.on('data', (chunk: Buffer) => {
+    link.start((chunk) => {
+      if (done) return;
       result.toClient += chunk.length;
       ws.send(chunk, { binary: true });
-      if (clientSocket.writableNeedDrain && !vnc.isPaused()) {
+      if (clientSocket.writableLength > CLIENT_HIGH_WATER && !vnc.isPaused()) {
         vnc.pause();
         clientSocket.once('drain', () => vnc.resume());
       }

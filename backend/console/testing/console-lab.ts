@@ -66,6 +66,7 @@ async function stopChild(c: ServiceChild): Promise<void> {
 export interface ConsoleLab {
   stateDir: string;
   proxyPort: number;
+  proxyPid: number;
   /** http://127.0.0.1:<port> */
   proxyOrigin: string;
   bus: BusClient;
@@ -106,7 +107,7 @@ export async function startConsoleLab(conf: ConfValues = {}): Promise<ConsoleLab
   }
   const [auth, proxy] = children as [ServiceChild, ServiceChild];
   return {
-    stateDir, proxyPort, proxyOrigin: `http://127.0.0.1:${proxyPort}`, bus, events,
+    stateDir, proxyPort, proxyPid: proxy.proc.pid!, proxyOrigin: `http://127.0.0.1:${proxyPort}`, bus, events,
     consoleauth: rpcClient<ConsoleAuthApi>(bus, 'consoleauth').call,
     output: () => auth.output() + proxy.output(),
     proxyOutput: () => proxy.output(),
@@ -118,6 +119,16 @@ export async function startConsoleLab(conf: ConfValues = {}): Promise<ConsoleLab
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * CPU time (user + system) a process and its reaped children have used so far, in ms
+ * (Linux /proc; websockify forks a process per connection).
+ */
+export function cpuTimeMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return ((f[11]! + f[12]! + f[13]! + f[14]!) * 1000) / 100; // utime stime cutime cstime, in USER_HZ (100)
 }
 
 export interface QemuVnc { info: VncConnectInfo; proc: ChildProcess; stop(): Promise<void> }

@@ -31,12 +31,31 @@ export class ByteQueue {
     return new Promise((resolve, reject) => { this.waiter = { n, resolve, reject }; });
   }
 
+  /** Wait until `n` more bytes have arrived and drop them without keeping them (for throughput runs). */
+  async skip(n: number): Promise<void> {
+    let left = n;
+    while (left > 0) {
+      if (this.length === 0) await this.read(1).then(() => { left -= 1; });
+      const k = Math.min(left, this.length);
+      if (k > 0) { this.discard(k); left -= k; }
+    }
+  }
+
   private wake(): void {
     if (this.waiter && this.length >= this.waiter.n) {
       const w = this.waiter;
       this.waiter = null;
       w.resolve(this.take(w.n));
     }
+  }
+
+  private discard(n: number): void {
+    let left = n;
+    while (left > 0) {
+      const c = this.chunks[0]!;
+      if (c.length <= left) { this.chunks.shift(); left -= c.length; } else { this.chunks[0] = c.subarray(left); left = 0; }
+    }
+    this.length -= n;
   }
 
   private take(n: number): Buffer {

@@ -1,0 +1,230 @@
+// Console proxy bench: one real QEMU VNC server (BIOS screen, TCP on 127.0.0.1), reached
+// directly, through nova-novncproxy (real processes and bus, as the launcher runs them) and,
+// when installed, through websockify — side by side in one run, interleaved round by round.
+//   serverinit: WebSocket handshake + token check + RFB handshake to ServerInit
+//   latency: a small request/response (SetEncodings with QEMU's extended-key-event pseudo
+//            encoding, which QEMU acknowledges at once with a 16-byte update)
+//   throughput: back-to-back full-screen Raw updates (QEMU paces these itself)
+//   relay capacity: a local byte source that sends as fast as it can, to see the proxy's own
+//            ceiling, which QEMU's pacing hides
+// Run: node dist/bench/console-bench.js (prints JSON).
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuTimeMs, freePort, startConsoleLab, startQemuVnc, type ConsoleLab, type QemuVnc } from '../backend/console/testing/console-lab.js';
+import {
+  connectSocket, openWebSocket, rfbHandshake, rfbOverSocket, rfbOverWebSocket, readServerMessage, requestUpdate, setEncodings,
+  ENCODING, type RfbConn, type ServerInit,
+} from '../backend/console/testing/rfb-probe.js';
+
+const SERVERINIT_RUNS = 30;
+const PING_RUNS = 400;
+const THROUGHPUT_ROUNDS = 3;
+const THROUGHPUT_MS = 2000;
+const CAPACITY_BYTES = 64 * 1024 * 1024;
+const CAPACITY_ROUNDS = 3;
+
+interface Route { name: string; pid?: number; open(target: 'qemu' | 'source'): Promise<RfbConn> }
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+async function freeVncPort(): Promise<number> {
+  for (let p = 5990; p < 6080; p++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return p;
+  }
+  throw new Error('no free VNC port in 5990..6079');
+}
+
+/**
+ * A byte source as fast as loopback allows: sends `total` bytes to each connection and leaves
+ * it open (websockify drops what it has not relayed yet when its target closes).
+ */
+function byteSource(total: number): Promise<{ port: number; close(): void }> {
+  const chunk = Buffer.alloc(256 * 1024, 0x5a);
+  const server = net.createServer((sock) => {
+    sock.setNoDelay(true);
+    sock.on('error', () => sock.destroy());
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        const n = Math.min(chunk.length, total - sent);
+        sent += n;
+        if (!sock.write(n === chunk.length ? chunk : chunk.subarray(0, n))) { sock.once('drain', pump); return; }
+      }
+    };
+    pump();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () =>
+    resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() })));
+}
+
+async function serverInitMs(route: Route): Promise<number> {
+  const t0 = performance.now();
+  const c = await route.open('qemu');
+  await rfbHandshake(c);
+  const ms = performance.now() - t0;
+  c.close();
+  return ms;
+}
+
+async function pingMs(c: RfbConn, init: ServerInit): Promise<number> {
+  const t0 = performance.now();
+  setEncodings(c, [ENCODING.raw, ENCODING.extKeyEvent]);
+  const m = await readServerMessage(c, init.bitsPerPixel);
+  if (!m.encodings.includes(ENCODING.extKeyEvent)) throw new Error('unexpected answer to SetEncodings');
+  return performance.now() - t0;
+}
+
+async function fullFramesBytesPerSecond(c: RfbConn, init: ServerInit, ms: number): Promise<number> {
+  setEncodings(c, [ENCODING.raw]);
+  let bytes = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    requestUpdate(c, false, 0, 0, init.width, init.height);
+    for (;;) {
+      const m = await readServerMessage(c, init.bitsPerPixel);
+      bytes += m.bytes;
+      if (m.encodings.includes(ENCODING.raw)) break;
+    }
+  }
+  return bytes / ((performance.now() - t0) / 1000);
+}
+
+/** Bytes/s from the source through a route, and the CPU ms per MB the relay process spent (when it has one). */
+async function capacity(route: Route): Promise<{ rate: number; cpuMsPerMB: number | null }> {
+  const cpu0 = route.pid ? cpuTimeMs(route.pid) : 0;
+  const t0 = performance.now();
+  const c = await route.open('source');
+  await c.queue.skip(CAPACITY_BYTES);
+  const s = (performance.now() - t0) / 1000;
+  c.close();
+  await sleep(300); // let websockify reap its per-connection child, so its CPU time is counted
+  const cpuMsPerMB = route.pid ? (cpuTimeMs(route.pid) - cpu0) / (CAPACITY_BYTES / 1e6) : null;
+  return { rate: CAPACITY_BYTES / s, cpuMsPerMB };
+}
+
+function startWebsockify(port: number, target: string): Promise<ChildProcess | null> {
+  const bin = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'websockify')).find((p) => fs.existsSync(p));
+  if (!bin) return Promise.resolve(null);
+  const proc = spawn(bin, [`127.0.0.1:${port}`, target], { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 10_000;
+    const poll = () => {
+      const s = net.connect({ host: '127.0.0.1', port });
+      s.once('connect', () => { s.destroy(); resolve(proc); });
+      s.once('error', () => {
+        if (proc.exitCode !== null || Date.now() > deadline) { proc.kill(); reject(new Error('websockify did not start')); return; }
+        setTimeout(poll, 50);
+      });
+    };
+    poll();
+  });
+}
+
+async function stopProc(p: ChildProcess | null): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => p.once('exit', () => resolve()));
+  p.kill('SIGTERM');
+  await exited;
+}
+
+export async function benchConsole(): Promise<Record<string, number>> {
+  let qemu: QemuVnc | null = null;
+  let lab: ConsoleLab | null = null;
+  let source: { port: number; close(): void } | null = null;
+  const wsProcs: (ChildProcess | null)[] = [];
+  try {
+    qemu = await startQemuVnc({ tcpPort: await freeVncPort() });
+    if (qemu.info.kind !== 'tcp') throw new Error('unreachable');
+    const vnc = qemu.info;
+    source = await byteSource(CAPACITY_BYTES);
+    lab = await startConsoleLab();
+    const l = lab;
+    const qemuToken = (await l.consoleauth.authorize_console('bench-qemu', vnc)).token;
+    const sourceToken = (await l.consoleauth.authorize_console('bench-source', { kind: 'tcp', host: '127.0.0.1', port: source.port })).token;
+    const srcPort = source.port;
+
+    const routes: Route[] = [
+      { name: 'direct', open: async (t) => rfbOverSocket(await connectSocket({ host: '127.0.0.1', port: t === 'qemu' ? vnc.port : srcPort })) },
+      { name: 'proxy', pid: l.proxyPid, open: async (t) => rfbOverWebSocket(await openWebSocket(`ws://127.0.0.1:${l.proxyPort}/?token=${t === 'qemu' ? qemuToken : sourceToken}`, { origin: l.proxyOrigin })) },
+    ];
+    const wsQemuPort = await freePort();
+    const wsSourcePort = await freePort();
+    const wsQemu = await startWebsockify(wsQemuPort, `127.0.0.1:${vnc.port}`).catch(() => null);
+    const wsSource = wsQemu ? await startWebsockify(wsSourcePort, `127.0.0.1:${srcPort}`).catch(() => null) : null;
+    wsProcs.push(wsQemu, wsSource);
+    if (wsQemu && wsSource) {
+      routes.push({ name: 'websockify', pid: wsSource.pid, open: async (t) => rfbOverWebSocket(await openWebSocket(`ws://127.0.0.1:${t === 'qemu' ? wsQemuPort : wsSourcePort}/`)) });
+    }
+
+    // Warm up every route (JIT, QEMU's first full update).
+    for (const r of routes) for (let i = 0; i < 3; i++) await serverInitMs(r);
+
+    const init: Record<string, number[]> = {};
+    for (let i = 0; i < SERVERINIT_RUNS; i++) for (const r of routes) (init[r.name] ??= []).push(await serverInitMs(r));
+
+    const conns = await Promise.all(routes.map(async (r) => { const c = await r.open('qemu'); return { r, c, init: await rfbHandshake(c) }; }));
+    const ping: Record<string, number[]> = {};
+    for (let i = 0; i < PING_RUNS; i++) for (const x of conns) (ping[x.r.name] ??= []).push(await pingMs(x.c, x.init));
+
+    const tput: Record<string, number[]> = {};
+    for (let i = 0; i < THROUGHPUT_ROUNDS; i++) for (const x of conns) (tput[x.r.name] ??= []).push(await fullFramesBytesPerSecond(x.c, x.init, THROUGHPUT_MS));
+    for (const x of conns) x.c.close();
+
+    const cap: Record<string, number[]> = {};
+    const cpu: Record<string, number[]> = {};
+    for (let i = 0; i < CAPACITY_ROUNDS; i++) {
+      for (const r of routes) {
+        const m = await capacity(r);
+        (cap[r.name] ??= []).push(m.rate);
+        if (m.cpuMsPerMB !== null) (cpu[r.name] ??= []).push(m.cpuMsPerMB);
+      }
+    }
+
+    const out: Record<string, number> = {};
+    const mb = (x: number) => round(x / 1e6, 2);
+    const directPing = median(ping.direct!);
+    const directTput = median(tput.direct!);
+    const directCap = median(cap.direct!);
+    out['console.direct_serverinit_ms_median'] = round(median(init.direct!));
+    out['console.direct_latency_ms_median'] = round(directPing);
+    out['console.direct_throughput_MBps'] = mb(directTput);
+    out['console.direct_capacity_MBps'] = mb(directCap);
+    for (const [name, prefix] of [['proxy', 'console.proxy'], ['websockify', 'console.websockify']] as const) {
+      if (!init[name]) continue;
+      out[`${prefix}_serverinit_ms_median`] = round(median(init[name]!));
+      out[`${prefix}_latency_ms_median`] = round(median(ping[name]!));
+      out[`${prefix}_added_latency_ms_median`] = round(median(ping[name]!) - directPing);
+      out[`${prefix}_throughput_MBps`] = mb(median(tput[name]!));
+      out[`${prefix}_throughput_ratio`] = round(median(tput[name]!) / directTput);
+      out[`${prefix}_capacity_MBps`] = mb(median(cap[name]!));
+      out[`${prefix}_capacity_ratio`] = round(median(cap[name]!) / directCap);
+      out[`${prefix}_cpu_ms_per_MB`] = round(median(cpu[name]!));
+    }
+    // The names the targets are written against.
+    out['console.serverinit_ms_median'] = out['console.proxy_serverinit_ms_median']!;
+    out['console.added_latency_ms_median'] = out['console.proxy_added_latency_ms_median']!;
+    return out;
+  } finally {
+    for (const p of wsProcs) await stopProc(p);
+    await lab?.stop();
+    source?.close();
+    await qemu?.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchConsole().then(
+    (r) => { process.stdout.write(JSON.stringify(r, null, 2) + '\n'); process.exit(0); },
+    (err: Error) => { process.stderr.write(`console bench failed: ${err.stack ?? err.message}\n`); process.exit(1); },
+  );
+}

@@ -59,19 +59,28 @@ candidate_version() { # candidate_version <debian-arch> <package>
 	apt_in "$1" apt-cache policy "$2" | sed -n 's/^ *Candidate: //p'
 }
 
-# Path of the .deb of <package> at its candidate version, downloaded once into the cache.
+# Path of the .deb of <package> at its candidate version, downloaded once into the cache
+# (older versions of it are dropped from the cache once a newer one is there).
 fetch_deb() { # fetch_deb <debian-arch> <package>
-	local arch=$1 pkg=$2 version dir=$CACHE/debs/$1 deb
+	local arch=$1 pkg=$2 version dir=$CACHE/debs/$1 deb old
 	version=$(candidate_version "$arch" "$pkg")
 	[[ -n $version && $version != '(none)' ]] || die "$pkg has no candidate for $arch"
 	mkdir -p "$dir"
-	for deb in "$dir/${pkg}_"*.deb; do
-		[[ -f $deb && $(dpkg-deb -f "$deb" Version) == "$version" ]] && { echo "$deb"; return 0; }
+	if ! cached_deb "$dir" "$pkg" "$version" > /dev/null; then
+		log "downloading $pkg $version ($arch)"
+		(cd "$dir" && apt_in "$arch" apt-get download "$pkg=$version") >&2
+	fi
+	deb=$(cached_deb "$dir" "$pkg" "$version") || die "apt-get download $pkg=$version left no .deb in $dir"
+	for old in "$dir/${pkg}_"*.deb; do
+		[[ $old == "$deb" ]] || rm -f "$old"
 	done
-	log "downloading $pkg $version ($arch)"
-	(cd "$dir" && apt_in "$arch" apt-get download "$pkg=$version") >&2
-	for deb in "$dir/${pkg}_"*.deb; do
-		[[ -f $deb && $(dpkg-deb -f "$deb" Version) == "$version" ]] && { echo "$deb"; return 0; }
+	echo "$deb"
+}
+
+cached_deb() { # cached_deb <dir> <package> <version>: prints the cached .deb, or fails
+	local deb
+	for deb in "$1/${2}_"*.deb; do
+		[[ -f $deb && $(dpkg-deb -f "$deb" Version) == "$3" ]] && { echo "$deb"; return 0; }
 	done
-	die "apt-get download $pkg=$version left no .deb in $dir"
+	return 1
 }

@@ -9,7 +9,7 @@ import { frameReader, writeFrame, type BusFrame, type PublishedEvent } from './w
 import { BusFailure, timeoutError, toBusError } from './errors.js';
 
 interface Client { id: string; name: string; socket: net.Socket; topics: Set<string>; subscribed: boolean }
-interface PendingCall { callerId: string; listenerId: string; id: string; topic: string; method: string; timer: NodeJS.Timeout }
+interface PendingCall { callerId: string; listenerId: string; id: string; topic: string; method: string; ctx: RequestContext | undefined; timer: NodeJS.Timeout }
 interface QueuedCall { frame: Extract<BusFrame, { op: 'call' }>; callerId: string; expires: number }
 type LocalHandler = (method: string, args: unknown[], ctx: RequestContext | undefined) => Promise<unknown>;
 
@@ -143,7 +143,7 @@ export class Broker {
       this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(timeoutError(frame.topic, frame.method, frame.timeoutMs)) }, frame.topic, frame.method);
     }, remainingMs);
     timer.unref();
-    this.pending.set(key, { callerId, listenerId: target.id, id: frame.id, topic: frame.topic, method: frame.method, timer });
+    this.pending.set(key, { callerId, listenerId: target.id, id: frame.id, topic: frame.topic, method: frame.method, ctx: frame.ctx, timer });
     writeFrame(target.socket, { ...frame, id: key });
   }
 
@@ -171,7 +171,7 @@ export class Broker {
     clearTimeout(p.timer);
     const sep = frame.id.indexOf(':');
     const originalId = frame.id.slice(sep + 1);
-    this.observe('rpc.reply', from.name, p.topic, p.method, undefined, frame.error ?? frame.result);
+    this.observe('rpc.reply', from.name, p.topic, p.method, p.ctx, frame.error ?? frame.result);
     const caller = this.clients.get(p.callerId);
     if (caller) writeFrame(caller.socket, { ...frame, id: originalId });
   }

@@ -65,3 +65,15 @@ test('calls and casts are round-robined among listeners and every message is obs
   assert.deepEqual(events.map((e) => e.kind).sort(), ['rpc.call', 'rpc.call', 'rpc.cast', 'rpc.reply', 'rpc.reply']);
   broker.close();
 });
+
+test('a reply event carries the context of the call it answers', async () => {
+  const { broker, connect } = await lab();
+  const events: LabEvent[] = [];
+  broker.onEvent((e) => events.push(e));
+  const server = await connect('server');
+  server.serve('ctx', { ping: () => 'pong' });
+  const c = await connect('c');
+  await c.call('ctx', 'ping', [], { ctx: { request_id: 'req-42' } });
+  assert.equal(events.find((e) => e.kind === 'rpc.reply')!.ctx?.request_id, 'req-42');
+  broker.close();
+});

@@ -7,6 +7,8 @@ import { PowerState } from '../../contract/model.js';
 import { currentContext } from '../bus/client.js';
 import type { ComputeContext } from './compute-context.js';
 import { buildAndRunInstance } from './build-instance.js';
+import { readableConsole } from './console-text.js';
+import type { ConsoleStepId } from '../../contract/boot-steps.js';
 
 interface PowerOutcome { vm_state: VmState; power_state: PowerStateValue }
 
@@ -56,11 +58,21 @@ export function computeManager(c: ComputeContext): ComputeApi {
       await c.conductor.instance_destroy(uuid);
     },
     async get_console_output(uuid, length) {
-      return c.driver.getConsoleOutput(uuid, length ?? undefined);
+      return readableConsole(await c.driver.getConsoleOutput(uuid, length ?? undefined));
     },
     async get_vnc_console(uuid): Promise<VncConnectInfo> {
+      // The course's noVNC steps 4-7 and 14, as this host lives them.
+      const say = (step: ConsoleStepId, summary: string, detail?: unknown) =>
+        c.publish({ kind: 'step', step, ctx: { ...currentContext(), instance_uuid: uuid }, summary, detail });
+      say('compute.driver_query', `nova-compute on ${c.host} asks the ${c.driver.name} driver for ${uuid}'s VNC console`);
       const addr = await c.driver.getVncConsole(uuid);
-      return 'unixSocket' in addr ? { kind: 'unix', path: addr.unixSocket } : { kind: 'tcp', host: addr.host, port: addr.port };
+      const info: VncConnectInfo = 'unixSocket' in addr ? { kind: 'unix', path: addr.unixSocket } : { kind: 'tcp', host: addr.host, port: addr.port };
+      const where = info.kind === 'unix' ? `unix socket ${info.path}` : `${info.host}:${info.port}`;
+      say('driver.read_config', `the driver reads the guest's VNC setting from its QEMU command line: ${where}`, info);
+      say('driver.connect_info', `the driver returns the VNC server's address: ${where}`, info);
+      say('compute.token', 'nova-compute hands back connect_info; nova-consoleauth mints the random token for it (step 8)');
+      say('compute.connect_info', `connect_info for nova-api: ${where} (vncserver_proxyclient_address and the guest's display)`, info);
+      return info;
     },
   };
 }

@@ -28,6 +28,7 @@ run_user_data() {
 	echo "novalab: user data exited with status $?"
 }
 
+ip link set lo up
 watch_power_button
 install_ssh_key
 mount_root_disk

@@ -12,14 +12,16 @@ load_modules() {
 	[ -z "$modules" ] || modprobe -a $modules
 }
 
-# The kernel consoles that are live, e.g. "tty1 ttyS0" on x86_64 or "ttyAMA0" on aarch64.
-active_consoles() {
-	cat /sys/class/tty/console/active 2>/dev/null || echo console
+# Sets CONSOLES to the kernel consoles that are live, e.g. "tty1 ttyS0" on x86_64 or
+# "ttyAMA0" on aarch64.
+find_consoles() {
+	read -r CONSOLES < /sys/class/tty/console/active || CONSOLES=console
 }
 
 # Write $1 on every console, so the serial log and the VGA screen both carry it.
 print_banner() {
-	for c in $(active_consoles); do
+	find_consoles
+	for c in $CONSOLES; do
 		echo "$1" > "/dev/$c"
 	done
 }
@@ -32,9 +34,9 @@ cmdline_value() {
 	return 1
 }
 
-# eth0 by DHCP (QEMU user networking hands out 169.254.2.15, gateway 169.254.2.2).
+# eth0 by DHCP: QEMU user networking hands out 169.254.2.15/16 (no gateway with
+# restrict=on; the metadata address is on the link anyway).
 bring_up_network() {
-	ip link set lo up
 	tries=0
 	while [ ! -e /sys/class/net/eth0 ]; do
 		tries=$((tries + 1))
@@ -121,7 +123,8 @@ identify_instance() {
 
 # busybox init keeps a root shell on each console (no getty, no password: a lab guest).
 write_inittab() {
-	for c in $(active_consoles); do
+	find_consoles
+	for c in $CONSOLES; do
 		echo "$c::respawn:-/bin/sh"
 	done
 	echo "::ctrlaltdel:/bin/reboot"

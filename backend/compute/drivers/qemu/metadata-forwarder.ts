@@ -105,15 +105,20 @@ function askMetadataApi(path: string, up: Upstream): Promise<Buffer> {
         if (size > MAX_RESPONSE_BODY) req.destroy(new Error('response too large'));
         else chunks.push(chunk);
       });
-      res.on('end', () =>
-        resolve(formatResponse(res.statusCode ?? 502, res.statusMessage ?? '', String(res.headers['content-type'] ?? 'text/plain'), Buffer.concat(chunks))),
-      );
-      res.on('error', () => resolve(plainResponse(502, 'Bad Gateway')));
+      res.on('end', () => {
+        const contentType = String(res.headers['content-type'] ?? 'text/plain');
+        resolve(formatResponse(res.statusCode ?? 502, res.statusMessage ?? '', contentType, Buffer.concat(chunks)));
+      });
+      res.on('error', (err) => resolve(gatewayError(err)));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve(plainResponse(err.message === 'timeout' ? 504 : 502, err.message === 'timeout' ? 'Gateway Timeout' : 'Bad Gateway')));
+    req.on('error', (err) => resolve(gatewayError(err)));
     req.end();
   });
+}
+
+function gatewayError(err: Error): Buffer {
+  return err.message === 'timeout' ? plainResponse(504, 'Gateway Timeout') : plainResponse(502, 'Bad Gateway');
 }
 
 function reply(response: Buffer, code: number): void {

@@ -142,12 +142,11 @@ async function create(c: Call): Promise<Reply> {
   const looked = await lookUp(c, p);
   const count = await checkQuota(c, p, looked.flavor);
   const created = await c.deps.conductor.call.instance_create(newInstances(c, p, looked, count));
-  for (const inst of created) {
-    await withContext({ instance_uuid: inst.uuid }, () => c.deps.conductor.call.action_start({
-      action: 'create', instance_uuid: inst.uuid, request_id: c.st.requestId, user_id: c.st.auth.user_id,
-      project_id: inst.project_id, start_time: new Date().toISOString(), message: null,
-    }));
-  }
+  // Concurrently: the conductor coalesces concurrent writes of its database into few.
+  await Promise.all(created.map((inst) => withContext({ instance_uuid: inst.uuid }, () => c.deps.conductor.call.action_start({
+    action: 'create', instance_uuid: inst.uuid, request_id: c.st.requestId, user_id: c.st.auth.user_id,
+    project_id: inst.project_id, start_time: new Date().toISOString(), message: null,
+  }))));
   c.deps.conductor.cast.build_instances(created.map((i) => i.uuid), {
     project_id: c.st.auth.project_id, num_instances: created.length, flavor: looked.flavor, image: looked.image,
     availability_zone: p.zone, force_host: looked.forceHost, scheduler_hints: p.hints, instance_group: null,

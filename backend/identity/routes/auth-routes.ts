@@ -1,5 +1,5 @@
 // /v3/auth/*: issue (POST), validate (GET/HEAD) and revoke (DELETE) tokens, plus the caller's
-// own projects and catalog. Password logins are the first two steps of the boot walkthrough,
+// own projects and catalog. Logins (password or token) are the first two steps of the boot walkthrough,
 // so they are published on the bus: user and project names, roles, expiry — never the
 // token or the password.
 import { Router, type Request, type Response } from 'express';
@@ -13,24 +13,36 @@ import { listBody, projectView } from '../views.js';
 const AUTH_PATH = '/v3/auth/tokens';
 
 function describeLogin(req: AuthRequest) {
+  if (req.auth.identity.methods[0] === 'token') return { user: 'the holder of a token (re-scoping)', project: scopeName(req) };
   const user = req.auth.identity.password?.user;
   const scope = req.auth.scope;
   const project = typeof scope === 'object' ? (scope.project?.name ?? scope.project?.id) : undefined;
   return { user: user?.name ?? user?.id ?? '?', project: project ?? null };
 }
 
-function publishCredentials(deps: IdentityDeps, who: { user: string; project: string | null }) {
+function scopeName(req: AuthRequest): string | null {
+  const scope = req.auth.scope;
+  return typeof scope === 'object' ? (scope.project?.name ?? scope.project?.id ?? null) : null;
+}
+
+/** Ties the step events to this HTTP request, as nova-api's are tied to theirs. */
+const requestCtx = (res: Response) => {
+  const id = res.getHeader('x-openstack-request-id');
+  return typeof id === 'string' ? { request_id: id } : undefined;
+};
+
+function publishCredentials(deps: IdentityDeps, who: { user: string; project: string | null }, ctx?: { request_id: string }) {
   deps.publish({
-    kind: 'step', step: 'identity.credentials',
+    kind: 'step', step: 'identity.credentials', ctx,
     summary: `POST ${AUTH_PATH} for user ${who.user}${who.project ? `, project ${who.project}` : ' (unscoped)'}`,
     detail: { method: 'POST', path: AUTH_PATH, user: who.user, project: who.project },
   });
 }
 
-function publishOutcome(deps: IdentityDeps, who: { user: string }, token: ResolvedToken | null, error?: KeystoneError) {
+function publishOutcome(deps: IdentityDeps, who: { user: string }, token: ResolvedToken | null, error?: KeystoneError, ctx?: { request_id: string }) {
   if (!token) {
     deps.publish({
-      kind: 'step', step: 'identity.token',
+      kind: 'step', step: 'identity.token', ctx,
       summary: `no token for user ${who.user}: ${error?.code ?? 500} ${error?.message ?? 'internal error'}`,
       detail: { status: error?.code ?? 500, message: error?.message ?? null },
     });
@@ -38,7 +50,7 @@ function publishOutcome(deps: IdentityDeps, who: { user: string }, token: Resolv
   }
   const scope = token.project ? `project ${token.project.name}` : 'no project (unscoped)';
   deps.publish({
-    kind: 'step', step: 'identity.token',
+    kind: 'step', step: 'identity.token', ctx,
     summary: `token issued to ${token.user.name} for ${scope}, roles ${token.roles.map((r) => r.name).join(', ') || 'none'}`,
     detail: {
       expires_at: keystoneTime(new Date(token.row.expires_at)),
@@ -52,17 +64,17 @@ function publishOutcome(deps: IdentityDeps, who: { user: string }, token: Resolv
 
 async function issue(req: Request, res: Response, deps: IdentityDeps) {
   const body = validateAuthRequest(req.body);
-  const isPassword = body.auth.identity.methods[0] === 'password';
   const who = describeLogin(body);
-  if (isPassword) publishCredentials(deps, who);
+  const ctx = requestCtx(res);
+  publishCredentials(deps, who, ctx);
   let result;
   try {
     result = await deps.tokens.authenticate(body);
   } catch (err) {
-    if (isPassword) publishOutcome(deps, who, null, err instanceof KeystoneError ? err : undefined);
+    publishOutcome(deps, who, null, err instanceof KeystoneError ? err : undefined, ctx);
     throw err;
   }
-  if (isPassword) publishOutcome(deps, who, result.token);
+  publishOutcome(deps, who, result.token, undefined, ctx);
   deps.log.info(`token issued to user ${result.token.user.name} (project ${result.token.project?.name ?? 'none'})`);
   res.setHeader('X-Subject-Token', result.raw);
   res.status(201).json(buildTokenBody(deps.tokens.facts(result.token), deps.catalog));

@@ -31,6 +31,10 @@ export const emptyNovaData = (): NovaData => ({
 });
 
 export class NovaDb {
+  /** The write now on its way to disk, and the next one, which gathers every change made meanwhile. */
+  private inFlight: Promise<void> = Promise.resolve();
+  private nextWrite: Promise<void> | null = null;
+
   private constructor(private low: Low<NovaData>) {}
 
   static async open(file: string): Promise<NovaDb> {
@@ -43,10 +47,26 @@ export class NovaDb {
 
   get data(): NovaData { return this.low.data; }
 
-  /** Apply a change and persist it before returning; a failed write leaves the file as it was. */
+  /**
+   * Apply a change and persist it before returning; a failed write leaves the file as it was.
+   * Group commit: changes made while a write is on its way share the next write, so a burst
+   * of creates costs a few whole-document writes, not one each.
+   */
   async mutate<T>(change: (d: NovaData) => T): Promise<T> {
     const result = change(this.low.data);
-    await this.low.write();
+    await this.flush();
     return result;
+  }
+
+  private flush(): Promise<void> {
+    if (this.nextWrite) return this.nextWrite;
+    const write = this.inFlight.catch(() => undefined).then(() => {
+      // From here on, changes belong to the write after this one.
+      this.nextWrite = null;
+      return this.low.write();
+    });
+    this.nextWrite = write;
+    this.inFlight = write;
+    return write;
   }
 }

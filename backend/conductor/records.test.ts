@@ -55,3 +55,15 @@ test('a claim is refused once the host is full at its ratios, and a deleted inst
   await api.instance_destroy('a');
   assert.equal((await api.instance_claim('c', 'h')).ok, true);
 });
+
+test('a burst of concurrent changes is persisted in a few writes, each change on disk when acknowledged', async () => {
+  const { file, db, api } = await fresh();
+  let writes = 0;
+  const low = (db as unknown as { low: { write(): Promise<void> } }).low;
+  const original = low.write.bind(low);
+  low.write = async () => { writes++; await original(); };
+  await Promise.all(Array.from({ length: 100 }, (_, i) => api.instance_create([instance(`i${i}`)])));
+  const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { instances: Instance[] };
+  assert.equal(onDisk.instances.length, 100);
+  assert.ok(writes <= 3, `${writes} writes for 100 concurrent creates`);
+});

@@ -39,8 +39,8 @@ export async function runMaster(): Promise<void> {
         slot.listening = true;
         if (!started && slots.every((s) => s.listening)) {
           started = true;
+          reportWorkers(); // before ready, so the launcher's summary lists the workers
           rt.ready(groups.map((g) => g.port));
-          reportWorkers();
         } else if (started) {
           rt.log.info(`${slot.group.what} worker ${slot.index} is back (pid ${w.process.pid})`);
           reportWorkers();

@@ -15,8 +15,12 @@ runMain(async () => {
   const rt = await startService('nova-novncproxy');
   const host = rt.conf.str('novncproxy_host');
   const port = rt.conf.int('novncproxy_port');
-  // The lab's own GUI may embed consoles: its origin is ours too.
-  const guiOrigin = `http://${rt.conf.str('novalab.listen')}:${rt.conf.int('novalab.gui_port')}`;
+  // The lab's own GUI opens consoles from its page (noVNC's RFB on gui_port): its origin is ours too.
+  const guiPort = rt.conf.int('novalab.gui_port');
+  const guiListen = rt.conf.str('novalab.listen');
+  const guiOrigins = ['127.0.0.1', '0.0.0.0', '::1', '::'].includes(guiListen)
+    ? [`http://127.0.0.1:${guiPort}`, `http://localhost:${guiPort}`, `http://[::1]:${guiPort}`]
+    : [`http://${guiListen}:${guiPort}`];
   const consoleauth = rpcClient<ConsoleAuthApi>(rt.bus, 'consoleauth');
   const proxy = consoleProxy({
     checkToken: (token, ctx) => consoleauth.with({ timeoutMs: CHECK_TOKEN_TIMEOUT_MS, ctx }).check_token(token),
@@ -24,7 +28,7 @@ runMain(async () => {
       listenHost: host,
       listenPort: port,
       baseUrl: rt.conf.str('novncproxy_base_url'),
-      allowedOrigins: [...rt.conf.list('console_allowed_origins'), guiOrigin],
+      allowedOrigins: [...rt.conf.list('console_allowed_origins'), ...guiOrigins],
     },
     proxyclientAddress: rt.conf.str('vncserver_proxyclient_address'),
     publish: rt.publish,

@@ -1,0 +1,110 @@
+// The course's console flow for real: a whole lab (`novalab up`), an x86_64 guest, the URL
+// from `openstack console url show --novnc`, opened in headless Chromium. The page connects
+// through nova-novncproxy, keys typed in the browser reach the guest's VGA shell, and deleting
+// the server revokes the URL. No token may appear in any service log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright';
+import { startLab, cliEnv, eventually, type LabHandle } from '../support/lab-process.js';
+
+const exec = promisify(execFile);
+const ARTIFACTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../test-results/real');
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) }).catch(() => undefined);
+}
+const NAME = 'vm-console';
+let lab: LabHandle;
+let browser: Browser;
+
+async function openstack(...args: string[]): Promise<string> {
+  const { stdout } = await exec('openstack', args, { env: cliEnv(lab), maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+const consoleLog = () => openstack('console', 'log', 'show', NAME);
+const consoleUrl = async () => (JSON.parse(await openstack('console', 'url', 'show', '--novnc', NAME, '-f', 'json')) as { url: string }).url;
+const tokenOf = (url: string) => new URLSearchParams(new URL(url).searchParams.get('path')!.replace(/^[^?]*\?/, '')).get('token')!;
+
+async function openConsole(url: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Playwright's `type` sends '$' without pressing Shift, and QEMU (which gets scancodes from
+ *  noVNC) would see '4': press Shift for shifted characters, as a person does. */
+const SHIFTED: Record<string, string> = { '$': 'Digit4', '(': 'Digit9', ')': 'Digit0', '*': 'Digit8', '>': 'Period' };
+async function typeLikeAPerson(page: Page, text: string): Promise<void> {
+  for (const ch of text) {
+    if (SHIFTED[ch]) await page.keyboard.press(`Shift+${SHIFTED[ch]}`);
+    else await page.keyboard.type(ch);
+  }
+}
+
+const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
+const waitState = (page: Page, want: string) =>
+  page.waitForFunction((w) => document.body.dataset.state === w, want, { timeout: 30_000 });
+
+before(async () => {
+  lab = await startLab({ timeoutMs: 600_000 });
+  browser = await chromium.launch({
+    executablePath: process.env.NOVALAB_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  await openstack('server', 'create', '--flavor', 'm1.tiny', '--image', 'novalab-x86_64', '--wait', NAME);
+  await eventually('the guest\'s shell prompt', async () => ((await consoleLog()).includes(`${NAME}:~# `) ? true : null), 90_000, 1000);
+});
+
+after(async () => {
+  await browser?.close();
+  await lab?.stop();
+});
+
+const tokens: string[] = [];
+
+test('the console URL opens in a browser, connects, and keys typed there reach the guest', async () => {
+  const url = await consoleUrl();
+  assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${lab.port('nova-novncproxy')}/vnc_auto\\.html\\?path=%3Ftoken%3D`));
+  tokens.push(tokenOf(url));
+  const { page, problems } = await openConsole(url);
+  await waitState(page, 'connected');
+  assert.ok(!page.url().includes('token'), 'the token left the address bar');
+  await page.locator('#screen canvas').click();
+  await page.keyboard.press('Enter');
+  await typeLikeAPerson(page, 'echo typed $((6*7)) through novnc >/dev/console');
+  await page.keyboard.press('Enter');
+  await shot(page, 'console-typed');
+  await eventually('the typed line on the serial log', async () => ((await consoleLog()).includes('typed 42 through novnc') ? true : null), 30_000, 500)
+    .finally(() => shot(page, 'console-after'));
+  // A reload keeps working (the token went to sessionStorage, not the URL).
+  await page.reload();
+  await waitState(page, 'connected');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('deleting the server revokes its console URL', async () => {
+  const url = await consoleUrl();
+  tokens.push(tokenOf(url));
+  await openstack('server', 'delete', '--wait', NAME);
+  const { page } = await openConsole(url);
+  await waitState(page, 'failed');
+  assert.match(await page.locator('#status').innerText(), /not valid/);
+  assert.equal(await state(page), 'failed');
+  await page.context().close();
+});
+
+test('no service log contains a console token', () => {
+  const logs = path.join(lab.stateDir, 'logs');
+  const text = fs.readdirSync(logs).map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n') + lab.output.join('\n');
+  assert.match(text, /nova-novncproxy/);
+  for (const t of tokens) assert.ok(!text.includes(t), 'a console token in the logs');
+});

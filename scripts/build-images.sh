@@ -35,6 +35,7 @@ declare -A POWER_MODULES=([x86_64]="button evdev" [aarch64]="")
 # spends copying 2.5 MB into guest memory.
 INITRD_COMPRESSOR=cat
 DISK_SIZE=64M
+DISK_FS_UUID=6e6f7661-6c61-4200-8000-726f6f746673
 
 log() { echo "build-images: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -77,12 +78,14 @@ install_kernel() { # install_kernel <vmlinuz> <output>
 	fi
 }
 
-# A small ext4 root disk, so each instance's overlay has somewhere to keep data.
+# A small ext4 root disk, so each instance's overlay has somewhere to keep data. Fixed
+# UUID, hash seed and clock make it the same bytes on every build.
 make_disk() { # make_disk <output> <work-dir>
 	local raw=$2/disk.raw
 	rm -f "$raw"
 	truncate -s "$DISK_SIZE" "$raw"
-	mke2fs -q -F -t ext4 -L novalab-root -E root_owner=0:0 "$raw"
+	E2FSPROGS_FAKE_TIME=1 mke2fs -q -F -t ext4 -L novalab-root -U "$DISK_FS_UUID" \
+		-E "root_owner=0:0,hash_seed=$DISK_FS_UUID" "$raw"
 	qemu-img convert -f raw -O qcow2 "$raw" "$1"
 	rm -f "$raw"
 }

@@ -88,8 +88,10 @@ assemble_root() { # assemble_root <root> <busybox-tree> <kernel-tree> <power-mod
 	write_modules_dep "$target"
 }
 
-# newc cpio, owned by root, in a stable order, compressed with $INITRD_COMPRESSOR.
+# newc cpio, owned by root, in a stable order, with every mtime at the epoch: the same
+# inputs give the same bytes, so the image service sees an unchanged image as unchanged.
 pack_initramfs() { # pack_initramfs <root> <output>
+	find "$1" -exec touch -h -d @0 {} +
 	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio --quiet -o -H newc -R 0:0 --reproducible) | $INITRD_COMPRESSOR > "$2"
 }

@@ -61,7 +61,8 @@ function upperBound(sorted: Float64Array, x: number): number {
  */
 export function rankIndices(weights: Float64Array): number[] {
   const n = weights.length;
-  const w = weights.map((x) => (Number.isNaN(x) ? -Infinity : x));
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = Number.isNaN(weights[i]) ? -Infinity : weights[i];
   const sorted = w.slice().sort();
   const placed = new Int32Array(n);
   const order = new Array<number>(n);
@@ -81,13 +82,15 @@ export function weighHosts(
   const totals = new Float64Array(n);
   const trace: SchedulerWeigherTrace[] = [];
   if (n > 1) {
+    // Reused by every weigher: the trace records copy the values out.
+    const raw = new Float64Array(n);
+    const normalized = new Float64Array(n);
     for (const weigher of weighers) {
-      const raw = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const w = weigher.weigh(hosts[i], spec, opts);
         raw[i] = weigher.minval === undefined ? w : Math.max(w, weigher.minval);
       }
-      const normalized = normalize(raw, weigher.minval);
+      normalize(raw, weigher.minval, undefined, normalized);
       const multiplier = weigher.multiplier(opts);
       for (let i = 0; i < n; i++) totals[i] += multiplier * normalized[i];
       trace.push({ name: weigher.name, multiplier, raw: record(hosts, raw), normalized: record(hosts, normalized) });

@@ -194,6 +194,11 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       await db.mutate((data) => { data.flavors = data.flavors.filter((f) => f.id !== id); });
       return true;
     },
+    async flavor_update(id, patch) {
+      const f = d().flavors.find((x) => x.id === id);
+      if (!f) return null;
+      return db.mutate(() => Object.assign(f, { description: patch.description }));
+    },
     async flavor_extra_specs_update(id, specs) {
       const f = d().flavors.find((x) => x.id === id);
       if (!f) return null;
@@ -228,13 +233,17 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         return { ...DEFAULT_QUOTAS, ...data.quotas[project_id] } as QuotaSet;
       });
     },
+    async quota_defaults() { return { ...DEFAULT_QUOTAS }; },
+    async quota_delete(project_id) {
+      await db.mutate((data) => { delete data.quotas[project_id]; });
+    },
     async quota_usage(project_id) {
       const mine = d().instances.filter((i) => i.project_id === project_id && i.vm_state !== 'deleted');
       return {
         instances: mine.length,
         cores: mine.reduce((s, i) => s + i.flavor.vcpus, 0),
         ram: mine.reduce((s, i) => s + i.flavor.ram, 0),
-        key_pairs: 0,
+        key_pairs: d().keypairs.filter((k) => mine.some((i) => i.user_id === k.user_id)).length,
         server_groups: 0,
       };
     },

@@ -60,6 +60,8 @@ export interface ConductorApi {
   flavor_get(id: string): Promise<Flavor | null>;
   flavor_create(f: Flavor): Promise<Flavor>;
   flavor_delete(id: string): Promise<boolean>;
+  /** 2.55: only a flavor's description may change after it is created. */
+  flavor_update(id: string, patch: { description: string | null }): Promise<Flavor | null>;
   flavor_extra_specs_update(id: string, specs: Record<string, string | null>): Promise<Flavor | null>;
 
   // key pairs (per user)
@@ -72,6 +74,9 @@ export interface ConductorApi {
   quota_get(project_id: string): Promise<QuotaSet>;
   quota_update(project_id: string, values: Partial<QuotaSet>): Promise<QuotaSet>;
   quota_usage(project_id: string): Promise<QuotaUsage>;
+  quota_defaults(): Promise<QuotaSet>;
+  /** Drop a project's overrides: it has the defaults again. */
+  quota_delete(project_id: string): Promise<void>;
 
   // the build flow (cast from nova-api; the conductor asks the scheduler, then casts to compute)
   build_instances(instance_uuids: string[], spec: Omit<RequestSpec, 'instance_uuid' | 'retry'>): Promise<void>;

@@ -85,3 +85,18 @@ test('50 concurrent creates never over-commit a host beyond its allocation ratio
   assert.equal(active, 16, 'every vCPU is used exactly once');
   assert.ok(final.filter((s) => s.status === 'ERROR').every((s) => /No valid host was found/.test(s.fault!.message)));
 });
+
+test('an admin sets a flavor description from 2.55, and a deleted quota override gives the defaults back', async () => {
+  const { lab: l } = await lab('', [{ name: 'solo', vcpus: 4, memory_mb: 4096 }]);
+  const nova = await ComputeClient.admin(l, '2.55');
+  const put = await nova.request('PUT', '/flavors/1', { flavor: { description: 'the smallest' } });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  assert.equal((await nova.request('GET', '/flavors/1')).body.flavor.description, 'the smallest');
+  assert.equal((await nova.request('PUT', '/flavors/1', { flavor: { ram: 1 } })).status, 400);
+  const project = await nova.projectId();
+  const defaults = (await nova.request('GET', `/os-quota-sets/${project}/defaults`)).body.quota_set;
+  await nova.request('PUT', `/os-quota-sets/${project}`, { quota_set: { instances: defaults.instances + 7 } });
+  assert.equal((await nova.request('GET', `/os-quota-sets/${project}`)).body.quota_set.instances, defaults.instances + 7);
+  assert.equal((await nova.request('DELETE', `/os-quota-sets/${project}`)).status, 202);
+  assert.equal((await nova.request('GET', `/os-quota-sets/${project}`)).body.quota_set.instances, defaults.instances);
+});

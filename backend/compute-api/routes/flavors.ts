@@ -12,6 +12,7 @@ import { checkExtraSpecOne, checkExtraSpecs, flavorCreateCheck } from '../schema
 import { flavorBasic, flavorDetail } from '../views/flavor-view.js';
 import { nextLinks } from '../views/format.js';
 import { toBool } from '../validation.js';
+import { atLeast } from '../microversion.js';
 
 const flavorNotFound = (id: string) => notFound(`Flavor ${id} could not be found.`);
 
@@ -85,6 +86,20 @@ async function deleteFlavor(c: Call): Promise<Reply> {
   return empty(202);
 }
 
+/** 2.55: PUT /flavors/{id} changes the description, and nothing else. */
+async function updateFlavor(c: Call): Promise<Reply> {
+  if (!atLeast(c.st.version, '2.55')) throw new ApiFault(405, 'Updating a flavor needs microversion 2.55 or later.');
+  authorize(c, 'os_compute_api:os-flavor-manage:update');
+  const flavor = (c.body as { flavor?: Record<string, unknown> } | null)?.flavor;
+  const keys = flavor && typeof flavor === 'object' ? Object.keys(flavor) : [];
+  if (!flavor || keys.length !== 1 || keys[0] !== 'description') throw badRequest("Invalid input for field/attribute flavor. Only 'description' may be updated.");
+  const description = flavor.description;
+  if (description !== null && (typeof description !== 'string' || description.length > 65535)) throw badRequest('Invalid input for field/attribute description.');
+  const updated = await c.deps.conductor.call.flavor_update(c.params.id!, { description: description as string | null });
+  if (!updated) throw flavorNotFound(c.params.id!);
+  return ok({ flavor: flavorDetail(updated, c.st.base, c.st.version) });
+}
+
 const specString = (v: string | number | boolean) => (typeof v === 'string' ? v : String(v));
 
 async function setSpecs(c: Call, specs: Record<string, string | number | boolean>): Promise<Record<string, string>> {
@@ -102,7 +117,7 @@ export function flavorRoutes(deps: ApiDeps): Router {
   r.route('/flavors/detail').get(h((c) => listFlavors(c, true))).all(methodNotAllowed);
   r.route('/flavors/:id')
     .get(h(async (c) => ok({ flavor: flavorDetail(await getFlavor(c), c.st.base, c.st.version) })))
-    .put(h(async () => { throw new ApiFault(501, 'Updating a flavor description is not implemented by novalab.'); }))
+    .put(h(updateFlavor))
     .delete(h(deleteFlavor))
     .all(methodNotAllowed);
   r.route('/flavors/:id/os-extra_specs')

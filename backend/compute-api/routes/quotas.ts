@@ -9,15 +9,6 @@ import { atLeast } from '../microversion.js';
 import { checkQuotaUpdate } from '../schemas.js';
 import { limitsView, quotaSetView, quotaValues } from '../views/account-views.js';
 
-/**
- * The lab's default quotas: the same values the conductor gives a project with no overrides
- * (Nova's [quota] defaults with room for the lab's bursts). ConductorApi has no call for them.
- */
-export const DEFAULT_QUOTAS: QuotaSet = {
-  instances: 20, cores: 40, ram: 51200, key_pairs: 100, metadata_items: 128, server_groups: 10, server_group_members: 10,
-  injected_files: 5, injected_file_content_bytes: 10240, injected_file_path_bytes: 255,
-};
-
 const NETWORK_KEYS = ['fixed_ips', 'floating_ips', 'security_groups', 'security_group_rules', 'networks'];
 const FILE_KEYS = ['injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes'];
 
@@ -59,7 +50,7 @@ async function updateQuota(c: Call): Promise<Reply> {
 
 async function revertQuota(c: Call): Promise<Reply> {
   authorize(c, 'os_compute_api:os-quota-sets:update');
-  await c.deps.conductor.call.quota_update(c.params.project!, DEFAULT_QUOTAS);
+  await c.deps.conductor.call.quota_delete(c.params.project!);
   return { status: 202 };
 }
 
@@ -71,7 +62,7 @@ export function quotaRoutes(deps: ApiDeps): Router {
   r.route('/os-quota-sets/:project/detail').get(handle(deps, (c) => showQuota(c, true))).all(methodNotAllowed);
   r.route('/os-quota-sets/:project/defaults').get(handle(deps, async (c) => {
     authorize(c, 'os_compute_api:os-quota-sets:defaults');
-    return ok(quotaSetView(c.params.project!, DEFAULT_QUOTAS, c.st.version));
+    return ok(quotaSetView(c.params.project!, await c.deps.conductor.call.quota_defaults(), c.st.version));
   })).all(methodNotAllowed);
   return r;
 }

@@ -88,6 +88,8 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
     keypair_delete: async (u, n) => { const i = keypairs.findIndex((k) => k.user_id === u && k.name === n); if (i < 0) return false; keypairs.splice(i, 1); return true; },
     quota_get: async (p) => ({ ...base, ...quotas.get(p) }),
     quota_update: async (p, v) => { quotas.set(p, { ...quotas.get(p), ...v }); return { ...base, ...quotas.get(p) }; },
+    quota_defaults: async () => ({ ...base }),
+    quota_delete: async (p) => { quotas.delete(p); },
     quota_usage: async (p) => {
       const mine = live().filter((i) => i.project_id === p);
       return { instances: mine.length, cores: mine.reduce((s, i) => s + i.flavor.vcpus, 0), ram: mine.reduce((s, i) => s + i.flavor.ram, 0), key_pairs: 0, server_groups: 0 };

@@ -62,7 +62,10 @@ export class BootPage {
 
   async setStepMode(on: boolean): Promise<void> {
     const box = this.app.byTestId('step-mode-toggle');
-    if ((await box.isChecked()) !== on) await box.setChecked(on);
+    if ((await box.isChecked()) === on) return;
+    // The box follows the lab's step mode (a PUT to the lab), so it changes after the click, not during it.
+    await box.click();
+    await this.app.page.waitForFunction((want) => (document.querySelector('[data-testid="step-mode-toggle"]') as HTMLInputElement | null)?.checked === want, on);
   }
 
   async continueAll(): Promise<void> {

@@ -26,7 +26,8 @@ export class LaunchPage {
     if (input.zone !== undefined) await this.pick('launch-zone', input.zone);
     const stepBox = this.app.byTestId('launch-step-mode');
     if (input.stepMode !== undefined && (await stepBox.isChecked()) !== input.stepMode) {
-      await stepBox.setChecked(input.stepMode);
+      // The box follows the lab's step mode (a PUT to the lab), so it changes after the click, not during it.
+      await stepBox.click();
       await this.app.page.waitForFunction((want) => (document.querySelector('[data-testid="launch-step-mode"]') as HTMLInputElement | null)?.checked === want, input.stepMode);
     }
   }

@@ -76,14 +76,14 @@ test('bad versions, tokens, bodies and paths get Nova\'s fault bodies', async ()
   assert.ok(wrongMethod.body.badMethod);
 });
 
-test('POST /servers validates, records, announces steps 3 and 4, casts build_instances and answers 202', async () => {
+test('POST /servers validates, announces steps 3 and 4 and the hold before step 5, records, casts build_instances and answers 202', async () => {
   cloud.steps.length = 0;
   const r = await create('demo', { metadata: { role: 'web' }, user_data: Buffer.from('#!/bin/sh\n').toString('base64') });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   const id = r.body.server.id;
   assert.deepEqual(Object.keys(r.body.server).sort(), ['OS-DCF:diskConfig', 'adminPass', 'id', 'links', 'security_groups']);
   assert.equal(r.headers.get('location'), `${base}/v2.1/servers/${id}`);
-  assert.deepEqual(cloud.steps.map((s) => s.step), ['api.request', 'api.policy']);
+  assert.deepEqual(cloud.steps.map((s) => s.step), ['api.request', 'api.policy', 'conductor.record']);
   assert.match(JSON.stringify(cloud.steps[0]!.detail), /base64 characters, elided/);
   const inst = cloud.instances.get(id)!;
   assert.equal(inst.create_request_id, r.headers.get('x-openstack-request-id'));

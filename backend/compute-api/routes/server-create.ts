@@ -141,6 +141,12 @@ async function create(c: Call): Promise<Reply> {
   }
   const looked = await lookUp(c, p);
   const count = await checkQuota(c, p, looked.flavor);
+  // Step 5 is held here in step mode, before the record exists; the conductor reports the write.
+  await c.deps.step({
+    step: 'conductor.record',
+    summary: `rpc.call conductor.instance_create: ${count} instance record(s) for ${body.server.name}, flavor ${looked.flavor.name}, image ${looked.image.name}`,
+    detail: { topic: 'conductor', method: 'instance_create', count, flavor: looked.flavor.name, image: looked.image.name },
+  });
   const created = await c.deps.conductor.call.instance_create(newInstances(c, p, looked, count));
   // Concurrently: the conductor coalesces concurrent writes of its database into few.
   await Promise.all(created.map((inst) => withContext({ instance_uuid: inst.uuid }, () => c.deps.conductor.call.action_start({

@@ -6,7 +6,8 @@
 //            encoding, which QEMU acknowledges at once with a 16-byte update)
 //   throughput: back-to-back full-screen Raw updates (QEMU paces these itself)
 //   relay capacity: a local byte source that sends as fast as it can, to see the proxy's own
-//            ceiling, which QEMU's pacing hides
+//            ceiling, which QEMU's pacing hides; and the relay's CPU time per MB (user +
+//            system), which a busy machine disturbs less than rates
 // `console.loadavg_1m` says how busy the machine was: on 2 cores shared with guests, rates vary.
 // Run: node dist/bench/console-bench.js (prints JSON).
 import fs from 'node:fs';

@@ -5,16 +5,26 @@
 import net from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { LabEvent, LabEventKind, RequestContext } from '../../contract/events.js';
-import { frameReader, writeFrame, type BusFrame, type PublishedEvent } from './wire.js';
+import { encodeFrame, rawFrameReader, writeFrame, writeRawFrame, type BusFrame, type FrameHead, type PublishedEvent } from './wire.js';
 import { BusFailure, timeoutError, toBusError } from './errors.js';
 
 interface Client { id: string; name: string; socket: net.Socket; topics: Set<string>; subscribed: boolean }
 interface PendingCall { callerId: string; listenerId: string; id: string; topic: string; method: string; ctx: RequestContext | undefined; timer: NodeJS.Timeout }
-interface QueuedCall { frame: Extract<BusFrame, { op: 'call' }>; callerId: string; expires: number }
+type CallHead = Omit<Extract<BusFrame, { op: 'call' }>, 'args'>;
+type CastHead = Omit<Extract<BusFrame, { op: 'cast' }>, 'args'>;
+interface QueuedCall { head: CallHead; body: Buffer; callerId: string; expires: number }
 type LocalHandler = (method: string, args: unknown[], ctx: RequestContext | undefined) => Promise<unknown>;
 
-/** Payloads larger than this are summarised in events rather than copied. */
+/** Payloads larger than this are summarised in events rather than decoded and copied. */
 const EVENT_DETAIL_LIMIT = 16 * 1024;
+
+/** A body's one field (args, result or error, event), decoded. */
+const bodyField = (body: Buffer | null, ...names: string[]): unknown => {
+  if (!body) return undefined;
+  const o = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  for (const n of names) if (o[n] !== undefined) return o[n];
+  return undefined;
+};
 
 export class Broker {
   readonly secret = randomBytes(24).toString('hex');
@@ -56,21 +66,23 @@ export class Broker {
   emit(e: Omit<LabEvent, 'seq' | 'ts'>): void {
     const event: LabEvent = { seq: ++this.seq, ts: new Date().toISOString(), ...e };
     for (const o of this.observers) o(event);
-    const frame = JSON.stringify({ op: 'event', event }) + '\n';
+    const frame = encodeFrame({ op: 'event', event }); // encoded once for every subscriber
     for (const c of this.clients.values()) if (c.subscribed) c.socket.write(frame);
   }
 
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
     let client: Client | null = null;
-    socket.on('data', frameReader((frame) => {
+    const read = rawFrameReader((head, body) => {
       if (!client) {
-        client = this.admit(socket, frame);
+        client = this.admit(socket, head as BusFrame);
         if (!client) socket.destroy();
         return;
       }
-      this.handle(client, frame);
-    }));
+      this.handle(client, head, body);
+    });
+    // Bytes that are not frames end that connection, never the broker.
+    socket.on('data', (chunk: Buffer) => { try { read(chunk); } catch { socket.destroy(); } });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => { if (client) this.drop(client); });
   }
@@ -86,14 +98,14 @@ export class Broker {
     return client;
   }
 
-  private handle(client: Client, frame: BusFrame): void {
-    switch (frame.op) {
-      case 'listen': return this.addListener(client, frame.topic);
+  private handle(client: Client, head: FrameHead, body: Buffer | null): void {
+    switch (head.op) {
+      case 'listen': return this.addListener(client, String(head.topic));
       case 'subscribe': client.subscribed = true; return;
-      case 'call': return this.routeCall(client.id, { ...frame, from: client.name });
-      case 'cast': return this.routeCast({ ...frame, from: client.name });
-      case 'reply': return this.routeReply(client, frame);
-      case 'publish': return this.emitPublished(client, frame.event);
+      case 'call': return this.routeCall(client.id, { ...(head as unknown as CallHead), from: client.name }, body!);
+      case 'cast': return this.routeCast({ ...(head as unknown as CastHead), from: client.name }, body!);
+      case 'reply': return this.routeReply(client, head as unknown as { id: string }, body!);
+      case 'publish': return this.emitPublished(client, bodyField(body, 'event') as PublishedEvent);
       default: return;
     }
   }
@@ -106,7 +118,7 @@ export class Broker {
     const waiting = this.queued.get(topic) ?? [];
     this.queued.delete(topic);
     const now = Date.now();
-    for (const q of waiting) if (q.expires > now) this.routeCall(q.callerId, q.frame, q.expires - now);
+    for (const q of waiting) if (q.expires > now) this.routeCall(q.callerId, q.head, q.body, q.expires - now);
   }
 
   private pickListener(topic: string): Client | undefined {
@@ -117,12 +129,12 @@ export class Broker {
     return this.clients.get(list[i]!);
   }
 
-  private routeCall(callerId: string, frame: Extract<BusFrame, { op: 'call' }>, remainingMs = frame.timeoutMs): void {
+  private routeCall(callerId: string, frame: CallHead, body: Buffer, remainingMs = frame.timeoutMs): void {
     const caller = this.clients.get(callerId);
-    this.observe('rpc.call', frame.from ?? caller?.name ?? '?', frame.topic, frame.method, frame.ctx, frame.args);
+    this.observe('rpc.call', frame.from ?? caller?.name ?? '?', frame.topic, frame.method, frame.ctx, body, 'args');
     const localHandler = this.local.get(frame.topic);
     if (localHandler) {
-      localHandler(frame.method, frame.args, frame.ctx).then(
+      localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).then(
         (result) => this.replyTo(callerId, { op: 'reply', id: frame.id, result }, frame.topic, frame.method),
         (err) => this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(err) }, frame.topic, frame.method),
       );
@@ -132,7 +144,7 @@ export class Broker {
     if (!target) {
       // Nobody serves the topic yet (a service still starting or restarting): hold the call.
       const q = this.queued.get(frame.topic) ?? [];
-      q.push({ frame, callerId, expires: Date.now() + remainingMs });
+      q.push({ head: frame, body, callerId, expires: Date.now() + remainingMs });
       this.queued.set(frame.topic, q);
       setTimeout(() => this.expireQueued(frame.topic, frame.id, callerId, frame.method, frame.timeoutMs), remainingMs).unref();
       return;
@@ -144,40 +156,40 @@ export class Broker {
     }, remainingMs);
     timer.unref();
     this.pending.set(key, { callerId, listenerId: target.id, id: frame.id, topic: frame.topic, method: frame.method, ctx: frame.ctx, timer });
-    writeFrame(target.socket, { ...frame, id: key });
+    writeRawFrame(target.socket, { ...frame, id: key }, body);
   }
 
   private expireQueued(topic: string, id: string, callerId: string, method: string, timeoutMs: number): void {
     const q = this.queued.get(topic);
     if (!q) return;
-    const i = q.findIndex((x) => x.frame.id === id && x.callerId === callerId);
+    const i = q.findIndex((x) => x.head.id === id && x.callerId === callerId);
     if (i < 0) return;
     q.splice(i, 1);
     this.replyTo(callerId, { op: 'reply', id, error: toBusError(timeoutError(topic, method, timeoutMs)) }, topic, method);
   }
 
-  private routeCast(frame: Extract<BusFrame, { op: 'cast' }>): void {
-    this.observe('rpc.cast', frame.from ?? '?', frame.topic, frame.method, frame.ctx, frame.args);
+  private routeCast(frame: CastHead, body: Buffer): void {
+    this.observe('rpc.cast', frame.from ?? '?', frame.topic, frame.method, frame.ctx, body, 'args');
     const localHandler = this.local.get(frame.topic);
-    if (localHandler) { void localHandler(frame.method, frame.args, frame.ctx).catch(() => undefined); return; }
+    if (localHandler) { void localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).catch(() => undefined); return; }
     const target = this.pickListener(frame.topic);
-    if (target) writeFrame(target.socket, frame);
+    if (target) writeRawFrame(target.socket, frame as FrameHead, body);
   }
 
-  private routeReply(from: Client, frame: Extract<BusFrame, { op: 'reply' }>): void {
+  private routeReply(from: Client, frame: { id: string }, body: Buffer): void {
     const p = this.pending.get(frame.id);
     if (!p) return; // timed out already
     this.pending.delete(frame.id);
     clearTimeout(p.timer);
     const sep = frame.id.indexOf(':');
     const originalId = frame.id.slice(sep + 1);
-    this.observe('rpc.reply', from.name, p.topic, p.method, p.ctx, frame.error ?? frame.result);
+    this.observe('rpc.reply', from.name, p.topic, p.method, p.ctx, body, 'error', 'result');
     const caller = this.clients.get(p.callerId);
-    if (caller) writeFrame(caller.socket, { ...frame, id: originalId });
+    if (caller) writeRawFrame(caller.socket, { op: 'reply', id: originalId }, body);
   }
 
   private replyTo(callerId: string, frame: Extract<BusFrame, { op: 'reply' }>, topic: string, method: string): void {
-    this.observe('rpc.reply', 'broker', topic, method, undefined, frame.error ?? frame.result);
+    this.observeDecoded('rpc.reply', 'broker', topic, method, undefined, frame.error ?? frame.result);
     const caller = this.clients.get(callerId);
     if (caller) writeFrame(caller.socket, frame);
   }
@@ -186,10 +198,24 @@ export class Broker {
     this.emit({ ...e, kind: e.kind as LabEventKind, source: e.source ?? client.name, step: e.step as LabEvent['step'] });
   }
 
-  private observe(kind: LabEventKind, source: string, topic: string, method: string, ctx: RequestContext | undefined, payload: unknown): void {
-    if (this.observers.size === 0 && ![...this.clients.values()].some((c) => c.subscribed)) return;
+  private get observed(): boolean {
+    return this.observers.size > 0 || [...this.clients.values()].some((c) => c.subscribed);
+  }
+
+  /** An event for a relayed message: small bodies are decoded for the event's detail, large ones only measured. */
+  private observe(kind: LabEventKind, source: string, topic: string, method: string, ctx: RequestContext | undefined, body: Buffer, ...fields: string[]): void {
+    if (!this.observed) return;
+    const detail = body.length > EVENT_DETAIL_LIMIT ? { truncated: true, bytes: body.length } : bodyField(body, ...fields) ?? null;
+    this.emitObserved(kind, source, topic, method, ctx, detail);
+  }
+
+  private observeDecoded(kind: LabEventKind, source: string, topic: string, method: string, ctx: RequestContext | undefined, payload: unknown): void {
+    if (!this.observed) return;
     const text = JSON.stringify(payload ?? null);
-    const detail = text.length > EVENT_DETAIL_LIMIT ? { truncated: true, bytes: text.length } : payload;
+    this.emitObserved(kind, source, topic, method, ctx, text.length > EVENT_DETAIL_LIMIT ? { truncated: true, bytes: text.length } : payload);
+  }
+
+  private emitObserved(kind: LabEventKind, source: string, topic: string, method: string, ctx: RequestContext | undefined, detail: unknown): void {
     const verb = kind === 'rpc.reply' ? 'reply from' : kind === 'rpc.call' ? 'rpc.call to' : 'rpc.cast to';
     this.emit({ kind, source, topic, method, ctx, summary: `${verb} ${topic}.${method}`, detail });
   }

@@ -77,3 +77,54 @@ test('a reply event carries the context of the call it answers', async () => {
   assert.equal(events.find((e) => e.kind === 'rpc.reply')!.ctx?.request_id, 'req-42');
   broker.close();
 });
+
+test('a large reply is relayed intact and its event only says how large it was', async () => {
+  const { broker, connect } = await lab();
+  const events: LabEvent[] = [];
+  broker.onEvent((e) => events.push(e));
+  const big = Array.from({ length: 2000 }, (_, i) => ({ uuid: `u-${i}`, name: `云主机-${i}`, note: 'x'.repeat(300) }));
+  const server = await connect('server');
+  server.serve('db', { list: () => big, small: () => ({ ok: true }) });
+  const c = await connect('c');
+  assert.deepEqual(await c.call('db', 'list', []), big);
+  assert.deepEqual(await c.call('db', 'small', []), { ok: true });
+  const replies = events.filter((e) => e.kind === 'rpc.reply');
+  assert.deepEqual(replies.map((e) => e.method), ['list', 'small']);
+  const detail = replies[0]!.detail as { truncated: boolean; bytes: number };
+  assert.equal(detail.truncated, true);
+  assert.ok(detail.bytes > JSON.stringify(big).length, `${detail.bytes} bytes`);
+  assert.deepEqual(replies[1]!.detail, { ok: true });
+  broker.close();
+});
+
+test('bytes that are not frames close that connection and the broker serves on', async () => {
+  const { broker, port, connect } = await lab();
+  const net = await import('node:net');
+  for (const junk of ['not json\n', '{"op":"hello","secret":"x"\n', '\u0000\u0001\n']) {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    s.write(junk);
+    await new Promise<void>((r) => s.once('close', () => r()));
+  }
+  const server = await connect('server');
+  server.serve('echo', { echo: (x: unknown) => x });
+  assert.equal(await (await connect('c')).call('echo', 'echo', [5]), 5);
+  broker.close();
+});
+
+test('a subscribed service gets every event and its own calls still get their replies', async () => {
+  const { broker, connect } = await lab();
+  const server = await connect('server');
+  server.serve('echo', { echo: (x: unknown) => x });
+  const watcher = await connect('watcher');
+  const seen: LabEvent[] = [];
+  watcher.subscribe((e) => seen.push(e as LabEvent));
+  await new Promise((r) => setTimeout(r, 20)); // the subscribe frame reaches the broker
+  const answers = await Promise.all([1, 2, 3].map((n) => watcher.call('echo', 'echo', [{ n }])));
+  assert.deepEqual(answers, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  watcher.publish({ kind: 'step', summary: 'a step' });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(seen.filter((e) => e.kind === 'rpc.reply').map((e) => e.detail), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  assert.ok(seen.some((e) => e.kind === 'step' && e.summary === 'a step' && e.source === 'watcher'));
+  broker.close();
+});

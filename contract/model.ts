@@ -102,6 +102,12 @@ export interface Instance {
   seq: number;
 }
 
+/**
+ * An instance as lists carry it: the image reduced to its id and name, since the snapshot of the
+ * image's properties is a third of a record and no list view shows it.
+ */
+export type ListedInstance = Omit<Instance, 'image'> & { image: Pick<ImageMeta, 'id' | 'name'> };
+
 export interface InstanceActionEvent {
   event: string;
   start_time: string;

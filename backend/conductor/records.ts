@@ -3,7 +3,7 @@
 // mutation of nova's database.
 import { randomUUID } from 'node:crypto';
 import type { ConductorApi, InstanceExpect, InstanceFilter, InstancePatch } from '../rpc/conductor-api.js';
-import type { Instance, QuotaSet } from '../../contract/model.js';
+import type { Instance, ListedInstance, QuotaSet } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import { BusFailure } from '../bus/errors.js';
 import type { NovaDb } from './nova-db.js';
@@ -12,6 +12,7 @@ import { buildHostStates, claimRefusal, usageByHost, STATUS_TO_VM_STATE } from '
 import { DEFAULT_QUOTAS } from './default-flavors.js';
 
 const now = () => new Date().toISOString();
+const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
 const notFound = (what: string) => new BusFailure('NotFound', `${what} could not be found.`, { code: 404 });
 
 export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule'>;
@@ -110,7 +111,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         if (at < 0) throw new BusFailure('MarkerNotFound', `marker [${filter.marker}] not found`, { code: 400 });
         out = out.slice(at + 1);
       }
-      return filter.limit ? out.slice(0, filter.limit) : out;
+      return (filter.limit ? out.slice(0, filter.limit) : out).map(listed);
     },
     async instance_update(uuid, patch: InstancePatch, expect?: InstanceExpect) {
       const i = findInstance(uuid);

@@ -1,7 +1,7 @@
 // nova-conductor's RPC interface (topic "conductor"). The conductor is the only process that
 // opens nova's database; every other service reaches data through these methods.
 import type {
-  ComputeNode, Flavor, Instance, InstanceAction, InstanceActionEvent, KeyPair, QuotaSet, TaskState, VmState,
+  ComputeNode, Flavor, Instance, InstanceAction, ListedInstance, InstanceActionEvent, KeyPair, QuotaSet, TaskState, VmState,
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
 import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
@@ -41,7 +41,7 @@ export interface ConductorApi {
   // instances
   instance_create(instances: Instance[]): Promise<Instance[]>;
   instance_get(uuid: string, opts?: { include_deleted?: boolean }): Promise<Instance | null>;
-  instance_list(filter: InstanceFilter): Promise<Instance[]>;
+  instance_list(filter: InstanceFilter): Promise<ListedInstance[]>;
   instance_update(uuid: string, patch: InstancePatch, expect?: InstanceExpect): Promise<Instance>;
   /** Marks deleted and releases its resources. */
   instance_destroy(uuid: string): Promise<Instance | null>;

@@ -26,9 +26,15 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** An offset at which every default port of the lab is free. */
-export async function freePortOffset(start = 10000 + Math.floor(Math.random() * 400) * 100): Promise<number> {
-  for (let offset = start; offset < 50000; offset += 100) {
+/**
+ * An offset at which every default port of the lab is free. The lab's ports stay below the
+ * kernel's ephemeral range (32768+), where any outgoing connection could take one between this
+ * check and the lab's listen.
+ */
+export async function freePortOffset(start = 10000 + Math.floor(Math.random() * 120) * 100): Promise<number> {
+  const highest = Math.max(...Object.values(DEFAULT_PORTS));
+  const limit = 32768 - highest;
+  for (let i = 0, offset = start; i < 140; i++, offset = offset + 100 >= limit ? 10000 : offset + 100) {
     const ports = Object.values(DEFAULT_PORTS).map((p) => p + offset);
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return offset;
   }

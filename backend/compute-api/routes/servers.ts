@@ -1,7 +1,7 @@
 // GET /servers, /servers/detail, /servers/{id}, DELETE /servers/{id}, and the lab's
 // scheduling trace. Creation lives in server-create.ts, actions in server-actions.ts.
 import { Router } from 'express';
-import type { Instance } from '../../../contract/model.js';
+import type { Instance, ListedInstance } from '../../../contract/model.js';
 import type { InstanceFilter } from '../../rpc/conductor-api.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest } from '../faults.js';
@@ -51,7 +51,7 @@ async function listServers(c: Call, detail: boolean) {
     if (!vm) return ok({ servers: [] });
     filter.vm_state = vm;
   }
-  const post: ((i: Instance) => boolean)[] = [];
+  const post: ((i: ListedInstance) => boolean)[] = [];
   if (status) post.push((i) => (i.vm_state === 'deleted' ? 'DELETED' : serverStatus(i.vm_state, i.task_state)) === status);
   if (q('image')) post.push((i) => i.image.id === q('image'));
   if (q('flavor')) post.push((i) => i.flavor.id === q('flavor'));
@@ -64,7 +64,7 @@ async function listServers(c: Call, detail: boolean) {
   }
   if (admin && q('node')) post.push((i) => i.node === q('node'));
   const page = pageParams(c.query, c.deps.settings.maxLimit);
-  let instances: Instance[];
+  let instances: ListedInstance[];
   if (post.length === 0) {
     instances = await c.deps.conductor.call.instance_list({
       ...filter, ...(page.limit !== null ? { limit: page.limit } : { limit: c.deps.settings.maxLimit }), ...(page.marker ? { marker: page.marker } : {}),

@@ -1,6 +1,6 @@
 // A server as the compute API shows it, field for field as Nova's views/servers.py for the
 // negotiated microversion and the caller's role (pure; table-tested).
-import type { Instance } from '../../../contract/model.js';
+import type { ListedInstance } from '../../../contract/model.js';
 import { atLeast, type ApiVersion } from '../microversion.js';
 import { serverStatus } from '../server-state.js';
 import { bookmark, hostId, isoTime, links, naiveTime } from './format.js';
@@ -19,17 +19,17 @@ const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERI
 
 export const instanceName = (seq: number) => `instance-${seq.toString(16).padStart(8, '0')}`;
 
-export function serverBasic(i: Instance, base: string): Record<string, unknown> {
+export function serverBasic(i: ListedInstance, base: string): Record<string, unknown> {
   return { id: i.uuid, name: i.name, links: links(base, 'servers', i.uuid) };
 }
 
-function flavorView(i: Instance, o: ServerViewOptions): Record<string, unknown> {
+function flavorView(i: ListedInstance, o: ServerViewOptions): Record<string, unknown> {
   const f = i.flavor;
   if (!atLeast(o.version, '2.47')) return { id: f.id, links: bookmark(o.base, 'flavors', f.id) };
   return { vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, original_name: f.name, extra_specs: f.extra_specs };
 }
 
-function addresses(i: Instance): Record<string, unknown[]> {
+function addresses(i: ListedInstance): Record<string, unknown[]> {
   if (i.vm_state === 'building') return {};
   const out: Record<string, unknown[]> = {};
   for (const a of i.addresses) {
@@ -38,7 +38,7 @@ function addresses(i: Instance): Record<string, unknown[]> {
   return out;
 }
 
-export function serverDetail(i: Instance, o: ServerViewOptions): Record<string, unknown> {
+export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<string, unknown> {
   const v = o.version;
   const status = i.vm_state === 'deleted' ? 'DELETED' : serverStatus(i.vm_state, i.task_state);
   const s: Record<string, unknown> = {

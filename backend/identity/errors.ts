@@ -3,18 +3,7 @@
 // unexpected) into that shape. A 500 never carries the internal message to the client.
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '../common/log.js';
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Request Entity Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-};
+import { statusTitle } from '../common/http/status-title.js';
 
 export class KeystoneError extends Error {
   constructor(readonly code: number, message: string) {
@@ -34,7 +23,7 @@ export const conflict = (message: string) => new KeystoneError(409, `Conflict oc
 
 /** Pure: the body Keystone sends for an error. */
 export function errorBody(code: number, message: string) {
-  return { error: { code, title: TITLES[code] ?? 'Error', message } };
+  return { error: { code, title: statusTitle(code), message } };
 }
 
 export function sendError(res: Response, code: number, message: string, identityUrl?: string): void {

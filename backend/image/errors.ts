@@ -1,19 +1,7 @@
 // Glance answers errors in webob's plain-text style ("404 Not Found\n\nNo image found with ID x");
 // the SDK and OSC show that text as-is. One error class carries the status and the message.
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'Request Entity Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+import { statusTitle } from '../common/http/status-title.js';
 
 export class GlanceError extends Error {
   constructor(readonly status: number, message: string) {
@@ -21,8 +9,6 @@ export class GlanceError extends Error {
     this.name = 'GlanceError';
   }
 }
-
-export const statusTitle = (status: number) => TITLES[status] ?? 'Error';
 
 /** The body Glance sends for an error: status line, blank line, explanation. */
 export function plainErrorBody(status: number, message: string): string {

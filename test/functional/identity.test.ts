@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../support/lab-process.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,17 +24,6 @@ const events: LabEvent[] = [];
 const issuedTokens: string[] = [];
 /** Everything every keystone process of this file wrote to stdout and stderr. */
 let allOutput = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A new lab in a temporary state directory, or (given `again`) the same lab restarted. */
 async function startKeystone(bus: number, secret: string, again?: Keystone): Promise<Keystone> {

@@ -7,6 +7,7 @@ import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import { freePort } from '../support/lab-process.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,17 +31,6 @@ const children: { name: string; child: ChildProcess; output: () => string }[] = 
 const events: LabEvent[] = [];
 let adminToken: string;
 let demoToken: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startService(name: string, main: string, busPort: number): Promise<void> {
   const child = fork(main, [], {

@@ -26,6 +26,18 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
+/** A port the kernel just gave out on 127.0.0.1 and that is free again (for one service's own port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * An offset at which every default port of the lab is free. The lab's ports stay below the
  * kernel's ephemeral range (32768+), where any outgoing connection could take one between this

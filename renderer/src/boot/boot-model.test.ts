@@ -1,0 +1,88 @@
+// The boot walkthrough's model: the twelve steps of one request, from the lab's events as the
+// backend publishes them (here for a launch by another client, e.g. the openstack CLI).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LabEvent, RequestContext } from '../../../contract/events';
+import type { ScheduleTrace } from '../../../contract/scheduler';
+import type { Hold } from '../api/lab';
+import { bootView, type StepStatus } from './boot-model';
+
+const REQ = 'req-11111111-2222-3333-4444-555555555555';
+const UUID = '0b7c6d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e';
+
+function events(list: Omit<LabEvent, 'seq' | 'ts' | 'source'>[]): LabEvent[] {
+  return list.map((e, i) => ({ seq: i + 1, ts: new Date(1_800_000_000_000 + i).toISOString(), source: 'test', ...e }));
+}
+
+const ctx: RequestContext = { request_id: REQ, instance_uuid: UUID };
+const trace = (chosen: string | null): ScheduleTrace => ({
+  request_id: REQ, instance_uuid: UUID, attempt: 1, started_at: '', hosts: ['host-a', 'host-b'],
+  filters: [], weighers: [], ranking: chosen ? [{ host: chosen, weight: 1 }] : [], subset_size: 1,
+  subset: chosen ? [chosen] : [], chosen, emptied_by: chosen ? null : 'CoreFilter', error: null,
+} as unknown as ScheduleTrace);
+
+/** A whole boot as the services report it, up to and including `last` (1-12). */
+function boot(last: number, chosen: string | null = 'host-a') {
+  const all: Omit<LabEvent, 'seq' | 'ts' | 'source'>[] = [
+    { kind: 'step', step: 'identity.credentials', summary: 'POST /v3/auth/tokens (password)' },
+    { kind: 'step', step: 'identity.token', summary: '201: token for admin@admin' },
+    { kind: 'step', step: 'api.request', ctx, summary: 'POST /v2.1/servers vm1' },
+    { kind: 'step', step: 'api.policy', ctx, summary: 'os_compute_api:servers:create allowed' },
+    { kind: 'step', step: 'conductor.record', ctx, summary: 'nova-conductor wrote instance vm1' },
+    { kind: 'rpc.call', topic: 'scheduler', method: 'select_destinations', ctx, summary: 'rpc.call to scheduler.select_destinations' },
+    { kind: 'step', step: 'scheduler.decide', ctx, summary: chosen ? `chose ${chosen}` : 'No valid host was found', detail: trace(chosen) },
+    { kind: 'step', step: 'compute.cast', ctx, summary: `rpc.cast compute.${chosen}.build_and_run_instance` },
+    { kind: 'step', step: 'compute.network', ctx, summary: 'fixed IP 169.254.10.8' },
+    { kind: 'step', step: 'compute.driver', ctx, summary: 'qemu-system-x86_64 -name instance-00000001', detail: { pid: 4242 } },
+    { kind: 'progress', step: 'compute.image', ctx, summary: 'novalab-x86_64: 4096 of 4096 bytes', detail: { name: 'novalab-x86_64', bytes: 4096, total: 4096, cached: false } },
+    { kind: 'step', step: 'api.poll', ctx, summary: `GET /v2.1/servers/${UUID} → ACTIVE` },
+  ];
+  // The scheduler step owns steps 6 and 7 as two events; one number per step from here.
+  return events(all.slice(0, last));
+}
+
+const statuses = (v: ReturnType<typeof bootView>): StepStatus[] => v.steps.map((s) => s.status);
+
+test('a finished boot: all twelve steps done, each with its real message, identity taken from the login before it', () => {
+  const v = bootView(null, REQ, boot(12), [], { status: 'ACTIVE', fault: null });
+  assert.deepEqual(statuses(v), Array(12).fill('done'));
+  assert.equal(v.finished, 'ACTIVE');
+  assert.equal(v.instanceUuid, UUID);
+  assert.equal(v.steps[0]!.summary, 'POST /v3/auth/tokens (password)');
+  assert.equal(v.steps[6]!.summary, 'chose host-a');
+  assert.equal(v.trace?.chosen, 'host-a');
+  assert.equal(v.steps[9]!.summary, 'qemu-system-x86_64 -name instance-00000001');
+  assert.deepEqual(v.images, [{ name: 'novalab-x86_64', bytes: 4096, total: 4096, cached: false }]);
+});
+
+test('a boot in progress: done up to the last event, the next step active, the rest pending', () => {
+  const v = bootView(null, REQ, boot(8), [], { status: 'BUILD', fault: null });
+  assert.deepEqual(statuses(v), [...Array(8).fill('done'), 'active', 'pending', 'pending', 'pending']);
+  assert.equal(v.finished, null);
+});
+
+test("NoValidHost: step 7 is the error with the fault, nothing after it happened, and the client's poll saw ERROR", () => {
+  const fault = 'No valid host was found. CoreFilter: host-a: 9 vCPUs > 8 usable';
+  const v = bootView(null, REQ, boot(7, null), [], { status: 'ERROR', fault });
+  assert.deepEqual(statuses(v), [...Array(6).fill('done'), 'error', ...Array(4).fill('skipped'), 'error']);
+  assert.match(v.steps[6]!.summary!, /CoreFilter: host-a: 9 vCPUs > 8 usable/);
+  assert.equal(v.trace?.emptied_by, 'CoreFilter');
+});
+
+test('step mode: the held step shows as held with what it is about to do', () => {
+  const hold: Hold = { id: 1, since: '', ctx, announcement: { step: 'scheduler.call', summary: 'rpc.call scheduler.select_destinations' } };
+  const v = bootView(null, REQ, boot(5), [hold], { status: 'BUILD', fault: null });
+  assert.equal(v.steps[5]!.status, 'held');
+  assert.equal(v.steps[5]!.summary, 'rpc.call scheduler.select_destinations');
+  assert.deepEqual(statuses(v).slice(0, 5), Array(5).fill('done'));
+  const other: Hold = { ...hold, ctx: { request_id: 'req-other' } };
+  assert.equal(bootView(null, REQ, boot(5), [other], { status: 'BUILD', fault: null }).steps[5]!.status, 'active', "another request's hold is not this one's");
+});
+
+test("another request's events are not this request's steps", () => {
+  const mine = boot(4);
+  const theirs = events([{ kind: 'step', step: 'conductor.record', ctx: { request_id: 'req-other' }, summary: 'someone else' }]).map((e) => ({ ...e, seq: 100 }));
+  const v = bootView(null, REQ, [...mine, ...theirs], [], { status: 'BUILD', fault: null });
+  assert.equal(v.steps[4]!.status, 'active');
+  assert.equal(v.steps[4]!.summary, null);
+});

@@ -59,10 +59,15 @@ export function novaMessage(e: ErrorObject, body: unknown): string {
 
 export type Check<T> = (body: unknown) => T;
 
-/** Compile a schema into a check that returns the body typed, or throws a 400 badRequest. */
+/**
+ * A schema as a check that returns the body typed, or throws a 400 badRequest. ajv generates
+ * the code at the first use, not at import: most of a worker's checks wait long for their
+ * first request, and compiling them all delayed every osapi worker's start.
+ */
 export function compile<T = Record<string, unknown>>(schema: object): Check<T> {
-  const fn: ValidateFunction = ajv.compile(schema);
+  let fn: ValidateFunction | null = null;
   return (body) => {
+    fn ??= ajv.compile(schema);
     if (fn(body)) return body as T;
     const err = pickError(fn.errors ?? []);
     throw badRequest(err ? novaMessage(err, body) : 'Invalid input');

@@ -10,12 +10,8 @@ import { computeTopic, type ComputeApi } from '../rpc/compute-api.js';
 import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
 import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import type { RpcClient } from '../bus/rpc.js';
-import { computeApp } from './app.js';
 import type { ApiDeps } from './deps.js';
-import { ec2App } from './ec2/app.js';
 import { glanceClient } from './glance-client.js';
-import { metadataApp } from './metadata/app.js';
-import { ensureMetadataSecret } from './metadata/signature.js';
 import { apiGroups, type ApiRole } from './worker-plan.js';
 
 /** Step mode may hold an announcement until the learner presses Next. */
@@ -55,12 +51,14 @@ export async function runWorker(role: ApiRole): Promise<void> {
   const rt = await startService('nova-api');
   const group = apiGroups(rt.conf).find((g) => g.role === role)!;
   let handler;
-  if (role === 'osapi_compute') handler = computeApp(busDeps(rt));
+  if (role === 'osapi_compute') handler = (await import('./app.js')).computeApp(busDeps(rt));
   else if (role === 'metadata') {
+    const { metadataApp } = await import('./metadata/app.js');
+    const { ensureMetadataSecret } = await import('./metadata/signature.js');
     const secret = await ensureMetadataSecret(secretFile(rt.paths, 'metadata-hmac'));
     const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
     handler = metadataApp({ secret, instanceGet: (uuid) => conductor.call.instance_get(uuid), log: rt.log });
-  } else handler = ec2App;
+  } else handler = (await import('./ec2/app.js')).ec2App;
   try {
     const server = await listen(handler, group.host, group.port, group.what);
     rt.onShutdown(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));

@@ -1,5 +1,6 @@
 // Compute API figures with the fake driver: GET /servers/detail latency with 1,000
-// instances (median), and concurrent create throughput (50 at once, until all ACTIVE).
+// instances (median; to the response received, and to it parsed by the client), and
+// concurrent create throughput (50 at once, until all ACTIVE).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,15 +36,21 @@ export async function benchApi(): Promise<Record<string, number>> {
       if (r.status !== 202) throw new Error(`batch create: ${r.status} ${JSON.stringify(r.body)}`);
     }
     await waitAllActive(nova, 1000);
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
+    const received: number[] = [];
+    const parsed: number[] = [];
+    for (let i = 0; i < 60; i++) {
       const t = performance.now();
-      const r = await nova.request('GET', '/servers/detail');
-      times.push(performance.now() - t);
-      if (r.body.servers.length !== 1000) throw new Error(`expected 1000 servers, got ${r.body.servers.length}`);
+      const r = await nova.requestText('GET', '/servers/detail');
+      received.push(performance.now() - t);
+      const n = (JSON.parse(r.text) as { servers: unknown[] }).servers.length;
+      parsed.push(performance.now() - t);
+      if (n !== 1000) throw new Error(`expected 1000 servers, got ${n}`);
     }
     return {
-      'api.servers_detail_1000_ms_median': Number(median(times).toFixed(1)),
+      // Request sent to the last byte of the response received (what the API costs) ...
+      'api.servers_detail_1000_received_ms_median': Number(median(received).toFixed(1)),
+      // ... and to the 1,000 servers parsed by the client (what a client waits in all).
+      'api.servers_detail_1000_ms_median': Number(median(parsed).toFixed(1)),
       'api.concurrent_create_50_per_s': Number(createPerS.toFixed(1)),
     };
   } finally {

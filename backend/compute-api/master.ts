@@ -9,6 +9,18 @@ interface Slot { group: ApiGroup; index: number; worker: Worker | null; listenin
 
 interface WorkerMessage { type?: string; message?: string }
 
+/**
+ * The Compute API's workers answer lists of up to 1,000 servers (a megabyte or two of JSON
+ * each way): with the services' 1 MB young generation every such response was promoted and
+ * swept from the old one. A larger young generation for those workers alone costs a few MB.
+ */
+const OSAPI_SEMI_SPACE_MB = 8;
+
+export function workerExecArgv(parentArgv: readonly string[], role: ApiGroup['role']): string[] {
+  if (role !== 'osapi_compute') return [...parentArgv];
+  return [...parentArgv.filter((a) => !a.startsWith('--max-semi-space-size')), `--max-semi-space-size=${OSAPI_SEMI_SPACE_MB}`];
+}
+
 export async function runMaster(): Promise<void> {
   const rt = await startService('nova-api');
   const groups = apiGroups(rt.conf);
@@ -32,6 +44,7 @@ export async function runMaster(): Promise<void> {
   const fork = (slot: Slot) => {
     slot.listening = false;
     slot.startedAt = Date.now();
+    cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, slot.group.role) });
     const w = cluster.fork({ NOVA_API_ROLE: slot.group.role, NOVA_API_WORKER: String(slot.index) });
     slot.worker = w;
     w.on('message', (msg: WorkerMessage) => {

@@ -37,5 +37,5 @@ test('nova-compute runs under a permission model that leaves out the database', 
     assert.ok(!readable.some((r) => r === '/state' || r.startsWith('/state/db')), `compute may read ${readable.join(', ')}`);
     assert.ok(readable.includes('/state/nova.conf'));
   }
-  assert.deepEqual(plan.find((s) => s.binary === 'nova-conductor')!.nodeArgs, []);
+  assert.ok(!plan.find((s) => s.binary === 'nova-conductor')!.nodeArgs.some((a) => a.includes('permission') || a.startsWith('--allow-fs')), 'the conductor opens the database');
 });

@@ -37,7 +37,9 @@ export function planServices(conf: NovaConf, topology: Topology, paths: PlanPath
   const one = (binary: ServiceBinary, entry: string, ports: PortClaim[] = []): ServicePlanEntry =>
     ({ binary, host: 'novalab', entry, ports, env: {}, nodeArgs: [] });
   return [
-    one('nova-conductor', 'backend/conductor/main.js'),
+    // The conductor answers lists of every instance and writes the whole database: with the
+    // services' 1 MB young generation each of those was promoted and swept from the old one.
+    { ...one('nova-conductor', 'backend/conductor/main.js'), nodeArgs: ['--max-semi-space-size=8'] },
     one('keystone', 'backend/identity/main.js', [{ port: conf.int('novalab.keystone_port'), host: lab, what: 'keystone' }]),
     one('glance-api', 'backend/image/main.js', [{ port: conf.int('novalab.glance_port'), host: lab, what: 'glance-api' }]),
     one('nova-scheduler', 'backend/scheduler/main.js'),

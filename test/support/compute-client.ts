@@ -18,13 +18,18 @@ export class ComputeClient {
   }
 
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+    const { status, text, headers } = await this.requestText(method, path, body);
+    return { status, body: text ? JSON.parse(text) : null, headers };
+  }
+
+  /** The response as received, not yet parsed. */
+  async requestText(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; headers: Headers }> {
     const res = await fetch(this.lab.url('osapi_compute', `/v2.1${path}`), {
       method,
       headers: { 'X-Auth-Token': this.token, 'OpenStack-API-Version': `compute ${this.version}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+    return { status: res.status, text: await res.text(), headers: res.headers };
   }
 
   async imageId(name: string): Promise<string> {

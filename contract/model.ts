@@ -108,6 +108,23 @@ export interface Instance {
  */
 export type ListedInstance = Omit<Instance, 'image'> & { image: Pick<ImageMeta, 'id' | 'name'> };
 
+/** The server group policies whose placement the scheduler enforces (ServerGroup(Anti)AffinityFilter). */
+export type ServerGroupPolicy = 'affinity' | 'anti-affinity';
+
+/** A server group (os-server-groups): its members are placed by its policy. */
+export interface ServerGroup {
+  id: string;
+  name: string;
+  policy: ServerGroupPolicy;
+  /** From 2.64: anti-affinity may allow up to max_server_per_host members per host (default 1). */
+  rules: { max_server_per_host?: number };
+  /** Instance uuids, in the order they joined; a deleted instance leaves. */
+  members: string[];
+  project_id: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface InstanceActionEvent {
   event: string;
   start_time: string;

@@ -41,8 +41,11 @@ export interface RequestSpec {
   /** Hosts already tried for this instance (RetryFilter). */
   retry: { num_attempts: number; hosts: string[] };
   scheduler_hints: Record<string, string | string[]>;
-  /** Server group membership: the hosts its other members are on. */
-  instance_group: { uuid: string; policy: 'affinity' | 'anti-affinity'; member_hosts: string[] } | null;
+  /**
+   * Server group membership: the host of each other member already placed (a host appears once
+   * per member on it), and for anti-affinity how many members a host may hold (default 1).
+   */
+  instance_group: { uuid: string; policy: 'affinity' | 'anti-affinity'; member_hosts: string[]; max_server_per_host?: number } | null;
 }
 
 /** A filter says yes (true) or no, with the one-line reason a learner can read. */

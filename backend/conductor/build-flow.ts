@@ -35,9 +35,11 @@ export function buildFlowApi(deps: BuildFlowDeps): Pick<ConductorApi, 'build_ins
     await deps.records.action_event_finish(uuid, requestId, SCHEDULE_EVENT, 'Error', message);
   }
 
-  async function scheduleAndBuild(uuid: string, spec: RequestSpec): Promise<void> {
+  async function scheduleAndBuild(uuid: string, given: RequestSpec): Promise<void> {
     const inst = await deps.records.instance_get(uuid);
     if (!inst) return;
+    // Where the group's other members are now (Nova's _populate_group_info), at every attempt.
+    const spec: RequestSpec = { ...given, instance_group: await deps.records.instance_group_spec(uuid) };
     const requestId = inst.create_request_id;
     await withContext({ instance_uuid: uuid, request_id: requestId, project_id: inst.project_id, user_id: inst.user_id }, async () => {
       await deps.records.action_event_start(uuid, requestId, SCHEDULE_EVENT, null);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet } from '../../contract/model.js';
+import type { ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
@@ -21,13 +21,14 @@ export interface NovaData {
   keypairs: KeyPair[];
   quotas: Record<string, Partial<QuotaSet>>;
   traces: ScheduleTrace[];
+  server_groups: ServerGroup[];
 }
 
 export const emptyNovaData = (): NovaData => ({
   schema: 1,
   counters: { service: 0, compute_node: 0, instance: 0, keypair: 0 },
   services: [], compute_nodes: [], instances: [], request_specs: {}, actions: [],
-  flavors: DEFAULT_FLAVORS.map((f) => ({ ...f })), keypairs: [], quotas: {}, traces: [],
+  flavors: DEFAULT_FLAVORS.map((f) => ({ ...f })), keypairs: [], quotas: {}, traces: [], server_groups: [],
 });
 
 export class NovaDb {
@@ -42,6 +43,7 @@ export class NovaDb {
     const low = new Low<NovaData>(new JSONFile<NovaData>(file), emptyNovaData());
     await low.read();
     low.data ??= emptyNovaData();
+    low.data.server_groups ??= []; // databases written before server groups existed
     return new NovaDb(low);
   }
 

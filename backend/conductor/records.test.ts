@@ -67,3 +67,46 @@ test('a burst of concurrent changes is persisted in a few writes, each change on
   assert.equal(onDisk.instances.length, 100);
   assert.ok(writes <= 3, `${writes} writes for 100 concurrent creates`);
 });
+
+const bigNode = (host: string) => ({
+  host, hypervisor_hostname: host, availability_zone: 'nova', vcpus: 64, memory_mb: 65536, local_gb: 1000,
+  hypervisor_type: 'QEMU', hypervisor_version: 1, cpu_info: {}, supported_instances: [], capabilities: {}, aggregates: [], metrics: {},
+  accelerator: 'tcg' as const, accelerator_reason: '', cpu_allocation_ratio: 16, ram_allocation_ratio: 1.5, disk_allocation_ratio: 1,
+});
+const group = (id: string, policy: 'affinity' | 'anti-affinity', rules = {}) =>
+  ({ id, name: id, policy, rules, members: [], project_id: 'p', user_id: 'u', created_at: '' });
+
+test('server groups: members join in the create, claims keep anti-affinity even for concurrent members, and a deleted member leaves', async () => {
+  const { api } = await fresh();
+  for (const h of ['h1', 'h2']) await api.compute_node_update(bigNode(h));
+  await api.server_group_create(group('g', 'anti-affinity'));
+  await api.instance_create([instance('a'), instance('b'), instance('c')], { id: 'g', max_members: 10 });
+  assert.deepEqual((await api.server_group_get('g'))!.members, ['a', 'b', 'c']);
+  // Scheduled at once, all three were told "no member placed yet"; the claims decide.
+  const claims = await Promise.all(['a', 'b', 'c'].map((u) => api.instance_claim(u, 'h1')));
+  assert.deepEqual(claims.map((c) => c.ok), [true, false, false]);
+  assert.equal(claims[1]!.reason, 'server group g has policy anti-affinity and h1 already holds 1 of its members (at most 1)');
+  assert.equal((await api.instance_claim('b', 'h2')).ok, true);
+  assert.deepEqual(await api.instance_group_spec('c'), { uuid: 'g', policy: 'anti-affinity', member_hosts: ['h1', 'h2'] });
+  await api.instance_destroy('a');
+  assert.deepEqual((await api.server_group_get('g'))!.members, ['b', 'c']);
+  assert.equal((await api.instance_claim('c', 'h1')).ok, true, 'h1 is free of members again');
+});
+
+test('server groups: affinity keeps members together; a full or missing group refuses the create and records nothing', async () => {
+  const { api } = await fresh();
+  for (const h of ['h1', 'h2']) await api.compute_node_update(bigNode(h));
+  await api.server_group_create(group('together', 'affinity'));
+  await api.instance_create([instance('a'), instance('b')], { id: 'together', max_members: 3 });
+  assert.equal((await api.instance_claim('a', 'h2')).ok, true);
+  assert.match((await api.instance_claim('b', 'h1')).reason!, /policy affinity and its members are on h2/);
+  assert.equal((await api.instance_claim('b', 'h2')).ok, true);
+  await assert.rejects(api.instance_create([instance('c'), instance('d')], { id: 'together', max_members: 3 }),
+    (e: Error & { code?: number }) => e.code === 403 && /too many servers in group/.test(e.message));
+  await assert.rejects(api.instance_create([instance('e')], { id: 'gone', max_members: 3 }), (e: Error & { code?: number }) => e.code === 400);
+  assert.deepEqual((await api.instance_list({})).map((i) => i.uuid).sort(), ['a', 'b']);
+  assert.deepEqual((await api.server_group_list({ member: 'b' })).map((g) => g.id), ['together']);
+  assert.equal((await api.quota_usage('p')).server_groups, 1);
+  assert.equal(await api.server_group_delete('together'), true);
+  assert.equal(await api.server_group_delete('together'), false);
+});

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConductorApi, InstanceExpect, InstanceFilter, InstancePatch } from '../rpc/conductor-api.js';
 import type { Instance, ListedInstance, QuotaSet } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
+import { groupRefusal, groupSpec } from './server-groups.js';
 import { BusFailure } from '../bus/errors.js';
 import type { NovaDb } from './nova-db.js';
 import type { PublishedEvent } from '../bus/wire.js';
@@ -76,12 +77,21 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return buildHostStates(d().compute_nodes, d().services, usageByHost(d().instances), Date.now(), opts.serviceDownTime());
     },
 
-    async instance_create(instances) {
-      const created = await db.mutate((data) => instances.map((i) => {
-        const rec: Instance = { ...i, seq: ++data.counters.instance };
-        data.instances.push(rec);
-        return rec;
-      }));
+    async instance_create(instances, group) {
+      const created = await db.mutate((data) => {
+        // The group is checked inside the write, so concurrent creates cannot overfill it.
+        const g = group ? data.server_groups.find((x) => x.id === group.id) : undefined;
+        if (group && !g) throw new BusFailure('InstanceGroupNotFound', `Instance group ${group.id} could not be found.`, { code: 400 });
+        if (g && group && group.max_members >= 0 && g.members.length + instances.length > group.max_members) {
+          throw new BusFailure('OverQuota', 'Quota exceeded, too many servers in group', { code: 403 });
+        }
+        return instances.map((i) => {
+          const rec: Instance = { ...i, seq: ++data.counters.instance };
+          data.instances.push(rec);
+          g?.members.push(rec.uuid);
+          return rec;
+        });
+      });
       for (const rec of created) {
         opts.publish?.({
           kind: 'step', step: 'conductor.record',
@@ -130,6 +140,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return db.mutate((data) => {
         Object.assign(i, { vm_state: 'deleted', task_state: null, power_state: 0, terminated_at: now(), updated_at: now() });
         delete data.request_specs[uuid];
+        for (const g of data.server_groups) if (g.members.includes(uuid)) g.members = g.members.filter((m) => m !== uuid);
         return i;
       });
     },
@@ -142,6 +153,9 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const used = usageByHost(others).get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
       const refusal = claimRefusal(node, used, i.flavor);
       if (refusal) return { ok: false, reason: refusal, instance: i };
+      const group = d().server_groups.find((g) => g.members.includes(uuid));
+      const policy = group && groupRefusal(group, d().instances, uuid, host);
+      if (policy) return { ok: false, reason: policy, instance: i };
       const claimed = await db.mutate(() => Object.assign(i, { host, node: node.hypervisor_hostname, availability_zone: node.availability_zone, updated_at: now() }));
       return { ok: true, reason: null, instance: claimed };
     },
@@ -245,8 +259,25 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         cores: mine.reduce((s, i) => s + i.flavor.vcpus, 0),
         ram: mine.reduce((s, i) => s + i.flavor.ram, 0),
         key_pairs: d().keypairs.filter((k) => mine.some((i) => i.user_id === k.user_id)).length,
-        server_groups: 0,
+        server_groups: d().server_groups.filter((g) => g.project_id === project_id).length,
       };
+    },
+
+    async server_group_create(g) {
+      return db.mutate((data) => { data.server_groups.push(g); return g; });
+    },
+    async server_group_get(id) { return d().server_groups.find((g) => g.id === id) ?? null; },
+    async server_group_list(filter) {
+      return d().server_groups.filter((g) => (!filter.project_id || g.project_id === filter.project_id) && (!filter.member || g.members.includes(filter.member)));
+    },
+    async server_group_delete(id) {
+      if (!d().server_groups.some((g) => g.id === id)) return false;
+      await db.mutate((data) => { data.server_groups = data.server_groups.filter((g) => g.id !== id); });
+      return true;
+    },
+    async instance_group_spec(uuid) {
+      const group = d().server_groups.find((g) => g.members.includes(uuid));
+      return group ? groupSpec(group, d().instances, uuid) : null;
     },
 
     async trace_save(trace) {

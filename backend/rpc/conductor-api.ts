@@ -1,7 +1,7 @@
 // nova-conductor's RPC interface (topic "conductor"). The conductor is the only process that
 // opens nova's database; every other service reaches data through these methods.
 import type {
-  ComputeNode, Flavor, Instance, InstanceAction, ListedInstance, InstanceActionEvent, KeyPair, QuotaSet, TaskState, VmState,
+  ComputeNode, Flavor, Instance, InstanceAction, ListedInstance, ServerGroup, InstanceActionEvent, KeyPair, QuotaSet, TaskState, VmState,
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
 import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
@@ -39,7 +39,11 @@ export interface ConductorApi {
   host_states(): Promise<HostState[]>;
 
   // instances
-  instance_create(instances: Instance[]): Promise<Instance[]>;
+  /**
+   * Records the instances; with `group`, they join that server group in the same write, unless
+   * the group is gone (404) or would exceed `max_members` (403, Nova's quota message).
+   */
+  instance_create(instances: Instance[], group?: { id: string; max_members: number }): Promise<Instance[]>;
   instance_get(uuid: string, opts?: { include_deleted?: boolean }): Promise<Instance | null>;
   instance_list(filter: InstanceFilter): Promise<ListedInstance[]>;
   instance_update(uuid: string, patch: InstancePatch, expect?: InstanceExpect): Promise<Instance>;
@@ -54,6 +58,14 @@ export interface ConductorApi {
   action_event_finish(instance_uuid: string, request_id: string, event: string, result: 'Success' | 'Error', details?: string | null, traceback?: string | null): Promise<void>;
   action_list(instance_uuid: string): Promise<InstanceAction[]>;
   action_get(instance_uuid: string, request_id: string): Promise<InstanceAction | null>;
+
+  // server groups (os-server-groups)
+  server_group_create(g: ServerGroup): Promise<ServerGroup>;
+  server_group_get(id: string): Promise<ServerGroup | null>;
+  server_group_list(filter: { project_id?: string; member?: string }): Promise<ServerGroup[]>;
+  server_group_delete(id: string): Promise<boolean>;
+  /** What the scheduler is told of an instance's group: its policy and where the other members are. */
+  instance_group_spec(uuid: string): Promise<RequestSpec['instance_group']>;
 
   // flavors
   flavor_list(opts?: { include_private?: boolean; project_id?: string }): Promise<Flavor[]>;

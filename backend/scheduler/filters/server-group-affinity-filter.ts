@@ -10,6 +10,6 @@ export const serverGroupAffinityFilter: SchedulerFilter = {
     if (!group || group.policy !== 'affinity' || group.member_hosts.length === 0) return true;
     if (group.member_hosts.includes(host.host)) return true;
     return `server group ${group.uuid} has policy affinity and its members are on ` +
-      `${list(group.member_hosts)}, not on this host`;
+      `${list([...new Set(group.member_hosts)])}, not on this host`;
   },
 };

@@ -25,3 +25,12 @@ test('does not reject the host already holding this very instance (a move)', () 
 test('ignores affinity groups', () => {
   assert.equal(serverGroupAntiAffinityFilter.check(makeHost(), group('affinity', ['host-a'])), true);
 });
+
+test('max_server_per_host lets a host take that many members, and no more', () => {
+  const spec = (member_hosts: string[]) => makeSpec({ instance_group: { uuid: 'g2', policy: 'anti-affinity', member_hosts, max_server_per_host: 2 } });
+  assert.equal(serverGroupAntiAffinityFilter.check(makeHost(), spec(['host-a', 'host-b'])), true);
+  assert.equal(
+    serverGroupAntiAffinityFilter.check(makeHost(), spec(['host-a', 'host-b', 'host-a'])),
+    'server group g2 has policy anti-affinity with max_server_per_host=2 and host-a already holds 2 members',
+  );
+});

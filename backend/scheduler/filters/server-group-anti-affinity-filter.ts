@@ -1,5 +1,6 @@
 // ServerGroupAntiAffinityFilter: members of an "anti-affinity" server group each land on
-// a different host. A host already holding this very instance (a move) is not refused.
+// a different host, or (rule max_server_per_host, from 2.64) at most that many on one host.
+// A host already holding this very instance (a move) is not refused.
 import type { SchedulerFilter } from './types.js';
 
 export const serverGroupAntiAffinityFilter: SchedulerFilter = {
@@ -8,7 +9,12 @@ export const serverGroupAntiAffinityFilter: SchedulerFilter = {
     const group = spec.instance_group;
     if (!group || group.policy !== 'anti-affinity') return true;
     if (host.instance_uuids.includes(spec.instance_uuid)) return true;
-    if (!group.member_hosts.includes(host.host)) return true;
-    return `server group ${group.uuid} has policy anti-affinity and already has a member on ${host.host}`;
+    const max = group.max_server_per_host ?? 1;
+    let here = 0;
+    for (const h of group.member_hosts) if (h === host.host) here++;
+    if (here < max) return true;
+    return max === 1
+      ? `server group ${group.uuid} has policy anti-affinity and already has a member on ${host.host}`
+      : `server group ${group.uuid} has policy anti-affinity with max_server_per_host=${max} and ${host.host} already holds ${here} members`;
   },
 };

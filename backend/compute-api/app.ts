@@ -11,6 +11,7 @@ import { flavorRoutes } from './routes/flavors.js';
 import { hostRoutes } from './routes/hosts.js';
 import { imageRoutes } from './routes/images.js';
 import { keypairRoutes } from './routes/keypairs.js';
+import { serverGroupRoutes } from './routes/server-groups.js';
 import { quotaRoutes } from './routes/quotas.js';
 import { serverActionRoutes } from './routes/server-actions.js';
 import { serverRoutes } from './routes/servers.js';
@@ -47,7 +48,7 @@ export function computeApp(deps: ApiDeps): Express {
   app.get('/v2.1', (_req: Request, res: Response) => { res.json({ version: versionV21(baseOf(res)) }); });
   const v21 = Router();
   v21.use(negotiate, authenticate(deps), express.json({ limit: BODY_LIMIT, type: () => true }));
-  for (const routes of [serverRoutes, serverActionRoutes, flavorRoutes, keypairRoutes, quotaRoutes, hostRoutes, imageRoutes]) {
+  for (const routes of [serverRoutes, serverActionRoutes, flavorRoutes, keypairRoutes, serverGroupRoutes, quotaRoutes, hostRoutes, imageRoutes]) {
     v21.use(routes(deps));
   }
   v21.use(resourceNotFound);

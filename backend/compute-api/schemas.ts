@@ -209,3 +209,32 @@ export const checkServiceUpdate = compile<{ status?: 'enabled' | 'disabled'; dis
 export const checkServiceLegacy = compile<{ host: string; binary: string; disabled_reason?: string; forced_down?: boolean | string }>(obj({
   host: T.nameOrEmpty, binary: T.nameOrEmpty, disabled_reason: { type: 'string', minLength: 1, maxLength: 255 }, forced_down: T.boolean,
 }, ['host', 'binary']));
+
+// os-server-groups create: `policies` (a list of exactly one) before 2.64, `policy` and `rules`
+// from 2.64; the soft policies exist from 2.15.
+export interface ServerGroupCreateBody {
+  server_group: { name: string; policies?: string[]; policy?: string; rules?: { max_server_per_host?: number | string } };
+}
+const serverGroupChecks = new Map<string, Check<ServerGroupCreateBody>>();
+export function serverGroupCreateCheck(v: ApiVersion): Check<ServerGroupCreateBody> {
+  const soft = atLeast(v, '2.15');
+  const modern = atLeast(v, '2.64');
+  const key = `${soft}${modern}`;
+  let check = serverGroupChecks.get(key);
+  if (!check) {
+    const policies = ['anti-affinity', 'affinity', ...(soft ? ['soft-anti-affinity', 'soft-affinity'] : [])];
+    const group = modern
+      ? obj({
+        name: T.name,
+        policy: { type: 'string', enum: policies },
+        rules: { type: 'object', properties: { max_server_per_host: T.positiveInt }, additionalProperties: false },
+      }, ['name', 'policy'])
+      : obj({
+        name: T.name,
+        policies: { type: 'array', items: [{ type: 'string', enum: policies }], uniqueItems: true, minItems: 1, maxItems: 1, additionalItems: false },
+      }, ['name', 'policies']);
+    check = compile<ServerGroupCreateBody>(obj({ server_group: group }, ['server_group']));
+    serverGroupChecks.set(key, check);
+  }
+  return check;
+}

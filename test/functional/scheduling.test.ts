@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLab, type LabHandle } from '../support/lab-process.js';
+import { eventually, startLab, type LabHandle } from '../support/lab-process.js';
 import { ComputeClient } from '../support/compute-client.js';
 
 const labs: LabHandle[] = [];
@@ -99,4 +99,69 @@ test('an admin sets a flavor description from 2.55, and a deleted quota override
   assert.equal((await nova.request('GET', `/os-quota-sets/${project}`)).body.quota_set.instances, defaults.instances + 7);
   assert.equal((await nova.request('DELETE', `/os-quota-sets/${project}`)).status, 202);
   assert.equal((await nova.request('GET', `/os-quota-sets/${project}`)).body.quota_set.instances, defaults.instances);
+});
+
+/** A server created with the scheduler hint `group` (a top-level key of the request, beside `server`). */
+async function createInGroup(nova: ComputeClient, name: string, image: string, group: string): Promise<string> {
+  const r = await nova.request('POST', '/servers', { server: { name, imageRef: image, flavorRef: '1', networks: 'none' }, 'os:scheduler_hints': { group } });
+  if (r.status !== 202) throw new Error(`create ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.server.id;
+}
+
+test('server groups: anti-affinity spreads a multi-create even when the weighers stack, and the member too many is refused by ServerGroupAntiAffinityFilter', async () => {
+  const hosts = [{ name: 'h1', vcpus: 16, memory_mb: 8192 }, { name: 'h2', vcpus: 16, memory_mb: 8192 }, { name: 'h3', vcpus: 16, memory_mb: 8192 }];
+  const filters = 'RetryFilter,AvailabilityZoneFilter,RamFilter,ComputeFilter,CoreFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter';
+  const { nova, image } = await lab(`ram_weight_multiplier = -1.0\nscheduler_default_filters = ${filters}`, hosts);
+  const v237 = await ComputeClient.admin(labs[labs.length - 1]!, '2.37'); // the openrc's version: `policies`, a list
+  const created = await v237.request('POST', '/os-server-groups', { server_group: { name: 'spread', policies: ['anti-affinity'] } });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const g = created.body.server_group;
+  assert.deepEqual(Object.keys(g), ['id', 'name', 'policies', 'metadata', 'members', 'project_id', 'user_id'], 'the 2.13-2.63 shape');
+  assert.deepEqual(g.policies, ['anti-affinity']);
+
+  const r = await nova.request('POST', '/servers', { server: { name: 'spread', imageRef: image, flavorRef: '1', networks: 'none', min_count: 3, max_count: 3 }, 'os:scheduler_hints': { group: g.id } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const group = (await nova.request('GET', `/os-server-groups/${g.id}`)).body.server_group;
+  assert.equal(group.members.length, 3);
+  const placed = await Promise.all(group.members.map((id: string) => nova.settled(id)));
+  assert.deepEqual(placed.map((s) => s.status), ['ACTIVE', 'ACTIVE', 'ACTIVE']);
+  assert.equal(new Set(placed.map((s) => s['OS-EXT-SRV-ATTR:host'])).size, 3, `placed on ${placed.map((s) => s['OS-EXT-SRV-ATTR:host']).join(', ')}`);
+
+  const fourth = await nova.settled(await createInGroup(nova, 'spread-4', image, g.id));
+  assert.equal(fourth.status, 'ERROR');
+  assert.match(fourth.fault!.message, /ServerGroupAntiAffinityFilter/);
+  assert.equal((await nova.server(placed[0]!.id)).server_groups?.toString(), g.id, 'GET /servers/{id} from 2.71 names the group');
+
+  assert.equal((await nova.request('DELETE', `/servers/${fourth.id}`)).status, 204);
+  await eventually('the deleted server to leave its group', async () =>
+    (await nova.request('GET', `/os-server-groups/${g.id}`)).body.server_group.members.length === 3 || undefined);
+
+  const missing = await nova.request('POST', '/servers', { server: { name: 'x', imageRef: image, flavorRef: '1', networks: 'none' }, 'os:scheduler_hints': { group: '7b1f4bde-8e3c-4a55-9f6a-2c1d0e9b8a77' } });
+  assert.equal(missing.status, 400);
+  assert.match(missing.body.badRequest.message, /Instance group 7b1f4bde-8e3c-4a55-9f6a-2c1d0e9b8a77 could not be found/);
+});
+
+test('server groups from 2.64: policy and rules; affinity keeps members on one host; a rule on affinity and the soft policies are refused', async () => {
+  const hosts = [{ name: 'h1', vcpus: 16, memory_mb: 8192 }, { name: 'h2', vcpus: 16, memory_mb: 8192 }];
+  const { nova, image } = await lab('ram_weight_multiplier = 1.0', hosts);
+  const v264 = await ComputeClient.admin(labs[labs.length - 1]!, '2.64');
+  const together = (await v264.request('POST', '/os-server-groups', { server_group: { name: 'together', policy: 'affinity' } })).body.server_group;
+  assert.deepEqual(Object.keys(together), ['id', 'name', 'policy', 'rules', 'members', 'project_id', 'user_id']);
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push(await createInGroup(nova, `t${i}`, image, together.id));
+  const hostsUsed = new Set((await Promise.all(ids.map((id) => nova.settled(id)))).map((s) => s['OS-EXT-SRV-ATTR:host']));
+  assert.equal(hostsUsed.size, 1, 'the spreading weigher did not split the affinity group (the claims hold it, even with the course\'s default filters)');
+
+  const ruled = await v264.request('POST', '/os-server-groups', { server_group: { name: 'r', policy: 'affinity', rules: { max_server_per_host: 2 } } });
+  assert.equal(ruled.status, 400);
+  assert.equal(ruled.body.badRequest.message, 'Only anti-affinity policy supports rules.');
+  const soft = await v264.request('POST', '/os-server-groups', { server_group: { name: 's', policy: 'soft-affinity' } });
+  assert.equal(soft.status, 400);
+  assert.match(soft.body.badRequest.message, /soft-affinity .* is not implemented/);
+  const two = await v264.request('POST', '/os-server-groups', { server_group: { name: 'two', policy: 'anti-affinity', rules: { max_server_per_host: 2 } } });
+  assert.deepEqual(two.body.server_group.rules, { max_server_per_host: 2 });
+  const listed = (await v264.request('GET', '/os-server-groups')).body.server_groups.map((x: { name: string }) => x.name).sort();
+  assert.deepEqual(listed, ['together', 'two']);
+  assert.equal((await v264.request('DELETE', `/os-server-groups/${two.body.server_group.id}`)).status, 204);
+  assert.equal((await v264.request('GET', `/os-server-groups/${two.body.server_group.id}`)).status, 404);
 });

@@ -131,6 +131,20 @@ function newInstances(c: Call, p: CreatePlan, l: Looked, count: number): Instanc
   });
 }
 
+const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** The server group named by the hint `group`, and how many members it may have. */
+async function requestedGroup(c: Call, p: CreatePlan): Promise<{ id: string; max_members: number } | null> {
+  const hint = p.hints.group;
+  if (hint === undefined) return null;
+  if (typeof hint !== 'string' || !UUID_RE.test(hint)) {
+    throw badRequest(`Invalid input for field/attribute group. Value: ${JSON.stringify(hint)}. ${JSON.stringify(hint)} is not a 'uuid'`);
+  }
+  const [group, quota] = await Promise.all([c.deps.conductor.call.server_group_get(hint), c.deps.conductor.call.quota_get(c.st.auth.project_id)]);
+  if (!group) throw badRequest(`Instance group ${hint} could not be found.`);
+  return { id: group.id, max_members: quota.server_group_members };
+}
+
 async function create(c: Call): Promise<Reply> {
   await announceAndAuthorize(c);
   const body = serverCreateCheck(c.st.version)(c.body);
@@ -141,13 +155,15 @@ async function create(c: Call): Promise<Reply> {
   }
   const looked = await lookUp(c, p);
   const count = await checkQuota(c, p, looked.flavor);
+  const group = await requestedGroup(c, p);
   // Step 5 is held here in step mode, before the record exists; the conductor reports the write.
   await c.deps.step({
     step: 'conductor.record',
     summary: `rpc.call conductor.instance_create: ${count} instance record(s) for ${body.server.name}, flavor ${looked.flavor.name}, image ${looked.image.name}`,
     detail: { topic: 'conductor', method: 'instance_create', count, flavor: looked.flavor.name, image: looked.image.name },
   });
-  const created = await c.deps.conductor.call.instance_create(newInstances(c, p, looked, count));
+  // With a group, the instances join it in the same write (or none is recorded).
+  const created = await c.deps.conductor.call.instance_create(newInstances(c, p, looked, count), ...(group ? [group] : []));
   // Concurrently: the conductor coalesces concurrent writes of its database into few.
   await Promise.all(created.map((inst) => withContext({ instance_uuid: inst.uuid }, () => c.deps.conductor.call.action_start({
     action: 'create', instance_uuid: inst.uuid, request_id: c.st.requestId, user_id: c.st.auth.user_id,

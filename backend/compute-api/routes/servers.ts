@@ -102,7 +102,9 @@ async function announcePoll(c: Call, i: Instance, status: string): Promise<void>
 async function showServer(c: Call) {
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:servers:show', inst);
-  const server = serverDetail(inst, await viewOptions(c, true));
+  const opts = await viewOptions(c, true);
+  if (atLeast(c.st.version, '2.71')) opts.serverGroups = (await c.deps.conductor.call.server_group_list({ member: inst.uuid })).map((g) => g.id);
+  const server = serverDetail(inst, opts);
   await withContext({ request_id: inst.create_request_id, instance_uuid: inst.uuid }, () => announcePoll(c, inst, server.status as string));
   return ok({ server });
 }

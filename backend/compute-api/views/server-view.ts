@@ -13,6 +13,8 @@ export interface ServerViewOptions {
   hostStatus?: (host: string | null) => string;
   /** GET /servers/{id} from 2.71 adds server_groups; lists do not. */
   single?: boolean;
+  /** For `single`: the ids of the server groups the server is a member of. */
+  serverGroups?: string[];
 }
 
 const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
@@ -97,6 +99,6 @@ export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<st
   if (atLeast(v, '2.63')) s.trusted_image_certificates = null;
   if (atLeast(v, '2.90') && !o.isAdmin) s['OS-EXT-SRV-ATTR:hostname'] = i.hostname;
   if (atLeast(v, '2.96')) s.pinned_availability_zone = i.requested_az;
-  if (atLeast(v, '2.71') && o.single) s.server_groups = [];
+  if (atLeast(v, '2.71') && o.single) s.server_groups = o.serverGroups ?? [];
   return s;
 }

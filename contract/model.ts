@@ -108,8 +108,11 @@ export interface Instance {
  */
 export type ListedInstance = Omit<Instance, 'image'> & { image: Pick<ImageMeta, 'id' | 'name'> };
 
-/** The server group policies whose placement the scheduler enforces (ServerGroup(Anti)AffinityFilter). */
-export type ServerGroupPolicy = 'affinity' | 'anti-affinity';
+/**
+ * Server group policies: the hard ones are enforced (ServerGroup(Anti)AffinityFilter and the
+ * conductor's claims), the soft ones only weighed (ServerGroupSoft(Anti)AffinityWeigher).
+ */
+export type ServerGroupPolicy = 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
 
 /** A server group (os-server-groups): its members are placed by its policy. */
 export interface ServerGroup {

@@ -39,6 +39,8 @@ export const NOVA_CONF_OPTIONS: ConfOption[] = [
   o('DEFAULT', 'ram_weight_multiplier', 'float', 1.0, 'positive: spread onto the host with most free RAM; negative: stack', 'nova-scheduler'),
   o('DEFAULT', 'cpu_weight_multiplier', 'float', 1.0, 'positive: prefer hosts with more free vCPUs', 'nova-scheduler'),
   o('DEFAULT', 'disk_weight_multiplier', 'float', 1.0, 'positive: prefer hosts with more free disk', 'nova-scheduler'),
+  o('DEFAULT', 'soft_affinity_weight_multiplier', 'float', 1.0, 'ServerGroupSoftAffinityWeigher: how strongly a soft-affinity group gathers on one host', 'nova-scheduler'),
+  o('DEFAULT', 'soft_anti_affinity_weight_multiplier', 'float', 1.0, 'ServerGroupSoftAntiAffinityWeigher: how strongly a soft-anti-affinity group spreads', 'nova-scheduler'),
   o('DEFAULT', 'scheduler_host_subset_size', 'int', 1, 'pick at random among this many best hosts', 'nova-scheduler', 1),
   o('DEFAULT', 'scheduler_max_attempts', 'int', 3, 'hosts tried for one instance before it goes to ERROR', 'nova-scheduler', 1),
   o('DEFAULT', 'service_down_time', 'int', 60, 'seconds without a heartbeat after which a service is down', 'nova-scheduler', 1),

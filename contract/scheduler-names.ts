@@ -27,5 +27,5 @@ export const DEFAULT_FILTERS: FilterName[] = [
   'CoreFilter',
 ];
 
-export const WEIGHER_NAMES = ['RAMWeigher', 'CPUWeigher', 'DiskWeigher', 'MetricsWeigher'] as const;
+export const WEIGHER_NAMES = ['RAMWeigher', 'CPUWeigher', 'DiskWeigher', 'MetricsWeigher', 'ServerGroupSoftAffinityWeigher', 'ServerGroupSoftAntiAffinityWeigher'] as const;
 export type WeigherName = (typeof WEIGHER_NAMES)[number];

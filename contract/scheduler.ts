@@ -1,5 +1,5 @@
 // What the filter scheduler decides on and what it reports about each decision.
-import type { Flavor, ImageMeta, SupportedInstance } from './model.js';
+import type { Flavor, ImageMeta, ServerGroupPolicy, SupportedInstance } from './model.js';
 
 /** One host as the scheduler sees it (Nova's HostState): capacity, usage, service health. */
 export interface HostState {
@@ -45,7 +45,7 @@ export interface RequestSpec {
    * Server group membership: the host of each other member already placed (a host appears once
    * per member on it), and for anti-affinity how many members a host may hold (default 1).
    */
-  instance_group: { uuid: string; policy: 'affinity' | 'anti-affinity'; member_hosts: string[]; max_server_per_host?: number } | null;
+  instance_group: { uuid: string; policy: ServerGroupPolicy; member_hosts: string[]; max_server_per_host?: number } | null;
 }
 
 /** A filter says yes (true) or no, with the one-line reason a learner can read. */

@@ -19,6 +19,7 @@ export function groupSpec(group: ServerGroup, instances: readonly Instance[], uu
 
 /** Why placing `uuid` on `host` would break its group's policy, or null when it would not. */
 export function groupRefusal(group: ServerGroup, instances: readonly Instance[], uuid: string, host: string): string | null {
+  if (group.policy !== 'affinity' && group.policy !== 'anti-affinity') return null; // soft policies only weigh
   const hosts = memberHosts(group, instances, uuid);
   if (group.policy === 'affinity') {
     const other = hosts.find((h) => h !== host);

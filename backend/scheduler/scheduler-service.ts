@@ -25,6 +25,8 @@ export function weigherOptionsFrom(conf: NovaConf): WeigherOptions {
     ram_weight_multiplier: conf.float('ram_weight_multiplier'),
     cpu_weight_multiplier: conf.float('cpu_weight_multiplier'),
     disk_weight_multiplier: conf.float('disk_weight_multiplier'),
+    soft_affinity_weight_multiplier: conf.float('soft_affinity_weight_multiplier'),
+    soft_anti_affinity_weight_multiplier: conf.float('soft_anti_affinity_weight_multiplier'),
     metrics_weight_setting: conf.list('metrics.weight_setting'),
     metrics_weight_multiplier: conf.float('metrics.weight_multiplier'),
     metrics_weight_of_unavailable: conf.float('metrics.weight_of_unavailable'),

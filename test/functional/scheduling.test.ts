@@ -141,9 +141,9 @@ test('server groups: anti-affinity spreads a multi-create even when the weighers
   assert.match(missing.body.badRequest.message, /Instance group 7b1f4bde-8e3c-4a55-9f6a-2c1d0e9b8a77 could not be found/);
 });
 
-test('server groups from 2.64: policy and rules; affinity keeps members on one host; a rule on affinity and the soft policies are refused', async () => {
+test('server groups from 2.64: policy and rules; affinity keeps members on one host; soft-affinity gathers them by weight; a rule on affinity is refused', async () => {
   const hosts = [{ name: 'h1', vcpus: 16, memory_mb: 8192 }, { name: 'h2', vcpus: 16, memory_mb: 8192 }];
-  const { nova, image } = await lab('ram_weight_multiplier = 1.0', hosts);
+  const { nova, image } = await lab('ram_weight_multiplier = 1.0\nscheduler_weight_classes = RAMWeigher,ServerGroupSoftAffinityWeigher\nsoft_affinity_weight_multiplier = 10.0', hosts);
   const v264 = await ComputeClient.admin(labs[labs.length - 1]!, '2.64');
   const together = (await v264.request('POST', '/os-server-groups', { server_group: { name: 'together', policy: 'affinity' } })).body.server_group;
   assert.deepEqual(Object.keys(together), ['id', 'name', 'policy', 'rules', 'members', 'project_id', 'user_id']);
@@ -155,13 +155,15 @@ test('server groups from 2.64: policy and rules; affinity keeps members on one h
   const ruled = await v264.request('POST', '/os-server-groups', { server_group: { name: 'r', policy: 'affinity', rules: { max_server_per_host: 2 } } });
   assert.equal(ruled.status, 400);
   assert.equal(ruled.body.badRequest.message, 'Only anti-affinity policy supports rules.');
-  const soft = await v264.request('POST', '/os-server-groups', { server_group: { name: 's', policy: 'soft-affinity' } });
-  assert.equal(soft.status, 400);
-  assert.match(soft.body.badRequest.message, /soft-affinity .* is not implemented/);
+  const soft = (await v264.request('POST', '/os-server-groups', { server_group: { name: 'soft', policy: 'soft-affinity' } })).body.server_group;
+  const softIds = [];
+  for (let i = 0; i < 3; i++) softIds.push(await createInGroup(nova, `s${i}`, image, soft.id));
+  const softHosts = new Set((await Promise.all(softIds.map((id) => nova.settled(id)))).map((s) => s['OS-EXT-SRV-ATTR:host']));
+  assert.equal(softHosts.size, 1, 'ServerGroupSoftAffinityWeigher (x10) outweighed the spreading RAMWeigher');
   const two = await v264.request('POST', '/os-server-groups', { server_group: { name: 'two', policy: 'anti-affinity', rules: { max_server_per_host: 2 } } });
   assert.deepEqual(two.body.server_group.rules, { max_server_per_host: 2 });
   const listed = (await v264.request('GET', '/os-server-groups')).body.server_groups.map((x: { name: string }) => x.name).sort();
-  assert.deepEqual(listed, ['together', 'two']);
+  assert.deepEqual(listed, ['soft', 'together', 'two']);
   assert.equal((await v264.request('DELETE', `/os-server-groups/${two.body.server_group.id}`)).status, 204);
   assert.equal((await v264.request('GET', `/os-server-groups/${two.body.server_group.id}`)).status, 404);
 });

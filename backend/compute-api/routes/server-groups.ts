@@ -1,7 +1,7 @@
-// os-server-groups: a project's groups of servers placed by policy. The scheduler's
-// ServerGroupAffinityFilter / ServerGroupAntiAffinityFilter read them when a server is created
-// with the hint `group=<id>`. novalab places by the hard policies; the soft ones (weighers in
-// Nova) are refused with a message that says so.
+// os-server-groups: a project's groups of servers placed by policy. When a server is created
+// with the hint `group=<id>`, the scheduler's ServerGroupAffinityFilter /
+// ServerGroupAntiAffinityFilter (hard policies, which the conductor's claims also keep) or
+// ServerGroupSoft(Anti)AffinityWeigher (soft policies, from 2.15) read them.
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { ServerGroup, ServerGroupPolicy } from '../../../contract/model.js';
@@ -19,9 +19,6 @@ export function groupFromBody(
   body: ReturnType<ReturnType<typeof serverGroupCreateCheck>>['server_group'],
 ): { policy: ServerGroupPolicy; rules: ServerGroup['rules'] } | string {
   const policy = body.policy ?? body.policies![0]!;
-  if (policy === 'soft-affinity' || policy === 'soft-anti-affinity') {
-    return `novalab places servers by the affinity and anti-affinity policies only; ${policy} (a weigher in Nova) is not implemented.`;
-  }
   const max = body.rules?.max_server_per_host;
   if (max !== undefined && policy !== 'anti-affinity') return 'Only anti-affinity policy supports rules.';
   return { policy: policy as ServerGroupPolicy, rules: max !== undefined ? { max_server_per_host: Number(max) } : {} };

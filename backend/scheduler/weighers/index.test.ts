@@ -19,6 +19,7 @@ test('names every unknown weigher in one message', () => {
 test('defaults come from the nova.conf option table', () => {
   assert.deepEqual(DEFAULT_WEIGHER_OPTIONS, {
     ram_weight_multiplier: 1, cpu_weight_multiplier: 1, disk_weight_multiplier: 1,
+    soft_affinity_weight_multiplier: 1, soft_anti_affinity_weight_multiplier: 1,
     metrics_weight_setting: [], metrics_weight_multiplier: 1, metrics_weight_of_unavailable: -10000,
   });
 });

@@ -6,6 +6,7 @@ import { ramWeigher } from './ram-weigher.js';
 import { cpuWeigher } from './cpu-weigher.js';
 import { diskWeigher } from './disk-weigher.js';
 import { metricsWeigher } from './metrics-weigher.js';
+import { serverGroupSoftAffinityWeigher, serverGroupSoftAntiAffinityWeigher } from './server-group-soft-weighers.js';
 
 export type { SchedulerWeigher, WeigherOptions } from './types.js';
 export { DEFAULT_WEIGHER_OPTIONS } from './types.js';
@@ -15,6 +16,8 @@ export const WEIGHERS: Readonly<Record<WeigherName, SchedulerWeigher>> = {
   CPUWeigher: cpuWeigher,
   DiskWeigher: diskWeigher,
   MetricsWeigher: metricsWeigher,
+  ServerGroupSoftAffinityWeigher: serverGroupSoftAffinityWeigher,
+  ServerGroupSoftAntiAffinityWeigher: serverGroupSoftAntiAffinityWeigher,
 };
 
 export function isWeigherName(name: string): name is WeigherName {

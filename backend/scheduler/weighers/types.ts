@@ -8,6 +8,8 @@ export interface WeigherOptions {
   ram_weight_multiplier: number;
   cpu_weight_multiplier: number;
   disk_weight_multiplier: number;
+  soft_affinity_weight_multiplier: number;
+  soft_anti_affinity_weight_multiplier: number;
   /** [metrics] weight_setting: "name=ratio" items. */
   metrics_weight_setting: string[];
   /** [metrics] weight_multiplier. */
@@ -23,6 +25,8 @@ export const DEFAULT_WEIGHER_OPTIONS: Readonly<WeigherOptions> = {
   ram_weight_multiplier: conf('DEFAULT', 'ram_weight_multiplier'),
   cpu_weight_multiplier: conf('DEFAULT', 'cpu_weight_multiplier'),
   disk_weight_multiplier: conf('DEFAULT', 'disk_weight_multiplier'),
+  soft_affinity_weight_multiplier: conf('DEFAULT', 'soft_affinity_weight_multiplier'),
+  soft_anti_affinity_weight_multiplier: conf('DEFAULT', 'soft_anti_affinity_weight_multiplier'),
   metrics_weight_setting: conf('metrics', 'weight_setting'),
   metrics_weight_multiplier: conf('metrics', 'weight_multiplier'),
   metrics_weight_of_unavailable: conf('metrics', 'weight_of_unavailable'),

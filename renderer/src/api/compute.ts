@@ -99,7 +99,12 @@ export interface ServerCreateBody {
     key_name?: string;
     user_data?: string;
   };
+  /** The hint `group` puts the server in a server group, placed by its policy. */
+  'os:scheduler_hints'?: { group?: string };
 }
+
+/** A server group as the API shows it from 2.64 (the GUI's microversion is above that). */
+export interface ServerGroupView { id: string; name: string; policy: string; rules: { max_server_per_host?: number }; members: string[] }
 
 export type ServerAction = 'os-stop' | 'os-start' | 'reboot' | 'pause' | 'unpause' | 'suspend' | 'resume';
 
@@ -140,6 +145,7 @@ export function createCompute(token: string) {
     hypervisors: () => get<{ hypervisors: Hypervisor[] }>('/os-hypervisors/detail').then((b) => b.hypervisors),
     services: () => get<{ services: OsService[] }>('/os-services').then((b) => b.services),
     flavors: () => get<{ flavors: FlavorDetail[] }>('/flavors/detail').then((b) => b.flavors),
+    serverGroups: () => get<{ server_groups: ServerGroupView[] }>('/os-server-groups').then((b) => b.server_groups),
     keypairs: () => get<{ keypairs: KeyPairEntry[] }>('/os-keypairs').then((b) => b.keypairs.map((k) => k.keypair)),
     zones: () => get<{ availabilityZoneInfo: ZoneInfo[] }>('/os-availability-zone').then((b) => b.availabilityZoneInfo),
   };

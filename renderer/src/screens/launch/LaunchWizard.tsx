@@ -1,5 +1,6 @@
 // Launch an instance: name, image (with its architecture and hypervisor_type), flavor,
-// availability zone, key pair and user data — with the same request as `openstack` and curl.
+// availability zone, key pair, server group and user data — with the same request as
+// `openstack` and curl.
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session/session';
@@ -25,6 +26,7 @@ export function LaunchWizard() {
   const flavors = usePoll(() => compute.flavors(), 0, [compute]);
   const zones = usePoll(() => compute.zones(), 0, [compute]);
   const keys = usePoll(() => compute.keypairs(), 0, [compute]);
+  const groups = usePoll(() => compute.serverGroups(), 0, [compute]);
   const [choice, setChoice] = useState<LaunchChoice>({ name: `vm-${Math.random().toString(36).slice(2, 6)}`, image: '', flavor: '', zone: '', keyName: '', userData: '' });
   const set = (patch: Partial<LaunchChoice>) => setChoice((c) => ({ ...c, ...patch }));
 
@@ -91,6 +93,12 @@ export function LaunchWizard() {
             <select data-testid="launch-key" value={choice.keyName} onChange={(e) => set({ keyName: e.target.value })}>
               <option value="">{t('launch.noKey')}</option>
               {(keys.data ?? []).map((k) => <option key={k.name} value={k.name}>{k.name}</option>)}
+            </select>
+          </label>
+          <label>{t('launch.serverGroup')}
+            <select data-testid="launch-group" value={choice.group ?? ''} onChange={(e) => set({ group: e.target.value })}>
+              <option value="">{t('launch.noGroup')}</option>
+              {(groups.data ?? []).map((g) => <option key={g.id} value={g.id}>{g.name} — {g.policy}{g.rules.max_server_per_host ? ` (max_server_per_host=${g.rules.max_server_per_host})` : ''}, {t('launch.groupMembers', { count: g.members.length })}</option>)}
             </select>
           </label>
           <label>{t('launch.userData')}

@@ -3,13 +3,14 @@ import type { ServerCreateBody } from '../../api/compute';
 
 const q = (s: string) => (/^[A-Za-z0-9._:/@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-export interface LaunchChoice { name: string; image: string; flavor: string; zone: string; keyName: string; userData: string }
+export interface LaunchChoice { name: string; image: string; flavor: string; zone: string; keyName: string; userData: string; group?: string }
 
 export function openstackCommand(c: LaunchChoice): string {
   const parts = ['openstack server create', `--image ${q(c.image)}`, `--flavor ${q(c.flavor)}`, '--nic none'];
   if (c.zone) parts.push(`--availability-zone ${q(c.zone)}`);
   if (c.keyName) parts.push(`--key-name ${q(c.keyName)}`);
   if (c.userData) parts.push('--user-data user-data.txt');
+  if (c.group) parts.push(`--hint group=${q(c.group)}`);
   parts.push('--wait', q(c.name || 'NAME'));
   return parts.join(' \\\n    ');
 }
@@ -44,5 +45,6 @@ export function createBody(c: LaunchChoice, imageId: string, flavorId: string): 
       ...(c.keyName ? { key_name: c.keyName } : {}),
       ...(c.userData ? { user_data: base64(c.userData) } : {}),
     },
+    ...(c.group ? { 'os:scheduler_hints': { group: c.group } } : {}),
   };
 }

@@ -6,7 +6,7 @@
 //  - the metadata of all the host's aggregates is merged, and a value "a, b" counts as the
 //    two values "a" and "b"; one matching value is enough.
 import type { HostState } from '../../../contract/scheduler.js';
-import type { SchedulerFilter } from './types.js';
+import { firstFailure, type SchedulerFilter } from './types.js';
 import { compileExtraSpec, type ExtraSpecMatcher } from '../extra-specs-ops.js';
 import { perRequest } from '../per-request.js';
 import { list } from '../format.js';
@@ -73,12 +73,5 @@ function checkOne(host: HostState, r: AggregateRequirement): true | string {
 export const aggregateInstanceExtraSpecsFilter: SchedulerFilter = {
   name: 'AggregateInstanceExtraSpecsFilter',
   oncePerRequest: true,
-  check(host, spec) {
-    const reqs = requirementsOf(spec);
-    for (let i = 0; i < reqs.length; i++) {
-      const verdict = checkOne(host, reqs[i]);
-      if (verdict !== true) return verdict;
-    }
-    return true;
-  },
+  check: (host, spec) => firstFailure(host, requirementsOf(spec), checkOne),
 };

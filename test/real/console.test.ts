@@ -1,7 +1,8 @@
 // The course's console flow for real: a whole lab (`novalab up`), an x86_64 guest, the URL
 // from `openstack console url show --novnc`, opened in headless Chromium. The page connects
 // through nova-novncproxy, keys typed in the browser reach the guest's VGA shell, and deleting
-// the server revokes the URL. No token may appear in any service log.
+// the server revokes the URL. The RFB handshake through the proxy reaches ServerInit for an
+// x86_64 and an aarch64 guest. No token may appear in any service log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
 import { startLab, cliEnv, eventually, type LabHandle } from '../support/lab-process.js';
+import { openWebSocket, rfbHandshake, rfbOverWebSocket } from '../../backend/console/testing/rfb-probe.js';
 
 const exec = promisify(execFile);
 const ARTIFACTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../test-results/real');
@@ -26,7 +28,7 @@ async function openstack(...args: string[]): Promise<string> {
   return stdout;
 }
 const consoleLog = () => openstack('console', 'log', 'show', NAME);
-const consoleUrl = async () => (JSON.parse(await openstack('console', 'url', 'show', '--novnc', NAME, '-f', 'json')) as { url: string }).url;
+const consoleUrl = async (name = NAME) => (JSON.parse(await openstack('console', 'url', 'show', '--novnc', name, '-f', 'json')) as { url: string }).url;
 const tokenOf = (url: string) => new URLSearchParams(new URL(url).searchParams.get('path')!.replace(/^[^?]*\?/, '')).get('token')!;
 
 async function openConsole(url: string): Promise<{ page: Page; problems: string[] }> {
@@ -89,6 +91,29 @@ test('the console URL opens in a browser, connects, and keys typed there reach t
   await waitState(page, 'connected');
   assert.deepEqual(problems, []);
   await page.context().close();
+});
+
+test('the RFB handshake through nova-novncproxy reaches ServerInit for an x86_64 and an aarch64 guest', async () => {
+  const ARM = 'vm-console-arm';
+  await openstack('server', 'create', '--flavor', 'm1.tiny', '--image', 'novalab-aarch64', '--wait', ARM);
+  try {
+    for (const name of [NAME, ARM]) {
+      const url = new URL(await consoleUrl(name));
+      const token = tokenOf(url.href);
+      tokens.push(token);
+      // What noVNC does with the URL's path parameter: a WebSocket to the proxy's own origin.
+      const ws = await openWebSocket(`ws://${url.host}/?token=${token}`, { origin: url.origin });
+      const init = await rfbHandshake(rfbOverWebSocket(ws));
+      assert.equal(init.version, 'RFB 003.008', name);
+      assert.ok(init.width > 0 && init.height > 0, `${name}: a ${init.width}x${init.height} screen`);
+      // QEMU names its VNC desktop after the guest: the proxy reached this server's own screen.
+      const instanceName = (await openstack('server', 'show', name, '-f', 'value', '-c', 'OS-EXT-SRV-ATTR:instance_name')).trim();
+      assert.equal(init.name, `QEMU (${instanceName})`, name);
+      ws.close();
+    }
+  } finally {
+    await openstack('server', 'delete', '--wait', ARM);
+  }
 });
 
 test('deleting the server revokes its console URL', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import {
   cacheKey, chooseAccelerator, decideAccelerator, hardwareCandidate, hostGuestArch, probeArgv, usableCache,
   type AccelFacts, type ProbeBootOptions,
@@ -90,4 +91,21 @@ test('without a kernel to probe with: tcg now, nothing cached, so it probes late
   assert.match(d.reason, /no guest kernel/);
   assert.equal(probed, 0);
   assert.equal(fs.existsSync(cacheFile), false);
+});
+
+test('several nova-computes deciding at once all start, and leave one whole cache file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accel-race-'));
+  const cacheFile = path.join(dir, 'hosts', 'accelerator.json');
+  const moduleUrl = new URL('./accel-probe.js', import.meta.url).href;
+  // Each process decides 200 times for a QEMU version never seen, so each decision is written.
+  const script = `const { chooseAccelerator } = await import(${JSON.stringify(moduleUrl)});
+for (let i = 0; i < 200; i++) await chooseAccelerator({ cacheFile: ${JSON.stringify(cacheFile)}, qemuVersion: 'v' + process.pid + '-' + i, probeKernels: {},
+  facts: { platform: 'linux', hostArch: 'x86_64', kvmAccessible: false } });`;
+  const runs = Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code) => resolve(code));
+  }));
+  assert.deepEqual(await Promise.all(runs), [0, 0, 0, 0]);
+  assert.equal(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).accelerator, 'tcg');
+  assert.deepEqual(fs.readdirSync(path.dirname(cacheFile)), ['accelerator.json'], 'no temporary file left');
 });

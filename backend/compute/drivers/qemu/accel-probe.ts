@@ -174,10 +174,24 @@ export async function chooseAccelerator(o: ChooseOptions): Promise<AccelDecision
     : null;
   const decision = decideAccelerator(candidate, outcome);
   const entry: AccelCache = { ...decision, key, probedAt: new Date().toISOString() };
-  fs.mkdirSync(path.dirname(o.cacheFile), { recursive: true });
-  fs.writeFileSync(`${o.cacheFile}.tmp`, JSON.stringify(entry, null, 2) + '\n');
-  fs.renameSync(`${o.cacheFile}.tmp`, o.cacheFile);
+  writeCache(o.cacheFile, entry);
   return decision;
+}
+
+/**
+ * Every nova-compute of the lab probes at start and writes the same cache file: each through a
+ * temporary file of its own (a shared one was renamed away under another process, which then
+ * failed to start). The cache only saves a probe next time, so a failed write is not an error.
+ */
+function writeCache(file: string, entry: AccelCache): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify(entry, null, 2) + '\n');
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 function readJson(file: string): unknown {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
-import { startLab, cliEnv, eventually, type LabHandle } from '../support/lab-process.js';
+import { startLab, cliEnv, eventually, processTree, type LabHandle } from '../support/lab-process.js';
 import { openWebSocket, rfbHandshake, rfbOverWebSocket } from '../../backend/console/testing/rfb-probe.js';
 
 const exec = promisify(execFile);
@@ -113,6 +113,39 @@ test('the RFB handshake through nova-novncproxy reaches ServerInit for an x86_64
     }
   } finally {
     await openstack('server', 'delete', '--wait', ARM);
+  }
+});
+
+/** The TCP addresses a process listens on (Linux: its socket inodes matched in /proc/net/tcp{,6}). */
+function listeningAddresses(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' }) ?? '');
+    if (m) inodes.add(m[1]!);
+  }
+  const out: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || f[3] !== '0A' || !inodes.has(f[9]!)) continue; // 0A: LISTEN
+      const [hexIp, hexPort] = f[1]!.split(':');
+      const ip = hexIp!.length === 8 ? hexIp!.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.') : `[${hexIp}]`;
+      out.push(`${ip}:${parseInt(hexPort!, 16)}`);
+    }
+  }
+  return out;
+}
+
+test('a guest\'s VNC server listens on loopback only: from outside, the proxy is the way in', () => {
+  const qemus = processTree(lab.child.pid!).filter((pid) => {
+    // Not comm: QEMU renames its process after the guest (instance-0000000a).
+    try { return path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith('qemu-system'); } catch { return false; }
+  });
+  assert.ok(qemus.length >= 1, 'a running guest');
+  for (const pid of qemus) {
+    const addrs = listeningAddresses(pid);
+    assert.ok(addrs.length >= 1, `QEMU ${pid} listens for VNC`);
+    for (const a of addrs) assert.match(a, /^127\.\d+\.\d+\.\d+:\d+$/, `QEMU ${pid} listens on ${a}`);
   }
 });
 

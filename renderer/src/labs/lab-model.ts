@@ -2,7 +2,7 @@
 // a completion check evaluated against the live lab. Checks are declarative; the facts they
 // name are pure functions of a snapshot of the lab's APIs.
 import type { ServiceProcess } from '../../../contract/services';
-import type { Hypervisor, ServerDetail } from '../api/compute';
+import type { Hypervisor, ServerDetail, ServerGroupView } from '../api/compute';
 import type { ConfValue } from '../api/lab';
 
 export interface LabText { en: string; 'zh-CN': string }
@@ -10,6 +10,8 @@ export interface LabText { en: string; 'zh-CN': string }
 export type Check =
   | { kind: 'answer-equals-fact'; fact: FactName }
   | { kind: 'config-equals'; key: string; value: number | string | boolean }
+  /** A list option (e.g. scheduler_default_filters) that holds this item. */
+  | { kind: 'config-includes'; key: string; item: string }
   | { kind: 'facts-equal'; a: FactName; b: FactName }
   | { kind: 'fact-at-least'; fact: FactName; value: number }
   | { kind: 'all'; checks: Check[] };
@@ -33,6 +35,7 @@ export interface LabSnapshot {
   config: Record<string, ConfValue>;
   hypervisors: Hypervisor[];
   servers: ServerDetail[];
+  serverGroups: ServerGroupView[];
 }
 
 const num = (v: ConfValue | undefined): number => (typeof v === 'number' ? v : Number(v ?? NaN));
@@ -48,6 +51,16 @@ export const FACTS = {
     return (host?.vcpus ?? 4) * num(s.config.cpu_allocation_ratio);
   },
   active_servers: (s: LabSnapshot) => s.servers.filter((x) => x.status === 'ACTIVE').length,
+  /** Compute hosts that are up and enabled: where an anti-affinity group can put one member each. */
+  usable_hosts: (s: LabSnapshot) => s.hypervisors.filter((h) => h.state === 'up' && h.status === 'enabled').length,
+  anti_affinity_groups: (s: LabSnapshot) => s.serverGroups.filter((g) => g.policy === 'anti-affinity').length,
+  /** The most ACTIVE members any anti-affinity group has, each counted once per host it is on. */
+  anti_affinity_hosts_used: (s: LabSnapshot) => Math.max(0, ...s.serverGroups.filter((g) => g.policy === 'anti-affinity').map((g) => {
+    const hosts = s.servers.filter((x) => g.members.includes(x.id) && x.status === 'ACTIVE').map((x) => x['OS-EXT-SRV-ATTR:host']);
+    return new Set(hosts.filter(Boolean)).size;
+  })),
+  /** Members of anti-affinity groups that ended in ERROR (no host was left for them). */
+  anti_affinity_refused: (s: LabSnapshot) => s.servers.filter((x) => x.status === 'ERROR' && s.serverGroups.some((g) => g.policy === 'anti-affinity' && g.members.includes(x.id))).length,
 } satisfies Record<string, (s: LabSnapshot) => number>;
 export type FactName = keyof typeof FACTS;
 
@@ -63,6 +76,7 @@ export function evaluate(check: Check, snap: LabSnapshot, answer: string | undef
         return answer !== undefined && answer.trim() !== '' && Number(answer) === v;
       }
       case 'config-equals': return snap.config[c.key] === c.value;
+      case 'config-includes': { const v = snap.config[c.key]; return Array.isArray(v) && v.includes(c.item); }
       case 'facts-equal': return fact(c.a) === fact(c.b);
       case 'fact-at-least': return fact(c.fact) >= c.value;
       case 'all': return c.checks.map(run).every(Boolean);

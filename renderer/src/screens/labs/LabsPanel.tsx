@@ -24,8 +24,10 @@ export function LabsPanel() {
   const { t } = useTranslation();
   const { lab, compute } = useSession();
   const snapshot = usePoll<LabSnapshot>(async () => {
-    const [svc, conf, hypervisors, servers] = await Promise.all([lab.services(), lab.config(), compute.hypervisors().catch(() => []), compute.listServers().catch(() => [])]);
-    return { processes: svc.processes, config: conf.values, hypervisors, servers };
+    const [svc, conf, hypervisors, servers, serverGroups] = await Promise.all([
+      lab.services(), lab.config(), compute.hypervisors().catch(() => []), compute.listServers().catch(() => []), compute.serverGroups().catch(() => []),
+    ]);
+    return { processes: svc.processes, config: conf.values, hypervisors, servers, serverGroups };
   }, 3000, [lab, compute]);
   return (
     <div className="screen">

@@ -92,19 +92,21 @@ function serverCreateSchema(v: ApiVersion): object {
   };
 }
 
-/** The version points where the create schema changes; one compiled check per band. */
-const CREATE_CUTS = ['2.19', '2.37', '2.52', '2.57', '2.63', '2.74', '2.90'];
-const createChecks = new Map<string, Check<ServerCreateBody>>();
-
-export function serverCreateCheck(v: ApiVersion): Check<ServerCreateBody> {
-  const key = CREATE_CUTS.filter((c) => atLeast(v, c)).join(',');
-  let check = createChecks.get(key);
-  if (!check) {
-    check = compile<ServerCreateBody>(serverCreateSchema(v));
-    createChecks.set(key, check);
-  }
-  return check;
+/**
+ * A body check per band of microversions: `cuts` are the versions where the schema changes,
+ * and each band's check is built once, from the first version asked for in it.
+ */
+function versionedCheck<T>(cuts: readonly string[], schema: (v: ApiVersion) => object): (v: ApiVersion) => Check<T> {
+  const checks = new Map<string, Check<T>>();
+  return (v) => {
+    const key = cuts.filter((c) => atLeast(v, c)).join(',');
+    let check = checks.get(key);
+    if (!check) { check = compile<T>(schema(v)); checks.set(key, check); }
+    return check;
+  };
 }
+
+export const serverCreateCheck = versionedCheck<ServerCreateBody>(['2.19', '2.37', '2.52', '2.57', '2.63', '2.74', '2.90'], serverCreateSchema);
 
 const obj = (properties: Record<string, unknown>, required: string[] = []) =>
   ({ type: 'object', properties, required, additionalProperties: false });
@@ -183,14 +185,7 @@ function keypairSchema(v: ApiVersion): object {
   return obj({ keypair: obj(props, atLeast(v, '2.92') ? ['name', 'public_key'] : ['name']) }, ['keypair']);
 }
 
-const KEYPAIR_CUTS = ['2.2', '2.10', '2.92'];
-const keypairChecks = new Map<string, Check<KeypairCreateBody>>();
-export function keypairCreateCheck(v: ApiVersion): Check<KeypairCreateBody> {
-  const key = KEYPAIR_CUTS.filter((c) => atLeast(v, c)).join(',');
-  let check = keypairChecks.get(key);
-  if (!check) { check = compile<KeypairCreateBody>(keypairSchema(v)); keypairChecks.set(key, check); }
-  return check;
-}
+export const keypairCreateCheck = versionedCheck<KeypairCreateBody>(['2.2', '2.10', '2.92'], keypairSchema);
 
 const quotaInt = { type: ['integer', 'string'], pattern: '^-?[0-9]+$', minimum: -1, minLength: 1 };
 const QUOTA_KEYS = ['instances', 'cores', 'ram', 'key_pairs', 'metadata_items', 'server_groups', 'server_group_members',
@@ -215,26 +210,18 @@ export const checkServiceLegacy = compile<{ host: string; binary: string; disabl
 export interface ServerGroupCreateBody {
   server_group: { name: string; policies?: string[]; policy?: string; rules?: { max_server_per_host?: number | string } };
 }
-const serverGroupChecks = new Map<string, Check<ServerGroupCreateBody>>();
-export function serverGroupCreateCheck(v: ApiVersion): Check<ServerGroupCreateBody> {
-  const soft = atLeast(v, '2.15');
-  const modern = atLeast(v, '2.64');
-  const key = `${soft}${modern}`;
-  let check = serverGroupChecks.get(key);
-  if (!check) {
-    const policies = ['anti-affinity', 'affinity', ...(soft ? ['soft-anti-affinity', 'soft-affinity'] : [])];
-    const group = modern
-      ? obj({
-        name: T.name,
-        policy: { type: 'string', enum: policies },
-        rules: { type: 'object', properties: { max_server_per_host: T.positiveInt }, additionalProperties: false },
-      }, ['name', 'policy'])
-      : obj({
-        name: T.name,
-        policies: { type: 'array', items: [{ type: 'string', enum: policies }], uniqueItems: true, minItems: 1, maxItems: 1, additionalItems: false },
-      }, ['name', 'policies']);
-    check = compile<ServerGroupCreateBody>(obj({ server_group: group }, ['server_group']));
-    serverGroupChecks.set(key, check);
-  }
-  return check;
+function serverGroupSchema(v: ApiVersion): object {
+  const policies = ['anti-affinity', 'affinity', ...(atLeast(v, '2.15') ? ['soft-anti-affinity', 'soft-affinity'] : [])];
+  const group = atLeast(v, '2.64')
+    ? obj({
+      name: T.name,
+      policy: { type: 'string', enum: policies },
+      rules: { type: 'object', properties: { max_server_per_host: T.positiveInt }, additionalProperties: false },
+    }, ['name', 'policy'])
+    : obj({
+      name: T.name,
+      policies: { type: 'array', items: [{ type: 'string', enum: policies }], uniqueItems: true, minItems: 1, maxItems: 1, additionalItems: false },
+    }, ['name', 'policies']);
+  return obj({ server_group: group }, ['server_group']);
 }
+export const serverGroupCreateCheck = versionedCheck<ServerGroupCreateBody>(['2.15', '2.64'], serverGroupSchema);

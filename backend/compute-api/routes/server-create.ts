@@ -3,7 +3,7 @@
 // create the records through the conductor, record the action, then cast build_instances
 // to the conductor and answer 202 at once.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Flavor, ImageMeta, Instance } from '../../../contract/model.js';
+import type { Flavor, ImageMeta, Instance, QuotaSet } from '../../../contract/model.js';
 import { withContext } from '../../bus/client.js';
 import { badRequest, forbidden } from '../faults.js';
 import { ok, type Call, type Reply } from '../http/kit.js';
@@ -100,14 +100,15 @@ async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
   return { flavor, image, keyData: key?.public_key ?? null, forceHost };
 }
 
-async function checkQuota(c: Call, p: CreatePlan, flavor: Flavor): Promise<number> {
+/** How many instances the quota allows (or a 403), and the quota, which the group check reads too. */
+async function checkQuota(c: Call, p: CreatePlan, flavor: Flavor): Promise<{ count: number; quota: QuotaSet }> {
   const pid = c.st.auth.project_id;
   const [quota, usage] = await Promise.all([c.deps.conductor.call.quota_get(pid), c.deps.conductor.call.quota_usage(pid)]);
   const items = Object.keys(p.metadata).length;
   if (quota.metadata_items >= 0 && items > quota.metadata_items) {
     throw forbidden(`Quota exceeded for metadata_items: Requested ${items}, but already used 0 of ${quota.metadata_items} metadata_items`);
   }
-  return quotaCount(quota, usage, { vcpus: flavor.vcpus, ram: flavor.ram }, p.minCount, p.maxCount);
+  return { count: quotaCount(quota, usage, { vcpus: flavor.vcpus, ram: flavor.ram }, p.minCount, p.maxCount), quota };
 }
 
 function newInstances(c: Call, p: CreatePlan, l: Looked, count: number): Instance[] {
@@ -134,13 +135,13 @@ function newInstances(c: Call, p: CreatePlan, l: Looked, count: number): Instanc
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** The server group named by the hint `group`, and how many members it may have. */
-async function requestedGroup(c: Call, p: CreatePlan): Promise<{ id: string; max_members: number } | null> {
+async function requestedGroup(c: Call, p: CreatePlan, quota: QuotaSet): Promise<{ id: string; max_members: number } | null> {
   const hint = p.hints.group;
   if (hint === undefined) return null;
   if (typeof hint !== 'string' || !UUID_RE.test(hint)) {
     throw badRequest(`Invalid input for field/attribute group. Value: ${JSON.stringify(hint)}. ${JSON.stringify(hint)} is not a 'uuid'`);
   }
-  const [group, quota] = await Promise.all([c.deps.conductor.call.server_group_get(hint), c.deps.conductor.call.quota_get(c.st.auth.project_id)]);
+  const group = await c.deps.conductor.call.server_group_get(hint);
   if (!group) throw badRequest(`Instance group ${hint} could not be found.`);
   return { id: group.id, max_members: quota.server_group_members };
 }
@@ -154,8 +155,8 @@ async function create(c: Call): Promise<Reply> {
     if (!d.allowed) throw forbidden(d.message);
   }
   const looked = await lookUp(c, p);
-  const count = await checkQuota(c, p, looked.flavor);
-  const group = await requestedGroup(c, p);
+  const { count, quota } = await checkQuota(c, p, looked.flavor);
+  const group = await requestedGroup(c, p, quota);
   // Step 5 is held here in step mode, before the record exists; the conductor reports the write.
   await c.deps.step({
     step: 'conductor.record',

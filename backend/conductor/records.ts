@@ -29,6 +29,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
   const d = () => db.data;
   const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
   const findInstance = (uuid: string) => d().instances.find((i) => i.uuid === uuid);
+  const groupOf = (uuid: string) => d().server_groups.find((g) => g.members.includes(uuid));
 
   return {
     async service_heartbeat(binary, host, zone) {
@@ -153,7 +154,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const used = usageByHost(others).get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
       const refusal = claimRefusal(node, used, i.flavor);
       if (refusal) return { ok: false, reason: refusal, instance: i };
-      const group = d().server_groups.find((g) => g.members.includes(uuid));
+      const group = groupOf(uuid);
       const policy = group && groupRefusal(group, d().instances, uuid, host);
       if (policy) return { ok: false, reason: policy, instance: i };
       const claimed = await db.mutate(() => Object.assign(i, { host, node: node.hypervisor_hostname, availability_zone: node.availability_zone, updated_at: now() }));
@@ -276,7 +277,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return true;
     },
     async instance_group_spec(uuid) {
-      const group = d().server_groups.find((g) => g.members.includes(uuid));
+      const group = groupOf(uuid);
       return group ? groupSpec(group, d().instances, uuid) : null;
     },
 

@@ -3,6 +3,7 @@
 // atomically, since the members of one request are scheduled at the same time.
 import type { Instance, ServerGroup } from '../../contract/model.js';
 import type { RequestSpec } from '../../contract/scheduler.js';
+import { membersOnHost } from '../scheduler/group-members.js';
 
 /** The host of every other member already placed (once per member), as the scheduler sees the group. */
 export function memberHosts(group: ServerGroup, instances: readonly Instance[], except: string): string[] {
@@ -26,6 +27,6 @@ export function groupRefusal(group: ServerGroup, instances: readonly Instance[],
     return other ? `server group ${group.id} has policy affinity and its members are on ${other}` : null;
   }
   const max = group.rules.max_server_per_host ?? 1;
-  const here = hosts.filter((h) => h === host).length;
+  const here = membersOnHost(hosts, host);
   return here >= max ? `server group ${group.id} has policy anti-affinity and ${host} already holds ${here} of its members (at most ${max})` : null;
 }

@@ -2,6 +2,7 @@
 // a different host, or (rule max_server_per_host, from 2.64) at most that many on one host.
 // A host already holding this very instance (a move) is not refused.
 import type { SchedulerFilter } from './types.js';
+import { membersOnHost } from '../group-members.js';
 
 export const serverGroupAntiAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAntiAffinityFilter',
@@ -10,8 +11,7 @@ export const serverGroupAntiAffinityFilter: SchedulerFilter = {
     if (!group || group.policy !== 'anti-affinity') return true;
     if (host.instance_uuids.includes(spec.instance_uuid)) return true;
     const max = group.max_server_per_host ?? 1;
-    let here = 0;
-    for (const h of group.member_hosts) if (h === host.host) here++;
+    const here = membersOnHost(group.member_hosts, host.host);
     if (here < max) return true;
     return max === 1
       ? `server group ${group.uuid} has policy anti-affinity and already has a member on ${host.host}`

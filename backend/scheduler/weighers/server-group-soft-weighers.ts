@@ -3,13 +3,11 @@
 // the host: gathered for soft-affinity, negated (fewer is better) for soft-anti-affinity.
 import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 import type { SchedulerWeigher } from './types.js';
+import { membersOnHost } from '../group-members.js';
 
 function membersOn(host: HostState, spec: RequestSpec, policy: 'soft-affinity' | 'soft-anti-affinity'): number {
   const group = spec.instance_group;
-  if (!group || group.policy !== policy) return 0;
-  let n = 0;
-  for (const h of group.member_hosts) if (h === host.host) n++;
-  return n;
+  return group && group.policy === policy ? membersOnHost(group.member_hosts, host.host) : 0;
 }
 
 export const serverGroupSoftAffinityWeigher: SchedulerWeigher = {

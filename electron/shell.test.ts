@@ -3,10 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { allowedExternal, allowedNavigation, contentSecurityPolicy } from './security.js';
 import { qemuVerdict, installInstructions } from './qemu-check.js';
 import { readyUrl } from './backend-process.js';
-import { appRoot } from '../backend/common/app-root.js';
+
+// dist/electron/shell.test.js -> the checkout (the electron layer imports only the contract).
+const appRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 test('the window navigates only within the lab GUI origin', () => {
   assert.equal(allowedNavigation('http://127.0.0.1:8780/#/console', 'http://127.0.0.1:8780'), true);
@@ -41,7 +44,7 @@ test("the electron-builder configuration passes electron-builder's own validatio
   const yaml = require('js-yaml') as { load(s: string): unknown };
   const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as { validateConfiguration(c: unknown, l: unknown): Promise<void> };
   const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
-  const config = yaml.load(fs.readFileSync(path.join(appRoot(), 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+  const config = yaml.load(fs.readFileSync(path.join(appRoot, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
   await validateConfiguration(config, new DebugLogger(false));
   await assert.rejects(validateConfiguration({ ...config, notAnOption: true }, new DebugLogger(false)), /notAnOption|unknown property/i);
   const deb = config.deb as { depends: string[] };

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLab } from '../test/support/lab-process.js';
-import { ComputeClient } from '../test/support/compute-client.js';
+import { startLab } from '../harness/lab-process.js';
+import { ComputeClient } from '../harness/compute-client.js';
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 

@@ -1,8 +1,8 @@
 // Real guests under the lab's accelerator (TCG here): API create → ACTIVE and create → the
 // login banner on the console, per architecture (median of 3), and the guests' memory.
 import fs from 'node:fs';
-import { startLab, processTree } from '../test/support/lab-process.js';
-import { ComputeClient } from '../test/support/compute-client.js';
+import { startLab, processTree } from '../harness/lab-process.js';
+import { ComputeClient } from '../harness/compute-client.js';
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 

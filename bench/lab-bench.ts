@@ -3,7 +3,7 @@
 // unlike wall-clock time it does not depend on how busy the machine is), and the memory of all
 // service processes at idle, summed as PSS (shared pages counted once) and, for comparison, as RSS.
 import fs from 'node:fs';
-import { startLab, processTree } from '../test/support/lab-process.js';
+import { startLab, processTree } from '../harness/lab-process.js';
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 

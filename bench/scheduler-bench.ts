@@ -74,7 +74,7 @@ const cpuMs = (): number => {
 function timedRun(hosts: HostState[], seq: { n: number }): number {
   let decisions = 0;
   const start = cpuMs();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     for (let i = 0; i < 10; i++) {
       const trace = selectHost(hosts, request(seq.n++), options);

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { appRoot } from '../../backend/common/app-root.js';
-import { DEFAULT_PORTS } from '../../contract/services.js';
+import { appRoot } from '../backend/common/app-root.js';
+import { DEFAULT_PORTS } from '../contract/services.js';
 
 export interface LabHandle {
   child: ChildProcess;

@@ -7,6 +7,8 @@ import type { RequestContext } from '../../contract/events.js';
 import { frameReader, writeFrame, type BusFrame, type PublishedEvent } from './wire.js';
 import { fromBusError, toBusError } from './errors.js';
 
+// Handlers take each RPC method's own arguments; the bus only forwards them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any[] is the one parameter list every method signature fits
 export type Handler = (...args: any[]) => unknown;
 export type Handlers = Record<string, Handler>;
 

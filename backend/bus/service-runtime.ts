@@ -1,12 +1,12 @@
 // What every service process does first: take its OpenStack name (so `ps` shows nova-api,
 // nova-compute …), read nova.conf from the state directory, join the bus, tell the launcher
 // when it is ready, and stop cleanly when told to — or when the launcher is gone.
-import { BusClient } from '../bus/client.js';
+import { BusClient } from './client.js';
 import { readNovaConf, type NovaConf } from '../config/nova-conf.js';
 import { statePaths, type StatePaths } from '../config/state-dir.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type Logger } from '../common/log.js';
 import type { ServiceBinary } from '../../contract/services.js';
-import type { PublishedEvent } from '../bus/wire.js';
+import type { PublishedEvent } from './wire.js';
 
 export interface ServiceRuntime {
   binary: ServiceBinary;

@@ -3,7 +3,7 @@
 // Each process loads only its own part: the master no API at all, a metadata or EC2 worker
 // not the Compute API's express app (start-up CPU and memory, times seven processes).
 import cluster from 'node:cluster';
-import { runMain } from '../common/service-runtime.js';
+import { runMain } from '../bus/service-runtime.js';
 import { isApiRole } from './worker-plan.js';
 
 runMain(async () => {

@@ -2,7 +2,7 @@
 // port through it), says ready once every worker listens, tells the launcher the worker PIDs,
 // and restarts a worker that dies. A port already taken stops the whole service, naming it.
 import cluster, { type Worker } from 'node:cluster';
-import { startService } from '../common/service-runtime.js';
+import { startService } from '../bus/service-runtime.js';
 import { apiGroups, type ApiGroup } from './worker-plan.js';
 
 interface Slot { group: ApiGroup; index: number; worker: Worker | null; listening: boolean; startedAt: number; crashes: number }

@@ -1,7 +1,7 @@
 // One nova-api worker process: it joins the bus itself (as 'nova-api') and serves one of the
 // three APIs on the port the master shares among that API's workers.
 import { rpcClient } from '../bus/rpc.js';
-import { startService, type ServiceRuntime } from '../common/service-runtime.js';
+import { startService, type ServiceRuntime } from '../bus/service-runtime.js';
 import { listen, PortInUseError } from '../common/http/listen.js';
 import { keystoneValidator } from '../common/http/keystone-auth.js';
 import { secretFile } from '../config/state-dir.js';

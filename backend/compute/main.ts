@@ -1,7 +1,7 @@
 // nova-compute: one process per lab host. It reports its inventory and heartbeat through the
 // conductor (it never opens the database), serves compute.<host>, and keeps the database in
 // step with its guests' real state.
-import { startService, runMain, requireEnv } from '../common/service-runtime.js';
+import { startService, runMain, requireEnv } from '../bus/service-runtime.js';
 import type { LabHost } from '../../contract/model.js';
 import { rpcClient, serveApi } from '../bus/rpc.js';
 import { hostPaths, secretFile } from '../config/state-dir.js';

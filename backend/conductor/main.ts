@@ -1,6 +1,6 @@
 // nova-conductor: the only process that opens nova's database. It serves the "conductor"
 // topic (records and the build flow) and keeps its own service heartbeat.
-import { startService, runMain } from '../common/service-runtime.js';
+import { startService, runMain } from '../bus/service-runtime.js';
 import { rpcClient, serveApi } from '../bus/rpc.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { SchedulerApi } from '../rpc/scheduler-api.js';

@@ -3,7 +3,7 @@
 // atomically, since the members of one request are scheduled at the same time.
 import type { Instance, ServerGroup } from '../../contract/model.js';
 import type { RequestSpec } from '../../contract/scheduler.js';
-import { membersOnHost } from '../scheduler/group-members.js';
+import { membersOnHost } from '../shared/group-members.js';
 
 /** The host of every other member already placed (once per member), as the scheduler sees the group. */
 export function memberHosts(group: ServerGroup, instances: readonly Instance[], except: string): string[] {

@@ -2,7 +2,7 @@
 // (Nova kept them in memcache): restarting it invalidates open console URLs, not sessions
 // already relaying. A periodic sweep drops expired tokens; the heartbeat puts the service in
 // `openstack compute service list`.
-import { startService, runMain } from '../common/service-runtime.js';
+import { startService, runMain } from '../bus/service-runtime.js';
 import { rpcClient, serveApi } from '../bus/rpc.js';
 import { readNovaConf } from '../config/nova-conf.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';

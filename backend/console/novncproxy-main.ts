@@ -2,7 +2,7 @@
 // the noVNC console page over HTTP and, on a WebSocket, checks the Origin, asks
 // nova-consoleauth about the token, and relays to the VNC address the token names.
 import http from 'node:http';
-import { startService, runMain } from '../common/service-runtime.js';
+import { startService, runMain } from '../bus/service-runtime.js';
 import { listen } from '../common/http/listen.js';
 import { rpcClient } from '../bus/rpc.js';
 import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';

@@ -1,7 +1,7 @@
 // keystone: identity as its own process. Opens its own database, makes sure the bootstrap
 // domain, projects, roles and users exist, and serves the Keystone v3 subset on
 // [novalab] listen : keystone_port.
-import { startService, runMain } from '../common/service-runtime.js';
+import { startService, runMain } from '../bus/service-runtime.js';
 import { listen } from '../common/http/listen.js';
 import { secretFile } from '../config/state-dir.js';
 import { IdentityStore } from './identity-store.js';

@@ -1,6 +1,6 @@
 // glance-api: the lab's image service (a Glance v2 subset) as its own process, with its own
 // store (db/glance.json and images/<id>). Composition only; the parts live beside it.
-import { runMain, startService } from '../common/service-runtime.js';
+import { runMain, startService } from '../bus/service-runtime.js';
 import { listen } from '../common/http/listen.js';
 import { keystoneValidator } from '../common/http/keystone-auth.js';
 import { resourcePath } from '../common/app-root.js';

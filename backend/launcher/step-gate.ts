@@ -46,7 +46,10 @@ export class StepGate {
 
   private releaseWhere(pred: (h: Hold) => boolean): void {
     const keep: typeof this.held = [];
-    for (const h of this.held) (pred(h.hold) ? h.release() : keep.push(h));
+    for (const h of this.held) {
+      if (pred(h.hold)) h.release();
+      else keep.push(h);
+    }
     this.held = keep;
   }
 }

@@ -1,7 +1,7 @@
 // nova-conductor's RPC interface (topic "conductor"). The conductor is the only process that
 // opens nova's database; every other service reaches data through these methods.
 import type {
-  ComputeNode, Flavor, Instance, InstanceAction, ListedInstance, ServerGroup, InstanceActionEvent, KeyPair, QuotaSet, TaskState, VmState,
+  ComputeNode, Flavor, Instance, InstanceAction, ListedInstance, ServerGroup, KeyPair, QuotaSet, TaskState, VmState,
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
 import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';

@@ -1,5 +1,5 @@
 // nova-scheduler: no port (the course's point) — it only serves the "scheduler" topic.
-import { startService, runMain } from '../common/service-runtime.js';
+import { startService, runMain } from '../bus/service-runtime.js';
 import { rpcClient, serveApi } from '../bus/rpc.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
 import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';

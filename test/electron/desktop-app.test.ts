@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { _electron, type ElectronApplication } from 'playwright';
 import { appRoot } from '../../backend/common/app-root.js';
-import { freePortOffset, processTree } from '../support/lab-process.js';
+import { freePortOffset, processTree } from '../../harness/lab-process.js';
 
 function electronBinary(): string | null {
   try {

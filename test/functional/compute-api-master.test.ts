@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Broker } from '../../backend/bus/broker.js';
 import { distPath } from '../../backend/common/app-root.js';
-import { freePortOffset } from '../support/lab-process.js';
+import { freePortOffset } from '../../harness/lab-process.js';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { cliEnv, eventually, labToken, processTree, startLab, type LabHandle } from '../support/lab-process.js';
+import { cliEnv, eventually, labToken, processTree, startLab, type LabHandle } from '../../harness/lab-process.js';
 
 const run = promisify(execFile);
 const hasCli = fs.existsSync('/usr/bin/openstack');
@@ -137,7 +137,7 @@ async function openstack(args: string[], env: NodeJS.ProcessEnv = cliEnv(lab)): 
     return (await run('openstack', args, { env, timeout: 120_000 })).stdout;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`openstack ${args.join(' ')} failed: ${e.stderr || e.message}`);
+    throw new Error(`openstack ${args.join(' ')} failed: ${e.stderr || e.message}`, { cause: err });
   }
 }
 const json = async (args: string[]) => JSON.parse(await openstack([...args, '-f', 'json']));

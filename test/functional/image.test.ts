@@ -7,7 +7,7 @@ import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { freePort } from '../support/lab-process.js';
+import { freePort } from '../../harness/lab-process.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startLab, processTree, labToken, eventually, freePortOffset, type LabHandle } from '../support/lab-process.js';
+import { startLab, processTree, labToken, eventually, freePortOffset, type LabHandle } from '../../harness/lab-process.js';
 import { appRoot } from '../../backend/common/app-root.js';
 
 const run = promisify(execFile);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eventually, startLab, type LabHandle } from '../support/lab-process.js';
-import { ComputeClient } from '../support/compute-client.js';
+import { eventually, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { ComputeClient } from '../../harness/compute-client.js';
 
 const labs: LabHandle[] = [];
 after(async () => { await Promise.all(labs.map((l) => l.stop())); });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
-import { startLab, cliEnv, eventually, processTree, type LabHandle } from '../support/lab-process.js';
+import { startLab, cliEnv, eventually, processTree, type LabHandle } from '../../harness/lab-process.js';
 import { openWebSocket, rfbHandshake, rfbOverWebSocket } from '../../backend/console/testing/rfb-probe.js';
 
 const exec = promisify(execFile);

@@ -78,7 +78,7 @@ async function startMetadataApi(who: Identity, seen: string[]): Promise<Server> 
 }
 
 const qemuValue = (s: string) => s.replaceAll(',', ',,');
-const shellWord = (s: string) => (/^[A-Za-z0-9_\/.:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+const shellWord = (s: string) => (/^[A-Za-z0-9_/.:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 
 interface GuestFiles { overlay: string; serialSocket: string; serialLog: string; secret: string }
 

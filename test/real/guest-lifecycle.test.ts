@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startLab, processTree, cliEnv, eventually, type LabHandle } from '../support/lab-process.js';
+import { startLab, processTree, cliEnv, eventually, type LabHandle } from '../../harness/lab-process.js';
 
 const exec = promisify(execFile);
 let lab: LabHandle;

@@ -64,7 +64,7 @@ async function consoleOutput(c: Call, inst: Instance): Promise<Reply> {
   if (!inst.host || inst.vm_state === 'building') throw conflict(`Instance ${inst.uuid} is not ready`);
   if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
   const text = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_console_output(inst.uuid, length === null ? null : length + 1);
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- strips control bytes from the guest's serial log
   return ok({ output: tailLines(text, length).replace(/[\x00-\x08\x0B-\x1F]/g, '') });
 }
 

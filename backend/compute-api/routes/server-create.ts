@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Flavor, ImageMeta, Instance, QuotaSet } from '../../../contract/model.js';
 import { withContext } from '../../bus/client.js';
 import { badRequest, forbidden } from '../faults.js';
-import { ok, type Call, type Reply } from '../http/kit.js';
+import { type Call, type Reply } from '../http/kit.js';
 import { decide } from '../policy.js';
 import { serverCreateCheck } from '../schemas.js';
 import { instanceNames, planCreate, quotaCount, sanitizeHostname, type CreatePlan } from '../server-create-plan.js';

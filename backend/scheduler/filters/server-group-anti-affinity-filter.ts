@@ -2,7 +2,7 @@
 // a different host, or (rule max_server_per_host, from 2.64) at most that many on one host.
 // A host already holding this very instance (a move) is not refused.
 import type { SchedulerFilter } from './types.js';
-import { membersOnHost } from '../group-members.js';
+import { membersOnHost } from '../../shared/group-members.js';
 
 export const serverGroupAntiAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAntiAffinityFilter',

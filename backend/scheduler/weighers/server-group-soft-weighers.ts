@@ -3,7 +3,7 @@
 // the host: gathered for soft-affinity, negated (fewer is better) for soft-anti-affinity.
 import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 import type { SchedulerWeigher } from './types.js';
-import { membersOnHost } from '../group-members.js';
+import { membersOnHost } from '../../shared/group-members.js';
 
 function membersOn(host: HostState, spec: RequestSpec, policy: 'soft-affinity' | 'soft-anti-affinity'): number {
   const group = spec.instance_group;

@@ -93,7 +93,7 @@ export async function startLab(): Promise<Lab> {
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
       const deadline = Date.now() + 15_000;
-      let leftovers: number[] = [];
+      let leftovers: number[];
       do {
         leftovers = [...new Set([...known, ...pidsMentioning(stateDir)])].filter((pid) => pid !== process.pid && alive(pid));
         if (!leftovers.length) break;

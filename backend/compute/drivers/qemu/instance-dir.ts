@@ -20,7 +20,7 @@ export function readSpec(files: InstanceFiles): GuestSpec {
   try {
     return JSON.parse(fs.readFileSync(files.spec, 'utf8')) as GuestSpec;
   } catch (err) {
-    throw new Error(`guest spec unreadable (${files.spec}): ${(err as Error).message}`);
+    throw new Error(`guest spec unreadable (${files.spec}): ${(err as Error).message}`, { cause: err });
   }
 }
 

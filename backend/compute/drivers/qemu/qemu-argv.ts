@@ -41,7 +41,7 @@ export function qemuOptValue(s: string): string {
 
 /** Shell-style single quotes when needed (for g_shell_parse_argv, not for a shell). */
 export function shellWord(s: string): string {
-  return /^[A-Za-z0-9_\/.:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;

@@ -76,7 +76,7 @@ export class QemuProcess {
     } catch (err) {
       child.kill('SIGKILL');
       await child;
-      if (child.pid === undefined) throw new Error(`cannot run ${o.command.binary}: ${(err as Error).message}`);
+      if (child.pid === undefined) throw new Error(`cannot run ${o.command.binary}: ${(err as Error).message}`, { cause: err });
       throw err;
     }
     const p = new QemuProcess(child.pid!, qmp, child);

@@ -51,7 +51,7 @@ export class QmpClient extends EventEmitter<{ event: [QmpEvent]; close: [] }> {
       try {
         return await QmpClient.connectOnce(path, Math.max(200, deadline - Date.now()));
       } catch (err) {
-        if (Date.now() >= deadline) throw new Error(`QMP socket ${path}: ${(err as Error).message}`);
+        if (Date.now() >= deadline) throw new Error(`QMP socket ${path}: ${(err as Error).message}`, { cause: err });
         await new Promise((r) => setTimeout(r, opts.retryMs ?? 20));
       }
     }

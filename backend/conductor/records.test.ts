@@ -51,7 +51,7 @@ test('a claim is refused once the host is full at its ratios, and a deleted inst
   assert.equal((await api.instance_claim('b', 'h')).ok, true);
   const third = await api.instance_claim('c', 'h');
   assert.equal(third.ok, false);
-  assert.match(third.reason!, /1 vCPUs × ratio 2 = 2 usable, 2 used, 1 requested/);
+  assert.match(third.reason!, /^h: vCPU: 1 vCPU × ratio 2.0 = 2 usable, 2 used, 1 requested$/);
   await api.instance_destroy('a');
   assert.equal((await api.instance_claim('c', 'h')).ok, true);
 });

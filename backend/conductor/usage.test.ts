@@ -25,7 +25,7 @@ test('a 4-vCPU host at cpu ratio 2 takes 8 one-vCPU claims and refuses the 9th, 
   const n = node();
   const used = usageByHost(Array.from({ length: 8 }, () => inst('host-a'))).get('host-a')!;
   assert.equal(claimRefusal(n, { ...used, vcpus: 7 }, tiny), null);
-  assert.match(claimRefusal(n, used, tiny) ?? '', /4 vCPUs × ratio 2 = 8 usable, 8 used, 1 requested/);
+  assert.match(claimRefusal(n, used, tiny) ?? '', /^host-a: vCPU: 4 vCPUs × ratio 2.0 = 8 usable, 8 used, 1 requested$/);
 });
 
 test('host states report a compute service without a recent heartbeat as down', () => {

@@ -5,13 +5,12 @@ import type { ComputeNode, Flavor, Instance } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { HostState } from '../../contract/scheduler.js';
 import { serviceIsUp } from '../common/service-health.js';
+import { claimFits, hostCapacity, instanceDiskGb } from '../shared/claims.js';
 
 export interface HostUsage { vcpus: number; ram: number; disk: number; count: number; uuids: string[] }
 
 /** Instances that hold resources on their host (deleted ones and ones in ERROR without a host do not). */
 export const holdsResources = (i: Instance) => i.vm_state !== 'deleted' && i.host !== null;
-
-const flavorDiskGb = (f: Flavor) => f.disk + f.ephemeral + Math.ceil(f.swap / 1024);
 
 export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsage> {
   const out = new Map<string, HostUsage>();
@@ -20,7 +19,7 @@ export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsag
     const u = out.get(i.host!) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
     u.vcpus += i.flavor.vcpus;
     u.ram += i.flavor.ram;
-    u.disk += flavorDiskGb(i.flavor);
+    u.disk += instanceDiskGb(i.flavor);
     u.count += 1;
     u.uuids.push(i.uuid);
     out.set(i.host!, u);
@@ -30,23 +29,11 @@ export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsag
 
 const NO_USAGE: HostUsage = { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
 
-/** null when the flavor fits on the node at its allocation ratios; otherwise why not. */
+/** null when the flavor fits on the node (the resource filters' own answer); otherwise why not. */
 export function claimRefusal(node: ComputeNode, used: HostUsage, flavor: Flavor): string | null {
-  const cpuLimit = node.vcpus * node.cpu_allocation_ratio;
-  if (used.vcpus + flavor.vcpus > cpuLimit) {
-    return `${node.host}: ${node.vcpus} vCPUs × ratio ${node.cpu_allocation_ratio} = ${cpuLimit} usable, ${used.vcpus} used, ${flavor.vcpus} requested`;
-  }
-  const ramLimit = node.memory_mb * node.ram_allocation_ratio;
-  if (used.ram + flavor.ram > ramLimit) {
-    return `${node.host}: ${node.memory_mb} MB × ratio ${node.ram_allocation_ratio} = ${ramLimit} MB usable, ${used.ram} MB used, ${flavor.ram} MB requested`;
-  }
-  const diskLimit = node.local_gb * node.disk_allocation_ratio;
-  if (used.disk + flavorDiskGb(flavor) > diskLimit) {
-    return `${node.host}: ${diskLimit} GB disk usable, ${used.disk} GB used, ${flavorDiskGb(flavor)} GB requested`;
-  }
-  return null;
+  const fits = claimFits(hostCapacity(node, used), flavor);
+  return fits === true ? null : `${node.host}: ${fits}`;
 }
-
 
 /** The scheduler's HostState for every compute node. */
 export function buildHostStates(
@@ -59,17 +46,9 @@ export function buildHostStates(
       host: n.host,
       nodename: n.hypervisor_hostname,
       availability_zone: n.availability_zone,
-      vcpus: n.vcpus,
-      vcpus_used: u.vcpus,
-      memory_mb: n.memory_mb,
-      memory_mb_used: u.ram,
+      ...hostCapacity(n, u),
       free_ram_mb: n.memory_mb - u.ram,
-      local_gb: n.local_gb,
-      local_gb_used: u.disk,
       free_disk_mb: (n.local_gb - u.disk) * 1024,
-      cpu_allocation_ratio: n.cpu_allocation_ratio,
-      ram_allocation_ratio: n.ram_allocation_ratio,
-      disk_allocation_ratio: n.disk_allocation_ratio,
       service: {
         up: serviceIsUp(svc, now, downTimeS),
         disabled: svc?.disabled ?? false,

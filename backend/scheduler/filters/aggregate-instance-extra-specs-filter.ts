@@ -9,7 +9,7 @@ import type { HostState } from '../../../contract/scheduler.js';
 import { firstFailure, type SchedulerFilter } from './types.js';
 import { compileExtraSpec, type ExtraSpecMatcher } from '../extra-specs-ops.js';
 import { perRequest } from '../per-request.js';
-import { list } from '../format.js';
+import { list } from '../../shared/format.js';
 
 const SCOPE = 'aggregate_instance_extra_specs';
 

@@ -1,6 +1,6 @@
 // RetryFilter: never send a rescheduled instance back to a host that already failed it.
 import type { SchedulerFilter } from './types.js';
-import { list } from '../format.js';
+import { list } from '../../shared/format.js';
 
 export const retryFilter: SchedulerFilter = {
   name: 'RetryFilter',

@@ -1,7 +1,7 @@
 // ServerGroupAffinityFilter: members of an "affinity" server group all land on the
 // host(s) its members already use; the first member may go anywhere.
 import type { SchedulerFilter } from './types.js';
-import { list } from '../format.js';
+import { list } from '../../shared/format.js';
 
 export const serverGroupAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAffinityFilter',

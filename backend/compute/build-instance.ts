@@ -7,6 +7,7 @@ import { PowerState } from '../../contract/model.js';
 import { RetryableSpawnError, type GuestArch, type GuestSpec } from './driver.js';
 import { allocateNetwork } from './host-inventory.js';
 import type { ComputeContext } from './compute-context.js';
+import { instanceName } from '../shared/instance-name.js';
 
 const BUILD_EVENT = 'compute__do_build_and_run_instance';
 
@@ -79,7 +80,6 @@ async function fetchImages(c: ComputeContext, inst: Instance): Promise<GuestSpec
   return { disk, kernel, ramdisk, cmdline: props.os_command_line ?? 'console=ttyS0' };
 }
 
-export const instanceName = (seq: number) => `instance-${seq.toString(16).padStart(8, '0')}`;
 
 export function guestArch(inst: Instance): GuestArch {
   const a = (inst.image.properties.architecture ?? 'x86_64').toLowerCase();

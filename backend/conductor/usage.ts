@@ -4,7 +4,7 @@
 import type { ComputeNode, Flavor, Instance } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { HostState } from '../../contract/scheduler.js';
-import { serviceIsUp } from '../common/service-health.js';
+import { serviceIsUp } from '../shared/service-health.js';
 import { claimFits, hostCapacity, instanceDiskGb } from '../shared/claims.js';
 
 export interface HostUsage { vcpus: number; ram: number; disk: number; count: number; uuids: string[] }

@@ -6,6 +6,7 @@ import ini from 'ini';
 import { NOVA_CONF_OPTIONS, type ConfOption } from '../../contract/nova-conf-options.js';
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { DEFAULT_PORTS } from '../../contract/services.js';
+import { unknownNamesMessage } from '../shared/option-names.js';
 
 export type ConfValue = number | boolean | string | string[];
 
@@ -99,12 +100,11 @@ function parsedHas(parsed: Record<string, unknown>, name: string): boolean {
 
 function crossChecks(values: Map<string, ConfValue>): string[] {
   const errors: string[] = [];
-  const unknown = (list: ConfValue | undefined, known: readonly string[]) =>
-    ((list as string[] | undefined) ?? []).filter((n) => !known.includes(n));
-  const badFilters = unknown(values.get('scheduler_default_filters'), FILTER_NAMES);
-  if (badFilters.length) errors.push(`[DEFAULT] scheduler_default_filters: unknown filter(s) ${badFilters.join(', ')}; known: ${FILTER_NAMES.join(', ')}`);
-  const badWeighers = unknown(values.get('scheduler_weight_classes'), WEIGHER_NAMES);
-  if (badWeighers.length) errors.push(`[DEFAULT] scheduler_weight_classes: unknown weigher(s) ${badWeighers.join(', ')}; known: ${WEIGHER_NAMES.join(', ')}`);
+  const names = (v: ConfValue | undefined) => (v as string[] | undefined) ?? [];
+  const badFilters = unknownNamesMessage('scheduler_default_filters', 'filter', names(values.get('scheduler_default_filters')), FILTER_NAMES);
+  if (badFilters) errors.push(`[DEFAULT] ${badFilters}`);
+  const badWeighers = unknownNamesMessage('scheduler_weight_classes', 'weigher', names(values.get('scheduler_weight_classes')), WEIGHER_NAMES);
+  if (badWeighers) errors.push(`[DEFAULT] ${badWeighers}`);
   for (const setting of (values.get('metrics.weight_setting') as string[] | undefined) ?? []) {
     const [name, ratio] = setting.split('=');
     if (!name || ratio === undefined || !Number.isFinite(Number(ratio))) errors.push(`[metrics] weight_setting: "${setting}" is not name=ratio`);

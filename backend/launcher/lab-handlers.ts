@@ -5,7 +5,7 @@ import type { StatePaths } from '../config/state-dir.js';
 import { resolveNovaConf, setOptions, type ConfValue, type NovaConf, optionKey } from '../config/nova-conf.js';
 import type { RpcClient } from '../bus/rpc.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
-import { toServiceRow } from '../common/service-health.js';
+import { toServiceRow } from '../shared/service-health.js';
 import { NOVA_CONF_OPTIONS } from '../../contract/nova-conf-options.js';
 import type { Supervisor } from './supervisor.js';
 import type { StepGate } from './step-gate.js';

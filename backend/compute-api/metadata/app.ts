@@ -4,7 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Instance } from '../../../contract/model.js';
 import type { Logger } from '../../common/log.js';
 import { metadataReply, notFoundReply, rootListing, type MdReply } from './content.js';
-import { signatureValid } from './signature.js';
+import { signatureValid } from '../../shared/metadata-signature.js';
 
 export interface MetadataDeps {
   secret: string;

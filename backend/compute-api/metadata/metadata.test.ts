@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { instanceFixture } from '../testing/fixtures.js';
 import { metadataApp } from './app.js';
 import { metadataReply } from './content.js';
-import { ensureMetadataSecret, signatureValid, signInstanceId } from './signature.js';
+import { ensureMetadataSecret } from './signature.js';
+import { signatureValid, signInstanceId } from '../../shared/metadata-signature.js';
 import { createLogger } from '../../common/log.js';
 
 const inst = instanceFixture({

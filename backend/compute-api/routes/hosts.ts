@@ -9,10 +9,11 @@ import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
 import { checkServiceLegacy, checkServiceUpdate } from '../schemas.js';
 import {
-  aggregatesView, availabilityZones, hypervisorDetail, hypervisorStatistics, hypervisorSummary, serviceIsUp, serviceView,
+  aggregatesView, availabilityZones, hypervisorDetail, hypervisorStatistics, hypervisorSummary, serviceView,
   uptimeText, type HypervisorInput,
 } from '../views/host-views.js';
 import { toBool } from '../validation.js';
+import { serviceIsUp } from '../../shared/service-health.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,7 +26,7 @@ async function hypervisors(c: Call): Promise<HypervisorInput[]> {
   for (const i of instances) if (i.host && i.task_state) busy.set(i.host, (busy.get(i.host) ?? 0) + 1);
   return nodes.sort((a, b) => a.id - b.id).map((node) => {
     const service = services.find((s) => s.host === node.host);
-    return { node, service, up: service ? serviceIsUp(service, settings.serviceDownTime) : false, workload: busy.get(node.host) ?? 0 };
+    return { node, service, up: serviceIsUp(service, Date.now(), settings.serviceDownTime), workload: busy.get(node.host) ?? 0 };
   });
 }
 
@@ -60,7 +61,7 @@ async function listServices(c: Call): Promise<Reply> {
   if (queryOne(c, 'host')) filter.host = queryOne(c, 'host');
   const services = (await c.deps.conductor.call.service_list(filter)).sort((a, b) => a.id - b.id);
   const down = c.deps.settings.serviceDownTime;
-  return ok({ services: services.map((s) => serviceView(s, serviceIsUp(s, down), c.st.version)) });
+  return ok({ services: services.map((s) => serviceView(s, serviceIsUp(s, Date.now(), down), c.st.version)) });
 }
 
 async function updated(c: Call, s: ServiceRecord | null): Promise<ServiceRecord> {
@@ -84,7 +85,7 @@ async function updateService(c: Call): Promise<Reply> {
   if (body.status) { patch.disabled = body.status === 'disabled'; patch.disabled_reason = body.status === 'disabled' ? body.disabled_reason ?? null : null; }
   if (body.forced_down !== undefined) patch.forced_down = toBool(body.forced_down);
   const s = await updated(c, await c.deps.conductor.call.service_update(id, patch));
-  return ok({ service: serviceView(s, serviceIsUp(s, c.deps.settings.serviceDownTime), c.st.version) });
+  return ok({ service: serviceView(s, serviceIsUp(s, Date.now(), c.deps.settings.serviceDownTime), c.st.version) });
 }
 
 /** Below 2.53: PUT /os-services/{enable|disable|disable-log-reason|force-down} {host, binary}. */
@@ -129,7 +130,7 @@ async function zones(c: Call, detail: boolean): Promise<Reply> {
   authorize(c, `os_compute_api:os-availability-zone:${detail ? 'detail' : 'list'}`);
   const services = await c.deps.conductor.call.service_list();
   const down = c.deps.settings.serviceDownTime;
-  return ok({ availabilityZoneInfo: availabilityZones(services, (s) => serviceIsUp(s, down), detail) });
+  return ok({ availabilityZoneInfo: availabilityZones(services, (s) => serviceIsUp(s, Date.now(), down), detail) });
 }
 
 async function aggregates(c: Call): Promise<ReturnType<typeof aggregatesView>> {

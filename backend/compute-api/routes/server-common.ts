@@ -6,7 +6,7 @@ import { conflict, notFound } from '../faults.js';
 import type { Call } from '../http/kit.js';
 import { allowed } from '../http/kit.js';
 import { atLeast } from '../microversion.js';
-import { serviceIsUp } from '../views/host-views.js';
+import { serviceIsUp } from '../../shared/service-health.js';
 import type { ServerViewOptions } from '../views/server-view.js';
 
 export const instanceNotFound = (uuid: string) => notFound(`Instance ${uuid} could not be found.`);
@@ -25,7 +25,7 @@ export function hostStatusFrom(services: ServiceRecord[], downTime: number): (ho
     if (!s) return '';
     if (s.forced_down) return 'DOWN';
     if (s.disabled) return 'MAINTENANCE';
-    return serviceIsUp(s, downTime) ? 'UP' : 'UNKNOWN';
+    return serviceIsUp(s, Date.now(), downTime) ? 'UP' : 'UNKNOWN';
   };
 }
 
@@ -42,7 +42,7 @@ export async function viewOptions(c: Call, single = false): Promise<ServerViewOp
 /** Is the nova-compute service of `host` heartbeating (a cast to a dead host would be lost)? */
 export async function computeUp(c: Call, host: string): Promise<boolean> {
   const [s] = await c.deps.conductor.call.service_list({ binary: 'nova-compute', host });
-  return s !== undefined && serviceIsUp(s, c.deps.settings.serviceDownTime);
+  return serviceIsUp(s, Date.now(), c.deps.settings.serviceDownTime);
 }
 
 export const computeDown = (host: string) => conflict(`Compute service of ${host} is unavailable at this time.`);

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseVersion } from '../microversion.js';
 import { nodeFixture, serviceFixture } from '../testing/fixtures.js';
-import { aggregatesView, availabilityZones, hypervisorDetail, hypervisorSummary, serviceIsUp, serviceView, uptimeText } from './host-views.js';
+import { aggregatesView, availabilityZones, hypervisorDetail, hypervisorSummary, serviceView, uptimeText } from './host-views.js';
+import { serviceIsUp } from '../../shared/service-health.js';
 
 const v = (s: string) => parseVersion(s)!;
 const h = { node: nodeFixture(), service: serviceFixture(), up: true, workload: 0 };
@@ -41,8 +42,8 @@ test('services: int id below 2.53, forced_down from 2.11, up means a recent hear
   assert.equal(serviceView(s, true, v('2.1')).status, 'disabled');
   assert.equal(serviceView(s, true, v('2.11')).forced_down, false);
   assert.equal(serviceView(s, false, v('2.53')).id, s.uuid);
-  assert.equal(serviceIsUp(serviceFixture({ updated_at: new Date(Date.now() - 61_000).toISOString() }), 60), false);
-  assert.equal(serviceIsUp(serviceFixture({ forced_down: true }), 60), false);
+  assert.equal(serviceIsUp(serviceFixture({ updated_at: new Date(Date.now() - 61_000).toISOString() }), Date.now(), 60), false);
+  assert.equal(serviceIsUp(serviceFixture({ forced_down: true }), Date.now(), 60), false);
 });
 
 test('availability zones: compute zones for everyone, "internal" only in detail', () => {

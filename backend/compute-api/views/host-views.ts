@@ -7,11 +7,6 @@ import type { ServiceRecord } from '../../../contract/services.js';
 import { atLeast, type ApiVersion } from '../microversion.js';
 import { naiveTime } from './format.js';
 
-/** Is a service up: a heartbeat within service_down_time and not forced down. */
-export function serviceIsUp(s: ServiceRecord, downTimeSec: number, now = Date.now()): boolean {
-  return !s.forced_down && now - Date.parse(s.updated_at) <= downTimeSec * 1000;
-}
-
 export function serviceView(s: ServiceRecord, up: boolean, v: ApiVersion): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: atLeast(v, '2.53') ? s.uuid : s.id,

@@ -4,6 +4,7 @@ import type { ListedInstance } from '../../../contract/model.js';
 import { atLeast, type ApiVersion } from '../microversion.js';
 import { serverStatus } from '../server-state.js';
 import { bookmark, hostId, isoTime, links, naiveTime } from './format.js';
+import { instanceName } from '../../shared/instance-name.js';
 
 export interface ServerViewOptions {
   base: string;
@@ -19,7 +20,6 @@ export interface ServerViewOptions {
 
 const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
 
-export const instanceName = (seq: number) => `instance-${seq.toString(16).padStart(8, '0')}`;
 
 export function serverBasic(i: ListedInstance, base: string): Record<string, unknown> {
   return { id: i.uuid, name: i.name, links: links(base, 'servers', i.uuid) };

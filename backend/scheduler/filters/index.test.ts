@@ -13,8 +13,8 @@ test('each registered filter carries its own name', () => {
 
 test('names every unknown filter in one message', () => {
   assert.equal(
-    unknownFiltersMessage(['RamFilter', 'FooFilter', 'NUMATopologyFilter'])?.split('.')[0],
-    'scheduler_default_filters names unknown filter(s): FooFilter, NUMATopologyFilter',
+    unknownFiltersMessage(['RamFilter', 'FooFilter', 'NUMATopologyFilter'])?.split(';')[0],
+    'scheduler_default_filters: unknown filter(s) FooFilter, NUMATopologyFilter',
   );
   assert.equal(unknownFiltersMessage(['RamFilter', 'CoreFilter']), null);
 });

@@ -12,7 +12,7 @@ test('each registered weigher carries its own name', () => {
 });
 
 test('names every unknown weigher in one message', () => {
-  assert.match(String(unknownWeighersMessage(['RAMWeigher', 'IoOpsWeigher'])), /unknown weigher\(s\): IoOpsWeigher\./);
+  assert.match(String(unknownWeighersMessage(['RAMWeigher', 'IoOpsWeigher'])), /scheduler_weight_classes: unknown weigher\(s\) IoOpsWeigher; known: RAMWeigher/);
   assert.throws(() => weighersFor(['Nope']), /Nope/);
 });
 

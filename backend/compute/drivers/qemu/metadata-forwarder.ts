@@ -10,10 +10,10 @@
 // the id keyed with the shared secret — and writes the answer back, then exits.
 // The guest cannot choose its identity: none of its headers are passed on. Because libslirp
 // also hands the connection over as stderr, this program never writes to stderr.
-import { createHmac } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { secretText, signInstanceId } from '../../../shared/metadata-signature.js';
 
 export const MAX_REQUEST_HEAD = 8 * 1024;
 const MAX_RESPONSE_BODY = 1024 * 1024;
@@ -40,14 +40,9 @@ export function parseRequestHead(received: Buffer): ParsedHead {
   return { kind: 'get', path: match[2] };
 }
 
-/** X-Instance-ID-Signature, as Nova computes it (hmac sha256 of the id, hex). */
-export function signInstanceId(instanceId: string, secret: string): string {
-  return createHmac('sha256', secret).update(instanceId).digest('hex');
-}
-
-/** The shared secret; a file written with `echo` ends in a newline that is not part of it. */
+/** The shared secret, as stored in its file. */
 export function readSecret(file: string): string {
-  return readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+  return secretText(readFileSync(file, 'utf8'));
 }
 
 export function formatResponse(status: number, reason: string, contentType: string, body: Buffer): Buffer {

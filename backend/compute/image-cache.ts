@@ -27,6 +27,7 @@ export class ImageUnacceptable extends Error {
 
 export class ImageCache {
   private inflight = new Map<string, Promise<string>>();
+  private verified = new Map<string, Promise<CachedImage>>();
 
   constructor(private dir: string, private glanceUrl: string, private auth: ServiceTokenSource, private qemuImg: QemuImgRunner = qemuImgRunner()) {
     fs.mkdirSync(dir, { recursive: true });
@@ -41,6 +42,17 @@ export class ImageCache {
   /** The image's bytes on this host, verified; a copy that fails the check is removed. */
   async fetch(image: ImageRecord, onProgress: FetchProgress): Promise<CachedImage> {
     const file = await this.fetchFile(image, onProgress);
+    // Once per image and process, as Nova inspects once per base file: the data under an id never changes.
+    let verified = this.verified.get(image.id);
+    if (!verified) {
+      verified = this.verify(image, file);
+      this.verified.set(image.id, verified);
+      verified.catch(() => this.verified.delete(image.id));
+    }
+    return verified;
+  }
+
+  private async verify(image: ImageRecord, file: string): Promise<CachedImage> {
     const claimed = image.disk_format as DiskFormat;
     const verdict: Verdict = (DISK_FORMATS as readonly string[]).includes(claimed)
       ? await inspectImageFile(file, claimed, fs.statSync(file).size, this.qemuImg)

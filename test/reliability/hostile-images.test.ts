@@ -156,7 +156,7 @@ test('bytes that lie about their format are refused at upload', async () => {
   for (const [name, claimed, bytes, why] of cases) await refusedUpload(name, claimed, bytes, why);
 });
 
-test('a qcow2 of 1 PiB virtual size is kept by glance but refused at create for every flavor: FlavorDiskSmallerThanImage', async () => {
+test('a qcow2 of 1 PiB virtual size is kept by glance but refused at create for every flavor (FlavorDiskSmallerThanImage), and a 0 GB root disk is not a way round', async () => {
   qemuImg('create', '-q', '-f', 'qcow2', '-o', 'cluster_size=2M', 'huge.qcow2', '1P');
   const id = await newImage({ name: 'huge', disk_format: 'qcow2', kernel_id: labImages['novalab-x86_64']!.kernel_id, ramdisk_id: labImages['novalab-x86_64']!.ramdisk_id });
   hostile.push(id);
@@ -169,6 +169,12 @@ test('a qcow2 of 1 PiB virtual size is kept by glance but refused at create for 
     assert.deepEqual(r.json, { badRequest: { code: 400, message:
       `Flavor's disk is too small for requested image. Flavor disk is ${f.disk * GiB} bytes, image is ${PiB} bytes.` } }, `flavor ${f.id}`);
   }
+  // A 0 GB root disk would take the image's size: Nova reserves such flavors to admins.
+  const zero = await nova('POST', '/flavors', { token: admin, body: { flavor: { name: 'zero-disk', id: 'zero-disk', ram: 256, vcpus: 1, disk: 0 } } });
+  assert.equal(zero.status, 200, zero.text);
+  const r = await nova('POST', '/servers', { body: { server: { name: 'huge-zero', imageRef: id, flavorRef: 'zero-disk', networks: 'none' } } });
+  assert.deepEqual(r.json, { forbidden: { code: 403, message: 'Only volume-backed servers are allowed for flavors with zero disk.' } });
+  assert.equal((await nova('DELETE', '/flavors/zero-disk', { token: admin })).status, 202);
 });
 
 test('an image naming another project\'s private kernel or ramdisk is refused at create; the kernel is never fetched', async () => {

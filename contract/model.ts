@@ -46,6 +46,8 @@ export interface ImageMeta {
   min_ram: number;
   min_disk: number;
   size: number | null;
+  /** The disk's size as the guest sees it (glance's virtual_size); absent in older records. */
+  virtual_size?: number | null;
   properties: Record<string, string>;
 }
 
@@ -71,6 +73,10 @@ export interface Instance {
   user_id: string;
   flavor: Flavor;
   image: ImageMeta;
+  /** The kernel and ramdisk images nova-api resolved with the requester's own token (Nova's
+   *  instance.kernel_id/ramdisk_id): the only ones nova-compute fetches besides the image. */
+  kernel_id?: string | null;
+  ramdisk_id?: string | null;
   /** The zone the user asked for (null: any). */
   requested_az: string | null;
   /** The zone of the host it landed on. */

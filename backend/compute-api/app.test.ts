@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { computeApp } from './app.js';
-import { fakeCloud, IMAGE, type FakeCloud } from './testing/fake-cloud.js';
+import { ADMIN_KERNEL, BORROWER, fakeCloud, HUGE_IMAGE, IMAGE, type FakeCloud } from './testing/fake-cloud.js';
 
 let cloud: FakeCloud;
 let server: http.Server;
@@ -106,6 +106,33 @@ test('create refuses unknown fields, bad flavors, images that are not active, un
   assert.equal((await create('admin', { networks: [{ uuid: 'x' }] })).status, 400);
   assert.equal((await create('demo', { availability_zone: 'nova:host-a' })).status, 403, 'forcing a host is for admins');
   assert.equal((await create('admin', { availability_zone: 'nova:host-a' })).status, 202);
+});
+
+test('an image naming another project\'s private kernel is refused with the requester\'s visibility; nothing is built', async () => {
+  const builds = cloud.sent.filter((s) => s.method === 'build_instances').length;
+  const r = await create('demo', { imageRef: BORROWER.id });
+  assert.equal(r.status, 400);
+  assert.deepEqual(r.body, { badRequest: { code: 400, message: 'Can not find requested image' } });
+  assert.equal(cloud.sent.filter((s) => s.method === 'build_instances').length, builds, 'no build was cast');
+  // The kernel's owner may: the instance records the kernel the API resolved, which compute fetches.
+  const ok = await create('admin', { imageRef: BORROWER.id });
+  assert.equal(ok.status, 202);
+  assert.equal(cloud.instances.get(ok.body.server.id)!.kernel_id, ADMIN_KERNEL.id);
+  const shown = await api('GET', `/v2.1/servers/${ok.body.server.id}`, { version: '2.3' });
+  assert.equal(shown.body.server['OS-EXT-SRV-ATTR:kernel_id'], ADMIN_KERNEL.id);
+});
+
+test('an image whose virtual size exceeds the flavor\'s root disk is FlavorDiskSmallerThanImage; 0 GB root disks are for admins', async () => {
+  const r = await create('demo', { imageRef: HUGE_IMAGE.id });
+  assert.equal(r.status, 400);
+  assert.deepEqual(r.body, { badRequest: { code: 400, message:
+    "Flavor's disk is too small for requested image. Flavor disk is 1073741824 bytes, image is 1125899906842624 bytes." } });
+  const flavor = await api('POST', '/v2.1/flavors', { body: { flavor: { name: 'm1.zero', ram: 256, vcpus: 1, disk: 0, id: 'zero' } } });
+  assert.equal(flavor.status, 200, JSON.stringify(flavor.body));
+  const member = await create('demo', { flavorRef: 'zero' });
+  assert.deepEqual(member.body, { forbidden: { code: 403, message: 'Only volume-backed servers are allowed for flavors with zero disk.' } });
+  assert.equal((await create('admin', { flavorRef: 'zero' })).status, 202);
+  await api('DELETE', '/v2.1/flavors/zero');
 });
 
 test('quota: a create over the instance quota is refused with Nova\'s message', async () => {

@@ -14,6 +14,7 @@ export const POLICY: Record<string, Rule> = {
   'os_compute_api:os-extended-server-attributes': 'admin',
   'os_compute_api:servers:create': 'owner',
   'os_compute_api:servers:create:forced_host': 'admin',
+  'os_compute_api:servers:create:zero_disk_flavor': 'admin',
   'os_compute_api:servers:delete': 'owner',
   'os_compute_api:servers:start': 'owner',
   'os_compute_api:servers:stop': 'owner',

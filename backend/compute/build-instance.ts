@@ -1,9 +1,11 @@
 // Course steps 9–11 on the chosen host: allocate the network, fetch the image into this
 // host's cache, let the driver build the QEMU command line and start it. A failure the
 // driver marks retryable goes back to the conductor to try another host; any other failure
-// puts the instance in ERROR with the reason.
+// puts the instance in ERROR with the reason (an image that does not fit the flavor's root
+// disk, or whose bytes are refused, is such a failure: no driver is asked to start it).
 import type { Instance } from '../../contract/model.js';
 import { PowerState } from '../../contract/model.js';
+import { rootDiskTooSmall } from '../common/flavor-disk.js';
 import { RetryableSpawnError, type GuestArch, type GuestSpec } from './driver.js';
 import { allocateNetwork } from './host-inventory.js';
 import type { ComputeContext } from './compute-context.js';
@@ -22,7 +24,10 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
     await c.conductor.instance_update(uuid, { addresses: [{ mac: net.mac, ip: net.ip, network: 'novalab-user' }], task_state: 'block_device_mapping' });
 
     await c.lab.step({ step: 'compute.driver', summary: `${c.host}: the ${c.driver.name} driver prepares ${inst.name} (${inst.flavor.vcpus} vCPU, ${inst.flavor.ram} MB)`, detail: { driver: c.driver.name } });
-    const files = await fetchImages(c, inst);
+    const { image: files, virtualSize } = await fetchImages(c, inst);
+    // Nova's verify_base_size: the fetched disk's virtual size against the flavor's root disk.
+    const tooSmall = rootDiskTooSmall(inst.flavor.disk, virtualSize);
+    if (tooSmall) throw new Error(tooSmall);
     await c.conductor.instance_update(uuid, { task_state: 'spawning' });
     const spec: GuestSpec = {
       uuid,
@@ -62,10 +67,19 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
   }
 }
 
-/** Step 11: the root disk, and the kernel and ramdisk it names, into this host's cache. */
-async function fetchImages(c: ComputeContext, inst: Instance): Promise<GuestSpec['image']> {
+/**
+ * The images this build fetches: the instance's image, and the kernel and ramdisk nova-api
+ * resolved with the requester's token when it accepted the request (never the image's
+ * properties read again here, with this host's service token). Pure.
+ */
+export function bootImageIds(inst: Pick<Instance, 'image' | 'kernel_id' | 'ramdisk_id'>): { disk: string; kernel: string | null; ramdisk: string | null } {
+  return { disk: inst.image.id, kernel: inst.kernel_id ?? null, ramdisk: inst.ramdisk_id ?? null };
+}
+
+/** Step 11: the root disk, and the kernel and ramdisk, into this host's cache, verified. */
+async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ image: GuestSpec['image']; virtualSize: number }> {
   const props = inst.image.properties;
-  const ids = { disk: inst.image.id, kernel: props.kernel_id ?? null, ramdisk: props.ramdisk_id ?? null };
+  const ids = bootImageIds(inst);
   await c.lab.step({ step: 'compute.image', summary: `${c.host} fetches image ${inst.image.name} from glance into its cache`, detail: ids });
   if (!ids.kernel) throw new Error(`image ${inst.image.name} has no kernel_id: novalab boots images with a kernel (aki) and ramdisk (ari)`);
   const get = async (id: string) => {
@@ -77,7 +91,10 @@ async function fetchImages(c: ComputeContext, inst: Instance): Promise<GuestSpec
     }));
   };
   const [disk, kernel, ramdisk] = await Promise.all([get(ids.disk), get(ids.kernel), ids.ramdisk ? get(ids.ramdisk) : Promise.resolve(null)]);
-  return { disk, kernel, ramdisk, cmdline: props.os_command_line ?? 'console=ttyS0' };
+  return {
+    image: { disk: disk.file, diskFormat: disk.format, kernel: kernel.file, ramdisk: ramdisk?.file ?? null, cmdline: props.os_command_line ?? 'console=ttyS0' },
+    virtualSize: disk.virtualSize,
+  };
 }
 
 

@@ -12,6 +12,9 @@
 import type { SupportedInstance } from '../../contract/model.js';
 
 export type GuestArch = 'x86_64' | 'aarch64';
+/** The formats a base image may have under an instance's qcow2 overlay (qemu's names). */
+export const BASE_DISK_FORMATS = ['qcow2', 'raw', 'vmdk', 'vdi'] as const;
+export type BaseDiskFormat = (typeof BASE_DISK_FORMATS)[number];
 export type Accelerator = 'tcg' | 'kvm' | 'hvf' | 'whpx';
 export type RebootType = 'SOFT' | 'HARD';
 /** What the driver knows of a guest: Nova's power states, in words. */
@@ -61,8 +64,10 @@ export interface GuestSpec {
     kernel: string;
     /** The initrd, or null for none. */
     ramdisk: string | null;
-    /** The cached base disk (qcow2); the driver puts a per-instance overlay on it. */
+    /** The cached base disk; the driver puts a per-instance qcow2 overlay on it. */
     disk: string;
+    /** The base disk's format as nova-compute verified it (the overlay's backing format). */
+    diskFormat: BaseDiskFormat;
     /** The image's os_command_line; the driver appends novalab.* parameters. */
     cmdline: string;
   };

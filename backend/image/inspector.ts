@@ -14,6 +14,9 @@ export type Verdict = { ok: true; virtualSize: number } | { ok: false; reason: s
 const EXPECTED: Record<DiskFormat, string | null> = {
   qcow2: 'qcow2', raw: 'raw', ami: 'raw', iso: 'raw', vmdk: 'vmdk', vdi: 'vdi', aki: null, ari: null,
 };
+/** The format qemu is to read a verified image of this disk_format as; null for kernels and ramdisks. */
+export const qemuFormatOf = (claimed: DiskFormat): string | null => EXPECTED[claimed];
+
 /** VMDK subformats that keep everything in one file (Glance's vmdk_allowed_types). */
 const VMDK_SINGLE_FILE = ['monolithicSparse', 'streamOptimized'];
 

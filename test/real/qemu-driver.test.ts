@@ -52,7 +52,7 @@ function spec(arch: GuestArch, hostname: string): GuestSpec {
   const uuid = randomUUID();
   return {
     uuid, name: 'instance-0000002a', hostname, arch, vcpus: 1, memoryMb: 256,
-    image: { kernel: path.join(images, img.kernel!), ramdisk: path.join(images, img.ramdisk!), disk: path.join(images, img.disk!), cmdline: img.os_command_line! },
+    image: { kernel: path.join(images, img.kernel!), ramdisk: path.join(images, img.ramdisk!), disk: path.join(images, img.disk!), diskFormat: 'qcow2', cmdline: img.os_command_line! },
     network: { mac: 'fa:16:3e:12:34:56', fixedIp: '10.0.0.7' },
     metadata: options.forwarder ? { address: `127.0.0.1:${metadataPort}`, hmacSecretFile: path.join(tmp, 'secret') } : null,
     vnc: { kind: 'unix' }, accel: report.accelerators[arch]!,

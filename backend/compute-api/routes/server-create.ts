@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Flavor, ImageMeta, Instance, QuotaSet } from '../../../contract/model.js';
 import { withContext } from '../../bus/client.js';
+import { GiB, rootDiskTooSmall } from '../../common/flavor-disk.js';
 import { badRequest, forbidden } from '../faults.js';
 import { type Call, type Reply } from '../http/kit.js';
 import { decide } from '../policy.js';
@@ -53,22 +54,53 @@ async function announceAndAuthorize(c: Call): Promise<void> {
 }
 
 function imageMeta(img: GlanceImage): ImageMeta {
+  const bytes = (v: unknown) => (typeof v === 'number' ? v : null);
   return {
     id: img.id, name: img.name ?? '', disk_format: String(img.disk_format ?? ''), container_format: String(img.container_format ?? ''),
-    min_ram: Number(img.min_ram ?? 0), min_disk: Number(img.min_disk ?? 0), size: typeof img.size === 'number' ? img.size : null,
+    min_ram: Number(img.min_ram ?? 0), min_disk: Number(img.min_disk ?? 0), size: bytes(img.size), virtual_size: bytes(img.virtual_size),
     properties: imageProperties(img),
   };
 }
 
-function checkImageFits(flavor: Flavor, img: ImageMeta): void {
+/** Nova's _validate_flavor_image_nostatus for a local root disk: memory, then size, then min_disk. */
+function checkImageFits(c: Call, flavor: Flavor, img: ImageMeta): void {
   if (flavor.ram < img.min_ram) throw badRequest("Flavor's memory is too small for requested image.");
-  if (flavor.disk > 0 && flavor.disk < img.min_disk) throw badRequest("Flavor's disk is too small for requested image.");
-  if (flavor.disk > 0 && img.size !== null && img.size > flavor.disk * 1024 ** 3) {
-    throw badRequest(`Flavor's disk is too small for requested image. Flavor disk is ${flavor.disk * 1024 ** 3} bytes, image is ${img.size} bytes.`);
+  if (flavor.disk === 0) {
+    // A 0 GB root disk grows to the image's size, however large: Nova allows it to admins only.
+    const d = decide('os_compute_api:servers:create:zero_disk_flavor', { project_id: c.st.auth.project_id, is_admin: c.st.auth.is_admin });
+    if (!d.allowed) throw forbidden('Only volume-backed servers are allowed for flavors with zero disk.');
+    return;
+  }
+  // The virtual size is what the guest may fill on the host; Nova's API reads only `size`.
+  const tooSmall = rootDiskTooSmall(flavor.disk, Math.max(img.size ?? 0, img.virtual_size ?? 0));
+  if (tooSmall) throw badRequest(tooSmall);
+  if (img.min_disk > flavor.disk) {
+    throw badRequest(`Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is ${flavor.disk * GiB} bytes, minimum size is ${img.min_disk * GiB} bytes.`);
   }
 }
 
-interface Looked { flavor: Flavor; image: ImageMeta; keyData: string | null; forceHost: string | null }
+/**
+ * Nova's _handle_kernel_and_ramdisk: the kernel and ramdisk the image names, read with the
+ * requester's token, so an image cannot borrow another project's private one. nova-compute
+ * fetches these ids and no others.
+ */
+async function kernelAndRamdisk(c: Call, image: ImageMeta): Promise<{ kernel_id: string | null; ramdisk_id: string | null }> {
+  const { kernel_id: kernel = null, ramdisk_id: ramdisk = null } = image.properties;
+  if (kernel === 'nokernel') return { kernel_id: null, ramdisk_id: null };
+  const visible = async (id: string | null) => {
+    if (id === null) return null;
+    const found = await c.deps.glance.getImage(c.st.token, id);
+    if (!found) throw badRequest('Can not find requested image');
+    return found.id;
+  };
+  const [kernelId, ramdiskId] = await Promise.all([visible(kernel), visible(ramdisk)]);
+  return { kernel_id: kernelId, ramdisk_id: ramdiskId };
+}
+
+interface Looked {
+  flavor: Flavor; image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null;
+  keyData: string | null; forceHost: string | null;
+}
 
 async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
   const { conductor, glance } = c.deps;
@@ -84,7 +116,8 @@ async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
   if (!img) throw badRequest(`Image ${p.imageId} could not be found.`);
   if (img.status !== 'active') throw badRequest(`Image ${p.imageId} is not active.`);
   const image = imageMeta(img);
-  checkImageFits(flavor, image);
+  checkImageFits(c, flavor, image);
+  const boot = await kernelAndRamdisk(c, image);
   if (p.keyName && !key) throw badRequest('Invalid key_name provided.');
   if (p.zone !== null && !nodes.some((n) => n.availability_zone === p.zone)) {
     throw badRequest('The requested availability zone is not available');
@@ -97,7 +130,7 @@ async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
     forceHost = node.host;
   }
   if (forceHost !== null && !nodes.some((n) => n.host === forceHost)) throw badRequest(`Compute host ${forceHost} could not be found.`);
-  return { flavor, image, keyData: key?.public_key ?? null, forceHost };
+  return { flavor, image, ...boot, keyData: key?.public_key ?? null, forceHost };
 }
 
 /** How many instances the quota allows (or a 403), and the quota, which the group check reads too. */
@@ -120,7 +153,7 @@ function newInstances(c: Call, p: CreatePlan, l: Looked, count: number): Instanc
       uuid, name,
       hostname: p.hostname && count === 1 ? p.hostname : sanitizeHostname(name, `Server-${uuid}`),
       project_id: c.st.auth.project_id, user_id: c.st.auth.user_id,
-      flavor: l.flavor, image: l.image,
+      flavor: l.flavor, image: l.image, kernel_id: l.kernel_id, ramdisk_id: l.ramdisk_id,
       requested_az: p.zone, availability_zone: p.zone,
       host: null, node: null, vm_state: 'building', task_state: 'scheduling', power_state: 0,
       key_name: p.keyName, key_data: l.keyData, metadata: { ...p.metadata }, user_data: p.userData,

@@ -43,6 +43,15 @@ export const TOKENS: Record<string, AuthContext> = {
 
 export const IMAGE: GlanceImage = { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'cirros', status: 'active', disk_format: 'qcow2', container_format: 'bare', min_ram: 0, min_disk: 0, size: 1024, architecture: 'x86_64', created_at: '2026-11-23T19:00:00Z', updated_at: '2026-11-23T19:00:00Z' };
 
+/** An admin-project private kernel, an image of demo's that names it, and a 1 PiB disk: the fake
+ *  glance answers each token with what glance would let that project see. */
+export const ADMIN_KERNEL: GlanceImage = { ...IMAGE, id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'admin-kernel', disk_format: 'aki', container_format: 'aki', visibility: 'private', owner: 'admin-project' };
+export const BORROWER: GlanceImage = { ...IMAGE, id: 'a1b2c3d4-0000-4000-8000-000000000003', name: 'borrower', visibility: 'private', owner: 'demo-project', kernel_id: ADMIN_KERNEL.id };
+export const HUGE_IMAGE: GlanceImage = { ...IMAGE, id: 'a1b2c3d4-0000-4000-8000-000000000004', name: 'huge', size: 200_000, virtual_size: 2 ** 50 };
+const GLANCE_IMAGES = [IMAGE, ADMIN_KERNEL, BORROWER, HUGE_IMAGE];
+const glanceShows = (token: string, img: GlanceImage) =>
+  img.visibility !== 'private' || TOKENS[token]?.is_admin === true || img.owner === TOKENS[token]?.project_id;
+
 export interface FakeCloud { deps: ApiDeps; sent: Sent[]; steps: StepAnnouncement[]; instances: Map<string, Instance>; actions: InstanceAction[] }
 
 export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean } = {}): FakeCloud {
@@ -117,7 +126,11 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
     step: async (a) => { steps.push(a); },
     publish: () => undefined,
     glance: {
-      getImage: async (_t, id) => (id === IMAGE.id ? IMAGE : id === 'queued-image' ? { ...IMAGE, id, status: 'queued' } : null),
+      getImage: async (t, id) => {
+        if (id === 'queued-image') return { ...IMAGE, id, status: 'queued' };
+        const img = GLANCE_IMAGES.find((i) => i.id === id);
+        return img && glanceShows(t, img) ? img : null;
+      },
       listImages: async () => [IMAGE],
     },
     validator: { validate: async (token) => TOKENS[token] ?? null },

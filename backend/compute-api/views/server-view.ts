@@ -81,8 +81,8 @@ export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<st
       s['OS-EXT-SRV-ATTR:reservation_id'] = i.reservation_id;
       s['OS-EXT-SRV-ATTR:launch_index'] = i.launch_index;
       s['OS-EXT-SRV-ATTR:hostname'] = i.hostname;
-      s['OS-EXT-SRV-ATTR:kernel_id'] = '';
-      s['OS-EXT-SRV-ATTR:ramdisk_id'] = '';
+      s['OS-EXT-SRV-ATTR:kernel_id'] = i.kernel_id ?? '';
+      s['OS-EXT-SRV-ATTR:ramdisk_id'] = i.ramdisk_id ?? '';
       s['OS-EXT-SRV-ATTR:root_device_name'] = '/dev/vda';
       s['OS-EXT-SRV-ATTR:user_data'] = i.user_data;
     }

@@ -10,7 +10,7 @@ function spec(over: Partial<GuestSpec> = {}): GuestSpec {
   return {
     uuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     name: `instance-${String(n).padStart(8, '0')}`, hostname: `vm-${n}`, arch: 'x86_64', vcpus: 1, memoryMb: 256,
-    image: { kernel: '/k', ramdisk: '/i', disk: '/d', cmdline: 'console=ttyS0' },
+    image: { kernel: '/k', ramdisk: '/i', disk: '/d', diskFormat: 'qcow2', cmdline: 'console=ttyS0' },
     network: { mac: 'fa:16:3e:00:00:01', fixedIp: '10.0.0.3' }, metadata: null, vnc: { kind: 'unix' }, accel: 'tcg',
     ...over,
   };

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { GuestSpec } from '../../driver.js';
+import { BASE_DISK_FORMATS, type BaseDiskFormat, type GuestSpec } from '../../driver.js';
 import type { InstanceFiles } from './instance-files.js';
 
 /** Creates the directory (and the separate socket directory, if any), owner-only. */
@@ -38,9 +38,16 @@ export function removeInstance(files: InstanceFiles): void {
   if (files.socketDir !== files.dir) fs.rmSync(files.socketDir, { recursive: true, force: true });
 }
 
-/** The instance's disk: a qcow2 overlay whose backing file is the cached base image. */
-export async function createOverlay(files: InstanceFiles, base: string, binDir?: string): Promise<void> {
-  const args = ['create', '-f', 'qcow2', '-F', 'qcow2', '-b', path.resolve(base), files.disk];
+/** The instance's disk: a qcow2 overlay whose backing file is the cached base image, read as
+ *  the format nova-compute verified (a raw base named as qcow2 would not open; a qcow2 named
+ *  raw would show the guest its header). */
+export async function createOverlay(files: InstanceFiles, base: string, baseFormat: BaseDiskFormat, binDir?: string): Promise<void> {
+  if (!BASE_DISK_FORMATS.includes(baseFormat)) throw new Error(`cannot put an overlay on a base disk of format ${JSON.stringify(baseFormat)}`);
+  const args = overlayArgs(base, baseFormat, files.disk);
   const r = await execa(binDir ? path.join(binDir, 'qemu-img') : 'qemu-img', args, { reject: false, timeout: 60_000 });
   if (r.exitCode !== 0) throw new Error(`qemu-img create failed: ${String(r.stderr).trim() || r.shortMessage}`);
 }
+
+/** `qemu-img` arguments that create the overlay (also shown in the walkthrough). */
+export const overlayArgs = (base: string, baseFormat: BaseDiskFormat, disk: string) =>
+  ['create', '-f', 'qcow2', '-F', baseFormat, '-b', path.resolve(base), disk];

@@ -16,7 +16,7 @@ function spec(over: Partial<GuestSpec> = {}): GuestSpec {
     arch: 'x86_64',
     vcpus: 1,
     memoryMb: 256,
-    image: { kernel: '/cache/k', ramdisk: '/cache/i', disk: '/cache/base.qcow2', cmdline: 'console=ttyS0 quiet' },
+    image: { kernel: '/cache/k', ramdisk: '/cache/i', disk: '/cache/base.qcow2', diskFormat: 'qcow2', cmdline: 'console=ttyS0 quiet' },
     network: { mac: 'FA:16:3E:00:00:0A', fixedIp: '10.0.0.5' },
     metadata: { address: '127.0.0.1:8775', hmacSecretFile: '/state/metadata.secret' },
     vnc: { kind: 'unix' },
@@ -97,7 +97,7 @@ const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b
   },
   {
     name: 'no ramdisk: no -initrd',
-    spec: spec({ image: { kernel: '/k', ramdisk: null, disk: '/d', cmdline: '' } }),
+    spec: spec({ image: { kernel: '/k', ramdisk: null, disk: '/d', diskFormat: 'qcow2', cmdline: '' } }),
     expect: (_, a) => assert.ok(!a.includes('-initrd')),
   },
   {
@@ -182,6 +182,6 @@ test('rejects specs that would break the command line', () => {
 });
 
 test('guestCmdline skips an empty image command line and an absent fixed ip', () => {
-  const s = spec({ image: { kernel: '/k', ramdisk: null, disk: '/d', cmdline: '  ' }, network: { mac: 'fa:16:3e:00:00:01', fixedIp: null } });
+  const s = spec({ image: { kernel: '/k', ramdisk: null, disk: '/d', diskFormat: 'qcow2', cmdline: '  ' }, network: { mac: 'fa:16:3e:00:00:01', fixedIp: null } });
   assert.equal(guestCmdline(s), `novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a`);
 });

@@ -53,7 +53,7 @@ async function driver(over: Partial<QemuDriverOptions> = {}) {
 function spec(over: Partial<GuestSpec> = {}): GuestSpec {
   return {
     uuid: randomUUID(), name: 'instance-00000001', hostname: 'unit-vm', arch: 'x86_64', vcpus: 1, memoryMb: 64,
-    image: { kernel: path.join(tmp, 'base.qcow2'), ramdisk: null, disk: path.join(tmp, 'base.qcow2'), cmdline: 'console=ttyS0' },
+    image: { kernel: path.join(tmp, 'base.qcow2'), ramdisk: null, disk: path.join(tmp, 'base.qcow2'), diskFormat: 'qcow2', cmdline: 'console=ttyS0' },
     network: { mac: 'fa:16:3e:00:00:01', fixedIp: null }, metadata: null, vnc: { kind: 'unix' }, accel: 'tcg', ...over,
   };
 }

@@ -17,7 +17,7 @@ import { chooseAccelerator, hostGuestArch } from './accel-probe.js';
 import { buildHostReport, hostCpu, installedQemu } from './host-report.js';
 import { finishIncoming, saveState } from './saved-state.js';
 import { readConsoleLog } from './console-log.js';
-import { createOverlay, makeInstanceDirs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
+import { createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
 
@@ -88,8 +88,8 @@ export class QemuDriver implements ComputeDriver {
       removeInstance(files);
       makeInstanceDirs(files);
       writeSpec(files, spec);
-      onProgress?.({ phase: 'creating-disk', detail: `qemu-img create -f qcow2 -F qcow2 -b ${spec.image.disk} ${files.disk}` });
-      await createOverlay(files, spec.image.disk, this.opts.binDir);
+      onProgress?.({ phase: 'creating-disk', detail: ['qemu-img', ...overlayArgs(spec.image.disk, spec.image.diskFormat, files.disk)].join(' ') });
+      await createOverlay(files, spec.image.disk, spec.image.diskFormat, this.opts.binDir);
       try {
         return await this.start(spec, files, false, onProgress);
       } catch (err) {

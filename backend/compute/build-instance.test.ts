@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Instance, InstanceFault } from '../../contract/model.js';
-import { instanceFixture } from '../compute-api/testing/fixtures.js';
+import { instanceFixture } from '../shared/testing/model-fixtures.js';
 import { createLogger } from '../common/log.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { LabApi } from '../rpc/lab-api.js';

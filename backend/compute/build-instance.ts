@@ -5,7 +5,7 @@
 // disk, or whose bytes are refused, is such a failure: no driver is asked to start it).
 import type { Instance } from '../../contract/model.js';
 import { PowerState } from '../../contract/model.js';
-import { rootDiskTooSmall } from '../common/flavor-disk.js';
+import { rootDiskTooSmall } from '../shared/flavor-disk.js';
 import { RetryableSpawnError, type GuestArch, type GuestSpec } from './driver.js';
 import { allocateNetwork } from './host-inventory.js';
 import type { ComputeContext } from './compute-context.js';

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ServiceTokenSource } from '../common/service-auth.js';
-import { DISK_FORMATS, type DiskFormat } from '../image/image-record.js';
-import { inspectImageFile, qemuFormatOf, qemuImgRunner, type QemuImgRunner, type Verdict } from '../image/inspector.js';
+import { DISK_FORMATS, type DiskFormat } from '../../contract/disk-formats.js';
+import { inspectImageFile, qemuFormatOf, qemuImgRunner, type QemuImgRunner, type Verdict } from '../shared/image-inspection/inspector.js';
 import { BASE_DISK_FORMATS, type BaseDiskFormat } from './driver.js';
 
 export interface ImageRecord { id: string; name: string; checksum: string | null; size: number | null; disk_format: string; [k: string]: unknown }

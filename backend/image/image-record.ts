@@ -3,13 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, forbidden, GlanceError } from './errors.js';
 import { validateImageShape } from './image-schema.js';
+import { DISK_FORMATS, type DiskFormat } from '../../contract/disk-formats.js';
 
-export const DISK_FORMATS = ['qcow2', 'raw', 'aki', 'ari', 'ami', 'vmdk', 'vdi', 'iso'] as const;
+export { DISK_FORMATS, type DiskFormat };
+
 export const CONTAINER_FORMATS = ['bare', 'ovf', 'aki', 'ari', 'ami'] as const;
 export const VISIBILITIES = ['public', 'private', 'shared', 'community'] as const;
 export const STATUSES = ['queued', 'saving', 'active', 'killed', 'deleted', 'pending_delete', 'deactivated', 'uploading', 'importing'] as const;
 
-export type DiskFormat = (typeof DISK_FORMATS)[number];
 export type ContainerFormat = (typeof CONTAINER_FORMATS)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
 export type ImageStatus = (typeof STATUSES)[number];

@@ -6,7 +6,7 @@ import { badRequest, conflict, forbidden, GlanceError, imageNotFound } from './e
 import { imageFromCreate, type Caller, type ImageRecord } from './image-record.js';
 import { applyPatch, parsePatch } from './json-patch.js';
 import { listImages, parseListQuery, type ListPage, type RawQuery } from './list-query.js';
-import { inspectImageFile, type QemuImgRunner, type Verdict } from './inspector.js';
+import { inspectImageFile, type QemuImgRunner, type Verdict } from '../shared/image-inspection/inspector.js';
 import { receiveToFile, tooLarge, type Received } from './upload.js';
 import { canModify, canSee } from './visibility.js';
 import type { ImageStore } from './store.js';

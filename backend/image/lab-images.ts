@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ContainerFormat, DiskFormat, ImageRecord } from './image-record.js';
-import { judgeHead, readHead } from './inspector.js';
+import { judgeHead, readHead } from '../shared/image-inspection/inspector.js';
 import type { ImageStore } from './store.js';
 import { hashFile, type Received } from './upload.js';
 

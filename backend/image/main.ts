@@ -6,7 +6,7 @@ import { keystoneValidator } from '../common/http/keystone-auth.js';
 import { resourcePath } from '../common/app-root.js';
 import { createApp } from './http-app.js';
 import { ImageService } from './image-service.js';
-import { qemuImgRunner } from './inspector.js';
+import { qemuImgRunner } from '../shared/image-inspection/inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
 import { DEFAULT_SIZE_CAP } from './upload.js';

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eventually, labToken, processTree, startLab, type LabHandle } from '../support/lab-process.js';
+import { eventually, labToken, processTree, startLab, type LabHandle } from '../../harness/lab-process.js';
 
 let lab: LabHandle;
 let admin: string;

@@ -5,7 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { instanceFixture } from '../testing/fixtures.js';
+import { instanceFixture } from '../../shared/testing/model-fixtures.js';
 import { metadataApp } from './app.js';
 import { metadataReply } from './content.js';
 import { ensureMetadataSecret } from './signature.js';

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Flavor, ImageMeta, Instance, QuotaSet } from '../../../contract/model.js';
 import { withContext } from '../../bus/client.js';
-import { GiB, rootDiskTooSmall } from '../../common/flavor-disk.js';
+import { GiB, rootDiskTooSmall } from '../../shared/flavor-disk.js';
 import { badRequest, forbidden } from '../faults.js';
 import { type Call, type Reply } from '../http/kit.js';
 import { decide } from '../policy.js';

@@ -11,7 +11,7 @@ import { createLogger } from '../../common/log.js';
 import type { Flavor, Instance, InstanceAction, KeyPair, QuotaSet } from '../../../contract/model.js';
 import type { ApiDeps } from '../deps.js';
 import type { GlanceImage } from '../views/image-view.js';
-import { flavorFixture, nodeFixture, serviceFixture } from './fixtures.js';
+import { flavorFixture, nodeFixture, serviceFixture } from '../../shared/testing/model-fixtures.js';
 
 import type { RpcApi as Api } from '../../bus/rpc.js';
 

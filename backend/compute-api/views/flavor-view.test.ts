@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseVersion } from '../microversion.js';
-import { flavorFixture } from '../testing/fixtures.js';
+import { flavorFixture } from '../../shared/testing/model-fixtures.js';
 import { flavorBasic, flavorDetail } from './flavor-view.js';
 
 const base = 'http://h:8774';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseVersion } from '../microversion.js';
-import { nodeFixture, serviceFixture } from '../testing/fixtures.js';
+import { nodeFixture, serviceFixture } from '../../shared/testing/model-fixtures.js';
 import { aggregatesView, availabilityZones, hypervisorDetail, hypervisorSummary, serviceView, uptimeText } from './host-views.js';
 import { serviceIsUp } from '../../shared/service-health.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { parseVersion } from '../microversion.js';
-import { instanceFixture } from '../testing/fixtures.js';
+import { instanceFixture } from '../../shared/testing/model-fixtures.js';
 import { serverBasic, serverDetail } from './server-view.js';
 
 const base = 'http://127.0.0.1:8774';

@@ -5,7 +5,7 @@
 // encrypted or corrupt image. Two layers: our own header check first (the dangerous bytes never
 // reach qemu-img), then `qemu-img info` as the claimed format and as whatever it detects.
 import fs from 'node:fs/promises';
-import type { DiskFormat } from './image-record.js';
+import type { DiskFormat } from '../../../contract/disk-formats.js';
 import { HEAD_BYTES, readQcow2Header, sniffFormat } from './qcow2-header.js';
 
 export type Verdict = { ok: true; virtualSize: number } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-// Sample records for the compute API's tests: one of each, complete, overridable.
+// Sample records of the contract's model for any service's tests: one of each, complete, overridable.
 import type { ComputeNode, Flavor, Instance } from '../../../contract/model.js';
 import type { ServiceRecord } from '../../../contract/services.js';
 

@@ -1,11 +1,14 @@
 // Pure: the twelve boot steps of one request, from the lab's events, the held steps and what
-// the GUI itself saw. Each step gets a status, the summary of its real message and the
-// events behind it.
+// the GUI itself saw — a renderer of the step table (boot-steps-table.ts). Each step gets a
+// status, the summary of its real message and the events behind it.
 import { BOOT_STEPS, type BootStepId } from '../../../contract/boot-steps';
 import type { LabEvent } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { Hold } from '../api/lab';
 import type { LaunchRecord } from './launch-record';
+import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts } from './boot-steps-table';
+
+export type { ImageProgress } from './boot-steps-table';
 
 export type StepStatus = 'pending' | 'active' | 'held' | 'done' | 'error' | 'skipped';
 
@@ -19,8 +22,6 @@ export interface StepView {
   /** For steps the GUI made itself (1, 2, 3, 12): what it sent or got. */
   local: unknown;
 }
-
-export interface ImageProgress { name: string; bytes: number; total: number | null; cached: boolean }
 
 export interface BootView {
   requestId: string | null;
@@ -46,15 +47,6 @@ export function findRequestId(events: readonly LabEvent[], holds: Hold[], launch
   if (hold?.ctx.request_id) return hold.ctx.request_id;
   const ev = events.find((e) => e.seq > launch.startSeq && e.kind === 'step' && e.step === 'api.request' && named(e.detail));
   return ev?.ctx?.request_id ?? null;
-}
-
-/** Which step an rpc message belongs to when it names one by itself. */
-function rpcStep(e: LabEvent): BootStepId | null {
-  if (e.topic === 'conductor' && (e.method === 'instance_create' || e.method === 'action_start')) return 'conductor.record';
-  if (e.topic === 'conductor' && e.method === 'build_instances') return 'conductor.record';
-  if (e.topic === 'scheduler' && e.method === 'select_destinations') return 'scheduler.call';
-  if (e.topic?.startsWith('compute.') && e.method === 'build_and_run_instance') return 'compute.cast';
-  return null;
 }
 
 function imageProgress(events: LabEvent[]): ImageProgress[] {
@@ -114,34 +106,18 @@ export function bootView(
   const myHolds = holds.filter((h) => h.ctx.request_id && h.ctx.request_id === requestId);
   const pollEvents = perStep.get('api.poll')!;
 
+  const facts: StepFacts = { launch, happened, trace, driverStarted, images, finished };
   const done = (id: BootStepId): boolean => {
-    switch (id) {
-      case 'identity.credentials': return !!launch?.auth || (!launch && happened.has('api.request'));
-      case 'identity.token': return !!launch?.auth || (!launch && happened.has('api.request'));
-      case 'scheduler.decide': return !!trace?.chosen;
-      case 'compute.driver': return driverStarted || finished === 'ACTIVE';
-      case 'compute.image': return (happened.has('compute.image') && (driverStarted || images.length > 0 && images.every((i) => i.cached || (i.total !== null && i.bytes >= i.total)))) || finished === 'ACTIVE';
-      case 'api.poll': return finished === 'ACTIVE';
-      case 'conductor.record': return happened.has('conductor.record') || happened.has('scheduler.call');
-      default: return happened.has(id);
-    }
+    const rule = BOOT_STEP_TABLE.find((r) => r.id === id);
+    return rule?.done ? rule.done(facts) : happened.has(id);
   };
-
-  const failedAt = (): BootStepId | null => {
-    if (launch?.authError) return 'identity.credentials';
-    if (launch?.postError) {
-      if (launch.postError.status === 401 || launch.postError.status === 403) return 'api.policy';
-      return happened.has('api.policy') ? 'conductor.record' : 'api.request';
-    }
-    if (trace && !trace.chosen) return 'scheduler.decide';
-    if (finished === 'ERROR') return BOOT_STEPS.find((s) => s !== 'api.poll' && !done(s)) ?? 'api.poll';
-    return null;
-  };
-  const failed = failedAt();
+  const failed = BOOT_STEP_TABLE.find((r) => r.failed?.(facts))?.id
+    ?? (finished === 'ERROR' ? BOOT_STEPS.find((s) => s !== 'api.poll' && !done(s)) ?? 'api.poll' : null);
   const firstOpen = BOOT_STEPS.find((s) => !done(s)) ?? null;
   const running = !failed && !finished && !launch?.pollError;
 
-  const steps: StepView[] = BOOT_STEPS.map((id, i) => {
+  const steps: StepView[] = BOOT_STEP_TABLE.map((rule, i) => {
+    const id = rule.id;
     const evs = perStep.get(id)!;
     const hold = myHolds.find((h) => h.announcement.step === id) ?? null;
     let status: StepStatus = done(id) ? 'done' : 'pending';
@@ -153,35 +129,13 @@ export function bootView(
     const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
     let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
     if (id === 'scheduler.decide' && traceEvent) summary = traceEvent.summary;
-    if (!summary && id === 'conductor.record') {
+    if (!summary && rule.rpcSummary) {
       const rpc = evs.filter((e) => e.kind.startsWith('rpc.') && rpcStep(e) === id);
       if (rpc.length) summary = rpc.map((e) => `${e.kind} ${e.topic}.${e.method}`).join(' · ');
     }
     let local: unknown = null;
-    if (launch) {
-      if (id === 'identity.credentials') {
-        local = launch.auth?.request ?? (launch.authError ? { error: launch.authError } : null);
-        summary = launch.auth ? `${launch.auth.request.method} ${launch.auth.request.path} (method: ${(launch.auth.request.body as { auth: { identity: { methods: string[] } } }).auth.identity.methods.join(', ')})` : launch.authError ?? null;
-      }
-      if (id === 'identity.token') {
-        local = launch.auth?.response ?? null;
-        if (launch.auth) {
-          const r = launch.auth.response;
-          summary = `${r.status}: token for ${r.info.user.name}@${r.info.project?.name ?? '-'}, roles ${(r.info.roles ?? []).map((x) => x.name).join(', ')}, expires ${r.info.expires_at}`;
-        }
-      }
-      if (id === 'api.request') {
-        local = { method: 'POST', path: '/compute/v2.1/servers', body: launch.body, response: launch.requestId ? { status: 202, 'x-openstack-request-id': launch.requestId, server_id: launch.serverId } : launch.postError ?? null };
-        if (!summary && launch.postError) summary = `${launch.postError.status}: ${launch.postError.message}`;
-      }
-      if (id === 'api.poll') {
-        local = launch.polls;
-        const last = launch.polls[launch.polls.length - 1];
-        if (last) summary = `GET /compute/v2.1/servers/${launch.serverId} → ${last.status}${last.task_state ? ` (${last.task_state})` : ''} · ${launch.polls.length}×`;
-      }
-    } else if (id === 'api.poll' && pollEvents.length) {
-      summary = pollEvents[pollEvents.length - 1]!.summary;
-    }
+    if (launch && rule.local) ({ local, summary } = rule.local(launch, summary));
+    else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
     if (status === 'error' && fault && id === failed && !summary?.includes(fault)) summary = summary ? `${summary} — ${fault}` : fault;
     return { id, n: i + 1, status, summary, events: evs, hold, local };
   });

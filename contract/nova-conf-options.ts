@@ -15,12 +15,15 @@ export interface ConfOption {
   applies_to: string;
 }
 
-const o = (
-  section: string, name: string, type: OptionType, def: ConfOption['default'], help: string,
-  applies_to: string, min?: number,
-): ConfOption => ({ section, name, type, default: def, help, applies_to, ...(min === undefined ? {} : { min }) });
+/** An option whose section, name and type are kept as literal types, so keys can be typed. */
+type DeclaredOption<S extends string, N extends string, T extends OptionType> = ConfOption & { section: S; name: N; type: T };
 
-export const NOVA_CONF_OPTIONS: ConfOption[] = [
+const o = <S extends string, N extends string, T extends OptionType>(
+  section: S, name: N, type: T, def: ConfOption['default'], help: string,
+  applies_to: string, min?: number,
+): DeclaredOption<S, N, T> => ({ section, name, type, default: def, help, applies_to, ...(min === undefined ? {} : { min }) });
+
+export const NOVA_CONF_OPTIONS = [
   o('DEFAULT', 'osapi_compute_workers', 'int', null, 'nova-api worker processes for the compute API (default: number of CPUs)', 'nova-api', 1),
   o('DEFAULT', 'metadata_workers', 'int', null, 'nova-api worker processes for the metadata API (default: number of CPUs)', 'nova-api', 1),
   o('DEFAULT', 'ec2_workers', 'int', null, 'nova-api worker processes for the EC2 API (default: number of CPUs)', 'nova-api', 1),
@@ -63,8 +66,16 @@ export const NOVA_CONF_OPTIONS: ConfOption[] = [
   o('novalab', 'glance_port', 'int', 9292, 'port of the image service (glance-api)', 'glance-api', 1),
   o('novalab', 'gui_port', 'int', 8780, 'port of the lab GUI and its event stream', 'all', 1),
   o('novalab', 'admin_password', 'string', 'novalab', 'password of the admin user', 'keystone'),
+  o('novalab', 'image_size_cap', 'int', 10 * 1024 ** 3, 'largest image glance-api accepts, in bytes (Glance\'s image_size_cap)', 'glance-api', 1),
   o('novalab', 'topology', 'string', 'default', 'lab topology: "default" or a path to a topology JSON file', 'nova-compute'),
-];
+] as const satisfies readonly ConfOption[];
+
+type DeclaredOptions = (typeof NOVA_CONF_OPTIONS)[number];
+type KeyOf<O> = O extends { section: 'DEFAULT'; name: infer N extends string } ? N
+  : O extends { section: infer S extends string; name: infer N extends string } ? `${S}.${N}` : never;
+
+/** The key of an option as the backend reads it: "name" in [DEFAULT], "section.name" elsewhere; of type T if given. */
+export type ConfKey<T extends OptionType = OptionType> = KeyOf<Extract<DeclaredOptions, { type: T }>>;
 
 export function findOption(section: string, name: string): ConfOption | undefined {
   return NOVA_CONF_OPTIONS.find((opt) => opt.section === section && opt.name === name);

@@ -8,18 +8,14 @@ export type ApiRole = 'osapi_compute' | 'metadata' | 'ec2';
 export interface ApiGroup { role: ApiRole; count: number; host: string; port: number; what: string }
 
 export function apiGroups(conf: Pick<NovaConf, 'int' | 'str'>): ApiGroup[] {
-  const group = (role: ApiRole, workers: string, prefix: string): ApiGroup => ({
+  const group = (role: ApiRole): ApiGroup => ({
     role,
-    count: Math.max(1, conf.int(workers)),
-    host: conf.str(`${prefix}_listen`),
-    port: conf.int(`${prefix}_listen_port`),
+    count: Math.max(1, conf.int(`${role}_workers`)),
+    host: conf.str(`${role}_listen`),
+    port: conf.int(`${role}_listen_port`),
     what: `nova-api ${role}`,
   });
-  return [
-    group('osapi_compute', 'osapi_compute_workers', 'osapi_compute'),
-    group('metadata', 'metadata_workers', 'metadata'),
-    group('ec2', 'ec2_workers', 'ec2'),
-  ];
+  return [group('osapi_compute'), group('metadata'), group('ec2')];
 }
 
 export const isApiRole = (s: string | undefined): s is ApiRole => s === 'osapi_compute' || s === 'metadata' || s === 'ec2';

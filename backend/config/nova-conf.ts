@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import ini from 'ini';
-import { NOVA_CONF_OPTIONS, type ConfOption } from '../../contract/nova-conf-options.js';
+import { NOVA_CONF_OPTIONS, type ConfKey, type ConfOption } from '../../contract/nova-conf-options.js';
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { DEFAULT_PORTS } from '../../contract/services.js';
 import { unknownNamesMessage } from '../shared/option-names.js';
@@ -18,11 +18,12 @@ export class NovaConf {
     if (v === undefined) throw new Error(`nova.conf has no option ${key}`);
     return v;
   }
-  int(key: string): number { return this.get(key) as number; }
-  float(key: string): number { return this.get(key) as number; }
-  bool(key: string): boolean { return this.get(key) as boolean; }
-  str(key: string): string { return this.get(key) as string; }
-  list(key: string): string[] { return this.get(key) as string[]; }
+  // Typed by the option table: a key that is not an option of that type does not compile.
+  int(key: ConfKey<'int'>): number { return this.get(key) as number; }
+  float(key: ConfKey<'float'>): number { return this.get(key) as number; }
+  bool(key: ConfKey<'bool'>): boolean { return this.get(key) as boolean; }
+  str(key: ConfKey<'string'>): string { return this.get(key) as string; }
+  list(key: ConfKey<'list'>): string[] { return this.get(key) as string[]; }
 }
 
 export const optionKey = (opt: Pick<ConfOption, 'section' | 'name'>) =>

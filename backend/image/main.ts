@@ -9,7 +9,6 @@ import { ImageService } from './image-service.js';
 import { qemuImgRunner } from '../shared/image-inspection/inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
-import { DEFAULT_SIZE_CAP } from './upload.js';
 
 runMain(async () => {
   const rt = await startService('glance-api');
@@ -18,7 +17,7 @@ runMain(async () => {
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const identityUrl = `http://${urlHost}:${rt.conf.int('novalab.keystone_port')}`;
   // Read if nova.conf's table has the option; otherwise the default (10 GiB).
-  const sizeCap = Number(rt.conf.values.get('novalab.image_size_cap') ?? DEFAULT_SIZE_CAP);
+  const sizeCap = rt.conf.int('novalab.image_size_cap');
 
   const store = await ImageStore.open(rt.paths.glanceDb, rt.paths.images);
   const killed = await store.recover();

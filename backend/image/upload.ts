@@ -7,7 +7,6 @@ import { pipeline } from 'node:stream/promises';
 import { GlanceError } from './errors.js';
 
 export const PROGRESS_STEP = 1 << 20;
-export const DEFAULT_SIZE_CAP = 10 * 1024 ** 3;
 
 export interface Received { size: number; checksum: string; os_hash_value: string }
 

@@ -1,5 +1,6 @@
 // Every nova.conf option the lab reads: its section, type, Nova's default and a short help.
 // The backend parses and validates against this table; the GUI's configuration screen draws it.
+import { DEFAULT_FILTERS, DEFAULT_WEIGHERS } from './scheduler-names.js';
 
 export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'list';
 
@@ -34,8 +35,8 @@ export const NOVA_CONF_OPTIONS = [
   o('DEFAULT', 'ec2_listen', 'string', '127.0.0.1', 'address the EC2 API listens on', 'nova-api'),
   o('DEFAULT', 'ec2_listen_port', 'int', 8773, 'port of the EC2 API', 'nova-api', 1),
   o('DEFAULT', 'scheduler_driver', 'string', 'nova.scheduler.filter_scheduler.FilterScheduler', 'the scheduler driver (only the filter scheduler exists)', 'nova-scheduler'),
-  o('DEFAULT', 'scheduler_default_filters', 'list', ['RetryFilter', 'AvailabilityZoneFilter', 'RamFilter', 'ComputeFilter', 'ComputeCapabilitiesFilter', 'ImagePropertiesFilter', 'CoreFilter'], 'filters applied in order; a host must pass all of them', 'nova-scheduler'),
-  o('DEFAULT', 'scheduler_weight_classes', 'list', ['RAMWeigher'], 'weighers that rank the hosts that passed the filters', 'nova-scheduler'),
+  o('DEFAULT', 'scheduler_default_filters', 'list', [...DEFAULT_FILTERS], 'filters applied in order; a host must pass all of them', 'nova-scheduler'),
+  o('DEFAULT', 'scheduler_weight_classes', 'list', [...DEFAULT_WEIGHERS], 'weighers that rank the hosts that passed the filters', 'nova-scheduler'),
   o('DEFAULT', 'ram_allocation_ratio', 'float', 1.5, 'virtual RAM per physical RAM (RamFilter)', 'nova-compute', 0),
   o('DEFAULT', 'cpu_allocation_ratio', 'float', 16.0, 'virtual CPUs per physical core (CoreFilter)', 'nova-compute', 0),
   o('DEFAULT', 'disk_allocation_ratio', 'float', 1.0, 'virtual disk per physical disk (DiskFilter)', 'nova-compute', 0),

@@ -17,7 +17,7 @@ export const FILTER_NAMES = [
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 /** The course's default filter list (nova.conf scheduler_default_filters). */
-export const DEFAULT_FILTERS: FilterName[] = [
+export const DEFAULT_FILTERS: readonly FilterName[] = [
   'RetryFilter',
   'AvailabilityZoneFilter',
   'RamFilter',
@@ -29,3 +29,6 @@ export const DEFAULT_FILTERS: FilterName[] = [
 
 export const WEIGHER_NAMES = ['RAMWeigher', 'CPUWeigher', 'DiskWeigher', 'MetricsWeigher', 'ServerGroupSoftAffinityWeigher', 'ServerGroupSoftAntiAffinityWeigher'] as const;
 export type WeigherName = (typeof WEIGHER_NAMES)[number];
+
+/** The course's default weigher list (nova.conf scheduler_weight_classes). */
+export const DEFAULT_WEIGHERS: WeigherName[] = ['RAMWeigher'];

@@ -18,7 +18,7 @@ export function parseEdit(opt: ConfOption, text: string): ConfValue {
   }
 }
 
-export function changesFrom(options: ConfOption[], values: Record<string, ConfValue>, edits: Record<string, string>): ConfChange[] {
+export function changesFrom(options: readonly ConfOption[], values: Record<string, ConfValue>, edits: Record<string, string>): ConfChange[] {
   const out: ConfChange[] = [];
   for (const o of options) {
     const key = confKey(o);
@@ -30,7 +30,7 @@ export function changesFrom(options: ConfOption[], values: Record<string, ConfVa
 }
 
 /** The services a set of changed options needs restarted (never "all": that is the whole lab). */
-export function servicesToRestart(options: ConfOption[], changed: { section: string; name: string }[]): string[] {
+export function servicesToRestart(options: readonly ConfOption[], changed: { section: string; name: string }[]): string[] {
   const set = new Set<string>();
   for (const c of changed) {
     const o = options.find((x) => x.section === c.section && x.name === c.name);

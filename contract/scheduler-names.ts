@@ -1,7 +1,8 @@
 // Names of the scheduler's filters and weighers: nova.conf is validated against these,
 // the configuration screen offers them, and the scheduler's registry must match them.
 
-export const FILTER_NAMES = [
+/** The course's default filter list (nova.conf scheduler_default_filters). */
+export const DEFAULT_FILTERS = [
   'RetryFilter',
   'AvailabilityZoneFilter',
   'RamFilter',
@@ -9,23 +10,17 @@ export const FILTER_NAMES = [
   'ComputeCapabilitiesFilter',
   'ImagePropertiesFilter',
   'CoreFilter',
+] as const;
+
+/** Every filter the lab has: the defaults, then the ones a learner turns on. */
+export const FILTER_NAMES = [
+  ...DEFAULT_FILTERS,
   'DiskFilter',
   'AggregateInstanceExtraSpecsFilter',
   'ServerGroupAffinityFilter',
   'ServerGroupAntiAffinityFilter',
 ] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
-
-/** The course's default filter list (nova.conf scheduler_default_filters). */
-export const DEFAULT_FILTERS: readonly FilterName[] = [
-  'RetryFilter',
-  'AvailabilityZoneFilter',
-  'RamFilter',
-  'ComputeFilter',
-  'ComputeCapabilitiesFilter',
-  'ImagePropertiesFilter',
-  'CoreFilter',
-];
 
 export const WEIGHER_NAMES = ['RAMWeigher', 'CPUWeigher', 'DiskWeigher', 'MetricsWeigher', 'ServerGroupSoftAffinityWeigher', 'ServerGroupSoftAntiAffinityWeigher'] as const;
 export type WeigherName = (typeof WEIGHER_NAMES)[number];

@@ -2,20 +2,13 @@
 // that "the filter let it through" and "the claim accepts it" can never disagree.
 // Each check answers true or a reason naming every number in the sum.
 import type { Flavor } from '../../contract/model.js';
+import type { HostState } from '../../contract/scheduler.js';
 import { qty, ratio } from './format.js';
 
 /** The capacity and usage fields of a host that the checks read. */
-export interface HostCapacity {
-  vcpus: number;
-  vcpus_used: number;
-  memory_mb: number;
-  memory_mb_used: number;
-  local_gb: number;
-  local_gb_used: number;
-  cpu_allocation_ratio: number;
-  ram_allocation_ratio: number;
-  disk_allocation_ratio: number;
-}
+export type HostCapacity = Pick<HostState,
+  'vcpus' | 'vcpus_used' | 'memory_mb' | 'memory_mb_used' | 'local_gb' | 'local_gb_used' |
+  'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio'>;
 
 /** The parts of a flavor that consume capacity. */
 export type FlavorSize = Pick<Flavor, 'vcpus' | 'ram' | 'disk' | 'ephemeral' | 'swap'>;

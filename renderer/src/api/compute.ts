@@ -1,6 +1,7 @@
 // Nova's compute API v2.1 through the GUI origin (/compute). The shapes are the public API's
 // (see shared/api-contract.md), not the lab's internal model.
 import type { ScheduleTrace } from '../../../contract/scheduler';
+import type { ComputeNode } from '../../../contract/model';
 import { request, type ApiResponse } from './http';
 
 export const COMPUTE = '/compute/v2.1';
@@ -26,21 +27,14 @@ export interface ServerDetail {
   fault?: { code: number; message: string; details?: string; created: string };
 }
 
-export interface Hypervisor {
+/** os-hypervisors' detail view: the compute node's own fields, and its service as the API shows it. */
+export interface Hypervisor extends Pick<ComputeNode,
+  'hypervisor_hostname' | 'hypervisor_type' | 'vcpus' | 'vcpus_used' | 'memory_mb' | 'memory_mb_used' | 'local_gb' | 'local_gb_used' | 'running_vms'> {
   id: string | number;
-  hypervisor_hostname: string;
   state: string;
   status: string;
-  hypervisor_type: string;
   host_ip?: string;
   service: { host: string; id: string | number; disabled_reason: string | null };
-  vcpus: number;
-  vcpus_used: number;
-  memory_mb: number;
-  memory_mb_used: number;
-  local_gb: number;
-  local_gb_used: number;
-  running_vms: number;
 }
 
 export interface FlavorDetail {

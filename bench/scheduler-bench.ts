@@ -91,7 +91,7 @@ export function benchFixture(size: number) {
   return { hosts: fleet(size), request, options };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchScheduler(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};

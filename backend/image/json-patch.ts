@@ -15,10 +15,10 @@ export type PatchOp = { op: 'add' | 'replace'; key: string; value: unknown } | {
 /** JSON pointer with one segment ("/name", "/hw~1x" → "hw/x"); nested paths are refused. */
 export function decodePath(path: unknown): string {
   if (typeof path !== 'string' || !path.startsWith('/')) throw badRequest(`Invalid JSON pointer for this resource: '${String(path)}'`);
-  const parts = path.slice(1).split('/');
-  if (parts.length !== 1 || parts[0] === '') throw badRequest(`Invalid JSON pointer for this resource: '${path}' (nested paths are not allowed)`);
-  if (/~[^01]|~$/.test(parts[0])) throw badRequest(`Invalid JSON pointer for this resource: '${path}'`);
-  return parts[0].replace(/~1/g, '/').replace(/~0/g, '~');
+  const segment = path.slice(1);
+  if (segment.includes('/') || segment === '') throw badRequest(`Invalid JSON pointer for this resource: '${path}' (nested paths are not allowed)`);
+  if (/~[^01]|~$/.test(segment)) throw badRequest(`Invalid JSON pointer for this resource: '${path}'`);
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 export function parsePatch(body: unknown): PatchOp[] {

@@ -13,6 +13,7 @@ const manifest = { images: [{
 
 test('each entry becomes a kernel, a ramdisk and a bootable qcow2 that names them', () => {
   const [k, r, d] = planLabImages(manifest);
+  assert.ok(k && r && d);
   assert.deepEqual([k.name, k.disk_format, k.container_format, k.source], ['novalab-x86_64-kernel', 'aki', 'aki', 'x86_64/vmlinuz']);
   assert.deepEqual([r.name, r.disk_format], ['novalab-x86_64-ramdisk', 'ari']);
   assert.deepEqual([d.name, d.disk_format, d.container_format], ['novalab-x86_64', 'qcow2', 'bare']);
@@ -26,7 +27,7 @@ test('each entry becomes a kernel, a ramdisk and a bootable qcow2 that names the
 test('a disk without kernel and ramdisk is one image', () => {
   const plans = planLabImages({ images: [{ name: 'whole-disk', disk: 'd.qcow2' }] });
   assert.deepEqual(plans.map((p) => p.name), ['whole-disk']);
-  assert.deepEqual(plans[0].refs, {});
+  assert.deepEqual(plans[0]!.refs, {});
 });
 
 test('ids are UUIDs derived from name and content: same bytes, same id; new bytes, new id', () => {

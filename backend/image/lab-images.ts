@@ -41,9 +41,9 @@ const FILE_KEYS = new Set(['name', 'disk', 'kernel', 'ramdisk', 'min_ram', 'min_
 
 /** A stable UUID (version-5 layout) from a lab image's name and content digest. */
 export function labImageId(name: string, digest: string): string {
-  const h = createHash('sha256').update(`novalab-lab-image:${name}:${digest}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
+  const h = createHash('sha256').update(`novalab-lab-image:${name}:${digest}`).digest(); // 32 bytes
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
@@ -134,7 +134,7 @@ async function addVersion(
 }
 
 async function keep(store: ImageStore, rec: ImageRecord, properties: Record<string, string>, stamp: ImageRecord['lab_source'], ids: Map<string, string>): Promise<Outcome> {
-  ids.set(rec.properties[LAB_IMAGE_PROPERTY], rec.id);
+  ids.set(rec.properties[LAB_IMAGE_PROPERTY]!, rec.id); // findLab chose rec by this property
   const merged = { ...rec.properties, ...properties };
   const same = JSON.stringify(merged) === JSON.stringify(rec.properties) && JSON.stringify(stamp) === JSON.stringify(rec.lab_source);
   if (!same) await store.update(rec.id, { properties: merged, lab_source: stamp });

@@ -43,11 +43,11 @@ test('sorts by sort_key/sort_dir and by sort=', () => {
 test('next appears only when the page is full, and carries the filters on', () => {
   const p1 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc' });
   assert.deepEqual(p1.images.map((i) => i.name), ['a', 'b']);
-  assert.equal(p1.next, `/v2/images?limit=2&sort_key=name&sort_dir=asc&marker=${p1.images[1].id}`);
-  const p2 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc', marker: p1.images[1].id });
+  assert.equal(p1.next, `/v2/images?limit=2&sort_key=name&sort_dir=asc&marker=${p1.images[1]!.id}`);
+  const p2 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc', marker: p1.images[1]!.id });
   assert.deepEqual(p2.images.map((i) => i.name), ['c', 'd']);
   assert.ok(p2.next);
-  const p3 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc', marker: p2.images[1].id });
+  const p3 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc', marker: p2.images[1]!.id });
   assert.deepEqual(p3.images, []);
   assert.equal(p3.next, null);
   assert.equal(list(images, {}).next, null);
@@ -61,4 +61,9 @@ test('bad values are 400s', () => {
   assert.equal(status({ visibility: 'everyone' }), 400);
   assert.equal(status({ marker: 'nope' }), 400);
   assert.equal(status({ status: 'weird' }), 400);
+});
+
+test('"sort=" without a key is Glance\'s 400 for the empty sort key, not a crash', () => {
+  assert.throws(() => list(images, { sort: '' }), (e: GlanceError) => e.status === 400 && /Invalid sort key: \./.test(e.message));
+  assert.throws(() => list(images, { sort: ',' }), (e: GlanceError) => e.status === 400);
 });

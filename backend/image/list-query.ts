@@ -15,10 +15,13 @@ const CORE_FILTERS = ['id', 'name', 'status', 'disk_format', 'container_format',
 /** Query keys that are not property filters. */
 const NOT_FILTERS = new Set(['limit', 'marker', 'sort_key', 'sort_dir', 'sort', 'visibility', 'member_status', 'os_hidden', 'protected', 'tag', 'size_min', 'size_max', 'created_at', 'updated_at']);
 
+type SortBy = { key: SortKey; dir: 'asc' | 'desc' };
+
 export interface ListQuery {
   limit: number;
   marker?: string;
-  sort: { key: SortKey; dir: 'asc' | 'desc' }[];
+  /** Never empty: the first entry's direction also orders Glance's tie-breakers. */
+  sort: [SortBy, ...SortBy[]];
   visibility?: Visibility | 'all';
   core: { key: (typeof CORE_FILTERS)[number]; values: string[] }[];
   properties: Record<string, string>;
@@ -59,16 +62,21 @@ function parseSort(q: RawQuery): ListQuery['sort'] {
   const sort = one(q.sort);
   if (sort !== undefined) {
     if (q.sort_key !== undefined || q.sort_dir !== undefined) throw badRequest('The "sort" parameter cannot be combined with sort_key or sort_dir.');
-    return sort.split(',').filter(Boolean).map((part) => {
-      const [k, d] = part.split(':');
+    const by = (part: string): SortBy => {
+      const [k = '', d] = part.split(':');
       return { key: sortKey(k.trim()), dir: sortDir(d?.trim() ?? 'desc') };
-    });
+    };
+    // "sort=" names no key: Glance reads it as the empty key and refuses it (400).
+    const [first = '', ...rest] = sort.split(',').filter(Boolean);
+    return [by(first), ...rest.map(by)];
   }
   const keys = many(q.sort_key).flatMap((k) => k.split(','));
   const dirs = many(q.sort_dir).flatMap((d) => d.split(','));
   if (dirs.length > 1 && dirs.length !== keys.length) throw badRequest('Number of sort dirs does not match the number of sort keys');
-  if (keys.length === 0) return [{ key: 'created_at', dir: sortDir(dirs[0]) }];
-  return keys.map((k, i) => ({ key: sortKey(k), dir: sortDir(dirs[dirs.length > 1 ? i : 0]) }));
+  const dirAt = (i: number) => sortDir(dirs[dirs.length > 1 ? i : 0]);
+  const [first, ...rest] = keys;
+  if (first === undefined) return [{ key: 'created_at', dir: dirAt(0) }];
+  return [{ key: sortKey(first), dir: dirAt(0) }, ...rest.map((k, i) => ({ key: sortKey(k), dir: dirAt(i + 1) }))];
 }
 
 export function parseListQuery(q: RawQuery): ListQuery {
@@ -140,7 +148,7 @@ export function listImages(all: Iterable<ImageRecord>, q: ListQuery, caller: Cal
   }
   const images = sorted.slice(start, start + q.limit);
   const full = q.limit > 0 && images.length === q.limit;
-  return { images, next: full ? nextLink(rawQuery, images[images.length - 1].id) : null };
+  return { images, next: full ? nextLink(rawQuery, images[images.length - 1]!.id) : null }; // full: not empty
 }
 
 function nextLink(raw: RawQuery, marker: string): string {

@@ -32,7 +32,7 @@ test('a property can never shadow a core field', () => {
 
 test('the versions document names v2.16 as current and links /v2/', () => {
   const doc = versionsDocument('http://h:9292');
-  assert.equal(doc.versions[0].id, 'v2.16');
-  assert.equal(doc.versions[0].status, 'CURRENT');
-  assert.equal(doc.versions[0].links[0].href, 'http://h:9292/v2/');
+  assert.equal(doc.versions[0]!.id, 'v2.16');
+  assert.equal(doc.versions[0]!.status, 'CURRENT');
+  assert.equal(doc.versions[0]!.links[0]!.href, 'http://h:9292/v2/');
 });

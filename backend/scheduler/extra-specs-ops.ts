@@ -11,15 +11,16 @@
 //   <all-in>       the value contains every following word
 //   <or>           the value equals one of the words: "<or> a <or> b"
 
+/** `words` is never empty: compileExtraSpec answers an operator without operand itself. */
 type Op = (value: string, words: string[]) => boolean;
 
 const num = (f: (a: number, b: number) => boolean): Op =>
   (value, words) => {
     const a = pyFloat(value);
-    const b = pyFloat(words[0]);
+    const b = pyFloat(words[0]!);
     return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
   };
-const str = (f: (a: string, b: string) => boolean): Op => (value, words) => f(value, words[0]);
+const str = (f: (a: string, b: string) => boolean): Op => (value, words) => f(value, words[0]!);
 
 const OPS: Record<string, Op> = {
   '=': num((a, b) => a >= b),
@@ -33,7 +34,7 @@ const OPS: Record<string, Op> = {
   's<=': str((a, b) => a <= b),
   's>': str((a, b) => a > b),
   's>=': str((a, b) => a >= b),
-  '<in>': (value, words) => value.includes(words[0]),
+  '<in>': (value, words) => value.includes(words[0]!),
   '<all-in>': (value, words) => words.every((w) => value.includes(w)),
 };
 
@@ -78,6 +79,6 @@ export function pyFloat(s: string | undefined): number {
   if (FLOAT.test(s)) return Number(s.replace(/_/g, ''));
   const m = SPECIAL.exec(s);
   if (!m) return NaN;
-  if (m[2].toLowerCase() === 'nan') return NaN;
+  if (m[2]!.toLowerCase() === 'nan') return NaN; // group 2 is not optional
   return m[1] === '-' ? -Infinity : Infinity;
 }

@@ -16,9 +16,9 @@ test('records start and end counts, passed hosts and reasons per filter, in orde
   assert.deepEqual(run.trace.map(filterSummary), [
     'RamFilter: (start: 4, end: 3)', 'ComputeFilter: (start: 3, end: 2)', 'CoreFilter: (start: 2, end: 1)',
   ]);
-  assert.deepEqual(run.trace[0].passed, ['host-a', 'host-c', 'host-d']);
-  assert.equal(run.trace[0].rejected[0].host, 'host-b');
-  assert.match(run.trace[1].rejected[0].reason, /repairs/);
+  assert.deepEqual(run.trace[0]!.passed, ['host-a', 'host-c', 'host-d']);
+  assert.equal(run.trace[0]!.rejected[0]!.host, 'host-b');
+  assert.match(run.trace[1]!.rejected[0]!.reason, /repairs/);
   assert.deepEqual(run.passed.map((h) => h.host), ['host-d']);
   assert.equal(run.emptiedBy, null);
 });
@@ -56,7 +56,7 @@ test('says so when no host is known at all', () => {
 
 test('skips once-per-request filters for the second instance of a request', () => {
   const run = runFilters(hosts, makeSpec(), ['ComputeFilter'], { instanceIndex: 1 });
-  assert.equal(run.trace[0].end, 4);
+  assert.equal(run.trace[0]!.end, 4);
 });
 
 test('refuses an unknown filter name', () => {

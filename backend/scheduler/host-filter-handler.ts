@@ -39,9 +39,9 @@ export function runFilters(
     const rejected: SchedulerFilterTrace['rejected'] = [];
     let kept = 0;
     for (let k = 0; k < count; k++) {
-      const host = hosts[alive[k]];
+      const host = hosts[alive[k]!]!;
       const verdict = skip ? true : filter.check(host, spec);
-      if (verdict === true) alive[kept++] = alive[k];
+      if (verdict === true) alive[kept++] = alive[k]!;
       else rejected.push({ host: host.host, reason: verdict });
     }
     trace.push({ name: filter.name, start: count, end: kept, passed: names(hosts, alive, kept), rejected });
@@ -49,13 +49,13 @@ export function runFilters(
     if (count === 0) return { passed: [], trace, emptiedBy: filter.name };
   }
   const passed = new Array<HostState>(count);
-  for (let k = 0; k < count; k++) passed[k] = hosts[alive[k]];
+  for (let k = 0; k < count; k++) passed[k] = hosts[alive[k]!]!;
   return { passed, trace, emptiedBy: null };
 }
 
 function names(hosts: readonly HostState[], alive: Int32Array, count: number): string[] {
   const out = new Array<string>(count);
-  for (let k = 0; k < count; k++) out[k] = hosts[alive[k]].host;
+  for (let k = 0; k < count; k++) out[k] = hosts[alive[k]!]!.host;
   return out;
 }
 
@@ -75,7 +75,8 @@ const NO_VALID_HOST = 'No valid host was found. There are not enough hosts avail
 export function noValidHostMessage(run: Pick<FilterRun, 'trace' | 'emptiedBy'>): string {
   const last = run.trace.find((t) => t.name === run.emptiedBy && t.end === 0);
   if (!last) {
-    return run.trace.length === 0 || run.trace[0].start === 0
+    const first = run.trace[0];
+    return first === undefined || first.start === 0
       ? `${NO_VALID_HOST} No compute host is known to the scheduler.`
       : NO_VALID_HOST;
   }

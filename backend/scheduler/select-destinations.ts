@@ -66,7 +66,7 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
   const weighed = weighHosts(run.passed, spec, opts.weighers, opts.weigherOptions);
   const subset_size = clampSubsetSize(opts.subsetSize, weighed.ranking.length);
   const subset = weighed.ranking.slice(0, subset_size).map((r) => r.host);
-  const chosen = subset.length ? subset[Math.min(subset.length - 1, Math.floor(opts.random() * subset.length))] : null;
+  const chosen = subset.length ? subset[Math.min(subset.length - 1, Math.floor(opts.random() * subset.length))]! : null;
   return {
     request_id: opts.request_id,
     instance_uuid: spec.instance_uuid,

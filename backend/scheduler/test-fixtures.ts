@@ -86,5 +86,5 @@ export function makeSpec(overrides: SpecOverrides = {}): RequestSpec {
 /** A deterministic stand-in for Math.random that returns the given values in turn. */
 export function sequenceRandom(...values: number[]): () => number {
   let i = 0;
-  return () => values[i++ % values.length];
+  return () => values[i++ % values.length]!;
 }

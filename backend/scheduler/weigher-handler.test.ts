@@ -34,6 +34,7 @@ test('ram_weight_multiplier -1.0 picks the host with the least free RAM (stackin
 
 test('records raw and normalised weights per host and the multiplier', () => {
   const [trace] = weigh(-1).trace;
+  assert.ok(trace);
   assert.equal(trace.name, 'RAMWeigher');
   assert.equal(trace.multiplier, -1);
   assert.deepEqual({ ...trace.raw }, { half: 2048, empty: 4096, full: 1024 });
@@ -66,6 +67,7 @@ test('does not weigh a single host (as Nova)', () => {
 test('raises negative raw weights to the weigher minimum (overcommitted RAM counts as 0)', () => {
   const over = [makeHost({ host: 'over', memory_mb_used: 5000 }), makeHost({ host: 'ok', memory_mb_used: 0 })];
   const [trace] = weighHosts(over, makeSpec(), ['RAMWeigher'], DEFAULT_WEIGHER_OPTIONS).trace;
+  assert.ok(trace);
   assert.equal(trace.raw.over, 0);
 });
 
@@ -77,6 +79,7 @@ test('ranks by weight, highest first, ties in their original order', () => {
 test('keeps a host called "__proto__" in the trace records', () => {
   const odd = [makeHost({ host: '__proto__', memory_mb_used: 0 }), makeHost({ host: 'b', memory_mb_used: 2048 })];
   const [trace] = weighHosts(odd, makeSpec(), ['RAMWeigher'], DEFAULT_WEIGHER_OPTIONS).trace;
+  assert.ok(trace);
   assert.deepEqual(Object.keys(trace.raw), ['__proto__', 'b']);
   assert.equal(JSON.parse(JSON.stringify(trace.raw)).b, 2048);
 });

@@ -23,11 +23,11 @@ export function normalize(
   let lo = minval ?? Infinity;
   let hi = maxval ?? -Infinity;
   for (let i = 0; i < values.length; i++) {
-    if (minval === undefined && values[i] < lo) lo = values[i];
-    if (maxval === undefined && values[i] > hi) hi = values[i];
+    if (minval === undefined && values[i]! < lo) lo = values[i]!;
+    if (maxval === undefined && values[i]! > hi) hi = values[i]!;
   }
   const range = hi - lo;
-  for (let i = 0; i < values.length; i++) out[i] = range === 0 ? 0 : (values[i] - lo) / range;
+  for (let i = 0; i < values.length; i++) out[i] = range === 0 ? 0 : (values[i]! - lo) / range;
   return out;
 }
 
@@ -38,7 +38,7 @@ export function normalize(
  */
 function record(hosts: readonly HostState[], values: Float64Array): Record<string, number> {
   const rec = Object.create(null) as Record<string, number>;
-  for (let i = 0; i < hosts.length; i++) rec[hosts[i].host] = values[i];
+  for (let i = 0; i < hosts.length; i++) rec[hosts[i]!.host] = values[i]!;
   return rec;
 }
 
@@ -48,7 +48,7 @@ function upperBound(sorted: Float64Array, x: number): number {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -62,13 +62,13 @@ function upperBound(sorted: Float64Array, x: number): number {
 export function rankIndices(weights: Float64Array): number[] {
   const n = weights.length;
   const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = Number.isNaN(weights[i]) ? -Infinity : weights[i];
+  for (let i = 0; i < n; i++) w[i] = Number.isNaN(weights[i]) ? -Infinity : weights[i]!;
   const sorted = w.slice().sort();
   const placed = new Int32Array(n);
   const order = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    const slot = n - upperBound(sorted, w[i]);
-    order[slot + placed[slot]++] = i;
+    const slot = n - upperBound(sorted, w[i]!);
+    order[slot + placed[slot]!++] = i;
   }
   return order;
 }
@@ -87,17 +87,17 @@ export function weighHosts(
     const normalized = new Float64Array(n);
     for (const weigher of weighers) {
       for (let i = 0; i < n; i++) {
-        const w = weigher.weigh(hosts[i], spec, opts);
+        const w = weigher.weigh(hosts[i]!, spec, opts);
         raw[i] = weigher.minval === undefined ? w : Math.max(w, weigher.minval);
       }
       normalize(raw, weigher.minval, undefined, normalized);
       const multiplier = weigher.multiplier(opts);
-      for (let i = 0; i < n; i++) totals[i] += multiplier * normalized[i];
+      for (let i = 0; i < n; i++) totals[i]! += multiplier * normalized[i]!;
       trace.push({ name: weigher.name, multiplier, raw: record(hosts, raw), normalized: record(hosts, normalized) });
     }
   }
   const order = rankIndices(totals);
   const ranking = new Array<{ host: string; weight: number }>(n);
-  for (let k = 0; k < n; k++) ranking[k] = { host: hosts[order[k]].host, weight: totals[order[k]] };
+  for (let k = 0; k < n; k++) ranking[k] = { host: hosts[order[k]!]!.host, weight: totals[order[k]!]! };
   return { ranking, trace };
 }

@@ -192,7 +192,7 @@ test('an upload from stdin (chunked, no Content-Length) works and reports progre
   assert.equal(shown.json.os_hash_value, createHash('sha512').update(bytes).digest('hex'));
   const progress = events.filter((e) => e.kind === 'progress' && (e.detail as { image_id?: string })?.image_id === id);
   assert.ok(progress.length >= 3, `progress events: ${progress.length}`);
-  assert.equal(progress[0].summary, 'upload from-stdin');
+  assert.equal(progress[0]!.summary, 'upload from-stdin');
   assert.equal((progress.at(-1)!.detail as { bytes: number }).bytes, bytes.length);
 });
 

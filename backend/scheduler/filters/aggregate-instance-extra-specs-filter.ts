@@ -31,7 +31,7 @@ const requirementsOf = perRequest((spec) => requirements(spec.flavor.extra_specs
 export function aggregateValues(host: HostState, key: string): string[] {
   const values = new Set<string>();
   for (const agg of host.aggregates) {
-    if (Object.hasOwn(agg.metadata, key)) for (const part of agg.metadata[key].split(',')) values.add(part.trim());
+    if (Object.hasOwn(agg.metadata, key)) for (const part of agg.metadata[key]!.split(',')) values.add(part.trim());
   }
   return [...values];
 }
@@ -52,7 +52,7 @@ function matchAggregates(host: HostState, r: AggregateRequirement): 'yes' | 'no'
   for (const agg of host.aggregates) {
     if (!Object.hasOwn(agg.metadata, r.key)) continue;
     seen = true;
-    if (anyPartMatches(agg.metadata[r.key], r.match)) return 'yes';
+    if (anyPartMatches(agg.metadata[r.key]!, r.match)) return 'yes';
   }
   return seen ? 'no' : 'absent';
 }

@@ -27,7 +27,7 @@ export interface Canonical { name: string; known: boolean }
 
 function canonical(raw: string, aliases: Record<string, string>, known: Set<string>): Canonical {
   const lower = raw.trim().toLowerCase();
-  const name = Object.hasOwn(aliases, lower) ? aliases[lower] : lower;
+  const name = Object.hasOwn(aliases, lower) ? aliases[lower]! : lower;
   return { name, known: known.has(name) };
 }
 

@@ -34,7 +34,8 @@ export function capabilityRequirements(extraSpecs: Record<string, string>): Capa
     const optional = scope.length === 1;
     if (optional || scope[0] === 'capabilities') {
       const path = optional ? scope : scope.slice(1);
-      reqs.push({ key, path, req, match, field: fieldFor(path[0]), optional });
+      // split() yields at least one piece, so path[0] exists ("capabilities:" gives [""]).
+      reqs.push({ key, path, req, match, field: fieldFor(path[0]!), optional });
     }
   }
   return reqs;
@@ -53,7 +54,7 @@ const FLOAT_FIELDS = new Set(['cpu_allocation_ratio', 'ram_allocation_ratio', 'd
 
 /** The host-state field a capability name means: Nova's alias, or the name itself. */
 function fieldFor(name: string): string {
-  return Object.hasOwn(ALIASES, name) ? ALIASES[name] : name;
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name]! : name;
 }
 
 function hostAttribute(host: HostState, name: string, field = fieldFor(name)): unknown {
@@ -77,10 +78,10 @@ function child(value: unknown, name: string): unknown {
   return Object.hasOwn(v, name) ? (v as Record<string, unknown>)[name] : undefined;
 }
 
-/** The value at a path of names, or undefined when any step is missing. */
-export function lookupCapability(host: HostState, path: readonly string[], field = fieldFor(path[0])): unknown {
-  let cap: unknown = hostAttribute(host, path[0], field);
-  for (let i = 1; i < path.length && cap !== undefined && cap !== null; i++) cap = child(cap, path[i]);
+/** The value at a path of names (at least one), or undefined when any step is missing. */
+export function lookupCapability(host: HostState, path: readonly string[], field = fieldFor(path[0]!)): unknown {
+  let cap: unknown = hostAttribute(host, path[0]!, field);
+  for (let i = 1; i < path.length && cap !== undefined && cap !== null; i++) cap = child(cap, path[i]!);
   return cap === null ? undefined : cap;
 }
 

@@ -31,7 +31,7 @@ export function parseVersionRequirement(req: string): VersionCondition[] | strin
   const conditions: VersionCondition[] = [];
   for (const piece of req.split(',')) {
     const m = CONDITION.exec(piece);
-    const version = m ? versionParts(m[2]) : null;
+    const version = m ? versionParts(m[2]!) : null; // group 2 is not optional
     if (!m || !version) return `cannot read "${piece.trim()}" as a version condition like ">=6.0"`;
     conditions.push({ op: m[1] as Comparison, version, text: `${m[1]}${m[2]}` });
   }

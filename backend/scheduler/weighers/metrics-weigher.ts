@@ -40,7 +40,7 @@ export const metricsWeigher: SchedulerWeigher = {
     const { setting } = parseWeightSetting(opts.metrics_weight_setting);
     let value = 0;
     for (let i = 0; i < setting.length; i++) {
-      const [name, ratio] = setting[i];
+      const [name, ratio] = setting[i]!;
       const metric = host.metrics[name]; // a number is never inherited: no own-property check needed
       if (typeof metric === 'number') value += metric * ratio;
       else if (ratio * opts.metrics_weight_multiplier !== 0) return opts.metrics_weight_of_unavailable;

@@ -37,7 +37,7 @@ export function parseRequestHead(received: Buffer): ParsedHead {
   const match = /^([A-Z]+) (\/[\x21-\x7e]{0,2047}) HTTP\/1\.[01]\r?$/.exec(text.slice(0, text.search(/\r?\n/)));
   if (!match) return { kind: 'reject', status: 400, reason: 'Bad Request' };
   if (match[1] !== 'GET') return { kind: 'reject', status: 405, reason: 'Method Not Allowed' };
-  return { kind: 'get', path: match[2] };
+  return { kind: 'get', path: match[2]! }; // the regex's groups are not optional
 }
 
 /** The shared secret, as stored in its file. */
@@ -61,7 +61,7 @@ function plainResponse(status: number, reason: string): Buffer {
 export function parseAddress(address: string): { host: string; port: number } {
   const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(address);
   if (!match) throw new Error(`bad metadata address ${address}`);
-  return { host: match[1], port: Number(match[2]) };
+  return { host: match[1]!, port: Number(match[2]) }; // the regex's groups are not optional
 }
 
 function readRequest(): Promise<ParsedHead> {
@@ -124,7 +124,9 @@ async function main(argv: string[]): Promise<void> {
   const [address, instanceId, secretFile] = argv;
   let upstream: Upstream;
   try {
-    if (argv.length !== 3) throw new Error('usage');
+    if (argv.length !== 3 || address === undefined || instanceId === undefined || secretFile === undefined) {
+      throw new Error('usage');
+    }
     parseAddress(address);
     upstream = { address, instanceId, secret: readSecret(secretFile) };
   } catch {

@@ -7,6 +7,7 @@ import { PowerState } from '../../contract/model.js';
 import { currentContext } from '../bus/client.js';
 import type { ComputeContext } from './compute-context.js';
 import { buildAndRunInstance } from './build-instance.js';
+import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
 
@@ -68,7 +69,7 @@ export function computeManager(c: ComputeContext): ComputeApi {
       const addr = await c.driver.getVncConsole(uuid);
       const info: VncConnectInfo = 'unixSocket' in addr
         ? { kind: 'unix', path: addr.unixSocket }
-        : { kind: 'tcp', host: addr.host, port: addr.port, ...(addr.password !== undefined ? { password: addr.password } : {}) };
+        : { kind: 'tcp', host: proxyDialHost(addr.host, c.vncProxyclientAddress), port: addr.port, ...(addr.password !== undefined ? { password: addr.password } : {}) };
       const where = info.kind === 'unix'
         ? `unix socket ${info.path} (owner-only: only nova-novncproxy connects)`
         : `${info.host}:${info.port}${info.password !== undefined ? ' (VNC password: only nova-novncproxy gets it)' : ''}`;

@@ -38,6 +38,7 @@ runMain(async () => {
       serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password'))),
     metadata: { address: `${conf.str('metadata_listen')}:${conf.int('metadata_listen_port')}`, hmacSecretFile: secretFile(paths, 'metadata-hmac') },
     vncListen,
+    vncProxyclientAddress: conf.str('vncserver_proxyclient_address'),
     acceleratorFor: (arch) => report.accelerators[arch] ?? 'tcg',
     publish: (e) => rt.publish(e),
     rescheduleCast: (uuid, h, reason) => conductor.cast.reschedule(uuid, h, reason),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseVncListen, type VncListenInput } from './vnc-listen.js';
+import { chooseVncListen, proxyDialHost, type VncListenInput } from './vnc-listen.js';
 
 const base: VncListenInput = { listen: '127.0.0.1', unixSocket: true, platform: 'linux' };
 
@@ -24,3 +24,11 @@ for (const [name, over, kind, host] of cases) {
     }
   });
 }
+
+test('the proxy dials the address QEMU reports, or vncserver_proxyclient_address when QEMU listens on every interface', () => {
+  assert.equal(proxyDialHost('127.0.0.1', '10.0.0.2'), '127.0.0.1');
+  assert.equal(proxyDialHost('192.168.10.5', '10.0.0.2'), '192.168.10.5');
+  assert.equal(proxyDialHost('0.0.0.0', '192.168.10.5'), '192.168.10.5');
+  assert.equal(proxyDialHost('::', '192.168.10.5'), '192.168.10.5');
+  assert.equal(proxyDialHost('[::]', '192.168.10.5'), '192.168.10.5');
+});

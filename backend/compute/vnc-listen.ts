@@ -24,3 +24,11 @@ export function chooseVncListen(i: VncListenInput): VncListen & { why: string } 
   if (!i.unixSocket) return tcp('vnc_unix_socket = false');
   return { kind: 'unix', why: 'a unix socket in the owner-only instance directory' };
 }
+
+/** The host nova-novncproxy dials for a TCP display: the address QEMU reports, unless it
+ *  listens on every interface (vncserver_listen = 0.0.0.0 or ::) — then
+ *  vncserver_proxyclient_address, the address Nova's drivers hand the proxy. */
+export function proxyDialHost(reported: string, proxyclientAddress: string): string {
+  const h = reported.replace(/^\[|\]$/g, '');
+  return h === '0.0.0.0' || h === '::' ? proxyclientAddress : reported;
+}

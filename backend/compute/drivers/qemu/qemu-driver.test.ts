@@ -183,7 +183,7 @@ test('a TCP console gets a random per-guest VNC password over QMP, kept for the 
   assert.ok(!ha.command!.args.join(' ').includes(pa!), 'the password is not on the command line');
   assert.notEqual('password' in hb.vnc ? hb.vnc.password : undefined, pa);
   assert.deepEqual(await first.d.getVncConsole(a.uuid), ha.vnc);
-  await first.d.close(); // the compute process goes away; its guests and their passwords' memory do not survive it
+  await first.d.close(); // the compute process goes away (its guests stay; the passwords it kept in memory go)
   const second = await driver();
   await second.d.adopt();
   const again = await second.d.getVncConsole(a.uuid);

@@ -284,8 +284,9 @@ export class QemuDriver implements ComputeDriver {
       if (stateFd !== undefined) fs.closeSync(stateFd);
     }
     this.track(spec.uuid, files, p);
-    // QEMU made the socket with its umask; the directory is already owner-only.
-    if (spec.vnc.kind === 'unix') fs.chmodSync(files.vncSocket, 0o600);
+    // QEMU made the socket with its umask. Owner-only on top of the owner-only directory; not
+    // fatal if it is missing (the console then says it is unreachable; the guest still runs).
+    if (spec.vnc.kind === 'unix' && fs.existsSync(files.vncSocket)) fs.chmodSync(files.vncSocket, 0o600);
     const handle = await this.handle(spec, files, p, command);
     onProgress?.({ phase: 'started', detail: `pid ${p.pid}` });
     return handle;

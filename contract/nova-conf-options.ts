@@ -52,7 +52,7 @@ export const NOVA_CONF_OPTIONS = [
   o('DEFAULT', 'use_local', 'bool', false, 'let compute hosts open the database themselves (not supported: the conductor is the only way in)', 'nova-compute'),
   o('DEFAULT', 'compute_driver', 'string', 'qemu', 'the hypervisor driver: qemu (real guests) or fake (no guests)', 'nova-compute'),
   o('DEFAULT', 'vnc_enabled', 'bool', true, 'give guests a VNC console', 'nova-compute'),
-  o('DEFAULT', 'vncserver_listen', 'string', '127.0.0.1', 'address the guests\' VNC servers listen on', 'nova-compute'),
+  o('DEFAULT', 'vncserver_listen', 'string', '127.0.0.1', 'address the guests\' VNC servers listen on; not loopback: TCP with a per-instance VNC password', 'nova-compute'),
   o('DEFAULT', 'vncserver_proxyclient_address', 'string', '127.0.0.1', 'address the proxy uses to reach the guests\' VNC servers', 'nova-compute'),
   o('DEFAULT', 'novncproxy_base_url', 'string', 'http://127.0.0.1:6080/vnc_auto.html', 'the console URL handed to users', 'nova-api'),
   o('DEFAULT', 'novncproxy_host', 'string', '127.0.0.1', 'address nova-novncproxy listens on', 'nova-novncproxy'),
@@ -68,6 +68,7 @@ export const NOVA_CONF_OPTIONS = [
   o('novalab', 'gui_port', 'int', 8780, 'port of the lab GUI and its event stream', 'all', 1),
   o('novalab', 'admin_password', 'string', 'novalab', 'password of the admin user', 'keystone'),
   o('novalab', 'image_size_cap', 'int', 10 * 1024 ** 3, 'largest image glance-api accepts, in bytes (Glance\'s image_size_cap)', 'glance-api', 1),
+  o('novalab', 'vnc_unix_socket', 'bool', true, 'guests\' VNC servers on a unix socket only nova-novncproxy can open (when vncserver_listen is loopback; not on Windows); false: TCP with a per-instance VNC password', 'nova-compute'),
   o('novalab', 'topology', 'string', 'default', 'lab topology: "default" or a path to a topology JSON file', 'nova-compute'),
 ] as const satisfies readonly ConfOption[];
 

@@ -89,7 +89,7 @@ async function build(over: Partial<Instance>) {
     host: 'host-a', driver, conductor,
     lab: { step: async () => undefined } as unknown as LabApi,
     images: new ImageCache(cacheDir, glanceUrl, { token: async () => 'service-token' }),
-    metadata: null, vncListen: { kind: 'unix' }, acceleratorFor: () => 'tcg',
+    metadata: null, vncListen: { kind: 'unix' }, vncProxyclientAddress: '127.0.0.1', acceleratorFor: () => 'tcg',
     publish: () => undefined, rescheduleCast: () => undefined, deleteConsoleTokensCast: () => undefined,
     log: createLogger('test', () => undefined),
   };

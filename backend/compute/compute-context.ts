@@ -15,6 +15,8 @@ export interface ComputeContext {
   images: ImageCache;
   metadata: GuestSpec['metadata'];
   vncListen: VncListen;
+  /** vncserver_proxyclient_address: what the proxy dials when a guest listens on every interface. */
+  vncProxyclientAddress: string;
   acceleratorFor(arch: GuestArch, hypervisorType: string | undefined): Accelerator;
   publish(e: PublishedEvent): void;
   rescheduleCast(uuid: string, host: string, reason: string): void;

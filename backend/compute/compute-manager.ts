@@ -1,12 +1,13 @@
 // nova-compute's RPC face (topic compute.<host>): each cast changes one guest through the
 // driver and records the outcome through the conductor as an instance-action event; calls
 // answer console questions.
-import type { ComputeApi, VncConnectInfo } from '../rpc/compute-api.js';
+import { publicConnectInfo, type ComputeApi, type VncConnectInfo } from '../rpc/compute-api.js';
 import type { Instance, PowerStateValue, VmState } from '../../contract/model.js';
 import { PowerState } from '../../contract/model.js';
 import { currentContext } from '../bus/client.js';
 import type { ComputeContext } from './compute-context.js';
 import { buildAndRunInstance } from './build-instance.js';
+import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
 
@@ -66,12 +67,17 @@ export function computeManager(c: ComputeContext): ComputeApi {
         c.publish({ kind: 'step', step, ctx: { ...currentContext(), instance_uuid: uuid }, summary, detail });
       say('compute.driver_query', `nova-compute on ${c.host} asks the ${c.driver.name} driver for ${uuid}'s VNC console`);
       const addr = await c.driver.getVncConsole(uuid);
-      const info: VncConnectInfo = 'unixSocket' in addr ? { kind: 'unix', path: addr.unixSocket } : { kind: 'tcp', host: addr.host, port: addr.port };
-      const where = info.kind === 'unix' ? `unix socket ${info.path}` : `${info.host}:${info.port}`;
-      say('driver.read_config', `the driver reads the guest's VNC setting from its QEMU command line: ${where}`, info);
-      say('driver.connect_info', `the driver returns the VNC server's address: ${where}`, info);
+      const info: VncConnectInfo = 'unixSocket' in addr
+        ? { kind: 'unix', path: addr.unixSocket }
+        : { kind: 'tcp', host: proxyDialHost(addr.host, c.vncProxyclientAddress), port: addr.port, ...(addr.password !== undefined ? { password: addr.password } : {}) };
+      const where = info.kind === 'unix'
+        ? `unix socket ${info.path} (owner-only: only nova-novncproxy connects)`
+        : `${info.host}:${info.port}${info.password !== undefined ? ' (VNC password: only nova-novncproxy gets it)' : ''}`;
+      const shown = publicConnectInfo(info);
+      say('driver.read_config', `the driver reads the guest's VNC setting from its QEMU command line: ${where}`, shown);
+      say('driver.connect_info', `the driver returns the VNC server's address: ${where}`, shown);
       say('compute.token', 'nova-compute hands back connect_info; nova-consoleauth mints the random token for it (step 8)');
-      say('compute.connect_info', `connect_info for nova-api: ${where} (vncserver_proxyclient_address and the guest's display)`, info);
+      say('compute.connect_info', `connect_info for nova-api: ${where} (vncserver_proxyclient_address and the guest's display)`, shown);
       return info;
     },
   };

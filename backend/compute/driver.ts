@@ -48,7 +48,8 @@ export interface DriverCapabilities {
 
 /** Where the guest's VNC display listens: a unix socket in the instance directory
  *  (owner-only), or TCP on a host address (vncserver_listen) at an optional display number
- *  (port 5900 + display; the driver picks a free one when absent). */
+ *  (port 5900 + display; the driver picks a free one when absent). A TCP display always asks
+ *  for a random per-guest VNC password, which only the console proxy is given. */
 export type VncListen = { kind: 'unix' } | { kind: 'tcp'; host: string; display?: number };
 
 export interface GuestSpec {
@@ -111,7 +112,8 @@ export interface GuestHandle {
   vnc: VncAddress;
 }
 
-export type VncAddress = { host: string; port: number } | { unixSocket: string };
+/** `password`: the VNC password the TCP display asks for (a secret: never logged). */
+export type VncAddress = { host: string; port: number; password?: string } | { unixSocket: string };
 
 export type SpawnPhase = 'creating-disk' | 'starting' | 'started';
 export type ProgressFn = (p: { phase: SpawnPhase; detail: string }) => void;

@@ -11,6 +11,7 @@ import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
 import { computeTopic } from '../rpc/compute-api.js';
 import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import { createDriver } from './driver-factory.js';
+import { chooseVncListen } from './vnc-listen.js';
 import { nodeReport } from './host-inventory.js';
 import { ImageCache } from './image-cache.js';
 import { computeManager } from './compute-manager.js';
@@ -27,6 +28,8 @@ runMain(async () => {
   const report = await driver.init({ host, instancesDir: dirs.instances });
   const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
   const listen = conf.str('novalab.listen');
+  const { why, ...vncListen } = chooseVncListen({ listen: conf.str('vncserver_listen'), unixSocket: conf.bool('novalab.vnc_unix_socket'), platform: process.platform });
+  rt.log.info(`guest VNC consoles: ${why}`);
   const ctx: ComputeContext = {
     host, driver, log: rt.log,
     conductor: conductor.call,
@@ -34,7 +37,8 @@ runMain(async () => {
     images: new ImageCache(dirs.imageCache, `http://${listen}:${conf.int('novalab.glance_port')}`,
       serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password'))),
     metadata: { address: `${conf.str('metadata_listen')}:${conf.int('metadata_listen_port')}`, hmacSecretFile: secretFile(paths, 'metadata-hmac') },
-    vncListen: { kind: 'tcp', host: conf.str('vncserver_listen') },
+    vncListen,
+    vncProxyclientAddress: conf.str('vncserver_proxyclient_address'),
     acceleratorFor: (arch) => report.accelerators[arch] ?? 'tcg',
     publish: (e) => rt.publish(e),
     rescheduleCast: (uuid, h, reason) => conductor.cast.reschedule(uuid, h, reason),

@@ -2,8 +2,10 @@
 // (proxy.connect), the proxy asks nova-consoleauth about the token (proxy.check_token →
 // consoleauth.validated), then dials the address the token names and relays (proxy.relay).
 // A foreign Origin never gets a WebSocket (HTTP 403); a bad token gets one that closes at
-// once with a reason the page can show. Nothing here logs or publishes a token: sessions
-// are named by a request id and a hash tag of the token.
+// once with a reason the page can show. A guest on TCP asks for a VNC password: the proxy
+// answers it itself and the browser sees security type None (rfb-security-proxy). Nothing
+// here logs or publishes a token or a password: sessions are named by a request id and a
+// hash tag of the token.
 import type net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -14,16 +16,20 @@ import type { ConsoleStepId } from '../../contract/boot-steps.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import type { Logger } from '../common/log.js';
 import type { ConsoleAuthorization } from '../rpc/consoleauth-api.js';
+import { publicConnectInfo } from '../rpc/compute-api.js';
+import { ByteQueue } from './byte-queue.js';
+import { proxyVncAuth, RfbHandshakeError } from './rfb-security-proxy.js';
 import { checkOrigin, type OriginPolicy } from './origin-check.js';
 import { checkTarget, tokenFromUrl } from './console-request.js';
 import { tokenTag } from './token-store.js';
-import { dialVnc, relay } from './ws-relay.js';
+import { dialVnc, relay, type VncLink } from './ws-relay.js';
 
 export const CLOSE = {
   invalidToken: 4001,
   targetNotAllowed: 4002,
   originNotAllowed: 4003,
   unreachable: 4004,
+  guestAuthFailed: 4005,
   consoleauthUnavailable: 1011,
 } as const;
 
@@ -35,6 +41,8 @@ export interface ConsoleProxyDeps {
   log: Logger;
   /** How long to wait for the VNC server to accept, in ms. */
   connectTimeoutMs?: number;
+  /** How long the RFB security handshake with a password-protected guest may take, in ms. */
+  handshakeTimeoutMs?: number;
 }
 
 export interface ConsoleProxy {
@@ -55,6 +63,33 @@ function refuseHttp(socket: Duplex, status: number, text: string, reason: string
 /** A WebSocket close reason is at most 123 bytes. */
 const closeReason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '...');
 
+const toBuffer = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
+
+/** Runs the VNC-authentication handshake between the browser's bytes (`fromClient`) and the
+ *  guest's; on return the guest's unread bytes wait in `link` for the relay. */
+async function authenticateToGuest(ws: WebSocket, fromClient: ByteQueue, link: VncLink, password: string, timeoutMs: number): Promise<void> {
+  const fromServer = new ByteQueue();
+  const gone = () => fromServer.fail(new RfbHandshakeError('the VNC server closed the connection'));
+  link.socket.on('close', gone);
+  link.start((chunk) => fromServer.push(chunk));
+  const timer = setTimeout(() => {
+    const late = new RfbHandshakeError(`no RFB handshake within ${timeoutMs} ms`);
+    fromServer.fail(late);
+    fromClient.fail(late);
+  }, timeoutMs);
+  try {
+    await proxyVncAuth(
+      { queue: fromClient, write: (b) => ws.send(b, { binary: true }) },
+      { queue: fromServer, write: (b) => { link.socket.write(b); } },
+      password,
+    );
+  } finally {
+    clearTimeout(timer);
+    link.socket.off('close', gone);
+    link.hold(fromServer.drain());
+  }
+}
+
 export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
   const wss = new WebSocketServer({
     noServer: true,
@@ -68,12 +103,14 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     deps.publish({ kind: 'step', step, summary, detail, ctx });
 
   async function session(ws: WebSocket, socket: net.Socket, token: string | null, ctx: RequestContext, peer: string): Promise<void> {
-    const early: Buffer[] = [];
+    // What the browser sends before the relay starts: the handshake reads it, the relay gets the rest.
+    const fromClient = new ByteQueue();
     const onEarly = (data: RawData, isBinary: boolean) => {
       if (!isBinary) ws.close(1003, 'binary frames only');
-      else early.push(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
+      else fromClient.push(toBuffer(data));
     };
     ws.on('message', onEarly);
+    ws.once('close', () => fromClient.fail(new RfbHandshakeError('the browser closed the WebSocket')));
     const tag = token ? tokenTag(token) : 'none';
     const refuse = (code: number, reason: string) => {
       deps.log.warn(`console session ${ctx.request_id} from ${peer} refused: ${reason} (key ${tag})`);
@@ -102,14 +139,27 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
       ws.close(CLOSE.unreachable, 'console unreachable: is the instance running?');
       return;
     }
+    if (ws.readyState !== ws.OPEN) { vnc.socket.destroy(); return; }
+    const info = auth.connect_info;
+    const password = info.kind === 'tcp' ? info.password : undefined;
+    if (password !== undefined) {
+      const failed = await authenticateToGuest(ws, fromClient, vnc, password, deps.handshakeTimeoutMs ?? 30_000).then(() => null, (err: Error) => err);
+      if (failed) {
+        deps.log.warn(`console session ${ctx.request_id} for ${auth.instance_uuid}: RFB handshake failed: ${failed.message}`);
+        vnc.socket.destroy();
+        ws.close(CLOSE.guestAuthFailed, closeReason('console authentication with the guest failed'));
+        return;
+      }
+    }
     ws.off('message', onEarly);
     if (ws.readyState !== ws.OPEN) { vnc.socket.destroy(); return; }
 
-    const where = auth.connect_info.kind === 'tcp' ? `${auth.connect_info.host}:${auth.connect_info.port}` : `unix:${auth.connect_info.path}`;
-    step('proxy.relay', sctx, `nova-novncproxy relays the console of ${auth.instance_uuid} to ${where}`, { key: tag, connect_info: auth.connect_info });
+    const where = info.kind === 'tcp' ? `${info.host}:${info.port}` : `unix:${info.path}`;
+    const how = password !== undefined ? ' (it answered the guest\'s VNC password challenge itself; the browser was offered security type None)' : '';
+    step('proxy.relay', sctx, `nova-novncproxy relays the console of ${auth.instance_uuid} to ${where}${how}`, { key: tag, connect_info: publicConnectInfo(info) });
     deps.log.info(`console session ${ctx.request_id} for instance ${auth.instance_uuid}: relaying ${peer} <-> ${where}`);
     sessions.add(ws);
-    const r = await relay(ws, socket, vnc, early);
+    const r = await relay(ws, socket, vnc, fromClient.drain());
     sessions.delete(ws);
     deps.log.info(`console session ${ctx.request_id} ended: ${r.ended} (${r.toClient} bytes to the browser, ${r.toServer} to the VNC server)`);
   }

@@ -4,6 +4,7 @@
 // only a loopback address, `vncserver_proxyclient_address`, or a unix socket.
 import net from 'node:net';
 import type { VncConnectInfo } from '../rpc/compute-api.js';
+import { isLoopbackHost } from '../common/loopback.js';
 
 /**
  * The token of an upgrade request: `/?token=…` as noVNC sends it, or inside a `path`
@@ -23,13 +24,6 @@ export function tokenFromUrl(rawUrl: string | undefined): string | null {
   return null;
 }
 
-function isLoopback(host: string): boolean {
-  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (h === 'localhost' || h === '::1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return net.isIPv4(v4) && v4.startsWith('127.');
-}
-
 export type TargetVerdict = { ok: true; connect: net.NetConnectOpts } | { ok: false; reason: string };
 
 export function checkTarget(info: VncConnectInfo | null | undefined, proxyclientAddress: string): TargetVerdict {
@@ -41,7 +35,7 @@ export function checkTarget(info: VncConnectInfo | null | undefined, proxyclient
   if (info.kind === 'tcp') {
     if (!Number.isInteger(info.port) || info.port < 1 || info.port > 65535) return { ok: false, reason: `bad VNC port ${String(info.port)}` };
     const host = String(info.host);
-    if (!isLoopback(host) && host !== proxyclientAddress) {
+    if (!isLoopbackHost(host) && host !== proxyclientAddress) {
       return { ok: false, reason: `VNC address ${host} is neither loopback nor vncserver_proxyclient_address` };
     }
     return { ok: true, connect: { host: host.replace(/^\[|\]$/g, ''), port: info.port } };

@@ -5,7 +5,7 @@ import { currentContext } from '../bus/client.js';
 import { BusFailure } from '../bus/errors.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import type { Logger } from '../common/log.js';
-import type { VncConnectInfo } from '../rpc/compute-api.js';
+import { publicConnectInfo, type VncConnectInfo } from '../rpc/compute-api.js';
 import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
 import { tokenTag, type TokenStore } from './token-store.js';
 
@@ -20,7 +20,10 @@ export interface ConsoleAuthDeps {
 export function validConnectInfo(info: unknown): info is VncConnectInfo {
   if (!info || typeof info !== 'object') return false;
   const i = info as Record<string, unknown>;
-  if (i.kind === 'tcp') return typeof i.host === 'string' && i.host.length > 0 && Number.isInteger(i.port) && (i.port as number) > 0 && (i.port as number) < 65536;
+  if (i.kind === 'tcp') {
+    const password = i.password === undefined || (typeof i.password === 'string' && i.password.length > 0 && !i.password.includes('\0'));
+    return typeof i.host === 'string' && i.host.length > 0 && Number.isInteger(i.port) && (i.port as number) > 0 && (i.port as number) < 65536 && password;
+  }
   if (i.kind === 'unix') return typeof i.path === 'string' && i.path.startsWith('/') && !i.path.includes('\0');
   return false;
 }
@@ -34,13 +37,13 @@ export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
   return {
     async authorize_console(instance_uuid, connect_info) {
       if (typeof instance_uuid !== 'string' || !instance_uuid) throw new BusFailure('BadRequest', 'authorize_console needs an instance uuid', { code: 400 });
-      if (!validConnectInfo(connect_info)) throw new BusFailure('BadRequest', 'authorize_console needs connect_info {kind:"tcp",host,port} or {kind:"unix",path}', { code: 400 });
+      if (!validConnectInfo(connect_info)) throw new BusFailure('BadRequest', 'authorize_console needs connect_info {kind:"tcp",host,port[,password]} or {kind:"unix",path}', { code: 400 });
       const ttl = deps.ttlSeconds();
       const issued = deps.store.issue(instance_uuid, connect_info, ttl);
       const tag = tokenTag(issued.token);
       deps.log.info(`authorized a console for instance ${instance_uuid} (key ${tag}, valid ${ttl} s)`);
       step('consoleauth.authorize', instance_uuid, `nova-consoleauth stored a console token for ${describe(connect_info)}, valid ${ttl} s`,
-        { key: tag, expires_at: issued.expires_at, connect_info });
+        { key: tag, expires_at: issued.expires_at, connect_info: publicConnectInfo(connect_info) });
       return issued;
     },
 
@@ -52,7 +55,7 @@ export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
         return null;
       }
       step('consoleauth.validated', auth.instance_uuid, `nova-consoleauth validated the token: connect_info ${describe(auth.connect_info)}`,
-        { key: tag, connect_info: auth.connect_info, expires_at: auth.expires_at });
+        { key: tag, connect_info: publicConnectInfo(auth.connect_info), expires_at: auth.expires_at });
       return auth;
     },
 

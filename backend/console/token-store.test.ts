@@ -48,6 +48,20 @@ test('the store holds only hashes: no clear token anywhere in it', () => {
   assert.equal(store.dump()[0]!.key, hashToken(token));
 });
 
+test('a guest\'s VNC password is kept sealed under its token: the dump has none, the token gives it back', () => {
+  const store = new TokenStore();
+  const locked: VncConnectInfo = { kind: 'tcp', host: '127.0.0.1', port: 5901, password: 'Xy7-pq_2' };
+  const { token } = store.issue('i-1', locked, 600);
+  const other = store.issue('i-1', locked, 600).token;
+  const dump = JSON.stringify(store.dump());
+  assert.ok(!dump.includes('Xy7-pq_2'), 'a clear password in the store');
+  assert.ok(!dump.includes('"password"'));
+  assert.deepEqual(store.check(token)?.connect_info, locked);
+  assert.deepEqual(store.check(other)?.connect_info, locked);
+  const unix = store.issue('i-2', { kind: 'unix', path: '/i/vnc.sock' }, 600).token;
+  assert.deepEqual(store.check(unix)?.connect_info, { kind: 'unix', path: '/i/vnc.sock' });
+});
+
 test('deleting an instance\'s tokens removes only that instance\'s', () => {
   const store = new TokenStore();
   const a1 = store.issue('i-1', VNC, 600).token;

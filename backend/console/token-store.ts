@@ -1,12 +1,34 @@
 // nova-consoleauth's memory: console tokens, kept in this process only (as Nova kept them in
 // memcache — a restart of nova-consoleauth forgets them, and users ask for a new URL). Only
-// the sha256 of a token is stored, so a dump of the store opens no console. Pure: the clock
-// and the random source are injected.
-import { createHash, randomBytes } from 'node:crypto';
+// the sha256 of a token is stored, and a guest's VNC password only sealed under a key derived
+// from the token, so a dump of the store opens no console. Pure: the clock and the random
+// source are injected.
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { VncConnectInfo } from '../rpc/compute-api.js';
 import type { ConsoleAuthorization } from '../rpc/consoleauth-api.js';
 
-interface Entry { instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number }
+/** connect_info as stored: a password is replaced by `sealed` (AES-256-GCM: iv, tag, text). */
+type StoredConnectInfo = VncConnectInfo & { sealed?: string };
+interface Entry { instance_uuid: string; connect_info: StoredConnectInfo; expiresAt: number }
+
+const sealKey = (token: string) => Buffer.from(hkdfSync('sha256', token, 'novalab-consoleauth', 'vnc password', 32));
+
+function seal(token: string, info: VncConnectInfo, iv: Buffer): StoredConnectInfo {
+  if (info.kind !== 'tcp' || info.password === undefined) return info;
+  const { password, ...rest } = info;
+  const cipher = createCipheriv('aes-256-gcm', sealKey(token), iv);
+  const text = Buffer.concat([cipher.update(password, 'utf8'), cipher.final()]);
+  return { ...rest, sealed: Buffer.concat([iv, cipher.getAuthTag(), text]).toString('base64') };
+}
+
+function unseal(token: string, stored: StoredConnectInfo): VncConnectInfo {
+  if (stored.kind !== 'tcp' || stored.sealed === undefined) return stored;
+  const { sealed, ...rest } = stored;
+  const raw = Buffer.from(sealed, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', sealKey(token), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return { ...rest, password: Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8') };
+}
 
 /** Tokens longer than this are not ours; refuse them before hashing. */
 const MAX_TOKEN_LENGTH = 256;
@@ -42,7 +64,7 @@ export class TokenStore {
     if (!(ttlSeconds > 0)) throw new Error(`console token TTL must be positive, got ${ttlSeconds}`);
     const token = formatToken(this.random());
     const expiresAt = this.now() + ttlSeconds * 1000;
-    this.byHash.set(hashToken(token), { instance_uuid, connect_info, expiresAt });
+    this.byHash.set(hashToken(token), { instance_uuid, connect_info: seal(token, connect_info, randomBytes(12)), expiresAt });
     return { token, expires_at: new Date(expiresAt).toISOString() };
   }
 
@@ -56,7 +78,7 @@ export class TokenStore {
       this.byHash.delete(key);
       return null;
     }
-    return { instance_uuid: entry.instance_uuid, connect_info: entry.connect_info, expires_at: new Date(entry.expiresAt).toISOString() };
+    return { instance_uuid: entry.instance_uuid, connect_info: unseal(token, entry.connect_info), expires_at: new Date(entry.expiresAt).toISOString() };
   }
 
   deleteForInstance(instance_uuid: string): number {
@@ -79,8 +101,8 @@ export class TokenStore {
 
   get size(): number { return this.byHash.size; }
 
-  /** Everything the store holds, as it holds it (for tests and diagnostics): no clear tokens. */
-  dump(): { key: string; instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number }[] {
+  /** Everything the store holds, as it holds it (for tests and diagnostics): no clear tokens, no clear passwords. */
+  dump(): { key: string; instance_uuid: string; connect_info: StoredConnectInfo; expiresAt: number }[] {
     return [...this.byHash].map(([key, e]) => ({ key, ...e }));
   }
 }

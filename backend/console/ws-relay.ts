@@ -49,6 +49,13 @@ export class VncLink {
     this.sink = sink;
     for (const c of this.early.splice(0)) sink(c);
   }
+
+  /** Stop delivering (after a handshake read its part): `unread` and later chunks wait for
+   *  the next start(). */
+  hold(unread: Buffer[]): void {
+    this.sink = null;
+    this.early = [...unread, ...this.early];
+  }
 }
 
 export function dialVnc(opts: net.NetConnectOpts, timeoutMs: number): Promise<VncLink> {

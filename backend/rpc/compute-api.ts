@@ -3,9 +3,20 @@
 import type { Instance } from '../../contract/model.js';
 import type { RequestSpec } from '../../contract/scheduler.js';
 
+/** Where nova-novncproxy reaches a guest's VNC server. A TCP server asks for VNC
+ *  authentication with `password` (random per guest; the proxy answers the challenge itself):
+ *  a secret, never in an event or a log. A unix socket is protected by its directory. */
 export type VncConnectInfo =
-  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'tcp'; host: string; port: number; password?: string }
   | { kind: 'unix'; path: string };
+
+/** connect_info as events and logs may show it: the password replaced by the fact that
+ *  there is one. */
+export function publicConnectInfo(info: VncConnectInfo): Record<string, unknown> {
+  if (info.kind !== 'tcp' || info.password === undefined) return { ...info };
+  const { password: _secret, ...rest } = info;
+  return { ...rest, vnc_auth: 'password' };
+}
 
 export interface ComputeApi {
   build_and_run_instance(instance: Instance, spec: RequestSpec): Promise<void>;

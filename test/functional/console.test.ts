@@ -1,6 +1,7 @@
 // The console path end to end, with real processes: nova-consoleauth and nova-novncproxy as
-// the launcher starts them, a bus broker in this process, and a real QEMU VNC server (BIOS
-// only) on a unix socket. A WebSocket client plays the browser.
+// the launcher starts them, a bus broker in this process, and real QEMU VNC servers (BIOS
+// only): one on a unix socket, one on TCP asking for a VNC password. A WebSocket client plays
+// the browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startConsoleLab, startQemuVnc, qemuAvailable, type ConsoleLab, type QemuVnc } from '../../backend/console/testing/console-lab.js';
+import { randomBytes } from 'node:crypto';
+import { freePort, startConsoleLab, startQemuVnc, qemuAvailable, type ConsoleLab, type QemuVnc } from '../../backend/console/testing/console-lab.js';
 import {
-  closeOf, openWebSocket, rfbHandshake, rfbOverWebSocket, readServerMessage, requestUpdate, setEncodings, ENCODING,
+  closeOf, connectSocket, openWebSocket, rfbHandshake, rfbOverSocket, rfbOverWebSocket, readServerMessage, requestUpdate, setEncodings, ENCODING,
 } from '../../backend/console/testing/rfb-probe.js';
 
 const INSTANCE = '6f1c2a44-0d7e-4c55-9a7b-3c1f0a9e2b11';
@@ -18,18 +20,24 @@ const skip = qemuAvailable() ? false : 'qemu-system-x86_64 is not installed';
 
 let lab: ConsoleLab;
 let qemu: QemuVnc;
+/** On TCP with a VNC password, as the lab's guests are when they cannot have a unix socket. */
+let locked: QemuVnc;
+const PASSWORD = randomBytes(6).toString('base64url');
 let dir: string;
 const issued: string[] = [];
 
 before(async () => {
   if (skip) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-console-qemu-'));
-  [qemu, lab] = await Promise.all([startQemuVnc({ dir }), startConsoleLab({ console_token_ttl: 600 })]);
+  [qemu, locked, lab] = await Promise.all([
+    startQemuVnc({ dir }), startQemuVnc({ tcpPort: await freePort(), password: PASSWORD }), startConsoleLab({ console_token_ttl: 600 }),
+  ]);
 });
 
 after(async () => {
   await lab?.stop();
   await qemu?.stop();
+  await locked?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -91,6 +99,46 @@ test('the token may also come inside Nova\'s ?path=%3Ftoken%3D… and without a 
   const init = await rfbHandshake(rfbOverWebSocket(ws));
   assert.equal(init.name, 'QEMU');
   ws.close();
+});
+
+test('a password-protected guest VNC server, reached directly, offers only VNC authentication and refuses a wrong answer', { skip }, async () => {
+  assert.equal(locked.info.kind, 'tcp');
+  const port = locked.info.kind === 'tcp' ? locked.info.port : 0;
+  // What any local process (or a page reaching loopback) would try: the None type is not there.
+  await assert.rejects(rfbHandshake(rfbOverSocket(await connectSocket({ host: '127.0.0.1', port }))), /None not offered \(offered 2\)/);
+  const c = rfbOverSocket(await connectSocket({ host: '127.0.0.1', port }));
+  await c.queue.read(12);
+  c.write(Buffer.from('RFB 003.008\n', 'latin1'));
+  const n = (await c.queue.read(1))[0]!;
+  assert.deepEqual([...(await c.queue.read(n))], [2]);
+  c.write(Buffer.from([2]));
+  await c.queue.read(16);
+  c.write(Buffer.alloc(16)); // an answer made without the password
+  assert.equal((await c.queue.read(4)).readUInt32BE(0), 1, 'SecurityResult: failed');
+  c.close();
+});
+
+test('through nova-novncproxy, the browser is offered None only and reaches the password-protected server\'s ServerInit', { skip }, async () => {
+  const token = await authorize(INSTANCE, locked.info);
+  const ws = await openWebSocket(wsUrl(`?token=${token}`), { origin: lab.proxyOrigin });
+  const rfb = rfbOverWebSocket(ws);
+  const init = await rfbHandshake(rfb); // fails unless exactly None is offered and accepted
+  assert.equal(init.name, 'QEMU');
+  setEncodings(rfb, [ENCODING.raw]);
+  requestUpdate(rfb, false, 0, 0, init.width, init.height);
+  const update = await readServerMessage(rfb, init.bitsPerPixel);
+  assert.equal(update.bytes, 4 + 12 + init.width * init.height * init.bitsPerPixel / 8);
+  ws.close();
+});
+
+test('refused: a token whose connect_info has the wrong VNC password (the browser sees a failed SecurityResult, then 4005)', { skip }, async () => {
+  assert.equal(locked.info.kind, 'tcp');
+  const token = await authorize(INSTANCE, { ...locked.info, password: `${PASSWORD}x`.slice(1) } as typeof locked.info);
+  const ws = await openWebSocket(wsUrl(`?token=${token}`), { origin: lab.proxyOrigin });
+  const closed = closeOf(ws);
+  await assert.rejects(rfbHandshake(rfbOverWebSocket(ws)), /SecurityResult 1/);
+  const { code } = await closed;
+  assert.equal(code, 4005);
 });
 
 test('refused: no token', { skip }, async () => {
@@ -181,4 +229,8 @@ test('the console steps are published with the instance, and no token is in any 
     assert.ok(!logs.includes(token), 'a token in a service log');
   }
   assert.ok(!logs.includes('00000000-0000-0000-0000-000000000000'), 'a refused token in the log');
+  // The guest's VNC password is in no step event (connect_info shows vnc_auth instead) and no log.
+  assert.ok(!stepText.includes(PASSWORD), 'a VNC password in a step event');
+  assert.ok(!logs.includes(PASSWORD), 'a VNC password in a service log');
+  assert.ok(steps.some((e) => JSON.stringify(e.detail ?? null).includes('"vnc_auth":"password"')));
 });

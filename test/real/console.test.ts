@@ -2,7 +2,8 @@
 // from `openstack console url show --novnc`, opened in headless Chromium. The page connects
 // through nova-novncproxy, keys typed in the browser reach the guest's VGA shell, and deleting
 // the server revokes the URL. The RFB handshake through the proxy reaches ServerInit for an
-// x86_64 and an aarch64 guest. No token may appear in any service log.
+// x86_64 and an aarch64 guest, whose VNC servers are owner-only unix sockets (no TCP port).
+// No token may appear in any service log. (TCP with a VNC password: console-vnc-password.test.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright';
 import { startLab, cliEnv, eventually, processTree, type LabHandle } from '../../harness/lab-process.js';
 import { openWebSocket, rfbHandshake, rfbOverWebSocket } from '../../backend/console/testing/rfb-probe.js';
+import { describeListener, listeners } from '../../harness/listeners.js';
 
 const exec = promisify(execFile);
 const ARTIFACTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../test-results/real');
@@ -62,7 +64,7 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   await openstack('server', 'create', '--flavor', 'm1.tiny', '--image', 'novalab-x86_64', '--wait', NAME);
-  await eventually('the guest\'s shell prompt', async () => ((await consoleLog()).includes(`${NAME}:~# `) ? true : null), 90_000, 1000);
+  await eventually('the guest\'s shell prompt', async () => ((await consoleLog()).includes(`${NAME}:~# `) ? true : null), 300_000, 1000);
 });
 
 after(async () => {
@@ -111,42 +113,46 @@ test('the RFB handshake through nova-novncproxy reaches ServerInit for an x86_64
       assert.equal(init.name, `QEMU (${instanceName})`, name);
       ws.close();
     }
+    // Both guests (the aarch64 one shows its serial vc console there) on private unix sockets.
+    const qemus = qemuPids();
+    assert.ok(qemus.length >= 2, `two guests running (${qemus.length})`);
+    for (const pid of qemus) assertPrivateVnc(pid);
   } finally {
     await openstack('server', 'delete', '--wait', ARM);
   }
 });
 
-/** The TCP addresses a process listens on (Linux: its socket inodes matched in /proc/net/tcp{,6}). */
-function listeningAddresses(pid: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' }) ?? '');
-    if (m) inodes.add(m[1]!);
-  }
-  const out: string[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 10 || f[3] !== '0A' || !inodes.has(f[9]!)) continue; // 0A: LISTEN
-      const [hexIp, hexPort] = f[1]!.split(':');
-      const ip = hexIp!.length === 8 ? hexIp!.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.') : `[${hexIp}]`;
-      out.push(`${ip}:${parseInt(hexPort!, 16)}`);
-    }
-  }
-  return out;
-}
-
-test('a guest\'s VNC server listens on loopback only: from outside, the proxy is the way in', () => {
-  const qemus = processTree(lab.child.pid!).filter((pid) => {
-    // Not comm: QEMU renames its process after the guest (instance-0000000a).
+/** The lab's QEMU processes (not by comm: QEMU renames its process after the guest). */
+function qemuPids(): number[] {
+  return processTree(lab.child.pid!).filter((pid) => {
     try { return path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith('qemu-system'); } catch { return false; }
   });
+}
+
+/** The value of `-vnc` on a process's command line. */
+function vncArg(pid: number): string {
+  const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  return argv[argv.indexOf('-vnc') + 1] ?? '';
+}
+
+/** The guest's VNC server is an owner-only unix socket in a private directory, and QEMU has no TCP listener. */
+function assertPrivateVnc(pid: number): void {
+  const tcp = listeners(pid).filter((l) => l.table.startsWith('tcp'));
+  assert.deepEqual(tcp.map(describeListener), [], `QEMU ${pid} listens on TCP`);
+  const socket = /^unix:(.+)$/.exec(vncArg(pid))?.[1]?.replaceAll(',,', ',');
+  assert.ok(socket, `QEMU ${pid}: -vnc ${vncArg(pid)}`);
+  const st = fs.statSync(socket);
+  assert.ok(st.isSocket());
+  assert.equal(st.uid, process.getuid!());
+  assert.equal(st.mode & 0o777, 0o600, `${socket} is owner-only`);
+  const dir = fs.statSync(path.dirname(socket));
+  assert.equal(dir.mode & 0o077, 0, `${path.dirname(socket)} is not group- or world-accessible`);
+}
+
+test('a guest\'s VNC server is a private unix socket and no TCP port: from outside, the proxy is the way in', () => {
+  const qemus = qemuPids();
   assert.ok(qemus.length >= 1, 'a running guest');
-  for (const pid of qemus) {
-    const addrs = listeningAddresses(pid);
-    assert.ok(addrs.length >= 1, `QEMU ${pid} listens for VNC`);
-    for (const a of addrs) assert.match(a, /^127\.\d+\.\d+\.\d+:\d+$/, `QEMU ${pid} listens on ${a}`);
-  }
+  for (const pid of qemus) assertPrivateVnc(pid);
 });
 
 test('deleting the server revokes its console URL', async () => {

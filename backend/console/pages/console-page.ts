@@ -73,6 +73,7 @@ const WHY = {
   4001: 'the console link is not valid any more (links expire after a few minutes): ask for a new console URL',
   4002: 'the proxy may not connect to this console address',
   4004: 'the console is unreachable: is the instance running?',
+  4005: 'the console proxy could not authenticate to the VNC server of the instance',
   1011: 'nova-consoleauth did not answer',
 };
 

@@ -137,14 +137,19 @@ export function qemuAvailable(): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((d) => fs.existsSync(path.join(d, 'qemu-system-x86_64')));
 }
 
-/** A BIOS-only QEMU with its VNC server on a unix socket in `dir`, or on 127.0.0.1:<tcpPort> (≥ 5900). */
-export async function startQemuVnc(where: { dir: string } | { tcpPort: number }): Promise<QemuVnc> {
+/** A BIOS-only QEMU with its VNC server on a unix socket in `dir`, or on 127.0.0.1:<tcpPort>
+ *  (≥ 5900) — with `password`, asking for VNC authentication as the lab's TCP guests do. */
+export async function startQemuVnc(where: { dir: string } | { tcpPort: number; password?: string }): Promise<QemuVnc> {
   const info: VncConnectInfo = 'dir' in where
     ? { kind: 'unix', path: path.join(where.dir, 'vnc.sock') }
-    : { kind: 'tcp', host: '127.0.0.1', port: where.tcpPort };
+    : { kind: 'tcp', host: '127.0.0.1', port: where.tcpPort, ...(where.password ? { password: where.password } : {}) };
   if (info.kind === 'tcp' && info.port < 5900) throw new Error('QEMU VNC ports start at 5900');
-  const vnc = info.kind === 'unix' ? `unix:${info.path}` : `127.0.0.1:${info.port - 5900}`;
-  const proc = spawn('qemu-system-x86_64', ['-machine', 'q35', '-accel', 'tcg', '-display', 'none', '-vnc', vnc, '-nodefaults', '-vga', 'std', '-m', '64'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const password = info.kind === 'tcp' ? info.password : undefined;
+  const qmpDir = password ? fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-qmp-')) : null;
+  const vnc = info.kind === 'unix' ? `unix:${info.path}` : `127.0.0.1:${info.port - 5900}${password ? ',password=on' : ''}`;
+  const qmp = qmpDir ? ['-qmp', `unix:${path.join(qmpDir, 'qmp.sock')},server=on,wait=off`] : [];
+  const proc = spawn('qemu-system-x86_64', ['-machine', 'q35', '-accel', 'tcg', '-display', 'none', '-vnc', vnc, ...qmp, '-nodefaults', '-vga', 'std', '-m', '64'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (qmpDir) proc.once('exit', () => fs.rmSync(qmpDir, { recursive: true, force: true }));
   let err = '';
   proc.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
   const stop = async () => {
@@ -161,8 +166,29 @@ export async function startQemuVnc(where: { dir: string } | { tcpPort: number })
       s.once('connect', () => { s.destroy(); resolve(true); });
       s.once('error', () => resolve(false));
     });
-    if (ok) return { info, proc, stop };
+    if (ok) {
+      if (qmpDir && password) await qmpSetVncPassword(path.join(qmpDir, 'qmp.sock'), password);
+      return { info, proc, stop };
+    }
     if (Date.now() > deadline) { await stop(); throw new Error(`qemu's VNC server did not come up: ${err}`); }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Enough QMP to set a VNC password (the lab's driver does the same through its QmpClient). */
+async function qmpSetVncPassword(socketPath: string, password: string): Promise<void> {
+  const sock = net.connect(socketPath);
+  let text = '';
+  const replies = () => text.split('\n').filter((l) => l.includes('"return"') || l.includes('"error"'));
+  await new Promise<void>((resolve, reject) => {
+    sock.on('error', reject);
+    sock.on('data', (b: Buffer) => {
+      text += b.toString();
+      if (replies().length === 2) resolve();
+    });
+    sock.write('{"execute":"qmp_capabilities"}\n');
+    sock.write(JSON.stringify({ execute: 'change-vnc-password', arguments: { password } }) + '\n');
+  });
+  sock.destroy();
+  if (replies().some((l) => l.includes('"error"'))) throw new Error(`QMP refused the VNC password: ${text}`);
 }

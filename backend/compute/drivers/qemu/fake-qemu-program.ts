@@ -1,6 +1,6 @@
 // A stand-in for qemu-system-* and qemu-img in the driver's unit tests (what is outside the
 // unit, faked): it reads the same argv, writes the pid file and the serial log, and speaks
-// enough QMP — status, stop/cont, powerdown, reset, quit, query-vnc, migrate to a unix
+// enough QMP — status, stop/cont, powerdown, reset, quit, query-vnc, change-vnc-password, migrate to a unix
 // socket — for the driver's supervision logic to be tested without booting anything.
 // Run as: node fake-qemu-program.js qemu-system-x86_64|qemu-img <args…>
 // Environment: FAKE_QEMU_FAIL=1 exits at start; FAKE_QEMU_ACPI=1 powers off on the button.
@@ -33,6 +33,10 @@ if (status === 'inmigrate') {
   fs.appendFileSync(logPath, `restored ${state.length} bytes\n`);
   setTimeout(() => (status = 'paused'), 50);
 }
+// A VNC display on a unix socket exists as a socket file (nothing speaks RFB on it).
+const vncUnix = /^unix:(.*)$/.exec(opt('-vnc'))?.[1]?.replaceAll(',,', ',');
+if (vncUnix) net.createServer((c) => c.end()).listen(vncUnix);
+let vncPasswordSet = false;
 const ticker = setInterval(() => status === 'running' && fs.appendFileSync(logPath, 'tick\n'), 100);
 
 net.createServer((conn) => {
@@ -55,7 +59,12 @@ net.createServer((conn) => {
         case 'stop': status = 'paused'; send({ return: {} }); event('STOP'); break;
         case 'cont': status = 'running'; send({ return: {} }); event('RESUME'); break;
         case 'system_reset': send({ return: {} }); event('RESET', { guest: false }); break;
-        case 'query-vnc': send({ return: { enabled: true, host: '127.0.0.1', service: '5907' } }); break;
+        case 'query-vnc': send({ return: { enabled: true, host: '127.0.0.1', service: '5907', auth: vncPasswordSet ? 'vnc' : 'none' } }); break;
+        case 'change-vnc-password':
+          if (!opt('-vnc').includes('password=on')) { send({ error: { class: 'GenericError', desc: 'Could not set password' } }); break; }
+          vncPasswordSet = typeof a?.password === 'string';
+          send({ return: {} });
+          break;
         case 'system_powerdown':
           send({ return: {} });
           if (process.env.FAKE_QEMU_ACPI) setTimeout(() => exit(true), 50);

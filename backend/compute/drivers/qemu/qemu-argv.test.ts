@@ -129,20 +129,49 @@ const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b
     expect: (_, a) => assert.doesNotMatch(after(a, '-netdev')!, /guestfwd/),
   },
   {
-    name: 'VNC on a unix socket',
+    name: 'VNC on a unix socket (the default): in the private directory, no TCP, no password',
     spec: spec(),
-    expect: (_, a) => assert.equal(after(a, '-vnc'), `unix:${files.vncSocket}`),
+    expect: (_, a) => {
+      assert.deepEqual(all(a, '-vnc'), [`unix:${files.vncSocket}`]);
+      assert.ok(!a.some((x) => /password/.test(x)), 'no password anywhere on the command line');
+    },
   },
   {
-    name: 'VNC on TCP at a fixed display',
+    name: 'VNC on TCP at a fixed display asks for a password (set later over QMP, never in argv)',
     spec: spec({ vnc: { kind: 'tcp', host: '127.0.0.1', display: 7 } }),
-    expect: (_, a) => assert.equal(after(a, '-vnc'), '127.0.0.1:7'),
+    expect: (_, a) => assert.deepEqual(all(a, '-vnc'), ['127.0.0.1:7,password=on']),
   },
   {
-    name: 'VNC on TCP, first free display in a range',
+    name: 'VNC on TCP, first free display in a range, password required',
     spec: spec({ vnc: { kind: 'tcp', host: '127.0.0.1' } }),
     opts: { ...base, vncDisplayFirst: 10, vncDisplayRange: 20 },
-    expect: (_, a) => assert.equal(after(a, '-vnc'), '127.0.0.1:10,to=30'),
+    expect: (_, a) => assert.equal(after(a, '-vnc'), '127.0.0.1:10,to=30,password=on'),
+  },
+  {
+    name: 'VNC on a non-local address (a compute host other machines reach): password required',
+    spec: spec({ vnc: { kind: 'tcp', host: '192.168.10.5' } }),
+    expect: (_, a) => assert.equal(after(a, '-vnc'), '192.168.10.5:0,to=99,password=on'),
+  },
+  {
+    name: 'VNC on an IPv6 address: in brackets, password required',
+    spec: spec({ vnc: { kind: 'tcp', host: '::1', display: 3 } }),
+    expect: (_, a) => assert.equal(after(a, '-vnc'), '[::1]:3,password=on'),
+  },
+  {
+    name: 'aarch64 on a unix socket: the serial port is a vc text console on that VNC display',
+    spec: spec({ arch: 'aarch64' }),
+    expect: (_, a) => {
+      assert.equal(after(a, '-chardev'), `vc,id=serial0,logfile=${files.consoleLog},logappend=on`);
+      assert.deepEqual(all(a, '-vnc'), [`unix:${files.vncSocket}`]);
+    },
+  },
+  {
+    name: 'aarch64 on TCP: the same vc console, behind the password',
+    spec: spec({ arch: 'aarch64', vnc: { kind: 'tcp', host: '127.0.0.1' } }),
+    expect: (_, a) => {
+      assert.match(after(a, '-chardev')!, /^vc,id=serial0,/);
+      assert.equal(after(a, '-vnc'), '127.0.0.1:0,to=99,password=on');
+    },
   },
   {
     name: 'resume: -incoming from an inherited file descriptor',
@@ -179,6 +208,8 @@ test('rejects specs that would break the command line', () => {
   assert.throws(() => buildQemuArgv(spec({ name: 'x,process=y' }), files, base), /name/);
   assert.throws(() => buildQemuArgv(spec({ vcpus: 0 }), files, base), /vcpus/);
   assert.throws(() => buildQemuArgv(spec({ metadata: { address: '127.0.0.1:8775 --evil', hmacSecretFile: '/s' } }), files, base), /metadata/);
+  // A listen address must not smuggle VNC options (",password=off") onto the command line.
+  assert.throws(() => buildQemuArgv(spec({ vnc: { kind: 'tcp', host: '127.0.0.1,password=off' } }), files, base), /VNC listen address/);
 });
 
 test('guestCmdline skips an empty image command line and an absent fixed ip', () => {

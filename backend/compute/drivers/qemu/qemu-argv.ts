@@ -59,6 +59,7 @@ export function validateSpec(spec: GuestSpec): void {
   if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < 16) bad(`memoryMb ${spec.memoryMb}`);
   if (spec.metadata && !HOSTPORT.test(spec.metadata.address)) bad(`metadata address ${spec.metadata.address}`);
   if (/[\r\n]/.test(spec.image.cmdline)) bad('kernel command line has a line break');
+  if (spec.vnc.kind === 'tcp' && !/^[A-Za-z0-9.:[\]-]+$/.test(spec.vnc.host)) bad(`VNC listen address ${JSON.stringify(spec.vnc.host)}`);
 }
 
 /** The kernel command line: the image's, plus what the guest's init may read. */
@@ -89,11 +90,20 @@ function consoleArgs(spec: GuestSpec, files: InstanceFiles): string[] {
   return [...(spec.arch === 'x86_64' ? ['-device', 'VGA'] : []), '-chardev', serial, '-serial', 'chardev:serial0'];
 }
 
+/** A unix socket in the private instance directory: only this user — so nova-novncproxy —
+ *  can connect. TCP (any local process, or another machine, can connect): VNC authentication
+ *  is required; the password is set over QMP after start (never on the command line, which
+ *  every local user can read), and until then no password is accepted. */
 function vncArgs(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): string[] {
   if (spec.vnc.kind === 'unix') return ['-vnc', `unix:${qemuOptValue(files.vncSocket)}`];
-  if (spec.vnc.display !== undefined) return ['-vnc', `${spec.vnc.host}:${spec.vnc.display}`];
   const first = opts.vncDisplayFirst ?? 0;
-  return ['-vnc', `${spec.vnc.host}:${first},to=${first + (opts.vncDisplayRange ?? 99)}`];
+  const display = spec.vnc.display !== undefined ? `${spec.vnc.display}` : `${first},to=${first + (opts.vncDisplayRange ?? 99)}`;
+  return ['-vnc', `${vncHost(spec.vnc.host)}:${display},password=on`];
+}
+
+/** QEMU wants an IPv6 address in brackets. */
+function vncHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function networkArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {

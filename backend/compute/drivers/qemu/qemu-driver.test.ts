@@ -159,3 +159,35 @@ test('a new driver adopts running guests, reports vanished ones, and notices an 
   await second.d.destroy(s.uuid);
   await second.d.destroy(gone);
 });
+
+test('a unix-socket console: the socket is owner-only (0600) in an owner-only directory, and no password', async () => {
+  const { d } = await driver();
+  const s = spec();
+  const h = await d.spawn(s);
+  const f = instanceFiles(instancesDir, s.uuid);
+  assert.deepEqual(h.vnc, { unixSocket: f.vncSocket });
+  assert.equal(fs.statSync(f.vncSocket).mode & 0o777, 0o600);
+  assert.equal(fs.statSync(f.socketDir).mode & 0o777, 0o700);
+  assert.deepEqual(await d.getVncConsole(s.uuid), { unixSocket: f.vncSocket });
+  await d.destroy(s.uuid);
+});
+
+test('a TCP console gets a random per-guest VNC password over QMP, kept for the guest\'s life; an adopted guest gets a new one', async () => {
+  const first = await driver();
+  const a = spec({ vnc: { kind: 'tcp', host: '127.0.0.1' } });
+  const b = spec({ vnc: { kind: 'tcp', host: '127.0.0.1' } });
+  const ha = await first.d.spawn(a);
+  const hb = await first.d.spawn(b);
+  const pa = 'password' in ha.vnc ? ha.vnc.password : undefined;
+  assert.match(pa ?? '', /^[A-Za-z0-9_-]{8}$/);
+  assert.ok(!ha.command!.args.join(' ').includes(pa!), 'the password is not on the command line');
+  assert.notEqual('password' in hb.vnc ? hb.vnc.password : undefined, pa);
+  assert.deepEqual(await first.d.getVncConsole(a.uuid), ha.vnc);
+  await first.d.close(); // the compute process goes away (its guests stay; the passwords it kept in memory go)
+  const second = await driver();
+  await second.d.adopt();
+  const again = await second.d.getVncConsole(a.uuid);
+  assert.ok('password' in again && again.password && again.password !== pa);
+  await second.d.destroy(a.uuid);
+  await second.d.destroy(b.uuid);
+});

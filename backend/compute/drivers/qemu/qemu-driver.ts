@@ -3,6 +3,7 @@
 // its command line comes from the pure builder (qemu-argv); everything after start goes
 // through QMP. Operations on one guest run one at a time.
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   GuestNotFoundError, RetryableSpawnError,
@@ -57,6 +58,9 @@ export class QemuDriver implements ComputeDriver {
   private report: DriverHostReport | null = null;
   private forwarder: QemuDriverOptions['forwarder'] = null;
   private readonly procs = new Map<string, QemuProcess>();
+  /** The VNC password of each running TCP display, kept in memory only (a re-adopted guest
+   *  gets a new one when its console is first asked for). */
+  private readonly vncPasswords = new WeakMap<QemuProcess, string>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly exitListeners = new Set<(uuid: string, info: GuestExitInfo) => void>();
 
@@ -280,6 +284,9 @@ export class QemuDriver implements ComputeDriver {
       if (stateFd !== undefined) fs.closeSync(stateFd);
     }
     this.track(spec.uuid, files, p);
+    // QEMU made the socket with its umask. Owner-only on top of the owner-only directory; not
+    // fatal if it is missing (the console then says it is unreachable; the guest still runs).
+    if (spec.vnc.kind === 'unix' && fs.existsSync(files.vncSocket)) fs.chmodSync(files.vncSocket, 0o600);
     const handle = await this.handle(spec, files, p, command);
     onProgress?.({ phase: 'started', detail: `pid ${p.pid}` });
     return handle;
@@ -300,9 +307,24 @@ export class QemuDriver implements ComputeDriver {
     let vnc: VncAddress = { unixSocket: files.vncSocket };
     if (spec.vnc.kind === 'tcp') {
       const info = await p.qmp.execute<{ host?: string; service?: string }>('query-vnc');
-      vnc = { host: info.host ?? spec.vnc.host, port: Number(info.service) };
+      vnc = { host: info.host ?? spec.vnc.host, port: Number(info.service), password: await this.vncPassword(spec.uuid, p) };
     }
     return { uuid: spec.uuid, pid: p.pid, command, vnc };
+  }
+
+  /** The guest's VNC password, set over QMP the first time (argv is readable by every local
+   *  user; QMP is our private socket). 8 characters: VNC authentication uses no more. */
+  private async vncPassword(uuid: string, p: QemuProcess): Promise<string> {
+    const known = this.vncPasswords.get(p);
+    if (known) return known;
+    const password = randomBytes(6).toString('base64url');
+    try {
+      await p.qmp.execute('change-vnc-password', { password });
+    } catch (err) {
+      throw new Error(`cannot set the VNC password of guest ${uuid} (was it started without one? stop and start it): ${(err as Error).message}`, { cause: err });
+    }
+    this.vncPasswords.set(p, password);
+    return password;
   }
 
   private serial<T>(uuid: string, fn: () => Promise<T>): Promise<T> {

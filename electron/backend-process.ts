@@ -3,13 +3,18 @@
 // every service — and so every QEMU guest — has ended.
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** Pure: the GUI URL, once `novalab up` has printed both its gui line and `ready`. */
-export function readyUrl(lines: string[]): string | null {
-  const gui = lines.map((l) => l.match(/^gui\s+(http:\/\/\S+)$/)?.[1]).find(Boolean);
-  return gui && lines.includes('ready') ? gui : null;
+/** What `novalab up` printed: the GUI URL and the origin consoles open from (from nova.conf). */
+export interface ReadyLab { url: string; consoleOrigin: string }
+
+/** Pure: the lab's addresses, once `novalab up` has printed its gui and console lines and `ready`. */
+export function readyLab(lines: string[]): ReadyLab | null {
+  const field = (name: string) => lines.map((l) => l.match(new RegExp(`^${name}\\s+(https?://\\S+)$`))?.[1]).find(Boolean);
+  const url = field('gui');
+  const consoleUrl = field('console');
+  return url && consoleUrl && lines.includes('ready') ? { url, consoleOrigin: new URL(consoleUrl).origin } : null;
 }
 
-export interface Backend { child: ChildProcess; url: string; stop(): Promise<void> }
+export interface Backend extends ReadyLab { child: ChildProcess; stop(): Promise<void> }
 
 export function startBackend(novalabBin: string, env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<Backend> {
   const child = spawn(process.execPath, [novalabBin, 'up'], { env: { ...env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -23,8 +28,8 @@ export function startBackend(novalabBin: string, env: NodeJS.ProcessEnv, timeout
     const timer = setTimeout(() => { void stop(); reject(new Error('the lab did not start in time')); }, timeoutMs);
     const onData = (chunk: Buffer) => {
       lines.push(...chunk.toString().split('\n').filter(Boolean));
-      const url = readyUrl(lines);
-      if (url) { clearTimeout(timer); resolve({ child, url, stop }); }
+      const ready = readyLab(lines);
+      if (ready) { clearTimeout(timer); resolve({ child, ...ready, stop }); }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -32,7 +32,7 @@ async function start(): Promise<void> {
 
   backend = await startBackend(path.join(appRoot, 'bin', 'novalab.js'), process.env);
   const gui = new URL(backend.url).origin;
-  const consoleOrigin = `http://127.0.0.1:${Number(new URL(backend.url).port) - 8780 + 6080}`;
+  const consoleOrigin = backend.consoleOrigin;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(gui, consoleOrigin)] } });
   });

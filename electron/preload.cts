@@ -1,13 +1,8 @@
 // The few typed methods the window may call (contract/desktop-api.ts); nothing else of
-// Node or Electron reaches the page. CommonJS because sandboxed preloads cannot be ES modules.
+// Node or Electron reaches the page. CommonJS because sandboxed preloads cannot be ES modules;
+// scripts/build-preload.mjs bundles the contract's channel names into it.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { DesktopApi } from '../contract/desktop-api.js';
-
-const channels = {
-  appVersion: 'novalab:app-version',
-  qemuCheck: 'novalab:qemu-check',
-  openExternal: 'novalab:open-external',
-} as const;
+import { DESKTOP_CHANNELS as channels, type DesktopApi } from '../contract/desktop-api.js';
 
 const api: DesktopApi = {
   platform: process.platform,

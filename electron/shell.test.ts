@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { allowedExternal, allowedNavigation, contentSecurityPolicy } from './security.js';
 import { qemuVerdict, installInstructions } from './qemu-check.js';
-import { readyUrl } from './backend-process.js';
+import { readyLab } from './backend-process.js';
 
 // dist/electron/shell.test.js -> the checkout (the electron layer imports only the contract).
 const appRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,9 +34,18 @@ test('a missing QEMU binary produces install instructions for the OS', () => {
   assert.match(installInstructions('win32'), /PATH/);
 });
 
-test("the shell waits for both the backend's gui line and ready", () => {
-  assert.equal(readyUrl(['novalab: starting', 'gui               http://127.0.0.1:8780/']), null);
-  assert.equal(readyUrl(['gui               http://127.0.0.1:8780/', 'ready']), 'http://127.0.0.1:8780/');
+test("the shell waits for the backend's gui and console lines and ready", () => {
+  const gui = 'gui               http://127.0.0.1:8780/';
+  const consoleLine = 'console           http://127.0.0.1:6080';
+  assert.equal(readyLab(['novalab: starting', gui, consoleLine]), null);
+  assert.equal(readyLab([gui, 'ready']), null);
+  assert.deepEqual(readyLab([gui, consoleLine, 'ready']), { url: 'http://127.0.0.1:8780/', consoleOrigin: 'http://127.0.0.1:6080' });
+});
+
+test('the console origin is what nova.conf says, not a port derived from the GUI port', () => {
+  // novncproxy_port edited to 7000 while the GUI stays on 8780: the window must allow 7000.
+  const lab = readyLab(['gui               http://127.0.0.1:8780/', 'console           http://127.0.0.1:7000', 'ready']);
+  assert.equal(lab?.consoleOrigin, 'http://127.0.0.1:7000');
 });
 
 test("the electron-builder configuration passes electron-builder's own validation", async () => {

@@ -133,6 +133,8 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     opts.print(`${s.binary.padEnd(17)} host=${s.host.padEnd(8)} pid=${String(s.pid).padEnd(8)} port=${s.ports.join(',') || '-'}${workers}`);
   }
   opts.print(`gui               ${guiUrl}`);
+  // The origin consoles open from (novncproxy_base_url): the desktop shell allows it in its CSP.
+  opts.print(`console           ${new URL(conf.str('novncproxy_base_url')).origin}`);
   opts.print(`openrc            ${paths.openrc}`);
   return { paths, conf, plan, supervisor, guiUrl, stop };
 }

@@ -1,6 +1,7 @@
 // The compute driver contract: what nova-compute's manager asks of a hypervisor, and
-// nothing more. Small role interfaces plus capability flags (as Lima's driver package and
-// Nova's virt driver); a fake driver for functional tests and the QEMU driver implement it.
+// nothing more, grouped by role (lifecycle, pause, suspend, consoles, inventory) as Lima's
+// driver package groups its own; a fake driver for functional tests and the QEMU driver
+// implement every role.
 //
 // Who decides what: the driver does one thing to one guest and says how it went. The
 // manager decides retry-elsewhere vs. abort: a failure the manager should reschedule to
@@ -34,16 +35,6 @@ export class GuestNotFoundError extends Error {
   constructor(readonly uuid: string) {
     super(`no guest ${uuid} on this host`);
   }
-}
-
-export interface DriverCapabilities {
-  supportsPause: boolean;
-  supportsSuspend: boolean;
-  supportsVnc: boolean;
-  supportsSoftReboot: boolean;
-  supportsConsoleLog: boolean;
-  /** Guests outlive the compute process and are re-adopted on the next init. */
-  supportsAdopt: boolean;
 }
 
 /** Where the guest's VNC display listens: a unix socket in the instance directory
@@ -176,7 +167,6 @@ export interface GuestInventory {
 
 export interface ComputeDriver extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestInventory {
   readonly name: string;
-  readonly capabilities: DriverCapabilities;
   /** Probe the host (accelerator, versions) once; call before anything else. */
   init(host: DriverHostInfo): Promise<DriverHostReport>;
   /** Stop supervising. With stopGuests, power every guest off first (app quit). */

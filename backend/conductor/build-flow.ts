@@ -66,7 +66,7 @@ export function buildFlowApi(deps: BuildFlowDeps): Pick<ConductorApi, 'build_ins
         detail: { topic: `compute.${trace.chosen}`, method: 'build_and_run_instance', host: trace.chosen },
       });
       await deps.records.action_event_finish(uuid, requestId, SCHEDULE_EVENT, 'Success', `scheduled to ${trace.chosen}`);
-      deps.compute(trace.chosen).cast.build_and_run_instance(placed, spec);
+      deps.compute(trace.chosen).cast.build_and_run_instance(placed);
     });
   }
 

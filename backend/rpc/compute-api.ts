@@ -1,7 +1,6 @@
 // nova-compute's RPC interface (topic "compute.<host>"): casts for what changes a guest,
 // calls for what answers.
 import type { Instance } from '../../contract/model.js';
-import type { RequestSpec } from '../../contract/scheduler.js';
 
 /** Where nova-novncproxy reaches a guest's VNC server. A TCP server asks for VNC
  *  authentication with `password` (random per guest; the proxy answers the challenge itself):
@@ -19,7 +18,7 @@ export function publicConnectInfo(info: VncConnectInfo): Record<string, unknown>
 }
 
 export interface ComputeApi {
-  build_and_run_instance(instance: Instance, spec: RequestSpec): Promise<void>;
+  build_and_run_instance(instance: Instance): Promise<void>;
   stop_instance(uuid: string): Promise<void>;
   start_instance(uuid: string): Promise<void>;
   reboot_instance(uuid: string, type: 'SOFT' | 'HARD'): Promise<void>;

@@ -3,7 +3,7 @@
 // For fast functional tests of the whole backend. Failures are injected by options.
 import {
   GuestNotFoundError, RetryableSpawnError,
-  type AdoptReport, type ComputeDriver, type DriverCapabilities, type DriverHostInfo, type DriverHostReport,
+  type AdoptReport, type ComputeDriver, type DriverHostInfo, type DriverHostReport,
   type GuestExitInfo, type GuestHandle, type GuestPowerState, type GuestSpec, type ProgressFn, type RebootType, type VncAddress,
 } from '../../driver.js';
 
@@ -29,10 +29,6 @@ interface FakeGuest {
 
 export class FakeDriver implements ComputeDriver {
   readonly name = 'fake';
-  readonly capabilities: DriverCapabilities = {
-    supportsPause: true, supportsSuspend: true, supportsVnc: true,
-    supportsSoftReboot: true, supportsConsoleLog: true, supportsAdopt: true,
-  };
   private readonly guests = new Map<string, FakeGuest>();
   private readonly exitListeners = new Set<(uuid: string, info: GuestExitInfo) => void>();
   private host: DriverHostInfo | null = null;

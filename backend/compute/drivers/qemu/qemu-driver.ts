@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   GuestNotFoundError, RetryableSpawnError,
-  type Accelerator, type AdoptReport, type ComputeDriver, type DriverCapabilities, type DriverHostInfo,
+  type Accelerator, type AdoptReport, type ComputeDriver, type DriverHostInfo,
   type DriverHostReport, type GuestArch, type GuestExitInfo, type GuestHandle, type GuestPowerState,
   type GuestSpec, type ProgressFn, type RebootType, type VncAddress,
 } from '../../driver.js';
@@ -50,10 +50,6 @@ export interface QemuDriverOptions {
 
 export class QemuDriver implements ComputeDriver {
   readonly name = 'qemu';
-  readonly capabilities: DriverCapabilities = {
-    supportsPause: true, supportsSuspend: true, supportsVnc: true,
-    supportsSoftReboot: true, supportsConsoleLog: true, supportsAdopt: true,
-  };
   private host: DriverHostInfo | null = null;
   private report: DriverHostReport | null = null;
   private forwarder: QemuDriverOptions['forwarder'] = null;

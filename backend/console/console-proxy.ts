@@ -74,6 +74,10 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
       else early.push(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
     };
     ws.on('message', onEarly);
+    // A malformed or oversized frame before the relay starts: ws closes the socket itself
+    // (1002/1009); an 'error' event nobody listens to would stop nova-novncproxy.
+    const onEarlyError = (err: Error) => { deps.log.warn(`console session ${ctx.request_id}: ${err.message}`); ws.terminate(); };
+    ws.on('error', onEarlyError);
     const tag = token ? tokenTag(token) : 'none';
     const refuse = (code: number, reason: string) => {
       deps.log.warn(`console session ${ctx.request_id} from ${peer} refused: ${reason} (key ${tag})`);
@@ -103,6 +107,7 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
       return;
     }
     ws.off('message', onEarly);
+    ws.off('error', onEarlyError); // the relay listens from here on
     if (ws.readyState !== ws.OPEN) { vnc.socket.destroy(); return; }
 
     const where = auth.connect_info.kind === 'tcp' ? `${auth.connect_info.host}:${auth.connect_info.port}` : `unix:${auth.connect_info.path}`;

@@ -84,7 +84,7 @@ before(async () => {
     servers.push((await post(nova('/servers'), admin, { server: { name, imageRef: image, flavorRef: '1', networks: 'none' } }, v)).server.id);
   }
   const ownedImages: string[] = [];
-  for (const disk_format of ['qcow2', 'raw', 'vmdk', 'aki']) {
+  for (const disk_format of ['qcow2', 'raw', 'vmdk', 'vdi', 'iso', 'aki']) {
     ownedImages.push((await post(lab.url('glance-api', '/v2/images'), admin, { name: `fuzz-${disk_format}`, disk_format, container_format: 'bare' })).id);
   }
   await post(nova('/os-keypairs'), admin, { keypair: { name: 'fuzz-owned' } }, v);

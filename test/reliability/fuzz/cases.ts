@@ -191,6 +191,8 @@ function imageBytes(rng: Rng): Buffer {
     [2, () => qcow2('')],
     [2, () => qcow2(rng.pick(['/etc/shadow', '../../db/nova.json', 'json:{"file.filename":"/etc/passwd"}']))],
     [1, () => Buffer.from('# Disk DescriptorFile\nversion=1\ncreateType="monolithicFlat"\nRW 1 FLAT "/etc/passwd" 0\n')],
+    // Another format's magic over garbage: qemu-img's refusal names the file it opened.
+    [2, () => Buffer.concat([Buffer.from(rng.pick(['KDMV', 'conectix', 'vhdxfile', '<<< Oracle VM VirtualBox Disk Image >>>\n']), 'latin1'), Buffer.from(Array.from({ length: rng.int(100, 3000) }, () => rng.int(0, 255)))])],
     [1, () => Buffer.alloc(0)],
   ])();
 }

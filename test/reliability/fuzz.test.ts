@@ -15,6 +15,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { appRoot } from '../../backend/common/app-root.js';
 import { eventually, labToken, startLab, type LabHandle } from '../support/lab-process.js';
+import { labProcesses, launcherGone, processChanges } from '../support/lab-services.js';
 import { makeCase, type FuzzContext, type Listener } from './fuzz/cases.js';
 import { computeRoutes, consolePaths, identityRoutes, imageRoutes, labApiRoutes, metadataPaths } from './fuzz/routes.js';
 import { describe as describeCase, send, type Outcome } from './fuzz/send.js';
@@ -27,16 +28,6 @@ const TIMEOUT_MS = 5_000;
 
 let lab: LabHandle;
 let ctx: FuzzContext;
-let control: string;
-
-interface ProcessView { binary: string; host: string; pid: number | null; workerPids: number[]; restarts: number; state: string }
-
-async function processes(): Promise<Map<string, ProcessView>> {
-  const res = await fetch(lab.url('gui', '/lab/api/services'), { headers: { 'x-novalab-control': control } });
-  assert.equal(res.status, 200, 'the lab answers its services endpoint');
-  const body = (await res.json()) as { processes: ProcessView[] };
-  return new Map(body.processes.map((p) => [`${p.binary}@${p.host}`, { ...p, workerPids: [...p.workerPids].sort() }]));
-}
 
 async function json(url: string, token: string, headers: Record<string, string> = {}): Promise<any> {
   const res = await fetch(url, { headers: { 'x-auth-token': token, ...headers } });
@@ -52,7 +43,6 @@ async function post(url: string, token: string, body: unknown, headers: Record<s
 
 before(async () => {
   lab = await startLab({ novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 2\nmetadata_workers = 1\nec2_workers = 1\n' });
-  control = fs.readFileSync(path.join(lab.stateDir, 'secrets', 'control'), 'utf8');
   const admin = await labToken(lab);
   const demo = await labToken(lab, 'demo', 'demo');
   const nova = (p: string) => lab.url('osapi_compute', `/v2.1${p}`);
@@ -120,7 +110,7 @@ function hostPathIn(body: string): string | null {
 test(`fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 0 hangs over ${TIMEOUT_MS / 1000} s`, { timeout: 30 * 60_000 }, async () => {
   const numbers = ONLY.length ? ONLY : Array.from({ length: CASES }, (_, i) => i);
   console.log(`fuzz: seed ${SEED} (NOVALAB_FUZZ_SEED=${SEED} replays this run), ${numbers.length} cases, ${CONCURRENCY} in flight`);
-  const before = await processes();
+  const before = await labProcesses(lab);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const serverErrors: string[] = [];
   const hangs: string[] = [];
@@ -160,18 +150,12 @@ test(`fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 
   // A crash shows as a restart count, a new PID or a new worker PID (nova-api's master restarts its
   // own workers); a launcher that exited takes the whole lab, and its services endpoint, with it.
   await new Promise((r) => setTimeout(r, 1500));
-  const restarts: string[] = [];
-  const afterwards = lab.child.exitCode !== null || lab.child.signalCode !== null ? null : await eventually('every service running again', async () => {
-    const now = await processes();
+  const gone = launcherGone(lab);
+  const afterwards = gone ? null : await eventually('every service running again', async () => {
+    const now = await labProcesses(lab);
     return [...now.values()].every((p) => p.state === 'running') ? now : null;
-  }, 30_000).catch(() => processes()).catch(() => null);
-  if (!afterwards) restarts.push(`the launcher is gone (exit code ${lab.child.exitCode}, signal ${lab.child.signalCode}): every service and guest stopped with it`);
-  for (const [key, was] of afterwards ? before : []) {
-    const now = afterwards!.get(key);
-    if (!now || now.restarts !== was.restarts || now.pid !== was.pid || now.workerPids.join(',') !== was.workerPids.join(',')) {
-      restarts.push(`${key}: pid ${was.pid} → ${now?.pid}, workers [${was.workerPids}] → [${now?.workerPids}], restarts ${was.restarts} → ${now?.restarts}, state ${now?.state}`);
-    }
-  }
+  }, 30_000).catch(() => labProcesses(lab)).catch(() => null);
+  const restarts = afterwards ? processChanges(before, afterwards) : [gone ?? 'the lab\'s services endpoint does not answer'];
 
   const table = [...byListener.entries()].sort().map(([l, m]) => `  ${l.padEnd(14)} ${[...m.entries()].sort().map(([k, v]) => `${k}=${v}`).join(' ')}`);
   console.log(`fuzz: ${numbers.length} cases in ${seconds.toFixed(1)} s, seed ${SEED}\n${table.join('\n')}`);

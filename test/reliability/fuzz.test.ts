@@ -137,7 +137,7 @@ test(`fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 
       if (o.status !== null && o.status >= 500) serverErrors.push(line());
       if (o.timedOut) hangs.push(line());
       if (o.error?.startsWith('client refused')) unsendable.push(`${line()} ${o.error}`);
-      else if (o.error && o.status === null && c.kind === 'http') resets.push(`${line()} ${o.error}`);
+      else if (o.error && o.status === null && c.kind === 'http' && !c.abort) resets.push(`${line()} ${o.error}`);
       // Error texts only: the lab's own event log shows real commands and paths on purpose.
       const leak = o.status !== null && o.status >= 400 ? hostPathIn(o.body) : null;
       if (leak) leaks.push(`${line()} names ${leak}`);

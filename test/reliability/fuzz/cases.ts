@@ -10,7 +10,11 @@ import { SERVER_ACTIONS } from '../../../backend/compute-api/server-state.js';
 
 export type Listener = 'identity' | 'image' | 'compute' | 'metadata' | 'ec2' | 'novncproxy' | 'novncproxy-ws' | 'gui' | 'gui-events' | 'raw-http';
 
-export interface HttpCase { kind: 'http'; listener: Listener; port: number; method: string; path: string; headers: Record<string, string>; body?: Buffer }
+export interface HttpCase {
+  kind: 'http'; listener: Listener; port: number; method: string; path: string; headers: Record<string, string>; body?: Buffer;
+  /** The client goes away: after half its body, or as soon as the answer starts. */
+  abort?: 'mid-body' | 'on-response';
+}
 export interface RawCase { kind: 'raw'; listener: Listener; port: number; label: string; bytes: Buffer }
 export interface WsCase { kind: 'ws'; listener: Listener; port: number; path: string; headerLines: string[]; frames: Buffer[]; label: string }
 export type FuzzCase = HttpCase | RawCase | WsCase;
@@ -143,10 +147,11 @@ function jsonBody(rng: Rng, template: unknown, limitBytes: number, jsonType = 'a
   return { body, contentType };
 }
 
-function httpCase(listener: Listener, port: number, method: string, path: string, headers: Record<string, string>, plan: BodyPlan = {}): HttpCase {
+function httpCase(listener: Listener, port: number, method: string, path: string, headers: Record<string, string>, plan: BodyPlan = {}, rng?: Rng): HttpCase {
   const h = { ...headers };
   if (plan.contentType !== undefined) h['Content-Type'] = plan.contentType;
-  return { kind: 'http', listener, port, method, path, headers: h, body: plan.body };
+  const abort = rng?.chance(0.04) ? (plan.body && plan.body.length > 1 && rng.chance(0.5) ? 'mid-body' : 'on-response') : undefined;
+  return { kind: 'http', listener, port, method, path, headers: h, body: plan.body, ...(abort ? { abort } : {}) };
 }
 
 /** A case against an express API from its route table (nova-api, keystone or glance). */
@@ -173,7 +178,7 @@ function apiCase(rng: Rng, c: FuzzContext, service: 'compute' | 'identity' | 'im
   } else if (write && method !== 'DELETE' ? true : rng.chance(0.1)) {
     plan = jsonBody(rng, template, limit);
   }
-  return httpCase(listener, port, method, prefix + path, headers, plan);
+  return httpCase(listener, port, method, prefix + path, headers, plan, rng);
 }
 
 /** Bytes for an image upload: garbage, a truncated or lying qcow2 header, a VMDK descriptor. */
@@ -210,7 +215,7 @@ function metadataCase(rng: Rng, c: FuzzContext): HttpCase {
     [1, {}],
   ]);
   const method = rng.chance(0.85) ? 'GET' : rng.pick(METHODS);
-  return httpCase('metadata', c.ports.metadata, method, path, { ...headers, ...extraHeaders(rng) }, WRITES.has(method) ? jsonBody(rng, undefined, 1024) : {});
+  return httpCase('metadata', c.ports.metadata, method, path, { ...headers, ...extraHeaders(rng) }, WRITES.has(method) ? jsonBody(rng, undefined, 1024) : {}, rng);
 }
 
 function ec2Case(rng: Rng, c: FuzzContext): HttpCase {
@@ -220,16 +225,16 @@ function ec2Case(rng: Rng, c: FuzzContext): HttpCase {
   const path = rng.weighted<string>([[8, '/'], [1, `/${pathSegment(rng, [])}`], [0.5, rng.pick(ODD_TARGETS)]]);
   if (method === 'POST') {
     const body = rng.chance(0.8) ? Buffer.from(q) : rng.chance(0.5) ? Buffer.alloc(200_000, 0x41) : Buffer.from(Array.from({ length: 300 }, () => rng.int(0, 255)));
-    return httpCase('ec2', c.ports.ec2, 'POST', path, extraHeaders(rng), { body, contentType: 'application/x-www-form-urlencoded' });
+    return httpCase('ec2', c.ports.ec2, 'POST', path, extraHeaders(rng), { body, contentType: 'application/x-www-form-urlencoded' }, rng);
   }
-  return httpCase('ec2', c.ports.ec2, method, `${path}?${q}`, extraHeaders(rng));
+  return httpCase('ec2', c.ports.ec2, method, `${path}?${q}`, extraHeaders(rng), {}, rng);
 }
 
 function consoleHttpCase(rng: Rng, c: FuzzContext): HttpCase {
   let path = rng.chance(0.6) ? rng.pick(c.routes.console) : rng.pick([rng.pick(ODD_TARGETS), `/${pathSegment(rng, [])}`, `/core/${pathSegment(rng, [])}.js`, `/vendor/${pathSegment(rng, [])}/x.js`, `/app/${pathSegment(rng, [])}`, '//evil.example/x', '/\\evil', '/core/../../package.json', '/core/%2e%2e/%2e%2e/package.json']);
   if (rng.chance(0.3)) path += `?${hostileQuery(rng, ['token', 'path', 'host', 'port'])}`;
   const method = rng.chance(0.85) ? rng.pick(['GET', 'HEAD']) : rng.pick(METHODS);
-  return httpCase('novncproxy', c.ports.novncproxy, method, path, extraHeaders(rng), WRITES.has(method) && rng.chance(0.5) ? jsonBody(rng, undefined, 1024) : {});
+  return httpCase('novncproxy', c.ports.novncproxy, method, path, extraHeaders(rng), WRITES.has(method) && rng.chance(0.5) ? jsonBody(rng, undefined, 1024) : {}, rng);
 }
 
 function guiCase(rng: Rng, c: FuzzContext): HttpCase {
@@ -240,7 +245,7 @@ function guiCase(rng: Rng, c: FuzzContext): HttpCase {
   if (kind === 'static') {
     const path = rng.pick(['/', '/index.html', rng.pick(ODD_TARGETS), `/assets/${pathSegment(rng, [])}`, `/${pathSegment(rng, [])}`, '/%', '/..%2f..%2fetc/passwd', '/assets/../../package.json', '/\\..\\..\\x', `/${encodePathBytes(hostileString(rng))}`]);
     const method = rng.chance(0.85) ? rng.pick(['GET', 'HEAD']) : rng.pick(METHODS);
-    return httpCase('gui', c.ports.gui, method, path + (rng.chance(0.2) ? `?${hostileQuery(rng, [])}` : ''), extraHeaders(rng), WRITES.has(method) ? jsonBody(rng, undefined, 1024) : {});
+    return httpCase('gui', c.ports.gui, method, path + (rng.chance(0.2) ? `?${hostileQuery(rng, [])}` : ''), extraHeaders(rng), WRITES.has(method) ? jsonBody(rng, undefined, 1024) : {}, rng);
   }
   const route = rng.pick(c.routes.labApi);
   const method = rng.chance(0.85) ? rng.pick(route.methods) : rng.pick(METHODS);
@@ -252,7 +257,7 @@ function guiCase(rng: Rng, c: FuzzContext): HttpCase {
     : rng.weighted<string | null>([[5, c.tokens.admin], [3, c.tokens.demo], [1, null], [1, 'garbage']]);
   const headers = { ...(token === null ? {} : { 'X-Auth-Token': token }), ...(rng.chance(0.05) ? { 'X-Novalab-Control': encodeHeader(hostileString(rng)).slice(0, 100) } : {}), ...extraHeaders(rng) };
   const template = route.path === '/lab/api/config' ? { changes: [{ section: 'DEFAULT', name: 'ram_allocation_ratio', value: 1.5 }] } : route.path.startsWith('/lab/api/step-mode') ? { enabled: true, request_id: 'x' } : undefined;
-  return httpCase('gui', c.ports.gui, method, path, headers, write || rng.chance(0.1) ? jsonBody(rng, template, 256 * 1024) : {});
+  return httpCase('gui', c.ports.gui, method, path, headers, write || rng.chance(0.1) ? jsonBody(rng, template, 256 * 1024) : {}, rng);
 }
 
 // --- WebSockets: a raw client, so frames can be malformed (unmasked, reserved bits, lying lengths).
@@ -358,6 +363,8 @@ function rawCase(rng: Rng, c: FuzzContext): RawCase {
     ['truncated body', `POST ${path} HTTP/1.1\r\nHost: x\r\n${token}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`],
     ['request line only', `GET ${path} HTTP/1.1\r\n`],
     ['garbage', Buffer.from(Array.from({ length: rng.int(1, 300) }, () => rng.int(0, 255))).toString('latin1')],
+    ['upgrade to a plain API', `GET ${path} HTTP/1.1\r\nHost: x\r\n${token}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`],
+    ['HTTP/2 preface', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'],
     ['pipelined', `GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /% HTTP/1.1\r\nHost: x\r\n${token}\r\nPOST ${path} HTTP/1.1\r\nHost: x\r\n${token}Content-Length: 1\r\n\r\n{`],
     ['latin1 token', `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \xe9\xff\xfe\r\n\r\n`],
   ];

@@ -25,7 +25,8 @@ function sendHttp(c: HttpCase, agent: http.Agent, timeoutMs: number): Promise<Ou
     const headers: Record<string, string | number> = { ...c.headers };
     if (c.body) headers['Content-Length'] = c.body.length;
     try {
-      req = http.request({ host: '127.0.0.1', port: c.port, method: c.method, path: c.path, headers, agent }, (res) => {
+      req = http.request({ host: '127.0.0.1', port: c.port, method: c.method, path: c.path, headers, agent: c.abort ? undefined : agent }, (res) => {
+        if (c.abort === 'on-response') { req.destroy(); done({ status: res.statusCode ?? null, body: '', timedOut: false }); return; }
         const chunks: Buffer[] = [];
         let kept = 0;
         res.on('data', (d: Buffer) => { if (kept < KEEP) { chunks.push(d); kept += d.length; } });
@@ -37,6 +38,11 @@ function sendHttp(c: HttpCase, agent: http.Agent, timeoutMs: number): Promise<Ou
       return;
     }
     req.on('error', (err: NodeJS.ErrnoException) => done({ status: null, body: '', timedOut: false, error: err.code ?? err.message }));
+    if (c.abort === 'mid-body' && c.body) {
+      req.write(c.body.subarray(0, c.body.length >> 1));
+      setTimeout(() => { req.destroy(); done({ status: null, body: '', timedOut: false, error: 'aborted by the client' }); }, 20);
+      return;
+    }
     req.end(c.body);
   });
 }

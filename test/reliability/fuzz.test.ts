@@ -117,6 +117,7 @@ test(`fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 
   const leaks: string[] = [];
   const unsendable: string[] = [];
   const resets: string[] = [];
+  const times: number[] = [];
   const byListener = new Map<Listener, Map<string, number>>();
   const count = (l: Listener, o: Outcome) => {
     const key = o.timedOut ? 'timeout' : o.status === null ? (o.error ? `closed(${o.error})` : 'closed') : o.status === 101 ? 'upgraded' : `${String(o.status)[0]}xx`;
@@ -131,7 +132,9 @@ test(`fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 
     while (next < numbers.length) {
       const n = numbers[next++]!;
       const c = makeCase(SEED, n, ctx);
+      const t0 = performance.now();
       const o = await send(c, agent, TIMEOUT_MS);
+      times.push(performance.now() - t0);
       count(c.listener, o);
       const line = () => `#${n} ${describeCase(c)} → ${o.status ?? '-'} ${JSON.stringify(o.body.slice(0, 400))}`;
       if (o.status !== null && o.status >= 500) serverErrors.push(line());
@@ -159,6 +162,9 @@ test(`fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 
 
   const table = [...byListener.entries()].sort().map(([l, m]) => `  ${l.padEnd(14)} ${[...m.entries()].sort().map(([k, v]) => `${k}=${v}`).join(' ')}`);
   console.log(`fuzz: ${numbers.length} cases in ${seconds.toFixed(1)} s, seed ${SEED}\n${table.join('\n')}`);
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(0);
+  console.log(`fuzz: time to answer (or close) p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
   console.log(`fuzz: 5xx answers: ${serverErrors.length}, hangs over ${TIMEOUT_MS / 1000} s: ${hangs.length}, process restarts: ${restarts.length}, error answers naming a host path: ${leaks.length}`);
   for (const [what, list] of [['5xx', serverErrors], ['hang', hangs], ['restart', restarts], ['host path', leaks], ['unsendable case', unsendable], ['closed without an answer (not a failure)', resets]] as const) {
     for (const l of list.slice(0, what.startsWith('closed') ? 8 : 40)) console.log(`fuzz ${what}: ${l}`);

@@ -14,6 +14,7 @@ import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
 import type { EventLog } from './event-log.js';
 import { staticTarget } from './static-path.js';
 import { jsonTooDeep, JsonTooDeepError } from '../common/http/json-depth.js';
+import { hidePaths } from '../common/host-paths.js';
 
 export interface LabHandlers {
   services(): Promise<unknown>;
@@ -90,7 +91,7 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     const status = typeof e?.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
     if (status === 500) log(`novalab gui: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${e?.stack ?? String(err)}`);
     if (res.headersSent) { res.destroy(); return; }
-    json(res, status, { error: { code: status, message: status === 500 ? 'The lab could not answer this request; the launcher\'s output says why.' : e.message } });
+    json(res, status, { error: { code: status, message: status === 500 ? 'The lab could not answer this request; the launcher\'s output says why.' : hidePaths(e.message) } });
   };
   const server = http.createServer((req, res) => {
     const route = async () => {

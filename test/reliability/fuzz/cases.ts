@@ -14,6 +14,8 @@ export interface HttpCase {
   kind: 'http'; listener: Listener; port: number; method: string; path: string; headers: Record<string, string>; body?: Buffer;
   /** The client goes away: after half its body, or as soon as the answer starts. */
   abort?: 'mid-body' | 'on-response';
+  /** The route table entry the case was made from ('compute GET /v2.1/servers/:id'). */
+  route?: string;
 }
 export interface RawCase { kind: 'raw'; listener: Listener; port: number; label: string; bytes: Buffer }
 export interface WsCase { kind: 'ws'; listener: Listener; port: number; path: string; headerLines: string[]; frames: Buffer[]; label: string }
@@ -178,7 +180,7 @@ function apiCase(rng: Rng, c: FuzzContext, service: 'compute' | 'identity' | 'im
   } else if (write && method !== 'DELETE' ? true : rng.chance(0.1)) {
     plan = jsonBody(rng, template, limit);
   }
-  return httpCase(listener, port, method, prefix + path, headers, plan, rng);
+  return { ...httpCase(listener, port, method, prefix + path, headers, plan, rng), route: `${service} ${route.methods.join(',') || 'ALL'} ${route.path}` };
 }
 
 /** Bytes for an image upload: garbage, a truncated or lying qcow2 header, a VMDK descriptor. */

@@ -49,7 +49,7 @@ before(async () => {
   const v = { 'OpenStack-API-Version': 'compute 2.37' };
 
   // What exists (read by cases that only read) …
-  const ids = (list: { id?: string; name?: string }[] | undefined, key: 'id' | 'name' = 'id') => (list ?? []).map((x) => String(x[key]));
+  const ids = (list: Record<string, unknown>[] | undefined, key = 'id') => (list ?? []).map((x) => String(x[key]));
   const images = ids((await json(lab.url('glance-api', '/v2/images'), admin)).images);
   const real: Record<string, string[]> = {
     images,
@@ -67,11 +67,10 @@ before(async () => {
     tags: ['fuzz', 'x'],
   };
   // … and what the fuzzer owns (cases that write aim only at these).
-  const kernelless = images.find(() => true) ?? 'none';
+  const bootable = (await json(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), admin)).images?.[0]?.id ?? images[0];
   const servers: string[] = [];
   for (const name of ['fuzz-a', 'fuzz-b']) {
-    const image = (await json(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), admin)).images?.[0]?.id ?? kernelless;
-    servers.push((await post(nova('/servers'), admin, { server: { name, imageRef: image, flavorRef: '1', networks: 'none' } }, v)).server.id);
+    servers.push((await post(nova('/servers'), admin, { server: { name, imageRef: bootable, flavorRef: '1', networks: 'none' } }, v)).server.id);
   }
   const ownedImages: string[] = [];
   for (const disk_format of ['qcow2', 'raw', 'vmdk', 'vdi', 'iso', 'aki']) {
@@ -79,7 +78,7 @@ before(async () => {
   }
   await post(nova('/os-keypairs'), admin, { keypair: { name: 'fuzz-owned' } }, v);
   const group = (await post(nova('/os-server-groups'), admin, { server_group: { name: 'fuzz', policies: ['affinity'] } }, v)).server_group.id;
-  const requests = ids((await json(nova(`/servers/${servers[0]}/os-instance-actions`), admin)).instanceActions, 'request_id' as 'id');
+  const requests = ids((await json(nova(`/servers/${servers[0]}/os-instance-actions`), admin)).instanceActions, 'request_id');
   ctx = {
     ports: {
       identity: lab.port('keystone'), image: lab.port('glance-api'), compute: lab.port('osapi_compute'), metadata: lab.port('metadata'),

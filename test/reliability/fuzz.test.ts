@@ -85,8 +85,9 @@ before(async () => {
       ec2: lab.port('ec2'), novncproxy: lab.port('nova-novncproxy'), gui: lab.port('gui'),
     },
     tokens: { admin, demo },
-    real: { ...real, requests },
-    owned: { servers, images: ownedImages, keypairs: ['fuzz-owned'], groups: [group], tags: ['fuzz'], requests },
+    // Writes (actions, DELETE) may hit the second server only: the first stays for the metadata service.
+    real: { ...real, requests, servers },
+    owned: { servers: servers.slice(1), images: ownedImages, keypairs: ['fuzz-owned'], groups: [group], tags: ['fuzz'], requests },
     metadataSecret: fs.readFileSync(path.join(lab.stateDir, 'secrets', 'metadata-hmac'), 'utf8').trim(),
     routes: { compute: computeRoutes(), identity: identityRoutes(), image: imageRoutes(), metadata: metadataPaths(), console: consolePaths(), labApi: labApiRoutes() },
   };

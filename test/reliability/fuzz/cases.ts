@@ -207,7 +207,7 @@ function imageBytes(rng: Rng): Buffer {
 function metadataCase(rng: Rng, c: FuzzContext): HttpCase {
   let path = rng.weighted<string>([[15, rng.pick(c.routes.metadata)], [4, `/${rng.pick(['openstack', 'latest', '2009-04-04'])}/${pathSegment(rng, [])}/${pathSegment(rng, [])}`], [1, rng.pick(ODD_TARGETS)]]);
   if (rng.chance(0.1)) path += `?${hostileQuery(rng, [])}`;
-  const id = rng.weighted<string>([[5, rng.pick([...(c.owned.servers ?? []), uuidLike(rng)])], [1, encodeHeader(hostileString(rng)).slice(0, 300)]]);
+  const id = rng.weighted<string>([[5, rng.pick([...(c.real.servers ?? []), uuidLike(rng)])], [1, encodeHeader(hostileString(rng)).slice(0, 300)]]);
   const sign = (v: string) => createHmac('sha256', c.metadataSecret).update(v).digest('hex');
   // With a valid signature (reaches the handlers), with a wrong one, with none.
   const headers = rng.weighted<Record<string, string>>([

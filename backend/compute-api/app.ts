@@ -3,6 +3,7 @@
 // fault bodies for everything that goes wrong.
 import express, { Router, type Express, type Request, type Response } from 'express';
 import type { ApiDeps } from './deps.js';
+import { verifyJsonDepth } from '../common/http/json-depth.js';
 import { errorHandler, resourceNotFound } from './http/errors.js';
 import { authenticate, negotiate, requestStart } from './http/middleware.js';
 import type { RequestState } from './http/kit.js';
@@ -47,7 +48,7 @@ export function computeApp(deps: ApiDeps): Express {
   app.get('/', (_req: Request, res: Response) => { res.json(versionsRoot(baseOf(res))); });
   app.get('/v2.1', (_req: Request, res: Response) => { res.json({ version: versionV21(baseOf(res)) }); });
   const v21 = Router();
-  v21.use(negotiate, authenticate(deps), express.json({ limit: BODY_LIMIT, type: () => true }));
+  v21.use(negotiate, authenticate(deps), express.json({ limit: BODY_LIMIT, type: () => true, verify: verifyJsonDepth() }));
   for (const routes of [serverRoutes, serverActionRoutes, flavorRoutes, keypairRoutes, serverGroupRoutes, quotaRoutes, hostRoutes, imageRoutes]) {
     v21.use(routes(deps));
   }

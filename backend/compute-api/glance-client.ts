@@ -4,6 +4,27 @@ import type { GlanceClient } from './deps.js';
 import type { GlanceImage } from './views/image-view.js';
 import { ApiFault } from './faults.js';
 
+/** Glance's error bodies are webob's plain text: "400 Bad Request", a blank line, the explanation. */
+export function glanceExplanation(body: string): string {
+  const text = body.trim();
+  const blank = text.indexOf('\n\n');
+  return (blank >= 0 ? text.slice(blank + 2) : text).trim().slice(0, 300);
+}
+
+/**
+ * Pure: a refusal by glance as nova-api answers it (nova/image/glance.py translates glance's
+ * errors): a bad query or reference is the client's 400 (Invalid / ImageBadRequest), 401 and
+ * 403 are ImageNotAuthorized (403), 404 not found; only glance failing itself is a 503.
+ */
+export function glanceFault(status: number, body: string, imageId?: string): ApiFault {
+  const why = glanceExplanation(body);
+  if (status === 400) return new ApiFault(400, imageId ? `Request of image ${imageId} failed: ${why}` : why);
+  if (status === 401 || status === 403) return new ApiFault(403, imageId ? `Not authorized for image ${imageId}.` : why);
+  if (status === 404) return new ApiFault(404, imageId ? `Image ${imageId} could not be found.` : why);
+  if (status === 413) return new ApiFault(403, imageId ? `Image quota exceeded for image ${imageId}.` : why);
+  return new ApiFault(503, `The image service answered ${status}: ${why}`);
+}
+
 export function glanceClient(glanceUrl: string, fetchImpl: typeof fetch = fetch): GlanceClient {
   const get = async (token: string, path: string): Promise<Response> => {
     try {
@@ -12,16 +33,15 @@ export function glanceClient(glanceUrl: string, fetchImpl: typeof fetch = fetch)
       throw new ApiFault(503, `The image service (glance-api at ${glanceUrl}) did not answer: ${(err as Error).message}`);
     }
   };
-  const failed = async (res: Response): Promise<never> => {
-    const text = (await res.text()).slice(0, 300).trim();
-    throw new ApiFault(res.status === 401 || res.status === 403 ? res.status : 503, `The image service answered ${res.status}: ${text}`);
+  const failed = async (res: Response, imageId?: string): Promise<never> => {
+    throw glanceFault(res.status, await res.text().catch(() => ''), imageId);
   };
   return {
     async getImage(token, id) {
       if (!/^[A-Za-z0-9._-]{1,255}$/.test(id)) return null;
       const res = await get(token, `/v2/images/${encodeURIComponent(id)}`);
       if (res.status === 404) { await res.arrayBuffer(); return null; }
-      if (!res.ok) return failed(res);
+      if (!res.ok) return failed(res, id);
       return (await res.json()) as GlanceImage;
     },
     async listImages(token, query) {

@@ -111,6 +111,10 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     };
     ws.on('message', onEarly);
     ws.once('close', () => fromClient.fail(new RfbHandshakeError('the browser closed the WebSocket')));
+    // A malformed or oversized frame before the relay starts: ws closes the socket itself
+    // (1002/1009); an 'error' event nobody listens to would stop nova-novncproxy.
+    const onEarlyError = (err: Error) => { deps.log.warn(`console session ${ctx.request_id}: ${err.message}`); ws.terminate(); };
+    ws.on('error', onEarlyError);
     const tag = token ? tokenTag(token) : 'none';
     const refuse = (code: number, reason: string) => {
       deps.log.warn(`console session ${ctx.request_id} from ${peer} refused: ${reason} (key ${tag})`);
@@ -152,6 +156,7 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
       }
     }
     ws.off('message', onEarly);
+    ws.off('error', onEarlyError); // the relay listens from here on
     if (ws.readyState !== ws.OPEN) { vnc.socket.destroy(); return; }
 
     const where = info.kind === 'tcp' ? `${info.host}:${info.port}` : `unix:${info.path}`;

@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '../common/log.js';
 import { statusTitle } from '../common/http/status-title.js';
+import { hidePaths } from '../common/host-paths.js';
 
 export class KeystoneError extends Error {
   constructor(readonly code: number, message: string) {
@@ -28,13 +29,15 @@ export function errorBody(code: number, message: string) {
 
 export function sendError(res: Response, code: number, message: string, identityUrl?: string): void {
   if (code === 401 && identityUrl) res.setHeader('WWW-Authenticate', `Keystone uri="${identityUrl}"`);
-  res.status(code).json(errorBody(code, message));
+  res.status(code).json(errorBody(code, hidePaths(message)));
 }
 
-/** body-parser marks its own errors with a 4xx status and a type. */
+/** body-parser marks its own errors with a 4xx status and a type; the router's URIError has status 400. */
 function parserError(err: { status?: number; type?: string }): KeystoneError | null {
   if (typeof err.status !== 'number' || err.status < 400 || err.status >= 500) return null;
+  if (err instanceof URIError) return badRequest('Malformed request URL: a percent-escape does not decode.');
   if (err.type === 'entity.parse.failed') return badRequest('Malformed request body: the body is not valid JSON.');
+  if (err.type === 'entity.too.deep') return badRequest('Malformed request body: it nests too deeply.');
   if (err.type === 'entity.too.large') return new KeystoneError(413, 'Request body is larger than the 64 KiB limit.');
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
     return new KeystoneError(415, 'Request body must be JSON in UTF-8.');
@@ -46,6 +49,7 @@ export function errorMiddleware(log: Logger, identityUrl: string): ErrorRequestH
   return (err: unknown, req, res, _next) => {
     const known = err instanceof KeystoneError ? err : parserError(err as { status?: number; type?: string });
     if (known) {
+      if (hidePaths(known.message) !== known.message) log.warn(`${req.method} ${req.path} → ${known.code}: ${known.message}`);
       sendError(res, known.code, known.message, identityUrl);
       return;
     }

@@ -4,6 +4,7 @@
 import express, { type Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import { errorMiddleware, sendError } from './errors.js';
+import { verifyJsonDepth } from '../common/http/json-depth.js';
 import type { IdentityDeps } from './policy.js';
 import { discoveryRoutes } from './routes/discovery-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -30,7 +31,7 @@ export function identityApp(deps: IdentityDeps): Express {
     next();
   });
   // Every body is JSON here, whatever its Content-Type says: parse it or answer 400.
-  app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
+  app.use(express.json({ limit: BODY_LIMIT, type: () => true, verify: verifyJsonDepth() }));
   const resources = [discoveryRoutes, authRoutes, domainRoutes, projectRoutes, userRoutes, roleRoutes, catalogRoutes];
   for (const routes of resources) app.use(routes(deps));
   app.use((req, res) => sendError(res, 404, `The resource could not be found: ${req.method} ${req.path}.`));

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { TokenValidator } from '../common/http/keystone-auth.js';
 import type { Logger } from '../common/log.js';
 import { GlanceError, plainErrorBody } from './errors.js';
+import { hidePaths } from '../common/host-paths.js';
 import type { ImageService } from './image-service.js';
 import { imageRoutes } from './routes.js';
 import { versionsDocument } from './serialize.js';
@@ -20,7 +21,7 @@ export interface AppDeps {
 
 function sendError(res: Response, status: number, message: string): void {
   if (res.headersSent) return void res.destroy();
-  res.status(status).type('text/plain; charset=UTF-8').send(plainErrorBody(status, message));
+  res.status(status).type('text/plain; charset=UTF-8').send(plainErrorBody(status, hidePaths(message)));
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -69,8 +70,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(auth, api);
 
   app.use((req: Request) => { throw new GlanceError(404, `The resource could not be found: ${req.method} ${req.path}`); });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof GlanceError) return sendError(res, err.status, err.message);
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof GlanceError) {
+      // qemu-img's and the file system's texts name host files: the log keeps them, the answer does not.
+      if (hidePaths(err.message) !== err.message) deps.log.warn(`${req.method} ${req.originalUrl.split('?')[0]} → ${err.status}: ${err.message}`);
+      return sendError(res, err.status, err.message);
+    }
     const e = err as { status?: number; type?: string; message?: string };
     if (e.type === 'entity.too.large') return sendError(res, 413, 'The request body is larger than 64 KiB.');
     if (e.type === 'entity.parse.failed') return sendError(res, 400, 'Malformed JSON in request body.');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { GlanceError } from './errors.js';
+import { verifyJsonDepth } from '../common/http/json-depth.js';
 import type { Caller } from './image-record.js';
 import { IMAGE_SCHEMA, IMAGES_SCHEMA } from './image-schema.js';
 import type { ImageService } from './image-service.js';
@@ -29,8 +30,8 @@ const methodNotAllowed = (allow: string) => (_req: Request, res: Response) => {
 
 export function imageRoutes(images: ImageService): Router {
   const r = express.Router();
-  const json = express.json({ limit: JSON_LIMIT });
-  const jsonPatch = express.json({ limit: JSON_LIMIT, type: PATCH_MEDIA_TYPES });
+  const json = express.json({ limit: JSON_LIMIT, verify: verifyJsonDepth() });
+  const jsonPatch = express.json({ limit: JSON_LIMIT, type: PATCH_MEDIA_TYPES, verify: verifyJsonDepth() });
 
   r.route('/v2/images')
     .get((req, res) => {

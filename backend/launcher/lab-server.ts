@@ -6,11 +6,15 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabEvent } from '../../contract/events.js';
 import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.js';
 import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
 import type { EventLog } from './event-log.js';
+import { staticTarget } from './static-path.js';
+import { jsonTooDeep, JsonTooDeepError } from '../common/http/json-depth.js';
+import { hidePaths } from '../common/host-paths.js';
 
 export interface LabHandlers {
   services(): Promise<unknown>;
@@ -31,6 +35,8 @@ export interface LabServerOptions {
   events: EventLog;
   handlers: LabHandlers;
   subscribe(listener: (e: LabEvent) => void): () => void;
+  /** Where failures of the lab server are written (default: stderr). */
+  log?: (line: string) => void;
 }
 
 const MIME: Record<string, string> = {
@@ -50,12 +56,19 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 async function readJson(req: http.IncomingMessage, limit = 256 * 1024): Promise<unknown> {
   let size = 0;
   const chunks: Buffer[] = [];
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
-    chunks.push(c as Buffer);
+  try {
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
+      chunks.push(c as Buffer);
+    }
+  } catch (err) {
+    if ((err as { status?: number }).status) throw err;
+    throw Object.assign(new Error('the request body could not be read'), { status: 400 });
   }
-  try { return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'); } catch { throw Object.assign(new Error('malformed JSON'), { status: 400 }); }
+  const body = Buffer.concat(chunks);
+  if (jsonTooDeep(body)) throw new JsonTooDeepError();
+  try { return JSON.parse(body.toString('utf8') || '{}'); } catch { throw Object.assign(new Error('malformed JSON'), { status: 400 }); }
 }
 
 export function createLabServer(opts: LabServerOptions): http.Server {
@@ -70,17 +83,25 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     return typeof token === 'string' ? opts.validator.validate(token) : null;
   };
 
-  const server = http.createServer(async (req, res) => {
-    const url = req.url ?? '/';
-    const proxied = matchRoute(opts.routes, url);
-    if (proxied) return forward(req, res, proxied.route, proxied.path);
-    if (!url.startsWith('/lab/api/')) return serveStatic(opts.rendererDir, url, res);
-    try {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Every request ends in an answer: a thrown error or a rejected promise is the client's 4xx
+  // when it says so, otherwise a 500 whose detail goes to the launcher's output, not the client.
+  const failed = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown) => {
+    const e = err as Error & { status?: number };
+    const status = typeof e?.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
+    if (status === 500) log(`novalab gui: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${e?.stack ?? String(err)}`);
+    if (res.headersSent) { res.destroy(); return; }
+    json(res, status, { error: { code: status, message: status === 500 ? 'The lab could not answer this request; the launcher\'s output says why.' : hidePaths(e.message) } });
+  };
+  const server = http.createServer((req, res) => {
+    const route = async () => {
+      const url = req.url ?? '/';
+      const proxied = matchRoute(opts.routes, url);
+      if (proxied) return forward(req, res, proxied.route, proxied.path);
+      if (!url.startsWith('/lab/api/')) return serveStatic(opts.rendererDir, req, res);
       await serveLabApi(req, res, url);
-    } catch (err) {
-      const e = err as Error & { status?: number };
-      json(res, e.status ?? 500, { error: { code: e.status ?? 500, message: e.message } });
-    }
+    };
+    route().catch((err) => failed(req, res, err));
   });
 
   async function serveLabApi(req: http.IncomingMessage, res: http.ServerResponse, url: string): Promise<void> {
@@ -116,32 +137,49 @@ export function createLabServer(opts: LabServerOptions): http.Server {
   function acceptStream(ws: WebSocket): void {
     let unsubscribe: (() => void) | null = null;
     const timer = setTimeout(() => ws.close(4001, 'authenticate first'), 5000);
-    ws.once('message', async (raw) => {
+    ws.once('message', (raw) => void (async () => {
       clearTimeout(timer);
       let msg: { token?: string; since?: number } = {};
       try { msg = JSON.parse(String(raw)); } catch { /* refused below */ }
-      const ok = typeof msg.token === 'string' && (await opts.validator.validate(msg.token));
+      const ok = typeof msg?.token === 'string' && (await opts.validator.validate(msg.token));
       if (!ok) { ws.close(4001, 'invalid token'); return; }
+      if (ws.readyState !== ws.OPEN) return;
       for (const e of opts.events.since(Number(msg.since ?? 0))) ws.send(JSON.stringify(e));
       unsubscribe = opts.subscribe((e) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e)); });
-    });
+    })().catch((err: Error) => {
+      // keystone unreachable, say: this stream ends, the launcher stays.
+      log(`novalab gui: event stream refused: ${err.message}`);
+      ws.close(1011, 'token check failed');
+    }));
+    // A malformed or oversized frame: ws has already closed the connection with 1002/1009;
+    // without a listener the 'error' event would throw and stop the launcher.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => { clearTimeout(timer); unsubscribe?.(); });
   }
   return server;
 }
 
-function serveStatic(root: string, url: string, res: http.ServerResponse): void {
-  const pathname = decodeURIComponent(new URL(url, 'http://lab').pathname);
-  const rel = path.normalize(pathname).replace(/^([/\\])+/, '');
-  const file = path.join(root, rel);
-  const inside = file.startsWith(path.resolve(root) + path.sep) || file === path.resolve(root);
-  const target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
-  const security = {
-    'content-security-policy': "default-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self' http://127.0.0.1:* http://localhost:*",
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  };
-  if (!fs.existsSync(target)) { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...security }); res.end(PLACEHOLDER); return; }
-  res.writeHead(200, { 'content-type': MIME[path.extname(target)] ?? 'application/octet-stream', ...security });
-  fs.createReadStream(target).pipe(res);
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self' http://127.0.0.1:* http://localhost:*",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const isFile = (file: string) => fs.promises.stat(file).then((s) => s.isFile(), () => false);
+
+async function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const target = staticTarget(req.method, req.url ?? '/');
+  if (!target.ok) {
+    if (target.status === 405) res.setHeader('allow', 'GET, HEAD');
+    return json(res, target.status, { error: { code: target.status, message: target.reason } });
+  }
+  const file = path.join(root, target.rel);
+  const inside = file.startsWith(path.resolve(root) + path.sep);
+  // Any path that is not a file of the build is the GUI's own route: its index answers.
+  const chosen = inside && (await isFile(file)) ? file : path.join(root, 'index.html');
+  if (!(await isFile(chosen))) { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS }); res.end(req.method === 'HEAD' ? undefined : PLACEHOLDER); return; }
+  res.writeHead(200, { 'content-type': MIME[path.extname(chosen)] ?? 'application/octet-stream', ...SECURITY_HEADERS });
+  if (req.method === 'HEAD') { res.end(); return; }
+  // A file that vanishes or a client that goes away ends this response only.
+  await pipeline(fs.createReadStream(chosen), res).catch(() => res.destroy());
 }

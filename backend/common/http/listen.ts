@@ -16,7 +16,12 @@ export function listen(handler: RequestListener | http.Server, host: string, por
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, what, host) : err);
     });
-    server.listen(port, host, () => resolve(server));
+    server.listen(port, host, () => {
+      // Later errors (accept failing with EMFILE under a flood of connections, say) would throw
+      // from an 'error' event nobody listens to, stopping the service: they are logged instead.
+      server.on('error', (err) => process.stderr.write(`${what} on ${host}:${port}: ${err.message}\n`));
+      resolve(server);
+    });
   });
 }
 

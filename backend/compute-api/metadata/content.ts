@@ -93,7 +93,8 @@ function ec2(rest: string[], i: Instance): MdReply {
   if (path[0] === 'public-keys' && path.length >= 2) return publicKey(path.slice(1), i);
   let node: string | Tree = ec2Tree(i);
   for (const part of path) {
-    if (typeof node === 'string' || !(part in node)) return notFoundReply();
+    // Own keys only: 'constructor' or '__proto__' must not walk into Object's prototype.
+    if (typeof node === 'string' || !Object.hasOwn(node, part)) return notFoundReply();
     node = node[part]!;
   }
   if (typeof node === 'string') return text(node);

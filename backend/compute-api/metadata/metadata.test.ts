@@ -48,6 +48,12 @@ test('the EC2 tree answers the paths cloud-init and the lab guest read', () => {
   assert.equal(metadataReply('/latest/meta-data/public-keys/0/', instanceFixture()).status, 404);
 });
 
+test('the EC2 tree walks only its own keys, never Object\'s prototype', () => {
+  for (const p of ['/latest/meta-data/constructor', '/latest/meta-data/constructor/name', '/latest/meta-data/__proto__', '/latest/meta-data/hasOwnProperty']) {
+    assert.equal(metadataReply(p, inst).status, 404, p);
+  }
+});
+
 test('signatures are hex HMAC-SHA256 of the instance id', () => {
   const sig = signInstanceId('abc', 's3cret');
   assert.ok(signatureValid('abc', sig, 's3cret'));

@@ -59,3 +59,18 @@ test('instance actions: updated_at from 2.58; events show traceback to admins, h
   assert.deepEqual(event('2.62', false), ['event', 'finish_time', 'hostId', 'result', 'start_time']);
   assert.deepEqual(event('2.84', true), ['details', 'event', 'finish_time', 'host', 'hostId', 'result', 'start_time', 'traceback']);
 });
+
+test('an event\'s traceback and details name no host folder', () => {
+  const root = process.cwd();
+  const a = {
+    action: 'create', instance_uuid: 'i1', request_id: 'req-1', user_id: 'u1', project_id: 'p1', start_time: '2026-11-23T19:06:41.407Z',
+    updated_at: '2026-11-23T19:06:42.000Z', message: 'Error',
+    events: [{ event: 'compute__do_build_and_run_instance', start_time: '2026-11-23T19:06:41.500Z', finish_time: '2026-11-23T19:06:42.000Z',
+      result: 'Error' as const, host: 'host-a',
+      details: `guest spec unreadable (${root}/state/hosts/host-a/instances/i1/spec.json): EACCES`,
+      traceback: `Error: guest spec unreadable\n    at read (file://${root}/dist/backend/compute/drivers/qemu/instance-dir.js:23:11)` }],
+  };
+  const e = (actionDetail(a, v('2.84'), true).events as { details: string; traceback: string }[])[0]!;
+  assert.equal(e.details, 'guest spec unreadable (spec.json): EACCES');
+  assert.equal(e.traceback, 'Error: guest spec unreadable\n    at read (instance-dir.js:23:11)');
+});

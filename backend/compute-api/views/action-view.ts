@@ -4,6 +4,7 @@
 import type { InstanceAction, InstanceActionEvent } from '../../../contract/model.js';
 import { atLeast, type ApiVersion } from '../microversion.js';
 import { hostId, naiveTime } from './format.js';
+import { hidePaths } from '../../common/host-paths.js';
 
 export function actionSummary(a: InstanceAction, v: ApiVersion): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -26,10 +27,11 @@ export function eventView(e: InstanceActionEvent, projectId: string, v: ApiVersi
     finish_time: naiveTime(e.finish_time),
     result: e.result,
   };
-  if (isAdmin) out.traceback = e.traceback;
+  // Tracebacks and details are a driver's texts: frames and files keep their names, not their host folders.
+  if (isAdmin) out.traceback = e.traceback === null ? null : hidePaths(e.traceback);
   if (isAdmin && atLeast(v, '2.62')) out.host = e.host;
   if (atLeast(v, '2.62')) out.hostId = hostId(projectId, e.host);
-  if (atLeast(v, '2.84')) out.details = e.details;
+  if (atLeast(v, '2.84')) out.details = typeof e.details === 'string' ? hidePaths(e.details) : e.details;
   return out;
 }
 

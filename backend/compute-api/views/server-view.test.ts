@@ -90,3 +90,16 @@ test('the index view is id, name and links', () => {
     links: [{ rel: 'self', href: `${base}/v2.1/servers/11111111-2222-3333-4444-555555555555` }, { rel: 'bookmark', href: `${base}/servers/11111111-2222-3333-4444-555555555555` }],
   });
 });
+
+test('a fault names no host folder: qemu-img\'s and node\'s texts keep only file names', () => {
+  const fault = {
+    code: 500, created: '2026-11-23T19:05:40.000Z',
+    message: `Build of instance x aborted on host-a: Could not open '${process.cwd()}/state/hosts/host-a/instances/x/disk': Permission denied`,
+    details: `Error: boom\n    at spawn (file://${process.cwd()}/dist/backend/compute/drivers/qemu/qemu-driver.js:97:15)`,
+  };
+  const s = serverDetail(instanceFixture({ vm_state: 'error', host: null, fault }), { base, version: v('2.1'), isAdmin: true });
+  const f = s.fault as { message: string; details: string };
+  assert.equal(f.message, "Build of instance x aborted on host-a: Could not open 'disk': Permission denied");
+  assert.equal(f.details, 'Error: boom\n    at spawn (qemu-driver.js:97:15)');
+  assert.ok(!JSON.stringify(s.fault).includes(process.cwd()));
+});

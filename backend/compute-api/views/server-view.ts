@@ -5,6 +5,7 @@ import { atLeast, type ApiVersion } from '../microversion.js';
 import { serverStatus } from '../server-state.js';
 import { bookmark, hostId, isoTime, links, naiveTime } from './format.js';
 import { instanceName } from '../../shared/instance-name.js';
+import { hidePaths } from '../../common/host-paths.js';
 
 export interface ServerViewOptions {
   base: string;
@@ -62,8 +63,9 @@ export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<st
     'OS-DCF:diskConfig': 'MANUAL',
   };
   if ((status === 'ERROR' || status === 'DELETED') && i.fault) {
-    const f: Record<string, unknown> = { code: i.fault.code, created: isoTime(i.fault.created), message: i.fault.message };
-    if (i.fault.details && (o.isAdmin || i.fault.code !== 500)) f.details = i.fault.details;
+    // A fault's text comes from a driver or qemu: it may name host files (the compute log keeps them).
+    const f: Record<string, unknown> = { code: i.fault.code, created: isoTime(i.fault.created), message: hidePaths(i.fault.message) };
+    if (i.fault.details && (o.isAdmin || i.fault.code !== 500)) f.details = hidePaths(i.fault.details);
     s.fault = f;
   }
   if (PROGRESS_STATUSES.has(status)) s.progress = 0;

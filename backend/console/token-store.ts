@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { VncConnectInfo } from '../rpc/compute-api.js';
 import type { ConsoleAuthorization } from '../rpc/consoleauth-api.js';
 
-interface Entry { instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number }
+interface Entry { instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number; project_id?: string }
 
 /** Tokens longer than this are not ours; refuse them before hashing. */
 const MAX_TOKEN_LENGTH = 256;
@@ -38,11 +38,12 @@ export class TokenStore {
     this.random = opts.random ?? (() => randomBytes(16));
   }
 
-  issue(instance_uuid: string, connect_info: VncConnectInfo, ttlSeconds: number): { token: string; expires_at: string } {
+  /** `project_id`: the project of the request that asked for the console, so later steps are scoped to it. */
+  issue(instance_uuid: string, connect_info: VncConnectInfo, ttlSeconds: number, project_id?: string): { token: string; expires_at: string } {
     if (!(ttlSeconds > 0)) throw new Error(`console token TTL must be positive, got ${ttlSeconds}`);
     const token = formatToken(this.random());
     const expiresAt = this.now() + ttlSeconds * 1000;
-    this.byHash.set(hashToken(token), { instance_uuid, connect_info, expiresAt });
+    this.byHash.set(hashToken(token), { instance_uuid, connect_info, expiresAt, ...(project_id ? { project_id } : {}) });
     return { token, expires_at: new Date(expiresAt).toISOString() };
   }
 
@@ -56,7 +57,10 @@ export class TokenStore {
       this.byHash.delete(key);
       return null;
     }
-    return { instance_uuid: entry.instance_uuid, connect_info: entry.connect_info, expires_at: new Date(entry.expiresAt).toISOString() };
+    return {
+      instance_uuid: entry.instance_uuid, connect_info: entry.connect_info, expires_at: new Date(entry.expiresAt).toISOString(),
+      ...(entry.project_id ? { project_id: entry.project_id } : {}),
+    };
   }
 
   deleteForInstance(instance_uuid: string): number {
@@ -80,7 +84,7 @@ export class TokenStore {
   get size(): number { return this.byHash.size; }
 
   /** Everything the store holds, as it holds it (for tests and diagnostics): no clear tokens. */
-  dump(): { key: string; instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number }[] {
+  dump(): { key: string; instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number; project_id?: string }[] {
     return [...this.byHash].map(([key, e]) => ({ key, ...e }));
   }
 }

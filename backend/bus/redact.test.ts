@@ -42,3 +42,16 @@ test('events: the consoleauth reply, a check_token call (a bare string argument)
   const http = redactEvent({ kind: 'http', source: 'nova-api', summary: `GET /x?token=${TOKEN} → 200`, detail: { path: `/x?token=${TOKEN}` } });
   assert.ok(!JSON.stringify(http).includes(TOKEN));
 });
+
+test('a guest\'s VNC password in connect_info (get_vnc_console reply, check_token reply, step details) is redacted', () => {
+  const info = { kind: 'tcp', host: '127.0.0.1', port: 5901, password: 'vncpw123' };
+  for (const e of [
+    { kind: 'rpc.reply' as const, source: 'nova-compute@host-a', topic: 'compute.host-a', method: 'get_vnc_console', summary: 'reply', detail: info },
+    { kind: 'rpc.reply' as const, source: 'nova-consoleauth', topic: 'consoleauth', method: 'check_token', summary: 'reply', detail: { instance_uuid: 'u', connect_info: info } },
+    { kind: 'step' as const, source: 'nova-compute@host-a', summary: 'connect_info', detail: info },
+  ]) {
+    const out = JSON.stringify(redactEvent(e));
+    assert.ok(!out.includes('vncpw123'), out);
+    assert.ok(out.includes('5901'), 'the address stays: it is what the step teaches');
+  }
+});

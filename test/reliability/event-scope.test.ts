@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import type { LabEvent } from '../../contract/events.js';
 import { tokenFromUrl } from '../../backend/console/console-request.js';
 import { closeOf, openWebSocket } from '../../backend/console/testing/rfb-probe.js';
-import { startLab, eventually, type LabHandle } from '../support/lab-process.js';
+import { startLab, eventually, labToken, type LabHandle } from '../support/lab-process.js';
 import { ComputeClient } from '../support/compute-client.js';
 
 interface Party {
@@ -232,4 +232,17 @@ test('step mode: a member sees only its own project\'s holds, and a held request
   }
   assert.equal((await pending).status, 202);
   assertNoSecrets(await labEvents(admin.client.authToken), 'admin\'s view after step mode');
+});
+
+test('an open event stream ends (4001) once its token is revoked', async () => {
+  const token = await labToken(lab, 'demo', 'demo');
+  const got: LabEvent[] = [];
+  const ws = await stream(token, got);
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  await eventually('the backlog', () => got.length > 0);
+  const res = await fetch(lab.url('keystone', '/v3/auth/tokens'), { method: 'DELETE', headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+  assert.equal(res.status, 204);
+  // Checked every 10 s against keystone, whose answers the lab caches for 5 s.
+  const code = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 40_000))]);
+  assert.equal(code, 4001);
 });

@@ -187,7 +187,7 @@ let revoked: string;
 /** Admin's project's resources, named in the paths demo tries. */
 const fx = {
   adminProject: '', adminUser: '', demoProject: '', server: '', requestId: '', keypair: `kp-admin-${randomBytes(3).toString('hex')}`,
-  group: '', image: '', flavor: '', scratchProject: '', scratchUser: '', memberRole: '', service: '', adminSubject: '',
+  group: '', image: '', flavor: '', privateFlavor: '', scratchProject: '', scratchUser: '', memberRole: '', service: '', adminSubject: '',
 };
 
 async function keystone(method: string, p: string, token: string, body?: unknown, extra: Record<string, string> = {}) {
@@ -219,12 +219,15 @@ before(async () => {
   fx.group = (await admin.request('POST', '/os-server-groups', { server_group: { name: 'matrix-group', policy: 'anti-affinity' } })).body.server_group.id;
   const flavor = await admin.request('POST', '/flavors', { flavor: { name: `matrix-${randomBytes(3).toString('hex')}`, ram: 64, vcpus: 1, disk: 1 } });
   fx.flavor = flavor.body.flavor.id;
+  const priv = await admin.request('POST', '/flavors', { flavor: { name: `matrix-private-${randomBytes(3).toString('hex')}`, ram: 64, vcpus: 1, disk: 1, 'os-flavor-access:is_public': false } });
+  assert.equal(priv.status, 200, JSON.stringify(priv.body));
+  fx.privateFlavor = priv.body.flavor.id;
   assert.equal((await admin.request('POST', `/flavors/${fx.flavor}/os-extra_specs`, { extra_specs: { 'hw:cpu_policy': 'shared' } })).status, 200);
-  const priv = await fetch(lab.url('glance-api', '/v2/images'), {
+  const privImage = await fetch(lab.url('glance-api', '/v2/images'), {
     method: 'POST', headers: { 'X-Auth-Token': admin.authToken, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'matrix-private', disk_format: 'raw', container_format: 'bare', visibility: 'private' }),
   });
-  fx.image = ((await priv.json()) as { id: string }).id;
+  fx.image = ((await privImage.json()) as { id: string }).id;
 
   // A revoked token: used everywhere first (so every validator has it cached), revoked, then
   // left past the validators' 5 s cache, as a stolen-then-revoked token would be.
@@ -409,6 +412,28 @@ test('lists asked for other projects\' resources by query: 403, or only demo\'s 
     const leak = [fx.server, fx.keypair, fx.group, fx.image, fx.requestId].find((id) => text.includes(id));
     assert.equal(leak, undefined, `demo on ${r.service} GET ${r.path}${q} shows admin's ${leak}`);
   }
+});
+
+test('another project\'s resources named in a request body or a private flavor: refused, nothing joins them', async () => {
+  const image = await demo.imageId('novalab-x86_64');
+  const base = { name: 'cross-vm', imageRef: image, flavorRef: '1', networks: 'none' };
+  const tries: [string, Record<string, unknown>, Record<string, unknown>?][] = [
+    ['admin\'s private image', { ...base, imageRef: fx.image }],
+    ['admin\'s key pair', { ...base, key_name: fx.keypair }],
+    ['admin\'s server group', base, { group: fx.group }],
+    ['admin\'s private flavor', { ...base, flavorRef: fx.privateFlavor }],
+  ];
+  for (const [what, server, hints] of tries) {
+    const r = await demo.request('POST', '/servers', { server, ...(hints ? { 'os:scheduler_hints': hints } : {}) });
+    assert.ok([400, 403, 404].includes(r.status), `demo creating a server with ${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+    const [name, fault] = Object.entries(r.body as Record<string, { code: number }>)[0]!;
+    assert.ok(name && fault.code === r.status, `not a Nova fault: ${JSON.stringify(r.body)}`);
+  }
+  const group = await admin.request('GET', `/os-server-groups/${fx.group}`);
+  assert.deepEqual(group.body.server_group.members, [], 'demo\'s server joined admin\'s group');
+  const demoFlavor = await demo.request('GET', `/flavors/${fx.privateFlavor}`);
+  assert.equal(demoFlavor.status, 404, 'demo reads admin\'s private flavor');
+  assert.ok(!JSON.stringify((await demo.request('GET', '/flavors/detail')).body).includes(fx.privateFlavor), 'demo lists admin\'s private flavor');
 });
 
 test('the event stream: no token, garbage and a revoked token are closed with 4001; a member\'s is served', async () => {

@@ -4,6 +4,7 @@
 import type http from 'node:http';
 import type { AuthContext } from '../common/http/keystone-auth.js';
 import { isSecretKey, REDACTED } from '../bus/redact.js';
+import { statusTitle } from '../common/http/status-title.js';
 import { eventsFor, holdsFor, type Viewer } from './event-scope.js';
 import type { LabServerOptions } from './lab-server.js';
 
@@ -30,6 +31,9 @@ export const viewerOf = (who: AuthContext | 'control'): Viewer =>
   who === 'control' ? { admin: true, project_id: null } : { admin: who.is_admin, project_id: who.project_id };
 
 const ok = (body: unknown, status = 200): LabReply => ({ status, body });
+
+/** The lab's errors in keystone's shape, the service whose token the lab endpoints take. */
+export const labError = (status: number, message: string): LabReply => ({ status, body: { error: { code: status, title: statusTitle(status), message } } });
 
 async function readJson(req: http.IncomingMessage, limit = 256 * 1024): Promise<unknown> {
   let size = 0;
@@ -67,7 +71,7 @@ export function labRoutes(opts: Pick<LabServerOptions, 'handlers' | 'events'>): 
       }),
     },
     // Over plain HTTP the stream only says how to open it.
-    { method: 'GET', path: EVENT_STREAM_PATH, access: 'member', websocket: true, handle: () => ok({ error: { code: 426, message: 'open this path as a WebSocket' } }, 426) },
+    { method: 'GET', path: EVENT_STREAM_PATH, access: 'member', websocket: true, handle: () => labError(426, 'open this path as a WebSocket') },
     {
       method: 'GET', path: '/lab/api/step-mode', access: 'member',
       handle: ({ viewer }) => {

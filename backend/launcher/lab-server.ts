@@ -13,7 +13,7 @@ import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.j
 import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
 import type { EventLog } from './event-log.js';
 import { eventFor, eventsFor } from './event-scope.js';
-import { EVENT_STREAM_PATH, findLabRoute, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
+import { EVENT_STREAM_PATH, findLabRoute, labError, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
 
 export interface LabHandlers {
   services(): Promise<unknown>;
@@ -89,14 +89,14 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     if (found && !found.methodNotAllowed && found.route.access === 'public') return send(res, await found.route.handle({ req, params: found.params, query: searchParams, viewer: { admin: false, project_id: null } }));
     // Everything else needs a token first: an unknown path tells nothing to an anonymous caller.
     const who = await authenticate(req);
-    if (!who) return json(res, 401, { error: { code: 401, message: 'The request you have made requires authentication.' } });
-    if (!found) return json(res, 404, { error: { code: 404, message: `no lab endpoint ${method} ${pathname}` } });
+    if (!who) return send(res, labError(401, 'The request you have made requires authentication.'));
+    if (!found) return send(res, labError(404, `no lab endpoint ${method} ${pathname}`));
     if (found.methodNotAllowed) {
       res.setHeader('allow', found.methodNotAllowed.join(', '));
-      return json(res, 405, { error: { code: 405, message: `${method} is not allowed on ${pathname}` } });
+      return send(res, labError(405, `${method} is not allowed on ${pathname}`));
     }
     const viewer = viewerOf(who);
-    if (found.route.access === 'admin' && !viewer.admin) return json(res, 403, { error: { code: 403, message: 'This lab action needs the admin role.' } });
+    if (found.route.access === 'admin' && !viewer.admin) return send(res, labError(403, 'This lab action needs the admin role.'));
     send(res, await found.route.handle({ req, params: found.params, query: searchParams, viewer }));
   }
 

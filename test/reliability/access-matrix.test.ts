@@ -333,7 +333,9 @@ function assertFormat(r: Route, a: Answer, status: number, what: string): void {
     const [name, fault] = Object.entries(body)[0]!;
     assert.ok(name && fault?.code === status && typeof fault.message === 'string', `${where}: not a Nova fault: ${a.text.slice(0, 200)}`);
   } else {
-    assert.equal(body.error?.code, status, `${where}: not an {"error": {...}} body: ${a.text.slice(0, 200)}`);
+    // Keystone's shape, which the lab's own endpoints share.
+    const e = body.error as { code?: number; title?: string; message?: string } | undefined;
+    assert.ok(e?.code === status && typeof e.title === 'string' && typeof e.message === 'string', `${where}: not an {"error": {code, title, message}} body: ${a.text.slice(0, 200)}`);
   }
 }
 
@@ -476,6 +478,13 @@ test('routes public by design reveal no secret and nothing of a project', async 
   assert.equal(wrong.status, 401);
   assert.equal(nobody.status, 401);
   assert.equal((await wrong.json() as { error: { message: string } }).error.message, (await nobody.json() as { error: { message: string } }).error.message);
+  // Nor does it scope anyone into a project they are not a member of, by password or by token.
+  const scoped = (identity: unknown) => fetch(lab.url('keystone', '/v3/auth/tokens'), {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth: { identity, scope: { project: { id: fx.adminProject } } } }),
+  });
+  assert.equal((await scoped({ methods: ['password'], password: { user: { name: 'demo', domain: { id: 'default' }, password: 'demo' } } })).status, 401);
+  assert.equal((await scoped({ methods: ['token'], token: { id: demo.authToken } })).status, 401);
   // The metadata service answers only a correctly signed instance id.
   const md = (headers: Record<string, string>) => fetch(lab.url('metadata', '/openstack/latest/meta_data.json'), { headers });
   await check('metadata listing', await fetch(lab.url('metadata', '/')), [200]);

@@ -1,7 +1,6 @@
 // The lab endpoints (/lab/api/…) as one table: method, path, who may call it, what it does.
 // The server looks routes up here and the access-matrix test walks the same table, so a new
 // endpoint is checked for its access rule the day it is added.
-import type http from 'node:http';
 import type { AuthContext } from '../common/http/keystone-auth.js';
 import { isSecretKey, REDACTED } from '../bus/redact.js';
 import { statusTitle } from '../common/http/status-title.js';
@@ -11,7 +10,13 @@ import type { LabServerOptions } from './lab-server.js';
 /** public: no token (the GUI reads it before sign-in); member: any project's token; admin: the admin role. */
 export type LabAccess = 'public' | 'member' | 'admin';
 
-export interface LabCall { req: http.IncomingMessage; params: Record<string, string>; query: URLSearchParams; viewer: Viewer }
+export interface LabCall {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  viewer: Viewer;
+  /** The request's JSON body (read by the server: size limit, malformed JSON → 4xx). */
+  body(): Promise<unknown>;
+}
 export interface LabReply { status: number; body: unknown }
 
 export interface LabRoute {
@@ -34,17 +39,6 @@ const ok = (body: unknown, status = 200): LabReply => ({ status, body });
 
 /** The lab's errors in keystone's shape, the service whose token the lab endpoints take. */
 export const labError = (status: number, message: string): LabReply => ({ status, body: { error: { code: status, title: statusTitle(status), message } } });
-
-async function readJson(req: http.IncomingMessage, limit = 256 * 1024): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
-    chunks.push(c as Buffer);
-  }
-  try { return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'); } catch { throw Object.assign(new Error('malformed JSON'), { status: 400 }); }
-}
 
 /** nova.conf as a member sees it: secret options (admin_password) masked in the text and the values. */
 export function maskConfig(config: unknown): unknown {
@@ -79,10 +73,10 @@ export function labRoutes(opts: Pick<LabServerOptions, 'handlers' | 'events'>): 
         return ok({ ...s, holds: holdsFor(viewer, s.holds) });
       },
     },
-    { method: 'PUT', path: '/lab/api/step-mode', access: 'admin', handle: async ({ req }) => ok(h().setStepMode(((await readJson(req)) as { enabled?: unknown }).enabled === true)) },
-    { method: 'POST', path: '/lab/api/step-mode/next', access: 'admin', handle: async ({ req }) => ok(h().next(((await readJson(req)) as { request_id?: string }).request_id)) },
+    { method: 'PUT', path: '/lab/api/step-mode', access: 'admin', handle: async ({ body }) => ok(h().setStepMode(((await body()) as { enabled?: unknown }).enabled === true)) },
+    { method: 'POST', path: '/lab/api/step-mode/next', access: 'admin', handle: async ({ body }) => ok(h().next(((await body()) as { request_id?: string }).request_id)) },
     { method: 'GET', path: '/lab/api/config', access: 'member', handle: ({ viewer }) => ok(viewer.admin ? h().config() : maskConfig(h().config())) },
-    { method: 'PUT', path: '/lab/api/config', access: 'admin', handle: async ({ req }) => { const r = await h().updateConfig(await readJson(req)); return { status: r.status, body: r.body }; } },
+    { method: 'PUT', path: '/lab/api/config', access: 'admin', handle: async ({ body }) => { const r = await h().updateConfig(await body()); return { status: r.status, body: r.body }; } },
     {
       method: 'POST', path: '/lab/api/services/:binary/restart', access: 'admin',
       handle: async ({ params, query }) => ok(await h().restart(params.binary!, query.get('host') ?? undefined)),

@@ -10,10 +10,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabEvent } from '../../contract/events.js';
 import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.js';
-import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
-import type { EventLog } from './event-log.js';
 import { eventFor, eventsFor } from './event-scope.js';
 import { EVENT_STREAM_PATH, findLabRoute, labError, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
+import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
+import type { EventLog } from './event-log.js';
 
 export interface LabHandlers {
   services(): Promise<unknown>;
@@ -50,11 +50,15 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** How often an open event stream checks that its token is still valid. */
-const STREAM_RECHECK_MS = 10_000;
-
-function send(res: http.ServerResponse, r: LabReply): void {
-  json(res, r.status, r.body);
+async function readJson(req: http.IncomingMessage, limit = 256 * 1024): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(c as Buffer);
+  }
+  try { return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'); } catch { throw Object.assign(new Error('malformed JSON'), { status: 400 }); }
 }
 
 export function createLabServer(opts: LabServerOptions): http.Server {
@@ -82,11 +86,13 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     }
   });
 
+  const send = (res: http.ServerResponse, r: LabReply) => json(res, r.status, r.body);
+
   async function serveLabApi(req: http.IncomingMessage, res: http.ServerResponse, url: string): Promise<void> {
     const { pathname, searchParams } = new URL(url, 'http://lab');
     const method = req.method ?? 'GET';
     const found = findLabRoute(routes, method, pathname);
-    if (found && !found.methodNotAllowed && found.route.access === 'public') return send(res, await found.route.handle({ req, params: found.params, query: searchParams, viewer: { admin: false, project_id: null } }));
+    if (found && !found.methodNotAllowed && found.route.access === 'public') return send(res, await found.route.handle({ params: found.params, query: searchParams, viewer: { admin: false, project_id: null }, body: () => readJson(req) }));
     // Everything else needs a token first: an unknown path tells nothing to an anonymous caller.
     const who = await authenticate(req);
     if (!who) return send(res, labError(401, 'The request you have made requires authentication.'));
@@ -97,10 +103,13 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     }
     const viewer = viewerOf(who);
     if (found.route.access === 'admin' && !viewer.admin) return send(res, labError(403, 'This lab action needs the admin role.'));
-    send(res, await found.route.handle({ req, params: found.params, query: searchParams, viewer }));
+    send(res, await found.route.handle({ params: found.params, query: searchParams, viewer, body: () => readJson(req) }));
   }
 
   const routes = labRoutes(opts);
+
+  /** How often an open event stream checks that its token is still valid. */
+  const STREAM_RECHECK_MS = 10_000;
 
   // The event stream: the first message must carry a token; then the events that token's
   // project may see (all, for admin), the backlog first, then live.
@@ -137,6 +146,9 @@ export function createLabServer(opts: LabServerOptions): http.Server {
       }, STREAM_RECHECK_MS);
       recheck.unref();
     }
+    // A malformed or oversized frame: ws has already closed the connection with 1002/1009;
+    // without a listener the 'error' event would throw and stop the launcher.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => { clearTimeout(timer); if (recheck) clearInterval(recheck); unsubscribe?.(); });
   }
   return server;

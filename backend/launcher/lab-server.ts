@@ -124,13 +124,14 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     const timer = setTimeout(() => ws.close(4001, 'authenticate first'), 5000);
     ws.once('message', (raw) => {
       clearTimeout(timer);
-      open(raw).catch(() => ws.close(1011, 'internal error'));
+      // keystone unreachable, say: this stream ends, the launcher stays.
+      open(raw).catch(() => ws.close(1011, 'token check failed'));
     });
     async function open(raw: unknown): Promise<void> {
       let msg: unknown = null;
       try { msg = JSON.parse(String(raw)); } catch { /* refused below */ }
       const { token, since } = (msg && typeof msg === 'object' ? msg : {}) as { token?: unknown; since?: unknown };
-      const valid = (t: unknown) => (typeof t === 'string' ? opts.validator.validate(t).catch(() => null) : Promise.resolve(null));
+      const valid = async (t: unknown) => (typeof t === 'string' ? opts.validator.validate(t) : null);
       const who = await valid(token);
       if (!who) { ws.close(4001, 'invalid token'); return; }
       if (ws.readyState !== ws.OPEN) return;
@@ -142,7 +143,8 @@ export function createLabServer(opts: LabServerOptions): http.Server {
       });
       // A stream lives as long as its token: revoked or expired, it ends as a request would get 401.
       recheck = setInterval(() => {
-        void valid(token).then((still) => { if (!still) ws.close(4001, 'token expired or revoked'); });
+        // keystone briefly unreachable is no verdict on the token: the next check decides.
+        valid(token).then((still) => { if (!still) ws.close(4001, 'token expired or revoked'); }, () => undefined);
       }, STREAM_RECHECK_MS);
       recheck.unref();
     }

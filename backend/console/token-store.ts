@@ -84,7 +84,7 @@ export class TokenStore {
   get size(): number { return this.byHash.size; }
 
   /** Everything the store holds, as it holds it (for tests and diagnostics): no clear tokens. */
-  dump(): { key: string; instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number; project_id?: string }[] {
+  dump(): { key: string; instance_uuid: string; connect_info: VncConnectInfo; expiresAt: number }[] {
     return [...this.byHash].map(([key, e]) => ({ key, ...e }));
   }
 }

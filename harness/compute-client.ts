@@ -11,6 +11,14 @@ export class ComputeClient {
     return new ComputeClient(lab, await labToken(lab), version);
   }
 
+  /** A client signed in as `user` (e.g. demo/demo, a member of project demo). */
+  static async user(lab: LabHandle, user: string, password: string, project = user, version = '2.79'): Promise<ComputeClient> {
+    return new ComputeClient(lab, await labToken(lab, user, password, project), version);
+  }
+
+  /** The keystone token this client sends. */
+  get authToken(): string { return this.token; }
+
   /** The project the client's token is scoped to. */
   async projectId(): Promise<string> {
     const res = await fetch(this.lab.url('keystone', '/v3/auth/tokens'), { headers: { 'X-Auth-Token': this.token, 'X-Subject-Token': this.token } });

@@ -7,6 +7,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { LabEvent, LabEventKind, RequestContext } from '../../contract/events.js';
 import { encodeFrame, rawFrameReader, writeFrame, writeRawFrame, type BusFrame, type FrameHead, type PublishedEvent } from './wire.js';
 import { BusFailure, timeoutError, toBusError } from './errors.js';
+import { redactEvent } from './redact.js';
 
 interface Client { id: string; name: string; socket: net.Socket; topics: Set<string>; subscribed: boolean }
 interface PendingCall { callerId: string; listenerId: string; id: string; topic: string; method: string; ctx: RequestContext | undefined; timer: NodeJS.Timeout }
@@ -62,9 +63,12 @@ export class Broker {
     return () => this.observers.delete(observer);
   }
 
-  /** Emit an event that did not come over the wire (launcher-side: service restarts…). */
+  /**
+   * Emit an event that did not come over the wire (launcher-side: service restarts…). Every
+   * event is born here, so this is where its secrets are removed: none is logged or sent.
+   */
   emit(e: Omit<LabEvent, 'seq' | 'ts'>): void {
-    const event: LabEvent = { seq: ++this.seq, ts: new Date().toISOString(), ...e };
+    const event: LabEvent = { seq: ++this.seq, ts: new Date().toISOString(), ...redactEvent(e) };
     for (const o of this.observers) o(event);
     const frame = encodeFrame({ op: 'event', event }); // encoded once for every subscriber
     for (const c of this.clients.values()) if (c.subscribed) c.socket.write(frame);
@@ -135,8 +139,8 @@ export class Broker {
     const localHandler = this.local.get(frame.topic);
     if (localHandler) {
       localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).then(
-        (result) => this.replyTo(callerId, { op: 'reply', id: frame.id, result }, frame.topic, frame.method),
-        (err) => this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(err) }, frame.topic, frame.method),
+        (result) => this.replyTo(callerId, { op: 'reply', id: frame.id, result }, frame.topic, frame.method, frame.ctx),
+        (err) => this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(err) }, frame.topic, frame.method, frame.ctx),
       );
       return;
     }
@@ -146,26 +150,26 @@ export class Broker {
       const q = this.queued.get(frame.topic) ?? [];
       q.push({ head: frame, body, callerId, expires: Date.now() + remainingMs });
       this.queued.set(frame.topic, q);
-      setTimeout(() => this.expireQueued(frame.topic, frame.id, callerId, frame.method, frame.timeoutMs), remainingMs).unref();
+      setTimeout(() => this.expireQueued(frame.topic, frame.id, callerId, frame.method, frame.timeoutMs, frame.ctx), remainingMs).unref();
       return;
     }
     const key = `${callerId}:${frame.id}`;
     const timer = setTimeout(() => {
       this.pending.delete(key);
-      this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(timeoutError(frame.topic, frame.method, frame.timeoutMs)) }, frame.topic, frame.method);
+      this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(timeoutError(frame.topic, frame.method, frame.timeoutMs)) }, frame.topic, frame.method, frame.ctx);
     }, remainingMs);
     timer.unref();
     this.pending.set(key, { callerId, listenerId: target.id, id: frame.id, topic: frame.topic, method: frame.method, ctx: frame.ctx, timer });
     writeRawFrame(target.socket, { ...frame, id: key }, body);
   }
 
-  private expireQueued(topic: string, id: string, callerId: string, method: string, timeoutMs: number): void {
+  private expireQueued(topic: string, id: string, callerId: string, method: string, timeoutMs: number, ctx: RequestContext | undefined): void {
     const q = this.queued.get(topic);
     if (!q) return;
     const i = q.findIndex((x) => x.head.id === id && x.callerId === callerId);
     if (i < 0) return;
     q.splice(i, 1);
-    this.replyTo(callerId, { op: 'reply', id, error: toBusError(timeoutError(topic, method, timeoutMs)) }, topic, method);
+    this.replyTo(callerId, { op: 'reply', id, error: toBusError(timeoutError(topic, method, timeoutMs)) }, topic, method, ctx);
   }
 
   private routeCast(frame: CastHead, body: Buffer): void {
@@ -188,8 +192,9 @@ export class Broker {
     if (caller) writeRawFrame(caller.socket, { op: 'reply', id: originalId }, body);
   }
 
-  private replyTo(callerId: string, frame: Extract<BusFrame, { op: 'reply' }>, topic: string, method: string): void {
-    this.observeDecoded('rpc.reply', 'broker', topic, method, undefined, frame.error ?? frame.result);
+  /** A reply the broker makes itself; it carries the call's context, so it is scoped like the call. */
+  private replyTo(callerId: string, frame: Extract<BusFrame, { op: 'reply' }>, topic: string, method: string, ctx: RequestContext | undefined): void {
+    this.observeDecoded('rpc.reply', 'broker', topic, method, ctx, frame.error ?? frame.result);
     const caller = this.clients.get(callerId);
     if (caller) writeFrame(caller.socket, frame);
   }
@@ -233,7 +238,7 @@ export class Broker {
       this.pending.delete(key);
       if (p.listenerId === client.id) {
         const gone = new BusFailure('ServiceUnavailable', `${client.name} went away while handling ${p.topic}.${p.method}`, { code: 503, retryable: true });
-        this.replyTo(p.callerId, { op: 'reply', id: p.id, error: toBusError(gone) }, p.topic, p.method);
+        this.replyTo(p.callerId, { op: 'reply', id: p.id, error: toBusError(gone) }, p.topic, p.method, p.ctx);
       }
     }
   }

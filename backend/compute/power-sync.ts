@@ -2,6 +2,7 @@
 // inside) is recorded as SHUTOFF with a "stop" instance action naming why; on start, guests
 // the database thinks are running but whose process vanished are recorded the same way.
 import { PowerState } from '../../contract/model.js';
+import { withContext } from '../bus/client.js';
 import type { ComputeContext } from './compute-context.js';
 import type { GuestExitInfo } from './driver.js';
 
@@ -10,11 +11,14 @@ export async function recordGuestStopped(c: ComputeContext, uuid: string, why: s
   if (!inst || inst.vm_state === 'deleted' || inst.task_state === 'deleting') return;
   const requestId = `req-sync-${uuid.slice(0, 8)}-${Date.now()}`;
   const now = new Date().toISOString();
-  await c.conductor.action_start({ action: 'stop', instance_uuid: uuid, request_id: requestId, user_id: inst.user_id, project_id: inst.project_id, start_time: now, message: why });
-  await c.conductor.action_event_start(uuid, requestId, 'compute_power_state_sync', c.host);
-  await c.conductor.instance_update(uuid, { vm_state: 'stopped', power_state: PowerState.SHUTDOWN, task_state: null });
-  await c.conductor.action_event_finish(uuid, requestId, 'compute_power_state_sync', 'Success', why);
-  c.publish({ kind: 'service', summary: `${inst.name} on ${c.host}: ${why}; now SHUTOFF`, detail: { instance_uuid: uuid, why } });
+  // The sync acts for the instance's project: its members see these events, other projects do not.
+  await withContext({ request_id: requestId, instance_uuid: uuid, project_id: inst.project_id, user_id: inst.user_id }, async () => {
+    await c.conductor.action_start({ action: 'stop', instance_uuid: uuid, request_id: requestId, user_id: inst.user_id, project_id: inst.project_id, start_time: now, message: why });
+    await c.conductor.action_event_start(uuid, requestId, 'compute_power_state_sync', c.host);
+    await c.conductor.instance_update(uuid, { vm_state: 'stopped', power_state: PowerState.SHUTDOWN, task_state: null });
+    await c.conductor.action_event_finish(uuid, requestId, 'compute_power_state_sync', 'Success', why);
+    c.publish({ kind: 'service', summary: `${inst.name} on ${c.host}: ${why}; now SHUTOFF`, detail: { instance_uuid: uuid, why } });
+  });
 }
 
 export function describeExit(info: GuestExitInfo): string {

@@ -74,8 +74,10 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         return { ...n, vcpus_used: u?.vcpus ?? 0, memory_mb_used: u?.ram ?? 0, local_gb_used: u?.disk ?? 0, running_vms: u?.count ?? 0 };
       });
     },
-    async host_states() {
-      return buildHostStates(d().compute_nodes, d().services, usageByHost(d().instances), Date.now(), opts.serviceDownTime());
+    async host_states(forInstance) {
+      const states = buildHostStates(d().compute_nodes, d().services, usageByHost(d().instances), Date.now(), opts.serviceDownTime());
+      // The reply is part of one project's scheduling explanation: it names no other instance.
+      return states.map((h) => ({ ...h, instance_uuids: forInstance && h.instance_uuids.includes(forInstance) ? [forInstance] : [] }));
     },
 
     async instance_create(instances, group) {

@@ -133,7 +133,8 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
       return;
     }
     if (!auth) return refuse(CLOSE.invalidToken, 'invalid token');
-    const sctx: RequestContext = { ...ctx, instance_uuid: auth.instance_uuid };
+    // From here the session is the instance's project's: its members see the relay step.
+    const sctx: RequestContext = { ...ctx, instance_uuid: auth.instance_uuid, ...(auth.project_id ? { project_id: auth.project_id } : {}) };
     const target = checkTarget(auth.connect_info, deps.proxyclientAddress);
     if (!target.ok) return refuse(CLOSE.targetNotAllowed, target.reason);
 

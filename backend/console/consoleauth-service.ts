@@ -31,15 +31,15 @@ export function validConnectInfo(info: unknown): info is VncConnectInfo {
 const describe = (info: VncConnectInfo) => (info.kind === 'tcp' ? `${info.host}:${info.port}` : `unix:${info.path}`);
 
 export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
-  const step = (step: PublishedEvent['step'], instance_uuid: string, summary: string, detail: unknown) =>
-    deps.publish({ kind: 'step', step, summary, detail, ctx: { ...currentContext(), instance_uuid } });
+  const step = (step: PublishedEvent['step'], instance_uuid: string, summary: string, detail: unknown, project_id = currentContext()?.project_id) =>
+    deps.publish({ kind: 'step', step, summary, detail, ctx: { ...currentContext(), instance_uuid, ...(project_id ? { project_id } : {}) } });
 
   return {
     async authorize_console(instance_uuid, connect_info) {
       if (typeof instance_uuid !== 'string' || !instance_uuid) throw new BusFailure('BadRequest', 'authorize_console needs an instance uuid', { code: 400 });
       if (!validConnectInfo(connect_info)) throw new BusFailure('BadRequest', 'authorize_console needs connect_info {kind:"tcp",host,port[,password]} or {kind:"unix",path}', { code: 400 });
       const ttl = deps.ttlSeconds();
-      const issued = deps.store.issue(instance_uuid, connect_info, ttl);
+      const issued = deps.store.issue(instance_uuid, connect_info, ttl, currentContext()?.project_id);
       const tag = tokenTag(issued.token);
       deps.log.info(`authorized a console for instance ${instance_uuid} (key ${tag}, valid ${ttl} s)`);
       step('consoleauth.authorize', instance_uuid, `nova-consoleauth stored a console token for ${describe(connect_info)}, valid ${ttl} s`,
@@ -55,7 +55,7 @@ export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
         return null;
       }
       step('consoleauth.validated', auth.instance_uuid, `nova-consoleauth validated the token: connect_info ${describe(auth.connect_info)}`,
-        { key: tag, connect_info: publicConnectInfo(auth.connect_info), expires_at: auth.expires_at });
+        { key: tag, connect_info: publicConnectInfo(auth.connect_info), expires_at: auth.expires_at }, auth.project_id);
       return auth;
     },
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { TokenStore, formatToken, hashToken } from './token-store.js';
 import { consoleAuthApi } from './consoleauth-service.js';
 import type { PublishedEvent } from '../bus/wire.js';
+import { withContext } from '../bus/client.js';
 import type { VncConnectInfo } from '../rpc/compute-api.js';
 
 const VNC: VncConnectInfo = { kind: 'tcp', host: '127.0.0.1', port: 5901 };
@@ -106,4 +107,15 @@ test('consoleauth reads the TTL per token and never publishes or logs the token'
   for (const t of [first.token, second.token]) assert.ok(!all.includes(t), 'token leaked');
   await assert.rejects(api.authorize_console('i-1', { kind: 'tcp', host: '', port: 0 } as VncConnectInfo), /connect_info/);
   await assert.rejects(api.authorize_console('', VNC), /instance uuid/);
+});
+
+test('a token remembers the project that asked for it, so the proxy\'s later steps are that project\'s events', async () => {
+  const events: PublishedEvent[] = [];
+  const quiet = () => undefined;
+  const api = consoleAuthApi({ store: new TokenStore(), ttlSeconds: () => 600, publish: (e) => events.push(e), log: { info: quiet, warn: quiet, error: quiet } });
+  const { token } = await withContext({ request_id: 'req-api', project_id: 'p-demo' }, () => api.authorize_console('i-1', VNC));
+  // The proxy checks it with a context of its own, which names no project.
+  const auth = await withContext({ request_id: 'req-proxy' }, () => api.check_token(token));
+  assert.equal(auth?.project_id, 'p-demo');
+  assert.deepEqual(events.map((e) => [e.step, e.ctx?.project_id]), [['consoleauth.authorize', 'p-demo'], ['consoleauth.validated', 'p-demo']]);
 });

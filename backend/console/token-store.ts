@@ -9,7 +9,7 @@ import type { ConsoleAuthorization } from '../rpc/consoleauth-api.js';
 
 /** connect_info as stored: a password is replaced by `sealed` (AES-256-GCM: iv, tag, text). */
 type StoredConnectInfo = VncConnectInfo & { sealed?: string };
-interface Entry { instance_uuid: string; connect_info: StoredConnectInfo; expiresAt: number }
+interface Entry { instance_uuid: string; connect_info: StoredConnectInfo; expiresAt: number; project_id?: string }
 
 const sealKey = (token: string) => Buffer.from(hkdfSync('sha256', token, 'novalab-consoleauth', 'vnc password', 32));
 
@@ -60,11 +60,12 @@ export class TokenStore {
     this.random = opts.random ?? (() => randomBytes(16));
   }
 
-  issue(instance_uuid: string, connect_info: VncConnectInfo, ttlSeconds: number): { token: string; expires_at: string } {
+  /** `project_id`: the project of the request that asked for the console, so later steps are scoped to it. */
+  issue(instance_uuid: string, connect_info: VncConnectInfo, ttlSeconds: number, project_id?: string): { token: string; expires_at: string } {
     if (!(ttlSeconds > 0)) throw new Error(`console token TTL must be positive, got ${ttlSeconds}`);
     const token = formatToken(this.random());
     const expiresAt = this.now() + ttlSeconds * 1000;
-    this.byHash.set(hashToken(token), { instance_uuid, connect_info: seal(token, connect_info, randomBytes(12)), expiresAt });
+    this.byHash.set(hashToken(token), { instance_uuid, connect_info: seal(token, connect_info, randomBytes(12)), expiresAt, ...(project_id ? { project_id } : {}) });
     return { token, expires_at: new Date(expiresAt).toISOString() };
   }
 
@@ -78,7 +79,10 @@ export class TokenStore {
       this.byHash.delete(key);
       return null;
     }
-    return { instance_uuid: entry.instance_uuid, connect_info: unseal(token, entry.connect_info), expires_at: new Date(entry.expiresAt).toISOString() };
+    return {
+      instance_uuid: entry.instance_uuid, connect_info: unseal(token, entry.connect_info), expires_at: new Date(entry.expiresAt).toISOString(),
+      ...(entry.project_id ? { project_id: entry.project_id } : {}),
+    };
   }
 
   deleteForInstance(instance_uuid: string): number {

@@ -41,6 +41,8 @@ runMain(async () => {
       kind: 'progress',
       summary: `upload ${rec.name ?? rec.id}`,
       detail: { image_id: rec.id, bytes, total },
+      // The owner's project sees its upload; other projects' members do not.
+      ...(rec.owner ? { ctx: { project_id: rec.owner } } : {}),
     }),
   });
   const server = await listen(createApp({ images, tokens: keystoneValidator(identityUrl), identityUrl, log: rt.log }), host, port, 'glance-api');

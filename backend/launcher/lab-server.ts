@@ -1,7 +1,8 @@
 // The lab's own HTTP face on gui_port: the GUI (static files), the OpenStack APIs forwarded
 // under one origin, the live event stream (WebSocket) and a few lab endpoints (services,
-// step mode, nova.conf, restarts). Lab endpoints need a keystone token — admin for anything
-// that changes the lab — or the control secret that only `novalab status/down` can read.
+// step mode, nova.conf, restarts). Lab endpoints (the table in lab-routes.ts) need a keystone
+// token — admin for anything that changes the lab — or the control secret that only
+// `novalab status/down` can read; a member sees only its own project's events and holds.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabEvent } from '../../contract/events.js';
 import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.js';
+import { eventFor, eventsFor } from './event-scope.js';
+import { EVENT_STREAM_PATH, findLabRoute, labError, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
 import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
 import type { EventLog } from './event-log.js';
 import { staticTarget } from './static-path.js';
@@ -91,7 +94,7 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     const status = typeof e?.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
     if (status === 500) log(`novalab gui: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${e?.stack ?? String(err)}`);
     if (res.headersSent) { res.destroy(); return; }
-    json(res, status, { error: { code: status, message: status === 500 ? 'The lab could not answer this request; the launcher\'s output says why.' : hidePaths(e.message) } });
+    send(res, labError(status, status === 500 ? 'The lab could not answer this request; the launcher\'s output says why.' : hidePaths(e.message)));
   };
   const server = http.createServer((req, res) => {
     const route = async () => {
@@ -104,57 +107,75 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     route().catch((err) => failed(req, res, err));
   });
 
+  const send = (res: http.ServerResponse, r: LabReply) => json(res, r.status, r.body);
+
   async function serveLabApi(req: http.IncomingMessage, res: http.ServerResponse, url: string): Promise<void> {
     const { pathname, searchParams } = new URL(url, 'http://lab');
-    if (pathname === '/lab/api/info') return json(res, 200, opts.handlers.info());
+    const method = req.method ?? 'GET';
+    const found = findLabRoute(routes, method, pathname);
+    if (found && !found.methodNotAllowed && found.route.access === 'public') return send(res, await found.route.handle({ params: found.params, query: searchParams, viewer: { admin: false, project_id: null }, body: () => readJson(req) }));
+    // Everything else needs a token first: an unknown path tells nothing to an anonymous caller.
     const who = await authenticate(req);
-    if (!who) return json(res, 401, { error: { code: 401, message: 'The request you have made requires authentication.' } });
-    const admin = who === 'control' || who.is_admin;
-    const needAdmin = () => { if (!admin) throw Object.assign(new Error('This lab action needs the admin role.'), { status: 403 }); };
-    const m = req.method ?? 'GET';
-    if (pathname === '/lab/api/services' && m === 'GET') return json(res, 200, await opts.handlers.services());
-    if (pathname === '/lab/api/events' && m === 'GET') {
-      return json(res, 200, { events: opts.events.since(Number(searchParams.get('since') ?? 0), {
-        request_id: searchParams.get('request_id') ?? undefined, instance_uuid: searchParams.get('instance_uuid') ?? undefined,
-      }) });
+    if (!who) return send(res, labError(401, 'The request you have made requires authentication.'));
+    if (!found) return send(res, labError(404, `no lab endpoint ${method} ${pathname}`));
+    if (found.methodNotAllowed) {
+      res.setHeader('allow', found.methodNotAllowed.join(', '));
+      return send(res, labError(405, `${method} is not allowed on ${pathname}`));
     }
-    if (pathname === '/lab/api/step-mode' && m === 'GET') return json(res, 200, opts.handlers.stepMode());
-    if (pathname === '/lab/api/step-mode' && m === 'PUT') { needAdmin(); const b = (await readJson(req)) as { enabled?: unknown }; return json(res, 200, opts.handlers.setStepMode(b.enabled === true)); }
-    if (pathname === '/lab/api/step-mode/next' && m === 'POST') { needAdmin(); const b = (await readJson(req)) as { request_id?: string }; return json(res, 200, opts.handlers.next(b.request_id)); }
-    if (pathname === '/lab/api/config' && m === 'GET') return json(res, 200, opts.handlers.config());
-    if (pathname === '/lab/api/config' && m === 'PUT') { needAdmin(); const r = await opts.handlers.updateConfig(await readJson(req)); return json(res, r.status, r.body); }
-    const restart = pathname.match(/^\/lab\/api\/services\/([a-z-]+)\/restart$/);
-    if (restart && m === 'POST') { needAdmin(); return json(res, 200, await opts.handlers.restart(restart[1]!, searchParams.get('host') ?? undefined)); }
-    json(res, 404, { error: { code: 404, message: `no lab endpoint ${m} ${pathname}` } });
+    const viewer = viewerOf(who);
+    if (found.route.access === 'admin' && !viewer.admin) return send(res, labError(403, 'This lab action needs the admin role.'));
+    send(res, await found.route.handle({ params: found.params, query: searchParams, viewer, body: () => readJson(req) }));
   }
 
-  // The event stream: the first message must carry a token; then every lab event, live.
+  const routes = labRoutes(opts);
+
+  /** How often an open event stream checks that its token is still valid. */
+  const STREAM_RECHECK_MS = 10_000;
+
+  // The event stream: the first message must carry a token; then the events that token's
+  // project may see (all, for admin), the backlog first, then live.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    if (!(req.url ?? '').startsWith('/lab/api/events/stream')) { socket.destroy(); return; }
+    if (!(req.url ?? '').startsWith(EVENT_STREAM_PATH)) { socket.destroy(); return; }
     wss.handleUpgrade(req, socket, head, (ws) => acceptStream(ws));
   });
   function acceptStream(ws: WebSocket): void {
     let unsubscribe: (() => void) | null = null;
+    let recheck: NodeJS.Timeout | null = null;
     const timer = setTimeout(() => ws.close(4001, 'authenticate first'), 5000);
-    ws.once('message', (raw) => void (async () => {
+    ws.once('message', (raw) => {
       clearTimeout(timer);
-      let msg: { token?: string; since?: number } = {};
-      try { msg = JSON.parse(String(raw)); } catch { /* refused below */ }
-      const ok = typeof msg?.token === 'string' && (await opts.validator.validate(msg.token));
-      if (!ok) { ws.close(4001, 'invalid token'); return; }
-      if (ws.readyState !== ws.OPEN) return;
-      for (const e of opts.events.since(Number(msg.since ?? 0))) ws.send(JSON.stringify(e));
-      unsubscribe = opts.subscribe((e) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e)); });
-    })().catch((err: Error) => {
       // keystone unreachable, say: this stream ends, the launcher stays.
-      log(`novalab gui: event stream refused: ${err.message}`);
-      ws.close(1011, 'token check failed');
-    }));
+      open(raw).catch((err: Error) => {
+        log(`novalab gui: event stream refused: ${err.message}`);
+        ws.close(1011, 'token check failed');
+      });
+    });
+    async function open(raw: unknown): Promise<void> {
+      let msg: unknown = null;
+      try { msg = JSON.parse(String(raw)); } catch { /* refused below */ }
+      const { token, since } = (msg && typeof msg === 'object' ? msg : {}) as { token?: unknown; since?: unknown };
+      const valid = async (t: unknown) => (typeof t === 'string' ? opts.validator.validate(t) : null);
+      const who = await valid(token);
+      if (!who) { ws.close(4001, 'invalid token'); return; }
+      if (ws.readyState !== ws.OPEN) return;
+      const viewer = viewerOf(who);
+      for (const e of eventsFor(viewer, opts.events.since(Number(since ?? 0)))) ws.send(JSON.stringify(e));
+      unsubscribe = opts.subscribe((e) => {
+        const seen = eventFor(viewer, e);
+        if (seen && ws.readyState === ws.OPEN) ws.send(JSON.stringify(seen));
+      });
+      // A stream lives as long as its token: revoked or expired, it ends as a request would get 401.
+      recheck = setInterval(() => {
+        // keystone briefly unreachable is no verdict on the token: the next check decides.
+        valid(token).then((still) => { if (!still) ws.close(4001, 'token expired or revoked'); }, () => undefined);
+      }, STREAM_RECHECK_MS);
+      recheck.unref();
+    }
     // A malformed or oversized frame: ws has already closed the connection with 1002/1009;
     // without a listener the 'error' event would throw and stop the launcher.
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => { clearTimeout(timer); unsubscribe?.(); });
+    ws.on('close', () => { clearTimeout(timer); if (recheck) clearInterval(recheck); unsubscribe?.(); });
   }
   return server;
 }

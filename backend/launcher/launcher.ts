@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Broker } from '../bus/broker.js';
+import { redactSecrets } from '../bus/redact.js';
 import { BusClient } from '../bus/client.js';
 import { rpcClient } from '../bus/rpc.js';
 import { readNovaConf, type NovaConf } from '../config/nova-conf.js';
@@ -70,7 +71,8 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     broker.emit({ kind: 'hold', source: 'novalab', summary: enabled ? `${holds.length} step(s) held` : 'step mode off', detail: { enabled, holds } }));
   broker.serveLocal(LAB_TOPIC, async (method, args, ctx) => {
     if (method !== 'step') throw new Error(`lab has no method ${method}`);
-    const a = args[0] as StepAnnouncement;
+    // A held step is shown by GET /lab/api/step-mode and in hold events: no secrets in it either.
+    const a = redactSecrets(args[0]) as StepAnnouncement;
     await gate.pass(a, ctx ?? {});
     broker.emit({ kind: 'step', source: 'novalab', step: a.step, ctx, summary: a.summary, detail: a.detail });
     return null;

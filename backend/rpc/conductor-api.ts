@@ -36,7 +36,12 @@ export interface ConductorApi {
   // compute hosts' reports and the scheduler's view
   compute_node_update(node: Omit<ComputeNode, 'id' | 'uuid' | 'updated_at' | 'vcpus_used' | 'memory_mb_used' | 'local_gb_used' | 'running_vms'>): Promise<ComputeNode>;
   compute_node_list(): Promise<ComputeNode[]>;
-  host_states(): Promise<HostState[]>;
+  /**
+   * Every host as the scheduler sees it; `instance_uuids` names at most `forInstance` (the
+   * instance being placed, where it already is), never other instances: the reply shows in the
+   * requesting project's event view.
+   */
+  host_states(forInstance?: string): Promise<HostState[]>;
 
   // instances
   /**

@@ -5,6 +5,8 @@ export interface ConsoleAuthorization {
   instance_uuid: string;
   connect_info: VncConnectInfo;
   expires_at: string;
+  /** The project that asked for the console: the proxy's later steps are that project's events. */
+  project_id?: string;
 }
 
 export interface ConsoleAuthApi {

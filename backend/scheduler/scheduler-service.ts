@@ -37,7 +37,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
   return {
     async select_destinations(spec) {
       const conf = deps.conf();
-      const hosts = await deps.conductor.host_states();
+      const hosts = await deps.conductor.host_states(spec.instance_uuid);
       await deps.lab.step({
         step: 'scheduler.decide',
         summary: `filtering ${hosts.length} hosts with ${conf.list('scheduler_default_filters').join(', ')}; weighing with ${conf.list('scheduler_weight_classes').join(', ')}`,

@@ -16,6 +16,13 @@ import { atLeast } from '../microversion.js';
 
 const flavorNotFound = (id: string) => notFound(`Flavor ${id} could not be found.`);
 
+/**
+ * Whether a caller may see and use a flavor. As Nova's flavor query: admins see every flavor,
+ * others the public ones and those their project was given access to; the lab has no flavor
+ * access lists, so for a non-admin a private flavor does not exist.
+ */
+export const flavorVisible = (f: Flavor, auth: { is_admin: boolean }): boolean => auth.is_admin || f.is_public;
+
 /** is_public as Nova parses it: absent → public only; "None" → all (admins); else a boolean. */
 function parseIsPublic(raw: string | undefined): boolean | null {
   if (raw === undefined) return true;
@@ -38,7 +45,7 @@ async function listFlavors(c: Call, detail: boolean): Promise<Reply> {
   const isPublic = admin ? parseIsPublic(queryOne(c, 'is_public')) : true;
   const minRam = intFilter(c, 'minRam');
   const minDisk = intFilter(c, 'minDisk');
-  const all = await c.deps.conductor.call.flavor_list({ include_private: admin ? isPublic !== true : true, project_id: c.st.auth.project_id });
+  const all = await c.deps.conductor.call.flavor_list({ include_private: admin && isPublic !== true, project_id: c.st.auth.project_id });
   const dir = queryOne(c, 'sort_dir') === 'desc' ? -1 : 1;
   const key = (queryOne(c, 'sort_key') ?? 'flavorid') as string;
   const sortVal = (f: Flavor): string | number => ({ flavorid: f.id, id: f.id, name: f.name, memory_mb: f.ram, vcpus: f.vcpus, root_gb: f.disk } as Record<string, string | number>)[key] ?? f.id;
@@ -59,7 +66,7 @@ async function listFlavors(c: Call, detail: boolean): Promise<Reply> {
 
 async function getFlavor(c: Call): Promise<Flavor> {
   const f = await c.deps.conductor.call.flavor_get(c.params.id!);
-  if (!f) throw flavorNotFound(c.params.id!);
+  if (!f || !flavorVisible(f, c.st.auth)) throw flavorNotFound(c.params.id!);
   return f;
 }
 

@@ -15,6 +15,7 @@ import type { GlanceImage } from '../views/image-view.js';
 import { imageProperties } from '../views/image-view.js';
 import { links } from '../views/format.js';
 import { versionText } from '../microversion.js';
+import { flavorVisible } from './flavors.js';
 
 export async function createServer(c: Call): Promise<Reply> {
   c.st.instanceUuid = randomUUID();
@@ -111,7 +112,7 @@ async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
     p.keyName ? conductor.call.keypair_get(c.st.auth.user_id, p.keyName) : Promise.resolve(null),
     needHosts ? conductor.call.compute_node_list() : Promise.resolve([]),
   ]);
-  if (!flavor) throw badRequest(`Flavor ${p.flavorId} could not be found.`);
+  if (!flavor || !flavorVisible(flavor, c.st.auth)) throw badRequest(`Flavor ${p.flavorId} could not be found.`);
   if (flavor.disabled) throw badRequest(`Flavor ${p.flavorId} is disabled and cannot be used to create servers.`);
   if (!img) throw badRequest(`Image ${p.imageId} could not be found.`);
   if (img.status !== 'active') throw badRequest(`Image ${p.imageId} is not active.`);
@@ -175,7 +176,10 @@ async function requestedGroup(c: Call, p: CreatePlan, quota: QuotaSet): Promise<
     throw badRequest(`Invalid input for field/attribute group. Value: ${JSON.stringify(hint)}. ${JSON.stringify(hint)} is not a 'uuid'`);
   }
   const group = await c.deps.conductor.call.server_group_get(hint);
-  if (!group) throw badRequest(`Instance group ${hint} could not be found.`);
+  // As Nova's group query: a non-admin finds only its own project's groups, so nobody adds a
+  // server to (or learns of) another project's group.
+  const visible = group && (c.st.auth.is_admin || group.project_id === c.st.auth.project_id);
+  if (!visible) throw badRequest(`Instance group ${hint} could not be found.`);
   return { id: group.id, max_members: quota.server_group_members };
 }
 

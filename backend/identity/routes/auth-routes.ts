@@ -25,13 +25,13 @@ function scopeName(req: AuthRequest): string | null {
   return typeof scope === 'object' ? (scope.project?.name ?? scope.project?.id ?? null) : null;
 }
 
-/** Ties the step events to this HTTP request, as nova-api's are tied to theirs. */
-const requestCtx = (res: Response) => {
+/** Ties the step events to this HTTP request (as nova-api's are tied to theirs) and to the token's project. */
+const requestCtx = (res: Response, project_id?: string) => {
   const id = res.getHeader('x-openstack-request-id');
-  return typeof id === 'string' ? { request_id: id } : undefined;
+  return typeof id === 'string' ? { request_id: id, ...(project_id ? { project_id } : {}) } : undefined;
 };
 
-function publishCredentials(deps: IdentityDeps, who: { user: string; project: string | null }, ctx?: { request_id: string }) {
+function publishCredentials(deps: IdentityDeps, who: { user: string; project: string | null }, ctx?: { request_id: string; project_id?: string }) {
   deps.publish({
     kind: 'step', step: 'identity.credentials', ctx,
     summary: `POST ${AUTH_PATH} for user ${who.user}${who.project ? `, project ${who.project}` : ' (unscoped)'}`,
@@ -39,7 +39,7 @@ function publishCredentials(deps: IdentityDeps, who: { user: string; project: st
   });
 }
 
-function publishOutcome(deps: IdentityDeps, who: { user: string }, token: ResolvedToken | null, error?: KeystoneError, ctx?: { request_id: string }) {
+function publishOutcome(deps: IdentityDeps, who: { user: string }, token: ResolvedToken | null, error?: KeystoneError, ctx?: { request_id: string; project_id?: string }) {
   if (!token) {
     deps.publish({
       kind: 'step', step: 'identity.token', ctx,
@@ -65,15 +65,19 @@ function publishOutcome(deps: IdentityDeps, who: { user: string }, token: Resolv
 async function issue(req: Request, res: Response, deps: IdentityDeps) {
   const body = validateAuthRequest(req.body);
   const who = describeLogin(body);
-  const ctx = requestCtx(res);
-  publishCredentials(deps, who, ctx);
   let result;
   try {
     result = await deps.tokens.authenticate(body);
   } catch (err) {
+    // A refused login belongs to no project: only admin's event view shows it.
+    const ctx = requestCtx(res);
+    publishCredentials(deps, who, ctx);
     publishOutcome(deps, who, null, err instanceof KeystoneError ? err : undefined, ctx);
     throw err;
   }
+  // Published once the project is known, so the project's members (and admin) see their login steps.
+  const ctx = requestCtx(res, result.token.project?.id);
+  publishCredentials(deps, who, ctx);
   publishOutcome(deps, who, result.token, undefined, ctx);
   deps.log.info(`token issued to user ${result.token.user.name} (project ${result.token.project?.name ?? 'none'})`);
   res.setHeader('X-Subject-Token', result.raw);

@@ -13,6 +13,7 @@ import type { ImageService } from '../../../backend/image/image-service.js';
 import { EC2_VERSIONS, OPENSTACK_VERSIONS } from '../../../backend/compute-api/metadata/content.js';
 import { APP_FILES, PAGE_NAMES } from '../../../backend/console/request-route.js';
 import type { Logger } from '../../../backend/common/log.js';
+import { labRoutes } from '../../../backend/launcher/lab-routes.js';
 
 export interface RouteEntry {
   /** Upper-case methods the route declares; empty when it answers every method. */
@@ -67,18 +68,11 @@ export const consolePaths = (): string[] => [
 ];
 
 /**
- * The GUI server's lab endpoints (lab-server.ts), the admin-only ones marked: the fuzzer never
- * sends those an admin token, so it cannot turn step mode on, rewrite nova.conf or restart a
- * service in the middle of its run.
+ * The GUI server's lab endpoints, from its own route table (lab-routes.ts; the event stream is
+ * fuzzed as a WebSocket), the admin-only ones marked: the fuzzer never sends those an admin
+ * token, so it cannot turn step mode on, rewrite nova.conf or restart a service mid-run.
  */
-export const labApiRoutes = (): (RouteEntry & { adminOnly: boolean })[] => [
-  { methods: ['GET'], path: '/lab/api/info', adminOnly: false },
-  { methods: ['GET'], path: '/lab/api/services', adminOnly: false },
-  { methods: ['GET'], path: '/lab/api/events', adminOnly: false },
-  { methods: ['GET'], path: '/lab/api/step-mode', adminOnly: false },
-  { methods: ['PUT'], path: '/lab/api/step-mode', adminOnly: true },
-  { methods: ['POST'], path: '/lab/api/step-mode/next', adminOnly: true },
-  { methods: ['GET'], path: '/lab/api/config', adminOnly: false },
-  { methods: ['PUT'], path: '/lab/api/config', adminOnly: true },
-  { methods: ['POST'], path: '/lab/api/services/:binary/restart', adminOnly: true },
-];
+export const labApiRoutes = (): (RouteEntry & { adminOnly: boolean })[] =>
+  labRoutes({ handlers: {} as never, events: {} as never })
+    .filter((r) => !r.websocket)
+    .map((r) => ({ methods: [r.method], path: r.path, adminOnly: r.access === 'admin' }));

@@ -79,6 +79,10 @@ type KeyOf<O> = O extends { section: 'DEFAULT'; name: infer N extends string } ?
 /** The key of an option as the backend reads it: "name" in [DEFAULT], "section.name" elsewhere; of type T if given. */
 export type ConfKey<T extends OptionType = OptionType> = KeyOf<Extract<DeclaredOptions, { type: T }>>;
 
+/** The key of an option in resolved values: the name in [DEFAULT], "section.name" elsewhere. */
+export const optionKey = (opt: { section: string; name: string }): string =>
+  opt.section === 'DEFAULT' ? opt.name : `${opt.section}.${opt.name}`;
+
 export function findOption(section: string, name: string): ConfOption | undefined {
   return NOVA_CONF_OPTIONS.find((opt) => opt.section === section && opt.name === name);
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import ini from 'ini';
-import { NOVA_CONF_OPTIONS, type ConfKey, type ConfOption } from '../../contract/nova-conf-options.js';
+import { NOVA_CONF_OPTIONS, optionKey, type ConfKey, type ConfOption } from '../../contract/nova-conf-options.js';
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { DEFAULT_PORTS } from '../../contract/services.js';
 import { unknownNamesMessage } from '../shared/option-names.js';
@@ -26,8 +26,7 @@ export class NovaConf {
   list(key: ConfKey<'list'>): string[] { return this.get(key) as string[]; }
 }
 
-export const optionKey = (opt: Pick<ConfOption, 'section' | 'name'>) =>
-  opt.section === 'DEFAULT' ? opt.name : `${opt.section}.${opt.name}`;
+export { optionKey };
 
 const PORT_OPTIONS: Record<string, number> = {
   osapi_compute_listen_port: DEFAULT_PORTS.osapi_compute,

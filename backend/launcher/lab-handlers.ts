@@ -10,6 +10,7 @@ import { NOVA_CONF_OPTIONS } from '../../contract/nova-conf-options.js';
 import type { Supervisor } from './supervisor.js';
 import type { StepGate } from './step-gate.js';
 import type { LabHandlers } from './lab-server.js';
+import { LabFailure } from './lab-routes.js';
 
 export interface LabHandlerDeps {
   paths: StatePaths;
@@ -47,24 +48,24 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
     config() {
       const text = fs.readFileSync(d.paths.novaConf, 'utf8');
       const { conf, errors } = resolveNovaConf(text, { portOffset: d.portOffset });
-      return { text, errors, options: NOVA_CONF_OPTIONS, values: Object.fromEntries(NOVA_CONF_OPTIONS.map((o) => [optionKey(o), conf.values.get(optionKey(o))])) };
+      return { text, errors, options: NOVA_CONF_OPTIONS, values: Object.fromEntries(NOVA_CONF_OPTIONS.map((o) => [optionKey(o), conf.values.get(optionKey(o)) ?? null])) };
     },
     async updateConfig(body) {
       const changes = (body as { changes?: { section: string; name: string; value: ConfValue | null }[] }).changes;
-      if (!Array.isArray(changes)) return { status: 400, body: { error: { code: 400, message: 'expected {"changes":[{"section","name","value"}]}' } } };
+      if (!Array.isArray(changes)) throw new LabFailure('config_changes_expected');
       const unknown = changes.filter((c) => !NOVA_CONF_OPTIONS.some((o) => o.section === c.section && o.name === c.name));
-      if (unknown.length) return { status: 400, body: { error: { code: 400, message: `unknown option(s): ${unknown.map((c) => `[${c.section}] ${c.name}`).join(', ')}` } } };
+      if (unknown.length) throw new LabFailure('config_unknown_options', { options: unknown.map((c) => `[${c.section}] ${c.name}`).join(', ') });
       const next = setOptions(fs.readFileSync(d.paths.novaConf, 'utf8'), changes);
       const { errors } = resolveNovaConf(next, { portOffset: d.portOffset });
-      if (errors.length) return { status: 400, body: { error: { code: 400, message: errors.join('; ') }, errors } };
+      if (errors.length) throw new LabFailure('config_invalid', { errors: errors.join('; ') }, { errors });
       const tmp = `${d.paths.novaConf}.tmp`;
       fs.writeFileSync(tmp, next, { mode: 0o600 });
       fs.renameSync(tmp, d.paths.novaConf);
-      return { status: 200, body: this.config() };
+      return this.config();
     },
     async restart(binary, host) {
       const restarted = await d.supervisor.restartService(binary, host);
-      if (restarted.length === 0) throw Object.assign(new Error(`no service ${binary}${host ? ` on ${host}` : ''}`), { status: 404 });
+      if (restarted.length === 0) throw new LabFailure('no_such_service', { binary, where: host ? ` on ${host}` : '' });
       return { restarted };
     },
   };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findLabRoute, labRoutes, maskConfig } from './lab-routes.js';
+import { findLabRoute, labError, labRoutes, maskConfig } from './lab-routes.js';
 
 const routes = labRoutes({ handlers: {} as never, events: {} as never });
 
@@ -28,4 +28,15 @@ test('a member\'s copy of nova.conf has its secret options masked, set or commen
   assert.match(masked.text, /^#admin_password = \*\*\*$/m);
   assert.match(masked.text, /^cpu_allocation_ratio = 4$/m);
   assert.equal(masked.values.cpu_allocation_ratio, 4);
+});
+
+test('lab errors carry their catalogue code and parameters beside the English text, with the status the catalogue gives', () => {
+  const r = labError('method_not_allowed', { method: 'DELETE', path: '/lab/api/config' });
+  assert.equal(r.status, 405);
+  assert.deepEqual(r.body, {
+    error: { code: 405, title: 'Method Not Allowed', message: 'DELETE is not allowed on /lab/api/config.', key: 'method_not_allowed', params: { method: 'DELETE', path: '/lab/api/config' } },
+  });
+  const invalid = labError('config_invalid', { errors: 'a; b' }, { errors: ['a', 'b'] });
+  assert.equal(invalid.status, 400);
+  assert.deepEqual((invalid.body as { errors: string[] }).errors, ['a', 'b']);
 });

@@ -4,6 +4,7 @@
 import type { AuthContext } from '../common/http/keystone-auth.js';
 import { isSecretKey, REDACTED } from '../bus/redact.js';
 import { statusTitle } from '../common/http/status-title.js';
+import { LAB_API, LAB_ERRORS, labErrorText, type LabErrorBody, type LabErrorCode, type LabErrorParams } from '../../contract/lab-api.js';
 import { eventsFor, holdsFor, type Viewer } from './event-scope.js';
 import type { LabServerOptions } from './lab-server.js';
 
@@ -29,7 +30,7 @@ export interface LabRoute {
   handle(c: LabCall): Promise<LabReply> | LabReply;
 }
 
-export const EVENT_STREAM_PATH = '/lab/api/events/stream';
+export const EVENT_STREAM_PATH = LAB_API.eventStream;
 
 /** The control secret (novalab status/down) acts as admin. */
 export const viewerOf = (who: AuthContext | 'control'): Viewer =>
@@ -37,8 +38,19 @@ export const viewerOf = (who: AuthContext | 'control'): Viewer =>
 
 const ok = (body: unknown, status = 200): LabReply => ({ status, body });
 
-/** The lab's errors in keystone's shape, the service whose token the lab endpoints take. */
-export const labError = (status: number, message: string): LabReply => ({ status, body: { error: { code: status, title: statusTitle(status), message } } });
+/** A lab error by its catalogue code (contract/lab-api.ts), thrown by handlers and readers. */
+export class LabFailure extends Error {
+  constructor(readonly code: LabErrorCode, readonly params: LabErrorParams = {}, readonly extra: Partial<LabErrorBody> = {}) {
+    super(labErrorText(code, params));
+  }
+}
+
+/** The lab's errors in keystone's shape (its tokens are the lab's), with the catalogue code and parameters. */
+export function labError(code: LabErrorCode, params: LabErrorParams = {}, extra: Partial<LabErrorBody> = {}): LabReply {
+  const status = LAB_ERRORS[code].status;
+  const body: LabErrorBody = { error: { code: status, title: statusTitle(status), message: labErrorText(code, params), key: code, params }, ...extra };
+  return { status, body };
+}
 
 /** nova.conf as a member sees it: secret options (admin_password) masked in the text and the values. */
 export function maskConfig(config: unknown): unknown {
@@ -54,10 +66,10 @@ export function maskConfig(config: unknown): unknown {
 export function labRoutes(opts: Pick<LabServerOptions, 'handlers' | 'events'>): LabRoute[] {
   const h = () => opts.handlers;
   return [
-    { method: 'GET', path: '/lab/api/info', access: 'public', handle: () => ok(h().info()) },
-    { method: 'GET', path: '/lab/api/services', access: 'member', handle: async () => ok(await h().services()) },
+    { method: 'GET', path: LAB_API.info, access: 'public', handle: () => ok(h().info()) },
+    { method: 'GET', path: LAB_API.services, access: 'member', handle: async () => ok(await h().services()) },
     {
-      method: 'GET', path: '/lab/api/events', access: 'member',
+      method: 'GET', path: LAB_API.events, access: 'member',
       handle: ({ query, viewer }) => ok({
         events: eventsFor(viewer, opts.events.since(Number(query.get('since') ?? 0), {
           request_id: query.get('request_id') ?? undefined, instance_uuid: query.get('instance_uuid') ?? undefined,
@@ -65,20 +77,20 @@ export function labRoutes(opts: Pick<LabServerOptions, 'handlers' | 'events'>): 
       }),
     },
     // Over plain HTTP the stream only says how to open it.
-    { method: 'GET', path: EVENT_STREAM_PATH, access: 'member', websocket: true, handle: () => labError(426, 'open this path as a WebSocket') },
+    { method: 'GET', path: EVENT_STREAM_PATH, access: 'member', websocket: true, handle: () => labError('websocket_only') },
     {
-      method: 'GET', path: '/lab/api/step-mode', access: 'member',
+      method: 'GET', path: LAB_API.stepMode, access: 'member',
       handle: ({ viewer }) => {
         const s = h().stepMode() as { enabled: boolean; holds: Parameters<typeof holdsFor>[1] };
         return ok({ ...s, holds: holdsFor(viewer, s.holds) });
       },
     },
-    { method: 'PUT', path: '/lab/api/step-mode', access: 'admin', handle: async ({ body }) => ok(h().setStepMode(((await body()) as { enabled?: unknown }).enabled === true)) },
-    { method: 'POST', path: '/lab/api/step-mode/next', access: 'admin', handle: async ({ body }) => ok(h().next(((await body()) as { request_id?: string }).request_id)) },
-    { method: 'GET', path: '/lab/api/config', access: 'member', handle: ({ viewer }) => ok(viewer.admin ? h().config() : maskConfig(h().config())) },
-    { method: 'PUT', path: '/lab/api/config', access: 'admin', handle: async ({ body }) => { const r = await h().updateConfig(await body()); return { status: r.status, body: r.body }; } },
+    { method: 'PUT', path: LAB_API.stepMode, access: 'admin', handle: async ({ body }) => ok(h().setStepMode(((await body()) as { enabled?: unknown }).enabled === true)) },
+    { method: 'POST', path: LAB_API.stepModeNext, access: 'admin', handle: async ({ body }) => ok(h().next(((await body()) as { request_id?: string }).request_id)) },
+    { method: 'GET', path: LAB_API.config, access: 'member', handle: ({ viewer }) => ok(viewer.admin ? h().config() : maskConfig(h().config())) },
+    { method: 'PUT', path: LAB_API.config, access: 'admin', handle: async ({ body }) => ok(await h().updateConfig(await body())) },
     {
-      method: 'POST', path: '/lab/api/services/:binary/restart', access: 'admin',
+      method: 'POST', path: LAB_API.restart, access: 'admin',
       handle: async ({ params, query }) => ok(await h().restart(params.binary!, query.get('host') ?? undefined)),
     },
   ];

@@ -10,24 +10,28 @@ import { timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabEvent } from '../../contract/events.js';
+import type { LabConfig, LabInfo, LabRestart, LabServices, StepModeNext, StepModeState } from '../../contract/lab-api.js';
 import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.js';
 import { eventFor, eventsFor } from './event-scope.js';
-import { EVENT_STREAM_PATH, findLabRoute, labError, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
+import { EVENT_STREAM_PATH, findLabRoute, LabFailure, labError, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
 import { forward, matchRoute, type ProxyRoute } from './reverse-proxy.js';
 import type { EventLog } from './event-log.js';
 import { staticTarget } from './static-path.js';
-import { jsonTooDeep, JsonTooDeepError } from '../common/http/json-depth.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../common/http/json-depth.js';
 import { hidePaths } from '../common/host-paths.js';
 
+/** What each lab endpoint does, typed by the contract's answers (contract/lab-api.ts). */
 export interface LabHandlers {
-  services(): Promise<unknown>;
-  stepMode(): unknown;
-  setStepMode(on: boolean): unknown;
-  next(requestId?: string): unknown;
-  config(): unknown;
-  updateConfig(changes: unknown): Promise<{ status: number; body: unknown }>;
-  restart(binary: string, host?: string): Promise<unknown>;
-  info(): unknown;
+  services(): Promise<LabServices>;
+  stepMode(): StepModeState;
+  setStepMode(on: boolean): StepModeState;
+  next(requestId?: string): StepModeNext;
+  config(): LabConfig;
+  /** Throws LabFailure (config_changes_expected, config_unknown_options, config_invalid). */
+  updateConfig(body: unknown): Promise<LabConfig>;
+  /** Throws LabFailure (no_such_service). */
+  restart(binary: string, host?: string): Promise<LabRestart>;
+  info(): LabInfo;
 }
 
 export interface LabServerOptions {
@@ -51,6 +55,10 @@ const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>novalab</title>
 <h1>novalab is running</h1><p>The GUI has not been built yet (<code>npm run build</code>). The APIs answer under
 <code>/identity</code>, <code>/compute</code> and <code>/image</code>; source <code>openrc</code> from the state directory to use the openstack CLI.</p>`;
 
+/** Error parameters as a client may see them: no host paths. */
+const hideParamPaths = (params: Record<string, string | number>) =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? hidePaths(v) : v]));
+
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
@@ -62,16 +70,16 @@ async function readJson(req: http.IncomingMessage, limit = 256 * 1024): Promise<
   try {
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > limit) throw Object.assign(new Error('request body too large'), { status: 413 });
+      if (size > limit) throw new LabFailure('body_too_large', { limit });
       chunks.push(c as Buffer);
     }
   } catch (err) {
-    if ((err as { status?: number }).status) throw err;
-    throw Object.assign(new Error('the request body could not be read'), { status: 400 });
+    if (err instanceof LabFailure) throw err;
+    throw new LabFailure('body_unreadable');
   }
   const body = Buffer.concat(chunks);
-  if (jsonTooDeep(body)) throw new JsonTooDeepError();
-  try { return JSON.parse(body.toString('utf8') || '{}'); } catch { throw Object.assign(new Error('malformed JSON'), { status: 400 }); }
+  if (jsonTooDeep(body)) throw new LabFailure('body_too_deep', { depth: MAX_JSON_DEPTH });
+  try { return JSON.parse(body.toString('utf8') || '{}'); } catch { throw new LabFailure('malformed_json'); }
 }
 
 export function createLabServer(opts: LabServerOptions): http.Server {
@@ -90,11 +98,9 @@ export function createLabServer(opts: LabServerOptions): http.Server {
   // Every request ends in an answer: a thrown error or a rejected promise is the client's 4xx
   // when it says so, otherwise a 500 whose detail goes to the launcher's output, not the client.
   const failed = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown) => {
-    const e = err as Error & { status?: number };
-    const status = typeof e?.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
-    if (status === 500) log(`novalab gui: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${e?.stack ?? String(err)}`);
+    if (!(err instanceof LabFailure)) log(`novalab gui: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${(err as Error)?.stack ?? String(err)}`);
     if (res.headersSent) { res.destroy(); return; }
-    send(res, labError(status, status === 500 ? 'The lab could not answer this request; the launcher\'s output says why.' : hidePaths(e.message)));
+    send(res, err instanceof LabFailure ? labError(err.code, hideParamPaths(err.params), err.extra) : labError('internal'));
   };
   const server = http.createServer((req, res) => {
     const route = async () => {
@@ -116,14 +122,14 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     if (found && !found.methodNotAllowed && found.route.access === 'public') return send(res, await found.route.handle({ params: found.params, query: searchParams, viewer: { admin: false, project_id: null }, body: () => readJson(req) }));
     // Everything else needs a token first: an unknown path tells nothing to an anonymous caller.
     const who = await authenticate(req);
-    if (!who) return send(res, labError(401, 'The request you have made requires authentication.'));
-    if (!found) return send(res, labError(404, `no lab endpoint ${method} ${pathname}`));
+    if (!who) return send(res, labError('auth_required'));
+    if (!found) return send(res, labError('no_endpoint', { method, path: pathname }));
     if (found.methodNotAllowed) {
       res.setHeader('allow', found.methodNotAllowed.join(', '));
-      return send(res, labError(405, `${method} is not allowed on ${pathname}`));
+      return send(res, labError('method_not_allowed', { method, path: pathname }));
     }
     const viewer = viewerOf(who);
-    if (found.route.access === 'admin' && !viewer.admin) return send(res, labError(403, 'This lab action needs the admin role.'));
+    if (found.route.access === 'admin' && !viewer.admin) return send(res, labError('admin_required'));
     send(res, await found.route.handle({ params: found.params, query: searchParams, viewer, body: () => readJson(req) }));
   }
 

@@ -42,3 +42,15 @@ test('every literal t("…") key in the renderer is translated', () => {
   }
   assert.deepEqual(missing, []);
 });
+
+test("every lab API error code is translated, with the catalogue's own parameters", async () => {
+  const { LAB_ERRORS } = await import('../../contract/lab-api.js');
+  const params = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+  for (const lang of ['en', 'zh-CN']) {
+    const tr = (JSON.parse(fs.readFileSync(path.join(I18N, `${lang}.json`), 'utf8')) as { labErrors: Record<string, string> }).labErrors;
+    for (const [code, { text }] of Object.entries(LAB_ERRORS)) {
+      assert.ok(tr[code], `${lang}: labErrors.${code}`);
+      assert.deepEqual(params(tr[code]!), params(text), `${lang}: labErrors.${code} names the parameters the backend sends`);
+    }
+  }
+});

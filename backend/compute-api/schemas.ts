@@ -2,31 +2,9 @@
 // Unknown fields are refused (additionalProperties: false).
 import { atLeast, type ApiVersion } from './microversion.js';
 import { compile, T, type Check } from './validation.js';
+import type { ServerCreateBody } from '../../contract/openstack-api.js';
 
-export interface ServerCreateBody {
-  server: {
-    name: string;
-    imageRef?: string;
-    flavorRef: string | number;
-    availability_zone?: string;
-    key_name?: string;
-    min_count?: number | string;
-    max_count?: number | string;
-    metadata?: Record<string, string>;
-    user_data?: string;
-    description?: string | null;
-    networks?: string | unknown[];
-    security_groups?: { name: string }[];
-    return_reservation_id?: boolean | string;
-    tags?: string[];
-    hostname?: string;
-    host?: string;
-    hypervisor_hostname?: string;
-    [k: string]: unknown;
-  };
-  'os:scheduler_hints'?: Record<string, string | string[]>;
-  'OS-SCH-HNT:scheduler_hints'?: Record<string, string | string[]>;
-}
+export type { ServerCreateBody };
 
 const networksList = {
   type: 'array',

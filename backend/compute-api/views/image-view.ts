@@ -2,7 +2,9 @@
 // Nova's old shape (pure).
 import { isoTime, links } from './format.js';
 
-export interface GlanceImage { id: string; name: string | null; status: string; [k: string]: unknown }
+import type { GlanceImage } from '../../../contract/openstack-api.js';
+
+export type { GlanceImage };
 
 const STATUS: Record<string, string> = {
   active: 'ACTIVE', queued: 'SAVING', saving: 'SAVING', uploading: 'SAVING', importing: 'SAVING',

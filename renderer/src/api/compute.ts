@@ -3,6 +3,7 @@
 import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { ComputeNode } from '../../../contract/model';
 import { request, type ApiResponse } from './http';
+import type { ServerCreateBody } from '../../../contract/openstack-api';
 
 export const COMPUTE = '/compute/v2.1';
 export const MICROVERSION = '2.79';
@@ -83,19 +84,7 @@ export interface InstanceActionEventView {
   details?: string | null;
 }
 
-export interface ServerCreateBody {
-  server: {
-    name: string;
-    imageRef: string;
-    flavorRef: string;
-    networks: 'none' | 'auto';
-    availability_zone?: string;
-    key_name?: string;
-    user_data?: string;
-  };
-  /** The hint `group` puts the server in a server group, placed by its policy. */
-  'os:scheduler_hints'?: { group?: string };
-}
+export type { ServerCreateBody };
 
 /** A server group as the API shows it from 2.64 (the GUI's microversion is above that). */
 export interface ServerGroupView { id: string; name: string; policy: string; rules: { max_server_per_host?: number }; members: string[] }

@@ -1,19 +1,8 @@
 // Glance v2 through the GUI origin (/image).
 import { request } from './http';
+import type { GlanceImage } from '../../../contract/openstack-api';
 
-export interface GlanceImage {
-  id: string;
-  name: string | null;
-  status: string;
-  disk_format?: string;
-  size?: number | null;
-  min_ram?: number;
-  min_disk?: number;
-  visibility?: string;
-  architecture?: string;
-  hypervisor_type?: string;
-  [property: string]: unknown;
-}
+export type { GlanceImage };
 
 export function createImage(token: string) {
   return {

@@ -7,13 +7,24 @@ import path from 'node:path';
 import { startLab } from '../harness/lab-process.js';
 import { ComputeClient } from '../harness/compute-client.js';
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 
 function bigTopology(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-bench-')), 'topology.json');
   const hosts = Array.from({ length: 4 }, (_, i) => ({
-    name: `big-${i}`, vcpus: 512, memory_mb: 1024 * 1024, disk_gb: 100000, availability_zone: 'nova',
-    architectures: ['x86_64', 'aarch64'], hypervisor_types: ['qemu'], capabilities: {}, aggregates: [], metrics: {},
+    name: `big-${i}`,
+    vcpus: 512,
+    memory_mb: 1024 * 1024,
+    disk_gb: 100000,
+    availability_zone: 'nova',
+    architectures: ['x86_64', 'aarch64'],
+    hypervisor_types: ['qemu'],
+    capabilities: {},
+    aggregates: [],
+    metrics: {},
   }));
   fs.writeFileSync(file, JSON.stringify({ hosts }));
   return file;
@@ -32,7 +43,9 @@ export async function benchApi(): Promise<Record<string, number>> {
     const createPerS = 50 / ((performance.now() - t0) / 1000);
 
     for (let batch = 0; batch < 19; batch++) {
-      const r = await nova.request('POST', '/servers', { server: { name: `fill-${batch}`, imageRef: image, flavorRef: '1', networks: 'none', min_count: 50, max_count: 50 } });
+      const r = await nova.request('POST', '/servers', {
+        server: { name: `fill-${batch}`, imageRef: image, flavorRef: '1', networks: 'none', min_count: 50, max_count: 50 },
+      });
       if (r.status !== 202) throw new Error(`batch create: ${r.status} ${JSON.stringify(r.body)}`);
     }
     await waitAllActive(nova, 1000);

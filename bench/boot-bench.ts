@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import { startLab, processTree } from '../harness/lab-process.js';
 import { ComputeClient } from '../harness/compute-client.js';
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 
 export async function benchBoot(runs = 3): Promise<Record<string, number>> {
   const lab = await startLab({ timeoutMs: 900_000 });
@@ -54,7 +57,9 @@ function guestRssMb(root: number, uuid: string): number {
       if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(uuid)) continue;
       const kb = Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
       if (kb) return kb / 1024;
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return 0;
 }

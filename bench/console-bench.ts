@@ -17,10 +17,26 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuTimeMs, freePort, startConsoleLab, startQemuVnc, type ConsoleLab, type QemuVnc } from '../backend/console/testing/console-lab.js';
 import {
-  connectSocket, openWebSocket, rfbHandshake, rfbOverSocket, rfbOverWebSocket, readServerMessage, requestUpdate, setEncodings,
-  ENCODING, type RfbConn, type ServerInit,
+  cpuTimeMs,
+  freePort,
+  startConsoleLab,
+  startQemuVnc,
+  type ConsoleLab,
+  type QemuVnc,
+} from '../backend/console/testing/console-lab.js';
+import {
+  connectSocket,
+  openWebSocket,
+  rfbHandshake,
+  rfbOverSocket,
+  rfbOverWebSocket,
+  readServerMessage,
+  requestUpdate,
+  setEncodings,
+  ENCODING,
+  type RfbConn,
+  type ServerInit,
 } from '../backend/console/testing/rfb-probe.js';
 
 const SERVERINIT_RUNS = 30;
@@ -30,9 +46,17 @@ const THROUGHPUT_MS = 2000;
 const CAPACITY_BYTES = 64 * 1024 * 1024;
 const CAPACITY_ROUNDS = 3;
 
-interface Route { name: string; pid?: number; open(target: 'qemu' | 'source'): Promise<RfbConn> }
+interface Route {
+  name: string;
+  pid?: number;
+  open(target: 'qemu' | 'source'): Promise<RfbConn>;
+}
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 
 async function freeVncPort(): Promise<number> {
@@ -61,13 +85,17 @@ function byteSource(total: number): Promise<{ port: number; close(): void }> {
       while (sent < total) {
         const n = Math.min(chunk.length, total - sent);
         sent += n;
-        if (!sock.write(n === chunk.length ? chunk : chunk.subarray(0, n))) { sock.once('drain', pump); return; }
+        if (!sock.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          sock.once('drain', pump);
+          return;
+        }
       }
     };
     pump();
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () =>
-    resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() })),
+  );
 }
 
 async function serverInitMs(route: Route): Promise<number> {
@@ -116,16 +144,26 @@ async function capacity(route: Route): Promise<{ rate: number; cpuMsPerMB: numbe
 }
 
 function startWebsockify(port: number, target: string): Promise<ChildProcess | null> {
-  const bin = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'websockify')).find((p) => fs.existsSync(p));
+  const bin = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((d) => path.join(d, 'websockify'))
+    .find((p) => fs.existsSync(p));
   if (!bin) return Promise.resolve(null);
   const proc = spawn(bin, [`127.0.0.1:${port}`, target], { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 10_000;
     const poll = () => {
       const s = net.connect({ host: '127.0.0.1', port });
-      s.once('connect', () => { s.destroy(); resolve(proc); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(proc);
+      });
       s.once('error', () => {
-        if (proc.exitCode !== null || Date.now() > deadline) { proc.kill(); reject(new Error('websockify did not start')); return; }
+        if (proc.exitCode !== null || Date.now() > deadline) {
+          proc.kill();
+          reject(new Error('websockify did not start'));
+          return;
+        }
         setTimeout(poll, 50);
       });
     };
@@ -153,12 +191,25 @@ export async function benchConsole(): Promise<Record<string, number>> {
     lab = await startConsoleLab();
     const l = lab;
     const qemuToken = (await l.consoleauth.authorize_console('bench-qemu', vnc)).token;
-    const sourceToken = (await l.consoleauth.authorize_console('bench-source', { kind: 'tcp', host: '127.0.0.1', port: source.port })).token;
+    const sourceToken = (await l.consoleauth.authorize_console('bench-source', { kind: 'tcp', host: '127.0.0.1', port: source.port }))
+      .token;
     const srcPort = source.port;
 
     const routes: Route[] = [
-      { name: 'direct', open: async (t) => rfbOverSocket(await connectSocket({ host: '127.0.0.1', port: t === 'qemu' ? vnc.port : srcPort })) },
-      { name: 'proxy', pid: l.proxyPid, open: async (t) => rfbOverWebSocket(await openWebSocket(`ws://127.0.0.1:${l.proxyPort}/?token=${t === 'qemu' ? qemuToken : sourceToken}`, { origin: l.proxyOrigin })) },
+      {
+        name: 'direct',
+        open: async (t) => rfbOverSocket(await connectSocket({ host: '127.0.0.1', port: t === 'qemu' ? vnc.port : srcPort })),
+      },
+      {
+        name: 'proxy',
+        pid: l.proxyPid,
+        open: async (t) =>
+          rfbOverWebSocket(
+            await openWebSocket(`ws://127.0.0.1:${l.proxyPort}/?token=${t === 'qemu' ? qemuToken : sourceToken}`, {
+              origin: l.proxyOrigin,
+            }),
+          ),
+      },
     ];
     const wsQemuPort = await freePort();
     const wsSourcePort = await freePort();
@@ -166,7 +217,11 @@ export async function benchConsole(): Promise<Record<string, number>> {
     const wsSource = wsQemu ? await startWebsockify(wsSourcePort, `127.0.0.1:${srcPort}`).catch(() => null) : null;
     wsProcs.push(wsQemu, wsSource);
     if (wsQemu && wsSource) {
-      routes.push({ name: 'websockify', pid: wsSource.pid, open: async (t) => rfbOverWebSocket(await openWebSocket(`ws://127.0.0.1:${t === 'qemu' ? wsQemuPort : wsSourcePort}/`)) });
+      routes.push({
+        name: 'websockify',
+        pid: wsSource.pid,
+        open: async (t) => rfbOverWebSocket(await openWebSocket(`ws://127.0.0.1:${t === 'qemu' ? wsQemuPort : wsSourcePort}/`)),
+      });
     }
 
     // Warm up every route (JIT, QEMU's first full update).
@@ -175,12 +230,18 @@ export async function benchConsole(): Promise<Record<string, number>> {
     const init: Record<string, number[]> = {};
     for (let i = 0; i < SERVERINIT_RUNS; i++) for (const r of routes) (init[r.name] ??= []).push(await serverInitMs(r));
 
-    const conns = await Promise.all(routes.map(async (r) => { const c = await r.open('qemu'); return { r, c, init: await rfbHandshake(c) }; }));
+    const conns = await Promise.all(
+      routes.map(async (r) => {
+        const c = await r.open('qemu');
+        return { r, c, init: await rfbHandshake(c) };
+      }),
+    );
     const ping: Record<string, number[]> = {};
     for (let i = 0; i < PING_RUNS; i++) for (const x of conns) (ping[x.r.name] ??= []).push(await pingMs(x.c, x.init));
 
     const tput: Record<string, number[]> = {};
-    for (let i = 0; i < THROUGHPUT_ROUNDS; i++) for (const x of conns) (tput[x.r.name] ??= []).push(await fullFramesBytesPerSecond(x.c, x.init, THROUGHPUT_MS));
+    for (let i = 0; i < THROUGHPUT_ROUNDS; i++)
+      for (const x of conns) (tput[x.r.name] ??= []).push(await fullFramesBytesPerSecond(x.c, x.init, THROUGHPUT_MS));
     for (const x of conns) x.c.close();
 
     const cap: Record<string, number[]> = {};
@@ -202,7 +263,10 @@ export async function benchConsole(): Promise<Record<string, number>> {
     out['console.direct_latency_ms_median'] = round(directPing);
     out['console.direct_throughput_MBps'] = mb(directTput);
     out['console.direct_capacity_MBps'] = mb(directCap);
-    for (const [name, prefix] of [['proxy', 'console.proxy'], ['websockify', 'console.websockify']] as const) {
+    for (const [name, prefix] of [
+      ['proxy', 'console.proxy'],
+      ['websockify', 'console.websockify'],
+    ] as const) {
       if (!init[name]) continue;
       out[`${prefix}_serverinit_ms_median`] = round(median(init[name]!));
       out[`${prefix}_latency_ms_median`] = round(median(ping[name]!));
@@ -227,7 +291,13 @@ export async function benchConsole(): Promise<Record<string, number>> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   benchConsole().then(
-    (r) => { process.stdout.write(JSON.stringify(r, null, 2) + '\n'); process.exit(0); },
-    (err: Error) => { process.stderr.write(`console bench failed: ${err.stack ?? err.message}\n`); process.exit(1); },
+    (r) => {
+      process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      process.exit(0);
+    },
+    (err: Error) => {
+      process.stderr.write(`console bench failed: ${err.stack ?? err.message}\n`);
+      process.exit(1);
+    },
   );
 }

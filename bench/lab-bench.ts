@@ -5,14 +5,23 @@
 import fs from 'node:fs';
 import { startLab, processTree } from '../harness/lab-process.js';
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 
 /** Linux reports CPU times in clock ticks; USER_HZ is 100 on every Linux that Node supports. */
 const TICK_MS = 10;
 
 /** Any HTTP answer counts (the EC2 port answers every query with 501 on purpose), except a gateway's or a not-yet-ready 502-504. */
 async function answers(url: string): Promise<boolean> {
-  try { const r = await fetch(url); await r.arrayBuffer(); return r.status < 502 || r.status > 504; } catch { return false; }
+  try {
+    const r = await fetch(url);
+    await r.arrayBuffer();
+    return r.status < 502 || r.status > 504;
+  } catch {
+    return false;
+  }
 }
 
 function memoryOf(pid: number): { pss: number; rss: number } {
@@ -20,7 +29,9 @@ function memoryOf(pid: number): { pss: number; rss: number } {
     const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const kb = (k: string) => Number(text.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm'))?.[1] ?? 0);
     return { pss: kb('Pss'), rss: kb('Rss') };
-  } catch { return { pss: 0, rss: 0 }; }
+  } catch {
+    return { pss: 0, rss: 0 };
+  }
 }
 
 /**
@@ -34,7 +45,9 @@ function cpuOf(pid: number): { name: string; ms: number } | null {
     const ticks = [11, 12, 13, 14].reduce((a, i) => a + Number(fields[i]), 0); // utime stime cutime cstime
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
     return { name: cmd.split(' ')[0] || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: ticks * TICK_MS };
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /** CPU ms per service name (nova-api's master and workers together; the computes together), and the total. */
@@ -59,7 +72,15 @@ export async function benchLab(runs = 5): Promise<Record<string, number>> {
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const lab = await startLab({ novaConf: '[DEFAULT]\ncompute_driver = fake\n' });
-    const urls = [lab.url('keystone', '/v3'), lab.url('glance-api', '/versions'), lab.url('osapi_compute', '/v2.1'), lab.url('metadata', '/'), lab.url('ec2', '/'), lab.url('nova-novncproxy', '/vnc_auto.html'), lab.url('gui', '/lab/api/info')];
+    const urls = [
+      lab.url('keystone', '/v3'),
+      lab.url('glance-api', '/versions'),
+      lab.url('osapi_compute', '/v2.1'),
+      lab.url('metadata', '/'),
+      lab.url('ec2', '/'),
+      lab.url('nova-novncproxy', '/vnc_auto.html'),
+      lab.url('gui', '/lab/api/info'),
+    ];
     while (!(await Promise.all(urls.map(answers))).every(Boolean)) await new Promise((r) => setTimeout(r, 10));
     times.push(performance.now() - t0);
     const cpu = serviceCpu(lab.child.pid!);
@@ -74,7 +95,9 @@ export async function benchLab(runs = 5): Promise<Record<string, number>> {
     }
     await lab.stop();
   }
-  const detail = Object.fromEntries([...perService].sort(([a], [b]) => a.localeCompare(b)).map(([name, xs]) => [`lab.start_cpu_ms.${name}`, median(xs)]));
+  const detail = Object.fromEntries(
+    [...perService].sort(([a], [b]) => a.localeCompare(b)).map(([name, xs]) => [`lab.start_cpu_ms.${name}`, median(xs)]),
+  );
   return {
     'lab.start_to_all_answering_ms_median': Math.round(median(times)),
     'lab.start_runs': runs,

@@ -9,7 +9,9 @@ async function optional(modulePath: string, exportName: string): Promise<Bench |
   try {
     const m = (await import(modulePath)) as Record<string, Bench>;
     return m[exportName] ?? null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 async function main(): Promise<void> {
@@ -30,11 +32,24 @@ async function main(): Promise<void> {
   for (const [name, bench] of benches) {
     if (!bench || (only && only !== name)) continue;
     if (!json) process.stderr.write(`bench: ${name}…\n`);
-    try { Object.assign(figures, await bench()); } catch (err) { figures[`${name}.error`] = (err as Error).message; }
+    try {
+      Object.assign(figures, await bench());
+    } catch (err) {
+      figures[`${name}.error`] = (err as Error).message;
+    }
   }
-  if (json) { process.stdout.write(JSON.stringify(figures) + '\n'); return; }
+  if (json) {
+    process.stdout.write(JSON.stringify(figures) + '\n');
+    return;
+  }
   const width = Math.max(...Object.keys(figures).map((k) => k.length));
   for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 }
 
-main().then(() => process.exit(0), (err: Error) => { process.stderr.write(`${err.stack}\n`); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  },
+);

@@ -17,23 +17,28 @@ const RUN_MS = 150;
 
 /** A varied fleet: most hosts can take the request, some are full, down, elsewhere or ARM-only. */
 function fleet(n: number): HostState[] {
-  const x86: SupportedInstance[] = [['x86_64', 'qemu', 'hvm'], ['x86_64', 'kvm', 'hvm']];
+  const x86: SupportedInstance[] = [
+    ['x86_64', 'qemu', 'hvm'],
+    ['x86_64', 'kvm', 'hvm'],
+  ];
   const arm: SupportedInstance[] = [['aarch64', 'qemu', 'hvm']];
-  return Array.from({ length: n }, (_, i) => makeHost({
-    host: `host-${String(i).padStart(4, '0')}`,
-    availability_zone: i % 10 === 9 ? 'az2' : 'nova',
-    vcpus: 8 + (i % 4) * 8,
-    vcpus_used: (i * 7) % 40,
-    memory_mb: 16384 + (i % 3) * 16384,
-    memory_mb_used: (i * 1237) % 30000,
-    local_gb: 200 + (i % 5) * 100,
-    local_gb_used: (i * 13) % 250,
-    supported_instances: i % 17 === 16 ? arm : x86,
-    capabilities: { ssd: i % 8 === 7 ? 'false' : 'true', cpu_info: '{"arch": "x86_64"}' },
-    aggregates: [{ name: i % 2 ? 'gold' : 'silver', metadata: { tier: i % 2 ? 'gold, silver' : 'silver' } }],
-    metrics: i % 50 === 49 ? {} : { 'cpu.percent': (i * 31) % 100, load: (i % 7) / 2 },
-    service: { up: i % 23 !== 22, disabled: i % 29 === 28, disabled_reason: i % 29 === 28 ? 'maintenance' : null },
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    makeHost({
+      host: `host-${String(i).padStart(4, '0')}`,
+      availability_zone: i % 10 === 9 ? 'az2' : 'nova',
+      vcpus: 8 + (i % 4) * 8,
+      vcpus_used: (i * 7) % 40,
+      memory_mb: 16384 + (i % 3) * 16384,
+      memory_mb_used: (i * 1237) % 30000,
+      local_gb: 200 + (i % 5) * 100,
+      local_gb_used: (i * 13) % 250,
+      supported_instances: i % 17 === 16 ? arm : x86,
+      capabilities: { ssd: i % 8 === 7 ? 'false' : 'true', cpu_info: '{"arch": "x86_64"}' },
+      aggregates: [{ name: i % 2 ? 'gold' : 'silver', metadata: { tier: i % 2 ? 'gold, silver' : 'silver' } }],
+      metrics: i % 50 === 49 ? {} : { 'cpu.percent': (i * 31) % 100, load: (i % 7) / 2 },
+      service: { up: i % 23 !== 22, disabled: i % 29 === 28, disabled_reason: i % 29 === 28 ? 'maintenance' : null },
+    }),
+  );
 }
 
 /** A fresh request each decision, as the conductor would send it (so per-request parsing counts). */
@@ -42,7 +47,11 @@ function request(seq: number): RequestSpec {
     instance_uuid: `instance-${seq}`,
     availability_zone: 'nova',
     flavor: {
-      vcpus: 2, ram: 2048, disk: 20, ephemeral: 0, swap: 512,
+      vcpus: 2,
+      ram: 2048,
+      disk: 20,
+      ephemeral: 0,
+      swap: 512,
       extra_specs: { 'capabilities:ssd': '<or> true <or> yes', 'aggregate_instance_extra_specs:tier': 'silver', 'hw:cpu_policy': 'shared' },
     },
     image: { properties: { architecture: 'x86_64', hypervisor_type: 'qemu', hypervisor_version_requires: '>=6.0' } },

@@ -23,9 +23,19 @@ export function bootStepNumber(id: BootStepId): number {
 
 /** The course's 14 steps of a noVNC console session. */
 export const CONSOLE_STEPS = [
-  'browser.open', 'api.request', 'api.compute_call', 'compute.driver_query',
-  'driver.read_config', 'driver.connect_info', 'compute.token', 'consoleauth.authorize',
-  'api.url', 'proxy.connect', 'proxy.check_token', 'consoleauth.validated',
-  'proxy.relay', 'compute.connect_info',
+  'browser.open',
+  'api.request',
+  'api.compute_call',
+  'compute.driver_query',
+  'driver.read_config',
+  'driver.connect_info',
+  'compute.token',
+  'consoleauth.authorize',
+  'api.url',
+  'proxy.connect',
+  'proxy.check_token',
+  'consoleauth.validated',
+  'proxy.relay',
+  'compute.connect_info',
 ] as const;
 export type ConsoleStepId = (typeof CONSOLE_STEPS)[number];

@@ -18,13 +18,25 @@ export const LAB_API = {
 } as const;
 
 /** GET /lab/api/info (no token): where the APIs are under the GUI's origin. */
-export interface LabInfo { name: string; gui_url: string; identity: string; compute: string; image: string; region: string }
+export interface LabInfo {
+  name: string;
+  gui_url: string;
+  identity: string;
+  compute: string;
+  image: string;
+  region: string;
+}
 
 /** GET /lab/api/services: the launcher's processes and the services' records (nova service-list). */
-export interface LabServices { processes: ServiceProcess[]; services: ServiceRow[] }
+export interface LabServices {
+  processes: ServiceProcess[];
+  services: ServiceRow[];
+}
 
 /** GET /lab/api/events?since=N[&request_id=…][&instance_uuid=…]: the events the caller may see. */
-export interface LabEvents { events: LabEvent[] }
+export interface LabEvents {
+  events: LabEvent[];
+}
 
 /** One request held by step mode before a step. */
 export interface Hold {
@@ -35,10 +47,16 @@ export interface Hold {
 }
 
 /** GET/PUT /lab/api/step-mode. */
-export interface StepModeState { enabled: boolean; holds: Hold[] }
+export interface StepModeState {
+  enabled: boolean;
+  holds: Hold[];
+}
 
 /** POST /lab/api/step-mode/next: the hold released (if any) and those left. */
-export interface StepModeNext { released: Hold | null; holds: Hold[] }
+export interface StepModeNext {
+  released: Hold | null;
+  holds: Hold[];
+}
 
 export type LabConfValue = number | boolean | string | string[] | null;
 
@@ -51,11 +69,19 @@ export interface LabConfig {
 }
 
 /** PUT /lab/api/config body: the options to set (null: back to the commented default). */
-export interface ConfChange { section: string; name: string; value: LabConfValue }
-export interface LabConfigUpdate { changes: ConfChange[] }
+export interface ConfChange {
+  section: string;
+  name: string;
+  value: LabConfValue;
+}
+export interface LabConfigUpdate {
+  changes: ConfChange[];
+}
 
 /** POST /lab/api/services/:binary/restart: the processes started again. */
-export interface LabRestart { restarted: ServiceProcess[] }
+export interface LabRestart {
+  restarted: ServiceProcess[];
+}
 
 /**
  * Every error the lab API answers, by code: its HTTP status and its English text with

@@ -4,12 +4,24 @@
 export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
 export type TaskState =
   | null
-  | 'scheduling' | 'networking' | 'block_device_mapping' | 'spawning'
-  | 'powering-off' | 'powering-on'
-  | 'rebooting' | 'reboot_pending' | 'reboot_started'
-  | 'rebooting_hard' | 'reboot_pending_hard' | 'reboot_started_hard'
-  | 'pausing' | 'unpausing' | 'suspending' | 'resuming'
-  | 'rebuilding' | 'deleting';
+  | 'scheduling'
+  | 'networking'
+  | 'block_device_mapping'
+  | 'spawning'
+  | 'powering-off'
+  | 'powering-on'
+  | 'rebooting'
+  | 'reboot_pending'
+  | 'reboot_started'
+  | 'rebooting_hard'
+  | 'reboot_pending_hard'
+  | 'reboot_started_hard'
+  | 'pausing'
+  | 'unpausing'
+  | 'suspending'
+  | 'resuming'
+  | 'rebuilding'
+  | 'deleting';
 
 /** Nova's power_state integers (nova/compute/power_state.py). */
 export const PowerState = {

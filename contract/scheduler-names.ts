@@ -22,7 +22,14 @@ export const FILTER_NAMES = [
 ] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
-export const WEIGHER_NAMES = ['RAMWeigher', 'CPUWeigher', 'DiskWeigher', 'MetricsWeigher', 'ServerGroupSoftAffinityWeigher', 'ServerGroupSoftAntiAffinityWeigher'] as const;
+export const WEIGHER_NAMES = [
+  'RAMWeigher',
+  'CPUWeigher',
+  'DiskWeigher',
+  'MetricsWeigher',
+  'ServerGroupSoftAffinityWeigher',
+  'ServerGroupSoftAntiAffinityWeigher',
+] as const;
 export type WeigherName = (typeof WEIGHER_NAMES)[number];
 
 /** The course's default weigher list (nova.conf scheduler_weight_classes). */

@@ -17,14 +17,30 @@ let quitting = false;
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => { if (win) { if (win.isMinimized()) win.restore(); win.focus(); } });
-  app.whenReady().then(start).catch((err: Error) => { dialog.showErrorBox('novalab could not start', err.message); app.exit(1); });
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: Error) => {
+      dialog.showErrorBox('novalab could not start', err.message);
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
   const qemu = findQemu();
   if (!qemu.found) {
-    await dialog.showMessageBox({ type: 'warning', title: 'QEMU is missing', message: 'novalab needs QEMU to boot its lab guests.', detail: qemu.install ?? '' });
+    await dialog.showMessageBox({
+      type: 'warning',
+      title: 'QEMU is missing',
+      message: 'novalab needs QEMU to boot its lab guests.',
+      detail: qemu.install ?? '',
+    });
   }
   ipcMain.handle(DESKTOP_CHANNELS.appVersion, () => app.getVersion());
   ipcMain.handle(DESKTOP_CHANNELS.qemuCheck, () => findQemu());
@@ -36,12 +52,23 @@ async function start(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(gui, consoleOrigin)] } });
   });
-  const webPreferences = { contextIsolation: true, sandbox: true, webSecurity: true, nodeIntegration: false, preload: path.join(here, 'preload.cjs') };
+  const webPreferences = {
+    contextIsolation: true,
+    sandbox: true,
+    webSecurity: true,
+    nodeIntegration: false,
+    preload: path.join(here, 'preload.cjs'),
+  };
   // Kept where a test driving the main process can read what the window was given.
   (globalThis as { novalabWebPreferences?: unknown }).novalabWebPreferences = webPreferences;
   win = new BrowserWindow({ width: 1280, height: 860, title: 'novalab', webPreferences });
-  win.webContents.on('will-navigate', (e, url) => { if (!allowedNavigation(url, gui)) e.preventDefault(); });
-  win.webContents.setWindowOpenHandler(({ url }) => { if (allowedExternal(url)) void shell.openExternal(url); return { action: 'deny' }; });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!allowedNavigation(url, gui)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (allowedExternal(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
   await win.loadURL(backend.url);
 }
 

@@ -40,15 +40,27 @@ function configuredPatterns(): string[] {
 }
 
 test('the installers carry the built app and leave out every test, bench and test helper', () => {
-  const builtTests = fs.readdirSync(path.join(appRoot, 'dist'), { recursive: true }).map(String).filter((f) => f.endsWith('.test.js'));
+  const builtTests = fs
+    .readdirSync(path.join(appRoot, 'dist'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.js'));
   assert.ok(builtTests.length > 0, 'the build holds compiled tests, so this check means something');
   const packed = packedFiles(configuredPatterns());
   const leaked = packed.filter((f) => /\.test\.js$|^dist\/(test|bench|harness|renderer-tests)\/|\/testing\//.test(f));
   assert.deepEqual(leaked, [], `tests in the installer: ${leaked.slice(0, 5).join(', ')}`);
-  for (const needed of ['dist/electron/main.js', 'dist/backend/cli/novalab.js', 'dist/backend/launcher/launcher.js', 'bin/novalab.js', 'package.json']) {
+  for (const needed of [
+    'dist/electron/main.js',
+    'dist/backend/cli/novalab.js',
+    'dist/backend/launcher/launcher.js',
+    'bin/novalab.js',
+    'package.json',
+  ]) {
     assert.ok(packed.includes(needed), `the installer carries ${needed}`);
   }
-  assert.ok(packed.some((f) => f.startsWith('dist/renderer/')) || !fs.existsSync(path.join(appRoot, 'dist', 'renderer')), 'the GUI is packed');
+  assert.ok(
+    packed.some((f) => f.startsWith('dist/renderer/')) || !fs.existsSync(path.join(appRoot, 'dist', 'renderer')),
+    'the GUI is packed',
+  );
 });
 
 test('the same matcher would have packed the tests without the exclusions (the check can fail)', () => {

@@ -15,12 +15,30 @@ test('the preload requires only electron and invokes the channels the contract n
   const invoked: string[] = [];
   let exposed: { name: string; api: DesktopApi } | null = null;
   const electron = {
-    contextBridge: { exposeInMainWorld: (name: string, api: DesktopApi) => { exposed = { name, api }; } },
-    ipcRenderer: { invoke: async (channel: string) => { invoked.push(channel); return null; } },
+    contextBridge: {
+      exposeInMainWorld: (name: string, api: DesktopApi) => {
+        exposed = { name, api };
+      },
+    },
+    ipcRenderer: {
+      invoke: async (channel: string) => {
+        invoked.push(channel);
+        return null;
+      },
+    },
   };
   const module = { exports: {} };
-  const sandboxRequire = (id: string) => { required.push(id); if (id === 'electron') return electron; throw new Error(`a sandboxed preload cannot require ${id}`); };
-  vm.runInNewContext(fs.readFileSync(preload, 'utf8'), { require: sandboxRequire, module, exports: module.exports, process: { platform: 'linux' } });
+  const sandboxRequire = (id: string) => {
+    required.push(id);
+    if (id === 'electron') return electron;
+    throw new Error(`a sandboxed preload cannot require ${id}`);
+  };
+  vm.runInNewContext(fs.readFileSync(preload, 'utf8'), {
+    require: sandboxRequire,
+    module,
+    exports: module.exports,
+    process: { platform: 'linux' },
+  });
   assert.deepEqual([...new Set(required)], ['electron']);
   const got = exposed as { name: string; api: DesktopApi } | null;
   assert.equal(got?.name, 'novalabDesktop');

@@ -6,16 +6,24 @@ const BINARIES = ['qemu-system-x86_64', 'qemu-system-aarch64', 'qemu-img'];
 
 export function installInstructions(platform: string): string {
   switch (platform) {
-    case 'darwin': return 'Install QEMU with Homebrew: brew install qemu';
-    case 'win32': return 'Install QEMU for Windows from https://www.qemu.org/download/#windows and add its folder (e.g. C:\\Program Files\\qemu) to PATH, then restart novalab.';
-    default: return 'Install QEMU: sudo apt-get install qemu-system-x86 qemu-system-arm qemu-utils (Debian/Ubuntu), or your distribution\'s qemu packages.';
+    case 'darwin':
+      return 'Install QEMU with Homebrew: brew install qemu';
+    case 'win32':
+      return 'Install QEMU for Windows from https://www.qemu.org/download/#windows and add its folder (e.g. C:\\Program Files\\qemu) to PATH, then restart novalab.';
+    default:
+      return "Install QEMU: sudo apt-get install qemu-system-x86 qemu-system-arm qemu-utils (Debian/Ubuntu), or your distribution's qemu packages.";
   }
 }
 
 /** Pure: the check's verdict from what was found where. */
 export function qemuVerdict(found: Record<string, string | null>, platform: string): QemuCheck {
   const missing = BINARIES.filter((b) => !found[b]);
-  return { found: missing.length === 0, binaries: found, install: missing.length ? `${missing.join(', ')} not found. ${installInstructions(platform)}` : null, accelerator: null };
+  return {
+    found: missing.length === 0,
+    binaries: found,
+    install: missing.length ? `${missing.join(', ')} not found. ${installInstructions(platform)}` : null,
+    accelerator: null,
+  };
 }
 
 export function findQemu(platform = process.platform): QemuCheck {
@@ -24,7 +32,9 @@ export function findQemu(platform = process.platform): QemuCheck {
     try {
       const out = execFileSync(platform === 'win32' ? 'where' : 'which', [b], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       found[b] = out.split(/\r?\n/)[0]!.trim() || null;
-    } catch { found[b] = null; }
+    } catch {
+      found[b] = null;
+    }
   }
   return qemuVerdict(found, platform);
 }

@@ -15,7 +15,11 @@ export function contentSecurityPolicy(guiOrigin: string, consoleOrigin: string):
 
 /** May the window navigate to this URL? Only the lab's GUI origin. */
 export function allowedNavigation(url: string, guiOrigin: string): boolean {
-  try { return new URL(url).origin === guiOrigin; } catch { return false; }
+  try {
+    return new URL(url).origin === guiOrigin;
+  } catch {
+    return false;
+  }
 }
 
 /** Links the user may open in the system browser. */
@@ -23,5 +27,7 @@ export function allowedExternal(url: string): boolean {
   try {
     const u = new URL(url);
     return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(u.hostname));
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }

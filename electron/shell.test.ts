@@ -27,7 +27,10 @@ test('the content security policy allows only the lab and its console proxy', ()
 });
 
 test('a missing QEMU binary produces install instructions for the OS', () => {
-  const v = qemuVerdict({ 'qemu-system-x86_64': '/usr/bin/qemu-system-x86_64', 'qemu-system-aarch64': null, 'qemu-img': '/usr/bin/qemu-img' }, 'darwin');
+  const v = qemuVerdict(
+    { 'qemu-system-x86_64': '/usr/bin/qemu-system-x86_64', 'qemu-system-aarch64': null, 'qemu-img': '/usr/bin/qemu-img' },
+    'darwin',
+  );
   assert.equal(v.found, false);
   assert.match(v.install!, /qemu-system-aarch64 not found\. Install QEMU with Homebrew: brew install qemu/);
   assert.match(installInstructions('linux'), /apt-get install qemu-system-x86/);
@@ -51,7 +54,9 @@ test('the console origin is what nova.conf says, not a port derived from the GUI
 test("the electron-builder configuration passes electron-builder's own validation", async () => {
   const require = createRequire(import.meta.url);
   const yaml = require('js-yaml') as { load(s: string): unknown };
-  const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as { validateConfiguration(c: unknown, l: unknown): Promise<void> };
+  const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+    validateConfiguration(c: unknown, l: unknown): Promise<void>;
+  };
   const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
   const config = yaml.load(fs.readFileSync(path.join(appRoot, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
   await validateConfiguration(config, new DebugLogger(false));

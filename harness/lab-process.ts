@@ -53,38 +53,59 @@ export async function freePortOffset(start = 10000 + Math.floor(Math.random() * 
   throw new Error('no free port offset');
 }
 
-export interface StartLabOptions { novaConf?: string; stateDir?: string; timeoutMs?: number }
+export interface StartLabOptions {
+  novaConf?: string;
+  stateDir?: string;
+  timeoutMs?: number;
+}
 
 export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
   const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-'));
   if (opts.novaConf !== undefined) fs.writeFileSync(path.join(stateDir, 'nova.conf'), opts.novaConf);
   const offset = await freePortOffset();
-  const child = spawn(process.execPath, [path.join(appRoot(), 'bin', 'novalab.js'), 'up', '--state-dir', stateDir, '--port-offset', String(offset)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(appRoot(), 'bin', 'novalab.js'), 'up', '--state-dir', stateDir, '--port-offset', String(offset)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const handle: LabHandle = {
-    child, stateDir, offset, output,
+    child,
+    stateDir,
+    offset,
+    output,
     port: (name) => DEFAULT_PORTS[name] + offset,
     url: (name, p = '') => `http://127.0.0.1:${DEFAULT_PORTS[name] + offset}${p}`,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`lab not ready in time:\n${output.join('\n')}`)); }, opts.timeoutMs ?? 900_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`lab not ready in time:\n${output.join('\n')}`));
+    }, opts.timeoutMs ?? 900_000);
     const onLine = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;
         output.push(line);
-        if (line === 'ready') { clearTimeout(timer); resolve(); }
+        if (line === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        }
       }
     };
     child.stdout!.on('data', onLine);
     child.stderr!.on('data', onLine);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`novalab up exited with ${code}:\n${output.join('\n')}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`novalab up exited with ${code}:\n${output.join('\n')}`));
+    });
   });
   return handle;
 }
@@ -98,10 +119,15 @@ export function processTree(root: number): number[] {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   const out: number[] = [];
-  const walk = (pid: number) => { out.push(pid); for (const c of children.get(pid) ?? []) walk(c); };
+  const walk = (pid: number) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
   walk(root);
   return out;
 }
@@ -111,10 +137,12 @@ export async function labToken(lab: LabHandle, user = 'admin', password = 'noval
   const res = await fetch(lab.url('keystone', '/v3/auth/tokens'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: {
-      identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } },
-      scope: { project: { name: project, domain: { id: 'default' } } },
-    } }),
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } },
+        scope: { project: { name: project, domain: { id: 'default' } } },
+      },
+    }),
   });
   if (res.status !== 201) throw new Error(`keystone said ${res.status} to ${user}`);
   return res.headers.get('x-subject-token')!;
@@ -126,18 +154,36 @@ export function cliEnv(lab: LabHandle, over: Record<string, string> = {}): NodeJ
   for (const k of Object.keys(env)) if (k.startsWith('OS_')) delete env[k];
   return {
     ...env,
-    OS_AUTH_URL: lab.url('keystone', '/v3'), OS_USERNAME: 'admin', OS_PASSWORD: 'novalab', OS_PROJECT_NAME: 'admin',
-    OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_IDENTITY_API_VERSION: '3',
-    OS_REGION_NAME: 'RegionOne', OS_INTERFACE: 'public', OS_COMPUTE_API_VERSION: '2.37', ...over,
+    OS_AUTH_URL: lab.url('keystone', '/v3'),
+    OS_USERNAME: 'admin',
+    OS_PASSWORD: 'novalab',
+    OS_PROJECT_NAME: 'admin',
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_IDENTITY_API_VERSION: '3',
+    OS_REGION_NAME: 'RegionOne',
+    OS_INTERFACE: 'public',
+    OS_COMPUTE_API_VERSION: '2.37',
+    ...over,
   };
 }
 
 /** Wait until `check` returns a truthy value, or fail after `ms`. */
-export async function eventually<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 30_000, every = 200): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  ms = 30_000,
+  every = 200,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown = null;
   while (Date.now() < deadline) {
-    try { const v = await check(); if (v) return v; } catch (err) { last = err; }
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
     await new Promise((r) => setTimeout(r, every));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);

@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LabHandle } from './lab-process.js';
 
-export interface ProcessView { binary: string; host: string; pid: number | null; workerPids: number[]; restarts: number; state: string }
+export interface ProcessView {
+  binary: string;
+  host: string;
+  pid: number | null;
+  workerPids: number[];
+  restarts: number;
+  state: string;
+}
 
 export async function labProcesses(lab: LabHandle): Promise<Map<string, ProcessView>> {
   const control = fs.readFileSync(path.join(lab.stateDir, 'secrets', 'control'), 'utf8');
@@ -21,7 +28,9 @@ export function processChanges(before: Map<string, ProcessView>, after: Map<stri
   for (const [key, was] of before) {
     const now = after.get(key);
     if (!now || now.restarts !== was.restarts || now.pid !== was.pid || now.workerPids.join(',') !== was.workerPids.join(',')) {
-      out.push(`${key}: pid ${was.pid} → ${now?.pid}, workers [${was.workerPids}] → [${now?.workerPids}], restarts ${was.restarts} → ${now?.restarts}, state ${now?.state}`);
+      out.push(
+        `${key}: pid ${was.pid} → ${now?.pid}, workers [${was.workerPids}] → [${now?.workerPids}], restarts ${was.restarts} → ${now?.restarts}, state ${now?.state}`,
+      );
     }
   }
   return out;

@@ -18,12 +18,18 @@ export interface Listener {
 export function socketInodes(pid: number): Set<string> {
   const inodes = new Set<string>();
   let fds: string[];
-  try { fds = fs.readdirSync(`/proc/${pid}/fd`); } catch { return inodes; }
+  try {
+    fds = fs.readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return inodes;
+  }
   for (const fd of fds) {
     try {
       const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
       if (m) inodes.add(m[1]!);
-    } catch { /* closed meanwhile */ }
+    } catch {
+      /* closed meanwhile */
+    }
   }
   return inodes;
 }
@@ -45,11 +51,19 @@ export function listeners(pid: number): Listener[] {
   const inodes = socketInodes(pid);
   if (inodes.size === 0) return [];
   let name = '?';
-  try { name = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { /* gone */ }
+  try {
+    name = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    /* gone */
+  }
   const out: Listener[] = [];
   for (const table of ['tcp', 'tcp6', 'udp', 'udp6'] as const) {
     let text: string;
-    try { text = fs.readFileSync(`/proc/${pid}/net/${table}`, 'utf8'); } catch { continue; }
+    try {
+      text = fs.readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
+    } catch {
+      continue;
+    }
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       if (f.length < 10 || !inodes.has(f[9]!)) continue;

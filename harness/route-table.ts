@@ -2,7 +2,10 @@
 // included), so a test can walk all of them and a route added tomorrow is walked too.
 import type { Express } from 'express';
 
-export interface AppRoute { method: string; path: string }
+export interface AppRoute {
+  method: string;
+  path: string;
+}
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -14,7 +17,9 @@ function walk(stack: Layer[], prefix: string, out: AppRoute[]): void {
   for (const layer of stack) {
     if (layer.route) {
       const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => m.toUpperCase());
+      const methods = Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => m.toUpperCase());
       for (const p of paths) for (const m of methods) out.push({ method: m, path: `${prefix}${p === '/' && prefix ? '' : p}` });
     } else if (layer.handle?.stack) {
       // A mounted router (app.use('/v2.1', router)): its routes under the mount path.
@@ -25,7 +30,7 @@ function walk(stack: Layer[], prefix: string, out: AppRoute[]): void {
 }
 
 export function expressRoutes(app: Express): AppRoute[] {
-  const router = (app as unknown as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } });
+  const router = app as unknown as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } };
   const stack = (router.router ?? router._router)?.stack;
   if (!stack) throw new Error('this express app exposes no router stack: has express changed?');
   const out: AppRoute[] = [];

@@ -25,8 +25,14 @@ function walk(dir, found = []) {
 const entries = walk(src);
 if (entries.length > 0 && process.env.NOVALAB_SKIP_TYPECHECK !== '1') {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'renderer', 'tsconfig.test.json'), '--noEmit'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) { console.error('build-renderer-tests: type errors in the renderer tests'); process.exit(1); }
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'renderer', 'tsconfig.test.json'), '--noEmit'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    console.error('build-renderer-tests: type errors in the renderer tests');
+    process.exit(1);
+  }
 }
 const esbuild = createRequire(join(root, 'package.json'))('esbuild');
 rmSync(out, { recursive: true, force: true });

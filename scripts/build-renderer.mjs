@@ -8,5 +8,9 @@ if (!existsSync(`${root}renderer/index.html`)) {
   console.log('build:renderer: no renderer/index.html yet; the lab serves a placeholder page');
   process.exit(0);
 }
-const r = spawnSync(process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', `${root}renderer/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+const r = spawnSync(
+  process.execPath,
+  [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', `${root}renderer/vite.config.ts`, '--logLevel', 'warn'],
+  { stdio: 'inherit', cwd: root },
+);
 process.exit(r.status ?? 1);

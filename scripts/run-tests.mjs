@@ -18,7 +18,11 @@ const suites = {
 };
 const order = ['unit', 'functional', 'real', 'reliability', 'e2e', 'electron'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : order;
-for (const w of wanted) if (!suites[w]) { console.error(`unknown suite ${w}; choose from ${order.join(', ')}`); process.exit(2); }
+for (const w of wanted)
+  if (!suites[w]) {
+    console.error(`unknown suite ${w}; choose from ${order.join(', ')}`);
+    process.exit(2);
+  }
 
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
@@ -31,6 +35,12 @@ function walk(dir, out = []) {
 }
 const all = walk(dist).sort();
 const files = order.filter((s) => wanted.includes(s)).flatMap((s) => all.filter(suites[s]));
-if (files.length === 0) { console.error('no test files found: did the build run?'); process.exit(1); }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files.map((f) => join(dist, f))], { stdio: 'inherit', cwd: root });
+if (files.length === 0) {
+  console.error('no test files found: did the build run?');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files.map((f) => join(dist, f))], {
+  stdio: 'inherit',
+  cwd: root,
+});
 process.exit(r.status ?? 1);

@@ -18,9 +18,7 @@ function electronBinary() {
 }
 
 const electron = electronBinary();
-const [cmd, args] = electron
-  ? [electron, [root]]
-  : [process.execPath, [`${root}bin/novalab.js`, 'up', ...process.argv.slice(2)]];
+const [cmd, args] = electron ? [electron, [root]] : [process.execPath, [`${root}bin/novalab.js`, 'up', ...process.argv.slice(2)]];
 if (!electron) console.log('novalab: Electron is not available here; serving the lab headless (open the gui URL below in a browser).');
 const child = spawn(cmd, args, { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

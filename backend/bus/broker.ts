@@ -9,11 +9,30 @@ import { encodeFrame, rawFrameReader, writeFrame, writeRawFrame, type BusFrame, 
 import { BusFailure, timeoutError, toBusError } from './errors.js';
 import { redactEvent } from './redact.js';
 
-interface Client { id: string; name: string; socket: net.Socket; topics: Set<string>; subscribed: boolean }
-interface PendingCall { callerId: string; listenerId: string; id: string; topic: string; method: string; ctx: RequestContext | undefined; timer: NodeJS.Timeout }
+interface Client {
+  id: string;
+  name: string;
+  socket: net.Socket;
+  topics: Set<string>;
+  subscribed: boolean;
+}
+interface PendingCall {
+  callerId: string;
+  listenerId: string;
+  id: string;
+  topic: string;
+  method: string;
+  ctx: RequestContext | undefined;
+  timer: NodeJS.Timeout;
+}
 type CallHead = Omit<Extract<BusFrame, { op: 'call' }>, 'args'>;
 type CastHead = Omit<Extract<BusFrame, { op: 'cast' }>, 'args'>;
-interface QueuedCall { head: CallHead; body: Buffer; callerId: string; expires: number }
+interface QueuedCall {
+  head: CallHead;
+  body: Buffer;
+  callerId: string;
+  expires: number;
+}
 type LocalHandler = (method: string, args: unknown[], ctx: RequestContext | undefined) => Promise<unknown>;
 
 /** Payloads larger than this are summarised in events rather than decoded and copied. */
@@ -86,9 +105,17 @@ export class Broker {
       this.handle(client, head, body);
     });
     // Bytes that are not frames end that connection, never the broker.
-    socket.on('data', (chunk: Buffer) => { try { read(chunk); } catch { socket.destroy(); } });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        read(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => { if (client) this.drop(client); });
+    socket.on('close', () => {
+      if (client) this.drop(client);
+    });
   }
 
   private admit(socket: net.Socket, frame: BusFrame): Client | null {
@@ -104,13 +131,21 @@ export class Broker {
 
   private handle(client: Client, head: FrameHead, body: Buffer | null): void {
     switch (head.op) {
-      case 'listen': return this.addListener(client, String(head.topic));
-      case 'subscribe': client.subscribed = true; return;
-      case 'call': return this.routeCall(client.id, { ...(head as unknown as CallHead), from: client.name }, body!);
-      case 'cast': return this.routeCast({ ...(head as unknown as CastHead), from: client.name }, body!);
-      case 'reply': return this.routeReply(client, head as unknown as { id: string }, body!);
-      case 'publish': return this.emitPublished(client, bodyField(body, 'event') as PublishedEvent);
-      default: return;
+      case 'listen':
+        return this.addListener(client, String(head.topic));
+      case 'subscribe':
+        client.subscribed = true;
+        return;
+      case 'call':
+        return this.routeCall(client.id, { ...(head as unknown as CallHead), from: client.name }, body!);
+      case 'cast':
+        return this.routeCast({ ...(head as unknown as CastHead), from: client.name }, body!);
+      case 'reply':
+        return this.routeReply(client, head as unknown as { id: string }, body!);
+      case 'publish':
+        return this.emitPublished(client, bodyField(body, 'event') as PublishedEvent);
+      default:
+        return;
     }
   }
 
@@ -156,14 +191,35 @@ export class Broker {
     const key = `${callerId}:${frame.id}`;
     const timer = setTimeout(() => {
       this.pending.delete(key);
-      this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(timeoutError(frame.topic, frame.method, frame.timeoutMs)) }, frame.topic, frame.method, frame.ctx);
+      this.replyTo(
+        callerId,
+        { op: 'reply', id: frame.id, error: toBusError(timeoutError(frame.topic, frame.method, frame.timeoutMs)) },
+        frame.topic,
+        frame.method,
+        frame.ctx,
+      );
     }, remainingMs);
     timer.unref();
-    this.pending.set(key, { callerId, listenerId: target.id, id: frame.id, topic: frame.topic, method: frame.method, ctx: frame.ctx, timer });
+    this.pending.set(key, {
+      callerId,
+      listenerId: target.id,
+      id: frame.id,
+      topic: frame.topic,
+      method: frame.method,
+      ctx: frame.ctx,
+      timer,
+    });
     writeRawFrame(target.socket, { ...frame, id: key }, body);
   }
 
-  private expireQueued(topic: string, id: string, callerId: string, method: string, timeoutMs: number, ctx: RequestContext | undefined): void {
+  private expireQueued(
+    topic: string,
+    id: string,
+    callerId: string,
+    method: string,
+    timeoutMs: number,
+    ctx: RequestContext | undefined,
+  ): void {
     const q = this.queued.get(topic);
     if (!q) return;
     const i = q.findIndex((x) => x.head.id === id && x.callerId === callerId);
@@ -175,7 +231,10 @@ export class Broker {
   private routeCast(frame: CastHead, body: Buffer): void {
     this.observe('rpc.cast', frame.from ?? '?', frame.topic, frame.method, frame.ctx, body, 'args');
     const localHandler = this.local.get(frame.topic);
-    if (localHandler) { void localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).catch(() => undefined); return; }
+    if (localHandler) {
+      void localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).catch(() => undefined);
+      return;
+    }
     const target = this.pickListener(frame.topic);
     if (target) writeRawFrame(target.socket, frame as FrameHead, body);
   }
@@ -193,7 +252,13 @@ export class Broker {
   }
 
   /** A reply the broker makes itself; it carries the call's context, so it is scoped like the call. */
-  private replyTo(callerId: string, frame: Extract<BusFrame, { op: 'reply' }>, topic: string, method: string, ctx: RequestContext | undefined): void {
+  private replyTo(
+    callerId: string,
+    frame: Extract<BusFrame, { op: 'reply' }>,
+    topic: string,
+    method: string,
+    ctx: RequestContext | undefined,
+  ): void {
     this.observeDecoded('rpc.reply', 'broker', topic, method, ctx, frame.error ?? frame.result);
     const caller = this.clients.get(callerId);
     if (caller) writeFrame(caller.socket, frame);
@@ -208,19 +273,48 @@ export class Broker {
   }
 
   /** An event for a relayed message: small bodies are decoded for the event's detail, large ones only measured. */
-  private observe(kind: LabEventKind, source: string, topic: string, method: string, ctx: RequestContext | undefined, body: Buffer, ...fields: string[]): void {
+  private observe(
+    kind: LabEventKind,
+    source: string,
+    topic: string,
+    method: string,
+    ctx: RequestContext | undefined,
+    body: Buffer,
+    ...fields: string[]
+  ): void {
     if (!this.observed) return;
-    const detail = body.length > EVENT_DETAIL_LIMIT ? { truncated: true, bytes: body.length } : bodyField(body, ...fields) ?? null;
+    const detail = body.length > EVENT_DETAIL_LIMIT ? { truncated: true, bytes: body.length } : (bodyField(body, ...fields) ?? null);
     this.emitObserved(kind, source, topic, method, ctx, detail);
   }
 
-  private observeDecoded(kind: LabEventKind, source: string, topic: string, method: string, ctx: RequestContext | undefined, payload: unknown): void {
+  private observeDecoded(
+    kind: LabEventKind,
+    source: string,
+    topic: string,
+    method: string,
+    ctx: RequestContext | undefined,
+    payload: unknown,
+  ): void {
     if (!this.observed) return;
     const text = JSON.stringify(payload ?? null);
-    this.emitObserved(kind, source, topic, method, ctx, text.length > EVENT_DETAIL_LIMIT ? { truncated: true, bytes: text.length } : payload);
+    this.emitObserved(
+      kind,
+      source,
+      topic,
+      method,
+      ctx,
+      text.length > EVENT_DETAIL_LIMIT ? { truncated: true, bytes: text.length } : payload,
+    );
   }
 
-  private emitObserved(kind: LabEventKind, source: string, topic: string, method: string, ctx: RequestContext | undefined, detail: unknown): void {
+  private emitObserved(
+    kind: LabEventKind,
+    source: string,
+    topic: string,
+    method: string,
+    ctx: RequestContext | undefined,
+    detail: unknown,
+  ): void {
     const verb = kind === 'rpc.reply' ? 'reply from' : kind === 'rpc.call' ? 'rpc.call to' : 'rpc.cast to';
     this.emit({ kind, source, topic, method, ctx, summary: `${verb} ${topic}.${method}`, detail });
   }
@@ -237,7 +331,10 @@ export class Broker {
       clearTimeout(p.timer);
       this.pending.delete(key);
       if (p.listenerId === client.id) {
-        const gone = new BusFailure('ServiceUnavailable', `${client.name} went away while handling ${p.topic}.${p.method}`, { code: 503, retryable: true });
+        const gone = new BusFailure('ServiceUnavailable', `${client.name} went away while handling ${p.topic}.${p.method}`, {
+          code: 503,
+          retryable: true,
+        });
         this.replyTo(p.callerId, { op: 'reply', id: p.id, error: toBusError(gone) }, p.topic, p.method, p.ctx);
       }
     }

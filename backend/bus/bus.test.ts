@@ -5,12 +5,21 @@ import { BusClient, currentContext } from './client.js';
 import { rpcClient, serveApi } from './rpc.js';
 import type { LabEvent } from '../../contract/events.js';
 
-interface EchoApi { [k: string]: (...a: any[]) => Promise<unknown>; echo(x: number): Promise<number>; fail(): Promise<never>; who(): Promise<string | undefined> }
+interface EchoApi {
+  [k: string]: (...a: any[]) => Promise<unknown>;
+  echo(x: number): Promise<number>;
+  fail(): Promise<never>;
+  who(): Promise<string | undefined>;
+}
 
 async function lab() {
   const broker = new Broker();
   const port = await broker.listen();
-  const connect = async (name: string) => { const c = new BusClient(name, 2000); await c.connect(port, broker.secret); return c; };
+  const connect = async (name: string) => {
+    const c = new BusClient(name, 2000);
+    await c.connect(port, broker.secret);
+    return c;
+  };
   return { broker, port, connect };
 }
 
@@ -19,7 +28,9 @@ test('a call reaches the topic listener and its reply comes back', async () => {
   const server = await connect('server');
   serveApi<EchoApi>(server, 'echo', {
     echo: async (x) => x * 2,
-    fail: async () => { throw new Error('boom'); },
+    fail: async () => {
+      throw new Error('boom');
+    },
     who: async () => currentContext()?.request_id,
   });
   const client = rpcClient<EchoApi>(await connect('client'), 'echo');
@@ -54,7 +65,12 @@ test('calls and casts are round-robined among listeners and every message is obs
   const seen: string[] = [];
   for (const name of ['w1', 'w2']) {
     const w = await connect(name);
-    w.serve('work', { hit: () => { seen.push(name); return name; } });
+    w.serve('work', {
+      hit: () => {
+        seen.push(name);
+        return name;
+      },
+    });
   }
   const c = await connect('c');
   await c.call('work', 'hit', []);
@@ -89,7 +105,10 @@ test('a large reply is relayed intact and its event only says how large it was',
   assert.deepEqual(await c.call('db', 'list', []), big);
   assert.deepEqual(await c.call('db', 'small', []), { ok: true });
   const replies = events.filter((e) => e.kind === 'rpc.reply');
-  assert.deepEqual(replies.map((e) => e.method), ['list', 'small']);
+  assert.deepEqual(
+    replies.map((e) => e.method),
+    ['list', 'small'],
+  );
   const detail = replies[0]!.detail as { truncated: boolean; bytes: number };
   assert.equal(detail.truncated, true);
   assert.ok(detail.bytes > JSON.stringify(big).length, `${detail.bytes} bytes`);
@@ -124,7 +143,10 @@ test('a subscribed service gets every event and its own calls still get their re
   assert.deepEqual(answers, [{ n: 1 }, { n: 2 }, { n: 3 }]);
   watcher.publish({ kind: 'step', summary: 'a step' });
   await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(seen.filter((e) => e.kind === 'rpc.reply').map((e) => e.detail), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  assert.deepEqual(
+    seen.filter((e) => e.kind === 'rpc.reply').map((e) => e.detail),
+    [{ n: 1 }, { n: 2 }, { n: 3 }],
+  );
   assert.ok(seen.some((e) => e.kind === 'step' && e.summary === 'a step' && e.source === 'watcher'));
   broker.close();
 });

@@ -23,7 +23,10 @@ export function withContext<T>(ctx: RequestContext, fn: () => T): T {
   return contextStore.run({ ...currentContext(), ...ctx }, fn);
 }
 
-export interface CallOptions { timeoutMs?: number; ctx?: RequestContext }
+export interface CallOptions {
+  timeoutMs?: number;
+  ctx?: RequestContext;
+}
 
 export class BusClient {
   private socket!: net.Socket;
@@ -33,7 +36,10 @@ export class BusClient {
   private eventObservers = new Set<(e: unknown) => void>();
   onClose: () => void = () => undefined;
 
-  constructor(readonly name: string, readonly defaultTimeoutMs = 30_000) {}
+  constructor(
+    readonly name: string,
+    readonly defaultTimeoutMs = 30_000,
+  ) {}
 
   async connect(port: number, secret: string, host = '127.0.0.1'): Promise<void> {
     this.socket = net.connect({ port, host });
@@ -42,10 +48,18 @@ export class BusClient {
       const refused = () => reject(new Error('the bus refused this connection'));
       this.socket.once('error', reject);
       this.socket.once('close', refused);
-      this.socket.on('data', frameReader((frame) => {
-        if (frame.op === 'welcome') { this.socket.off('error', reject); this.socket.off('close', refused); resolve(); return; }
-        this.handle(frame);
-      }));
+      this.socket.on(
+        'data',
+        frameReader((frame) => {
+          if (frame.op === 'welcome') {
+            this.socket.off('error', reject);
+            this.socket.off('close', refused);
+            resolve();
+            return;
+          }
+          this.handle(frame);
+        }),
+      );
       this.socket.once('connect', () => writeFrame(this.socket, { op: 'hello', secret, name: this.name, pid: process.pid }));
     });
     this.socket.on('error', () => undefined);
@@ -101,7 +115,10 @@ export class BusClient {
       else w.resolve(frame.result);
       return;
     }
-    if (frame.op === 'event') { for (const o of this.eventObservers) o(frame.event); return; }
+    if (frame.op === 'event') {
+      for (const o of this.eventObservers) o(frame.event);
+      return;
+    }
     if (frame.op === 'call' || frame.op === 'cast') this.dispatch(frame);
   }
 

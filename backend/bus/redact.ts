@@ -14,10 +14,21 @@ export const REDACTED = '***';
  */
 export function isSecretKey(key: string): boolean {
   const n = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return n.endsWith('token') || n === 'tokens'
-    || n.includes('password') || n.includes('passwd') || n.endsWith('pass') || n === 'passphrase'
-    || n.endsWith('userdata') || n.includes('privatekey') || n.includes('secret') || n.endsWith('signature')
-    || n === 'authorization' || n === 'cookie' || n === 'setcookie';
+  return (
+    n.endsWith('token') ||
+    n === 'tokens' ||
+    n.includes('password') ||
+    n.includes('passwd') ||
+    n.endsWith('pass') ||
+    n === 'passphrase' ||
+    n.endsWith('userdata') ||
+    n.includes('privatekey') ||
+    n.includes('secret') ||
+    n.endsWith('signature') ||
+    n === 'authorization' ||
+    n === 'cookie' ||
+    n === 'setcookie'
+  );
 }
 
 /** Tokens inside text: a console URL's ?token= (also percent-encoded inside noVNC's ?path=) and auth headers. */

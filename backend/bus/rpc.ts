@@ -17,10 +17,24 @@ export interface RpcClient<T extends RpcApi> {
 
 export function rpcClient<T extends RpcApi>(bus: BusClient, topic: string): RpcClient<T> {
   const calls = (opts: CallOptions) =>
-    new Proxy({}, { get: (_, method) => (...args: unknown[]) => bus.call(topic, String(method), args, opts) }) as T;
-  const cast = new Proxy({}, {
-    get: (_, method) => (...args: unknown[]) => bus.cast(topic, String(method), args),
-  }) as CastSide<T>;
+    new Proxy(
+      {},
+      {
+        get:
+          (_, method) =>
+          (...args: unknown[]) =>
+            bus.call(topic, String(method), args, opts),
+      },
+    ) as T;
+  const cast = new Proxy(
+    {},
+    {
+      get:
+        (_, method) =>
+        (...args: unknown[]) =>
+          bus.cast(topic, String(method), args),
+    },
+  ) as CastSide<T>;
   return { call: calls({}), cast, with: calls };
 }
 

@@ -52,7 +52,11 @@ export async function startService(binary: ServiceBinary): Promise<ServiceRuntim
     log.info(`stopping (${why})`);
     const deadline = setTimeout(() => process.exit(1), 15_000);
     for (const fn of hooks.reverse()) {
-      try { await fn(); } catch (err) { log.error(`shutdown step failed: ${(err as Error).message}`); }
+      try {
+        await fn();
+      } catch (err) {
+        log.error(`shutdown step failed: ${(err as Error).message}`);
+      }
     }
     clearTimeout(deadline);
     process.exit(0);
@@ -62,12 +66,20 @@ export async function startService(binary: ServiceBinary): Promise<ServiceRuntim
   process.on('disconnect', () => void shutdown('launcher went away'));
   bus.onClose = () => void shutdown('bus closed');
   return {
-    binary, host, paths, conf, portOffset, bus, log,
+    binary,
+    host,
+    paths,
+    conf,
+    portOffset,
+    bus,
+    log,
     ready: (ports) => {
       process.send?.({ type: 'ready', ports });
       log.info(`ready${ports.length ? ` on port(s) ${ports.join(', ')}` : ''}`);
     },
-    onShutdown: (fn) => { hooks.push(fn); },
+    onShutdown: (fn) => {
+      hooks.push(fn);
+    },
     publish: (event) => bus.publish(event),
   };
 }

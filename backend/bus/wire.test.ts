@@ -6,7 +6,12 @@ import { frameReader, rawFrameReader, writeFrame, type BusFrame, type FrameHead 
 /** What writeFrame puts on the wire, as one buffer. */
 const encode = (frames: BusFrame[]): Buffer => {
   const out: Buffer[] = [];
-  const socket = { write: (x: string | Buffer) => { out.push(Buffer.from(x)); return true; } } as unknown as Socket;
+  const socket = {
+    write: (x: string | Buffer) => {
+      out.push(Buffer.from(x));
+      return true;
+    },
+  } as unknown as Socket;
   for (const f of frames) writeFrame(socket, f);
   return Buffer.concat(out);
 };
@@ -20,7 +25,15 @@ const feed = (bytes: Buffer, chunkSize: number): BusFrame[] => {
 
 const FRAMES: BusFrame[] = [
   { op: 'listen', topic: 'conductor' },
-  { op: 'call', id: '7', topic: 'conductor', method: 'instance_get', args: ['u-1', { include_deleted: true }], ctx: { request_id: 'req-1' }, timeoutMs: 500 },
+  {
+    op: 'call',
+    id: '7',
+    topic: 'conductor',
+    method: 'instance_get',
+    args: ['u-1', { include_deleted: true }],
+    ctx: { request_id: 'req-1' },
+    timeoutMs: 500,
+  },
   { op: 'reply', id: 'c1:7', result: { name: '实例-云主机', note: 'é'.repeat(3000) } },
   { op: 'reply', id: 'c1:8', error: { name: 'NotFound', message: 'Instance u-2 could not be found.', code: 404 } },
   { op: 'cast', topic: 'compute.host-a', method: 'build_and_run_instance', args: [{ uuid: 'u' }] },
@@ -32,10 +45,13 @@ test('frames split at any byte, even inside a multi-byte character, arrive whole
   for (const size of [1, 2, 3, 7, 1024, bytes.length]) assert.deepEqual(feed(bytes, size), FRAMES, `chunks of ${size} bytes`);
 });
 
-test('the broker\'s view: headers decoded, data left as the bytes that carry it', () => {
+test("the broker's view: headers decoded, data left as the bytes that carry it", () => {
   const seen: [FrameHead, Buffer | null][] = [];
   rawFrameReader((h, b) => seen.push([h, b]))(encode(FRAMES));
-  assert.deepEqual(seen.map(([h]) => h.op), ['listen', 'call', 'reply', 'reply', 'cast', 'subscribe']);
+  assert.deepEqual(
+    seen.map(([h]) => h.op),
+    ['listen', 'call', 'reply', 'reply', 'cast', 'subscribe'],
+  );
   assert.equal(seen[1]![0].args, undefined, 'no args in the header');
   assert.equal(seen[1]![0].method, 'instance_get');
   assert.deepEqual(JSON.parse(seen[1]![1]!.toString()), { args: ['u-1', { include_deleted: true }] });

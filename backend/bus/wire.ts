@@ -42,7 +42,11 @@ export interface PublishedEvent {
  */
 export type FrameHead = Record<string, unknown> & { op: BusFrame['op'] };
 const BODY_FIELDS: Partial<Record<BusFrame['op'], readonly string[]>> = {
-  call: ['args'], cast: ['args'], reply: ['result', 'error'], publish: ['event'], event: ['event'],
+  call: ['args'],
+  cast: ['args'],
+  reply: ['result', 'error'],
+  publish: ['event'],
+  event: ['event'],
 };
 export const hasBody = (op: string): boolean => BODY_FIELDS[op as BusFrame['op']] !== undefined;
 
@@ -68,7 +72,10 @@ export function writeFrame(socket: Socket, frame: BusFrame): void {
 
 /** Relays a frame whose body is still the bytes it arrived as. */
 export function writeRawFrame(socket: Socket, head: FrameHead, body: Buffer | null): void {
-  if (!body) { socket.write(`${JSON.stringify(head)}\n`); return; }
+  if (!body) {
+    socket.write(`${JSON.stringify(head)}\n`);
+    return;
+  }
   socket.cork();
   socket.write(`${JSON.stringify(head)}\n`);
   socket.write(body);
@@ -102,7 +109,12 @@ function lineReader(onLine: (line: Buffer) => void): (chunk: Buffer) => void {
 export function rawFrameReader(onFrame: (head: FrameHead, body: Buffer | null) => void): (chunk: Buffer) => void {
   let head: FrameHead | null = null;
   return lineReader((line) => {
-    if (head) { const h = head; head = null; onFrame(h, line); return; }
+    if (head) {
+      const h = head;
+      head = null;
+      onFrame(h, line);
+      return;
+    }
     const parsed = JSON.parse(line.toString('utf8')) as FrameHead;
     if (hasBody(parsed.op)) head = parsed;
     else onFrame(parsed, null);

@@ -7,7 +7,11 @@ import { renderTable, statusRows } from './status-table.js';
 
 const print = (line: string) => process.stdout.write(line + '\n');
 
-interface RunFile { pid: number; gui_url: string; started_at: string }
+interface RunFile {
+  pid: number;
+  gui_url: string;
+  started_at: string;
+}
 
 function readRun(stateDir: string): RunFile | null {
   try {
@@ -41,10 +45,16 @@ async function up(stateDir: string, portOffset: number): Promise<void> {
 
 async function status(stateDir: string, json: boolean): Promise<number> {
   const run = readRun(stateDir);
-  if (!run) { print(`no lab is running from ${stateDir}`); return 1; }
+  if (!run) {
+    print(`no lab is running from ${stateDir}`);
+    return 1;
+  }
   const secret = fs.readFileSync(secretFile(statePaths(stateDir), 'control'), 'utf8');
   const res = await fetch(new URL('lab/api/services', run.gui_url), { headers: { 'x-novalab-control': secret } });
-  if (!res.ok) { print(`the lab answered ${res.status}`); return 1; }
+  if (!res.ok) {
+    print(`the lab answered ${res.status}`);
+    return 1;
+  }
   const body = (await res.json()) as { processes: Parameters<typeof statusRows>[0]; services: Parameters<typeof statusRows>[1] };
   const rows = statusRows(body.processes, body.services);
   print(json ? JSON.stringify(rows, null, 2) : `${renderTable(rows)}\n\ngui: ${run.gui_url}   launcher pid: ${run.pid}`);
@@ -53,11 +63,19 @@ async function status(stateDir: string, json: boolean): Promise<number> {
 
 async function down(stateDir: string): Promise<number> {
   const run = readRun(stateDir);
-  if (!run) { print(`no lab is running from ${stateDir}`); return 0; }
+  if (!run) {
+    print(`no lab is running from ${stateDir}`);
+    return 0;
+  }
   process.kill(run.pid, 'SIGTERM');
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    try { process.kill(run.pid, 0); } catch { print('novalab: stopped'); return 0; }
+    try {
+      process.kill(run.pid, 0);
+    } catch {
+      print('novalab: stopped');
+      return 0;
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   print(`novalab: the launcher (pid ${run.pid}) did not stop within 60 s`);
@@ -66,20 +84,35 @@ async function down(stateDir: string): Promise<number> {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  if ('error' in args) { process.stderr.write(`novalab: ${args.error}\n${USAGE}\n`); return 2; }
+  if ('error' in args) {
+    process.stderr.write(`novalab: ${args.error}\n${USAGE}\n`);
+    return 2;
+  }
   const stateDir = args.stateDir ?? defaultStateDir();
   switch (args.command) {
-    case 'up': await up(stateDir, args.portOffset || Number(process.env.NOVALAB_PORT_OFFSET ?? 0)); return -1;
-    case 'status': return status(stateDir, args.json);
-    case 'down': return down(stateDir);
-    default: print(USAGE); return 0;
+    case 'up':
+      await up(stateDir, args.portOffset || Number(process.env.NOVALAB_PORT_OFFSET ?? 0));
+      return -1;
+    case 'status':
+      return status(stateDir, args.json);
+    case 'down':
+      return down(stateDir);
+    default:
+      print(USAGE);
+      return 0;
   }
 }
 
 main().then(
-  (code) => { if (code >= 0) process.exit(code); },
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
   (err: Error) => {
-    process.stderr.write(err instanceof LaunchError ? `novalab: cannot start the lab:\n  ${err.problems.join('\n  ')}\n` : `novalab: ${err.stack ?? err.message}\n`);
+    process.stderr.write(
+      err instanceof LaunchError
+        ? `novalab: cannot start the lab:\n  ${err.problems.join('\n  ')}\n`
+        : `novalab: ${err.stack ?? err.message}\n`,
+    );
     process.exit(1);
   },
 );

@@ -2,8 +2,15 @@
 import type { ServiceProcess, ServiceRow } from '../../contract/services.js';
 
 export interface StatusRow {
-  binary: string; host: string; zone: string; status: string; state: string; updated_at: string;
-  pids: string; ports: string; restarts: number;
+  binary: string;
+  host: string;
+  zone: string;
+  status: string;
+  state: string;
+  updated_at: string;
+  pids: string;
+  ports: string;
+  restarts: number;
 }
 
 export function statusRows(processes: ServiceProcess[], services: ServiceRow[]): StatusRow[] {
@@ -29,6 +36,10 @@ export function renderTable(rows: StatusRow[]): string {
   const head = ['Binary', 'Host', 'Zone', 'Status', 'State', 'Updated_at', 'PIDs', 'Ports', 'Restarts'];
   const cells = rows.map((r) => [r.binary, r.host, r.zone, r.status, r.state, r.updated_at, r.pids, r.ports, String(r.restarts)]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

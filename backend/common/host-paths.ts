@@ -8,7 +8,35 @@ import path from 'node:path';
 import { appRoot } from './app-root.js';
 
 /** First segments of absolute paths that are surely the host's, whatever the roots below. */
-const SYSTEM_TOPS = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib64', 'media', 'mnt', 'opt', 'private', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var', 'Users', 'Library', 'Volumes', 'Applications', 'System', 'nix', 'snap'];
+const SYSTEM_TOPS = [
+  'bin',
+  'boot',
+  'dev',
+  'etc',
+  'home',
+  'lib',
+  'lib64',
+  'media',
+  'mnt',
+  'opt',
+  'private',
+  'proc',
+  'root',
+  'run',
+  'sbin',
+  'srv',
+  'sys',
+  'tmp',
+  'usr',
+  'var',
+  'Users',
+  'Library',
+  'Volumes',
+  'Applications',
+  'System',
+  'nix',
+  'snap',
+];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -22,7 +50,8 @@ const REST = String.raw`(?:[\\/][^\s'"\`<>()\[\]{},;|]*)?`;
  */
 export function hidePathsIn(text: string, roots: readonly string[]): string {
   const prefixes = [...new Set(roots.filter((r) => r && r.length > 1).map((r) => r.replace(/[\\/]+$/, '')))]
-    .sort((a, b) => b.length - a.length).map(escape);
+    .sort((a, b) => b.length - a.length)
+    .map(escape);
   const unix = `/(?:${SYSTEM_TOPS.join('|')})(?=[\\\\/]|$|[\\s'"\`:])`;
   const drive = String.raw`[A-Za-z]:(?=[\\/])`;
   const starts = [...prefixes, unix, drive].join('|');
@@ -37,15 +66,26 @@ export function hidePathsIn(text: string, roots: readonly string[]): string {
 
 let processRoots: string[] | null = null;
 
-const realOr = (p: string) => { try { return fs.realpathSync(p); } catch { return p; } };
+const realOr = (p: string) => {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+};
 
 /** The roots this process knows: its state directory, the app and its modules, the working folder, home, temp. */
 function rootsOfThisProcess(): string[] {
   if (!processRoots) {
     let app: string[] = [];
-    try { app = [appRoot(), realOr(appRoot()), realOr(path.join(appRoot(), 'node_modules'))]; } catch { /* not inside the app */ }
+    try {
+      app = [appRoot(), realOr(appRoot()), realOr(path.join(appRoot(), 'node_modules'))];
+    } catch {
+      /* not inside the app */
+    }
     processRoots = [process.env.NOVALAB_STATE_DIR ?? '', ...app, process.cwd(), os.homedir(), os.tmpdir()]
-      .filter(Boolean).map((r) => path.resolve(r));
+      .filter(Boolean)
+      .map((r) => path.resolve(r));
     if (process.env.NOVALAB_STATE_DIR) processRoots.push(realOr(process.env.NOVALAB_STATE_DIR));
   }
   return processRoots;

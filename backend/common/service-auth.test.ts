@@ -12,12 +12,17 @@ async function fakeIdentity(opts: { refuseFirst?: boolean } = {}) {
   let logins = 0;
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on('end', () => setTimeout(() => {
-      logins++;
-      if (opts.refuseFirst && logins === 1) { res.writeHead(401).end('{}'); return; }
-      res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': `tok-${logins}` });
-      res.end(JSON.stringify({ token: { expires_at: new Date(Date.now() + 3600_000).toISOString() } }));
-    }, 30));
+    req.on('end', () =>
+      setTimeout(() => {
+        logins++;
+        if (opts.refuseFirst && logins === 1) {
+          res.writeHead(401).end('{}');
+          return;
+        }
+        res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': `tok-${logins}` });
+        res.end(JSON.stringify({ token: { expires_at: new Date(Date.now() + 3600_000).toISOString() } }));
+      }, 30),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, logins: () => logins, close: () => server.close() };
@@ -38,7 +43,9 @@ test('a burst of concurrent asks logs the service user in once and shares the to
     assert.deepEqual(new Set(tokens), new Set(['tok-1']));
     assert.equal(await source.token(), 'tok-1', 'reused while valid');
     assert.equal(idp.logins(), 1);
-  } finally { idp.close(); }
+  } finally {
+    idp.close();
+  }
 });
 
 test('a refused login fails every waiting ask, and the next ask tries again', async () => {
@@ -46,8 +53,13 @@ test('a refused login fails every waiting ask, and the next ask tries again', as
   try {
     const source = serviceTokenSource(idp.url, passwordFile());
     const first = await Promise.allSettled([source.token(), source.token()]);
-    assert.deepEqual(first.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      first.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     assert.match(String((first[0] as PromiseRejectedResult).reason), /refused the nova service user \(401\)/);
     assert.equal(await source.token(), 'tok-2');
-  } finally { idp.close(); }
+  } finally {
+    idp.close();
+  }
 });

@@ -3,7 +3,9 @@
 // service token. The token is reused until shortly before it expires.
 import fs from 'node:fs';
 
-export interface ServiceTokenSource { token(): Promise<string> }
+export interface ServiceTokenSource {
+  token(): Promise<string>;
+}
 
 export function serviceTokenSource(identityUrl: string, passwordFile: string, user = 'nova', project = 'service'): ServiceTokenSource {
   let cached: { token: string; until: number } | null = null;
@@ -15,10 +17,12 @@ export function serviceTokenSource(identityUrl: string, passwordFile: string, us
     const res = await fetch(`${identityUrl}/v3/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth: {
-        identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      } }),
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } },
+          scope: { project: { name: project, domain: { id: 'default' } } },
+        },
+      }),
     });
     if (res.status !== 201) throw new Error(`identity refused the ${user} service user (${res.status})`);
     const body = (await res.json()) as { token: { expires_at: string } };
@@ -29,7 +33,9 @@ export function serviceTokenSource(identityUrl: string, passwordFile: string, us
   return {
     token() {
       if (cached && cached.until > Date.now()) return Promise.resolve(cached.token);
-      inFlight ??= login().finally(() => { inFlight = null; });
+      inFlight ??= login().finally(() => {
+        inFlight = null;
+      });
       return inFlight;
     },
   };

@@ -23,8 +23,15 @@ const MEDIA_TYPES = [{ base: 'application/json', type: 'application/vnd.openstac
 
 export function versionV21(base: string): Record<string, unknown> {
   return {
-    id: 'v2.1', status: 'CURRENT', version: MAX_VERSION, min_version: MIN_VERSION, updated: '2013-07-23T11:33:21Z',
-    links: [{ rel: 'self', href: `${base}/v2.1/` }, { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' }],
+    id: 'v2.1',
+    status: 'CURRENT',
+    version: MAX_VERSION,
+    min_version: MIN_VERSION,
+    updated: '2013-07-23T11:33:21Z',
+    links: [
+      { rel: 'self', href: `${base}/v2.1/` },
+      { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
+    ],
     'media-types': MEDIA_TYPES,
   };
 }
@@ -32,8 +39,22 @@ export function versionV21(base: string): Record<string, unknown> {
 function versionsRoot(base: string): Record<string, unknown> {
   return {
     versions: [
-      { id: 'v2.0', status: 'SUPPORTED', version: '', min_version: '', updated: '2011-01-21T11:33:21Z', links: [{ rel: 'self', href: `${base}/v2/` }] },
-      { id: 'v2.1', status: 'CURRENT', version: MAX_VERSION, min_version: MIN_VERSION, updated: '2013-07-23T11:33:21Z', links: [{ rel: 'self', href: `${base}/v2.1/` }] },
+      {
+        id: 'v2.0',
+        status: 'SUPPORTED',
+        version: '',
+        min_version: '',
+        updated: '2011-01-21T11:33:21Z',
+        links: [{ rel: 'self', href: `${base}/v2/` }],
+      },
+      {
+        id: 'v2.1',
+        status: 'CURRENT',
+        version: MAX_VERSION,
+        min_version: MIN_VERSION,
+        updated: '2013-07-23T11:33:21Z',
+        links: [{ rel: 'self', href: `${base}/v2.1/` }],
+      },
     ],
   };
 }
@@ -45,11 +66,24 @@ export function computeApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestStart(deps));
-  app.get('/', (_req: Request, res: Response) => { res.json(versionsRoot(baseOf(res))); });
-  app.get('/v2.1', (_req: Request, res: Response) => { res.json({ version: versionV21(baseOf(res)) }); });
+  app.get('/', (_req: Request, res: Response) => {
+    res.json(versionsRoot(baseOf(res)));
+  });
+  app.get('/v2.1', (_req: Request, res: Response) => {
+    res.json({ version: versionV21(baseOf(res)) });
+  });
   const v21 = Router();
   v21.use(negotiate, authenticate(deps), express.json({ limit: BODY_LIMIT, type: () => true, verify: verifyJsonDepth() }));
-  for (const routes of [serverRoutes, serverActionRoutes, flavorRoutes, keypairRoutes, serverGroupRoutes, quotaRoutes, hostRoutes, imageRoutes]) {
+  for (const routes of [
+    serverRoutes,
+    serverActionRoutes,
+    flavorRoutes,
+    keypairRoutes,
+    serverGroupRoutes,
+    quotaRoutes,
+    hostRoutes,
+    imageRoutes,
+  ]) {
     v21.use(routes(deps));
   }
   v21.use(resourceNotFound);

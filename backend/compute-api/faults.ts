@@ -19,7 +19,11 @@ const FAULT_NAMES: Record<number, string> = {
 export const faultName = (status: number) => FAULT_NAMES[status] ?? 'computeFault';
 
 export class ApiFault extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'ApiFault';
   }

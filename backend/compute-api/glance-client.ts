@@ -40,7 +40,10 @@ export function glanceClient(glanceUrl: string, fetchImpl: typeof fetch = fetch)
     async getImage(token, id) {
       if (!/^[A-Za-z0-9._-]{1,255}$/.test(id)) return null;
       const res = await get(token, `/v2/images/${encodeURIComponent(id)}`);
-      if (res.status === 404) { await res.arrayBuffer(); return null; }
+      if (res.status === 404) {
+        await res.arrayBuffer();
+        return null;
+      }
       if (!res.ok) return failed(res, id);
       return (await res.json()) as GlanceImage;
     },
@@ -52,7 +55,7 @@ export function glanceClient(glanceUrl: string, fetchImpl: typeof fetch = fetch)
         if (!res.ok) return failed(res);
         const body = (await res.json()) as { images: GlanceImage[]; next?: string };
         out.push(...body.images);
-        path = query.limit ? null : body.next ?? null;
+        path = query.limit ? null : (body.next ?? null);
       }
       return out;
     },

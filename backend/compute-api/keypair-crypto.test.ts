@@ -21,8 +21,15 @@ test('a generated key pair is a PEM RSA private key with its ssh-rsa public key 
 
 test('the fingerprint matches ssh-keygen -E md5 when ssh-keygen is installed', async (t) => {
   let hasKeygen = true;
-  try { execFileSync('ssh-keygen', ['-?'], { stdio: 'ignore' }); } catch (e) { hasKeygen = (e as { status?: number }).status !== undefined && (e as NodeJS.ErrnoException).code !== 'ENOENT'; }
-  if (!hasKeygen) { t.skip('ssh-keygen is not installed'); return; }
+  try {
+    execFileSync('ssh-keygen', ['-?'], { stdio: 'ignore' });
+  } catch (e) {
+    hasKeygen = (e as { status?: number }).status !== undefined && (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  if (!hasKeygen) {
+    t.skip('ssh-keygen is not installed');
+    return;
+  }
   const k = await generateRsaKeyPair();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kp-'));
   try {

@@ -29,7 +29,8 @@ export function opensshPublicKey(pub: KeyObject, comment: string): string {
 /** Nova's fingerprint of an OpenSSH public key line, or null when it is not one. */
 export function sshFingerprint(publicKey: string): string | null {
   const parts = publicKey.trim().split(/\s+/);
-  const KNOWN = /^(ssh-rsa|ssh-dss|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)$/;
+  const KNOWN =
+    /^(ssh-rsa|ssh-dss|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)$/;
   if (parts.length < 2 || !KNOWN.test(parts[0]!)) return null;
   const blob = Buffer.from(parts[1]!, 'base64');
   if (blob.length < 8 || blob.toString('base64').replace(/=+$/, '') !== parts[1]!.replace(/=+$/, '')) return null;
@@ -38,7 +39,11 @@ export function sshFingerprint(publicKey: string): string | null {
   return createHash('md5').update(blob).digest('hex').match(/../g)!.join(':');
 }
 
-export interface GeneratedKey { privateKey: string; publicKey: string; fingerprint: string }
+export interface GeneratedKey {
+  privateKey: string;
+  publicKey: string;
+  fingerprint: string;
+}
 
 export async function generateRsaKeyPair(comment = 'Generated-by-Nova'): Promise<GeneratedKey> {
   const { publicKey, privateKey } = await generate('rsa', { modulusLength: 2048, publicExponent: 0x10001 });

@@ -5,9 +5,19 @@ import cluster, { type Worker } from 'node:cluster';
 import { startService } from '../bus/service-runtime.js';
 import { apiGroups, type ApiGroup } from './worker-plan.js';
 
-interface Slot { group: ApiGroup; index: number; worker: Worker | null; listening: boolean; startedAt: number; crashes: number }
+interface Slot {
+  group: ApiGroup;
+  index: number;
+  worker: Worker | null;
+  listening: boolean;
+  startedAt: number;
+  crashes: number;
+}
 
-interface WorkerMessage { type?: string; message?: string }
+interface WorkerMessage {
+  type?: string;
+  message?: string;
+}
 
 /**
  * The Compute API's workers answer lists of up to 1,000 servers (a megabyte or two of JSON
@@ -26,7 +36,8 @@ export async function runMaster(): Promise<void> {
   const rt = await startService('nova-api');
   const groups = apiGroups(rt.conf);
   const slots: Slot[] = groups.flatMap((group) =>
-    Array.from({ length: group.count }, (_, index) => ({ group, index, worker: null, listening: false, startedAt: 0, crashes: 0 })));
+    Array.from({ length: group.count }, (_, index) => ({ group, index, worker: null, listening: false, startedAt: 0, crashes: 0 })),
+  );
   let stopping = false;
   let started = false;
 
@@ -70,23 +81,42 @@ export async function runMaster(): Promise<void> {
       slot.worker = null;
       const quick = Date.now() - slot.startedAt < 5_000;
       slot.crashes = quick ? slot.crashes + 1 : 0;
-      if (!started) { fatal(`${slot.group.what} worker exited during start-up (code ${code}, signal ${signal})`); return; }
+      if (!started) {
+        fatal(`${slot.group.what} worker exited during start-up (code ${code}, signal ${signal})`);
+        return;
+      }
       const delay = Math.min(5_000, 100 * 2 ** slot.crashes);
-      rt.log.warn(`${slot.group.what} worker ${slot.index} (pid ${w.process.pid}) died (code ${code}, signal ${signal}); restarting in ${delay} ms`);
-      rt.publish({ kind: 'service', summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`, detail: { code, signal, role: slot.group.role } });
+      rt.log.warn(
+        `${slot.group.what} worker ${slot.index} (pid ${w.process.pid}) died (code ${code}, signal ${signal}); restarting in ${delay} ms`,
+      );
+      rt.publish({
+        kind: 'service',
+        summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`,
+        detail: { code, signal, role: slot.group.role },
+      });
       reportWorkers();
-      setTimeout(() => { if (!stopping) fork(slot); }, delay);
+      setTimeout(() => {
+        if (!stopping) fork(slot);
+      }, delay);
     });
   };
 
   rt.onShutdown(async () => {
     stopping = true;
     const alive = slots.map((s) => s.worker).filter((w): w is Worker => w !== null && !w.isDead());
-    await Promise.all(alive.map((w) => new Promise<void>((resolve) => {
-      const kill = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
-      w.once('exit', () => { clearTimeout(kill); resolve(); });
-      w.process.kill('SIGTERM');
-    })));
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const kill = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
+            w.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
   });
 
   for (const slot of slots) fork(slot);

@@ -28,7 +28,7 @@ test('"latest" means the maximum', () => {
   assert.ok(r.ok && r.text === MAX_VERSION);
 });
 
-test('a version outside the range is a 406 with Nova\'s message', () => {
+test("a version outside the range is a 406 with Nova's message", () => {
   for (const v of ['2.97', '3.0', '2.0']) {
     const r = negotiateVersion({ 'x-openstack-nova-api-version': v });
     assert.ok(!r.ok);

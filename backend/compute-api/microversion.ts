@@ -5,11 +5,12 @@
 export const MIN_VERSION = '2.1';
 export const MAX_VERSION = '2.96';
 
-export interface ApiVersion { major: number; minor: number }
+export interface ApiVersion {
+  major: number;
+  minor: number;
+}
 
-export type VersionResult =
-  | { ok: true; version: ApiVersion; text: string }
-  | { ok: false; status: 400 | 406; message: string };
+export type VersionResult = { ok: true; version: ApiVersion; text: string } | { ok: false; status: 400 | 406; message: string };
 
 const FORMAT = /^([1-9]\d*)\.(0|[1-9]\d*)$/;
 

@@ -68,7 +68,10 @@ export const POLICY: Record<string, Rule> = {
   'novalab:os-scheduler-trace': 'owner',
 };
 
-export interface Caller { project_id: string; is_admin: boolean }
+export interface Caller {
+  project_id: string;
+  is_admin: boolean;
+}
 
 export type Decision = { allowed: true; rule: Rule } | { allowed: false; rule: Rule; message: string };
 

@@ -7,46 +7,99 @@ import { pyRepr } from './validation.js';
 
 const v = (s: string) => parseVersion(s)!;
 const fault = (fn: () => unknown): string => {
-  try { fn(); } catch (err) { assert.ok(err instanceof ApiFault); assert.equal(err.status, 400); return err.message; }
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ApiFault);
+    assert.equal(err.status, 400);
+    return err.message;
+  }
   assert.fail('no fault');
 };
 const server = (extra: Record<string, unknown> = {}) => ({ server: { name: 'vm1', imageRef: 'img', flavorRef: '1', ...extra } });
 
-test('an unknown field in server create is refused, naming it (Nova\'s additionalProperties)', () => {
-  assert.equal(fault(() => serverCreateCheck(v('2.1'))(server({ colour: 'blue' }))),
-    "Invalid input for field/attribute server. Value: {'name': 'vm1', 'imageRef': 'img', 'flavorRef': '1', 'colour': 'blue'}. Additional properties are not allowed ('colour' was unexpected)");
-  assert.equal(fault(() => serverCreateCheck(v('2.1'))({ ...server(), extra: 1 })), "Additional properties are not allowed ('extra' was unexpected)");
+test("an unknown field in server create is refused, naming it (Nova's additionalProperties)", () => {
+  assert.equal(
+    fault(() => serverCreateCheck(v('2.1'))(server({ colour: 'blue' }))),
+    "Invalid input for field/attribute server. Value: {'name': 'vm1', 'imageRef': 'img', 'flavorRef': '1', 'colour': 'blue'}. Additional properties are not allowed ('colour' was unexpected)",
+  );
+  assert.equal(
+    fault(() => serverCreateCheck(v('2.1'))({ ...server(), extra: 1 })),
+    "Additional properties are not allowed ('extra' was unexpected)",
+  );
 });
 
 test('fields arrive with their microversion: description from 2.19, networks required from 2.37', () => {
-  assert.match(fault(() => serverCreateCheck(v('2.18'))(server({ description: 'x' }))), /'description' was unexpected/);
+  assert.match(
+    fault(() => serverCreateCheck(v('2.18'))(server({ description: 'x' }))),
+    /'description' was unexpected/,
+  );
   assert.doesNotThrow(() => serverCreateCheck(v('2.19'))(server({ description: 'x' })));
   assert.doesNotThrow(() => serverCreateCheck(v('2.36'))(server()));
-  assert.match(fault(() => serverCreateCheck(v('2.37'))(server())), /'networks' is a required property/);
+  assert.match(
+    fault(() => serverCreateCheck(v('2.37'))(server())),
+    /'networks' is a required property/,
+  );
   assert.doesNotThrow(() => serverCreateCheck(v('2.37'))(server({ networks: 'none' })));
   assert.doesNotThrow(() => serverCreateCheck(v('2.37'))(server({ networks: 'auto' })));
-  assert.match(fault(() => serverCreateCheck(v('2.37'))(server({ networks: 'some' }))), /is not valid under any of the given schemas/);
-  assert.match(fault(() => serverCreateCheck(v('2.1'))(server({ networks: 'none' }))), /'none' is not of type 'array'/);
+  assert.match(
+    fault(() => serverCreateCheck(v('2.37'))(server({ networks: 'some' }))),
+    /is not valid under any of the given schemas/,
+  );
+  assert.match(
+    fault(() => serverCreateCheck(v('2.1'))(server({ networks: 'none' }))),
+    /'none' is not of type 'array'/,
+  );
 });
 
 test('names, counts and user data are checked', () => {
-  assert.match(fault(() => serverCreateCheck(v('2.1'))(server({ name: ' vm' }))), /Invalid input for field\/attribute name/);
-  assert.match(fault(() => serverCreateCheck(v('2.1'))({ server: { imageRef: 'i', flavorRef: '1' } })), /'name' is a required property/);
-  assert.match(fault(() => serverCreateCheck(v('2.1'))(server({ min_count: 0 }))), /0 is less than the minimum of 1/);
-  assert.match(fault(() => serverCreateCheck(v('2.1'))(server({ user_data: 'A'.repeat(65536) }))), /is too long/);
+  assert.match(
+    fault(() => serverCreateCheck(v('2.1'))(server({ name: ' vm' }))),
+    /Invalid input for field\/attribute name/,
+  );
+  assert.match(
+    fault(() => serverCreateCheck(v('2.1'))({ server: { imageRef: 'i', flavorRef: '1' } })),
+    /'name' is a required property/,
+  );
+  assert.match(
+    fault(() => serverCreateCheck(v('2.1'))(server({ min_count: 0 }))),
+    /0 is less than the minimum of 1/,
+  );
+  assert.match(
+    fault(() => serverCreateCheck(v('2.1'))(server({ user_data: 'A'.repeat(65536) }))),
+    /is too long/,
+  );
   assert.doesNotThrow(() => serverCreateCheck(v('2.1'))(server({ min_count: '2', max_count: 3 })));
 });
 
 test('actions and key pairs', () => {
-  assert.match(fault(() => checkReboot({ reboot: { type: 'WARM' } })), /'WARM' is not one of \['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'\]/);
-  assert.match(fault(() => checkReboot({ reboot: {} })), /'type' is a required property/);
+  assert.match(
+    fault(() => checkReboot({ reboot: { type: 'WARM' } })),
+    /'WARM' is not one of \['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'\]/,
+  );
+  assert.match(
+    fault(() => checkReboot({ reboot: {} })),
+    /'type' is a required property/,
+  );
   assert.doesNotThrow(() => checkConsoleOutput({ 'os-getConsoleOutput': { length: '10' } }));
   assert.doesNotThrow(() => checkConsoleOutput({ 'os-getConsoleOutput': { length: null } }));
-  assert.match(fault(() => checkConsoleOutput({ 'os-getConsoleOutput': { length: -2 } })), /less than the minimum of -1/);
+  assert.match(
+    fault(() => checkConsoleOutput({ 'os-getConsoleOutput': { length: -2 } })),
+    /less than the minimum of -1/,
+  );
   assert.doesNotThrow(() => keypairCreateCheck(v('2.91'))({ keypair: { name: 'k1' } }));
-  assert.match(fault(() => keypairCreateCheck(v('2.92'))({ keypair: { name: 'k1' } })), /'public_key' is a required property/);
-  assert.match(fault(() => keypairCreateCheck(v('2.1'))({ keypair: { name: 'k1', type: 'ssh' } })), /'type' was unexpected/);
-  assert.match(fault(() => keypairCreateCheck(v('2.1'))({ keypair: { name: 'k/1' } })), /does not match/);
+  assert.match(
+    fault(() => keypairCreateCheck(v('2.92'))({ keypair: { name: 'k1' } })),
+    /'public_key' is a required property/,
+  );
+  assert.match(
+    fault(() => keypairCreateCheck(v('2.1'))({ keypair: { name: 'k1', type: 'ssh' } })),
+    /'type' was unexpected/,
+  );
+  assert.match(
+    fault(() => keypairCreateCheck(v('2.1'))({ keypair: { name: 'k/1' } })),
+    /does not match/,
+  );
 });
 
 test('values print as Python would in the messages', () => {

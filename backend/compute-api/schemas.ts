@@ -11,7 +11,10 @@ const networksList = {
   items: {
     type: 'object',
     properties: {
-      fixed_ip: { type: 'string' }, port: { type: ['string', 'null'] }, uuid: { type: 'string' }, tag: { type: 'string' },
+      fixed_ip: { type: 'string' },
+      port: { type: ['string', 'null'] },
+      uuid: { type: 'string' },
+      tag: { type: 'string' },
     },
     additionalProperties: false,
   },
@@ -49,10 +52,15 @@ function serverCreateSchema(v: ApiVersion): object {
   };
   if (!atLeast(v, '2.57')) props.personality = { type: 'array' };
   if (atLeast(v, '2.19')) props.description = T.description;
-  if (atLeast(v, '2.52')) props.tags = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[^,/]*$' }, maxItems: 50 };
+  if (atLeast(v, '2.52'))
+    props.tags = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[^,/]*$' }, maxItems: 50 };
   if (atLeast(v, '2.63')) props.trusted_image_certificates = { type: ['array', 'null'] };
-  if (atLeast(v, '2.74')) { props.host = T.name; props.hypervisor_hostname = T.name; }
-  if (atLeast(v, '2.90')) props.hostname = { type: 'string', minLength: 2, maxLength: 63, pattern: '^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$' };
+  if (atLeast(v, '2.74')) {
+    props.host = T.name;
+    props.hypervisor_hostname = T.name;
+  }
+  if (atLeast(v, '2.90'))
+    props.hostname = { type: 'string', minLength: 2, maxLength: 63, pattern: '^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$' };
   return {
     type: 'object',
     properties: {
@@ -79,42 +87,82 @@ function versionedCheck<T>(cuts: readonly string[], schema: (v: ApiVersion) => o
   return (v) => {
     const key = cuts.filter((c) => atLeast(v, c)).join(',');
     let check = checks.get(key);
-    if (!check) { check = compile<T>(schema(v)); checks.set(key, check); }
+    if (!check) {
+      check = compile<T>(schema(v));
+      checks.set(key, check);
+    }
     return check;
   };
 }
 
-export const serverCreateCheck = versionedCheck<ServerCreateBody>(['2.19', '2.37', '2.52', '2.57', '2.63', '2.74', '2.90'], serverCreateSchema);
+export const serverCreateCheck = versionedCheck<ServerCreateBody>(
+  ['2.19', '2.37', '2.52', '2.57', '2.63', '2.74', '2.90'],
+  serverCreateSchema,
+);
 
-const obj = (properties: Record<string, unknown>, required: string[] = []) =>
-  ({ type: 'object', properties, required, additionalProperties: false });
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
 
-export const checkReboot = compile<{ reboot: { type: string } }>(obj({
-  reboot: obj({ type: { type: 'string', enum: ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'] } }, ['type']),
-}, ['reboot']));
+export const checkReboot = compile<{ reboot: { type: string } }>(
+  obj(
+    {
+      reboot: obj({ type: { type: 'string', enum: ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft'] } }, ['type']),
+    },
+    ['reboot'],
+  ),
+);
 
-export const checkConsoleOutput = compile<{ 'os-getConsoleOutput': { length?: number | string | null } }>(obj({
-  'os-getConsoleOutput': obj({ length: { type: ['integer', 'string', 'null'], pattern: '^-?[0-9]+$', minimum: -1 } }),
-}, ['os-getConsoleOutput']));
+export const checkConsoleOutput = compile<{ 'os-getConsoleOutput': { length?: number | string | null } }>(
+  obj(
+    {
+      'os-getConsoleOutput': obj({ length: { type: ['integer', 'string', 'null'], pattern: '^-?[0-9]+$', minimum: -1 } }),
+    },
+    ['os-getConsoleOutput'],
+  ),
+);
 
-export const checkVncConsole = compile<{ 'os-getVNCConsole': { type: string } }>(obj({
-  'os-getVNCConsole': obj({ type: { type: 'string', enum: ['novnc', 'xvpvnc'] } }, ['type']),
-}, ['os-getVNCConsole']));
+export const checkVncConsole = compile<{ 'os-getVNCConsole': { type: string } }>(
+  obj(
+    {
+      'os-getVNCConsole': obj({ type: { type: 'string', enum: ['novnc', 'xvpvnc'] } }, ['type']),
+    },
+    ['os-getVNCConsole'],
+  ),
+);
 
-export const checkRemoteConsole = compile<{ remote_console: { protocol: string; type: string } }>(obj({
-  remote_console: obj({
-    protocol: { type: 'string', enum: ['vnc', 'spice', 'rdp', 'serial', 'mks'] },
-    type: { type: 'string', enum: ['novnc', 'xvpvnc', 'rdp-html5', 'spice-html5', 'serial', 'webmks'] },
-  }, ['protocol', 'type']),
-}, ['remote_console']));
+export const checkRemoteConsole = compile<{ remote_console: { protocol: string; type: string } }>(
+  obj(
+    {
+      remote_console: obj(
+        {
+          protocol: { type: 'string', enum: ['vnc', 'spice', 'rdp', 'serial', 'mks'] },
+          type: { type: 'string', enum: ['novnc', 'xvpvnc', 'rdp-html5', 'spice-html5', 'serial', 'webmks'] },
+        },
+        ['protocol', 'type'],
+      ),
+    },
+    ['remote_console'],
+  ),
+);
 
 const flavorId = { type: ['string', 'null', 'integer'], minLength: 1, maxLength: 255, pattern: '^(?! )[a-zA-Z0-9. _-]+(?<! )$' };
 
 export interface FlavorCreateBody {
   flavor: {
-    name: string; id?: string | number | null; ram: number | string; vcpus: number | string; disk: number | string;
-    'OS-FLV-EXT-DATA:ephemeral'?: number | string; swap?: number | string; rxtx_factor?: number | string;
-    'os-flavor-access:is_public'?: boolean | string; description?: string | null;
+    name: string;
+    id?: string | number | null;
+    ram: number | string;
+    vcpus: number | string;
+    disk: number | string;
+    'OS-FLV-EXT-DATA:ephemeral'?: number | string;
+    swap?: number | string;
+    rxtx_factor?: number | string;
+    'os-flavor-access:is_public'?: boolean | string;
+    description?: string | null;
   };
 }
 
@@ -134,24 +182,42 @@ function flavorCreateSchema(v: ApiVersion): object {
   return obj({ flavor: obj(props, ['name', 'ram', 'vcpus', 'disk']) }, ['flavor']);
 }
 
-const flavorChecks = [compile<FlavorCreateBody>(flavorCreateSchema({ major: 2, minor: 1 })), compile<FlavorCreateBody>(flavorCreateSchema({ major: 2, minor: 55 }))];
+const flavorChecks = [
+  compile<FlavorCreateBody>(flavorCreateSchema({ major: 2, minor: 1 })),
+  compile<FlavorCreateBody>(flavorCreateSchema({ major: 2, minor: 55 })),
+];
 export const flavorCreateCheck = (v: ApiVersion) => flavorChecks[atLeast(v, '2.55') ? 1 : 0]!;
 
-export const checkFlavorUpdate = compile<{ flavor: { description: string | null } }>(obj({
-  flavor: obj({ description: { type: ['string', 'null'], maxLength: 65535 } }, ['description']),
-}, ['flavor']));
+export const checkFlavorUpdate = compile<{ flavor: { description: string | null } }>(
+  obj(
+    {
+      flavor: obj({ description: { type: ['string', 'null'], maxLength: 65535 } }, ['description']),
+    },
+    ['flavor'],
+  ),
+);
 
 const specValue = { type: ['string', 'number', 'boolean'], minLength: 0, maxLength: 255 };
-export const checkExtraSpecs = compile<{ extra_specs: Record<string, string | number | boolean> }>(obj({
-  extra_specs: { type: 'object', patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': specValue }, additionalProperties: false },
-}, ['extra_specs']));
+export const checkExtraSpecs = compile<{ extra_specs: Record<string, string | number | boolean> }>(
+  obj(
+    {
+      extra_specs: { type: 'object', patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': specValue }, additionalProperties: false },
+    },
+    ['extra_specs'],
+  ),
+);
 
 export const checkExtraSpecOne = compile<Record<string, string | number | boolean>>({
-  type: 'object', patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': specValue }, additionalProperties: false,
-  minProperties: 1, maxProperties: 1,
+  type: 'object',
+  patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': specValue },
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
 });
 
-export interface KeypairCreateBody { keypair: { name: string; type?: 'ssh' | 'x509'; public_key?: string; user_id?: string } }
+export interface KeypairCreateBody {
+  keypair: { name: string; type?: 'ssh' | 'x509'; public_key?: string; user_id?: string };
+}
 
 function keypairSchema(v: ApiVersion): object {
   const props: Record<string, unknown> = {
@@ -166,22 +232,51 @@ function keypairSchema(v: ApiVersion): object {
 export const keypairCreateCheck = versionedCheck<KeypairCreateBody>(['2.2', '2.10', '2.92'], keypairSchema);
 
 const quotaInt = { type: ['integer', 'string'], pattern: '^-?[0-9]+$', minimum: -1, minLength: 1 };
-const QUOTA_KEYS = ['instances', 'cores', 'ram', 'key_pairs', 'metadata_items', 'server_groups', 'server_group_members',
-  'injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes',
-  'fixed_ips', 'floating_ips', 'security_groups', 'security_group_rules', 'networks'];
-export const checkQuotaUpdate = compile<{ quota_set: Record<string, number | string | boolean> }>(obj({
-  quota_set: obj({ ...Object.fromEntries(QUOTA_KEYS.map((k) => [k, quotaInt])), force: T.boolean }),
-}, ['quota_set']));
+const QUOTA_KEYS = [
+  'instances',
+  'cores',
+  'ram',
+  'key_pairs',
+  'metadata_items',
+  'server_groups',
+  'server_group_members',
+  'injected_files',
+  'injected_file_content_bytes',
+  'injected_file_path_bytes',
+  'fixed_ips',
+  'floating_ips',
+  'security_groups',
+  'security_group_rules',
+  'networks',
+];
+export const checkQuotaUpdate = compile<{ quota_set: Record<string, number | string | boolean> }>(
+  obj(
+    {
+      quota_set: obj({ ...Object.fromEntries(QUOTA_KEYS.map((k) => [k, quotaInt])), force: T.boolean }),
+    },
+    ['quota_set'],
+  ),
+);
 
-export const checkServiceUpdate = compile<{ status?: 'enabled' | 'disabled'; disabled_reason?: string; forced_down?: boolean | string }>(obj({
-  status: { type: 'string', enum: ['enabled', 'disabled'] },
-  disabled_reason: { type: 'string', minLength: 1, maxLength: 255 },
-  forced_down: T.boolean,
-}));
+export const checkServiceUpdate = compile<{ status?: 'enabled' | 'disabled'; disabled_reason?: string; forced_down?: boolean | string }>(
+  obj({
+    status: { type: 'string', enum: ['enabled', 'disabled'] },
+    disabled_reason: { type: 'string', minLength: 1, maxLength: 255 },
+    forced_down: T.boolean,
+  }),
+);
 
-export const checkServiceLegacy = compile<{ host: string; binary: string; disabled_reason?: string; forced_down?: boolean | string }>(obj({
-  host: T.nameOrEmpty, binary: T.nameOrEmpty, disabled_reason: { type: 'string', minLength: 1, maxLength: 255 }, forced_down: T.boolean,
-}, ['host', 'binary']));
+export const checkServiceLegacy = compile<{ host: string; binary: string; disabled_reason?: string; forced_down?: boolean | string }>(
+  obj(
+    {
+      host: T.nameOrEmpty,
+      binary: T.nameOrEmpty,
+      disabled_reason: { type: 'string', minLength: 1, maxLength: 255 },
+      forced_down: T.boolean,
+    },
+    ['host', 'binary'],
+  ),
+);
 
 // os-server-groups create: `policies` (a list of exactly one) before 2.64, `policy` and `rules`
 // from 2.64; the soft policies exist from 2.15.
@@ -191,15 +286,28 @@ export interface ServerGroupCreateBody {
 function serverGroupSchema(v: ApiVersion): object {
   const policies = ['anti-affinity', 'affinity', ...(atLeast(v, '2.15') ? ['soft-anti-affinity', 'soft-affinity'] : [])];
   const group = atLeast(v, '2.64')
-    ? obj({
-      name: T.name,
-      policy: { type: 'string', enum: policies },
-      rules: { type: 'object', properties: { max_server_per_host: T.positiveInt }, additionalProperties: false },
-    }, ['name', 'policy'])
-    : obj({
-      name: T.name,
-      policies: { type: 'array', items: [{ type: 'string', enum: policies }], uniqueItems: true, minItems: 1, maxItems: 1, additionalItems: false },
-    }, ['name', 'policies']);
+    ? obj(
+        {
+          name: T.name,
+          policy: { type: 'string', enum: policies },
+          rules: { type: 'object', properties: { max_server_per_host: T.positiveInt }, additionalProperties: false },
+        },
+        ['name', 'policy'],
+      )
+    : obj(
+        {
+          name: T.name,
+          policies: {
+            type: 'array',
+            items: [{ type: 'string', enum: policies }],
+            uniqueItems: true,
+            minItems: 1,
+            maxItems: 1,
+            additionalItems: false,
+          },
+        },
+        ['name', 'policies'],
+      );
   return obj({ server_group: group }, ['server_group']);
 }
 export const serverGroupCreateCheck = versionedCheck<ServerGroupCreateBody>(['2.15', '2.64'], serverGroupSchema);

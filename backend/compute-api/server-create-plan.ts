@@ -35,7 +35,9 @@ export const idFromRef = (ref: string | number) => String(ref).replace(/\/+$/, '
 export function parseZone(az: string | undefined): { zone: string | null; host: string | null; node: string | null } {
   if (!az) return { zone: null, host: null, node: null };
   const colons = az.split(':').length - 1;
-  let zone = az; let host: string | null = null; let node: string | null = null;
+  let zone = az;
+  let host: string | null = null;
+  let node: string | null = null;
   if (colons === 1) [zone, host] = az.split(':') as [string, string];
   else if (colons === 2 && az.includes('::')) [zone, node] = az.split('::') as [string, string];
   else if (colons === 2) [zone, host, node] = az.split(':') as [string, string, string];
@@ -46,11 +48,15 @@ export function parseZone(az: string | undefined): { zone: string | null; host: 
 export function planCreate(body: ServerCreateBody, v: ApiVersion): CreatePlan {
   const s = body.server;
   if (Array.isArray(s.networks) && s.networks.length > 0) {
-    throw badRequest('Requesting specific networks is not supported: novalab has no network service (neutron). Use "networks": "none" or "auto".');
+    throw badRequest(
+      'Requesting specific networks is not supported: novalab has no network service (neutron). Use "networks": "none" or "auto".',
+    );
   }
-  if (Array.isArray(s.personality) && s.personality.length > 0) throw notImplemented('Personality (file injection) is not supported by novalab.');
+  if (Array.isArray(s.personality) && s.personality.length > 0)
+    throw notImplemented('Personality (file injection) is not supported by novalab.');
   for (const k of ['block_device_mapping', 'block_device_mapping_v2'] as const) {
-    if (Array.isArray(s[k]) && (s[k] as unknown[]).length > 0) throw badRequest('Block device mapping is not supported: novalab has no volume service (cinder); boot from an image.');
+    if (Array.isArray(s[k]) && (s[k] as unknown[]).length > 0)
+      throw badRequest('Block device mapping is not supported: novalab has no volume service (cinder); boot from an image.');
   }
   if (Array.isArray(s.trusted_image_certificates) && s.trusted_image_certificates.length > 0) {
     throw badRequest('Image certificate validation is not supported by novalab.');
@@ -76,7 +82,7 @@ export function planCreate(body: ServerCreateBody, v: ApiVersion): CreatePlan {
     maxCount,
     metadata: s.metadata ?? {},
     userData: s.user_data ?? null,
-    description: atLeast(v, '2.19') ? s.description ?? null : null,
+    description: atLeast(v, '2.19') ? (s.description ?? null) : null,
     tags: s.tags ?? [],
     hostname: s.hostname ?? null,
     returnReservationId: toBool(s.return_reservation_id ?? false),
@@ -86,8 +92,15 @@ export function planCreate(body: ServerCreateBody, v: ApiVersion): CreatePlan {
 
 /** Nova's sanitize_hostname: what the guest calls itself. */
 export function sanitizeHostname(name: string, fallback: string): string {
-  let h = [...name].filter((ch) => ch.charCodeAt(0) <= 0xff).join('').slice(0, 63);
-  h = h.replace(/[ _.]/g, '-').replace(/[^\w.-]+/g, '').toLowerCase().replace(/^[.-]+|[.-]+$/g, '');
+  let h = [...name]
+    .filter((ch) => ch.charCodeAt(0) <= 0xff)
+    .join('')
+    .slice(0, 63);
+  h = h
+    .replace(/[ _.]/g, '-')
+    .replace(/[^\w.-]+/g, '')
+    .toLowerCase()
+    .replace(/^[.-]+|[.-]+$/g, '');
   return h === '' ? fallback.slice(0, 63) : h;
 }
 
@@ -95,7 +108,10 @@ export function sanitizeHostname(name: string, fallback: string): string {
 export const instanceNames = (name: string, count: number) =>
   count === 1 ? [name] : Array.from({ length: count }, (_, i) => `${name}-${i + 1}`);
 
-export interface QuotaNeed { vcpus: number; ram: number }
+export interface QuotaNeed {
+  vcpus: number;
+  ram: number;
+}
 
 /** How many instances fit (from max down to min), or Nova's 403 text for the minimum. */
 export function quotaCount(q: QuotaSet, used: QuotaUsage, need: QuotaNeed, min: number, max: number): number {
@@ -108,5 +124,7 @@ export function quotaCount(q: QuotaSet, used: QuotaUsage, need: QuotaNeed, min: 
   for (let n = max; n >= min; n--) if (over(n).length === 0) return n;
   const o = over(min);
   const list = (f: (r: (typeof o)[number]) => number | string) => o.map(f).join(', ');
-  throw forbidden(`Quota exceeded for ${list((r) => r.name)}: Requested ${list((r) => r.req)}, but already used ${list((r) => r.used)} of ${list((r) => r.limit)} ${list((r) => r.name)}`);
+  throw forbidden(
+    `Quota exceeded for ${list((r) => r.name)}: Requested ${list((r) => r.req)}, but already used ${list((r) => r.used)} of ${list((r) => r.limit)} ${list((r) => r.name)}`,
+  );
 }

@@ -25,16 +25,26 @@ test('status is derived from vm_state and task_state as Nova does', () => {
   for (const [[vm, task], want] of cases) assert.equal(serverStatus(vm, task), want, `${vm}/${task}`);
 });
 
-test('an action in the wrong vm_state gets Nova\'s conflict message', () => {
-  assert.equal(invalidStateMessage(SERVER_ACTIONS.pause!, 'u1', 'paused', null), "Cannot 'pause' instance u1 while it is in vm_state paused");
-  assert.equal(invalidStateMessage(SERVER_ACTIONS['os-start']!, 'u1', 'active', null), "Cannot 'start' instance u1 while it is in vm_state active");
-  assert.equal(invalidStateMessage(SERVER_ACTIONS['os-stop']!, 'u1', 'active', 'pausing'), "Cannot 'stop' instance u1 while it is in task_state pausing");
+test("an action in the wrong vm_state gets Nova's conflict message", () => {
+  assert.equal(
+    invalidStateMessage(SERVER_ACTIONS.pause!, 'u1', 'paused', null),
+    "Cannot 'pause' instance u1 while it is in vm_state paused",
+  );
+  assert.equal(
+    invalidStateMessage(SERVER_ACTIONS['os-start']!, 'u1', 'active', null),
+    "Cannot 'start' instance u1 while it is in vm_state active",
+  );
+  assert.equal(
+    invalidStateMessage(SERVER_ACTIONS['os-stop']!, 'u1', 'active', 'pausing'),
+    "Cannot 'stop' instance u1 while it is in task_state pausing",
+  );
   assert.equal(invalidStateMessage(SERVER_ACTIONS.resume!, 'u1', 'suspended', null), null);
 });
 
 test('a soft reboot needs a running server; a hard one also takes stopped, paused and error ones', () => {
   assert.notEqual(invalidStateMessage(SOFT_REBOOT, 'u', 'stopped', null), null);
-  for (const vm of ['active', 'stopped', 'paused', 'suspended', 'error'] as const) assert.equal(invalidStateMessage(HARD_REBOOT, 'u', vm, null), null, vm);
+  for (const vm of ['active', 'stopped', 'paused', 'suspended', 'error'] as const)
+    assert.equal(invalidStateMessage(HARD_REBOOT, 'u', vm, null), null, vm);
   assert.equal(invalidStateMessage(HARD_REBOOT, 'u', 'active', 'rebooting'), null);
 });
 

@@ -5,8 +5,12 @@ import type { TaskState, VmState } from '../../contract/model.js';
 import type { ComputeApi } from '../rpc/compute-api.js';
 
 const REBOOT: Partial<Record<Exclude<TaskState, null>, string>> = {
-  rebooting: 'REBOOT', reboot_pending: 'REBOOT', reboot_started: 'REBOOT',
-  rebooting_hard: 'HARD_REBOOT', reboot_pending_hard: 'HARD_REBOOT', reboot_started_hard: 'HARD_REBOOT',
+  rebooting: 'REBOOT',
+  reboot_pending: 'REBOOT',
+  reboot_started: 'REBOOT',
+  rebooting_hard: 'HARD_REBOOT',
+  reboot_pending_hard: 'HARD_REBOOT',
+  reboot_started_hard: 'HARD_REBOOT',
   rebuilding: 'REBUILD',
 };
 
@@ -28,8 +32,16 @@ export function serverStatus(vm: VmState, task: TaskState): string {
 
 /** Every status a list may be filtered by, and the vm_state it lives in. */
 export const STATUS_VM_STATE: Record<string, VmState> = {
-  ACTIVE: 'active', BUILD: 'building', SHUTOFF: 'stopped', PAUSED: 'paused', SUSPENDED: 'suspended',
-  ERROR: 'error', DELETED: 'deleted', REBOOT: 'active', HARD_REBOOT: 'active', REBUILD: 'active',
+  ACTIVE: 'active',
+  BUILD: 'building',
+  SHUTOFF: 'stopped',
+  PAUSED: 'paused',
+  SUSPENDED: 'suspended',
+  ERROR: 'error',
+  DELETED: 'deleted',
+  REBOOT: 'active',
+  HARD_REBOOT: 'active',
+  REBUILD: 'active',
 };
 
 type ComputeMethod = Extract<keyof ComputeApi, string>;
@@ -45,8 +57,14 @@ export interface ServerAction {
   compute: ComputeMethod;
 }
 
-const act = (action: string, policy: string, vmStates: VmState[], taskState: Exclude<TaskState, null>, compute: ComputeMethod, taskStates: TaskState[] = [null]): ServerAction =>
-  ({ action, policy, vmStates, taskStates, taskState, compute });
+const act = (
+  action: string,
+  policy: string,
+  vmStates: VmState[],
+  taskState: Exclude<TaskState, null>,
+  compute: ComputeMethod,
+  taskStates: TaskState[] = [null],
+): ServerAction => ({ action, policy, vmStates, taskStates, taskState, compute });
 
 /** Body key of POST /servers/{id}/action → what it does. Reboot depends on its type. */
 export const SERVER_ACTIONS: Record<string, ServerAction> = {
@@ -59,12 +77,22 @@ export const SERVER_ACTIONS: Record<string, ServerAction> = {
 };
 
 export const SOFT_REBOOT = act('reboot', 'os_compute_api:servers:reboot', ['active'], 'rebooting', 'reboot_instance');
-export const HARD_REBOOT = act('reboot', 'os_compute_api:servers:reboot',
-  ['active', 'stopped', 'paused', 'suspended', 'error'], 'rebooting_hard', 'reboot_instance',
-  [null, 'rebooting', 'reboot_pending', 'reboot_started', 'reboot_pending_hard', 'reboot_started_hard']);
+export const HARD_REBOOT = act(
+  'reboot',
+  'os_compute_api:servers:reboot',
+  ['active', 'stopped', 'paused', 'suspended', 'error'],
+  'rebooting_hard',
+  'reboot_instance',
+  [null, 'rebooting', 'reboot_pending', 'reboot_started', 'reboot_pending_hard', 'reboot_started_hard'],
+);
 
 /** Nova's 409 text when an action meets the wrong state, or null when the state allows it. */
-export function invalidStateMessage(a: Pick<ServerAction, 'action' | 'vmStates' | 'taskStates'>, uuid: string, vm: VmState, task: TaskState): string | null {
+export function invalidStateMessage(
+  a: Pick<ServerAction, 'action' | 'vmStates' | 'taskStates'>,
+  uuid: string,
+  vm: VmState,
+  task: TaskState,
+): string | null {
   if (!a.vmStates.includes(vm)) return `Cannot '${a.action}' instance ${uuid} while it is in vm_state ${vm}`;
   if (!a.taskStates.includes(task)) return `Cannot '${a.action}' instance ${uuid} while it is in task_state ${task}`;
   return null;

@@ -13,7 +13,10 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as object).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v as object)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
@@ -30,21 +33,40 @@ function valueAt(root: unknown, pointer: string): unknown {
 function reason(e: ErrorObject, value: unknown): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'additionalProperties': return `Additional properties are not allowed (${pyRepr(p.additionalProperty)} was unexpected)`;
-    case 'required': return `${pyRepr(p.missingProperty)} is a required property`;
-    case 'type': return `${pyRepr(value)} is not of type ${[p.type].flat().map((t) => pyRepr(t)).join(', ')}`;
-    case 'enum': return `${pyRepr(value)} is not one of ${pyRepr(p.allowedValues)}`;
-    case 'minLength': return `${pyRepr(value)} is too short`;
-    case 'maxLength': return `${pyRepr(value)} is too long`;
-    case 'minimum': return `${pyRepr(value)} is less than the minimum of ${p.limit}`;
-    case 'maximum': return `${pyRepr(value)} is greater than the maximum of ${p.limit}`;
-    case 'pattern': return `${pyRepr(value)} does not match ${pyRepr(p.pattern)}`;
-    case 'minProperties': return `${pyRepr(value)} does not have enough properties`;
-    case 'maxProperties': return `${pyRepr(value)} has too many properties`;
-    case 'maxItems': return `${pyRepr(value)} is too long`;
-    case 'uniqueItems': return `${pyRepr(value)} has non-unique elements`;
-    case 'oneOf': case 'anyOf': return `${pyRepr(value)} is not valid under any of the given schemas`;
-    default: return `${pyRepr(value)} is invalid: ${e.message ?? e.keyword}`;
+    case 'additionalProperties':
+      return `Additional properties are not allowed (${pyRepr(p.additionalProperty)} was unexpected)`;
+    case 'required':
+      return `${pyRepr(p.missingProperty)} is a required property`;
+    case 'type':
+      return `${pyRepr(value)} is not of type ${[p.type]
+        .flat()
+        .map((t) => pyRepr(t))
+        .join(', ')}`;
+    case 'enum':
+      return `${pyRepr(value)} is not one of ${pyRepr(p.allowedValues)}`;
+    case 'minLength':
+      return `${pyRepr(value)} is too short`;
+    case 'maxLength':
+      return `${pyRepr(value)} is too long`;
+    case 'minimum':
+      return `${pyRepr(value)} is less than the minimum of ${p.limit}`;
+    case 'maximum':
+      return `${pyRepr(value)} is greater than the maximum of ${p.limit}`;
+    case 'pattern':
+      return `${pyRepr(value)} does not match ${pyRepr(p.pattern)}`;
+    case 'minProperties':
+      return `${pyRepr(value)} does not have enough properties`;
+    case 'maxProperties':
+      return `${pyRepr(value)} has too many properties`;
+    case 'maxItems':
+      return `${pyRepr(value)} is too long`;
+    case 'uniqueItems':
+      return `${pyRepr(value)} has non-unique elements`;
+    case 'oneOf':
+    case 'anyOf':
+      return `${pyRepr(value)} is not valid under any of the given schemas`;
+    default:
+      return `${pyRepr(value)} is invalid: ${e.message ?? e.keyword}`;
   }
 }
 
@@ -86,8 +108,37 @@ export const T = {
   description: { type: ['string', 'null'], minLength: 0, maxLength: 255 },
   positiveInt: { type: ['integer', 'string'], pattern: '^[0-9]*$', minimum: 1, minLength: 1 },
   nonNegativeInt: { type: ['integer', 'string'], pattern: '^[0-9]*$', minimum: 0, minLength: 1 },
-  boolean: { type: ['boolean', 'string'], enum: [true, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't',
-    false, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f'] },
+  boolean: {
+    type: ['boolean', 'string'],
+    enum: [
+      true,
+      'True',
+      'TRUE',
+      'true',
+      '1',
+      'ON',
+      'On',
+      'on',
+      'YES',
+      'Yes',
+      'yes',
+      'y',
+      't',
+      false,
+      'False',
+      'FALSE',
+      'false',
+      '0',
+      'OFF',
+      'Off',
+      'off',
+      'NO',
+      'No',
+      'no',
+      'n',
+      'f',
+    ],
+  },
   metadata: {
     type: 'object',
     patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': { type: 'string', maxLength: 255 } },

@@ -5,7 +5,13 @@ import type { NovaConf } from '../config/nova-conf.js';
 
 export type ApiRole = 'osapi_compute' | 'metadata' | 'ec2';
 
-export interface ApiGroup { role: ApiRole; count: number; host: string; port: number; what: string }
+export interface ApiGroup {
+  role: ApiRole;
+  count: number;
+  host: string;
+  port: number;
+  what: string;
+}
 
 export function apiGroups(conf: Pick<NovaConf, 'int' | 'str'>): ApiGroup[] {
   const group = (role: ApiRole): ApiGroup => ({

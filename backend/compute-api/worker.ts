@@ -28,7 +28,10 @@ export function busDeps(rt: ServiceRuntime): ApiDeps {
     conductor: rpcClient<ConductorApi>(bus, 'conductor'),
     compute: (host) => {
       let c = computes.get(host);
-      if (!c) { c = rpcClient<ComputeApi>(bus, computeTopic(host)); computes.set(host, c); }
+      if (!c) {
+        c = rpcClient<ComputeApi>(bus, computeTopic(host));
+        computes.set(host, c);
+      }
       return c;
     },
     consoleauth: rpcClient<ConsoleAuthApi>(bus, 'consoleauth'),
@@ -61,7 +64,13 @@ export async function runWorker(role: ApiRole): Promise<void> {
   } else handler = (await import('./ec2/app.js')).ec2App;
   try {
     const server = await listen(handler, group.host, group.port, group.what);
-    rt.onShutdown(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+    rt.onShutdown(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
   } catch (err) {
     if (err instanceof PortInUseError) {
       process.send?.({ type: 'port-in-use', message: err.message });

@@ -20,10 +20,21 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
   try {
     await c.conductor.instance_update(uuid, { task_state: 'networking' });
     const net = allocateNetwork(uuid, inst.seq);
-    await c.lab.step({ step: 'compute.network', summary: `network for ${inst.name}: MAC ${net.mac}, fixed IP ${net.ip} (QEMU user-mode network, metadata at 169.254.169.254)`, detail: net });
-    await c.conductor.instance_update(uuid, { addresses: [{ mac: net.mac, ip: net.ip, network: 'novalab-user' }], task_state: 'block_device_mapping' });
+    await c.lab.step({
+      step: 'compute.network',
+      summary: `network for ${inst.name}: MAC ${net.mac}, fixed IP ${net.ip} (QEMU user-mode network, metadata at 169.254.169.254)`,
+      detail: net,
+    });
+    await c.conductor.instance_update(uuid, {
+      addresses: [{ mac: net.mac, ip: net.ip, network: 'novalab-user' }],
+      task_state: 'block_device_mapping',
+    });
 
-    await c.lab.step({ step: 'compute.driver', summary: `${c.host}: the ${c.driver.name} driver prepares ${inst.name} (${inst.flavor.vcpus} vCPU, ${inst.flavor.ram} MB)`, detail: { driver: c.driver.name } });
+    await c.lab.step({
+      step: 'compute.driver',
+      summary: `${c.host}: the ${c.driver.name} driver prepares ${inst.name} (${inst.flavor.vcpus} vCPU, ${inst.flavor.ram} MB)`,
+      detail: { driver: c.driver.name },
+    });
     const { image: files, virtualSize } = await fetchImages(c, inst);
     // Nova's verify_base_size: the fetched disk's virtual size against the flavor's root disk.
     const tooSmall = rootDiskTooSmall(inst.flavor.disk, virtualSize);
@@ -42,13 +53,21 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
       vnc: c.vncListen,
       accel: c.acceleratorFor(guestArch(inst), inst.image.properties.hypervisor_type),
     };
-    const handle = await c.driver.spawn(spec, (p) => c.publish({ kind: 'progress', summary: `${inst.name}: ${p.phase} ${p.detail}`, detail: p }));
+    const handle = await c.driver.spawn(spec, (p) =>
+      c.publish({ kind: 'progress', summary: `${inst.name}: ${p.phase} ${p.detail}`, detail: p }),
+    );
     c.publish({
-      kind: 'step', step: 'compute.driver',
+      kind: 'step',
+      step: 'compute.driver',
       summary: handle.command ? `started ${handle.command.binary} (pid ${handle.pid})` : `started ${inst.name} (${c.driver.name} driver)`,
       detail: { pid: handle.pid, command: handle.command },
     });
-    await c.conductor.instance_update(uuid, { vm_state: 'active', task_state: null, power_state: PowerState.RUNNING, launched_at: new Date().toISOString() });
+    await c.conductor.instance_update(uuid, {
+      vm_state: 'active',
+      task_state: null,
+      power_state: PowerState.RUNNING,
+      launched_at: new Date().toISOString(),
+    });
     await c.conductor.action_event_finish(uuid, rid, BUILD_EVENT, 'Success', `started on ${c.host}`);
   } catch (err) {
     const e = err as Error;
@@ -60,10 +79,14 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
       return;
     }
     c.log.error(`build of ${uuid} failed: ${e.message}`);
-    await c.conductor.instance_update(uuid, {
-      vm_state: 'error', task_state: null, power_state: PowerState.NOSTATE,
-      fault: { code: 500, message: `Build of instance ${uuid} aborted on ${c.host}: ${e.message}`, created: new Date().toISOString() },
-    }).catch(() => undefined);
+    await c.conductor
+      .instance_update(uuid, {
+        vm_state: 'error',
+        task_state: null,
+        power_state: PowerState.NOSTATE,
+        fault: { code: 500, message: `Build of instance ${uuid} aborted on ${c.host}: ${e.message}`, created: new Date().toISOString() },
+      })
+      .catch(() => undefined);
   }
 }
 
@@ -72,7 +95,11 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
  * resolved with the requester's token when it accepted the request (never the image's
  * properties read again here, with this host's service token). Pure.
  */
-export function bootImageIds(inst: Pick<Instance, 'image' | 'kernel_id' | 'ramdisk_id'>): { disk: string; kernel: string | null; ramdisk: string | null } {
+export function bootImageIds(inst: Pick<Instance, 'image' | 'kernel_id' | 'ramdisk_id'>): {
+  disk: string;
+  kernel: string | null;
+  ramdisk: string | null;
+} {
   return { disk: inst.image.id, kernel: inst.kernel_id ?? null, ramdisk: inst.ramdisk_id ?? null };
 }
 
@@ -80,23 +107,39 @@ export function bootImageIds(inst: Pick<Instance, 'image' | 'kernel_id' | 'ramdi
 async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ image: GuestSpec['image']; virtualSize: number }> {
   const props = inst.image.properties;
   const ids = bootImageIds(inst);
-  await c.lab.step({ step: 'compute.image', summary: `${c.host} fetches image ${inst.image.name} from glance into its cache`, detail: ids });
+  await c.lab.step({
+    step: 'compute.image',
+    summary: `${c.host} fetches image ${inst.image.name} from glance into its cache`,
+    detail: ids,
+  });
   if (!ids.kernel) throw new Error(`image ${inst.image.name} has no kernel_id: novalab boots images with a kernel (aki) and ramdisk (ari)`);
   const get = async (id: string) => {
     const rec = await c.images.describe(id);
-    return c.images.fetch(rec, (p) => c.publish({
-      kind: 'progress', step: 'compute.image',
-      summary: p.cached ? `${p.name}: already in ${c.host}'s cache` : `${p.name}: ${p.bytes} of ${p.total ?? '?'} bytes`,
-      detail: p,
-    }));
+    return c.images.fetch(rec, (p) =>
+      c.publish({
+        kind: 'progress',
+        step: 'compute.image',
+        summary: p.cached ? `${p.name}: already in ${c.host}'s cache` : `${p.name}: ${p.bytes} of ${p.total ?? '?'} bytes`,
+        detail: p,
+      }),
+    );
   };
-  const [disk, kernel, ramdisk] = await Promise.all([get(ids.disk), get(ids.kernel), ids.ramdisk ? get(ids.ramdisk) : Promise.resolve(null)]);
+  const [disk, kernel, ramdisk] = await Promise.all([
+    get(ids.disk),
+    get(ids.kernel),
+    ids.ramdisk ? get(ids.ramdisk) : Promise.resolve(null),
+  ]);
   return {
-    image: { disk: disk.file, diskFormat: disk.format, kernel: kernel.file, ramdisk: ramdisk?.file ?? null, cmdline: props.os_command_line ?? 'console=ttyS0' },
+    image: {
+      disk: disk.file,
+      diskFormat: disk.format,
+      kernel: kernel.file,
+      ramdisk: ramdisk?.file ?? null,
+      cmdline: props.os_command_line ?? 'console=ttyS0',
+    },
     virtualSize: disk.virtualSize,
   };
 }
-
 
 export function guestArch(inst: Instance): GuestArch {
   const a = (inst.image.properties.architecture ?? 'x86_64').toLowerCase();

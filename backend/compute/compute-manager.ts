@@ -11,10 +11,19 @@ import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
 
-interface PowerOutcome { vm_state: VmState; power_state: PowerStateValue }
+interface PowerOutcome {
+  vm_state: VmState;
+  power_state: PowerStateValue;
+}
 
 /** Run one driver operation as Nova's compute manager would: event start, act, record. */
-async function operate(c: ComputeContext, uuid: string, event: string, act: () => Promise<unknown>, after: PowerOutcome | null): Promise<void> {
+async function operate(
+  c: ComputeContext,
+  uuid: string,
+  event: string,
+  act: () => Promise<unknown>,
+  after: PowerOutcome | null,
+): Promise<void> {
   const rid = currentContext()?.request_id ?? `req-${uuid}`;
   await c.conductor.action_event_start(uuid, rid, event, c.host).catch(() => undefined);
   try {
@@ -37,25 +46,43 @@ export function computeManager(c: ComputeContext): ComputeApi {
     async build_and_run_instance(instance: Instance) {
       await buildAndRunInstance(c, instance);
     },
-    stop_instance: (uuid) => operate(c, uuid, 'compute_stop_instance', () => c.driver.powerOff(uuid), { vm_state: 'stopped', power_state: PowerState.SHUTDOWN }),
+    stop_instance: (uuid) =>
+      operate(c, uuid, 'compute_stop_instance', () => c.driver.powerOff(uuid), { vm_state: 'stopped', power_state: PowerState.SHUTDOWN }),
     start_instance: (uuid) => operate(c, uuid, 'compute_start_instance', () => c.driver.powerOn(uuid), ACTIVE),
     async reboot_instance(uuid, type) {
-      await operate(c, uuid, 'compute_reboot_instance', async () => {
-        const state = await c.driver.getPowerState(uuid);
-        // A hard reboot of a stopped guest starts it again, as Nova's does.
-        if (state === 'shutdown' || state === 'crashed') await c.driver.powerOn(uuid);
-        else await c.driver.reboot(uuid, type);
-      }, ACTIVE);
+      await operate(
+        c,
+        uuid,
+        'compute_reboot_instance',
+        async () => {
+          const state = await c.driver.getPowerState(uuid);
+          // A hard reboot of a stopped guest starts it again, as Nova's does.
+          if (state === 'shutdown' || state === 'crashed') await c.driver.powerOn(uuid);
+          else await c.driver.reboot(uuid, type);
+        },
+        ACTIVE,
+      );
     },
-    pause_instance: (uuid) => operate(c, uuid, 'compute_pause_instance', () => c.driver.pause(uuid), { vm_state: 'paused', power_state: PowerState.PAUSED }),
+    pause_instance: (uuid) =>
+      operate(c, uuid, 'compute_pause_instance', () => c.driver.pause(uuid), { vm_state: 'paused', power_state: PowerState.PAUSED }),
     unpause_instance: (uuid) => operate(c, uuid, 'compute_unpause_instance', () => c.driver.unpause(uuid), ACTIVE),
-    suspend_instance: (uuid) => operate(c, uuid, 'compute_suspend_instance', () => c.driver.suspend(uuid), { vm_state: 'suspended', power_state: PowerState.SHUTDOWN }),
+    suspend_instance: (uuid) =>
+      operate(c, uuid, 'compute_suspend_instance', () => c.driver.suspend(uuid), {
+        vm_state: 'suspended',
+        power_state: PowerState.SHUTDOWN,
+      }),
     resume_instance: (uuid) => operate(c, uuid, 'compute_resume_instance', () => c.driver.resume(uuid), ACTIVE),
     async terminate_instance(uuid) {
-      await operate(c, uuid, 'compute_terminate_instance', async () => {
-        await c.driver.destroy(uuid);
-        c.deleteConsoleTokensCast(uuid);
-      }, null);
+      await operate(
+        c,
+        uuid,
+        'compute_terminate_instance',
+        async () => {
+          await c.driver.destroy(uuid);
+          c.deleteConsoleTokensCast(uuid);
+        },
+        null,
+      );
       await c.conductor.instance_destroy(uuid);
     },
     async get_console_output(uuid, length) {
@@ -67,12 +94,19 @@ export function computeManager(c: ComputeContext): ComputeApi {
         c.publish({ kind: 'step', step, ctx: { ...currentContext(), instance_uuid: uuid }, summary, detail });
       say('compute.driver_query', `nova-compute on ${c.host} asks the ${c.driver.name} driver for ${uuid}'s VNC console`);
       const addr = await c.driver.getVncConsole(uuid);
-      const info: VncConnectInfo = 'unixSocket' in addr
-        ? { kind: 'unix', path: addr.unixSocket }
-        : { kind: 'tcp', host: proxyDialHost(addr.host, c.vncProxyclientAddress), port: addr.port, ...(addr.password !== undefined ? { password: addr.password } : {}) };
-      const where = info.kind === 'unix'
-        ? `unix socket ${info.path} (owner-only: only nova-novncproxy connects)`
-        : `${info.host}:${info.port}${info.password !== undefined ? ' (VNC password: only nova-novncproxy gets it)' : ''}`;
+      const info: VncConnectInfo =
+        'unixSocket' in addr
+          ? { kind: 'unix', path: addr.unixSocket }
+          : {
+              kind: 'tcp',
+              host: proxyDialHost(addr.host, c.vncProxyclientAddress),
+              port: addr.port,
+              ...(addr.password !== undefined ? { password: addr.password } : {}),
+            };
+      const where =
+        info.kind === 'unix'
+          ? `unix socket ${info.path} (owner-only: only nova-novncproxy connects)`
+          : `${info.host}:${info.port}${info.password !== undefined ? ' (VNC password: only nova-novncproxy gets it)' : ''}`;
       const shown = publicConnectInfo(info);
       say('driver.read_config', `the driver reads the guest's VNC setting from its QEMU command line: ${where}`, shown);
       say('driver.connect_info', `the driver returns the VNC server's address: ${where}`, shown);

@@ -4,13 +4,21 @@ import { supportedTriples, allocateNetwork } from './host-inventory.js';
 import type { LabHost } from '../../contract/model.js';
 import type { DriverHostReport } from './driver.js';
 
-const report = { supported_instances: [['x86_64', 'qemu', 'hvm'], ['aarch64', 'qemu', 'hvm']] } as DriverHostReport;
+const report = {
+  supported_instances: [
+    ['x86_64', 'qemu', 'hvm'],
+    ['aarch64', 'qemu', 'hvm'],
+  ],
+} as DriverHostReport;
 const host = (over: Partial<LabHost>) => ({ name: 'h', architectures: ['x86_64'], hypervisor_types: ['qemu', 'kvm'], ...over }) as LabHost;
 
 test('a host offers kvm only where the driver proved it, and only its own architectures', () => {
   assert.deepEqual(supportedTriples(host({}), report), [['x86_64', 'qemu', 'hvm']]);
   const withKvm = { supported_instances: [...report.supported_instances, ['x86_64', 'kvm', 'hvm']] } as DriverHostReport;
-  assert.deepEqual(supportedTriples(host({}), withKvm), [['x86_64', 'qemu', 'hvm'], ['x86_64', 'kvm', 'hvm']]);
+  assert.deepEqual(supportedTriples(host({}), withKvm), [
+    ['x86_64', 'qemu', 'hvm'],
+    ['x86_64', 'kvm', 'hvm'],
+  ]);
   assert.deepEqual(supportedTriples(host({ architectures: ['aarch64'] }), report), [['aarch64', 'qemu', 'hvm']]);
 });
 

@@ -8,10 +8,11 @@ export function supportedTriples(host: LabHost, report: DriverHostReport): Suppo
   return report.supported_instances.filter(([arch, hv]) => host.architectures.includes(arch) && host.hypervisor_types.includes(hv));
 }
 
-
-
-export function nodeReport(host: LabHost, report: DriverHostReport, ratios: { cpu: number; ram: number; disk: number }):
-  Omit<ComputeNode, 'id' | 'uuid' | 'updated_at' | 'vcpus_used' | 'memory_mb_used' | 'local_gb_used' | 'running_vms'> {
+export function nodeReport(
+  host: LabHost,
+  report: DriverHostReport,
+  ratios: { cpu: number; ram: number; disk: number },
+): Omit<ComputeNode, 'id' | 'uuid' | 'updated_at' | 'vcpus_used' | 'memory_mb_used' | 'local_gb_used' | 'running_vms'> {
   const triples = supportedTriples(host, report);
   const hvTypes = [...new Set(triples.map(([, hv]) => hv))];
   return {

@@ -28,15 +28,27 @@ runMain(async () => {
   const report = await driver.init({ host, instancesDir: dirs.instances });
   const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
   const listen = conf.str('novalab.listen');
-  const { why, ...vncListen } = chooseVncListen({ listen: conf.str('vncserver_listen'), unixSocket: conf.bool('novalab.vnc_unix_socket'), platform: process.platform });
+  const { why, ...vncListen } = chooseVncListen({
+    listen: conf.str('vncserver_listen'),
+    unixSocket: conf.bool('novalab.vnc_unix_socket'),
+    platform: process.platform,
+  });
   rt.log.info(`guest VNC consoles: ${why}`);
   const ctx: ComputeContext = {
-    host, driver, log: rt.log,
+    host,
+    driver,
+    log: rt.log,
     conductor: conductor.call,
     lab: rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: 60 * 60 * 1000 }),
-    images: new ImageCache(dirs.imageCache, `http://${listen}:${conf.int('novalab.glance_port')}`,
-      serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password'))),
-    metadata: { address: `${conf.str('metadata_listen')}:${conf.int('metadata_listen_port')}`, hmacSecretFile: secretFile(paths, 'metadata-hmac') },
+    images: new ImageCache(
+      dirs.imageCache,
+      `http://${listen}:${conf.int('novalab.glance_port')}`,
+      serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password')),
+    ),
+    metadata: {
+      address: `${conf.str('metadata_listen')}:${conf.int('metadata_listen_port')}`,
+      hmacSecretFile: secretFile(paths, 'metadata-hmac'),
+    },
     vncListen,
     vncProxyclientAddress: conf.str('vncserver_proxyclient_address'),
     acceleratorFor: (arch) => report.accelerators[arch] ?? 'tcg',
@@ -44,7 +56,11 @@ runMain(async () => {
     rescheduleCast: (uuid, h, reason) => conductor.cast.reschedule(uuid, h, reason),
     deleteConsoleTokensCast: (uuid) => rpcClient<ConsoleAuthApi>(rt.bus, 'consoleauth').cast.delete_tokens_for_instance(uuid),
   };
-  const ratios = { cpu: conf.float('cpu_allocation_ratio'), ram: conf.float('ram_allocation_ratio'), disk: conf.float('disk_allocation_ratio') };
+  const ratios = {
+    cpu: conf.float('cpu_allocation_ratio'),
+    ram: conf.float('ram_allocation_ratio'),
+    disk: conf.float('disk_allocation_ratio'),
+  };
   const reportIn = async () => {
     await conductor.call.compute_node_update(nodeReport(me, report, ratios));
     await conductor.call.service_heartbeat('nova-compute', host, me.availability_zone);
@@ -58,7 +74,8 @@ runMain(async () => {
     clearInterval(timer);
     const running = await driver.listRunning();
     await driver.close({ stopGuests: true, timeoutMs: 10_000 });
-    for (const uuid of running) await recordGuestStopped(ctx, uuid, 'nova-compute stopped its guests as the lab shut down').catch(() => undefined);
+    for (const uuid of running)
+      await recordGuestStopped(ctx, uuid, 'nova-compute stopped its guests as the lab shut down').catch(() => undefined);
   });
   rt.ready([]);
 });

@@ -6,10 +6,12 @@ import { instanceFixture } from '../shared/testing/model-fixtures.js';
 import type { ComputeContext } from './compute-context.js';
 import { recordGuestStopped } from './power-sync.js';
 
-test('a guest stopped behind Nova\'s back is recorded in its own project\'s context, so only that project sees it', async () => {
+test("a guest stopped behind Nova's back is recorded in its own project's context, so only that project sees it", async () => {
   const inst = instanceFixture({ vm_state: 'active', project_id: 'p-demo', user_id: 'u-demo' });
   const seen: { what: string; project?: string }[] = [];
-  const note = (what: string) => async () => { seen.push({ what, project: currentContext()?.project_id }); };
+  const note = (what: string) => async () => {
+    seen.push({ what, project: currentContext()?.project_id });
+  };
   const conductor = {
     instance_get: async () => inst,
     action_start: note('action_start'),
@@ -18,9 +20,19 @@ test('a guest stopped behind Nova\'s back is recorded in its own project\'s cont
     action_event_finish: note('action_event_finish'),
   };
   const published: PublishedEvent[] = [];
-  const c = { host: 'host-a', conductor, publish: (e: PublishedEvent) => { published.push(e); seen.push({ what: 'publish', project: currentContext()?.project_id }); } } as unknown as ComputeContext;
-  await recordGuestStopped(c, inst.uuid, 'the guest\'s hypervisor process ended');
-  assert.deepEqual(seen.map((s) => s.what), ['action_start', 'action_event_start', 'instance_update', 'action_event_finish', 'publish']);
+  const c = {
+    host: 'host-a',
+    conductor,
+    publish: (e: PublishedEvent) => {
+      published.push(e);
+      seen.push({ what: 'publish', project: currentContext()?.project_id });
+    },
+  } as unknown as ComputeContext;
+  await recordGuestStopped(c, inst.uuid, "the guest's hypervisor process ended");
+  assert.deepEqual(
+    seen.map((s) => s.what),
+    ['action_start', 'action_event_start', 'instance_update', 'action_event_finish', 'publish'],
+  );
   for (const s of seen) assert.equal(s.project, 'p-demo', s.what);
   assert.equal(published[0]!.kind, 'service');
 });

@@ -13,7 +13,15 @@ export async function recordGuestStopped(c: ComputeContext, uuid: string, why: s
   const now = new Date().toISOString();
   // The sync acts for the instance's project: its members see these events, other projects do not.
   await withContext({ request_id: requestId, instance_uuid: uuid, project_id: inst.project_id, user_id: inst.user_id }, async () => {
-    await c.conductor.action_start({ action: 'stop', instance_uuid: uuid, request_id: requestId, user_id: inst.user_id, project_id: inst.project_id, start_time: now, message: why });
+    await c.conductor.action_start({
+      action: 'stop',
+      instance_uuid: uuid,
+      request_id: requestId,
+      user_id: inst.user_id,
+      project_id: inst.project_id,
+      start_time: now,
+      message: why,
+    });
     await c.conductor.action_event_start(uuid, requestId, 'compute_power_state_sync', c.host);
     await c.conductor.instance_update(uuid, { vm_state: 'stopped', power_state: PowerState.SHUTDOWN, task_state: null });
     await c.conductor.action_event_finish(uuid, requestId, 'compute_power_state_sync', 'Success', why);
@@ -34,7 +42,9 @@ export async function reconcileOnStart(c: ComputeContext): Promise<void> {
   for (const inst of mine) {
     const shouldRun = inst.vm_state === 'active' || inst.vm_state === 'paused';
     if (shouldRun && !running.has(inst.uuid)) {
-      const why = report.vanished.includes(inst.uuid) ? 'its hypervisor process vanished while nova-compute was down' : 'no hypervisor process was found when nova-compute started';
+      const why = report.vanished.includes(inst.uuid)
+        ? 'its hypervisor process vanished while nova-compute was down'
+        : 'no hypervisor process was found when nova-compute started';
       await recordGuestStopped(c, inst.uuid, why);
     }
   }

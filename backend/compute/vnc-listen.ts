@@ -18,7 +18,11 @@ export interface VncListenInput {
 }
 
 export function chooseVncListen(i: VncListenInput): VncListen & { why: string } {
-  const tcp = (why: string) => ({ kind: 'tcp' as const, host: i.listen, why: `${why}: TCP on ${i.listen} with a per-instance VNC password` });
+  const tcp = (why: string) => ({
+    kind: 'tcp' as const,
+    host: i.listen,
+    why: `${why}: TCP on ${i.listen} with a per-instance VNC password`,
+  });
   if (!isLoopbackHost(i.listen)) return tcp(`vncserver_listen ${i.listen} is not a loopback address`);
   if (i.platform === 'win32') return tcp('QEMU on Windows has no unix-socket VNC');
   if (!i.unixSocket) return tcp('vnc_unix_socket = false');

@@ -29,7 +29,10 @@ export function buildFlowApi(deps: BuildFlowDeps): Pick<ConductorApi, 'build_ins
 
   async function fail(uuid: string, requestId: string, message: string, details: string | null): Promise<void> {
     await deps.records.instance_update(uuid, {
-      vm_state: 'error', task_state: null, host: null, node: null,
+      vm_state: 'error',
+      task_state: null,
+      host: null,
+      node: null,
       fault: { code: 500, message, details: details ?? undefined, created: new Date().toISOString() },
     });
     await deps.records.action_event_finish(uuid, requestId, SCHEDULE_EVENT, 'Error', message);
@@ -54,7 +57,7 @@ export function buildFlowApi(deps: BuildFlowDeps): Pick<ConductorApi, 'build_ins
         const tried = failures.get(uuid);
         const message = tried?.length
           ? `Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance ${uuid}. ${tried.join('; ')}; then: ${trace.error}`
-          : trace.error ?? 'No valid host was found.';
+          : (trace.error ?? 'No valid host was found.');
         await fail(uuid, requestId, message, JSON.stringify({ emptied_by: trace.emptied_by }));
         return;
       }
@@ -79,11 +82,15 @@ export function buildFlowApi(deps: BuildFlowDeps): Pick<ConductorApi, 'build_ins
 
   return {
     async build_instances(uuids, base) {
-      await Promise.all(uuids.map(async (uuid) => {
-        const spec: RequestSpec = { ...base, instance_uuid: uuid, retry: { num_attempts: 1, hosts: [] } };
-        await deps.db.mutate((d) => { d.request_specs[uuid] = spec; });
-        await guarded(uuid, spec);
-      }));
+      await Promise.all(
+        uuids.map(async (uuid) => {
+          const spec: RequestSpec = { ...base, instance_uuid: uuid, retry: { num_attempts: 1, hosts: [] } };
+          await deps.db.mutate((d) => {
+            d.request_specs[uuid] = spec;
+          });
+          await guarded(uuid, spec);
+        }),
+      );
     },
 
     async reschedule(uuid, failedHost, reason) {
@@ -93,11 +100,17 @@ export function buildFlowApi(deps: BuildFlowDeps): Pick<ConductorApi, 'build_ins
       const tried = [...(failures.get(uuid) ?? []), `attempt ${spec.retry.num_attempts} on ${failedHost}: ${reason}`];
       failures.set(uuid, tried);
       const next: RequestSpec = { ...spec, retry: { num_attempts: spec.retry.num_attempts + 1, hosts: [...spec.retry.hosts, failedHost] } };
-      await deps.db.mutate((d) => { d.request_specs[uuid] = next; });
+      await deps.db.mutate((d) => {
+        d.request_specs[uuid] = next;
+      });
       await deps.records.instance_update(uuid, { host: null, node: null, task_state: 'scheduling' });
       if (spec.retry.num_attempts >= deps.maxAttempts()) {
-        await fail(uuid, inst.create_request_id,
-          `Exceeded maximum number of retries. Exceeded max scheduling attempts ${deps.maxAttempts()} for instance ${uuid}. ${tried.join('; ')}`, null);
+        await fail(
+          uuid,
+          inst.create_request_id,
+          `Exceeded maximum number of retries. Exceeded max scheduling attempts ${deps.maxAttempts()} for instance ${uuid}. ${tried.join('; ')}`,
+          null,
+        );
         return;
       }
       await guarded(uuid, next);

@@ -3,8 +3,18 @@
 import type { Flavor } from '../../contract/model.js';
 
 const flavor = (id: string, name: string, vcpus: number, ram: number, disk: number): Flavor => ({
-  id, name, vcpus, ram, disk, ephemeral: 0, swap: 0, rxtx_factor: 1.0,
-  is_public: true, disabled: false, description: null, extra_specs: {},
+  id,
+  name,
+  vcpus,
+  ram,
+  disk,
+  ephemeral: 0,
+  swap: 0,
+  rxtx_factor: 1.0,
+  is_public: true,
+  disabled: false,
+  description: null,
+  extra_specs: {},
 });
 
 export const DEFAULT_FLAVORS: Flavor[] = [
@@ -16,7 +26,14 @@ export const DEFAULT_FLAVORS: Flavor[] = [
 ];
 
 export const DEFAULT_QUOTAS = {
-  instances: 20, cores: 40, ram: 51200, key_pairs: 100, metadata_items: 128,
-  server_groups: 10, server_group_members: 10,
-  injected_files: 5, injected_file_content_bytes: 10240, injected_file_path_bytes: 255,
+  instances: 20,
+  cores: 40,
+  ram: 51200,
+  key_pairs: 100,
+  metadata_items: 128,
+  server_groups: 10,
+  server_group_members: 10,
+  injected_files: 5,
+  injected_file_content_bytes: 10240,
+  injected_file_path_bytes: 255,
 };

@@ -18,7 +18,9 @@ runMain(async () => {
   const db = await NovaDb.open(rt.paths.novaDb);
   const records = recordsApi(db, { serviceDownTime: () => rt.conf.int('service_down_time'), publish: (e) => rt.publish(e) });
   const flow = buildFlowApi({
-    db, records, log: rt.log,
+    db,
+    records,
+    log: rt.log,
     scheduler: () => rpcClient<SchedulerApi>(rt.bus, 'scheduler').with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
     compute: (host) => rpcClient<ComputeApi>(rt.bus, computeTopic(host)),
     lab: () => rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),

@@ -27,8 +27,16 @@ export interface NovaData {
 export const emptyNovaData = (): NovaData => ({
   schema: 1,
   counters: { service: 0, compute_node: 0, instance: 0, keypair: 0 },
-  services: [], compute_nodes: [], instances: [], request_specs: {}, actions: [],
-  flavors: DEFAULT_FLAVORS.map((f) => ({ ...f })), keypairs: [], quotas: {}, traces: [], server_groups: [],
+  services: [],
+  compute_nodes: [],
+  instances: [],
+  request_specs: {},
+  actions: [],
+  flavors: DEFAULT_FLAVORS.map((f) => ({ ...f })),
+  keypairs: [],
+  quotas: {},
+  traces: [],
+  server_groups: [],
 });
 
 export class NovaDb {
@@ -47,7 +55,9 @@ export class NovaDb {
     return new NovaDb(low);
   }
 
-  get data(): NovaData { return this.low.data; }
+  get data(): NovaData {
+    return this.low.data;
+  }
 
   /**
    * Apply a change and persist it before returning; a failed write leaves the file as it was.
@@ -62,11 +72,13 @@ export class NovaDb {
 
   private flush(): Promise<void> {
     if (this.nextWrite) return this.nextWrite;
-    const write = this.inFlight.catch(() => undefined).then(() => {
-      // From here on, changes belong to the write after this one.
-      this.nextWrite = null;
-      return this.low.write();
-    });
+    const write = this.inFlight
+      .catch(() => undefined)
+      .then(() => {
+        // From here on, changes belong to the write after this one.
+        this.nextWrite = null;
+        return this.low.write();
+      });
     this.nextWrite = write;
     this.inFlight = write;
     return write;

@@ -17,17 +17,48 @@ async function fresh() {
 }
 
 const instance = (uuid: string, flavor = DEFAULT_FLAVORS[0]!): Instance => ({
-  uuid, name: uuid, hostname: uuid, project_id: 'p', user_id: 'u', flavor, image: { id: 'i', name: 'img', disk_format: 'qcow2', container_format: 'bare', min_ram: 0, min_disk: 0, size: 1, properties: {} },
-  requested_az: null, availability_zone: null, host: null, node: null, vm_state: 'building', task_state: 'scheduling', power_state: 0,
-  key_name: null, key_data: null, metadata: {}, user_data: null, description: null, tags: [], locked: false, locked_reason: null, addresses: [],
-  launch_index: 0, reservation_id: 'r', created_at: '', updated_at: '', launched_at: null, terminated_at: null, fault: null, create_request_id: 'req-1', seq: 0,
+  uuid,
+  name: uuid,
+  hostname: uuid,
+  project_id: 'p',
+  user_id: 'u',
+  flavor,
+  image: { id: 'i', name: 'img', disk_format: 'qcow2', container_format: 'bare', min_ram: 0, min_disk: 0, size: 1, properties: {} },
+  requested_az: null,
+  availability_zone: null,
+  host: null,
+  node: null,
+  vm_state: 'building',
+  task_state: 'scheduling',
+  power_state: 0,
+  key_name: null,
+  key_data: null,
+  metadata: {},
+  user_data: null,
+  description: null,
+  tags: [],
+  locked: false,
+  locked_reason: null,
+  addresses: [],
+  launch_index: 0,
+  reservation_id: 'r',
+  created_at: '',
+  updated_at: '',
+  launched_at: null,
+  terminated_at: null,
+  fault: null,
+  create_request_id: 'req-1',
+  seq: 0,
 });
 
 test('an instance record is on disk when instance_create returns, and the conductor announces step 5', async () => {
   const { file, api, events } = await fresh();
   await api.instance_create([instance('a')]);
   const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { instances: Instance[] };
-  assert.deepEqual(onDisk.instances.map((i) => i.uuid), ['a']);
+  assert.deepEqual(
+    onDisk.instances.map((i) => i.uuid),
+    ['a'],
+  );
   assert.equal(events[0]!.step, 'conductor.record');
   assert.equal(events[0]!.ctx!.request_id, 'req-1');
 });
@@ -35,16 +66,34 @@ test('an instance record is on disk when instance_create returns, and the conduc
 test('a state change that expects another state is refused with 409 and changes nothing', async () => {
   const { api } = await fresh();
   await api.instance_create([instance('a')]);
-  await assert.rejects(api.instance_update('a', { task_state: 'pausing' }, { vm_state: ['active'] }), (e: Error & { code?: number }) => e.code === 409);
+  await assert.rejects(
+    api.instance_update('a', { task_state: 'pausing' }, { vm_state: ['active'] }),
+    (e: Error & { code?: number }) => e.code === 409,
+  );
   assert.equal((await api.instance_get('a'))!.task_state, 'scheduling');
 });
 
 test('a claim is refused once the host is full at its ratios, and a deleted instance frees its room', async () => {
   const { api } = await fresh();
   await api.compute_node_update({
-    host: 'h', hypervisor_hostname: 'h', availability_zone: 'nova', vcpus: 1, memory_mb: 4096, local_gb: 10,
-    hypervisor_type: 'QEMU', hypervisor_version: 1, cpu_info: {}, supported_instances: [], capabilities: {}, aggregates: [], metrics: {},
-    accelerator: 'tcg', accelerator_reason: '', cpu_allocation_ratio: 2, ram_allocation_ratio: 1, disk_allocation_ratio: 1,
+    host: 'h',
+    hypervisor_hostname: 'h',
+    availability_zone: 'nova',
+    vcpus: 1,
+    memory_mb: 4096,
+    local_gb: 10,
+    hypervisor_type: 'QEMU',
+    hypervisor_version: 1,
+    cpu_info: {},
+    supported_instances: [],
+    capabilities: {},
+    aggregates: [],
+    metrics: {},
+    accelerator: 'tcg',
+    accelerator_reason: '',
+    cpu_allocation_ratio: 2,
+    ram_allocation_ratio: 1,
+    disk_allocation_ratio: 1,
   });
   await api.instance_create([instance('a'), instance('b'), instance('c')]);
   assert.equal((await api.instance_claim('a', 'h')).ok, true);
@@ -61,7 +110,10 @@ test('a burst of concurrent changes is persisted in a few writes, each change on
   let writes = 0;
   const low = (db as unknown as { low: { write(): Promise<void> } }).low;
   const original = low.write.bind(low);
-  low.write = async () => { writes++; await original(); };
+  low.write = async () => {
+    writes++;
+    await original();
+  };
   await Promise.all(Array.from({ length: 100 }, (_, i) => api.instance_create([instance(`i${i}`)])));
   const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { instances: Instance[] };
   assert.equal(onDisk.instances.length, 100);
@@ -69,12 +121,35 @@ test('a burst of concurrent changes is persisted in a few writes, each change on
 });
 
 const bigNode = (host: string) => ({
-  host, hypervisor_hostname: host, availability_zone: 'nova', vcpus: 64, memory_mb: 65536, local_gb: 1000,
-  hypervisor_type: 'QEMU', hypervisor_version: 1, cpu_info: {}, supported_instances: [], capabilities: {}, aggregates: [], metrics: {},
-  accelerator: 'tcg' as const, accelerator_reason: '', cpu_allocation_ratio: 16, ram_allocation_ratio: 1.5, disk_allocation_ratio: 1,
+  host,
+  hypervisor_hostname: host,
+  availability_zone: 'nova',
+  vcpus: 64,
+  memory_mb: 65536,
+  local_gb: 1000,
+  hypervisor_type: 'QEMU',
+  hypervisor_version: 1,
+  cpu_info: {},
+  supported_instances: [],
+  capabilities: {},
+  aggregates: [],
+  metrics: {},
+  accelerator: 'tcg' as const,
+  accelerator_reason: '',
+  cpu_allocation_ratio: 16,
+  ram_allocation_ratio: 1.5,
+  disk_allocation_ratio: 1,
 });
-const group = (id: string, policy: 'affinity' | 'anti-affinity', rules = {}) =>
-  ({ id, name: id, policy, rules, members: [], project_id: 'p', user_id: 'u', created_at: '' });
+const group = (id: string, policy: 'affinity' | 'anti-affinity', rules = {}) => ({
+  id,
+  name: id,
+  policy,
+  rules,
+  members: [],
+  project_id: 'p',
+  user_id: 'u',
+  created_at: '',
+});
 
 test('server groups: members join in the create, claims keep anti-affinity even for concurrent members, and a deleted member leaves', async () => {
   const { api } = await fresh();
@@ -84,7 +159,10 @@ test('server groups: members join in the create, claims keep anti-affinity even 
   assert.deepEqual((await api.server_group_get('g'))!.members, ['a', 'b', 'c']);
   // Scheduled at once, all three were told "no member placed yet"; the claims decide.
   const claims = await Promise.all(['a', 'b', 'c'].map((u) => api.instance_claim(u, 'h1')));
-  assert.deepEqual(claims.map((c) => c.ok), [true, false, false]);
+  assert.deepEqual(
+    claims.map((c) => c.ok),
+    [true, false, false],
+  );
   assert.equal(claims[1]!.reason, 'server group g has policy anti-affinity and h1 already holds 1 of its members (at most 1)');
   assert.equal((await api.instance_claim('b', 'h2')).ok, true);
   assert.deepEqual(await api.instance_group_spec('c'), { uuid: 'g', policy: 'anti-affinity', member_hosts: ['h1', 'h2'] });
@@ -101,11 +179,19 @@ test('server groups: affinity keeps members together; a full or missing group re
   assert.equal((await api.instance_claim('a', 'h2')).ok, true);
   assert.match((await api.instance_claim('b', 'h1')).reason!, /policy affinity and its members are on h2/);
   assert.equal((await api.instance_claim('b', 'h2')).ok, true);
-  await assert.rejects(api.instance_create([instance('c'), instance('d')], { id: 'together', max_members: 3 }),
-    (e: Error & { code?: number }) => e.code === 403 && /too many servers in group/.test(e.message));
-  await assert.rejects(api.instance_create([instance('e')], { id: 'gone', max_members: 3 }), (e: Error & { code?: number }) => e.code === 400);
+  await assert.rejects(
+    api.instance_create([instance('c'), instance('d')], { id: 'together', max_members: 3 }),
+    (e: Error & { code?: number }) => e.code === 403 && /too many servers in group/.test(e.message),
+  );
+  await assert.rejects(
+    api.instance_create([instance('e')], { id: 'gone', max_members: 3 }),
+    (e: Error & { code?: number }) => e.code === 400,
+  );
   assert.deepEqual((await api.instance_list({})).map((i) => i.uuid).sort(), ['a', 'b']);
-  assert.deepEqual((await api.server_group_list({ member: 'b' })).map((g) => g.id), ['together']);
+  assert.deepEqual(
+    (await api.server_group_list({ member: 'b' })).map((g) => g.id),
+    ['together'],
+  );
   assert.equal((await api.quota_usage('p')).server_groups, 1);
   assert.equal(await api.server_group_delete('together'), true);
   assert.equal(await api.server_group_delete('together'), false);

@@ -36,7 +36,18 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return db.mutate((data) => {
         let s = data.services.find((x) => x.binary === binary && x.host === host);
         if (!s) {
-          s = { id: ++data.counters.service, uuid: randomUUID(), binary, host, zone, disabled: false, disabled_reason: null, forced_down: false, updated_at: now(), created_at: now() };
+          s = {
+            id: ++data.counters.service,
+            uuid: randomUUID(),
+            binary,
+            host,
+            zone,
+            disabled: false,
+            disabled_reason: null,
+            forced_down: false,
+            updated_at: now(),
+            created_at: now(),
+          };
           data.services.push(s);
         }
         s.updated_at = now();
@@ -54,7 +65,9 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     async service_delete(key) {
       const s = findService(key);
       if (!s) return false;
-      await db.mutate((data) => { data.services = data.services.filter((x) => x !== s); });
+      await db.mutate((data) => {
+        data.services = data.services.filter((x) => x !== s);
+      });
       return true;
     },
 
@@ -62,7 +75,16 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return db.mutate((data) => {
         const known = data.compute_nodes.find((x) => x.host === report.host);
         if (known) return Object.assign(known, report, { updated_at: now() });
-        const n = { ...report, id: ++data.counters.compute_node, uuid: randomUUID(), vcpus_used: 0, memory_mb_used: 0, local_gb_used: 0, running_vms: 0, updated_at: now() };
+        const n = {
+          ...report,
+          id: ++data.counters.compute_node,
+          uuid: randomUUID(),
+          vcpus_used: 0,
+          memory_mb_used: 0,
+          local_gb_used: 0,
+          running_vms: 0,
+          updated_at: now(),
+        };
         data.compute_nodes.push(n);
         return n;
       });
@@ -97,10 +119,19 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
       for (const rec of created) {
         opts.publish?.({
-          kind: 'step', step: 'conductor.record',
+          kind: 'step',
+          step: 'conductor.record',
           ctx: { request_id: rec.create_request_id, instance_uuid: rec.uuid, project_id: rec.project_id, user_id: rec.user_id },
           summary: `nova-conductor wrote instance ${rec.name} (${rec.uuid}) to the database: vm_state ${rec.vm_state}, task_state ${rec.task_state}`,
-          detail: { uuid: rec.uuid, name: rec.name, vm_state: rec.vm_state, task_state: rec.task_state, flavor: rec.flavor.name, image: rec.image.name, seq: rec.seq },
+          detail: {
+            uuid: rec.uuid,
+            name: rec.name,
+            vm_state: rec.vm_state,
+            task_state: rec.task_state,
+            flavor: rec.flavor.name,
+            image: rec.image.name,
+            seq: rec.seq,
+          },
         });
       }
       return created;
@@ -111,13 +142,15 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async instance_list(filter: InstanceFilter) {
       const nameRe = filter.name ? safeRegex(filter.name) : null;
-      const vmState = filter.vm_state ?? (filter.status ? STATUS_TO_VM_STATE[filter.status.toUpperCase()] ?? 'unknown' : undefined);
-      let out = d().instances.filter((i) =>
-        (filter.include_deleted || i.vm_state !== 'deleted') &&
-        (!filter.project_id || i.project_id === filter.project_id) &&
-        (!filter.host || i.host === filter.host) &&
-        (!vmState || i.vm_state === vmState) &&
-        (!nameRe || nameRe.test(i.name)));
+      const vmState = filter.vm_state ?? (filter.status ? (STATUS_TO_VM_STATE[filter.status.toUpperCase()] ?? 'unknown') : undefined);
+      let out = d().instances.filter(
+        (i) =>
+          (filter.include_deleted || i.vm_state !== 'deleted') &&
+          (!filter.project_id || i.project_id === filter.project_id) &&
+          (!filter.host || i.host === filter.host) &&
+          (!vmState || i.vm_state === vmState) &&
+          (!nameRe || nameRe.test(i.name)),
+      );
       out = out.slice().reverse(); // newest first, as Nova sorts by created_at desc
       if (filter.marker) {
         const at = out.findIndex((i) => i.uuid === filter.marker);
@@ -130,10 +163,16 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const i = findInstance(uuid);
       if (!i || i.vm_state === 'deleted') throw notFound(`Instance ${uuid}`);
       if (expect?.vm_state && !expect.vm_state.includes(i.vm_state)) {
-        throw new BusFailure('InstanceInvalidState', `vm_state ${i.vm_state}`, { code: 409, details: { vm_state: i.vm_state, task_state: i.task_state } });
+        throw new BusFailure('InstanceInvalidState', `vm_state ${i.vm_state}`, {
+          code: 409,
+          details: { vm_state: i.vm_state, task_state: i.task_state },
+        });
       }
       if (expect?.task_state && !expect.task_state.includes(i.task_state)) {
-        throw new BusFailure('UnexpectedTaskState', `task_state ${i.task_state}`, { code: 409, details: { vm_state: i.vm_state, task_state: i.task_state } });
+        throw new BusFailure('UnexpectedTaskState', `task_state ${i.task_state}`, {
+          code: 409,
+          details: { vm_state: i.vm_state, task_state: i.task_state },
+        });
       }
       return db.mutate(() => Object.assign(i, patch, { updated_at: now() }));
     },
@@ -159,7 +198,9 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const group = groupOf(uuid);
       const policy = group && groupRefusal(group, d().instances, uuid, host);
       if (policy) return { ok: false, reason: policy, instance: i };
-      const claimed = await db.mutate(() => Object.assign(i, { host, node: node.hypervisor_hostname, availability_zone: node.availability_zone, updated_at: now() }));
+      const claimed = await db.mutate(() =>
+        Object.assign(i, { host, node: node.hypervisor_hostname, availability_zone: node.availability_zone, updated_at: now() }),
+      );
       return { ok: true, reason: null, instance: claimed };
     },
 
@@ -180,7 +221,10 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async action_event_finish(uuid, request_id, event, result, details = null, traceback = null) {
       const a = d().actions.find((x) => x.instance_uuid === uuid && x.request_id === request_id);
-      const e = a?.events.slice().reverse().find((x) => x.event === event && x.finish_time === null);
+      const e = a?.events
+        .slice()
+        .reverse()
+        .find((x) => x.event === event && x.finish_time === null);
       if (!a || !e) return;
       await db.mutate(() => {
         Object.assign(e, { finish_time: now(), result, details, traceback });
@@ -189,7 +233,9 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async action_list(uuid) {
-      return d().actions.filter((a) => a.instance_uuid === uuid).reverse();
+      return d()
+        .actions.filter((a) => a.instance_uuid === uuid)
+        .reverse();
     },
     async action_get(uuid, request_id) {
       return d().actions.find((a) => a.instance_uuid === uuid && a.request_id === request_id) ?? null;
@@ -203,13 +249,22 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async flavor_create(f) {
       if (d().flavors.some((x) => x.id === f.id || x.name === f.name)) {
-        throw new BusFailure('FlavorExists', `Flavor with ${d().flavors.some((x) => x.id === f.id) ? `ID ${f.id}` : `name ${f.name}`} already exists.`, { code: 409 });
+        throw new BusFailure(
+          'FlavorExists',
+          `Flavor with ${d().flavors.some((x) => x.id === f.id) ? `ID ${f.id}` : `name ${f.name}`} already exists.`,
+          { code: 409 },
+        );
       }
-      return db.mutate((data) => { data.flavors.push(f); return f; });
+      return db.mutate((data) => {
+        data.flavors.push(f);
+        return f;
+      });
     },
     async flavor_delete(id) {
       if (!d().flavors.some((f) => f.id === id)) return false;
-      await db.mutate((data) => { data.flavors = data.flavors.filter((f) => f.id !== id); });
+      await db.mutate((data) => {
+        data.flavors = data.flavors.filter((f) => f.id !== id);
+      });
       return true;
     },
     async flavor_update(id, patch) {
@@ -221,13 +276,20 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const f = d().flavors.find((x) => x.id === id);
       if (!f) return null;
       return db.mutate(() => {
-        for (const [k, v] of Object.entries(specs)) { if (v === null) delete f.extra_specs[k]; else f.extra_specs[k] = v; }
+        for (const [k, v] of Object.entries(specs)) {
+          if (v === null) delete f.extra_specs[k];
+          else f.extra_specs[k] = v;
+        }
         return f;
       });
     },
 
-    async keypair_list(user_id) { return d().keypairs.filter((k) => k.user_id === user_id); },
-    async keypair_get(user_id, name) { return d().keypairs.find((k) => k.user_id === user_id && k.name === name) ?? null; },
+    async keypair_list(user_id) {
+      return d().keypairs.filter((k) => k.user_id === user_id);
+    },
+    async keypair_get(user_id, name) {
+      return d().keypairs.find((k) => k.user_id === user_id && k.name === name) ?? null;
+    },
     async keypair_create(k) {
       if (d().keypairs.some((x) => x.user_id === k.user_id && x.name === k.name)) {
         throw new BusFailure('KeyPairExists', `Key pair '${k.name}' already exists.`, { code: 409 });
@@ -240,20 +302,28 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async keypair_delete(user_id, name) {
       const before = d().keypairs.length;
-      await db.mutate((data) => { data.keypairs = data.keypairs.filter((k) => !(k.user_id === user_id && k.name === name)); });
+      await db.mutate((data) => {
+        data.keypairs = data.keypairs.filter((k) => !(k.user_id === user_id && k.name === name));
+      });
       return d().keypairs.length < before;
     },
 
-    async quota_get(project_id) { return { ...DEFAULT_QUOTAS, ...d().quotas[project_id] } as QuotaSet; },
+    async quota_get(project_id) {
+      return { ...DEFAULT_QUOTAS, ...d().quotas[project_id] } as QuotaSet;
+    },
     async quota_update(project_id, values) {
       return db.mutate((data) => {
         data.quotas[project_id] = { ...data.quotas[project_id], ...values };
         return { ...DEFAULT_QUOTAS, ...data.quotas[project_id] } as QuotaSet;
       });
     },
-    async quota_defaults() { return { ...DEFAULT_QUOTAS }; },
+    async quota_defaults() {
+      return { ...DEFAULT_QUOTAS };
+    },
     async quota_delete(project_id) {
-      await db.mutate((data) => { delete data.quotas[project_id]; });
+      await db.mutate((data) => {
+        delete data.quotas[project_id];
+      });
     },
     async quota_usage(project_id) {
       const mine = d().instances.filter((i) => i.project_id === project_id && i.vm_state !== 'deleted');
@@ -267,15 +337,24 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
 
     async server_group_create(g) {
-      return db.mutate((data) => { data.server_groups.push(g); return g; });
+      return db.mutate((data) => {
+        data.server_groups.push(g);
+        return g;
+      });
     },
-    async server_group_get(id) { return d().server_groups.find((g) => g.id === id) ?? null; },
+    async server_group_get(id) {
+      return d().server_groups.find((g) => g.id === id) ?? null;
+    },
     async server_group_list(filter) {
-      return d().server_groups.filter((g) => (!filter.project_id || g.project_id === filter.project_id) && (!filter.member || g.members.includes(filter.member)));
+      return d().server_groups.filter(
+        (g) => (!filter.project_id || g.project_id === filter.project_id) && (!filter.member || g.members.includes(filter.member)),
+      );
     },
     async server_group_delete(id) {
       if (!d().server_groups.some((g) => g.id === id)) return false;
-      await db.mutate((data) => { data.server_groups = data.server_groups.filter((g) => g.id !== id); });
+      await db.mutate((data) => {
+        data.server_groups = data.server_groups.filter((g) => g.id !== id);
+      });
       return true;
     },
     async instance_group_spec(uuid) {
@@ -290,11 +369,19 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         if (data.traces.length > max) data.traces.splice(0, data.traces.length - max);
       });
     },
-    async trace_list(uuid) { return d().traces.filter((t) => t.instance_uuid === uuid); },
-    async trace_get(request_id) { return d().traces.filter((t) => t.request_id === request_id); },
+    async trace_list(uuid) {
+      return d().traces.filter((t) => t.instance_uuid === uuid);
+    },
+    async trace_get(request_id) {
+      return d().traces.filter((t) => t.request_id === request_id);
+    },
   };
 }
 
 function safeRegex(pattern: string): RegExp {
-  try { return new RegExp(pattern); } catch { return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); }
+  try {
+    return new RegExp(pattern);
+  } catch {
+    return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  }
 }

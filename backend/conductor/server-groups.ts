@@ -13,7 +13,9 @@ export function memberHosts(group: ServerGroup, instances: readonly Instance[], 
 
 export function groupSpec(group: ServerGroup, instances: readonly Instance[], uuid: string): NonNullable<RequestSpec['instance_group']> {
   return {
-    uuid: group.id, policy: group.policy, member_hosts: memberHosts(group, instances, uuid),
+    uuid: group.id,
+    policy: group.policy,
+    member_hosts: memberHosts(group, instances, uuid),
     ...(group.rules.max_server_per_host !== undefined ? { max_server_per_host: group.rules.max_server_per_host } : {}),
   };
 }
@@ -28,5 +30,7 @@ export function groupRefusal(group: ServerGroup, instances: readonly Instance[],
   }
   const max = group.rules.max_server_per_host ?? 1;
   const here = membersOnHost(hosts, host);
-  return here >= max ? `server group ${group.id} has policy anti-affinity and ${host} already holds ${here} of its members (at most ${max})` : null;
+  return here >= max
+    ? `server group ${group.id} has policy anti-affinity and ${host} already holds ${here} of its members (at most ${max})`
+    : null;
 }

@@ -5,15 +5,36 @@ import type { ComputeNode, Instance } from '../../contract/model.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
 
 const node = (over: Partial<ComputeNode> = {}): ComputeNode => ({
-  host: 'host-a', hypervisor_hostname: 'host-a', id: 1, uuid: 'u', availability_zone: 'nova',
-  vcpus: 4, memory_mb: 4096, local_gb: 40, vcpus_used: 0, memory_mb_used: 0, local_gb_used: 0, running_vms: 0,
-  hypervisor_type: 'QEMU', hypervisor_version: 7002000, cpu_info: {}, supported_instances: [['x86_64', 'qemu', 'hvm']],
-  capabilities: {}, aggregates: [], metrics: {}, accelerator: 'tcg', accelerator_reason: '',
-  cpu_allocation_ratio: 2, ram_allocation_ratio: 1.5, disk_allocation_ratio: 1, updated_at: new Date().toISOString(), ...over,
+  host: 'host-a',
+  hypervisor_hostname: 'host-a',
+  id: 1,
+  uuid: 'u',
+  availability_zone: 'nova',
+  vcpus: 4,
+  memory_mb: 4096,
+  local_gb: 40,
+  vcpus_used: 0,
+  memory_mb_used: 0,
+  local_gb_used: 0,
+  running_vms: 0,
+  hypervisor_type: 'QEMU',
+  hypervisor_version: 7002000,
+  cpu_info: {},
+  supported_instances: [['x86_64', 'qemu', 'hvm']],
+  capabilities: {},
+  aggregates: [],
+  metrics: {},
+  accelerator: 'tcg',
+  accelerator_reason: '',
+  cpu_allocation_ratio: 2,
+  ram_allocation_ratio: 1.5,
+  disk_allocation_ratio: 1,
+  updated_at: new Date().toISOString(),
+  ...over,
 });
 const tiny = DEFAULT_FLAVORS[0]!;
 const inst = (host: string | null, vm_state: Instance['vm_state'] = 'active') =>
-  ({ uuid: Math.random().toString(36), host, vm_state, flavor: tiny } as Instance);
+  ({ uuid: Math.random().toString(36), host, vm_state, flavor: tiny }) as Instance;
 
 test('usage counts only instances that hold resources on a host', () => {
   const u = usageByHost([inst('host-a'), inst('host-a', 'deleted'), inst(null, 'error'), inst('host-b')]);
@@ -30,7 +51,18 @@ test('a 4-vCPU host at cpu ratio 2 takes 8 one-vCPU claims and refuses the 9th, 
 
 test('host states report a compute service without a recent heartbeat as down', () => {
   const old = new Date(Date.now() - 120_000).toISOString();
-  const svc = { id: 1, uuid: 's', binary: 'nova-compute' as const, host: 'host-a', zone: 'nova', disabled: true, disabled_reason: 'maintenance', forced_down: false, updated_at: old, created_at: old };
+  const svc = {
+    id: 1,
+    uuid: 's',
+    binary: 'nova-compute' as const,
+    host: 'host-a',
+    zone: 'nova',
+    disabled: true,
+    disabled_reason: 'maintenance',
+    forced_down: false,
+    updated_at: old,
+    created_at: old,
+  };
   const [h] = buildHostStates([node()], [svc], new Map(), Date.now(), 60);
   assert.equal(h!.service.up, false);
   assert.equal(h!.service.disabled_reason, 'maintenance');

@@ -7,7 +7,13 @@ import type { HostState } from '../../contract/scheduler.js';
 import { serviceIsUp } from '../shared/service-health.js';
 import { claimFits, hostCapacity, instanceDiskGb } from '../shared/claims.js';
 
-export interface HostUsage { vcpus: number; ram: number; disk: number; count: number; uuids: string[] }
+export interface HostUsage {
+  vcpus: number;
+  ram: number;
+  disk: number;
+  count: number;
+  uuids: string[];
+}
 
 /** Instances that hold resources on their host (deleted ones and ones in ERROR without a host do not). */
 export const holdsResources = (i: Instance) => i.vm_state !== 'deleted' && i.host !== null;
@@ -37,7 +43,11 @@ export function claimRefusal(node: ComputeNode, used: HostUsage, flavor: Flavor)
 
 /** The scheduler's HostState for every compute node. */
 export function buildHostStates(
-  nodes: ComputeNode[], services: ServiceRecord[], usage: Map<string, HostUsage>, now: number, downTimeS: number,
+  nodes: ComputeNode[],
+  services: ServiceRecord[],
+  usage: Map<string, HostUsage>,
+  now: number,
+  downTimeS: number,
 ): HostState[] {
   return nodes.map((n) => {
     const svc = services.find((s) => s.binary === 'nova-compute' && s.host === n.host);
@@ -69,6 +79,11 @@ export function buildHostStates(
 
 /** API status (ACTIVE, SHUTOFF…) to the vm_state it filters on. */
 export const STATUS_TO_VM_STATE: Record<string, Instance['vm_state']> = {
-  ACTIVE: 'active', BUILD: 'building', SHUTOFF: 'stopped', PAUSED: 'paused',
-  SUSPENDED: 'suspended', ERROR: 'error', DELETED: 'deleted',
+  ACTIVE: 'active',
+  BUILD: 'building',
+  SHUTOFF: 'stopped',
+  PAUSED: 'paused',
+  SUSPENDED: 'suspended',
+  ERROR: 'error',
+  DELETED: 'deleted',
 };

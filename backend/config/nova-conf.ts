@@ -19,11 +19,21 @@ export class NovaConf {
     return v;
   }
   // Typed by the option table: a key that is not an option of that type does not compile.
-  int(key: ConfKey<'int'>): number { return this.get(key) as number; }
-  float(key: ConfKey<'float'>): number { return this.get(key) as number; }
-  bool(key: ConfKey<'bool'>): boolean { return this.get(key) as boolean; }
-  str(key: ConfKey<'string'>): string { return this.get(key) as string; }
-  list(key: ConfKey<'list'>): string[] { return this.get(key) as string[]; }
+  int(key: ConfKey<'int'>): number {
+    return this.get(key) as number;
+  }
+  float(key: ConfKey<'float'>): number {
+    return this.get(key) as number;
+  }
+  bool(key: ConfKey<'bool'>): boolean {
+    return this.get(key) as boolean;
+  }
+  str(key: ConfKey<'string'>): string {
+    return this.get(key) as string;
+  }
+  list(key: ConfKey<'list'>): string[] {
+    return this.get(key) as string[];
+  }
 }
 
 export { optionKey };
@@ -60,12 +70,25 @@ function coerce(opt: ConfOption, raw: unknown): { value?: ConfValue; error?: str
       if (['false', '0', 'no', 'off'].includes(t)) return { value: false };
       return { error: `${where} = ${text}: not true or false` };
     }
-    case 'list': return { value: text === '' ? [] : text.split(',').map((s) => s.trim()).filter(Boolean) };
-    default: return { value: text };
+    case 'list':
+      return {
+        value:
+          text === ''
+            ? []
+            : text
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+      };
+    default:
+      return { value: text };
   }
 }
 
-export interface ResolveOptions { cpuCount?: number; portOffset?: number }
+export interface ResolveOptions {
+  cpuCount?: number;
+  portOffset?: number;
+}
 
 /** Pure: INI text in, resolved options or every problem at once out. */
 export function resolveNovaConf(text: string, opts: ResolveOptions = {}): { conf: NovaConf; errors: string[] } {
@@ -84,7 +107,8 @@ export function resolveNovaConf(text: string, opts: ResolveOptions = {}): { conf
       continue;
     }
     const { value, error } = coerce(opt, raw);
-    if (error) errors.push(error); else values.set(key, value!);
+    if (error) errors.push(error);
+    else values.set(key, value!);
   }
   errors.push(...crossChecks(values));
   if (!values.has('novncproxy_base_url') || !parsedHas(parsed, 'novncproxy_base_url')) {
@@ -101,19 +125,34 @@ function parsedHas(parsed: Record<string, unknown>, name: string): boolean {
 function crossChecks(values: Map<string, ConfValue>): string[] {
   const errors: string[] = [];
   const names = (v: ConfValue | undefined) => (v as string[] | undefined) ?? [];
-  const badFilters = unknownNamesMessage('scheduler_default_filters', 'filter', names(values.get('scheduler_default_filters')), FILTER_NAMES);
+  const badFilters = unknownNamesMessage(
+    'scheduler_default_filters',
+    'filter',
+    names(values.get('scheduler_default_filters')),
+    FILTER_NAMES,
+  );
   if (badFilters) errors.push(`[DEFAULT] ${badFilters}`);
-  const badWeighers = unknownNamesMessage('scheduler_weight_classes', 'weigher', names(values.get('scheduler_weight_classes')), WEIGHER_NAMES);
+  const badWeighers = unknownNamesMessage(
+    'scheduler_weight_classes',
+    'weigher',
+    names(values.get('scheduler_weight_classes')),
+    WEIGHER_NAMES,
+  );
   if (badWeighers) errors.push(`[DEFAULT] ${badWeighers}`);
   for (const setting of (values.get('metrics.weight_setting') as string[] | undefined) ?? []) {
     const [name, ratio] = setting.split('=');
-    if (!name || ratio === undefined || !Number.isFinite(Number(ratio))) errors.push(`[metrics] weight_setting: "${setting}" is not name=ratio`);
+    if (!name || ratio === undefined || !Number.isFinite(Number(ratio)))
+      errors.push(`[metrics] weight_setting: "${setting}" is not name=ratio`);
   }
   if (values.get('scheduler_driver') !== 'nova.scheduler.filter_scheduler.FilterScheduler') {
-    errors.push(`[DEFAULT] scheduler_driver = ${values.get('scheduler_driver')}: only nova.scheduler.filter_scheduler.FilterScheduler exists`);
+    errors.push(
+      `[DEFAULT] scheduler_driver = ${values.get('scheduler_driver')}: only nova.scheduler.filter_scheduler.FilterScheduler exists`,
+    );
   }
-  if (values.get('use_local') === true) errors.push('[DEFAULT] use_local = true: compute hosts never open the database in novalab; the conductor is the only way in');
-  if (!['qemu', 'fake'].includes(String(values.get('compute_driver')))) errors.push(`[DEFAULT] compute_driver = ${values.get('compute_driver')}: choose qemu or fake`);
+  if (values.get('use_local') === true)
+    errors.push('[DEFAULT] use_local = true: compute hosts never open the database in novalab; the conductor is the only way in');
+  if (!['qemu', 'fake'].includes(String(values.get('compute_driver'))))
+    errors.push(`[DEFAULT] compute_driver = ${values.get('compute_driver')}: choose qemu or fake`);
   return errors;
 }
 
@@ -122,7 +161,10 @@ export function renderDefaultNovaConf(): string {
   const out: string[] = ['# nova.conf of this novalab lab. Uncomment an option to change it; restart the service it names.', ''];
   let section = '';
   for (const opt of NOVA_CONF_OPTIONS) {
-    if (opt.section !== section) { section = opt.section; out.push(`[${section}]`); }
+    if (opt.section !== section) {
+      section = opt.section;
+      out.push(`[${section}]`);
+    }
     const def = opt.default === null ? '<number of CPUs>' : Array.isArray(opt.default) ? opt.default.join(',') : String(opt.default);
     out.push(`# ${opt.help} (restart: ${opt.applies_to})`, `#${opt.name} = ${def}`, '');
   }
@@ -138,7 +180,11 @@ export function setOptions(text: string, changes: { section: string; name: strin
     if (c.value === null) delete parsed[sec]![c.name];
     else parsed[sec]![c.name] = Array.isArray(c.value) ? c.value.join(',') : String(c.value);
   }
-  const header = text.split('\n').filter((l) => l.startsWith('#')).slice(0, 1).join('\n');
+  const header = text
+    .split('\n')
+    .filter((l) => l.startsWith('#'))
+    .slice(0, 1)
+    .join('\n');
   return `${header}\n${ini.stringify(parsed)}`;
 }
 

@@ -59,5 +59,4 @@ export function hostPaths(paths: StatePaths, host: string) {
   };
 }
 
-export const secretFile = (paths: StatePaths, name: 'metadata-hmac' | 'service-password' | 'control') =>
-  path.join(paths.secrets, name);
+export const secretFile = (paths: StatePaths, name: 'metadata-hmac' | 'service-password' | 'control') => path.join(paths.secrets, name);

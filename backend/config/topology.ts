@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import { resourcePath } from '../common/app-root.js';
 import type { LabHost } from '../../contract/model.js';
 
-export interface Topology { description?: string; hosts: LabHost[] }
+export interface Topology {
+  description?: string;
+  hosts: LabHost[];
+}
 
 export const defaultTopologyFile = () => resourcePath('lab', 'default-topology.json');
 
@@ -26,7 +29,8 @@ export function validateTopology(t: unknown): string[] {
     }
     if (typeof h?.availability_zone !== 'string' || h.availability_zone === '') errors.push(`${where}: availability_zone is required`);
     if (!Array.isArray(h?.architectures) || h.architectures.length === 0) errors.push(`${where}: architectures must list at least one`);
-    if (!Array.isArray(h?.hypervisor_types) || h.hypervisor_types.length === 0) errors.push(`${where}: hypervisor_types must list at least one`);
+    if (!Array.isArray(h?.hypervisor_types) || h.hypervisor_types.length === 0)
+      errors.push(`${where}: hypervisor_types must list at least one`);
   });
   return errors;
 }

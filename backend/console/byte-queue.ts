@@ -17,14 +17,20 @@ export class ByteQueue {
 
   fail(err: Error): void {
     this.failure ??= err;
-    if (this.waiter && this.length < this.waiter.n) { const w = this.waiter; this.waiter = null; w.reject(err); }
+    if (this.waiter && this.length < this.waiter.n) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.reject(err);
+    }
   }
 
   read(n: number): Promise<Buffer> {
     if (this.waiter) return Promise.reject(new Error('one read at a time'));
     if (this.length >= n) return Promise.resolve(this.take(n));
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => { this.waiter = { n, resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.waiter = { n, resolve, reject };
+    });
   }
 
   /** Everything not read yet, in order; the queue is empty afterwards. */
@@ -39,9 +45,15 @@ export class ByteQueue {
   async skip(n: number): Promise<void> {
     let left = n;
     while (left > 0) {
-      if (this.length === 0) await this.read(1).then(() => { left -= 1; });
+      if (this.length === 0)
+        await this.read(1).then(() => {
+          left -= 1;
+        });
       const k = Math.min(left, this.length);
-      if (k > 0) { this.discard(k); left -= k; }
+      if (k > 0) {
+        this.discard(k);
+        left -= k;
+      }
     }
   }
 
@@ -57,7 +69,13 @@ export class ByteQueue {
     let left = n;
     while (left > 0) {
       const c = this.chunks[0]!;
-      if (c.length <= left) { this.chunks.shift(); left -= c.length; } else { this.chunks[0] = c.subarray(left); left = 0; }
+      if (c.length <= left) {
+        this.chunks.shift();
+        left -= c.length;
+      } else {
+        this.chunks[0] = c.subarray(left);
+        left = 0;
+      }
     }
     this.length -= n;
   }
@@ -67,7 +85,8 @@ export class ByteQueue {
     const first = this.chunks[0]!;
     if (first.length >= n) {
       out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift(); else this.chunks[0] = first.subarray(n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
     } else {
       out = Buffer.allocUnsafe(n);
       let off = 0;
@@ -76,7 +95,8 @@ export class ByteQueue {
         const k = Math.min(c.length, n - off);
         c.copy(out, off, 0, k);
         off += k;
-        if (k === c.length) this.chunks.shift(); else this.chunks[0] = c.subarray(k);
+        if (k === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(k);
       }
     }
     this.length -= n;

@@ -56,18 +56,27 @@ const MAX_CLIENT_MESSAGE = 4 * 1024 * 1024;
 
 function refuseHttp(socket: Duplex, status: number, text: string, reason: string): void {
   const body = `${text}: ${reason}\n`;
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
   setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 /** A WebSocket close reason is at most 123 bytes. */
 const closeReason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '...');
 
-const toBuffer = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]));
+const toBuffer = (data: RawData): Buffer =>
+  Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
 
 /** Runs the VNC-authentication handshake between the browser's bytes (`fromClient`) and the
  *  guest's; on return the guest's unread bytes wait in `link` for the relay. */
-async function authenticateToGuest(ws: WebSocket, fromClient: ByteQueue, link: VncLink, password: string, timeoutMs: number): Promise<void> {
+async function authenticateToGuest(
+  ws: WebSocket,
+  fromClient: ByteQueue,
+  link: VncLink,
+  password: string,
+  timeoutMs: number,
+): Promise<void> {
   const fromServer = new ByteQueue();
   const gone = () => fromServer.fail(new RfbHandshakeError('the VNC server closed the connection'));
   link.socket.on('close', gone);
@@ -80,7 +89,12 @@ async function authenticateToGuest(ws: WebSocket, fromClient: ByteQueue, link: V
   try {
     await proxyVncAuth(
       { queue: fromClient, write: (b) => ws.send(b, { binary: true }) },
-      { queue: fromServer, write: (b) => { link.socket.write(b); } },
+      {
+        queue: fromServer,
+        write: (b) => {
+          link.socket.write(b);
+        },
+      },
       password,
     );
   } finally {
@@ -113,7 +127,10 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     ws.once('close', () => fromClient.fail(new RfbHandshakeError('the browser closed the WebSocket')));
     // A malformed or oversized frame before the relay starts: ws closes the socket itself
     // (1002/1009); an 'error' event nobody listens to would stop nova-novncproxy.
-    const onEarlyError = (err: Error) => { deps.log.warn(`console session ${ctx.request_id}: ${err.message}`); ws.terminate(); };
+    const onEarlyError = (err: Error) => {
+      deps.log.warn(`console session ${ctx.request_id}: ${err.message}`);
+      ws.terminate();
+    };
     ws.on('error', onEarlyError);
     const tag = token ? tokenTag(token) : 'none';
     const refuse = (code: number, reason: string) => {
@@ -144,11 +161,17 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
       ws.close(CLOSE.unreachable, 'console unreachable: is the instance running?');
       return;
     }
-    if (ws.readyState !== ws.OPEN) { vnc.socket.destroy(); return; }
+    if (ws.readyState !== ws.OPEN) {
+      vnc.socket.destroy();
+      return;
+    }
     const info = auth.connect_info;
     const password = info.kind === 'tcp' ? info.password : undefined;
     if (password !== undefined) {
-      const failed = await authenticateToGuest(ws, fromClient, vnc, password, deps.handshakeTimeoutMs ?? 30_000).then(() => null, (err: Error) => err);
+      const failed = await authenticateToGuest(ws, fromClient, vnc, password, deps.handshakeTimeoutMs ?? 30_000).then(
+        () => null,
+        (err: Error) => err,
+      );
       if (failed) {
         deps.log.warn(`console session ${ctx.request_id} for ${auth.instance_uuid}: RFB handshake failed: ${failed.message}`);
         vnc.socket.destroy();
@@ -158,16 +181,25 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     }
     ws.off('message', onEarly);
     ws.off('error', onEarlyError); // the relay listens from here on
-    if (ws.readyState !== ws.OPEN) { vnc.socket.destroy(); return; }
+    if (ws.readyState !== ws.OPEN) {
+      vnc.socket.destroy();
+      return;
+    }
 
     const where = info.kind === 'tcp' ? `${info.host}:${info.port}` : `unix:${info.path}`;
-    const how = password !== undefined ? ' (it answered the guest\'s VNC password challenge itself; the browser was offered security type None)' : '';
-    step('proxy.relay', sctx, `nova-novncproxy relays the console of ${auth.instance_uuid} to ${where}${how}`, { key: tag, connect_info: publicConnectInfo(info) });
+    const how =
+      password !== undefined ? " (it answered the guest's VNC password challenge itself; the browser was offered security type None)" : '';
+    step('proxy.relay', sctx, `nova-novncproxy relays the console of ${auth.instance_uuid} to ${where}${how}`, {
+      key: tag,
+      connect_info: publicConnectInfo(info),
+    });
     deps.log.info(`console session ${ctx.request_id} for instance ${auth.instance_uuid}: relaying ${peer} <-> ${where}`);
     sessions.add(ws);
     const r = await relay(ws, socket, vnc, fromClient.drain());
     sessions.delete(ws);
-    deps.log.info(`console session ${ctx.request_id} ended: ${r.ended} (${r.toClient} bytes to the browser, ${r.toServer} to the VNC server)`);
+    deps.log.info(
+      `console session ${ctx.request_id} ended: ${r.ended} (${r.toClient} bytes to the browser, ${r.toServer} to the VNC server)`,
+    );
   }
 
   return {
@@ -190,11 +222,12 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
         });
       });
     },
-    get active() { return sessions.size; },
+    get active() {
+      return sessions.size;
+    },
     close() {
       for (const ws of sessions) ws.close(1001, 'nova-novncproxy is stopping');
       wss.close();
     },
   };
 }
-

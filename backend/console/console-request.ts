@@ -12,7 +12,11 @@ import { isLoopbackHost } from '../common/loopback.js';
  */
 export function tokenFromUrl(rawUrl: string | undefined): string | null {
   let u: URL;
-  try { u = new URL(rawUrl ?? '/', 'http://proxy.invalid'); } catch { return null; }
+  try {
+    u = new URL(rawUrl ?? '/', 'http://proxy.invalid');
+  } catch {
+    return null;
+  }
   const direct = u.searchParams.get('token');
   if (direct) return direct;
   const inner = u.searchParams.get('path');
@@ -29,11 +33,13 @@ export type TargetVerdict = { ok: true; connect: net.NetConnectOpts } | { ok: fa
 export function checkTarget(info: VncConnectInfo | null | undefined, proxyclientAddress: string): TargetVerdict {
   if (!info || typeof info !== 'object') return { ok: false, reason: 'no console address' };
   if (info.kind === 'unix') {
-    if (typeof info.path !== 'string' || !info.path.startsWith('/') || info.path.includes('\0')) return { ok: false, reason: 'unix socket path must be absolute' };
+    if (typeof info.path !== 'string' || !info.path.startsWith('/') || info.path.includes('\0'))
+      return { ok: false, reason: 'unix socket path must be absolute' };
     return { ok: true, connect: { path: info.path } };
   }
   if (info.kind === 'tcp') {
-    if (!Number.isInteger(info.port) || info.port < 1 || info.port > 65535) return { ok: false, reason: `bad VNC port ${String(info.port)}` };
+    if (!Number.isInteger(info.port) || info.port < 1 || info.port > 65535)
+      return { ok: false, reason: `bad VNC port ${String(info.port)}` };
     const host = String(info.host);
     if (!isLoopbackHost(host) && host !== proxyclientAddress) {
       return { ok: false, reason: `VNC address ${host} is neither loopback nor vncserver_proxyclient_address` };

@@ -32,6 +32,9 @@ runMain(async () => {
   const beat = () => conductor.service_heartbeat('nova-consoleauth', rt.host, 'internal').catch(() => undefined);
   void beat();
   const heartbeat = setInterval(beat, interval);
-  rt.onShutdown(() => { clearInterval(heartbeat); clearInterval(sweeper); });
+  rt.onShutdown(() => {
+    clearInterval(heartbeat);
+    clearInterval(sweeper);
+  });
   rt.ready([]);
 });

@@ -22,7 +22,14 @@ export function validConnectInfo(info: unknown): info is VncConnectInfo {
   const i = info as Record<string, unknown>;
   if (i.kind === 'tcp') {
     const password = i.password === undefined || (typeof i.password === 'string' && i.password.length > 0 && !i.password.includes('\0'));
-    return typeof i.host === 'string' && i.host.length > 0 && Number.isInteger(i.port) && (i.port as number) > 0 && (i.port as number) < 65536 && password;
+    return (
+      typeof i.host === 'string' &&
+      i.host.length > 0 &&
+      Number.isInteger(i.port) &&
+      (i.port as number) > 0 &&
+      (i.port as number) < 65536 &&
+      password
+    );
   }
   if (i.kind === 'unix') return typeof i.path === 'string' && i.path.startsWith('/') && !i.path.includes('\0');
   return false;
@@ -31,19 +38,39 @@ export function validConnectInfo(info: unknown): info is VncConnectInfo {
 const describe = (info: VncConnectInfo) => (info.kind === 'tcp' ? `${info.host}:${info.port}` : `unix:${info.path}`);
 
 export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
-  const step = (step: PublishedEvent['step'], instance_uuid: string, summary: string, detail: unknown, project_id = currentContext()?.project_id) =>
-    deps.publish({ kind: 'step', step, summary, detail, ctx: { ...currentContext(), instance_uuid, ...(project_id ? { project_id } : {}) } });
+  const step = (
+    step: PublishedEvent['step'],
+    instance_uuid: string,
+    summary: string,
+    detail: unknown,
+    project_id = currentContext()?.project_id,
+  ) =>
+    deps.publish({
+      kind: 'step',
+      step,
+      summary,
+      detail,
+      ctx: { ...currentContext(), instance_uuid, ...(project_id ? { project_id } : {}) },
+    });
 
   return {
     async authorize_console(instance_uuid, connect_info) {
-      if (typeof instance_uuid !== 'string' || !instance_uuid) throw new BusFailure('BadRequest', 'authorize_console needs an instance uuid', { code: 400 });
-      if (!validConnectInfo(connect_info)) throw new BusFailure('BadRequest', 'authorize_console needs connect_info {kind:"tcp",host,port[,password]} or {kind:"unix",path}', { code: 400 });
+      if (typeof instance_uuid !== 'string' || !instance_uuid)
+        throw new BusFailure('BadRequest', 'authorize_console needs an instance uuid', { code: 400 });
+      if (!validConnectInfo(connect_info))
+        throw new BusFailure('BadRequest', 'authorize_console needs connect_info {kind:"tcp",host,port[,password]} or {kind:"unix",path}', {
+          code: 400,
+        });
       const ttl = deps.ttlSeconds();
       const issued = deps.store.issue(instance_uuid, connect_info, ttl, currentContext()?.project_id);
       const tag = tokenTag(issued.token);
       deps.log.info(`authorized a console for instance ${instance_uuid} (key ${tag}, valid ${ttl} s)`);
-      step('consoleauth.authorize', instance_uuid, `nova-consoleauth stored a console token for ${describe(connect_info)}, valid ${ttl} s`,
-        { key: tag, expires_at: issued.expires_at, connect_info: publicConnectInfo(connect_info) });
+      step(
+        'consoleauth.authorize',
+        instance_uuid,
+        `nova-consoleauth stored a console token for ${describe(connect_info)}, valid ${ttl} s`,
+        { key: tag, expires_at: issued.expires_at, connect_info: publicConnectInfo(connect_info) },
+      );
       return issued;
     },
 
@@ -54,8 +81,13 @@ export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
         deps.log.info(`check_token: no valid console token (key ${tag})`);
         return null;
       }
-      step('consoleauth.validated', auth.instance_uuid, `nova-consoleauth validated the token: connect_info ${describe(auth.connect_info)}`,
-        { key: tag, connect_info: publicConnectInfo(auth.connect_info), expires_at: auth.expires_at }, auth.project_id);
+      step(
+        'consoleauth.validated',
+        auth.instance_uuid,
+        `nova-consoleauth validated the token: connect_info ${describe(auth.connect_info)}`,
+        { key: tag, connect_info: publicConnectInfo(auth.connect_info), expires_at: auth.expires_at },
+        auth.project_id,
+      );
       return auth;
     },
 

@@ -23,7 +23,7 @@ for (const [key, plain, cipher] of KNOWN) {
   });
 }
 
-test('DES ignores the key\'s parity bits (the low bit of each byte)', () => {
+test("DES ignores the key's parity bits (the low bit of each byte)", () => {
   const flipped = Buffer.from(hex('133457799bbcdff1').map((b) => b ^ 1));
   assert.equal(desEncryptBlock(flipped, hex('0123456789abcdef')).toString('hex'), '85e813540f0ab405');
 });
@@ -33,7 +33,7 @@ test('DES refuses keys and blocks that are not 8 bytes', () => {
   assert.throws(() => desEncryptBlock(Buffer.alloc(8), Buffer.alloc(9)), /8-byte/);
 });
 
-test('the VNC key is the password\'s first 8 bytes, NUL-padded, each byte bit-reversed', () => {
+test("the VNC key is the password's first 8 bytes, NUL-padded, each byte bit-reversed", () => {
   assert.equal(vncKey('novalab1').toString('hex'), '76f66e863686468c');
   assert.equal(vncKey('ab').toString('hex'), '8646000000000000');
   assert.deepEqual(vncKey('novalab1-and-more'), vncKey('novalab1'));

@@ -37,10 +37,13 @@ runMain(async () => {
   const server = http.createServer(staticHandler({ packageDir: novncPackageDir(), log: rt.log }));
   server.on('upgrade', proxy.onUpgrade);
   await listen(server, host, port, 'nova-novncproxy');
-  rt.onShutdown(() => new Promise<void>((resolve) => {
-    proxy.close();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  rt.onShutdown(
+    () =>
+      new Promise<void>((resolve) => {
+        proxy.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   rt.ready([port]);
 });

@@ -10,7 +10,7 @@ const policy: OriginPolicy = {
 };
 const ok = (origin: string | undefined, host: string | undefined, p: OriginPolicy = policy) => checkOrigin(origin, host, p).ok;
 
-test('the proxy\'s own origin is allowed, as listened on or as named by the Host header', () => {
+test("the proxy's own origin is allowed, as listened on or as named by the Host header", () => {
   assert.ok(ok('http://127.0.0.1:6080', '127.0.0.1:6080'));
   assert.ok(ok('http://localhost:6080', 'localhost:6080'));
   assert.ok(ok('http://[::1]:6080', '[::1]:6080'));
@@ -25,8 +25,14 @@ test('the origin of novncproxy_base_url is allowed (e.g. behind a reverse proxy)
 });
 
 test('another site is refused (CVE-2015-0259), whatever port or path it uses', () => {
-  for (const o of ['http://evil.example', 'http://evil.example:6080', 'http://127.0.0.1:8080', 'https://127.0.0.1:6080',
-    'http://127.0.0.1.evil.example:6080', 'http://127.0.0.1:6080@evil.example']) {
+  for (const o of [
+    'http://evil.example',
+    'http://evil.example:6080',
+    'http://127.0.0.1:8080',
+    'https://127.0.0.1:6080',
+    'http://127.0.0.1.evil.example:6080',
+    'http://127.0.0.1:6080@evil.example',
+  ]) {
     assert.ok(!ok(o, '127.0.0.1:6080'), o);
   }
 });

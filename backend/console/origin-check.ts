@@ -18,7 +18,10 @@ export interface OriginPolicy {
 
 export type OriginVerdict = { ok: true } | { ok: false; reason: string };
 
-interface HostPort { host: string; port: number }
+interface HostPort {
+  host: string;
+  port: number;
+}
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
 
@@ -29,7 +32,11 @@ function unbracket(host: string): string {
 /** host:port of an absolute http(s)/ws(s) URL, or null. */
 export function urlHostPort(text: string): (HostPort & { scheme: string }) | null {
   let u: URL;
-  try { u = new URL(text); } catch { return null; }
+  try {
+    u = new URL(text);
+  } catch {
+    return null;
+  }
   const def = DEFAULT_PORTS[u.protocol];
   if (def === undefined || !u.hostname) return null;
   return { scheme: u.protocol, host: unbracket(u.hostname.toLowerCase()), port: u.port ? Number(u.port) : def };
@@ -66,10 +73,12 @@ function allowedByList(origin: HostPort & { scheme: string }, entries: readonly 
 export function checkOrigin(origin: string | undefined, hostHeader: string | undefined, policy: OriginPolicy): OriginVerdict {
   if (origin === undefined || origin.trim() === '') return { ok: false, reason: 'no Origin header' };
   const o = urlHostPort(origin.trim());
-  if (!o || o.scheme === 'ws:' || o.scheme === 'wss:') return { ok: false, reason: `origin ${JSON.stringify(origin)} is not an http(s) origin` };
+  if (!o || o.scheme === 'ws:' || o.scheme === 'wss:')
+    return { ok: false, reason: `origin ${JSON.stringify(origin)} is not an http(s) origin` };
   // The proxy itself serves plain HTTP; only novncproxy_base_url may name https (a TLS front).
   const selves: (HostPort & { scheme: string })[] = [];
-  if (!isWildcard(policy.listenHost)) selves.push({ scheme: 'http:', host: unbracket(policy.listenHost.toLowerCase()), port: policy.listenPort });
+  if (!isWildcard(policy.listenHost))
+    selves.push({ scheme: 'http:', host: unbracket(policy.listenHost.toLowerCase()), port: policy.listenPort });
   const base = urlHostPort(policy.baseUrl);
   if (base) selves.push(base);
   const host = hostHeader ? hostHeaderHostPort(hostHeader) : null;

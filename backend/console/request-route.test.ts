@@ -10,13 +10,21 @@ test('the console pages and the noVNC trees are served', () => {
   assert.deepEqual(routeRequest('GET', '/'), { kind: 'index' });
   assert.deepEqual(routeRequest('GET', '/app/console.js'), { kind: 'app', name: 'console.js' });
   assert.deepEqual(routeRequest('GET', '/core/rfb.js'), { kind: 'package', tree: 'core', segments: ['rfb.js'] });
-  assert.deepEqual(routeRequest('GET', '/vendor/pako/lib/zlib/inflate.js'),
-    { kind: 'package', tree: 'vendor', segments: ['pako', 'lib', 'zlib', 'inflate.js'] });
+  assert.deepEqual(routeRequest('GET', '/vendor/pako/lib/zlib/inflate.js'), {
+    kind: 'package',
+    tree: 'vendor',
+    segments: ['pako', 'lib', 'zlib', 'inflate.js'],
+  });
 });
 
 test('nothing can step out of the trees', () => {
-  for (const url of ['/core/../package.json', '/core/%2e%2e/package.json', '/core/./rfb.js', '/vendor/..%2f..%2fpackage.json',
-    '/core/%2E%2E/%2E%2E/etc/passwd']) {
+  for (const url of [
+    '/core/../package.json',
+    '/core/%2e%2e/package.json',
+    '/core/./rfb.js',
+    '/vendor/..%2f..%2fpackage.json',
+    '/core/%2E%2E/%2E%2E/etc/passwd',
+  ]) {
     const r = routeRequest('GET', url);
     assert.equal(r.kind, 'reject', url);
   }
@@ -27,10 +35,19 @@ test('nothing can step out of the trees', () => {
 
 test('redirect-looking requests get 400 or 404, never anything that sends the browser away', () => {
   const cases: [string, number][] = [
-    ['//evil.example/', 400], ['//evil.example/%2F..', 400], ['/\\evil.example', 400], ['/%5Cevil.example', 400],
-    ['/%2F%2Fevil.example', 400], ['/%2f%2fevil.example/vnc.html', 400], ['http://evil.example/', 400],
-    ['evil.example', 400], ['/?redirect=http://evil.example', 200], ['/vnc.html?redirect=//evil.example', 200],
-    ['/redirect?to=http://evil.example', 404], ['/%00', 400], ['/%E0%A4%A', 400],
+    ['//evil.example/', 400],
+    ['//evil.example/%2F..', 400],
+    ['/\\evil.example', 400],
+    ['/%5Cevil.example', 400],
+    ['/%2F%2Fevil.example', 400],
+    ['/%2f%2fevil.example/vnc.html', 400],
+    ['http://evil.example/', 400],
+    ['evil.example', 400],
+    ['/?redirect=http://evil.example', 200],
+    ['/vnc.html?redirect=//evil.example', 200],
+    ['/redirect?to=http://evil.example', 404],
+    ['/%00', 400],
+    ['/%E0%A4%A', 400],
   ];
   for (const [url, status] of cases) {
     const r = routeRequest('GET', url);
@@ -44,7 +61,7 @@ test('only GET and HEAD', () => {
   assert.equal(r.kind === 'reject' && r.status, 405);
 });
 
-test('the token comes from ?token= or from Nova\'s ?path=%3Ftoken%3D…', () => {
+test("the token comes from ?token= or from Nova's ?path=%3Ftoken%3D…", () => {
   assert.equal(tokenFromUrl('/?token=abc-1'), 'abc-1');
   assert.equal(tokenFromUrl('/websockify?token=abc-1&x=2'), 'abc-1');
   assert.equal(tokenFromUrl('/?path=%3Ftoken%3Dabc-2'), 'abc-2');

@@ -30,15 +30,21 @@ export function routeRequest(method: string | undefined, rawUrl: string | undefi
   const rawPath = target.split(/[?#]/, 1)[0]!;
   if (/[\\\0]|%(2f|5c|00)/i.test(rawPath)) return reject(400, 'encoded or back slashes in the path');
   let path: string;
-  try { path = decodeURIComponent(rawPath); } catch { return reject(400, 'malformed percent-encoding'); }
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return reject(400, 'malformed percent-encoding');
+  }
   const segments = path.slice(1).split('/');
   if (segments.some((s) => s === '.' || s === '..')) return reject(400, 'dot segments in the path');
   if (path === '/') return { kind: 'index' };
   if (segments.some((s) => s === '')) return reject(404, 'no such file');
   if (segments.some((s) => !SEGMENT.test(s))) return reject(404, 'no such file');
-  if (segments.length === 1 && (PAGE_NAMES as readonly string[]).includes(segments[0]!)) return { kind: 'page', name: segments[0] as PageName };
+  if (segments.length === 1 && (PAGE_NAMES as readonly string[]).includes(segments[0]!))
+    return { kind: 'page', name: segments[0] as PageName };
   const [tree, ...rest] = segments;
-  if (tree === 'app' && rest.length === 1 && (APP_FILES as readonly string[]).includes(rest[0]!)) return { kind: 'app', name: rest[0] as AppFile };
+  if (tree === 'app' && rest.length === 1 && (APP_FILES as readonly string[]).includes(rest[0]!))
+    return { kind: 'app', name: rest[0] as AppFile };
   if ((tree === 'core' || tree === 'vendor') && rest.length > 0 && STATIC_EXTENSIONS.test(rest[rest.length - 1]!)) {
     return { kind: 'package', tree, segments: rest };
   }

@@ -17,11 +17,18 @@ function pipe(): { side: HandshakeSide; send(b: Buffer | number[]): void; recv(n
     side: { queue: toProxy, write: (b) => fromProxy.push(b) },
     send: (b) => toProxy.push(Buffer.from(b)),
     recv: (n) => fromProxy.read(n),
-    close: () => { fromProxy.fail(new Error('closed')); toProxy.fail(new Error('closed')); },
+    close: () => {
+      fromProxy.fail(new Error('closed'));
+      toProxy.fail(new Error('closed'));
+    },
   };
 }
 
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
 const reason = (text: string) => Buffer.concat([u32(Buffer.byteLength(text)), Buffer.from(text)]);
 
 /** A VNC server that requires `password` (types offered: `types`). Resolves with what it saw. */
@@ -51,8 +58,9 @@ async function browser(p: ReturnType<typeof pipe>, choose = 1): Promise<{ offere
   return { offered, result, why };
 }
 
-test('the proxy answers the guest\'s VNC password challenge and offers the browser only None', async () => {
-  const c = pipe(); const s = pipe();
+test("the proxy answers the guest's VNC password challenge and offers the browser only None", async () => {
+  const c = pipe();
+  const s = pipe();
   const [, server, client] = await Promise.all([proxyVncAuth(c.side, s.side, 'k3y-pAss'), vncServer(s, 'k3y-pAss'), browser(c)]);
   assert.deepEqual(server, { chosen: 2, authenticated: true });
   assert.deepEqual(client, { offered: [1], result: 0, why: undefined });
@@ -62,9 +70,15 @@ test('the proxy answers the guest\'s VNC password challenge and offers the brows
 });
 
 test('a wrong password: the guest refuses, the browser gets a failed SecurityResult, nothing is relayed', async () => {
-  const c = pipe(); const s = pipe();
+  const c = pipe();
+  const s = pipe();
   const [proxied, server, client] = await Promise.all([
-    proxyVncAuth(c.side, s.side, 'wrong').then(() => null, (e: Error) => e), vncServer(s, 'right-pw'), browser(c),
+    proxyVncAuth(c.side, s.side, 'wrong').then(
+      () => null,
+      (e: Error) => e,
+    ),
+    vncServer(s, 'right-pw'),
+    browser(c),
   ]);
   assert.ok(proxied instanceof RfbHandshakeError);
   assert.match(proxied.message, /refused the password: Authentication failed/);
@@ -74,9 +88,16 @@ test('a wrong password: the guest refuses, the browser gets a failed SecurityRes
 });
 
 test('a server that does not ask for the password is not relayed to (it is not the guest the token names)', async () => {
-  const c = pipe(); const s = pipe();
+  const c = pipe();
+  const s = pipe();
   const server = vncServer(s, 'pw', [1]).catch(() => null);
-  const [proxied, client] = await Promise.all([proxyVncAuth(c.side, s.side, 'pw').then(() => null, (e: Error) => e), browser(c)]);
+  const [proxied, client] = await Promise.all([
+    proxyVncAuth(c.side, s.side, 'pw').then(
+      () => null,
+      (e: Error) => e,
+    ),
+    browser(c),
+  ]);
   s.close();
   assert.equal(await server, null, 'the server never got a security type');
   assert.ok(proxied instanceof RfbHandshakeError);
@@ -85,9 +106,16 @@ test('a server that does not ask for the password is not relayed to (it is not t
 });
 
 test('a browser that picks anything but None is refused', async () => {
-  const c = pipe(); const s = pipe();
+  const c = pipe();
+  const s = pipe();
   const server = vncServer(s, 'pw').catch(() => null);
-  const [proxied, client] = await Promise.all([proxyVncAuth(c.side, s.side, 'pw').then(() => null, (e: Error) => e), browser(c, 2)]);
+  const [proxied, client] = await Promise.all([
+    proxyVncAuth(c.side, s.side, 'pw').then(
+      () => null,
+      (e: Error) => e,
+    ),
+    browser(c, 2),
+  ]);
   s.close();
   assert.equal(await server, null, 'the server never got a security type');
   assert.ok(proxied instanceof RfbHandshakeError);
@@ -95,10 +123,12 @@ test('a browser that picks anything but None is refused', async () => {
 });
 
 test('a server or browser that does not speak RFB 3.8 ends the handshake', async () => {
-  const c = pipe(); const s = pipe();
+  const c = pipe();
+  const s = pipe();
   s.send(Buffer.from('RFB 003.003\n', 'latin1'));
   await assert.rejects(proxyVncAuth(c.side, s.side, 'pw'), /not RFB 3\.8/);
-  const c2 = pipe(); const s2 = pipe();
+  const c2 = pipe();
+  const s2 = pipe();
   s2.send(V38);
   c2.send(Buffer.from('RFB 003.007\n', 'latin1'));
   await assert.rejects(proxyVncAuth(c2.side, s2.side, 'pw'), /browser speaks "RFB 003.007"/);

@@ -19,7 +19,11 @@ export class RfbHandshakeError extends Error {
   override readonly name = 'RfbHandshakeError';
 }
 
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
 const withReason = (head: Buffer, reason: string) => {
   const text = Buffer.from(reason, 'utf8');
   return Buffer.concat([head, u32(text.length), text]);
@@ -44,7 +48,8 @@ export async function proxyVncAuth(client: HandshakeSide, server: HandshakeSide,
     throw new RfbHandshakeError(reason);
   };
   const serverVersion = (await server.queue.read(12)).toString('latin1');
-  if (!serverSpeaks38(serverVersion)) throw new RfbHandshakeError(`the VNC server speaks ${JSON.stringify(serverVersion.trim())}, not RFB 3.8`);
+  if (!serverSpeaks38(serverVersion))
+    throw new RfbHandshakeError(`the VNC server speaks ${JSON.stringify(serverVersion.trim())}, not RFB 3.8`);
   client.write(Buffer.from(VERSION_38, 'latin1'));
   const clientVersion = (await client.queue.read(12)).toString('latin1');
   if (clientVersion !== VERSION_38) throw new RfbHandshakeError(`the browser speaks ${JSON.stringify(clientVersion.trim())}, not RFB 3.8`);
@@ -67,7 +72,7 @@ export async function proxyVncAuth(client: HandshakeSide, server: HandshakeSide,
   const result = (await server.queue.read(4)).readUInt32BE(0);
   if (result !== 0) {
     const why = await readReason(server).catch(() => '');
-    client.write(withReason(u32(1), 'the console proxy could not authenticate to the guest\'s VNC server'));
+    client.write(withReason(u32(1), "the console proxy could not authenticate to the guest's VNC server"));
     throw new RfbHandshakeError(`the VNC server refused the password${why ? `: ${why}` : ''}`);
   }
   client.write(u32(0));

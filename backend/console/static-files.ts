@@ -23,8 +23,13 @@ export function novncPackageDir(): string {
 }
 
 const PAGE_CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
-  "connect-src 'self'", "base-uri 'none'", "form-action 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
 ].join('; ');
 
 const APP: Record<AppFile, { type: string; body: string }> = {
@@ -32,7 +37,14 @@ const APP: Record<AppFile, { type: string; body: string }> = {
   'console.css': { type: 'text/css; charset=utf-8', body: CONSOLE_CSS },
 };
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+): void {
   const buf = Buffer.from(body);
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length, ...extra });
   res.end(req.method === 'HEAD' ? undefined : buf);
@@ -42,7 +54,10 @@ export function staticHandler(opts: { packageDir: string; log: Logger }) {
   const realRoots = new Map<string, string>();
   const rootOf = (tree: string) => {
     let r = realRoots.get(tree);
-    if (!r) { r = fs.realpathSync(path.join(opts.packageDir, tree)); realRoots.set(tree, r); }
+    if (!r) {
+      r = fs.realpathSync(path.join(opts.packageDir, tree));
+      realRoots.set(tree, r);
+    }
     return r;
   };
 
@@ -57,18 +72,34 @@ export function staticHandler(opts: { packageDir: string; log: Logger }) {
       case 'index':
         return send(req, res, 200, 'text/html; charset=utf-8', INDEX_HTML, { 'Content-Security-Policy': PAGE_CSP });
       case 'page':
-        return send(req, res, 200, 'text/html; charset=utf-8', CONSOLE_HTML, { 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' });
+        return send(req, res, 200, 'text/html; charset=utf-8', CONSOLE_HTML, {
+          'Content-Security-Policy': PAGE_CSP,
+          'Cache-Control': 'no-store',
+        });
       case 'app':
         return send(req, res, 200, APP[route.name].type, APP[route.name].body, { 'Cache-Control': 'no-cache' });
       case 'package': {
         const root = rootOf(route.tree);
         let file: string;
-        try { file = fs.realpathSync(path.join(root, ...route.segments)); } catch { return send(req, res, 404, 'text/plain; charset=utf-8', 'no such file\n'); }
-        if (!file.startsWith(root + path.sep) || !fs.statSync(file).isFile()) return send(req, res, 404, 'text/plain; charset=utf-8', 'no such file\n');
+        try {
+          file = fs.realpathSync(path.join(root, ...route.segments));
+        } catch {
+          return send(req, res, 404, 'text/plain; charset=utf-8', 'no such file\n');
+        }
+        if (!file.startsWith(root + path.sep) || !fs.statSync(file).isFile())
+          return send(req, res, 404, 'text/plain; charset=utf-8', 'no such file\n');
         const size = fs.statSync(file).size;
         res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Length': size, 'Cache-Control': 'no-cache' });
-        if (req.method === 'HEAD') { res.end(); return; }
-        fs.createReadStream(file).on('error', (err) => { opts.log.warn(`reading ${route.tree}/${route.segments.join('/')}: ${err.message}`); res.destroy(); }).pipe(res);
+        if (req.method === 'HEAD') {
+          res.end();
+          return;
+        }
+        fs.createReadStream(file)
+          .on('error', (err) => {
+            opts.log.warn(`reading ${route.tree}/${route.segments.join('/')}: ${err.message}`);
+            res.destroy();
+          })
+          .pipe(res);
         return;
       }
     }

@@ -9,7 +9,12 @@ import type { VncConnectInfo } from '../rpc/compute-api.js';
 const VNC: VncConnectInfo = { kind: 'tcp', host: '127.0.0.1', port: 5901 };
 const clock = (start = 1_700_000_000_000) => {
   let t = start;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 };
 
 test('a token looks like a UUID and carries 128 random bits', () => {
@@ -49,7 +54,7 @@ test('the store holds only hashes: no clear token anywhere in it', () => {
   assert.equal(store.dump()[0]!.key, hashToken(token));
 });
 
-test('a guest\'s VNC password is kept sealed under its token: the dump has none, the token gives it back', () => {
+test("a guest's VNC password is kept sealed under its token: the dump has none, the token gives it back", () => {
   const store = new TokenStore();
   const locked: VncConnectInfo = { kind: 'tcp', host: '127.0.0.1', port: 5901, password: 'Xy7-pq_2' };
   const { token } = store.issue('i-1', locked, 600);
@@ -63,7 +68,7 @@ test('a guest\'s VNC password is kept sealed under its token: the dump has none,
   assert.deepEqual(store.check(unix)?.connect_info, { kind: 'unix', path: '/i/vnc.sock' });
 });
 
-test('deleting an instance\'s tokens removes only that instance\'s', () => {
+test("deleting an instance's tokens removes only that instance's", () => {
   const store = new TokenStore();
   const a1 = store.issue('i-1', VNC, 600).token;
   store.issue('i-1', VNC, 600);
@@ -100,22 +105,38 @@ test('consoleauth reads the TTL per token and never publishes or logs the token'
   assert.equal((await api.check_token(first.token))?.instance_uuid, 'i-1');
   assert.equal(await api.check_token('bogus'), null);
   assert.equal(await api.delete_tokens_for_instance('i-1'), 2);
-  assert.deepEqual(events.map((e) => [e.step, e.ctx?.instance_uuid]), [
-    ['consoleauth.authorize', 'i-1'], ['consoleauth.authorize', 'i-1'], ['consoleauth.validated', 'i-1'],
-  ]);
+  assert.deepEqual(
+    events.map((e) => [e.step, e.ctx?.instance_uuid]),
+    [
+      ['consoleauth.authorize', 'i-1'],
+      ['consoleauth.authorize', 'i-1'],
+      ['consoleauth.validated', 'i-1'],
+    ],
+  );
   const all = JSON.stringify(events) + lines.join('\n');
   for (const t of [first.token, second.token]) assert.ok(!all.includes(t), 'token leaked');
   await assert.rejects(api.authorize_console('i-1', { kind: 'tcp', host: '', port: 0 } as VncConnectInfo), /connect_info/);
   await assert.rejects(api.authorize_console('', VNC), /instance uuid/);
 });
 
-test('a token remembers the project that asked for it, so the proxy\'s later steps are that project\'s events', async () => {
+test("a token remembers the project that asked for it, so the proxy's later steps are that project's events", async () => {
   const events: PublishedEvent[] = [];
   const quiet = () => undefined;
-  const api = consoleAuthApi({ store: new TokenStore(), ttlSeconds: () => 600, publish: (e) => events.push(e), log: { info: quiet, warn: quiet, error: quiet } });
+  const api = consoleAuthApi({
+    store: new TokenStore(),
+    ttlSeconds: () => 600,
+    publish: (e) => events.push(e),
+    log: { info: quiet, warn: quiet, error: quiet },
+  });
   const { token } = await withContext({ request_id: 'req-api', project_id: 'p-demo' }, () => api.authorize_console('i-1', VNC));
   // The proxy checks it with a context of its own, which names no project.
   const auth = await withContext({ request_id: 'req-proxy' }, () => api.check_token(token));
   assert.equal(auth?.project_id, 'p-demo');
-  assert.deepEqual(events.map((e) => [e.step, e.ctx?.project_id]), [['consoleauth.authorize', 'p-demo'], ['consoleauth.validated', 'p-demo']]);
+  assert.deepEqual(
+    events.map((e) => [e.step, e.ctx?.project_id]),
+    [
+      ['consoleauth.authorize', 'p-demo'],
+      ['consoleauth.validated', 'p-demo'],
+    ],
+  );
 });

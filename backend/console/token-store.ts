@@ -9,7 +9,12 @@ import type { ConsoleAuthorization } from '../rpc/consoleauth-api.js';
 
 /** connect_info as stored: a password is replaced by `sealed` (AES-256-GCM: iv, tag, text). */
 type StoredConnectInfo = VncConnectInfo & { sealed?: string };
-interface Entry { instance_uuid: string; connect_info: StoredConnectInfo; expiresAt: number; project_id?: string }
+interface Entry {
+  instance_uuid: string;
+  connect_info: StoredConnectInfo;
+  expiresAt: number;
+  project_id?: string;
+}
 
 const sealKey = (token: string) => Buffer.from(hkdfSync('sha256', token, 'novalab-consoleauth', 'vnc password', 32));
 
@@ -61,11 +66,21 @@ export class TokenStore {
   }
 
   /** `project_id`: the project of the request that asked for the console, so later steps are scoped to it. */
-  issue(instance_uuid: string, connect_info: VncConnectInfo, ttlSeconds: number, project_id?: string): { token: string; expires_at: string } {
+  issue(
+    instance_uuid: string,
+    connect_info: VncConnectInfo,
+    ttlSeconds: number,
+    project_id?: string,
+  ): { token: string; expires_at: string } {
     if (!(ttlSeconds > 0)) throw new Error(`console token TTL must be positive, got ${ttlSeconds}`);
     const token = formatToken(this.random());
     const expiresAt = this.now() + ttlSeconds * 1000;
-    this.byHash.set(hashToken(token), { instance_uuid, connect_info: seal(token, connect_info, randomBytes(12)), expiresAt, ...(project_id ? { project_id } : {}) });
+    this.byHash.set(hashToken(token), {
+      instance_uuid,
+      connect_info: seal(token, connect_info, randomBytes(12)),
+      expiresAt,
+      ...(project_id ? { project_id } : {}),
+    });
     return { token, expires_at: new Date(expiresAt).toISOString() };
   }
 
@@ -80,7 +95,9 @@ export class TokenStore {
       return null;
     }
     return {
-      instance_uuid: entry.instance_uuid, connect_info: unseal(token, entry.connect_info), expires_at: new Date(entry.expiresAt).toISOString(),
+      instance_uuid: entry.instance_uuid,
+      connect_info: unseal(token, entry.connect_info),
+      expires_at: new Date(entry.expiresAt).toISOString(),
       ...(entry.project_id ? { project_id: entry.project_id } : {}),
     };
   }
@@ -88,7 +105,10 @@ export class TokenStore {
   deleteForInstance(instance_uuid: string): number {
     let removed = 0;
     for (const [key, entry] of this.byHash) {
-      if (entry.instance_uuid === instance_uuid) { this.byHash.delete(key); removed++; }
+      if (entry.instance_uuid === instance_uuid) {
+        this.byHash.delete(key);
+        removed++;
+      }
     }
     return removed;
   }
@@ -98,12 +118,17 @@ export class TokenStore {
     const now = this.now();
     let removed = 0;
     for (const [key, entry] of this.byHash) {
-      if (now >= entry.expiresAt) { this.byHash.delete(key); removed++; }
+      if (now >= entry.expiresAt) {
+        this.byHash.delete(key);
+        removed++;
+      }
     }
     return removed;
   }
 
-  get size(): number { return this.byHash.size; }
+  get size(): number {
+    return this.byHash.size;
+  }
 
   /** Everything the store holds, as it holds it (for tests and diagnostics): no clear tokens, no clear passwords. */
   dump(): { key: string; instance_uuid: string; connect_info: StoredConnectInfo; expiresAt: number }[] {

@@ -22,10 +22,23 @@ async function rig(onVnc: (s: net.Socket) => void) {
   });
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
   const ws = new WebSocket(`ws://127.0.0.1:${(web.address() as net.AddressInfo).port}/`);
-  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
-  const closed = new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
-  const close = () => { ws.terminate(); web.close(); vncServer.close(); wss.close(); };
-  const result = async () => { while (!results.length) await sleep(5); return results[0]!; };
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.once('close', (code, reason) => r({ code, reason: reason.toString() })),
+  );
+  const close = () => {
+    ws.terminate();
+    web.close();
+    vncServer.close();
+    wss.close();
+  };
+  const result = async () => {
+    while (!results.length) await sleep(5);
+    return results[0]!;
+  };
   return { ws, closed, close, result };
 }
 
@@ -47,7 +60,7 @@ test('bytes cross both ways intact and in order, and the VNC side closing closes
   assert.equal(fromClient.toString(), 'abcdef');
   assert.ok(Buffer.concat(got).equals(big), 'every byte, in order');
   assert.equal(c.code, 1000);
-  const r = await (await result());
+  const r = await await result();
   assert.equal(r.toClient, big.length);
   assert.equal(r.toServer, 6);
   close();
@@ -55,8 +68,14 @@ test('bytes cross both ways intact and in order, and the VNC side closing closes
 
 test('the browser closing the WebSocket closes the VNC connection', async () => {
   let vncClosed!: () => void;
-  const gone = new Promise<void>((r) => { vncClosed = r; });
-  const { ws, close } = await rig((s) => { s.write('RFB 003.008\n'); s.on('close', () => vncClosed()); s.on('error', () => undefined); });
+  const gone = new Promise<void>((r) => {
+    vncClosed = r;
+  });
+  const { ws, close } = await rig((s) => {
+    s.write('RFB 003.008\n');
+    s.on('close', () => vncClosed());
+    s.on('error', () => undefined);
+  });
   await new Promise((r) => ws.once('message', r));
   ws.close();
   await gone;
@@ -79,7 +98,10 @@ test('a browser that reads nothing holds the VNC server back (no unbounded buffe
     const pump = () => {
       while (accepted < total) {
         accepted += chunk.length;
-        if (!s.write(chunk)) { s.once('drain', pump); return; }
+        if (!s.write(chunk)) {
+          s.once('drain', pump);
+          return;
+        }
       }
     };
     pump();
@@ -89,7 +111,9 @@ test('a browser that reads nothing holds the VNC server back (no unbounded buffe
   const stalled = accepted;
   assert.ok(stalled < 64 * 1024 * 1024, `the relay kept reading: ${stalled} bytes accepted`);
   let received = 0;
-  ws.on('message', (d: Buffer) => { received += d.length; });
+  ws.on('message', (d: Buffer) => {
+    received += d.length;
+  });
   ws.resume();
   const deadline = Date.now() + 10_000;
   while (accepted <= stalled && Date.now() < deadline) await sleep(20);

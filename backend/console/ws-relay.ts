@@ -40,7 +40,8 @@ export class VncLink {
   }
 
   private take(chunk: Buffer): boolean {
-    if (this.sink) this.sink(chunk); else this.early.push(chunk);
+    if (this.sink) this.sink(chunk);
+    else this.early.push(chunk);
     return !this.socket.isPaused();
   }
 
@@ -62,19 +63,24 @@ export function dialVnc(opts: net.NetConnectOpts, timeoutMs: number): Promise<Vn
   return new Promise((resolve, reject) => {
     const link = new VncLink(opts);
     const sock = link.socket;
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
     sock.once('connect', () => {
       clearTimeout(timer);
       sock.removeAllListeners('error');
       sock.on('error', () => undefined); // the relay adds its own handler
       resolve(link);
     });
-    sock.once('error', (err) => { clearTimeout(timer); reject(err); });
+    sock.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 
-const toBuffer = (data: RawData): Buffer =>
-  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+const toBuffer = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
 
 /**
  * @param clientSocket the socket under `ws` (from the upgrade), watched for 'drain'
@@ -105,7 +111,10 @@ export function relay(ws: WebSocket, clientSocket: net.Socket, link: VncLink, ea
     for (const frame of early) toServer(frame);
 
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) { finish('client sent a text frame', 1003, 'binary frames only'); return; }
+      if (!isBinary) {
+        finish('client sent a text frame', 1003, 'binary frames only');
+        return;
+      }
       toServer(toBuffer(data));
     });
     link.start((chunk) => {

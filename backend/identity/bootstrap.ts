@@ -60,7 +60,13 @@ function ensureStructure(d: IdentityData): void {
   for (const name of BOOTSTRAP.roles) ensureNamed(d.roles, name, () => ({ id: newId(), name, description: null }));
   for (const name of [BOOTSTRAP.admin.project, BOOTSTRAP.demo.project, BOOTSTRAP.service.project]) {
     ensureNamed(d.projects, name, () => ({
-      id: newId(), name, domain_id: dom.id, description: `Bootstrap project ${name}`, enabled: true, tags: [], created_at: now(),
+      id: newId(),
+      name,
+      domain_id: dom.id,
+      description: `Bootstrap project ${name}`,
+      enabled: true,
+      tags: [],
+      created_at: now(),
     }));
   }
 }
@@ -69,8 +75,15 @@ function ensureUser(d: IdentityData, name: string, projectName: string, roleName
   const project = d.projects.find((p) => p.name === projectName)!;
   const role = d.roles.find((r) => r.name === roleName)!;
   const user = ensureNamed(d.users, name, () => ({
-    id: newId(), name, domain_id: BOOTSTRAP.domain.id, enabled: true, password_hash: passwordHash,
-    default_project_id: project.id, email: null, description: null, created_at: now(),
+    id: newId(),
+    name,
+    domain_id: BOOTSTRAP.domain.id,
+    enabled: true,
+    password_hash: passwordHash,
+    default_project_id: project.id,
+    email: null,
+    description: null,
+    created_at: now(),
   }));
   if (passwordHash) user.password_hash = passwordHash;
   const grant = { user_id: user.id, project_id: project.id, role_id: role.id };
@@ -86,7 +99,10 @@ async function hashIfChanged(store: IdentityStore, name: string, password: strin
   return hashPassword(password);
 }
 
-export interface BootstrapInput { adminPassword: string; servicePasswordFile: string }
+export interface BootstrapInput {
+  adminPassword: string;
+  servicePasswordFile: string;
+}
 
 export async function bootstrap(store: IdentityStore, input: BootstrapInput): Promise<void> {
   const novaPassword = servicePassword(input.servicePasswordFile);

@@ -7,7 +7,10 @@ import { statusTitle } from '../common/http/status-title.js';
 import { hidePaths } from '../common/host-paths.js';
 
 export class KeystoneError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'KeystoneError';
   }
@@ -17,8 +20,7 @@ export const AUTH_REQUIRED = 'The request you have made requires authentication.
 
 export const badRequest = (message: string) => new KeystoneError(400, message);
 export const unauthorized = (message = AUTH_REQUIRED) => new KeystoneError(401, message);
-export const forbidden = (action: string) =>
-  new KeystoneError(403, `You are not authorized to perform the requested action: ${action}.`);
+export const forbidden = (action: string) => new KeystoneError(403, `You are not authorized to perform the requested action: ${action}.`);
 export const notFound = (what: string, id: string) => new KeystoneError(404, `Could not find ${what}: ${id}.`);
 export const conflict = (message: string) => new KeystoneError(409, `Conflict occurred attempting to store ${message}`);
 

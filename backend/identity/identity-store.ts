@@ -8,19 +8,43 @@ import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
-export interface DomainRow { id: string; name: string; description: string; enabled: boolean }
+export interface DomainRow {
+  id: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+}
 export interface ProjectRow {
-  id: string; name: string; domain_id: string; description: string; enabled: boolean;
-  tags: string[]; created_at: string;
+  id: string;
+  name: string;
+  domain_id: string;
+  description: string;
+  enabled: boolean;
+  tags: string[];
+  created_at: string;
 }
 export interface UserRow {
-  id: string; name: string; domain_id: string; enabled: boolean;
+  id: string;
+  name: string;
+  domain_id: string;
+  enabled: boolean;
   /** scrypt hash; null: the user cannot log in with a password. */
   password_hash: string | null;
-  default_project_id: string | null; email: string | null; description: string | null; created_at: string;
+  default_project_id: string | null;
+  email: string | null;
+  description: string | null;
+  created_at: string;
 }
-export interface RoleRow { id: string; name: string; description: string | null }
-export interface AssignmentRow { user_id: string; project_id: string; role_id: string }
+export interface RoleRow {
+  id: string;
+  name: string;
+  description: string | null;
+}
+export interface AssignmentRow {
+  user_id: string;
+  project_id: string;
+  role_id: string;
+}
 export interface TokenRow {
   /** sha256 of the token, hex: the token itself is never stored. */
   hash: string;
@@ -43,7 +67,13 @@ export interface IdentityData {
 }
 
 export const emptyIdentityData = (): IdentityData => ({
-  schema: 1, domains: [], projects: [], users: [], roles: [], assignments: [], tokens: [],
+  schema: 1,
+  domains: [],
+  projects: [],
+  users: [],
+  roles: [],
+  assignments: [],
+  tokens: [],
 });
 
 /** Keystone's ids: a uuid4 without dashes. */
@@ -65,7 +95,17 @@ export class IdentityStore {
   /** An in-memory store for unit tests (nothing touches the disk). */
   static memory(data: IdentityData = emptyIdentityData()): IdentityStore {
     let saved = data;
-    return new IdentityStore(new Low<IdentityData>({ read: async () => saved, write: async (d) => { saved = d; } }, data));
+    return new IdentityStore(
+      new Low<IdentityData>(
+        {
+          read: async () => saved,
+          write: async (d) => {
+            saved = d;
+          },
+        },
+        data,
+      ),
+    );
   }
 
   get data(): Readonly<IdentityData> {

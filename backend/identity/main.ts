@@ -29,12 +29,18 @@ runMain(async () => {
     log: rt.log,
   });
   const server = await listen(app, config.listen, config.port, 'keystone');
-  rt.onShutdown(() => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  rt.onShutdown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   rt.log.info(`identity at ${config.urls.identity} (catalog: compute ${config.urls.compute}, image ${config.urls.image})`);
   rt.ready([config.port]);
   // Work that only makes the first requests slower, done once the lab is up.
-  setTimeout(() => { warmUpSchemas(); void decoyHash(); }, 0).unref();
+  setTimeout(() => {
+    warmUpSchemas();
+    void decoyHash();
+  }, 0).unref();
 });

@@ -45,5 +45,7 @@ test('a missing body (not JSON) is a clear 400', () => {
 
 test('accepts what `openstack project create` and `user create` send', () => {
   validateProjectCreate({ project: { name: 'lab', domain_id: 'default', description: 'd', enabled: true, tags: [], options: {} } });
-  validateUserCreate({ user: { name: 'alice', domain_id: 'default', password: 'pw', enabled: true, options: {}, default_project_id: 'p' } });
+  validateUserCreate({
+    user: { name: 'alice', domain_id: 'default', password: 'pw', enabled: true, options: {}, default_project_id: 'p' },
+  });
 });

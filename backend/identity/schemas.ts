@@ -6,7 +6,10 @@ import { badRequest } from './errors.js';
 const ajv = new Ajv({ allErrors: false, allowUnionTypes: true });
 
 const name = (max: number) => ({
-  type: 'string', minLength: 1, maxLength: max, pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]*$',
+  type: 'string',
+  minLength: 1,
+  maxLength: max,
+  pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]*$',
 });
 const id = { type: 'string', minLength: 1, maxLength: 64 };
 const text = { type: ['string', 'null'], maxLength: 255 };
@@ -15,49 +18,79 @@ const ref = { type: 'object', additionalProperties: false, properties: { id, nam
 const tags = { type: 'array', maxItems: 80, items: { type: 'string', minLength: 1, maxLength: 255 } };
 const options = { type: 'object' };
 
-const strictObject = (properties: Record<string, unknown>, required: string[] = []) =>
-  ({ type: 'object', additionalProperties: false, properties, required });
+const strictObject = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  required,
+});
 
-const authRequest = strictObject({
-  auth: strictObject({
-    identity: {
-      type: 'object',
-      required: ['methods'],
-      properties: {
-        methods: { type: 'array', minItems: 1, maxItems: 4, items: { type: 'string', maxLength: 64 } },
-        password: strictObject({
-          user: strictObject({ id, name: name(255), password: { type: 'string', maxLength: 4096 }, domain: ref }, ['password']),
-        }, ['user']),
-        token: strictObject({ id: { type: 'string', minLength: 1, maxLength: 512 } }, ['id']),
+const authRequest = strictObject(
+  {
+    auth: strictObject(
+      {
+        identity: {
+          type: 'object',
+          required: ['methods'],
+          properties: {
+            methods: { type: 'array', minItems: 1, maxItems: 4, items: { type: 'string', maxLength: 64 } },
+            password: strictObject(
+              {
+                user: strictObject({ id, name: name(255), password: { type: 'string', maxLength: 4096 }, domain: ref }, ['password']),
+              },
+              ['user'],
+            ),
+            token: strictObject({ id: { type: 'string', minLength: 1, maxLength: 512 } }, ['id']),
+          },
+        },
+        scope: {
+          anyOf: [
+            { const: 'unscoped' },
+            strictObject({ project: strictObject({ id, name: name(64), domain: ref }), domain: ref, system: { type: 'object' } }),
+          ],
+        },
       },
-    },
-    scope: {
-      anyOf: [
-        { const: 'unscoped' },
-        strictObject({ project: strictObject({ id, name: name(64), domain: ref }), domain: ref, system: { type: 'object' } }),
-      ],
-    },
-  }, ['identity']),
-}, ['auth']);
+      ['identity'],
+    ),
+  },
+  ['auth'],
+);
 
 const projectFields = {
-  name: name(64), description: text, enabled: { type: 'boolean' }, tags, options,
+  name: name(64),
+  description: text,
+  enabled: { type: 'boolean' },
+  tags,
+  options,
 };
-const projectCreate = strictObject({
-  project: strictObject({ ...projectFields, domain_id: id, parent_id: { type: ['string', 'null'] }, is_domain: { type: 'boolean' } }, ['name']),
-}, ['project']);
+const projectCreate = strictObject(
+  {
+    project: strictObject({ ...projectFields, domain_id: id, parent_id: { type: ['string', 'null'] }, is_domain: { type: 'boolean' } }, [
+      'name',
+    ]),
+  },
+  ['project'],
+);
 const projectUpdate = strictObject({ project: strictObject(projectFields) }, ['project']);
 
 const userFields = {
-  name: name(255), password, enabled: { type: 'boolean' }, email: text, description: text,
-  default_project_id: { type: ['string', 'null'], maxLength: 64 }, options,
+  name: name(255),
+  password,
+  enabled: { type: 'boolean' },
+  email: text,
+  description: text,
+  default_project_id: { type: ['string', 'null'], maxLength: 64 },
+  options,
 };
 const userCreate = strictObject({ user: strictObject({ ...userFields, domain_id: id }, ['name']) }, ['user']);
 const userUpdate = strictObject({ user: strictObject(userFields) }, ['user']);
 
-const roleCreate = strictObject({
-  role: strictObject({ name: name(255), description: text, domain_id: { type: 'null' }, options }, ['name']),
-}, ['role']);
+const roleCreate = strictObject(
+  {
+    role: strictObject({ name: name(255), description: text, domain_id: { type: 'null' }, options }, ['name']),
+  },
+  ['role'],
+);
 
 /** Pure: one ajv error as a sentence a student can act on. */
 export function describeError(e: ErrorObject): string {
@@ -94,8 +127,16 @@ function validator<T>(schema: object): (body: unknown) => T {
   };
 }
 
-interface Ref { id?: string; name?: string }
-export interface PasswordUser { id?: string; name?: string; password: string; domain?: Ref }
+interface Ref {
+  id?: string;
+  name?: string;
+}
+export interface PasswordUser {
+  id?: string;
+  name?: string;
+  password: string;
+  domain?: Ref;
+}
 export interface AuthRequest {
   auth: {
     identity: { methods: string[]; password?: { user: PasswordUser }; token?: { id: string } };
@@ -103,12 +144,22 @@ export interface AuthRequest {
   };
 }
 export interface ProjectInput {
-  name: string; description?: string | null; enabled?: boolean; tags?: string[];
-  domain_id?: string; parent_id?: string | null; is_domain?: boolean;
+  name: string;
+  description?: string | null;
+  enabled?: boolean;
+  tags?: string[];
+  domain_id?: string;
+  parent_id?: string | null;
+  is_domain?: boolean;
 }
 export interface UserInput {
-  name: string; password?: string; enabled?: boolean; email?: string | null; description?: string | null;
-  default_project_id?: string | null; domain_id?: string;
+  name: string;
+  password?: string;
+  enabled?: boolean;
+  email?: string | null;
+  description?: string | null;
+  default_project_id?: string | null;
+  domain_id?: string;
 }
 
 /** Compile every schema now (called once the service is ready, so requests don't wait). */

@@ -5,9 +5,12 @@ import { buildCatalog, buildTokenBody, keystoneTime, urlHost, versionDocument, t
 const urls = { identity: 'http://127.0.0.1:5000', compute: 'http://127.0.0.1:8774/v2.1', image: 'http://127.0.0.1:9292' };
 const domain = { id: 'default', name: 'Default' };
 const facts: TokenFacts = {
-  methods: ['password'], audit_ids: ['a1'],
-  issued_at: new Date('2026-11-23T19:04:51.947Z'), expires_at: new Date('2026-11-23T20:04:51.947Z'),
-  user: { id: 'u1', name: 'admin', domain }, project: { id: 'p1', name: 'admin', domain },
+  methods: ['password'],
+  audit_ids: ['a1'],
+  issued_at: new Date('2026-11-23T19:04:51.947Z'),
+  expires_at: new Date('2026-11-23T20:04:51.947Z'),
+  user: { id: 'u1', name: 'admin', domain },
+  project: { id: 'p1', name: 'admin', domain },
   roles: [{ id: 'r1', name: 'admin' }],
 };
 
@@ -17,9 +20,19 @@ test('Keystone times carry microseconds and a Z', () => {
 
 test('the catalog names identity, compute and image with public, internal and admin endpoints in RegionOne', () => {
   const catalog = buildCatalog(urls);
-  assert.deepEqual(catalog.map((c) => [c.type, c.name]), [['identity', 'keystone'], ['compute', 'nova'], ['image', 'glance']]);
+  assert.deepEqual(
+    catalog.map((c) => [c.type, c.name]),
+    [
+      ['identity', 'keystone'],
+      ['compute', 'nova'],
+      ['image', 'glance'],
+    ],
+  );
   for (const entry of catalog) {
-    assert.deepEqual(entry.endpoints.map((e) => e.interface), ['public', 'internal', 'admin']);
+    assert.deepEqual(
+      entry.endpoints.map((e) => e.interface),
+      ['public', 'internal', 'admin'],
+    );
     for (const e of entry.endpoints) assert.equal(e.region_id, 'RegionOne');
   }
   assert.equal(catalog[1]!.endpoints[0]!.url, 'http://127.0.0.1:8774/v2.1');

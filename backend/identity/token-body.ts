@@ -6,10 +6,25 @@ export const REGION = 'RegionOne';
 export const INTERFACES = ['public', 'internal', 'admin'] as const;
 
 /** Where each service answers, as a client must write it. */
-export interface ServiceUrls { identity: string; compute: string; image: string }
+export interface ServiceUrls {
+  identity: string;
+  compute: string;
+  image: string;
+}
 
-export interface CatalogEndpoint { id: string; interface: string; region_id: string; region: string; url: string }
-export interface CatalogEntry { id: string; type: string; name: string; endpoints: CatalogEndpoint[] }
+export interface CatalogEndpoint {
+  id: string;
+  interface: string;
+  region_id: string;
+  region: string;
+  url: string;
+}
+export interface CatalogEntry {
+  id: string;
+  type: string;
+  name: string;
+  endpoints: CatalogEndpoint[];
+}
 
 const SERVICES = [
   { type: 'identity', name: 'keystone', url: (u: ServiceUrls) => u.identity },
@@ -47,7 +62,10 @@ export function urlHost(listen: string): string {
   return listen.includes(':') ? `[${listen}]` : listen;
 }
 
-interface Named { id: string; name: string }
+interface Named {
+  id: string;
+  name: string;
+}
 export interface TokenFacts {
   methods: string[];
   audit_ids: string[];

@@ -10,7 +10,9 @@ import { KeystoneError } from './errors.js';
 import type { AuthRequest } from './schemas.js';
 
 const dirs: string[] = [];
-after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 async function lab(clock?: () => Date) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-identity-'));
@@ -37,7 +39,10 @@ test('bootstrap is idempotent and writes the service password owner-only', async
   assert.equal(JSON.stringify(store.data), before);
   assert.deepEqual(store.data.users.map((u) => u.name).sort(), ['admin', 'demo', 'nova']);
   assert.equal(fs.statSync(secret).mode & 0o777, 0o600);
-  assert.equal(store.data.users.some((u) => JSON.stringify(u).includes('pw-admin')), false);
+  assert.equal(
+    store.data.users.some((u) => JSON.stringify(u).includes('pw-admin')),
+    false,
+  );
 });
 
 test('a new admin_password in nova.conf replaces the stored one at the next start', async () => {
@@ -50,9 +55,15 @@ test('a new admin_password in nova.conf replaces the stored one at the next star
 test('the admin token carries admin and the roles it implies; demo is a member', async () => {
   const { tokens } = await lab();
   const a = await tokens.authenticate(login('admin', 'pw-admin', 'admin'));
-  assert.deepEqual(a.token.roles.map((r) => r.name), ['admin', 'member', 'reader']);
+  assert.deepEqual(
+    a.token.roles.map((r) => r.name),
+    ['admin', 'member', 'reader'],
+  );
   const d = await tokens.authenticate(login(BOOTSTRAP.demo.user, BOOTSTRAP.demo.password, 'demo'));
-  assert.deepEqual(d.token.roles.map((r) => r.name), ['member', 'reader']);
+  assert.deepEqual(
+    d.token.roles.map((r) => r.name),
+    ['member', 'reader'],
+  );
 });
 
 test('the nova service user logs in with the password from the secret file', async () => {
@@ -103,7 +114,9 @@ test('a token stops resolving when it expires or its role assignment is removed'
   const { store, tokens } = await lab(() => now);
   const { raw, token } = await tokens.authenticate(login('demo', 'demo', 'demo'));
   assert.equal(token.row.expires_at, '2030-01-01T01:00:00.000Z');
-  await store.update((d) => { d.assignments = d.assignments.filter((a) => a.user_id !== token.user.id); });
+  await store.update((d) => {
+    d.assignments = d.assignments.filter((a) => a.user_id !== token.user.id);
+  });
   assert.equal(tokens.resolve(raw), null);
   const again = await lab(() => now);
   const t2 = await again.tokens.authenticate(login('demo', 'demo', 'demo'));
@@ -113,8 +126,16 @@ test('a token stops resolving when it expires or its role assignment is removed'
 
 test('a token re-scopes with the token method and keeps its expiry', async () => {
   const { tokens } = await lab();
-  const first = await tokens.authenticate({ ...login('admin', 'pw-admin'), auth: { ...login('admin', 'pw-admin').auth, scope: 'unscoped' } });
-  const second = await tokens.authenticate({ auth: { identity: { methods: ['token'], token: { id: first.raw } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } });
+  const first = await tokens.authenticate({
+    ...login('admin', 'pw-admin'),
+    auth: { ...login('admin', 'pw-admin').auth, scope: 'unscoped' },
+  });
+  const second = await tokens.authenticate({
+    auth: {
+      identity: { methods: ['token'], token: { id: first.raw } },
+      scope: { project: { name: 'admin', domain: { name: 'Default' } } },
+    },
+  });
   assert.equal(second.token.project?.name, 'admin');
   assert.equal(second.token.row.expires_at, first.token.row.expires_at);
   assert.deepEqual(second.token.row.methods, ['token', 'password']);

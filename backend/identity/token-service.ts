@@ -6,7 +6,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AUTH_REQUIRED, badRequest, unauthorized } from './errors.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { IMPLIED_ROLES } from './bootstrap.js';
-import { pruneExpiredTokens, type DomainRow, type IdentityStore, type ProjectRow, type RoleRow, type TokenRow, type UserRow } from './identity-store.js';
+import {
+  pruneExpiredTokens,
+  type DomainRow,
+  type IdentityStore,
+  type ProjectRow,
+  type RoleRow,
+  type TokenRow,
+  type UserRow,
+} from './identity-store.js';
 import type { AuthRequest, PasswordUser } from './schemas.js';
 import type { TokenFacts } from './token-body.js';
 
@@ -72,7 +80,9 @@ export class TokenService {
 
   async revoke(raw: string): Promise<void> {
     const hash = hashToken(raw);
-    await this.store.update((d) => { d.tokens = d.tokens.filter((t) => t.hash !== hash); });
+    await this.store.update((d) => {
+      d.tokens = d.tokens.filter((t) => t.hash !== hash);
+    });
   }
 
   /** The builder's view of a resolved token. */
@@ -151,8 +161,13 @@ export class TokenService {
   private async issue(user: UserRow, project: ProjectRow | null, methods: string[], auditIds: string[], expires: Date) {
     const raw = randomBytes(32).toString('base64url');
     const row: TokenRow = {
-      hash: hashToken(raw), user_id: user.id, project_id: project?.id ?? null, methods, audit_ids: auditIds,
-      issued_at: this.clock().toISOString(), expires_at: expires.toISOString(),
+      hash: hashToken(raw),
+      user_id: user.id,
+      project_id: project?.id ?? null,
+      methods,
+      audit_ids: auditIds,
+      issued_at: this.clock().toISOString(),
+      expires_at: expires.toISOString(),
     };
     await this.store.update((d) => {
       pruneExpiredTokens(d, this.clock());

@@ -5,19 +5,40 @@ import type { CatalogEndpoint, CatalogEntry } from './token-body.js';
 const self = (base: string, collection: string, id: string) => ({ self: `${base}/v3/${collection}/${id}` });
 
 export function domainView(d: DomainRow, base: string) {
-  return { id: d.id, name: d.name, description: d.description, enabled: d.enabled, tags: [], options: {}, links: self(base, 'domains', d.id) };
+  return {
+    id: d.id,
+    name: d.name,
+    description: d.description,
+    enabled: d.enabled,
+    tags: [],
+    options: {},
+    links: self(base, 'domains', d.id),
+  };
 }
 
 export function projectView(p: ProjectRow, base: string) {
   return {
-    id: p.id, name: p.name, domain_id: p.domain_id, description: p.description, enabled: p.enabled,
-    parent_id: p.domain_id, is_domain: false, tags: p.tags, options: {}, links: self(base, 'projects', p.id),
+    id: p.id,
+    name: p.name,
+    domain_id: p.domain_id,
+    description: p.description,
+    enabled: p.enabled,
+    parent_id: p.domain_id,
+    is_domain: false,
+    tags: p.tags,
+    options: {},
+    links: self(base, 'projects', p.id),
   };
 }
 
 export function userView(u: UserRow, base: string) {
   return {
-    id: u.id, name: u.name, domain_id: u.domain_id, enabled: u.enabled, password_expires_at: null, options: {},
+    id: u.id,
+    name: u.name,
+    domain_id: u.domain_id,
+    enabled: u.enabled,
+    password_expires_at: null,
+    options: {},
     ...(u.default_project_id ? { default_project_id: u.default_project_id } : {}),
     ...(u.email ? { email: u.email } : {}),
     ...(u.description ? { description: u.description } : {}),
@@ -41,8 +62,14 @@ export function serviceView(s: CatalogEntry, base: string) {
 
 export function endpointView(e: CatalogEndpoint, s: CatalogEntry, base: string) {
   return {
-    id: e.id, interface: e.interface, region_id: e.region_id, region: e.region, url: e.url,
-    service_id: s.id, enabled: true, links: self(base, 'endpoints', e.id),
+    id: e.id,
+    interface: e.interface,
+    region_id: e.region_id,
+    region: e.region,
+    url: e.url,
+    service_id: s.id,
+    enabled: true,
+    links: self(base, 'endpoints', e.id),
   };
 }
 

@@ -4,7 +4,10 @@
 import { statusTitle } from '../common/http/status-title.js';
 
 export class GlanceError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'GlanceError';
   }

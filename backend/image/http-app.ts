@@ -21,7 +21,10 @@ export interface AppDeps {
 
 function sendError(res: Response, status: number, message: string): void {
   if (res.headersSent) return void res.destroy();
-  res.status(status).type('text/plain; charset=UTF-8').send(plainErrorBody(status, hidePaths(message)));
+  res
+    .status(status)
+    .type('text/plain; charset=UTF-8')
+    .send(plainErrorBody(status, hidePaths(message)));
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -58,7 +61,9 @@ export function createApp(deps: AppDeps): express.Express {
       throw new GlanceError(503, 'The identity service cannot be reached to validate the token; try again shortly.');
     }
     if (!ctx) {
-      res.status(401).set('WWW-Authenticate', `Keystone uri="${deps.identityUrl}"`)
+      res
+        .status(401)
+        .set('WWW-Authenticate', `Keystone uri="${deps.identityUrl}"`)
         .json({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
       return;
     }
@@ -69,11 +74,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/image', auth, api);
   app.use(auth, api);
 
-  app.use((req: Request) => { throw new GlanceError(404, `The resource could not be found: ${req.method} ${req.path}`); });
+  app.use((req: Request) => {
+    throw new GlanceError(404, `The resource could not be found: ${req.method} ${req.path}`);
+  });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof GlanceError) {
       // qemu-img's and the file system's texts name host files: the log keeps them, the answer does not.
-      if (hidePaths(err.message) !== err.message) deps.log.warn(`${req.method} ${req.originalUrl.split('?')[0]} → ${err.status}: ${err.message}`);
+      if (hidePaths(err.message) !== err.message)
+        deps.log.warn(`${req.method} ${req.originalUrl.split('?')[0]} → ${err.status}: ${err.message}`);
       return sendError(res, err.status, err.message);
     }
     const e = err as { status?: number; type?: string; message?: string };

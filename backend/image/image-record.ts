@@ -9,7 +9,17 @@ export { DISK_FORMATS, type DiskFormat };
 
 export const CONTAINER_FORMATS = ['bare', 'ovf', 'aki', 'ari', 'ami'] as const;
 export const VISIBILITIES = ['public', 'private', 'shared', 'community'] as const;
-export const STATUSES = ['queued', 'saving', 'active', 'killed', 'deleted', 'pending_delete', 'deactivated', 'uploading', 'importing'] as const;
+export const STATUSES = [
+  'queued',
+  'saving',
+  'active',
+  'killed',
+  'deleted',
+  'pending_delete',
+  'deactivated',
+  'uploading',
+  'importing',
+] as const;
 
 export type ContainerFormat = (typeof CONTAINER_FORMATS)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -43,11 +53,35 @@ export interface ImageRecord {
 }
 
 /** Core attributes a user may set (on create, and by PATCH). */
-export const WRITABLE_CORE = ['name', 'visibility', 'protected', 'os_hidden', 'container_format', 'disk_format', 'min_disk', 'min_ram', 'owner', 'tags'] as const;
+export const WRITABLE_CORE = [
+  'name',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'container_format',
+  'disk_format',
+  'min_disk',
+  'min_ram',
+  'owner',
+  'tags',
+] as const;
 type WritableCore = (typeof WRITABLE_CORE)[number];
 
 /** Attributes the service computes; setting one is a 403, as in Glance. */
-export const READ_ONLY = new Set(['status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size', 'virtual_size', 'created_at', 'updated_at', 'file', 'schema', 'self', 'direct_url']);
+export const READ_ONLY = new Set([
+  'status',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'size',
+  'virtual_size',
+  'created_at',
+  'updated_at',
+  'file',
+  'schema',
+  'self',
+  'direct_url',
+]);
 /** Reserved names: never settable, never stored. */
 export const RESERVED = new Set(['id_', 'location', 'locations', 'deleted', 'deleted_at', 'stores']);
 export const RESERVED_PREFIX = 'os_glance';
@@ -55,7 +89,10 @@ export const RESERVED_PREFIX = 'os_glance';
 /** Glance's default image_property_quota. */
 export const MAX_PROPERTIES = 128;
 
-export interface Caller { project_id: string; is_admin: boolean }
+export interface Caller {
+  project_id: string;
+  is_admin: boolean;
+}
 
 export const isWritableCore = (key: string): key is WritableCore => (WRITABLE_CORE as readonly string[]).includes(key);
 
@@ -78,15 +115,22 @@ export function assertMayPlace(caller: Caller, visibility: Visibility, owner: st
 
 export function assertPropertyQuota(rec: Pick<ImageRecord, 'properties'>): void {
   const n = Object.keys(rec.properties).length;
-  if (n > MAX_PROPERTIES) throw new GlanceError(413, `Maximum number of image properties exceeded: attempted ${n}, maximum ${MAX_PROPERTIES}.`);
+  if (n > MAX_PROPERTIES)
+    throw new GlanceError(413, `Maximum number of image properties exceeded: attempted ${n}, maximum ${MAX_PROPERTIES}.`);
 }
 
 /** Glance's time format: seconds, Z. */
 export const apiTime = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
 
 /** A POST /v2/images body in, a queued record out (or the error Glance would give). */
-export function imageFromCreate(body: unknown, caller: Caller, now = new Date().toISOString(), newId: () => string = randomUUID): ImageRecord {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Body expected in request: a JSON object describing the image.');
+export function imageFromCreate(
+  body: unknown,
+  caller: Caller,
+  now = new Date().toISOString(),
+  newId: () => string = randomUUID,
+): ImageRecord {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('Body expected in request: a JSON object describing the image.');
   const input = body as Record<string, unknown>;
   for (const key of Object.keys(input)) if (key !== 'id') assertSettable(key);
   validateImageShape(input);

@@ -23,8 +23,16 @@ export const IMAGE_SCHEMA = {
     owner: nullableString(255, { description: 'Owner of the image' }),
     size: readOnly(['null', 'integer'], 'Size of image file in bytes'),
     virtual_size: readOnly(['null', 'integer'], 'Virtual size of image in bytes'),
-    container_format: { type: ['null', 'string'], enum: [null, 'ami', 'ari', 'aki', 'bare', 'ovf'], description: 'Format of the container' },
-    disk_format: { type: ['null', 'string'], enum: [null, 'ami', 'ari', 'aki', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso'], description: 'Format of the disk' },
+    container_format: {
+      type: ['null', 'string'],
+      enum: [null, 'ami', 'ari', 'aki', 'bare', 'ovf'],
+      description: 'Format of the container',
+    },
+    disk_format: {
+      type: ['null', 'string'],
+      enum: [null, 'ami', 'ari', 'aki', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso'],
+      description: 'Format of the disk',
+    },
     created_at: readOnly('string', 'Date and time of image registration'),
     updated_at: readOnly('string', 'Date and time of the last image modification'),
     tags: { type: 'array', items: { type: 'string', maxLength: 255 }, maxItems: 128, description: 'List of strings related to the image' },
@@ -33,9 +41,19 @@ export const IMAGE_SCHEMA = {
     self: readOnly('string', 'An image self url'),
     file: readOnly('string', 'An image file url'),
     schema: readOnly('string', 'An image schema url'),
-    kernel_id: nullableString(36, { pattern: UUID, description: 'ID of image stored in Glance that should be used as the kernel when booting an AMI-style image.' }),
-    ramdisk_id: nullableString(36, { pattern: UUID, description: 'ID of image stored in Glance that should be used as the ramdisk when booting an AMI-style image.' }),
-    architecture: { type: 'string', description: 'Operating system architecture as specified in https://docs.openstack.org/python-glanceclient/latest/cli/property-keys.html' },
+    kernel_id: nullableString(36, {
+      pattern: UUID,
+      description: 'ID of image stored in Glance that should be used as the kernel when booting an AMI-style image.',
+    }),
+    ramdisk_id: nullableString(36, {
+      pattern: UUID,
+      description: 'ID of image stored in Glance that should be used as the ramdisk when booting an AMI-style image.',
+    }),
+    architecture: {
+      type: 'string',
+      description:
+        'Operating system architecture as specified in https://docs.openstack.org/python-glanceclient/latest/cli/property-keys.html',
+    },
     hypervisor_type: { type: 'string', description: 'Hypervisor type of the image (qemu, kvm …)' },
     os_command_line: { type: 'string', description: 'The kernel command line to be used by the libvirt/qemu driver' },
     os_distro: { type: 'string', description: 'Common name of operating system distribution' },
@@ -73,6 +91,9 @@ export function validateImageShape(obj: Record<string, unknown>): void {
   if (check(obj)) return;
   const err = check.errors?.[0];
   const where = err?.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : 'image';
-  const allowed = err?.keyword === 'enum' ? ` (allowed: ${(err.params as { allowedValues: unknown[] }).allowedValues.filter((v) => v !== null).join(', ')})` : '';
+  const allowed =
+    err?.keyword === 'enum'
+      ? ` (allowed: ${(err.params as { allowedValues: unknown[] }).allowedValues.filter((v) => v !== null).join(', ')})`
+      : '';
   throw badRequest(`Provided object does not match schema 'image': ${where} ${err?.message ?? 'is invalid'}${allowed}`);
 }

@@ -20,12 +20,18 @@ export interface ImageServiceDeps {
   warn?: (msg: string) => void;
 }
 
-export interface Download { file: string; size: number; checksum: string | null }
+export interface Download {
+  file: string;
+  size: number;
+  checksum: string | null;
+}
 
 export class ImageService {
   constructor(private readonly deps: ImageServiceDeps) {}
 
-  private get store() { return this.deps.store; }
+  private get store() {
+    return this.deps.store;
+  }
 
   /** The image if this caller may see it; 404 otherwise (never reveal another project's image). */
   show(id: string, caller: Caller): ImageRecord {
@@ -81,8 +87,10 @@ export class ImageService {
   /** PUT /file: queued → saving → active; refused data → back to queued; a broken transfer → killed. */
   async upload(id: string, caller: Caller, source: Readable, declaredLength: number | null): Promise<void> {
     const rec = this.modifiable(id, caller, 'upload data for');
-    if (rec.status !== 'queued') throw conflict(`Image status transition from ${rec.status} to saving is not allowed: data can only be uploaded to a queued image.`);
-    if (!rec.disk_format || !rec.container_format) throw badRequest('Properties disk_format, container_format must be set prior to saving data.');
+    if (rec.status !== 'queued')
+      throw conflict(`Image status transition from ${rec.status} to saving is not allowed: data can only be uploaded to a queued image.`);
+    if (!rec.disk_format || !rec.container_format)
+      throw badRequest('Properties disk_format, container_format must be set prior to saving data.');
     if (declaredLength !== null && declaredLength > this.deps.sizeCap) throw tooLarge(this.deps.sizeCap);
     await this.store.update(id, { status: 'saving' });
     const tmp = this.store.incomingPath(id);
@@ -115,7 +123,8 @@ export class ImageService {
   }
 
   private async keep(id: string, tmp: string, received: Received, virtualSize: number): Promise<void> {
-    const gone = () => new GlanceError(410, `Image ${id} could not be found after upload. The image may have been deleted during the upload.`);
+    const gone = () =>
+      new GlanceError(410, `Image ${id} could not be found after upload. The image may have been deleted during the upload.`);
     if (!this.store.get(id)) {
       await fs.rm(tmp, { force: true });
       throw gone();

@@ -6,8 +6,21 @@ import { GlanceError } from './errors.js';
 
 const demo: Caller = { project_id: 'p-demo', is_admin: false };
 const admin: Caller = { project_id: 'p-admin', is_admin: true };
-const base = () => imageFromCreate({ name: 'img', disk_format: 'qcow2', container_format: 'bare', architecture: 'x86_64' }, demo, '2026-01-01T00:00:00.000Z', () => '11111111-2222-3333-4444-555555555555');
-const status = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as GlanceError).status; } return 200; };
+const base = () =>
+  imageFromCreate(
+    { name: 'img', disk_format: 'qcow2', container_format: 'bare', architecture: 'x86_64' },
+    demo,
+    '2026-01-01T00:00:00.000Z',
+    () => '11111111-2222-3333-4444-555555555555',
+  );
+const status = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as GlanceError).status;
+  }
+  return 200;
+};
 
 test('add, replace and remove change properties and core fields', () => {
   const ops = parsePatch([
@@ -27,38 +40,86 @@ test('add, replace and remove change properties and core fields', () => {
 
 test('the original record is untouched when a later operation fails', () => {
   const rec = base();
-  assert.equal(status(() => applyPatch(rec, parsePatch([{ op: 'replace', path: '/name', value: 'x' }, { op: 'replace', path: '/nope', value: 'y' }]), demo)), 409);
+  assert.equal(
+    status(() =>
+      applyPatch(
+        rec,
+        parsePatch([
+          { op: 'replace', path: '/name', value: 'x' },
+          { op: 'replace', path: '/nope', value: 'y' },
+        ]),
+        demo,
+      ),
+    ),
+    409,
+  );
   assert.equal(rec.name, 'img');
 });
 
 test('read-only attributes give 403, core attributes cannot be removed, missing properties 409', () => {
-  assert.equal(status(() => applyPatch(base(), parsePatch([{ op: 'replace', path: '/status', value: 'active' }]), demo)), 403);
-  assert.equal(status(() => applyPatch(base(), parsePatch([{ op: 'remove', path: '/name' }]), demo)), 403);
-  assert.equal(status(() => applyPatch(base(), parsePatch([{ op: 'remove', path: '/nope' }]), demo)), 409);
+  assert.equal(
+    status(() => applyPatch(base(), parsePatch([{ op: 'replace', path: '/status', value: 'active' }]), demo)),
+    403,
+  );
+  assert.equal(
+    status(() => applyPatch(base(), parsePatch([{ op: 'remove', path: '/name' }]), demo)),
+    403,
+  );
+  assert.equal(
+    status(() => applyPatch(base(), parsePatch([{ op: 'remove', path: '/nope' }]), demo)),
+    409,
+  );
 });
 
 test('values are checked against the schema', () => {
-  assert.equal(status(() => applyPatch(base(), parsePatch([{ op: 'replace', path: '/min_ram', value: 'lots' }]), demo)), 400);
-  assert.equal(status(() => applyPatch(base(), parsePatch([{ op: 'add', path: '/hw_x', value: 5 }]), demo)), 400);
-  assert.equal(status(() => applyPatch(base(), parsePatch([{ op: 'replace', path: '/disk_format', value: 'floppy' }]), demo)), 400);
+  assert.equal(
+    status(() => applyPatch(base(), parsePatch([{ op: 'replace', path: '/min_ram', value: 'lots' }]), demo)),
+    400,
+  );
+  assert.equal(
+    status(() => applyPatch(base(), parsePatch([{ op: 'add', path: '/hw_x', value: 5 }]), demo)),
+    400,
+  );
+  assert.equal(
+    status(() => applyPatch(base(), parsePatch([{ op: 'replace', path: '/disk_format', value: 'floppy' }]), demo)),
+    400,
+  );
 });
 
 test('only admin may make an image public', () => {
   const ops = parsePatch([{ op: 'replace', path: '/visibility', value: 'public' }]);
-  assert.equal(status(() => applyPatch(base(), ops, demo)), 403);
+  assert.equal(
+    status(() => applyPatch(base(), ops, demo)),
+    403,
+  );
   assert.equal(applyPatch(base(), ops, admin).visibility, 'public');
 });
 
 test('disk_format can change only while the image is queued', () => {
   const active = { ...base(), status: 'active' as const };
-  assert.equal(status(() => applyPatch(active, parsePatch([{ op: 'replace', path: '/disk_format', value: 'raw' }]), demo)), 403);
+  assert.equal(
+    status(() => applyPatch(active, parsePatch([{ op: 'replace', path: '/disk_format', value: 'raw' }]), demo)),
+    403,
+  );
 });
 
 test('malformed documents are 400s', () => {
-  assert.equal(status(() => parsePatch({ op: 'add' })), 400);
-  assert.equal(status(() => parsePatch([{ op: 'move', path: '/a', from: '/b' }])), 400);
-  assert.equal(status(() => parsePatch([{ op: 'add', path: '/a' }])), 400);
-  assert.equal(status(() => parsePatch([{ op: 'add', path: '/a/b', value: 'x' }])), 400);
+  assert.equal(
+    status(() => parsePatch({ op: 'add' })),
+    400,
+  );
+  assert.equal(
+    status(() => parsePatch([{ op: 'move', path: '/a', from: '/b' }])),
+    400,
+  );
+  assert.equal(
+    status(() => parsePatch([{ op: 'add', path: '/a' }])),
+    400,
+  );
+  assert.equal(
+    status(() => parsePatch([{ op: 'add', path: '/a/b', value: 'x' }])),
+    400,
+  );
 });
 
 test('JSON pointer escapes are decoded', () => {

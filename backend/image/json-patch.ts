@@ -2,10 +2,7 @@
 // parsed and applied to a record the way Glance does it — `add` sets, `replace` needs the key to
 // exist, `remove` deletes extra properties only. Pure.
 import { badRequest, conflict, forbidden } from './errors.js';
-import {
-  assertPropertyQuota, assertSettable, isWritableCore, WRITABLE_CORE,
-  type Caller, type ImageRecord,
-} from './image-record.js';
+import { assertPropertyQuota, assertSettable, isWritableCore, WRITABLE_CORE, type Caller, type ImageRecord } from './image-record.js';
 import { validateImageShape } from './image-schema.js';
 
 export const PATCH_MEDIA_TYPES = ['application/openstack-images-v2.1-json-patch', 'application/openstack-images-v2.0-json-patch'];
@@ -16,7 +13,8 @@ export type PatchOp = { op: 'add' | 'replace'; key: string; value: unknown } | {
 export function decodePath(path: unknown): string {
   if (typeof path !== 'string' || !path.startsWith('/')) throw badRequest(`Invalid JSON pointer for this resource: '${String(path)}'`);
   const segment = path.slice(1);
-  if (segment.includes('/') || segment === '') throw badRequest(`Invalid JSON pointer for this resource: '${path}' (nested paths are not allowed)`);
+  if (segment.includes('/') || segment === '')
+    throw badRequest(`Invalid JSON pointer for this resource: '${path}' (nested paths are not allowed)`);
   if (/~[^01]|~$/.test(segment)) throw badRequest(`Invalid JSON pointer for this resource: '${path}'`);
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -6,10 +6,19 @@ import path from 'node:path';
 import { labImageId, planLabImages, registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
 
-const manifest = { images: [{
-  name: 'novalab-x86_64', architecture: 'x86_64', hypervisor_type: 'qemu',
-  kernel: 'x86_64/vmlinuz', ramdisk: 'x86_64/initrd.img', disk: 'x86_64/disk.qcow2', os_command_line: 'console=ttyS0',
-}] };
+const manifest = {
+  images: [
+    {
+      name: 'novalab-x86_64',
+      architecture: 'x86_64',
+      hypervisor_type: 'qemu',
+      kernel: 'x86_64/vmlinuz',
+      ramdisk: 'x86_64/initrd.img',
+      disk: 'x86_64/disk.qcow2',
+      os_command_line: 'console=ttyS0',
+    },
+  ],
+};
 
 test('each entry becomes a kernel, a ramdisk and a bootable qcow2 that names them', () => {
   const [k, r, d] = planLabImages(manifest);
@@ -18,7 +27,10 @@ test('each entry becomes a kernel, a ramdisk and a bootable qcow2 that names the
   assert.deepEqual([r.name, r.disk_format], ['novalab-x86_64-ramdisk', 'ari']);
   assert.deepEqual([d.name, d.disk_format, d.container_format], ['novalab-x86_64', 'qcow2', 'bare']);
   assert.deepEqual(d.properties, {
-    os_command_line: 'console=ttyS0', architecture: 'x86_64', hypervisor_type: 'qemu', novalab_lab_image: 'novalab-x86_64',
+    os_command_line: 'console=ttyS0',
+    architecture: 'x86_64',
+    hypervisor_type: 'qemu',
+    novalab_lab_image: 'novalab-x86_64',
   });
   assert.deepEqual(d.refs, { kernel_id: 'novalab-x86_64-kernel', ramdisk_id: 'novalab-x86_64-ramdisk' });
   assert.equal(k.properties.novalab_lab_image, 'novalab-x86_64-kernel');
@@ -26,7 +38,10 @@ test('each entry becomes a kernel, a ramdisk and a bootable qcow2 that names the
 
 test('a disk without kernel and ramdisk is one image', () => {
   const plans = planLabImages({ images: [{ name: 'whole-disk', disk: 'd.qcow2' }] });
-  assert.deepEqual(plans.map((p) => p.name), ['whole-disk']);
+  assert.deepEqual(
+    plans.map((p) => p.name),
+    ['whole-disk'],
+  );
   assert.deepEqual(plans[0]!.refs, {});
 });
 
@@ -65,7 +80,10 @@ test('registration is idempotent, and a rebuilt kernel becomes a new image the d
     const v1 = byName();
     assert.equal(v1['novalab-x86_64'].properties.kernel_id, v1['novalab-x86_64-kernel'].id);
     assert.equal(v1['novalab-x86_64'].virtual_size, 64 << 20);
-    assert.deepEqual([v1['novalab-x86_64'].visibility, v1['novalab-x86_64'].owner, v1['novalab-x86_64'].status], ['public', null, 'active']);
+    assert.deepEqual(
+      [v1['novalab-x86_64'].visibility, v1['novalab-x86_64'].owner, v1['novalab-x86_64'].status],
+      ['public', null, 'active'],
+    );
 
     assert.deepEqual((await registerLabImages(store, manifestFile))?.kept.length, 3);
 

@@ -51,11 +51,13 @@ export function labImageId(name: string, digest: string): string {
 function checkEntry(e: unknown, i: number): LabManifestEntry {
   const entry = e as LabManifestEntry;
   const where = `images manifest entry ${i}`;
-  if (typeof entry?.name !== 'string' || !/^[A-Za-z0-9._-]{1,200}$/.test(entry.name)) throw new Error(`${where}: name must be letters, digits, dots, dashes`);
+  if (typeof entry?.name !== 'string' || !/^[A-Za-z0-9._-]{1,200}$/.test(entry.name))
+    throw new Error(`${where}: name must be letters, digits, dots, dashes`);
   for (const k of ['disk', 'kernel', 'ramdisk'] as const) {
     const p = entry[k];
     if (p === undefined && k !== 'disk') continue;
-    if (typeof p !== 'string' || path.isAbsolute(p) || p.split(/[\\/]/).includes('..')) throw new Error(`${where} (${entry.name}): ${k} must be a path inside resources/images`);
+    if (typeof p !== 'string' || path.isAbsolute(p) || p.split(/[\\/]/).includes('..'))
+      throw new Error(`${where} (${entry.name}): ${k} must be a path inside resources/images`);
   }
   return entry;
 }
@@ -68,14 +70,26 @@ export function planLabImages(manifest: unknown): PlannedImage[] {
     const common: Record<string, string> = {};
     for (const k of ['architecture', 'hypervisor_type'] as const) if (typeof e[k] === 'string') common[k] = e[k] as string;
     const part = (suffix: string, fmt: 'aki' | 'ari', source: string): PlannedImage => ({
-      name: `${e.name}${suffix}`, disk_format: fmt, container_format: fmt, source, min_ram: 0, min_disk: 0,
-      properties: { ...common, [LAB_IMAGE_PROPERTY]: `${e.name}${suffix}` }, refs: {},
+      name: `${e.name}${suffix}`,
+      disk_format: fmt,
+      container_format: fmt,
+      source,
+      min_ram: 0,
+      min_disk: 0,
+      properties: { ...common, [LAB_IMAGE_PROPERTY]: `${e.name}${suffix}` },
+      refs: {},
     });
     const kernel = e.kernel ? part('-kernel', 'aki', e.kernel) : null;
     const ramdisk = e.ramdisk ? part('-ramdisk', 'ari', e.ramdisk) : null;
-    const extra = Object.fromEntries(Object.entries(e).filter(([k, v]) => !FILE_KEYS.has(k) && typeof v === 'string')) as Record<string, string>;
+    const extra = Object.fromEntries(Object.entries(e).filter(([k, v]) => !FILE_KEYS.has(k) && typeof v === 'string')) as Record<
+      string,
+      string
+    >;
     const disk: PlannedImage = {
-      name: e.name, disk_format: 'qcow2', container_format: 'bare', source: e.disk,
+      name: e.name,
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      source: e.disk,
       min_ram: typeof e.min_ram === 'number' ? e.min_ram : 0,
       min_disk: typeof e.min_disk === 'number' ? e.min_disk : 0,
       properties: { ...extra, ...common, [LAB_IMAGE_PROPERTY]: e.name },
@@ -86,8 +100,7 @@ export function planLabImages(manifest: unknown): PlannedImage[] {
 }
 
 type Outcome = 'kept' | 'registered';
-const findLab = (store: ImageStore, name: string) =>
-  store.all().filter((r) => r.properties[LAB_IMAGE_PROPERTY] === name && r.lab_source);
+const findLab = (store: ImageStore, name: string) => store.all().filter((r) => r.properties[LAB_IMAGE_PROPERTY] === name && r.lab_source);
 
 /** Keep what is there, refresh its properties, or copy a new version in (and drop the old). */
 async function registerOne(store: ImageStore, root: string, plan: PlannedImage, ids: Map<string, string>): Promise<Outcome> {
@@ -99,7 +112,8 @@ async function registerOne(store: ImageStore, root: string, plan: PlannedImage, 
   const st = await fs.stat(path.join(root, plan.source));
   const stamp = { path: plan.source, size: st.size, mtime_ms: st.mtimeMs };
   const current = findLab(store, plan.name).find((r) => r.status === 'active');
-  if (current?.lab_source?.size === st.size && current.lab_source.mtime_ms === st.mtimeMs) return keep(store, current, properties, stamp, ids);
+  if (current?.lab_source?.size === st.size && current.lab_source.mtime_ms === st.mtimeMs)
+    return keep(store, current, properties, stamp, ids);
   const tmp = store.incomingPath(current?.id ?? labImageId(plan.name, 'incoming'));
   try {
     await fs.copyFile(path.join(root, plan.source), tmp, fs.constants.COPYFILE_FICLONE);
@@ -114,8 +128,13 @@ async function registerOne(store: ImageStore, root: string, plan: PlannedImage, 
 
 /** The copied file becomes a new image; older versions of the same lab image are removed. */
 async function addVersion(
-  store: ImageStore, plan: PlannedImage, tmp: string, sums: Received,
-  properties: Record<string, string>, stamp: ImageRecord['lab_source'], ids: Map<string, string>,
+  store: ImageStore,
+  plan: PlannedImage,
+  tmp: string,
+  sums: Received,
+  properties: Record<string, string>,
+  stamp: ImageRecord['lab_source'],
+  ids: Map<string, string>,
 ): Promise<void> {
   const verdict = judgeHead(plan.disk_format, await readHead(tmp), sums.size);
   if (!verdict.ok) throw new Error(`${plan.source}: ${verdict.reason}`);
@@ -123,17 +142,37 @@ async function addVersion(
   await fs.rename(tmp, store.dataPath(id));
   const now = new Date().toISOString();
   await store.put({
-    id, name: plan.name, status: 'active', visibility: 'public', protected: false, os_hidden: false,
-    ...sums, os_hash_algo: 'sha512', virtual_size: verdict.virtualSize,
-    container_format: plan.container_format, disk_format: plan.disk_format,
-    min_disk: plan.min_disk, min_ram: plan.min_ram, owner: null,
-    created_at: now, updated_at: now, tags: [], properties, lab_source: stamp,
+    id,
+    name: plan.name,
+    status: 'active',
+    visibility: 'public',
+    protected: false,
+    os_hidden: false,
+    ...sums,
+    os_hash_algo: 'sha512',
+    virtual_size: verdict.virtualSize,
+    container_format: plan.container_format,
+    disk_format: plan.disk_format,
+    min_disk: plan.min_disk,
+    min_ram: plan.min_ram,
+    owner: null,
+    created_at: now,
+    updated_at: now,
+    tags: [],
+    properties,
+    lab_source: stamp,
   });
   for (const old of findLab(store, plan.name)) if (old.id !== id) await store.remove(old.id);
   ids.set(plan.name, id);
 }
 
-async function keep(store: ImageStore, rec: ImageRecord, properties: Record<string, string>, stamp: ImageRecord['lab_source'], ids: Map<string, string>): Promise<Outcome> {
+async function keep(
+  store: ImageStore,
+  rec: ImageRecord,
+  properties: Record<string, string>,
+  stamp: ImageRecord['lab_source'],
+  ids: Map<string, string>,
+): Promise<Outcome> {
   ids.set(rec.properties[LAB_IMAGE_PROPERTY]!, rec.id); // findLab chose rec by this property
   const merged = { ...rec.properties, ...properties };
   const same = JSON.stringify(merged) === JSON.stringify(rec.properties) && JSON.stringify(stamp) === JSON.stringify(rec.lab_source);
@@ -141,7 +180,11 @@ async function keep(store: ImageStore, rec: ImageRecord, properties: Record<stri
   return 'kept';
 }
 
-export interface LabRegistration { registered: string[]; kept: string[]; failed: { name: string; error: string }[] }
+export interface LabRegistration {
+  registered: string[];
+  kept: string[];
+  failed: { name: string; error: string }[];
+}
 
 /** Register every lab image the manifest lists; null when there is no manifest. */
 export async function registerLabImages(store: ImageStore, manifestFile: string): Promise<LabRegistration | null> {

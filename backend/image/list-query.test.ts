@@ -22,30 +22,60 @@ const images = [
   img('e', { visibility: 'community', owner: 'other' }),
 ];
 
-test('newest first by default; a demo token sees public and its own, not admin\'s private', () => {
-  assert.deepEqual(list(images, {}).images.map((i) => i.name), ['d', 'c', 'b', 'a']);
-  assert.deepEqual(list(images, {}, demo).images.map((i) => i.name), ['d', 'b', 'a']);
+test("newest first by default; a demo token sees public and its own, not admin's private", () => {
+  assert.deepEqual(
+    list(images, {}).images.map((i) => i.name),
+    ['d', 'c', 'b', 'a'],
+  );
+  assert.deepEqual(
+    list(images, {}, demo).images.map((i) => i.name),
+    ['d', 'b', 'a'],
+  );
 });
 
 test('filters by name, status, visibility and extra properties', () => {
-  assert.deepEqual(list(images, { name: 'b' }).images.map((i) => i.name), ['b']);
-  assert.deepEqual(list(images, { architecture: 'aarch64' }).images.map((i) => i.name), ['b']);
-  assert.deepEqual(list(images, { visibility: 'community' }, demo).images.map((i) => i.name), ['e']);
+  assert.deepEqual(
+    list(images, { name: 'b' }).images.map((i) => i.name),
+    ['b'],
+  );
+  assert.deepEqual(
+    list(images, { architecture: 'aarch64' }).images.map((i) => i.name),
+    ['b'],
+  );
+  assert.deepEqual(
+    list(images, { visibility: 'community' }, demo).images.map((i) => i.name),
+    ['e'],
+  );
   assert.deepEqual(list(images, { status: 'active' }).images, []);
-  assert.deepEqual(list(images, { name: 'in:a,c' }).images.map((i) => i.name), ['c', 'a']);
+  assert.deepEqual(
+    list(images, { name: 'in:a,c' }).images.map((i) => i.name),
+    ['c', 'a'],
+  );
 });
 
 test('sorts by sort_key/sort_dir and by sort=', () => {
-  assert.deepEqual(list(images, { sort_key: 'name', sort_dir: 'asc' }).images.map((i) => i.name), ['a', 'b', 'c', 'd']);
-  assert.deepEqual(list(images, { sort: 'name:desc' }).images.map((i) => i.name), ['d', 'c', 'b', 'a']);
+  assert.deepEqual(
+    list(images, { sort_key: 'name', sort_dir: 'asc' }).images.map((i) => i.name),
+    ['a', 'b', 'c', 'd'],
+  );
+  assert.deepEqual(
+    list(images, { sort: 'name:desc' }).images.map((i) => i.name),
+    ['d', 'c', 'b', 'a'],
+  );
 });
 
 test('next appears only when the page is full, and carries the filters on', () => {
   const p1 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc' });
-  assert.deepEqual(p1.images.map((i) => i.name), ['a', 'b']);
+  assert.deepEqual(
+    p1.images.map((i) => i.name),
+    ['a', 'b'],
+  );
   assert.equal(p1.next, `/v2/images?limit=2&sort_key=name&sort_dir=asc&marker=${p1.images[1]!.id}`);
   const p2 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc', marker: p1.images[1]!.id });
-  assert.deepEqual(p2.images.map((i) => i.name), ['c', 'd']);
+  assert.deepEqual(
+    p2.images.map((i) => i.name),
+    ['c', 'd'],
+  );
   assert.ok(p2.next);
   const p3 = list(images, { limit: '2', sort_key: 'name', sort_dir: 'asc', marker: p2.images[1]!.id });
   assert.deepEqual(p3.images, []);
@@ -54,7 +84,14 @@ test('next appears only when the page is full, and carries the filters on', () =
 });
 
 test('bad values are 400s', () => {
-  const status = (q: RawQuery) => { try { list(images, q); } catch (e) { return (e as GlanceError).status; } return 200; };
+  const status = (q: RawQuery) => {
+    try {
+      list(images, q);
+    } catch (e) {
+      return (e as GlanceError).status;
+    }
+    return 200;
+  };
   assert.equal(status({ limit: '-1' }), 400);
   assert.equal(status({ sort_key: 'password' }), 400);
   assert.equal(status({ sort_dir: 'up' }), 400);
@@ -64,6 +101,12 @@ test('bad values are 400s', () => {
 });
 
 test('"sort=" without a key is Glance\'s 400 for the empty sort key, not a crash', () => {
-  assert.throws(() => list(images, { sort: '' }), (e: GlanceError) => e.status === 400 && /Invalid sort key: \./.test(e.message));
-  assert.throws(() => list(images, { sort: ',' }), (e: GlanceError) => e.status === 400);
+  assert.throws(
+    () => list(images, { sort: '' }),
+    (e: GlanceError) => e.status === 400 && /Invalid sort key: \./.test(e.message),
+  );
+  assert.throws(
+    () => list(images, { sort: ',' }),
+    (e: GlanceError) => e.status === 400,
+  );
 });

@@ -8,12 +8,41 @@ export type RawQuery = Record<string, string | string[] | undefined>;
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 1000;
-const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'virtual_size', 'id', 'created_at', 'updated_at', 'visibility', 'min_disk', 'min_ram', 'owner'] as const;
+const SORT_KEYS = [
+  'name',
+  'status',
+  'container_format',
+  'disk_format',
+  'size',
+  'virtual_size',
+  'id',
+  'created_at',
+  'updated_at',
+  'visibility',
+  'min_disk',
+  'min_ram',
+  'owner',
+] as const;
 type SortKey = (typeof SORT_KEYS)[number];
 /** Core attributes that filter by equality, with Glance's "in:a,b" form. */
 const CORE_FILTERS = ['id', 'name', 'status', 'disk_format', 'container_format', 'owner'] as const;
 /** Query keys that are not property filters. */
-const NOT_FILTERS = new Set(['limit', 'marker', 'sort_key', 'sort_dir', 'sort', 'visibility', 'member_status', 'os_hidden', 'protected', 'tag', 'size_min', 'size_max', 'created_at', 'updated_at']);
+const NOT_FILTERS = new Set([
+  'limit',
+  'marker',
+  'sort_key',
+  'sort_dir',
+  'sort',
+  'visibility',
+  'member_status',
+  'os_hidden',
+  'protected',
+  'tag',
+  'size_min',
+  'size_max',
+  'created_at',
+  'updated_at',
+]);
 
 type SortBy = { key: SortKey; dir: 'asc' | 'desc' };
 
@@ -49,7 +78,8 @@ function bool(name: string, v: string | undefined): boolean | undefined {
 }
 
 function sortKey(k: string): SortKey {
-  if (!(SORT_KEYS as readonly string[]).includes(k)) throw badRequest(`Invalid sort key: ${k}. It must be one of the following: ${SORT_KEYS.join(', ')}.`);
+  if (!(SORT_KEYS as readonly string[]).includes(k))
+    throw badRequest(`Invalid sort key: ${k}. It must be one of the following: ${SORT_KEYS.join(', ')}.`);
   return k as SortKey;
 }
 function sortDir(d: string | undefined): 'asc' | 'desc' {
@@ -61,7 +91,8 @@ function sortDir(d: string | undefined): 'asc' | 'desc' {
 function parseSort(q: RawQuery): ListQuery['sort'] {
   const sort = one(q.sort);
   if (sort !== undefined) {
-    if (q.sort_key !== undefined || q.sort_dir !== undefined) throw badRequest('The "sort" parameter cannot be combined with sort_key or sort_dir.');
+    if (q.sort_key !== undefined || q.sort_dir !== undefined)
+      throw badRequest('The "sort" parameter cannot be combined with sort_key or sort_dir.');
     const by = (part: string): SortBy => {
       const [k = '', d] = part.split(':');
       return { key: sortKey(k.trim()), dir: sortDir(d?.trim() ?? 'desc') };
@@ -88,7 +119,8 @@ export function parseListQuery(q: RawQuery): ListQuery {
     const v = one(q[key]);
     if (v === undefined) return [];
     const values = v.startsWith('in:') ? v.slice(3).split(',') : [v];
-    if (key === 'status') for (const s of values) if (!(STATUSES as readonly string[]).includes(s)) throw badRequest(`Invalid status value: ${s}`);
+    if (key === 'status')
+      for (const s of values) if (!(STATUSES as readonly string[]).includes(s)) throw badRequest(`Invalid status value: ${s}`);
     return [{ key, values }];
   });
   const properties: Record<string, string> = {};
@@ -135,7 +167,10 @@ function compare(a: ImageRecord, b: ImageRecord, sort: ListQuery['sort']): numbe
   return 0;
 }
 
-export interface ListPage { images: ImageRecord[]; next: string | null }
+export interface ListPage {
+  images: ImageRecord[];
+  next: string | null;
+}
 
 /** Filter, sort and cut one page; `next` only when the page is full. */
 export function listImages(all: Iterable<ImageRecord>, q: ListQuery, caller: Caller, rawQuery: RawQuery): ListPage {

@@ -37,16 +37,28 @@ runMain(async () => {
     store,
     qemuImg: qemuImgRunner(),
     sizeCap,
-    onProgress: (rec, bytes, total) => rt.publish({
-      kind: 'progress',
-      summary: `upload ${rec.name ?? rec.id}`,
-      detail: { image_id: rec.id, bytes, total },
-      // The owner's project sees its upload; other projects' members do not.
-      ...(rec.owner ? { ctx: { project_id: rec.owner } } : {}),
-    }),
+    onProgress: (rec, bytes, total) =>
+      rt.publish({
+        kind: 'progress',
+        summary: `upload ${rec.name ?? rec.id}`,
+        detail: { image_id: rec.id, bytes, total },
+        // The owner's project sees its upload; other projects' members do not.
+        ...(rec.owner ? { ctx: { project_id: rec.owner } } : {}),
+      }),
   });
-  const server = await listen(createApp({ images, tokens: keystoneValidator(identityUrl), identityUrl, log: rt.log }), host, port, 'glance-api');
+  const server = await listen(
+    createApp({ images, tokens: keystoneValidator(identityUrl), identityUrl, log: rt.log }),
+    host,
+    port,
+    'glance-api',
+  );
   server.requestTimeout = 0; // uploads of large images take longer than Node's default 5 minutes
-  rt.onShutdown(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+  rt.onShutdown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   rt.ready([port]);
 });

@@ -43,17 +43,34 @@ export function imageRoutes(images: ImageService): Router {
         ...(page.next ? { next: page.next } : {}),
       });
     })
-    .post((req, _res, next) => { requireMediaType(req, ['application/json']); next(); }, json, async (req, res) => {
-      const rec = await images.create(req.body, caller(res));
-      res.status(201).location(`/v2/images/${rec.id}`).json(toApiImage(rec));
-    })
+    .post(
+      (req, _res, next) => {
+        requireMediaType(req, ['application/json']);
+        next();
+      },
+      json,
+      async (req, res) => {
+        const rec = await images.create(req.body, caller(res));
+        res.status(201).location(`/v2/images/${rec.id}`).json(toApiImage(rec));
+      },
+    )
     .all(methodNotAllowed('GET, POST'));
 
   r.route('/v2/images/:id')
-    .get((req, res) => { res.json(toApiImage(images.show(idParam(req), caller(res)))); })
-    .patch((req, res, next) => { res.set('Accept-Patch', PATCH_MEDIA_TYPES.join(', ')); requireMediaType(req, PATCH_MEDIA_TYPES); next(); }, jsonPatch, async (req, res) => {
-      res.json(toApiImage(await images.patch(idParam(req), req.body, caller(res))));
+    .get((req, res) => {
+      res.json(toApiImage(images.show(idParam(req), caller(res))));
     })
+    .patch(
+      (req, res, next) => {
+        res.set('Accept-Patch', PATCH_MEDIA_TYPES.join(', '));
+        requireMediaType(req, PATCH_MEDIA_TYPES);
+        next();
+      },
+      jsonPatch,
+      async (req, res) => {
+        res.json(toApiImage(await images.patch(idParam(req), req.body, caller(res))));
+      },
+    )
     .delete(async (req, res) => {
       await images.delete(idParam(req), caller(res));
       res.status(204).end();
@@ -71,7 +88,10 @@ export function imageRoutes(images: ImageService): Router {
       const data = images.download(idParam(req), caller(res));
       if (!data) return void res.status(204).end();
       const stream = fs.createReadStream(data.file);
-      await new Promise<void>((resolve, reject) => { stream.once('open', () => resolve()); stream.once('error', reject); });
+      await new Promise<void>((resolve, reject) => {
+        stream.once('open', () => resolve());
+        stream.once('error', reject);
+      });
       res.status(200).set({ 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.size) });
       if (data.checksum) res.set('Content-MD5', data.checksum);
       await pipeline(stream, res).catch(() => res.destroy());
@@ -79,11 +99,21 @@ export function imageRoutes(images: ImageService): Router {
     .all(methodNotAllowed('GET, PUT'));
 
   r.route('/v2/images/:id/tags/:tag')
-    .put(async (req, res) => { await images.tag(idParam(req), String(req.params.tag), caller(res), true); res.status(204).end(); })
-    .delete(async (req, res) => { await images.tag(idParam(req), String(req.params.tag), caller(res), false); res.status(204).end(); })
+    .put(async (req, res) => {
+      await images.tag(idParam(req), String(req.params.tag), caller(res), true);
+      res.status(204).end();
+    })
+    .delete(async (req, res) => {
+      await images.tag(idParam(req), String(req.params.tag), caller(res), false);
+      res.status(204).end();
+    })
     .all(methodNotAllowed('PUT, DELETE'));
 
-  r.get('/v2/schemas/image', (_req, res) => { res.json(IMAGE_SCHEMA); });
-  r.get('/v2/schemas/images', (_req, res) => { res.json(IMAGES_SCHEMA); });
+  r.get('/v2/schemas/image', (_req, res) => {
+    res.json(IMAGE_SCHEMA);
+  });
+  r.get('/v2/schemas/images', (_req, res) => {
+    res.json(IMAGES_SCHEMA);
+  });
   return r;
 }

@@ -5,16 +5,45 @@ import { imageFromCreate } from './image-record.js';
 
 const demo = { project_id: 'p1', is_admin: false };
 
-test('an image is served with Glance\'s core fields, links and flattened properties', () => {
-  const rec = imageFromCreate({
-    name: 'lab-image', disk_format: 'qcow2', container_format: 'bare', architecture: 'aarch64',
-    'owner_specified.openstack.md5': '',
-  }, demo, '2026-11-23T19:05:36.123Z', () => 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee');
+test("an image is served with Glance's core fields, links and flattened properties", () => {
+  const rec = imageFromCreate(
+    {
+      name: 'lab-image',
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      architecture: 'aarch64',
+      'owner_specified.openstack.md5': '',
+    },
+    demo,
+    '2026-11-23T19:05:36.123Z',
+    () => 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+  );
   const api = toApiImage(rec);
   assert.deepEqual(Object.keys(api).sort(), [
-    'architecture', 'checksum', 'container_format', 'created_at', 'disk_format', 'file', 'id', 'min_disk', 'min_ram', 'name',
-    'os_hash_algo', 'os_hash_value', 'os_hidden', 'owner', 'owner_specified.openstack.md5', 'protected', 'schema', 'self',
-    'size', 'status', 'tags', 'updated_at', 'virtual_size', 'visibility',
+    'architecture',
+    'checksum',
+    'container_format',
+    'created_at',
+    'disk_format',
+    'file',
+    'id',
+    'min_disk',
+    'min_ram',
+    'name',
+    'os_hash_algo',
+    'os_hash_value',
+    'os_hidden',
+    'owner',
+    'owner_specified.openstack.md5',
+    'protected',
+    'schema',
+    'self',
+    'size',
+    'status',
+    'tags',
+    'updated_at',
+    'virtual_size',
+    'visibility',
   ]);
   assert.equal(api.status, 'queued');
   assert.equal(api.visibility, 'shared');

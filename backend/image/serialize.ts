@@ -36,6 +36,23 @@ export function toApiImage(rec: ImageRecord): ApiImage {
 /** The versions document: GET / answers it with 300, GET /versions with 200. */
 export function versionsDocument(baseUrl: string) {
   const version = (id: string, status: string) => ({ id, status, links: [{ rel: 'self', href: `${baseUrl}/v2/` }] });
-  const supported = ['v2.15', 'v2.14', 'v2.13', 'v2.12', 'v2.11', 'v2.10', 'v2.9', 'v2.8', 'v2.7', 'v2.6', 'v2.5', 'v2.4', 'v2.3', 'v2.2', 'v2.1', 'v2.0'];
+  const supported = [
+    'v2.15',
+    'v2.14',
+    'v2.13',
+    'v2.12',
+    'v2.11',
+    'v2.10',
+    'v2.9',
+    'v2.8',
+    'v2.7',
+    'v2.6',
+    'v2.5',
+    'v2.4',
+    'v2.3',
+    'v2.2',
+    'v2.1',
+    'v2.0',
+  ];
   return { versions: [version('v2.16', 'CURRENT'), ...supported.map((v) => version(v, 'SUPPORTED'))] };
 }

@@ -8,10 +8,15 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { ImageRecord } from './image-record.js';
 
-interface GlanceDb { images: Record<string, ImageRecord> }
+interface GlanceDb {
+  images: Record<string, ImageRecord>;
+}
 
 export class ImageStore {
-  private constructor(private readonly db: Low<GlanceDb>, readonly dataDir: string) {}
+  private constructor(
+    private readonly db: Low<GlanceDb>,
+    readonly dataDir: string,
+  ) {}
 
   static async open(dbFile: string, dataDir: string): Promise<ImageStore> {
     await fs.mkdir(path.dirname(dbFile), { recursive: true });

@@ -33,7 +33,12 @@ test('more bytes than the cap is a 413 and leaves no file behind', async () => {
 
 test('a source that breaks off leaves no file behind', async () => {
   const file = tmp();
-  const broken = new Readable({ read() { this.push(Buffer.alloc(100)); this.destroy(new Error('connection reset')); } });
+  const broken = new Readable({
+    read() {
+      this.push(Buffer.alloc(100));
+      this.destroy(new Error('connection reset'));
+    },
+  });
   await assert.rejects(receiveToFile(broken, file, { maxBytes: 1 << 20 }), /connection reset/);
   assert.equal(fs.existsSync(file), false);
 });

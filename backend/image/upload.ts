@@ -8,15 +8,18 @@ import { GlanceError } from './errors.js';
 
 export const PROGRESS_STEP = 1 << 20;
 
-export interface Received { size: number; checksum: string; os_hash_value: string }
+export interface Received {
+  size: number;
+  checksum: string;
+  os_hash_value: string;
+}
 
 export interface ReceiveOptions {
   maxBytes: number;
   onProgress?: (bytes: number) => void;
 }
 
-export const tooLarge = (max: number) =>
-  new GlanceError(413, `Image exceeds the size limit of ${max} bytes ([novalab] image_size_cap).`);
+export const tooLarge = (max: number) => new GlanceError(413, `Image exceeds the size limit of ${max} bytes ([novalab] image_size_cap).`);
 
 /** Counts, hashes and caps the bytes that pass through. */
 function meter(opts: ReceiveOptions) {

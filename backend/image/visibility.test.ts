@@ -7,7 +7,7 @@ const demo = { project_id: 'demo', is_admin: false };
 const admin = { project_id: 'admin', is_admin: true };
 const img = (visibility: Visibility, owner: string | null = 'admin') => ({ visibility, owner });
 
-test('projects cannot see each other\'s private or shared images; admin sees all', () => {
+test("projects cannot see each other's private or shared images; admin sees all", () => {
   assert.equal(canSee(demo, img('private')), false);
   assert.equal(canSee(demo, img('shared')), false);
   assert.equal(canSee(demo, img('private', 'demo')), true);

@@ -12,8 +12,11 @@ export class EventLog {
   }
 
   since(seq: number, filter?: { request_id?: string; instance_uuid?: string }): LabEvent[] {
-    return this.events.filter((e) => e.seq > seq &&
-      (!filter?.request_id || e.ctx?.request_id === filter.request_id) &&
-      (!filter?.instance_uuid || e.ctx?.instance_uuid === filter.instance_uuid));
+    return this.events.filter(
+      (e) =>
+        e.seq > seq &&
+        (!filter?.request_id || e.ctx?.request_id === filter.request_id) &&
+        (!filter?.instance_uuid || e.ctx?.instance_uuid === filter.instance_uuid),
+    );
   }
 }

@@ -5,7 +5,10 @@
 import type { LabEvent, LabEventKind } from '../../contract/events.js';
 import type { Hold } from './step-gate.js';
 
-export interface Viewer { admin: boolean; project_id: string | null }
+export interface Viewer {
+  admin: boolean;
+  project_id: string | null;
+}
 
 /**
  * Events with no project that every signed-in user may see: the lab's own life (a service

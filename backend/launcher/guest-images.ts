@@ -16,9 +16,13 @@ export function buildImages(print: (line: string) => void): Promise<void> {
   print('novalab: building the guest images from Debian packages (once; a few minutes)…');
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [script()], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const forward = (chunk: Buffer) => { for (const l of chunk.toString().split('\n')) if (l.trim()) print(`images: ${l}`); };
+    const forward = (chunk: Buffer) => {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) print(`images: ${l}`);
+    };
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the guest images failed (exit ${code}); run npm run images to see why`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`building the guest images failed (exit ${code}); run npm run images to see why`)),
+    );
   });
 }

@@ -35,7 +35,10 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
     }),
     async services() {
       const { conf } = d.conf();
-      const records = await d.conductor.with({ timeoutMs: 5000 }).service_list().catch(() => []);
+      const records = await d.conductor
+        .with({ timeoutMs: 5000 })
+        .service_list()
+        .catch(() => []);
       const now = Date.now();
       return {
         processes: d.supervisor.list(),
@@ -43,18 +46,27 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
       };
     },
     stepMode: () => ({ enabled: d.gate.stepMode, holds: d.gate.holds() }),
-    setStepMode: (on) => { d.gate.setStepMode(on); return { enabled: d.gate.stepMode, holds: d.gate.holds() }; },
+    setStepMode: (on) => {
+      d.gate.setStepMode(on);
+      return { enabled: d.gate.stepMode, holds: d.gate.holds() };
+    },
     next: (requestId) => ({ released: d.gate.next(requestId), holds: d.gate.holds() }),
     config() {
       const text = fs.readFileSync(d.paths.novaConf, 'utf8');
       const { conf, errors } = resolveNovaConf(text, { portOffset: d.portOffset });
-      return { text, errors, options: NOVA_CONF_OPTIONS, values: Object.fromEntries(NOVA_CONF_OPTIONS.map((o) => [optionKey(o), conf.values.get(optionKey(o)) ?? null])) };
+      return {
+        text,
+        errors,
+        options: NOVA_CONF_OPTIONS,
+        values: Object.fromEntries(NOVA_CONF_OPTIONS.map((o) => [optionKey(o), conf.values.get(optionKey(o)) ?? null])),
+      };
     },
     async updateConfig(body) {
       const changes = (body as { changes?: { section: string; name: string; value: ConfValue | null }[] }).changes;
       if (!Array.isArray(changes)) throw new LabFailure('config_changes_expected');
       const unknown = changes.filter((c) => !NOVA_CONF_OPTIONS.some((o) => o.section === c.section && o.name === c.name));
-      if (unknown.length) throw new LabFailure('config_unknown_options', { options: unknown.map((c) => `[${c.section}] ${c.name}`).join(', ') });
+      if (unknown.length)
+        throw new LabFailure('config_unknown_options', { options: unknown.map((c) => `[${c.section}] ${c.name}`).join(', ') });
       const next = setOptions(fs.readFileSync(d.paths.novaConf, 'utf8'), changes);
       const { errors } = resolveNovaConf(next, { portOffset: d.portOffset });
       if (errors.length) throw new LabFailure('config_invalid', { errors: errors.join('; ') }, { errors });

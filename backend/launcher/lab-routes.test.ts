@@ -12,12 +12,15 @@ test('routes are found by method and path; a parameter matches one plain segment
   assert.deepEqual(findLabRoute(routes, 'DELETE', '/lab/api/config')?.methodNotAllowed, ['GET', 'PUT']);
 });
 
-test('every lab route says who may call it; only the lab\'s info is public, and changes are admin\'s', () => {
-  assert.deepEqual(routes.filter((r) => r.access === 'public').map((r) => r.path), ['/lab/api/info']);
+test("every lab route says who may call it; only the lab's info is public, and changes are admin's", () => {
+  assert.deepEqual(
+    routes.filter((r) => r.access === 'public').map((r) => r.path),
+    ['/lab/api/info'],
+  );
   for (const r of routes.filter((x) => x.method !== 'GET')) assert.equal(r.access, 'admin', `${r.method} ${r.path}`);
 });
 
-test('a member\'s copy of nova.conf has its secret options masked, set or commented', () => {
+test("a member's copy of nova.conf has its secret options masked, set or commented", () => {
   const config = {
     text: '[DEFAULT]\ncpu_allocation_ratio = 4\n[novalab]\nadmin_password = s3cret-pw\n#admin_password = novalab\n',
     values: { cpu_allocation_ratio: 4, 'novalab.admin_password': 's3cret-pw' },
@@ -34,7 +37,13 @@ test('lab errors carry their catalogue code and parameters beside the English te
   const r = labError('method_not_allowed', { method: 'DELETE', path: '/lab/api/config' });
   assert.equal(r.status, 405);
   assert.deepEqual(r.body, {
-    error: { code: 405, title: 'Method Not Allowed', message: 'DELETE is not allowed on /lab/api/config.', key: 'method_not_allowed', params: { method: 'DELETE', path: '/lab/api/config' } },
+    error: {
+      code: 405,
+      title: 'Method Not Allowed',
+      message: 'DELETE is not allowed on /lab/api/config.',
+      key: 'method_not_allowed',
+      params: { method: 'DELETE', path: '/lab/api/config' },
+    },
   });
   const invalid = labError('config_invalid', { errors: 'a; b' }, { errors: ['a', 'b'] });
   assert.equal(invalid.status, 400);

@@ -18,7 +18,10 @@ export interface LabCall {
   /** The request's JSON body (read by the server: size limit, malformed JSON → 4xx). */
   body(): Promise<unknown>;
 }
-export interface LabReply { status: number; body: unknown }
+export interface LabReply {
+  status: number;
+  body: unknown;
+}
 
 export interface LabRoute {
   method: 'GET' | 'PUT' | 'POST';
@@ -40,7 +43,11 @@ const ok = (body: unknown, status = 200): LabReply => ({ status, body });
 
 /** A lab error by its catalogue code (contract/lab-api.ts), thrown by handlers and readers. */
 export class LabFailure extends Error {
-  constructor(readonly code: LabErrorCode, readonly params: LabErrorParams = {}, readonly extra: Partial<LabErrorBody> = {}) {
+  constructor(
+    readonly code: LabErrorCode,
+    readonly params: LabErrorParams = {},
+    readonly extra: Partial<LabErrorBody> = {},
+  ) {
     super(labErrorText(code, params));
   }
 }
@@ -48,7 +55,10 @@ export class LabFailure extends Error {
 /** The lab's errors in keystone's shape (its tokens are the lab's), with the catalogue code and parameters. */
 export function labError(code: LabErrorCode, params: LabErrorParams = {}, extra: Partial<LabErrorBody> = {}): LabReply {
   const status = LAB_ERRORS[code].status;
-  const body: LabErrorBody = { error: { code: status, title: statusTitle(status), message: labErrorText(code, params), key: code, params }, ...extra };
+  const body: LabErrorBody = {
+    error: { code: status, title: statusTitle(status), message: labErrorText(code, params), key: code, params },
+    ...extra,
+  };
   return { status, body };
 }
 
@@ -56,10 +66,15 @@ export function labError(code: LabErrorCode, params: LabErrorParams = {}, extra:
 export function maskConfig(config: unknown): unknown {
   const c = config as { text?: string; values?: Record<string, unknown> };
   if (!c || typeof c !== 'object') return config;
-  const text = typeof c.text === 'string'
-    ? c.text.replace(/^(\s*#?\s*)([A-Za-z0-9_.-]+)(\s*=\s*)(.*)$/gm, (line, pre: string, key: string, eq: string) => (isSecretKey(key) ? `${pre}${key}${eq}${REDACTED}` : line))
-    : c.text;
-  const values = c.values && Object.fromEntries(Object.entries(c.values).map(([k, v]) => [k, isSecretKey(k.split('.').pop()!) && v !== undefined ? REDACTED : v]));
+  const text =
+    typeof c.text === 'string'
+      ? c.text.replace(/^(\s*#?\s*)([A-Za-z0-9_.-]+)(\s*=\s*)(.*)$/gm, (line, pre: string, key: string, eq: string) =>
+          isSecretKey(key) ? `${pre}${key}${eq}${REDACTED}` : line,
+        )
+      : c.text;
+  const values =
+    c.values &&
+    Object.fromEntries(Object.entries(c.values).map(([k, v]) => [k, isSecretKey(k.split('.').pop()!) && v !== undefined ? REDACTED : v]));
   return { ...c, text, values };
 }
 
@@ -69,28 +84,54 @@ export function labRoutes(opts: Pick<LabServerOptions, 'handlers' | 'events'>): 
     { method: 'GET', path: LAB_API.info, access: 'public', handle: () => ok(h().info()) },
     { method: 'GET', path: LAB_API.services, access: 'member', handle: async () => ok(await h().services()) },
     {
-      method: 'GET', path: LAB_API.events, access: 'member',
-      handle: ({ query, viewer }) => ok({
-        events: eventsFor(viewer, opts.events.since(Number(query.get('since') ?? 0), {
-          request_id: query.get('request_id') ?? undefined, instance_uuid: query.get('instance_uuid') ?? undefined,
-        })),
-      }),
+      method: 'GET',
+      path: LAB_API.events,
+      access: 'member',
+      handle: ({ query, viewer }) =>
+        ok({
+          events: eventsFor(
+            viewer,
+            opts.events.since(Number(query.get('since') ?? 0), {
+              request_id: query.get('request_id') ?? undefined,
+              instance_uuid: query.get('instance_uuid') ?? undefined,
+            }),
+          ),
+        }),
     },
     // Over plain HTTP the stream only says how to open it.
     { method: 'GET', path: EVENT_STREAM_PATH, access: 'member', websocket: true, handle: () => labError('websocket_only') },
     {
-      method: 'GET', path: LAB_API.stepMode, access: 'member',
+      method: 'GET',
+      path: LAB_API.stepMode,
+      access: 'member',
       handle: ({ viewer }) => {
         const s = h().stepMode() as { enabled: boolean; holds: Parameters<typeof holdsFor>[1] };
         return ok({ ...s, holds: holdsFor(viewer, s.holds) });
       },
     },
-    { method: 'PUT', path: LAB_API.stepMode, access: 'admin', handle: async ({ body }) => ok(h().setStepMode(((await body()) as { enabled?: unknown }).enabled === true)) },
-    { method: 'POST', path: LAB_API.stepModeNext, access: 'admin', handle: async ({ body }) => ok(h().next(((await body()) as { request_id?: string }).request_id)) },
-    { method: 'GET', path: LAB_API.config, access: 'member', handle: ({ viewer }) => ok(viewer.admin ? h().config() : maskConfig(h().config())) },
+    {
+      method: 'PUT',
+      path: LAB_API.stepMode,
+      access: 'admin',
+      handle: async ({ body }) => ok(h().setStepMode(((await body()) as { enabled?: unknown }).enabled === true)),
+    },
+    {
+      method: 'POST',
+      path: LAB_API.stepModeNext,
+      access: 'admin',
+      handle: async ({ body }) => ok(h().next(((await body()) as { request_id?: string }).request_id)),
+    },
+    {
+      method: 'GET',
+      path: LAB_API.config,
+      access: 'member',
+      handle: ({ viewer }) => ok(viewer.admin ? h().config() : maskConfig(h().config())),
+    },
     { method: 'PUT', path: LAB_API.config, access: 'admin', handle: async ({ body }) => ok(await h().updateConfig(await body())) },
     {
-      method: 'POST', path: LAB_API.restart, access: 'admin',
+      method: 'POST',
+      path: LAB_API.restart,
+      access: 'admin',
       handle: async ({ params, query }) => ok(await h().restart(params.binary!, query.get('host') ?? undefined)),
     },
   ];

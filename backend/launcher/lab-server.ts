@@ -47,8 +47,14 @@ export interface LabServerOptions {
 }
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
 };
 
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>novalab</title>
@@ -79,7 +85,11 @@ async function readJson(req: http.IncomingMessage, limit = 256 * 1024): Promise<
   }
   const body = Buffer.concat(chunks);
   if (jsonTooDeep(body)) throw new LabFailure('body_too_deep', { depth: MAX_JSON_DEPTH });
-  try { return JSON.parse(body.toString('utf8') || '{}'); } catch { throw new LabFailure('malformed_json'); }
+  try {
+    return JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    throw new LabFailure('malformed_json');
+  }
 }
 
 export function createLabServer(opts: LabServerOptions): http.Server {
@@ -98,8 +108,12 @@ export function createLabServer(opts: LabServerOptions): http.Server {
   // Every request ends in an answer: a thrown error or a rejected promise is the client's 4xx
   // when it says so, otherwise a 500 whose detail goes to the launcher's output, not the client.
   const failed = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown) => {
-    if (!(err instanceof LabFailure)) log(`novalab gui: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${(err as Error)?.stack ?? String(err)}`);
-    if (res.headersSent) { res.destroy(); return; }
+    if (!(err instanceof LabFailure))
+      log(`novalab gui: ${req.method} ${(req.url ?? '').split('?')[0]} failed: ${(err as Error)?.stack ?? String(err)}`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     send(res, err instanceof LabFailure ? labError(err.code, hideParamPaths(err.params), err.extra) : labError('internal'));
   };
   const server = http.createServer((req, res) => {
@@ -119,7 +133,16 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     const { pathname, searchParams } = new URL(url, 'http://lab');
     const method = req.method ?? 'GET';
     const found = findLabRoute(routes, method, pathname);
-    if (found && !found.methodNotAllowed && found.route.access === 'public') return send(res, await found.route.handle({ params: found.params, query: searchParams, viewer: { admin: false, project_id: null }, body: () => readJson(req) }));
+    if (found && !found.methodNotAllowed && found.route.access === 'public')
+      return send(
+        res,
+        await found.route.handle({
+          params: found.params,
+          query: searchParams,
+          viewer: { admin: false, project_id: null },
+          body: () => readJson(req),
+        }),
+      );
     // Everything else needs a token first: an unknown path tells nothing to an anonymous caller.
     const who = await authenticate(req);
     if (!who) return send(res, labError('auth_required'));
@@ -142,7 +165,10 @@ export function createLabServer(opts: LabServerOptions): http.Server {
   // project may see (all, for admin), the backlog first, then live.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    if (!(req.url ?? '').startsWith(EVENT_STREAM_PATH)) { socket.destroy(); return; }
+    if (!(req.url ?? '').startsWith(EVENT_STREAM_PATH)) {
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => acceptStream(ws));
   });
   function acceptStream(ws: WebSocket): void {
@@ -159,11 +185,18 @@ export function createLabServer(opts: LabServerOptions): http.Server {
     });
     async function open(raw: unknown): Promise<void> {
       let msg: unknown = null;
-      try { msg = JSON.parse(String(raw)); } catch { /* refused below */ }
+      try {
+        msg = JSON.parse(String(raw));
+      } catch {
+        /* refused below */
+      }
       const { token, since } = (msg && typeof msg === 'object' ? msg : {}) as { token?: unknown; since?: unknown };
       const valid = async (t: unknown) => (typeof t === 'string' ? opts.validator.validate(t) : null);
       const who = await valid(token);
-      if (!who) { ws.close(4001, 'invalid token'); return; }
+      if (!who) {
+        ws.close(4001, 'invalid token');
+        return;
+      }
       if (ws.readyState !== ws.OPEN) return;
       const viewer = viewerOf(who);
       for (const e of eventsFor(viewer, opts.events.since(Number(since ?? 0)))) ws.send(JSON.stringify(e));
@@ -174,25 +207,39 @@ export function createLabServer(opts: LabServerOptions): http.Server {
       // A stream lives as long as its token: revoked or expired, it ends as a request would get 401.
       recheck = setInterval(() => {
         // keystone briefly unreachable is no verdict on the token: the next check decides.
-        valid(token).then((still) => { if (!still) ws.close(4001, 'token expired or revoked'); }, () => undefined);
+        valid(token).then(
+          (still) => {
+            if (!still) ws.close(4001, 'token expired or revoked');
+          },
+          () => undefined,
+        );
       }, STREAM_RECHECK_MS);
       recheck.unref();
     }
     // A malformed or oversized frame: ws has already closed the connection with 1002/1009;
     // without a listener the 'error' event would throw and stop the launcher.
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => { clearTimeout(timer); if (recheck) clearInterval(recheck); unsubscribe?.(); });
+    ws.on('close', () => {
+      clearTimeout(timer);
+      if (recheck) clearInterval(recheck);
+      unsubscribe?.();
+    });
   }
   return server;
 }
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self' http://127.0.0.1:* http://localhost:*",
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* http://127.0.0.1:* http://localhost:*; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self' http://127.0.0.1:* http://localhost:*",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
 
-const isFile = (file: string) => fs.promises.stat(file).then((s) => s.isFile(), () => false);
+const isFile = (file: string) =>
+  fs.promises.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 async function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const target = staticTarget(req.method, req.url ?? '/');
@@ -204,9 +251,16 @@ async function serveStatic(root: string, req: http.IncomingMessage, res: http.Se
   const inside = file.startsWith(path.resolve(root) + path.sep);
   // Any path that is not a file of the build is the GUI's own route: its index answers.
   const chosen = inside && (await isFile(file)) ? file : path.join(root, 'index.html');
-  if (!(await isFile(chosen))) { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS }); res.end(req.method === 'HEAD' ? undefined : PLACEHOLDER); return; }
+  if (!(await isFile(chosen))) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
+    res.end(req.method === 'HEAD' ? undefined : PLACEHOLDER);
+    return;
+  }
   res.writeHead(200, { 'content-type': MIME[path.extname(chosen)] ?? 'application/octet-stream', ...SECURITY_HEADERS });
-  if (req.method === 'HEAD') { res.end(); return; }
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   // A file that vanishes or a client that goes away ends this response only.
   await pipeline(fs.createReadStream(chosen), res).catch(() => res.destroy());
 }

@@ -27,7 +27,11 @@ import { renderCloudsYaml, renderOpenrc } from './openrc.js';
 import { labHandlers } from './lab-handlers.js';
 import { buildImages, imagesCurrent } from './guest-images.js';
 
-export interface LaunchOptions { stateDir: string; portOffset: number; print: (line: string) => void }
+export interface LaunchOptions {
+  stateDir: string;
+  portOffset: number;
+  print: (line: string) => void;
+}
 
 export interface RunningLab {
   paths: StatePaths;
@@ -68,7 +72,13 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const broker = new Broker();
   broker.onEvent((e) => events.add(e));
   const gate = new StepGate((holds, enabled) =>
-    broker.emit({ kind: 'hold', source: 'novalab', summary: enabled ? `${holds.length} step(s) held` : 'step mode off', detail: { enabled, holds } }));
+    broker.emit({
+      kind: 'hold',
+      source: 'novalab',
+      summary: enabled ? `${holds.length} step(s) held` : 'step mode off',
+      detail: { enabled, holds },
+    }),
+  );
   broker.serveLocal(LAB_TOPIC, async (method, args, ctx) => {
     if (method !== 'step') throw new Error(`lab has no method ${method}`);
     // A held step is shown by GET /lab/api/step-mode and in hold events: no secrets in it either.
@@ -85,8 +95,16 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const supervisor = new Supervisor({
     distDir: distPath(),
     logsDir: paths.logs,
-    env: { NOVALAB_STATE_DIR: paths.root, NOVALAB_BUS_PORT: String(busPort), NOVALAB_BUS_SECRET: broker.secret, NOVALAB_PORT_OFFSET: String(opts.portOffset) },
-    onEvent: (summary, detail) => { broker.emit({ kind: 'service', source: 'novalab', summary, detail }); opts.print(summary); },
+    env: {
+      NOVALAB_STATE_DIR: paths.root,
+      NOVALAB_BUS_PORT: String(busPort),
+      NOVALAB_BUS_SECRET: broker.secret,
+      NOVALAB_PORT_OFFSET: String(opts.portOffset),
+    },
+    onEvent: (summary, detail) => {
+      broker.emit({ kind: 'service', source: 'novalab', summary, detail });
+      opts.print(summary);
+    },
   });
   const listenHost = conf.str('novalab.listen');
   const guiUrl = `http://${listenHost}:${conf.int('novalab.gui_port')}/`;
@@ -104,19 +122,37 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
 
   try {
     await Promise.all(plan.map((p) => supervisor.start(p)));
-    labServer = await listen(createLabServer({
-      rendererDir: distPath('renderer'),
-      routes: [
-        { prefix: '/identity', target: { host: listenHost, port: conf.int('novalab.keystone_port') }, stripPrefix: true },
-        { prefix: '/compute', target: { host: conf.str('osapi_compute_listen'), port: conf.int('osapi_compute_listen_port') }, stripPrefix: true },
-        { prefix: '/image', target: { host: listenHost, port: conf.int('novalab.glance_port') }, stripPrefix: true },
-      ],
-      validator: keystoneValidator(identityUrl),
-      controlSecret,
-      events,
-      subscribe: (l) => broker.onEvent(l),
-      handlers: labHandlers({ paths, conf: () => readNovaConf(paths.novaConf, { portOffset: opts.portOffset }), conductor, supervisor, gate, guiUrl, identityUrl, portOffset: opts.portOffset }),
-    }), listenHost, conf.int('novalab.gui_port'), 'novalab gui');
+    labServer = await listen(
+      createLabServer({
+        rendererDir: distPath('renderer'),
+        routes: [
+          { prefix: '/identity', target: { host: listenHost, port: conf.int('novalab.keystone_port') }, stripPrefix: true },
+          {
+            prefix: '/compute',
+            target: { host: conf.str('osapi_compute_listen'), port: conf.int('osapi_compute_listen_port') },
+            stripPrefix: true,
+          },
+          { prefix: '/image', target: { host: listenHost, port: conf.int('novalab.glance_port') }, stripPrefix: true },
+        ],
+        validator: keystoneValidator(identityUrl),
+        controlSecret,
+        events,
+        subscribe: (l) => broker.onEvent(l),
+        handlers: labHandlers({
+          paths,
+          conf: () => readNovaConf(paths.novaConf, { portOffset: opts.portOffset }),
+          conductor,
+          supervisor,
+          gate,
+          guiUrl,
+          identityUrl,
+          portOffset: opts.portOffset,
+        }),
+      }),
+      listenHost,
+      conf.int('novalab.gui_port'),
+      'novalab gui',
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -125,10 +161,21 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const creds = { authUrl: `${identityUrl}/v3`, username: 'admin', password: conf.str('novalab.admin_password'), project: 'admin' };
   fs.writeFileSync(paths.openrc, renderOpenrc(creds), { mode: 0o600 });
   fs.writeFileSync(paths.cloudsYaml, renderCloudsYaml(creds), { mode: 0o600 });
-  fs.writeFileSync(paths.runFile, JSON.stringify({
-    pid: process.pid, host: os.hostname(), started_at: new Date().toISOString(), gui_url: guiUrl, port_offset: opts.portOffset,
-    compute_node_args: plan.find((p) => p.binary === 'nova-compute')?.nodeArgs ?? [],
-  }, null, 2));
+  fs.writeFileSync(
+    paths.runFile,
+    JSON.stringify(
+      {
+        pid: process.pid,
+        host: os.hostname(),
+        started_at: new Date().toISOString(),
+        gui_url: guiUrl,
+        port_offset: opts.portOffset,
+        compute_node_args: plan.find((p) => p.binary === 'nova-compute')?.nodeArgs ?? [],
+      },
+      null,
+      2,
+    ),
+  );
 
   for (const s of supervisor.list()) {
     const workers = s.workerPids.length ? ` workers=${s.workerPids.join(',')}` : '';

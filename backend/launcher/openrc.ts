@@ -1,7 +1,12 @@
 // Pure: the credentials files the real openstack CLI reads. The compute API version is
 // pinned to 2.37 because Debian's client sends 2.1 otherwise and then refuses
 // `server create` without a network service (api-contract P1).
-export interface CloudCredentials { authUrl: string; username: string; password: string; project: string }
+export interface CloudCredentials {
+  authUrl: string;
+  username: string;
+  password: string;
+  project: string;
+}
 
 export const OPENRC_COMPUTE_API_VERSION = '2.37';
 

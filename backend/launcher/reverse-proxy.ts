@@ -3,7 +3,11 @@
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
-export interface ProxyRoute { prefix: string; target: { host: string; port: number }; stripPrefix: boolean }
+export interface ProxyRoute {
+  prefix: string;
+  target: { host: string; port: number };
+  stripPrefix: boolean;
+}
 
 export function matchRoute(routes: ProxyRoute[], url: string): { route: ProxyRoute; path: string } | null {
   for (const route of routes) {
@@ -26,7 +30,10 @@ export function forward(req: http.IncomingMessage, res: http.ServerResponse, rou
   const headers = { ...req.headers };
   for (const h of HOP_BY_HOP) delete headers[h];
   const badGateway = (why: string) => {
-    if (res.headersSent) { res.destroy(); return; }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     res.writeHead(502, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 502, title: 'Bad Gateway', message: `${route.prefix} is not answering: ${why}` } }));
   };
@@ -41,13 +48,17 @@ export function forward(req: http.IncomingMessage, res: http.ServerResponse, rou
   } catch (err) {
     // http.request validates the method, path and headers it is given.
     res.writeHead(400, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 400, title: 'Bad Request', message: `the request cannot be forwarded: ${(err as Error).message}` } }));
+    res.end(
+      JSON.stringify({ error: { code: 400, title: 'Bad Request', message: `the request cannot be forwarded: ${(err as Error).message}` } }),
+    );
     req.resume();
     return;
   }
   upstream.on('error', (err: NodeJS.ErrnoException) => badGateway(err.code ?? err.message));
   // The client went away: stop the service's side too, instead of leaving it waiting for a body.
-  res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
   // pipe, not pipeline: a failing service must not destroy the client's socket before the 502.
   req.on('error', () => upstream.destroy());
   req.pipe(upstream);

@@ -9,7 +9,10 @@ const topo = { hosts: ['host-a', 'host-b', 'host-c'].map((name) => ({ name })) }
 test('the plan runs one nova-compute per lab host and every other service once', () => {
   const { conf } = resolveNovaConf('');
   const plan = planServices(conf, topo);
-  assert.deepEqual(plan.filter((s) => s.binary === 'nova-compute').map((s) => s.host), ['host-a', 'host-b', 'host-c']);
+  assert.deepEqual(
+    plan.filter((s) => s.binary === 'nova-compute').map((s) => s.host),
+    ['host-a', 'host-b', 'host-c'],
+  );
   for (const b of ['keystone', 'glance-api', 'nova-api', 'nova-scheduler', 'nova-conductor', 'nova-consoleauth', 'nova-novncproxy']) {
     assert.equal(plan.filter((s) => s.binary === b).length, 1, b);
   }
@@ -18,14 +21,21 @@ test('the plan runs one nova-compute per lab host and every other service once',
 
 test("the course's ports are the defaults and a port offset moves them all", () => {
   const ports = (text: string, offset = 0) =>
-    allPortClaims(resolveNovaConf(text, { portOffset: offset }).conf, planServices(resolveNovaConf(text, { portOffset: offset }).conf, topo)).map((c) => c.port).sort((a, b) => a - b);
+    allPortClaims(
+      resolveNovaConf(text, { portOffset: offset }).conf,
+      planServices(resolveNovaConf(text, { portOffset: offset }).conf, topo),
+    )
+      .map((c) => c.port)
+      .sort((a, b) => a - b);
   assert.deepEqual(ports(''), [5000, 6080, 8773, 8774, 8775, 8780, 9292]);
   assert.deepEqual(ports('', 1000), [6000, 7080, 9773, 9774, 9775, 9780, 10292]);
 });
 
 test('two services configured on one port are reported before anything starts', () => {
   const { conf } = resolveNovaConf('[novalab]\nglance_port = 5000\n');
-  assert.deepEqual(duplicatePorts(allPortClaims(conf, planServices(conf, topo))), ['port 5000 is configured for both keystone and glance-api']);
+  assert.deepEqual(duplicatePorts(allPortClaims(conf, planServices(conf, topo))), [
+    'port 5000 is configured for both keystone and glance-api',
+  ]);
 });
 
 test('nova-compute runs under a permission model that leaves out the database', () => {
@@ -38,6 +48,12 @@ test('nova-compute runs under a permission model that leaves out the database', 
     assert.ok(readable.includes('/state/nova.conf'));
   }
   const linked = planServices(conf, topo, { appRoot: '/app', stateDir: '/state', modulesDir: '/shared/node_modules' });
-  assert.ok(linked.find((s) => s.binary === 'nova-compute')!.nodeArgs.includes('--allow-fs-read=/shared/node_modules'), 'a linked node_modules stays readable');
-  assert.ok(!plan.find((s) => s.binary === 'nova-conductor')!.nodeArgs.some((a) => a.includes('permission') || a.startsWith('--allow-fs')), 'the conductor opens the database');
+  assert.ok(
+    linked.find((s) => s.binary === 'nova-compute')!.nodeArgs.includes('--allow-fs-read=/shared/node_modules'),
+    'a linked node_modules stays readable',
+  );
+  assert.ok(
+    !plan.find((s) => s.binary === 'nova-conductor')!.nodeArgs.some((a) => a.includes('permission') || a.startsWith('--allow-fs')),
+    'the conductor opens the database',
+  );
 });

@@ -5,7 +5,11 @@ import type { NovaConf } from '../config/nova-conf.js';
 import type { Topology } from '../config/topology.js';
 import type { ServiceBinary } from '../../contract/services.js';
 
-export interface PortClaim { port: number; host: string; what: string }
+export interface PortClaim {
+  port: number;
+  host: string;
+  what: string;
+}
 
 export interface ServicePlanEntry {
   binary: ServiceBinary;
@@ -33,14 +37,38 @@ export interface PlanPaths {
  */
 export function computeNodeArgs(p: PlanPaths): string[] {
   const s = (...parts: string[]) => path.join(p.stateDir, ...parts);
-  const reads = [p.appRoot, ...(p.modulesDir && !p.modulesDir.startsWith(p.appRoot + path.sep) ? [p.modulesDir] : []), s('nova.conf'), s('secrets', 'service-password'), s('hosts'), '/proc', '/dev/kvm'];
-  return ['--experimental-permission', '--no-warnings', ...reads.map((r) => `--allow-fs-read=${r}`), `--allow-fs-write=${s('hosts')}`, '--allow-child-process'];
+  const reads = [
+    p.appRoot,
+    ...(p.modulesDir && !p.modulesDir.startsWith(p.appRoot + path.sep) ? [p.modulesDir] : []),
+    s('nova.conf'),
+    s('secrets', 'service-password'),
+    s('hosts'),
+    '/proc',
+    '/dev/kvm',
+  ];
+  return [
+    '--experimental-permission',
+    '--no-warnings',
+    ...reads.map((r) => `--allow-fs-read=${r}`),
+    `--allow-fs-write=${s('hosts')}`,
+    '--allow-child-process',
+  ];
 }
 
-export function planServices(conf: NovaConf, topology: Topology, paths: PlanPaths = { appRoot: '/nonexistent', stateDir: '/nonexistent' }): ServicePlanEntry[] {
+export function planServices(
+  conf: NovaConf,
+  topology: Topology,
+  paths: PlanPaths = { appRoot: '/nonexistent', stateDir: '/nonexistent' },
+): ServicePlanEntry[] {
   const lab = conf.str('novalab.listen');
-  const one = (binary: ServiceBinary, entry: string, ports: PortClaim[] = []): ServicePlanEntry =>
-    ({ binary, host: 'novalab', entry, ports, env: {}, nodeArgs: [] });
+  const one = (binary: ServiceBinary, entry: string, ports: PortClaim[] = []): ServicePlanEntry => ({
+    binary,
+    host: 'novalab',
+    entry,
+    ports,
+    env: {},
+    nodeArgs: [],
+  });
   return [
     // The conductor answers lists of every instance and writes the whole database: with the
     // services' 1 MB young generation each of those was promoted and swept from the old one;
@@ -50,7 +78,10 @@ export function planServices(conf: NovaConf, topology: Topology, paths: PlanPath
     one('glance-api', 'backend/image/main.js', [{ port: conf.int('novalab.glance_port'), host: lab, what: 'glance-api' }]),
     one('nova-scheduler', 'backend/scheduler/main.js'),
     ...topology.hosts.map((h): ServicePlanEntry => ({
-      binary: 'nova-compute', host: h.name, entry: 'backend/compute/main.js', ports: [],
+      binary: 'nova-compute',
+      host: h.name,
+      entry: 'backend/compute/main.js',
+      ports: [],
       // The launcher validated the topology; each compute gets its own host's part of it.
       env: { NOVALAB_HOST: h.name, NOVALAB_LAB_HOST: JSON.stringify(h) },
       nodeArgs: computeNodeArgs(paths),
@@ -69,10 +100,7 @@ export function planServices(conf: NovaConf, topology: Topology, paths: PlanPath
 
 /** Every port the lab needs, the GUI's included, for the check made before anything starts. */
 export function allPortClaims(conf: NovaConf, plan: ServicePlanEntry[]): PortClaim[] {
-  return [
-    ...plan.flatMap((s) => s.ports),
-    { port: conf.int('novalab.gui_port'), host: conf.str('novalab.listen'), what: 'novalab gui' },
-  ];
+  return [...plan.flatMap((s) => s.ports), { port: conf.int('novalab.gui_port'), host: conf.str('novalab.listen'), what: 'novalab gui' }];
 }
 
 /** Two services configured onto the same port is a configuration error, not a runtime one. */

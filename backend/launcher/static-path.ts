@@ -4,8 +4,7 @@
 import path from 'node:path';
 
 export type StaticTarget =
-  | { ok: true; /** Relative to the GUI's folder; '' for the index. */ rel: string }
-  | { ok: false; status: 400 | 405; reason: string };
+  { ok: true; /** Relative to the GUI's folder; '' for the index. */ rel: string } | { ok: false; status: 400 | 405; reason: string };
 
 export function staticTarget(method: string | undefined, rawUrl: string): StaticTarget {
   if (method !== 'GET' && method !== 'HEAD') return { ok: false, status: 405, reason: 'the GUI is read with GET or HEAD' };

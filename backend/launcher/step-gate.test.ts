@@ -4,7 +4,9 @@ import { StepGate } from './step-gate.js';
 
 const settled = async (p: Promise<unknown>) => {
   let done = false;
-  void p.then(() => { done = true; });
+  void p.then(() => {
+    done = true;
+  });
   await new Promise((r) => setImmediate(r));
   return done;
 };

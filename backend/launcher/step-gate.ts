@@ -3,7 +3,12 @@
 import type { RequestContext } from '../../contract/events.js';
 import type { StepAnnouncement } from '../rpc/lab-api.js';
 
-export interface Hold { id: number; since: string; ctx: RequestContext; announcement: StepAnnouncement }
+export interface Hold {
+  id: number;
+  since: string;
+  ctx: RequestContext;
+  announcement: StepAnnouncement;
+}
 
 /** Steps that are reported but never held: holding a client's status poll teaches nothing. */
 const NEVER_HELD = new Set(['api.poll']);
@@ -15,8 +20,12 @@ export class StepGate {
 
   constructor(private onChange: (holds: Hold[], enabled: boolean) => void = () => undefined) {}
 
-  get stepMode(): boolean { return this.enabled; }
-  holds(): Hold[] { return this.held.map((h) => h.hold); }
+  get stepMode(): boolean {
+    return this.enabled;
+  }
+  holds(): Hold[] {
+    return this.held.map((h) => h.hold);
+  }
 
   setStepMode(on: boolean): void {
     this.enabled = on;

@@ -15,7 +15,12 @@ export interface SupervisorOptions {
   maxRestartsPerMinute?: number;
 }
 
-interface Managed { plan: ServicePlanEntry; proc: ServiceProcess; child: ChildProcess | null; restartTimes: number[] }
+interface Managed {
+  plan: ServicePlanEntry;
+  proc: ServiceProcess;
+  child: ChildProcess | null;
+  restartTimes: number[];
+}
 
 /**
  * Services are small and mostly idle: a 1 MB young generation (Node's default is 16 MB per
@@ -47,7 +52,17 @@ export class Supervisor {
     const key = serviceKey(plan);
     const m: Managed = this.managed.get(key) ?? {
       plan,
-      proc: { binary: plan.binary, host: plan.host, pid: null, workerPids: [], ports: plan.ports.map((p) => p.port), state: 'starting', restarts: 0, startedAt: null, lastExit: null },
+      proc: {
+        binary: plan.binary,
+        host: plan.host,
+        pid: null,
+        workerPids: [],
+        ports: plan.ports.map((p) => p.port),
+        state: 'starting',
+        restarts: 0,
+        startedAt: null,
+        lastExit: null,
+      },
       child: null,
       restartTimes: [],
     };
@@ -89,7 +104,12 @@ export class Supervisor {
         m.child = null;
         if (!ready) {
           m.proc.state = 'stopped';
-          reject(new Error(fatal ?? `${key} exited before it was ready (code ${code}, signal ${signal}); see ${path.join(this.opts.logsDir, key + '.log')}`));
+          reject(
+            new Error(
+              fatal ??
+                `${key} exited before it was ready (code ${code}, signal ${signal}); see ${path.join(this.opts.logsDir, key + '.log')}`,
+            ),
+          );
           return;
         }
         if (!this.stopping) this.restart(m, code, signal);
@@ -103,13 +123,22 @@ export class Supervisor {
     m.restartTimes = m.restartTimes.filter((t) => now - t < 60_000);
     if (m.restartTimes.length >= (this.opts.maxRestartsPerMinute ?? 5)) {
       m.proc.state = 'stopped';
-      this.opts.onEvent(`${key} died again (code ${code}, signal ${signal}); too many restarts, left stopped`, { binary: m.plan.binary, host: m.plan.host });
+      this.opts.onEvent(`${key} died again (code ${code}, signal ${signal}); too many restarts, left stopped`, {
+        binary: m.plan.binary,
+        host: m.plan.host,
+      });
       return;
     }
     m.restartTimes.push(now);
     m.proc.restarts += 1;
     m.proc.state = 'restarting';
-    this.opts.onEvent(`${key} died (code ${code}, signal ${signal}); restarting (restart #${m.proc.restarts})`, { binary: m.plan.binary, host: m.plan.host, code, signal, restarts: m.proc.restarts });
+    this.opts.onEvent(`${key} died (code ${code}, signal ${signal}); restarting (restart #${m.proc.restarts})`, {
+      binary: m.plan.binary,
+      host: m.plan.host,
+      code,
+      signal,
+      restarts: m.proc.restarts,
+    });
     setTimeout(() => {
       if (this.stopping) return;
       this.spawnChild(m).then(
@@ -122,11 +151,13 @@ export class Supervisor {
   /** Restart one service on purpose (e.g. after a nova.conf change). */
   async restartService(binary: string, host?: string): Promise<ServiceProcess[]> {
     const targets = [...this.managed.values()].filter((m) => m.plan.binary === binary && (!host || m.plan.host === host));
-    await Promise.all(targets.map(async (m) => {
-      await this.stopOne(m, 10_000);
-      m.proc.restarts += 1;
-      await this.spawnChild(m);
-    }));
+    await Promise.all(
+      targets.map(async (m) => {
+        await this.stopOne(m, 10_000);
+        m.proc.restarts += 1;
+        await this.spawnChild(m);
+      }),
+    );
     return targets.map((m) => ({ ...m.proc }));
   }
 
@@ -151,7 +182,16 @@ export class Supervisor {
   /** Stop everything: nova-api first (no new requests), computes next (their guests), the conductor last. */
   async stopAll(graceMs = 20_000): Promise<void> {
     this.stopping = true;
-    const order = ['nova-api', 'nova-novncproxy', 'nova-compute', 'nova-scheduler', 'nova-consoleauth', 'glance-api', 'keystone', 'nova-conductor'];
+    const order = [
+      'nova-api',
+      'nova-novncproxy',
+      'nova-compute',
+      'nova-scheduler',
+      'nova-consoleauth',
+      'glance-api',
+      'keystone',
+      'nova-conductor',
+    ];
     const rank = (m: Managed) => order.indexOf(m.plan.binary);
     const groups = new Map<number, Managed[]>();
     for (const m of this.managed.values()) groups.set(rank(m), [...(groups.get(rank(m)) ?? []), m]);

@@ -5,9 +5,7 @@ import type { Instance } from '../../contract/model.js';
 /** Where nova-novncproxy reaches a guest's VNC server. A TCP server asks for VNC
  *  authentication with `password` (random per guest; the proxy answers the challenge itself):
  *  a secret, never in an event or a log. A unix socket is protected by its directory. */
-export type VncConnectInfo =
-  | { kind: 'tcp'; host: string; port: number; password?: string }
-  | { kind: 'unix'; path: string };
+export type VncConnectInfo = { kind: 'tcp'; host: string; port: number; password?: string } | { kind: 'unix'; path: string };
 
 /** connect_info as events and logs may show it: the password replaced by the fact that
  *  there is one. */

@@ -1,7 +1,16 @@
 // nova-conductor's RPC interface (topic "conductor"). The conductor is the only process that
 // opens nova's database; every other service reaches data through these methods.
 import type {
-  ComputeNode, Flavor, Instance, InstanceAction, ListedInstance, ServerGroup, KeyPair, QuotaSet, TaskState, VmState,
+  ComputeNode,
+  Flavor,
+  Instance,
+  InstanceAction,
+  ListedInstance,
+  ServerGroup,
+  KeyPair,
+  QuotaSet,
+  TaskState,
+  VmState,
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
 import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
@@ -19,22 +28,39 @@ export interface InstanceFilter {
 
 /** Fields an update may change; `expect` makes it a compare-and-set (409 when it does not hold). */
 export type InstancePatch = Partial<Omit<Instance, 'uuid' | 'seq' | 'created_at'>>;
-export interface InstanceExpect { vm_state?: VmState[]; task_state?: TaskState[] }
+export interface InstanceExpect {
+  vm_state?: VmState[];
+  task_state?: TaskState[];
+}
 
-export interface ClaimResult { ok: boolean; reason: string | null; instance: Instance | null }
+export interface ClaimResult {
+  ok: boolean;
+  reason: string | null;
+  instance: Instance | null;
+}
 
-export interface QuotaUsage { instances: number; cores: number; ram: number; key_pairs: number; server_groups: number }
+export interface QuotaUsage {
+  instances: number;
+  cores: number;
+  ram: number;
+  key_pairs: number;
+  server_groups: number;
+}
 
 export interface ConductorApi {
-
   // services (nova service-list)
   service_heartbeat(binary: ServiceBinary, host: string, zone: string): Promise<ServiceRecord>;
   service_list(filter?: { binary?: string; host?: string }): Promise<ServiceRecord[]>;
-  service_update(idOrUuid: string, patch: { disabled?: boolean; disabled_reason?: string | null; forced_down?: boolean }): Promise<ServiceRecord | null>;
+  service_update(
+    idOrUuid: string,
+    patch: { disabled?: boolean; disabled_reason?: string | null; forced_down?: boolean },
+  ): Promise<ServiceRecord | null>;
   service_delete(idOrUuid: string): Promise<boolean>;
 
   // compute hosts' reports and the scheduler's view
-  compute_node_update(node: Omit<ComputeNode, 'id' | 'uuid' | 'updated_at' | 'vcpus_used' | 'memory_mb_used' | 'local_gb_used' | 'running_vms'>): Promise<ComputeNode>;
+  compute_node_update(
+    node: Omit<ComputeNode, 'id' | 'uuid' | 'updated_at' | 'vcpus_used' | 'memory_mb_used' | 'local_gb_used' | 'running_vms'>,
+  ): Promise<ComputeNode>;
   compute_node_list(): Promise<ComputeNode[]>;
   /**
    * Every host as the scheduler sees it; `instance_uuids` names at most `forInstance` (the
@@ -60,7 +86,14 @@ export interface ConductorApi {
   // instance actions (server event list)
   action_start(a: Omit<InstanceAction, 'events' | 'updated_at'>): Promise<InstanceAction>;
   action_event_start(instance_uuid: string, request_id: string, event: string, host: string | null): Promise<void>;
-  action_event_finish(instance_uuid: string, request_id: string, event: string, result: 'Success' | 'Error', details?: string | null, traceback?: string | null): Promise<void>;
+  action_event_finish(
+    instance_uuid: string,
+    request_id: string,
+    event: string,
+    result: 'Success' | 'Error',
+    details?: string | null,
+    traceback?: string | null,
+  ): Promise<void>;
   action_list(instance_uuid: string): Promise<InstanceAction[]>;
   action_get(instance_uuid: string, request_id: string): Promise<InstanceAction | null>;
 

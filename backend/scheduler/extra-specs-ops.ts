@@ -14,13 +14,17 @@
 /** `words` is never empty: compileExtraSpec answers an operator without operand itself. */
 type Op = (value: string, words: string[]) => boolean;
 
-const num = (f: (a: number, b: number) => boolean): Op =>
+const num =
+  (f: (a: number, b: number) => boolean): Op =>
   (value, words) => {
     const a = pyFloat(value);
     const b = pyFloat(words[0]!);
     return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
   };
-const str = (f: (a: string, b: string) => boolean): Op => (value, words) => f(value, words[0]!);
+const str =
+  (f: (a: string, b: string) => boolean): Op =>
+  (value, words) =>
+    f(value, words[0]!);
 
 const OPS: Record<string, Op> = {
   '=': num((a, b) => a >= b),

@@ -14,12 +14,17 @@ const hosts = [
 test('records start and end counts, passed hosts and reasons per filter, in order', () => {
   const run = runFilters(hosts, makeSpec(), ['RamFilter', 'ComputeFilter', 'CoreFilter']);
   assert.deepEqual(run.trace.map(filterSummary), [
-    'RamFilter: (start: 4, end: 3)', 'ComputeFilter: (start: 3, end: 2)', 'CoreFilter: (start: 2, end: 1)',
+    'RamFilter: (start: 4, end: 3)',
+    'ComputeFilter: (start: 3, end: 2)',
+    'CoreFilter: (start: 2, end: 1)',
   ]);
   assert.deepEqual(run.trace[0]!.passed, ['host-a', 'host-c', 'host-d']);
   assert.equal(run.trace[0]!.rejected[0]!.host, 'host-b');
   assert.match(run.trace[1]!.rejected[0]!.reason, /repairs/);
-  assert.deepEqual(run.passed.map((h) => h.host), ['host-d']);
+  assert.deepEqual(
+    run.passed.map((h) => h.host),
+    ['host-d'],
+  );
   assert.equal(run.emptiedBy, null);
 });
 
@@ -39,7 +44,7 @@ test('a 4-vCPU host at ratio 2.0 refuses the 9th vCPU with CoreFilter named in N
   );
 });
 
-test('the NoValidHost message gives each host\'s reason and what earlier filters removed', () => {
+test("the NoValidHost message gives each host's reason and what earlier filters removed", () => {
   const spec = makeSpec({ flavor: { vcpus: 1 } });
   const busy = hosts.map((h) => ({ ...h, vcpus: 1, cpu_allocation_ratio: 1, vcpus_used: 1 }));
   const message = noValidHostMessage(runFilters(busy, spec, ['RamFilter', 'ComputeFilter', 'CoreFilter']));

@@ -24,7 +24,10 @@ export interface RunFiltersOptions {
 
 /** Apply the filters named (in nova.conf order) to the hosts; throws on an unknown name. */
 export function runFilters(
-  hosts: readonly HostState[], spec: RequestSpec, filterNames: readonly string[], options: RunFiltersOptions = {},
+  hosts: readonly HostState[],
+  spec: RequestSpec,
+  filterNames: readonly string[],
+  options: RunFiltersOptions = {},
 ): FilterRun {
   const skipOnce = (options.instanceIndex ?? 0) > 0;
   const trace: SchedulerFilterTrace[] = [];
@@ -76,9 +79,7 @@ export function noValidHostMessage(run: Pick<FilterRun, 'trace' | 'emptiedBy'>):
   const last = run.trace.find((t) => t.name === run.emptiedBy && t.end === 0);
   if (!last) {
     const first = run.trace[0];
-    return first === undefined || first.start === 0
-      ? `${NO_VALID_HOST} No compute host is known to the scheduler.`
-      : NO_VALID_HOST;
+    return first === undefined || first.start === 0 ? `${NO_VALID_HOST} No compute host is known to the scheduler.` : NO_VALID_HOST;
   }
   const reasons = last.rejected.map((r) => `${r.host}: ${r.reason}`).join('; ');
   const earlier = run.trace

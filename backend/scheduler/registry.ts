@@ -13,7 +13,12 @@ export interface Registry<N extends string, T> {
   resolve(names: readonly string[]): T[];
 }
 
-export function createRegistry<N extends string, T>(option: string, kind: string, known: readonly N[], items: Readonly<Record<N, T>>): Registry<N, T> {
+export function createRegistry<N extends string, T>(
+  option: string,
+  kind: string,
+  known: readonly N[],
+  items: Readonly<Record<N, T>>,
+): Registry<N, T> {
   let lastNames: readonly string[] = [];
   let lastResolved: T[] = [];
   const isName = (name: string): name is N => (known as readonly string[]).includes(name);

@@ -54,13 +54,18 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
       });
       if (trace.chosen) {
         const claim = await claimFirst(deps.conductor, spec.instance_uuid, [trace.chosen, ...alternates(trace)]);
-        if (claim.host && claim.host !== trace.chosen) trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
-        if (!claim.host) trace.error = `No valid host was found. Every host that passed the filters refused the claim: ${claim.refusals.join('; ')}`;
+        if (claim.host && claim.host !== trace.chosen)
+          trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
+        if (!claim.host)
+          trace.error = `No valid host was found. Every host that passed the filters refused the claim: ${claim.refusals.join('; ')}`;
         trace.chosen = claim.host;
       }
       deps.publish({
-        kind: 'step', step: 'scheduler.decide',
-        summary: trace.chosen ? `chose ${trace.chosen} (subset of ${trace.subset_size} from ${trace.ranking.length} weighed hosts)` : (trace.error ?? 'No valid host was found.'),
+        kind: 'step',
+        step: 'scheduler.decide',
+        summary: trace.chosen
+          ? `chose ${trace.chosen} (subset of ${trace.subset_size} from ${trace.ranking.length} weighed hosts)`
+          : (trace.error ?? 'No valid host was found.'),
         detail: trace,
       });
       return trace;

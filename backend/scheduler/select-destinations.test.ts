@@ -27,11 +27,22 @@ test('chooses the best-weighed host and explains every step', () => {
   const trace = selectHost(hosts, makeSpec(), options());
   assert.equal(trace.chosen, 'host-b');
   assert.deepEqual(trace.hosts, ['host-a', 'host-b', 'host-c', 'host-d']);
-  assert.deepEqual(trace.filters.map((f) => [f.name, f.start, f.end]), [
-    ['RetryFilter', 4, 4], ['AvailabilityZoneFilter', 4, 4], ['RamFilter', 4, 4], ['ComputeFilter', 4, 3],
-    ['ComputeCapabilitiesFilter', 3, 3], ['ImagePropertiesFilter', 3, 3], ['CoreFilter', 3, 3],
-  ]);
-  assert.deepEqual(trace.ranking.map((r) => r.host), ['host-b', 'host-a', 'host-c']);
+  assert.deepEqual(
+    trace.filters.map((f) => [f.name, f.start, f.end]),
+    [
+      ['RetryFilter', 4, 4],
+      ['AvailabilityZoneFilter', 4, 4],
+      ['RamFilter', 4, 4],
+      ['ComputeFilter', 4, 3],
+      ['ComputeCapabilitiesFilter', 3, 3],
+      ['ImagePropertiesFilter', 3, 3],
+      ['CoreFilter', 3, 3],
+    ],
+  );
+  assert.deepEqual(
+    trace.ranking.map((r) => r.host),
+    ['host-b', 'host-a', 'host-c'],
+  );
   assert.deepEqual(trace.subset, ['host-b']);
   assert.equal(trace.started_at, '2024-01-01T00:00:00.000Z');
   assert.equal(trace.error, null);
@@ -57,7 +68,7 @@ test('clamps the subset size to 1..number of hosts', () => {
   assert.equal(selectHost(hosts, makeSpec(), options({ subsetSize: 99, random: () => 0.999 })).subset_size, 3);
 });
 
-test('reports NoValidHost with the emptying filter and each host\'s reason', () => {
+test("reports NoValidHost with the emptying filter and each host's reason", () => {
   const trace = selectHost(hosts, makeSpec({ flavor: { ram: 8192 } }), options());
   assert.equal(trace.chosen, null);
   assert.equal(trace.emptied_by, 'RamFilter');
@@ -75,7 +86,10 @@ test('alternates are the ranking without the chosen host, best first', () => {
 test('a forced host skips the filters (as Nova), even a host that is down', () => {
   const trace = selectHost(hosts, makeSpec({ force_host: 'host-d' }), options());
   assert.equal(trace.chosen, 'host-d');
-  assert.deepEqual(trace.filters.map((f) => [f.name, f.start, f.end]), [['force_host', 4, 1]]);
+  assert.deepEqual(
+    trace.filters.map((f) => [f.name, f.start, f.end]),
+    [['force_host', 4, 1]],
+  );
 });
 
 test('a forced host that does not exist is a NoValidHost naming it', () => {

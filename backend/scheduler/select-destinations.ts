@@ -51,8 +51,10 @@ function forceHost(hosts: readonly HostState[], forced: string): FilterRun {
 
 function failureMessage(run: FilterRun, spec: RequestSpec, hostCount: number): string {
   if (run.emptiedBy === 'force_host') {
-    return `No valid host was found. The forced host ${spec.force_host} is not one of the ` +
-      `${hostCount} compute host(s) known to the scheduler.`;
+    return (
+      `No valid host was found. The forced host ${spec.force_host} is not one of the ` +
+      `${hostCount} compute host(s) known to the scheduler.`
+    );
   }
   return noValidHostMessage(run);
 }

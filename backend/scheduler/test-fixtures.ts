@@ -45,8 +45,18 @@ export function makeHost(overrides: HostOverrides = {}): HostState {
 /** m1.small-like: 1 vCPU, 2048 MB, 20 GB root. */
 export function makeFlavor(overrides: Partial<Flavor> = {}): Flavor {
   return {
-    id: '2', name: 'm1.small', vcpus: 1, ram: 2048, disk: 20, ephemeral: 0, swap: 0,
-    rxtx_factor: 1.0, is_public: true, disabled: false, description: null, extra_specs: {},
+    id: '2',
+    name: 'm1.small',
+    vcpus: 1,
+    ram: 2048,
+    disk: 20,
+    ephemeral: 0,
+    swap: 0,
+    rxtx_factor: 1.0,
+    is_public: true,
+    disabled: false,
+    description: null,
+    extra_specs: {},
     ...overrides,
   };
 }
@@ -54,8 +64,14 @@ export function makeFlavor(overrides: Partial<Flavor> = {}): Flavor {
 /** A cirros-like image with no scheduling properties. */
 export function makeImage(overrides: Partial<ImageMeta> = {}): ImageMeta {
   return {
-    id: 'image-1', name: 'cirros', disk_format: 'qcow2', container_format: 'bare',
-    min_ram: 0, min_disk: 0, size: 16_000_000, properties: {},
+    id: 'image-1',
+    name: 'cirros',
+    disk_format: 'qcow2',
+    container_format: 'bare',
+    min_ram: 0,
+    min_disk: 0,
+    size: 16_000_000,
+    properties: {},
     ...overrides,
   };
 }

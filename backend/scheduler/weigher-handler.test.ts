@@ -25,11 +25,17 @@ test('normalises from a fixed minimum when the weigher has one', () => {
 });
 
 test('ram_weight_multiplier +1.0 picks the host with the most free RAM (spreading)', () => {
-  assert.deepEqual(weigh(1).ranking.map((r) => r.host), ['empty', 'half', 'full']);
+  assert.deepEqual(
+    weigh(1).ranking.map((r) => r.host),
+    ['empty', 'half', 'full'],
+  );
 });
 
 test('ram_weight_multiplier -1.0 picks the host with the least free RAM (stacking)', () => {
-  assert.deepEqual(weigh(-1).ranking.map((r) => r.host), ['full', 'half', 'empty']);
+  assert.deepEqual(
+    weigh(-1).ranking.map((r) => r.host),
+    ['full', 'half', 'empty'],
+  );
 });
 
 test('records raw and normalised weights per host and the multiplier', () => {
@@ -39,7 +45,10 @@ test('records raw and normalised weights per host and the multiplier', () => {
   assert.equal(trace.multiplier, -1);
   assert.deepEqual({ ...trace.raw }, { half: 2048, empty: 4096, full: 1024 });
   assert.deepEqual({ ...trace.normalized }, { half: 0.5, empty: 1, full: 0.25 });
-  assert.deepEqual(weigh(-1).ranking.map((r) => r.weight), [-0.25, -0.5, -1]);
+  assert.deepEqual(
+    weigh(-1).ranking.map((r) => r.weight),
+    [-0.25, -0.5, -1],
+  );
 });
 
 test('sums several weighers, each times its multiplier', () => {
@@ -49,13 +58,19 @@ test('sums several weighers, each times its multiplier', () => {
   ];
   const opts = { ...DEFAULT_WEIGHER_OPTIONS, ram_weight_multiplier: 1, cpu_weight_multiplier: 2 };
   const result = weighHosts(spread, makeSpec(), ['RAMWeigher', 'CPUWeigher'], opts);
-  assert.deepEqual(result.ranking.map((r) => r.host), ['cpu-rich', 'ram-rich']);
+  assert.deepEqual(
+    result.ranking.map((r) => r.host),
+    ['cpu-rich', 'ram-rich'],
+  );
 });
 
 test('keeps the filter order between hosts of equal weight', () => {
   const same = ['c', 'a', 'b'].map((host) => makeHost({ host }));
   const result = weighHosts(same, makeSpec(), ['RAMWeigher'], DEFAULT_WEIGHER_OPTIONS);
-  assert.deepEqual(result.ranking.map((r) => r.host), ['c', 'a', 'b']);
+  assert.deepEqual(
+    result.ranking.map((r) => r.host),
+    ['c', 'a', 'b'],
+  );
 });
 
 test('does not weigh a single host (as Nova)', () => {

@@ -18,7 +18,10 @@ export interface WeighResult {
  * maxval (default: the largest); all equal → all 0. Writes into `out` and returns it.
  */
 export function normalize(
-  values: ArrayLike<number>, minval?: number, maxval?: number, out: Float64Array = new Float64Array(values.length),
+  values: ArrayLike<number>,
+  minval?: number,
+  maxval?: number,
+  out: Float64Array = new Float64Array(values.length),
 ): Float64Array {
   let lo = minval ?? Infinity;
   let hi = maxval ?? -Infinity;
@@ -75,7 +78,10 @@ export function rankIndices(weights: Float64Array): number[] {
 
 /** Weigh the hosts that passed the filters with the weighers named (in nova.conf order). */
 export function weighHosts(
-  hosts: readonly HostState[], spec: RequestSpec, weigherNames: readonly string[], opts: WeigherOptions,
+  hosts: readonly HostState[],
+  spec: RequestSpec,
+  weigherNames: readonly string[],
+  opts: WeigherOptions,
 ): WeighResult {
   const weighers = weighersFor(weigherNames);
   const n = hosts.length;

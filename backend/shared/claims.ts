@@ -8,7 +8,11 @@ import { coresFit, diskFits, ramFits, type FlavorSize, type HostCapacity } from 
 export type { FlavorSize, HostCapacity } from './capacity.js';
 
 /** What a host's instances use, as the host state counts it. */
-export interface HostUsage { vcpus: number; ram: number; disk: number }
+export interface HostUsage {
+  vcpus: number;
+  ram: number;
+  disk: number;
+}
 
 /** Disk an instance holds on its host, in whole GB: root + ephemeral + swap rounded up. */
 export const instanceDiskGb = (f: FlavorSize): number => f.disk + f.ephemeral + Math.ceil(f.swap / 1024);
@@ -16,9 +20,12 @@ export const instanceDiskGb = (f: FlavorSize): number => f.disk + f.ephemeral + 
 /** A compute node and its usage as the capacity fields the filters and the claim read. */
 export function hostCapacity(node: ComputeNode, used: HostUsage): HostCapacity {
   return {
-    vcpus: node.vcpus, vcpus_used: used.vcpus,
-    memory_mb: node.memory_mb, memory_mb_used: used.ram,
-    local_gb: node.local_gb, local_gb_used: used.disk,
+    vcpus: node.vcpus,
+    vcpus_used: used.vcpus,
+    memory_mb: node.memory_mb,
+    memory_mb_used: used.ram,
+    local_gb: node.local_gb,
+    local_gb_used: used.disk,
     cpu_allocation_ratio: node.cpu_allocation_ratio,
     ram_allocation_ratio: node.ram_allocation_ratio,
     disk_allocation_ratio: node.disk_allocation_ratio,

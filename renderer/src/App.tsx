@@ -28,7 +28,11 @@ function LanguageSwitch() {
         onChange={(e) => setLanguage(e.target.value as LanguageCode)}
         aria-label={t('app.language')}
       >
-        {LANGUAGES.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
+        {LANGUAGES.map((l) => (
+          <option key={l.code} value={l.code}>
+            {l.label}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -37,20 +41,32 @@ function LanguageSwitch() {
 function StreamBadge() {
   const { t } = useTranslation();
   const status = useStreamStatus();
-  return <span className={`stream stream-${status}`} data-testid="stream-status" title={t('app.streamHelp')}>{t(`app.stream.${status}`)}</span>;
+  return (
+    <span className={`stream stream-${status}`} data-testid="stream-status" title={t('app.streamHelp')}>
+      {t(`app.stream.${status}`)}
+    </span>
+  );
 }
 
 function Screen() {
   const { screen, args } = useRoute();
   switch (screen) {
-    case 'launch': return <LaunchWizard />;
-    case 'boot': return <BootWalkthrough target={args[0] ?? null} />;
-    case 'scheduler': return <SchedulerScreen target={args[0] ?? null} />;
-    case 'console': return <ConsoleScreen serverId={args[0] ?? null} />;
-    case 'instances': return <Instances />;
-    case 'config': return <ConfigScreen />;
-    case 'labs': return <LabsPanel />;
-    default: return <Overview />;
+    case 'launch':
+      return <LaunchWizard />;
+    case 'boot':
+      return <BootWalkthrough target={args[0] ?? null} />;
+    case 'scheduler':
+      return <SchedulerScreen target={args[0] ?? null} />;
+    case 'console':
+      return <ConsoleScreen serverId={args[0] ?? null} />;
+    case 'instances':
+      return <Instances />;
+    case 'config':
+      return <ConfigScreen />;
+    case 'labs':
+      return <LabsPanel />;
+    default:
+      return <Overview />;
   }
 }
 
@@ -64,18 +80,29 @@ function Shell() {
       <LaunchProvider>
         <div className="shell">
           <header className="topbar">
-            <div className="brand">novalab <span className="brand-sub">{t('app.tagline')}</span></div>
+            <div className="brand">
+              novalab <span className="brand-sub">{t('app.tagline')}</span>
+            </div>
             <div className="topbar-right">
               <StreamBadge />
-              <span className="who" data-testid="signed-in-user">{session.info.user.name}@{session.info.project?.name ?? '-'}</span>
+              <span className="who" data-testid="signed-in-user">
+                {session.info.user.name}@{session.info.project?.name ?? '-'}
+              </span>
               <LanguageSwitch />
-              <button type="button" className="link" onClick={signOut} data-testid="sign-out">{t('app.signOut')}</button>
+              <button type="button" className="link" onClick={signOut} data-testid="sign-out">
+                {t('app.signOut')}
+              </button>
             </div>
           </header>
           <nav className="nav" aria-label={t('app.navigation')}>
             {NAV.map((id) => (
-              <a key={id} href={href(id)} className={id === current ? 'nav-item active' : 'nav-item'} data-testid={`nav-${id}`}
-                aria-current={id === current ? 'page' : undefined}>
+              <a
+                key={id}
+                href={href(id)}
+                className={id === current ? 'nav-item active' : 'nav-item'}
+                data-testid={`nav-${id}`}
+                aria-current={id === current ? 'page' : undefined}
+              >
                 {t(`nav.${id}`)}
               </a>
             ))}
@@ -95,7 +122,9 @@ function Gate() {
   if (!session) {
     return (
       <div className="signin-page">
-        <div className="signin-lang"><LanguageSwitch /></div>
+        <div className="signin-lang">
+          <LanguageSwitch />
+        </div>
         <SignIn />
         <p className="signin-foot">{t('signin.foot')}</p>
       </div>

@@ -64,7 +64,10 @@ describe('novalab GUI against a real lab', { timeout: 15 * 60_000 }, () => {
     const launch = new LaunchPage(app);
     await launch.open();
     await launch.fill({ name, image: IMAGE, flavor: FLAVOR, stepMode: false });
-    assert.match(await launch.cliText(), new RegExp(`openstack server create[\\s\\S]*--image ${IMAGE}[\\s\\S]*--flavor ${FLAVOR}[\\s\\S]*${name}`));
+    assert.match(
+      await launch.cliText(),
+      new RegExp(`openstack server create[\\s\\S]*--image ${IMAGE}[\\s\\S]*--flavor ${FLAVOR}[\\s\\S]*${name}`),
+    );
     assert.match(await launch.curlText(), /curl -s -X POST .*\/compute\/v2\.1\/servers/);
     await shot(page, '03-launch-wizard');
     await launch.submit();
@@ -174,7 +177,11 @@ describe('novalab GUI against a real lab', { timeout: 15 * 60_000 }, () => {
           buildChecks++;
         }
         await boot.next();
-        await page.waitForFunction((h) => document.querySelector(`[data-testid="boot-step-${h}"]`)?.getAttribute('data-status') !== 'held', held, { timeout: 15_000 });
+        await page.waitForFunction(
+          (h) => document.querySelector(`[data-testid="boot-step-${h}"]`)?.getAttribute('data-status') !== 'held',
+          held,
+          { timeout: 15_000 },
+        );
       }
       assert.equal(await boot.waitForStatus(['ACTIVE', 'ERROR'], 90_000), 'ACTIVE');
       await boot.waitAllDone(30_000);
@@ -188,9 +195,11 @@ describe('novalab GUI against a real lab', { timeout: 15 * 60_000 }, () => {
     await compute(lab.guiUrl, 'DELETE', `/servers/${id}`);
   });
 
-  test('NoValidHost: the scheduler view names the filter that emptied the list and each host\'s reason', async () => {
+  test("NoValidHost: the scheduler view names the filter that emptied the list and each host's reason", async () => {
     const flavorName = `e2e.huge-${suffix}`;
-    const created = await compute<{ flavor: { id: string } }>(lab.guiUrl, 'POST', '/flavors', { flavor: { name: flavorName, ram: 16384, vcpus: 1, disk: 1 } });
+    const created = await compute<{ flavor: { id: string } }>(lab.guiUrl, 'POST', '/flavors', {
+      flavor: { name: flavorName, ram: 16384, vcpus: 1, disk: 1 },
+    });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     const name = `e2e-novalid-${suffix}`;
     const launch = new LaunchPage(app);
@@ -223,7 +232,7 @@ describe('novalab GUI against a real lab', { timeout: 15 * 60_000 }, () => {
     await compute(lab.guiUrl, 'DELETE', `/flavors/${created.body.flavor.id}`);
   });
 
-  test('osapi_compute_workers in the configuration screen changes nova-api\'s process count after a restart', async () => {
+  test("osapi_compute_workers in the configuration screen changes nova-api's process count after a restart", async () => {
     const overview = new OverviewPage(app);
     await overview.open();
     const before = await overview.novaApiProcessCount();

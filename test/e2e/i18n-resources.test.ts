@@ -9,7 +9,9 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 const I18N = path.join(ROOT, 'renderer/src/i18n');
 
 function keys(obj: Record<string, unknown>, prefix = ''): string[] {
-  return Object.entries(obj).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 }
 const load = (lang: string) => keys(JSON.parse(fs.readFileSync(path.join(I18N, `${lang}.json`), 'utf8')));
 const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
@@ -24,9 +26,21 @@ function sources(dir: string): string[] {
 test('en and zh-CN have the same keys', () => {
   const en = new Set(load('en').map(base));
   // confHelp is Chinese help for nova.conf options; English falls back to the option's own help.
-  const zh = new Set(load('zh-CN').map(base).filter((k) => !k.startsWith('confHelp.')));
-  assert.deepEqual([...en].filter((k) => !zh.has(k)), [], 'missing in zh-CN');
-  assert.deepEqual([...zh].filter((k) => !en.has(k)), [], 'missing in en');
+  const zh = new Set(
+    load('zh-CN')
+      .map(base)
+      .filter((k) => !k.startsWith('confHelp.')),
+  );
+  assert.deepEqual(
+    [...en].filter((k) => !zh.has(k)),
+    [],
+    'missing in zh-CN',
+  );
+  assert.deepEqual(
+    [...zh].filter((k) => !en.has(k)),
+    [],
+    'missing in en',
+  );
 });
 
 test('every literal t("…") key in the renderer is translated', () => {

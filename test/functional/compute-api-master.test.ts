@@ -20,7 +20,11 @@ after(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-interface Started { child: ChildProcess; messages: { type: string; ports?: number[]; pids?: number[]; message?: string }[]; stderr: string[] }
+interface Started {
+  child: ChildProcess;
+  messages: { type: string; ports?: number[]; pids?: number[]; message?: string }[];
+  stderr: string[];
+}
 
 async function startNovaApi(offset: number, conf: string): Promise<{ started: Started; broker: Broker }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nova-api-master-'));
@@ -29,7 +33,13 @@ async function startNovaApi(offset: number, conf: string): Promise<{ started: St
   const broker = new Broker();
   const busPort = await broker.listen();
   const child = fork(distPath('backend', 'compute-api', 'main.js'), [], {
-    env: { ...process.env, NOVALAB_STATE_DIR: dir, NOVALAB_BUS_PORT: String(busPort), NOVALAB_BUS_SECRET: broker.secret, NOVALAB_PORT_OFFSET: String(offset) },
+    env: {
+      ...process.env,
+      NOVALAB_STATE_DIR: dir,
+      NOVALAB_BUS_PORT: String(busPort),
+      NOVALAB_BUS_SECRET: broker.secret,
+      NOVALAB_PORT_OFFSET: String(offset),
+    },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   children.push(child);
@@ -50,7 +60,8 @@ const waitFor = async <T>(what: string, fn: () => T | undefined, ms = 20_000): P
 };
 
 const cmdline = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
-const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
 
 test('1 + N nova-api processes serve the three ports, report their PIDs and replace a dead worker', async () => {
   const offset = await freePortOffset();
@@ -62,7 +73,7 @@ test('1 + N nova-api processes serve the three ports, report their PIDs and repl
     assert.equal(workers.pids!.length, 4);
     for (const pid of [started.child.pid!, ...workers.pids!]) assert.equal(cmdline(pid), 'nova-api', `pid ${pid}`);
 
-    const version = await (await fetch(`http://127.0.0.1:${8774 + offset}/v2.1`)).json() as { version: { version: string } };
+    const version = (await (await fetch(`http://127.0.0.1:${8774 + offset}/v2.1`)).json()) as { version: { version: string } };
     assert.equal(version.version.version, '2.96');
     const md = await fetch(`http://127.0.0.1:${8775 + offset}/`);
     assert.equal(md.status, 200);
@@ -101,7 +112,10 @@ test('a port already taken stops nova-api with a message that names it', async (
     assert.ok(fatal, 'the launcher is told why');
     assert.match(fatal.message!, new RegExp(`port ${8775 + offset} \\(nova-api metadata\\) on 127\\.0\\.0\\.1 is already in use`));
     assert.match(started.stderr.join(''), new RegExp(`port ${8775 + offset}`));
-    assert.equal(started.messages.some((m) => m.type === 'ready'), false);
+    assert.equal(
+      started.messages.some((m) => m.type === 'ready'),
+      false,
+    );
   } finally {
     squatter.close();
     broker.close();

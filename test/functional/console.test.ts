@@ -10,9 +10,25 @@ import path from 'node:path';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
-import { freePort, startConsoleLab, startQemuVnc, qemuAvailable, type ConsoleLab, type QemuVnc } from '../../backend/console/testing/console-lab.js';
 import {
-  closeOf, connectSocket, openWebSocket, rfbHandshake, rfbOverSocket, rfbOverWebSocket, readServerMessage, requestUpdate, setEncodings, ENCODING,
+  freePort,
+  startConsoleLab,
+  startQemuVnc,
+  qemuAvailable,
+  type ConsoleLab,
+  type QemuVnc,
+} from '../../backend/console/testing/console-lab.js';
+import {
+  closeOf,
+  connectSocket,
+  openWebSocket,
+  rfbHandshake,
+  rfbOverSocket,
+  rfbOverWebSocket,
+  readServerMessage,
+  requestUpdate,
+  setEncodings,
+  ENCODING,
 } from '../../backend/console/testing/rfb-probe.js';
 
 const INSTANCE = '6f1c2a44-0d7e-4c55-9a7b-3c1f0a9e2b11';
@@ -30,7 +46,9 @@ before(async () => {
   if (skip) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-console-qemu-'));
   [qemu, locked, lab] = await Promise.all([
-    startQemuVnc({ dir }), startQemuVnc({ tcpPort: await freePort(), password: PASSWORD }), startConsoleLab({ console_token_ttl: 600 }),
+    startQemuVnc({ dir }),
+    startQemuVnc({ tcpPort: await freePort(), password: PASSWORD }),
+    startConsoleLab({ console_token_ttl: 600 }),
   ]);
 });
 
@@ -66,7 +84,9 @@ function get(rawPath: string): Promise<{ status: number; headers: http.IncomingH
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: lab.proxyPort, path: rawPath, method: 'GET' }, (res) => {
       let body = '';
-      res.on('data', (b: Buffer) => { body += b.toString(); });
+      res.on('data', (b: Buffer) => {
+        body += b.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     });
     req.on('error', reject);
@@ -74,7 +94,7 @@ function get(rawPath: string): Promise<{ status: number; headers: http.IncomingH
   });
 }
 
-test('a valid token and the proxy\'s own Origin reach the guest\'s RFB ServerInit', { skip }, async () => {
+test("a valid token and the proxy's own Origin reach the guest's RFB ServerInit", { skip }, async () => {
   const token = await authorize();
   const ws = await openWebSocket(wsUrl(`?token=${token}`), { origin: lab.proxyOrigin });
   assert.equal(ws.protocol, 'binary');
@@ -87,13 +107,13 @@ test('a valid token and the proxy\'s own Origin reach the guest\'s RFB ServerIni
   setEncodings(rfb, [ENCODING.raw]);
   requestUpdate(rfb, false, 0, 0, init.width, init.height);
   const update = await readServerMessage(rfb, init.bitsPerPixel);
-  assert.equal(update.bytes, 4 + 12 + init.width * init.height * init.bitsPerPixel / 8);
+  assert.equal(update.bytes, 4 + 12 + (init.width * init.height * init.bitsPerPixel) / 8);
   const closed = closeOf(ws);
   ws.close();
   assert.equal((await closed).code, 1005);
 });
 
-test('the token may also come inside Nova\'s ?path=%3Ftoken%3D… and without a subprotocol (noVNC 1.7)', { skip }, async () => {
+test("the token may also come inside Nova's ?path=%3Ftoken%3D… and without a subprotocol (noVNC 1.7)", { skip }, async () => {
   const token = await authorize();
   const ws = await openWebSocket(wsUrl(`?path=${encodeURIComponent(`?token=${token}`)}`), { origin: lab.proxyOrigin, protocols: [] });
   const init = await rfbHandshake(rfbOverWebSocket(ws));
@@ -101,45 +121,57 @@ test('the token may also come inside Nova\'s ?path=%3Ftoken%3D… and without a 
   ws.close();
 });
 
-test('a password-protected guest VNC server, reached directly, offers only VNC authentication and refuses a wrong answer', { skip }, async () => {
-  assert.equal(locked.info.kind, 'tcp');
-  const port = locked.info.kind === 'tcp' ? locked.info.port : 0;
-  // What any local process (or a page reaching loopback) would try: the None type is not there.
-  await assert.rejects(rfbHandshake(rfbOverSocket(await connectSocket({ host: '127.0.0.1', port }))), /None not offered \(offered 2\)/);
-  const c = rfbOverSocket(await connectSocket({ host: '127.0.0.1', port }));
-  await c.queue.read(12);
-  c.write(Buffer.from('RFB 003.008\n', 'latin1'));
-  const n = (await c.queue.read(1))[0]!;
-  assert.deepEqual([...(await c.queue.read(n))], [2]);
-  c.write(Buffer.from([2]));
-  await c.queue.read(16);
-  c.write(Buffer.alloc(16)); // an answer made without the password
-  assert.equal((await c.queue.read(4)).readUInt32BE(0), 1, 'SecurityResult: failed');
-  c.close();
-});
+test(
+  'a password-protected guest VNC server, reached directly, offers only VNC authentication and refuses a wrong answer',
+  { skip },
+  async () => {
+    assert.equal(locked.info.kind, 'tcp');
+    const port = locked.info.kind === 'tcp' ? locked.info.port : 0;
+    // What any local process (or a page reaching loopback) would try: the None type is not there.
+    await assert.rejects(rfbHandshake(rfbOverSocket(await connectSocket({ host: '127.0.0.1', port }))), /None not offered \(offered 2\)/);
+    const c = rfbOverSocket(await connectSocket({ host: '127.0.0.1', port }));
+    await c.queue.read(12);
+    c.write(Buffer.from('RFB 003.008\n', 'latin1'));
+    const n = (await c.queue.read(1))[0]!;
+    assert.deepEqual([...(await c.queue.read(n))], [2]);
+    c.write(Buffer.from([2]));
+    await c.queue.read(16);
+    c.write(Buffer.alloc(16)); // an answer made without the password
+    assert.equal((await c.queue.read(4)).readUInt32BE(0), 1, 'SecurityResult: failed');
+    c.close();
+  },
+);
 
-test('through nova-novncproxy, the browser is offered None only and reaches the password-protected server\'s ServerInit', { skip }, async () => {
-  const token = await authorize(INSTANCE, locked.info);
-  const ws = await openWebSocket(wsUrl(`?token=${token}`), { origin: lab.proxyOrigin });
-  const rfb = rfbOverWebSocket(ws);
-  const init = await rfbHandshake(rfb); // fails unless exactly None is offered and accepted
-  assert.equal(init.name, 'QEMU');
-  setEncodings(rfb, [ENCODING.raw]);
-  requestUpdate(rfb, false, 0, 0, init.width, init.height);
-  const update = await readServerMessage(rfb, init.bitsPerPixel);
-  assert.equal(update.bytes, 4 + 12 + init.width * init.height * init.bitsPerPixel / 8);
-  ws.close();
-});
+test(
+  "through nova-novncproxy, the browser is offered None only and reaches the password-protected server's ServerInit",
+  { skip },
+  async () => {
+    const token = await authorize(INSTANCE, locked.info);
+    const ws = await openWebSocket(wsUrl(`?token=${token}`), { origin: lab.proxyOrigin });
+    const rfb = rfbOverWebSocket(ws);
+    const init = await rfbHandshake(rfb); // fails unless exactly None is offered and accepted
+    assert.equal(init.name, 'QEMU');
+    setEncodings(rfb, [ENCODING.raw]);
+    requestUpdate(rfb, false, 0, 0, init.width, init.height);
+    const update = await readServerMessage(rfb, init.bitsPerPixel);
+    assert.equal(update.bytes, 4 + 12 + (init.width * init.height * init.bitsPerPixel) / 8);
+    ws.close();
+  },
+);
 
-test('refused: a token whose connect_info has the wrong VNC password (the browser sees a failed SecurityResult, then 4005)', { skip }, async () => {
-  assert.equal(locked.info.kind, 'tcp');
-  const token = await authorize(INSTANCE, { ...locked.info, password: `${PASSWORD}x`.slice(1) } as typeof locked.info);
-  const ws = await openWebSocket(wsUrl(`?token=${token}`), { origin: lab.proxyOrigin });
-  const closed = closeOf(ws);
-  await assert.rejects(rfbHandshake(rfbOverWebSocket(ws)), /SecurityResult 1/);
-  const { code } = await closed;
-  assert.equal(code, 4005);
-});
+test(
+  'refused: a token whose connect_info has the wrong VNC password (the browser sees a failed SecurityResult, then 4005)',
+  { skip },
+  async () => {
+    assert.equal(locked.info.kind, 'tcp');
+    const token = await authorize(INSTANCE, { ...locked.info, password: `${PASSWORD}x`.slice(1) } as typeof locked.info);
+    const ws = await openWebSocket(wsUrl(`?token=${token}`), { origin: lab.proxyOrigin });
+    const closed = closeOf(ws);
+    await assert.rejects(rfbHandshake(rfbOverWebSocket(ws)), /SecurityResult 1/);
+    const { code } = await closed;
+    assert.equal(code, 4005);
+  },
+);
 
 test('refused: no token', { skip }, async () => {
   await expectClosed('', 4001, /missing token/);
@@ -181,8 +213,17 @@ test('refused: a token naming an address that is neither loopback nor vncserver_
 });
 
 test('redirect-looking paths get 400/404 and never a redirect', { skip }, async () => {
-  for (const p of ['//evil.example/', '/\\evil.example', '/%2F%2Fevil.example', '/%5C%5Cevil.example', '/?redirect=http://evil.example',
-    '/redirect?url=//evil.example', '/core/../../package.json', '/core/%2e%2e/%2e%2e/package.json', '/vnc_auto.html/..%2f..%2f']) {
+  for (const p of [
+    '//evil.example/',
+    '/\\evil.example',
+    '/%2F%2Fevil.example',
+    '/%5C%5Cevil.example',
+    '/?redirect=http://evil.example',
+    '/redirect?url=//evil.example',
+    '/core/../../package.json',
+    '/core/%2e%2e/%2e%2e/package.json',
+    '/vnc_auto.html/..%2f..%2f',
+  ]) {
     const r = await get(p);
     assert.ok(r.status < 300 || r.status === 400 || r.status === 404, `${p}: ${r.status}`);
     assert.equal(r.headers.location, undefined, p);
@@ -192,7 +233,7 @@ test('redirect-looking paths get 400/404 and never a redirect', { skip }, async 
   assert.equal((await get('/core/../../package.json')).status, 400);
 });
 
-test('the console pages, our app script and noVNC\'s core are served', { skip }, async () => {
+test("the console pages, our app script and noVNC's core are served", { skip }, async () => {
   for (const page of ['/vnc_auto.html', '/vnc_lite.html', '/vnc.html']) {
     const r = await get(`${page}?path=%3Ftoken%3Dx`);
     assert.equal(r.status, 200, page);
@@ -214,7 +255,8 @@ test('the console steps are published with the instance, and no token is in any 
   await sleep(200);
   const steps = lab.events.filter((e) => e.kind === 'step');
   const names = new Set(steps.map((e) => e.step));
-  for (const s of ['consoleauth.authorize', 'proxy.connect', 'proxy.check_token', 'consoleauth.validated', 'proxy.relay']) assert.ok(names.has(s as never), s);
+  for (const s of ['consoleauth.authorize', 'proxy.connect', 'proxy.check_token', 'consoleauth.validated', 'proxy.relay'])
+    assert.ok(names.has(s as never), s);
   const relay = steps.find((e) => e.step === 'proxy.relay')!;
   assert.equal(relay.ctx?.instance_uuid, INSTANCE);
   assert.equal(relay.source, 'nova-novncproxy');

@@ -17,7 +17,12 @@ const MAIN = fileURLToPath(new URL('../../backend/identity/main.js', import.meta
 const ADMIN_PASSWORD = 'admin-pw-for-identity-test';
 const run = promisify(execFile);
 
-interface Keystone { child: ChildProcess; port: number; url: string; stateDir: string }
+interface Keystone {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  stateDir: string;
+}
 let ks: Keystone;
 let broker: Broker;
 const events: LabEvent[] = [];
@@ -28,31 +33,53 @@ let allOutput = '';
 /** A new lab in a temporary state directory, or (given `again`) the same lab restarted. */
 async function startKeystone(bus: number, secret: string, again?: Keystone): Promise<Keystone> {
   const stateDir = again?.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-keystone-'));
-  const port = again?.port ?? await freePort();
-  if (!again) fs.writeFileSync(path.join(stateDir, 'nova.conf'), `[novalab]\nkeystone_port = ${port}\nadmin_password = ${ADMIN_PASSWORD}\n`);
+  const port = again?.port ?? (await freePort());
+  if (!again)
+    fs.writeFileSync(path.join(stateDir, 'nova.conf'), `[novalab]\nkeystone_port = ${port}\nadmin_password = ${ADMIN_PASSWORD}\n`);
   const child = fork(MAIN, [], {
     env: { ...process.env, NOVALAB_STATE_DIR: stateDir, NOVALAB_BUS_PORT: String(bus), NOVALAB_BUS_SECRET: secret },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
-  const collect = (b: Buffer) => { output += b.toString(); allOutput += b.toString(); };
+  const collect = (b: Buffer) => {
+    output += b.toString();
+    allOutput += b.toString();
+  };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`keystone did not get ready:\n${output}`)), 20_000);
-    child.on('message', (m: { type?: string }) => { if (m.type === 'ready') { clearTimeout(timer); resolve(); } });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`keystone exited (${code}):\n${output}`)); });
+    child.on('message', (m: { type?: string }) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`keystone exited (${code}):\n${output}`));
+    });
   });
   return { child, port, url: `http://127.0.0.1:${port}`, stateDir };
 }
 
-interface Reply { status: number; headers: Headers; body: any }
-async function api(method: string, p: string, opts: { token?: string; subject?: string; body?: unknown; raw?: string } = {}): Promise<Reply> {
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+async function api(
+  method: string,
+  p: string,
+  opts: { token?: string; subject?: string; body?: unknown; raw?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (opts.token) headers['X-Auth-Token'] = opts.token;
   if (opts.subject) headers['X-Subject-Token'] = opts.subject;
   const res = await fetch(`${ks.url}${p}`, {
-    method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    method,
+    headers,
+    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
@@ -130,7 +157,9 @@ test('password auth gives 201, X-Subject-Token and a catalog, and publishes the 
   const identity = r.body.token.catalog.find((c: { type: string }) => c.type === 'identity');
   assert.equal(identity.endpoints[0].url, ks.url);
   // Events travel over the bus, so they may land just after the HTTP reply.
-  await waitFor(() => events.some((e) => e.step === 'identity.credentials' && e.summary === 'POST /v3/auth/tokens for user admin, project admin'));
+  await waitFor(() =>
+    events.some((e) => e.step === 'identity.credentials' && e.summary === 'POST /v3/auth/tokens for user admin, project admin'),
+  );
   const issuedStep = await waitFor(() => events.find((e) => e.step === 'identity.token' && /token issued to admin/.test(e.summary)));
   assert.deepEqual((issuedStep.detail as { catalog: string[] }).catalog, ['identity', 'compute', 'image']);
   const serialized = JSON.stringify(events);
@@ -138,7 +167,7 @@ test('password auth gives 201, X-Subject-Token and a catalog, and publishes the 
   assert.equal(serialized.includes(ADMIN_PASSWORD), false, 'no password in bus events');
 });
 
-test('a wrong password and an unknown user both get 401 in Keystone\'s error format', async () => {
+test("a wrong password and an unknown user both get 401 in Keystone's error format", async () => {
   const wrong = await api('POST', '/v3/auth/tokens', { body: credentials('admin', 'not-it', 'admin') });
   assert.equal(wrong.status, 401);
   assert.deepEqual(Object.keys(wrong.body.error).sort(), ['code', 'message', 'title']);
@@ -172,12 +201,18 @@ test('a member gets 403 on admin APIs; no token gets 401', async () => {
   assert.equal((await api('GET', '/v3/users', { token: demo })).status, 403);
   assert.equal((await api('POST', '/v3/projects', { body: { project: { name: 'nope' } } })).status, 401);
   const own = await api('GET', '/v3/projects', { token: demo });
-  assert.deepEqual(own.body.projects.map((p: { name: string }) => p.name), ['demo']);
+  assert.deepEqual(
+    own.body.projects.map((p: { name: string }) => p.name),
+    ['demo'],
+  );
 });
 
 test('admin creates a project and a user, grants member (PUT twice: 204 both), and the user logs in', async () => {
   const admin = await login('admin', ADMIN_PASSWORD, 'admin');
-  const p = await api('POST', '/v3/projects', { token: admin, body: { project: { name: 'lab1', domain_id: 'default', description: 'x' } } });
+  const p = await api('POST', '/v3/projects', {
+    token: admin,
+    body: { project: { name: 'lab1', domain_id: 'default', description: 'x' } },
+  });
   assert.equal(p.status, 201);
   assert.equal((await api('POST', '/v3/projects', { token: admin, body: { project: { name: 'lab1' } } })).status, 409);
   const u = await api('POST', '/v3/users', { token: admin, body: { user: { name: 'alice', password: 'alice-pw', domain_id: 'default' } } });
@@ -195,7 +230,10 @@ test('admin creates a project and a user, grants member (PUT twice: 204 both), a
   const me = await api('GET', `/v3/users/${u.body.user.id}`, { token: alice });
   assert.equal(me.body.user.name, 'alice');
   const mine = await api('GET', `/v3/users/${u.body.user.id}/projects`, { token: alice });
-  assert.deepEqual(mine.body.projects.map((x: { name: string }) => x.name), ['lab1']);
+  assert.deepEqual(
+    mine.body.projects.map((x: { name: string }) => x.name),
+    ['lab1'],
+  );
 });
 
 test('name lookups: GET /v3/projects/<name> is 404, then ?name= finds it (quota show)', async () => {
@@ -206,7 +244,7 @@ test('name lookups: GET /v3/projects/<name> is 404, then ?name= finds it (quota 
   assert.equal(found.body.projects[0].domain_id, 'default');
 });
 
-test('bad input: malformed JSON 400, unknown field 400, body over 64 KiB 413 — all in Keystone\'s format', async () => {
+test("bad input: malformed JSON 400, unknown field 400, body over 64 KiB 413 — all in Keystone's format", async () => {
   const admin = await login('admin', ADMIN_PASSWORD, 'admin');
   const malformed = await api('POST', '/v3/auth/tokens', { raw: '{"auth": ' });
   assert.equal(malformed.status, 400);
@@ -225,8 +263,10 @@ test('bad input: malformed JSON 400, unknown field 400, body over 64 KiB 413 —
 test('admins read the catalog as services, endpoints and regions', async () => {
   const admin = await login('admin', ADMIN_PASSWORD, 'admin');
   const endpoints = await api('GET', '/v3/endpoints?interface=public', { token: admin });
-  assert.deepEqual(endpoints.body.endpoints.map((e: { url: string }) => e.url).sort(),
-    [ks.url, 'http://127.0.0.1:8774/v2.1', 'http://127.0.0.1:9292'].sort());
+  assert.deepEqual(
+    endpoints.body.endpoints.map((e: { url: string }) => e.url).sort(),
+    [ks.url, 'http://127.0.0.1:8774/v2.1', 'http://127.0.0.1:9292'].sort(),
+  );
   const compute = await api('GET', '/v3/services?type=compute', { token: admin });
   assert.equal(compute.body.services[0].name, 'nova');
   assert.equal((await api('GET', '/v3/regions/RegionOne', { token: admin })).status, 200);
@@ -235,9 +275,15 @@ test('admins read the catalog as services, endpoints and regions', async () => {
 function cliEnv(password: string) {
   return {
     ...process.env,
-    OS_AUTH_URL: `${ks.url}/v3`, OS_USERNAME: 'admin', OS_PASSWORD: password, OS_PROJECT_NAME: 'admin',
-    OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_IDENTITY_API_VERSION: '3',
-    OS_REGION_NAME: 'RegionOne', OS_INTERFACE: 'public',
+    OS_AUTH_URL: `${ks.url}/v3`,
+    OS_USERNAME: 'admin',
+    OS_PASSWORD: password,
+    OS_PROJECT_NAME: 'admin',
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_IDENTITY_API_VERSION: '3',
+    OS_REGION_NAME: 'RegionOne',
+    OS_INTERFACE: 'public',
   };
 }
 
@@ -247,7 +293,9 @@ test('the real openstack CLI: token issue and catalog list', async () => {
   assert.ok(token.project_id && token.user_id && token.expires && token.id);
   issuedTokens.push(token.id);
   const catalog = await run('openstack', ['catalog', 'list', '-f', 'json'], { env: cliEnv(ADMIN_PASSWORD), timeout: 60_000 });
-  const types = JSON.parse(catalog.stdout).map((c: { Type: string }) => c.Type).sort();
+  const types = JSON.parse(catalog.stdout)
+    .map((c: { Type: string }) => c.Type)
+    .sort();
   assert.deepEqual(types, ['compute', 'identity', 'image']);
 });
 

@@ -38,13 +38,25 @@ async function startService(name: string, main: string, busPort: number): Promis
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
-  child.stdout!.on('data', (b: Buffer) => { output += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { output += b.toString(); });
+  child.stdout!.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
+  child.stderr!.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
   children.push({ name, child, output: () => output });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not get ready:\n${output}`)), 30_000);
-    child.on('message', (m: { type?: string }) => { if (m.type === 'ready') { clearTimeout(timer); resolve(); } });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited (${code}):\n${output}`)); });
+    child.on('message', (m: { type?: string }) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}):\n${output}`));
+    });
   });
 }
 
@@ -52,36 +64,62 @@ async function login(user: string, password: string, project: string): Promise<s
   const res = await fetch(`http://127.0.0.1:${keystonePort}/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ auth: {
-      identity: { methods: ['password'], password: { user: { name: user, password, domain: { name: 'Default' } } } },
-      scope: { project: { name: project, domain: { name: 'Default' } } },
-    } }),
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: user, password, domain: { name: 'Default' } } } },
+        scope: { project: { name: project, domain: { name: 'Default' } } },
+      },
+    }),
   });
   assert.equal(res.status, 201, await res.text());
   return res.headers.get('x-subject-token')!;
 }
 
-interface Reply { status: number; headers: Headers; text: string; json: any }
-async function glance(method: string, p: string, opts: { token?: string | null; body?: unknown; raw?: BodyInit; type?: string } = {}): Promise<Reply> {
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+async function glance(
+  method: string,
+  p: string,
+  opts: { token?: string | null; body?: unknown; raw?: BodyInit; type?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   const token = opts.token === undefined ? adminToken : opts.token;
   if (token) headers['X-Auth-Token'] = token;
-  if (opts.body !== undefined || opts.raw !== undefined) headers['Content-Type'] = opts.type ?? (opts.raw !== undefined ? 'application/octet-stream' : 'application/json');
+  if (opts.body !== undefined || opts.raw !== undefined)
+    headers['Content-Type'] = opts.type ?? (opts.raw !== undefined ? 'application/octet-stream' : 'application/json');
   const res = await fetch(`http://127.0.0.1:${glancePort}${p}`, {
-    method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    method,
+    headers,
+    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
   });
   const text = await res.text();
   let json: unknown = null;
-  try { json = JSON.parse(text); } catch { /* plain-text errors */ }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* plain-text errors */
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
 function cliEnv(user = 'admin', password = 'novalab', project = 'admin'): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8',
-    OS_AUTH_URL: `http://127.0.0.1:${keystonePort}/v3`, OS_USERNAME: user, OS_PASSWORD: password, OS_PROJECT_NAME: project,
-    OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_IDENTITY_API_VERSION: '3',
-    OS_REGION_NAME: 'RegionOne', OS_INTERFACE: 'public',
+    PATH: process.env.PATH,
+    HOME: work,
+    LANG: 'C.UTF-8',
+    OS_AUTH_URL: `http://127.0.0.1:${keystonePort}/v3`,
+    OS_USERNAME: user,
+    OS_PASSWORD: password,
+    OS_PROJECT_NAME: project,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_IDENTITY_API_VERSION: '3',
+    OS_REGION_NAME: 'RegionOne',
+    OS_INTERFACE: 'public',
   };
 }
 async function openstack(args: string[]): Promise<any> {
@@ -149,10 +187,23 @@ test('no token, or a bad one, is 401', async () => {
 
 test('openstack image create / list / show / delete work through the real CLI', async () => {
   const bytes = fs.readFileSync(file('img1.qcow2'));
-  const created = await openstack(['image', 'create', '--file', file('img1.qcow2'), '--disk-format', 'qcow2', '--property', 'architecture=aarch64', 'img1']);
+  const created = await openstack([
+    'image',
+    'create',
+    '--file',
+    file('img1.qcow2'),
+    '--disk-format',
+    'qcow2',
+    '--property',
+    'architecture=aarch64',
+    'img1',
+  ]);
   assert.equal(created.name, 'img1');
   const listed = await openstack(['image', 'list']);
-  assert.ok(listed.some((i: { Name: string }) => i.Name === 'img1'), JSON.stringify(listed));
+  assert.ok(
+    listed.some((i: { Name: string }) => i.Name === 'img1'),
+    JSON.stringify(listed),
+  );
   const shown = await openstack(['image', 'show', 'img1']);
   assert.equal(shown.status, 'active');
   assert.equal(shown.checksum, md5(bytes));
@@ -164,7 +215,9 @@ test('openstack image create / list / show / delete work through the real CLI', 
   assert.equal(shown.properties.architecture, 'aarch64');
   assert.equal(shown.properties.os_hash_algo ?? 'sha512', 'sha512');
   assert.ok(dataFiles().includes(shown.id));
-  await run('openstack', ['image', 'set', '--tag', 'lab', '--property', 'hw_disk_bus=virtio', '--min-ram', '64', 'img1'], { env: cliEnv() });
+  await run('openstack', ['image', 'set', '--tag', 'lab', '--property', 'hw_disk_bus=virtio', '--min-ram', '64', 'img1'], {
+    env: cliEnv(),
+  });
   const set = await glance('GET', `/v2/images/${shown.id}`);
   assert.deepEqual([set.json.tags, set.json.hw_disk_bus, set.json.min_ram], [['lab'], 'virtio', 64]);
   await run('openstack', ['image', 'delete', 'img1'], { env: cliEnv() });
@@ -175,11 +228,18 @@ test('openstack image create / list / show / delete work through the real CLI', 
 test('an upload from stdin (chunked, no Content-Length) works and reports progress on the bus', async () => {
   const bytes = Buffer.alloc(3 * 1024 * 1024 + 5, 7);
   fs.writeFileSync(file('disk.raw'), bytes);
-  const child = spawn('openstack', ['image', 'create', '--disk-format', 'raw', 'from-stdin', '-f', 'json'], { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('openstack', ['image', 'create', '--disk-format', 'raw', 'from-stdin', '-f', 'json'], {
+    env: cliEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
-  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
   child.stdin.end(bytes);
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 0, err);
@@ -230,15 +290,17 @@ test('a second upload while one is running is 409; a client that breaks off leav
   const id = await createImage({ name: 'broken-off', disk_format: 'raw', container_format: 'bare' });
   const socket = net.connect(glancePort, '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
-  socket.write(`PUT /v2/images/${id}/file HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${adminToken}\r\n`
-    + 'Content-Type: application/octet-stream\r\nContent-Length: 4000000\r\n\r\n');
+  socket.write(
+    `PUT /v2/images/${id}/file HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${adminToken}\r\n` +
+      'Content-Type: application/octet-stream\r\nContent-Length: 4000000\r\n\r\n',
+  );
   socket.write(Buffer.alloc(1_500_000, 1));
   const statusOf = async () => (await glance('GET', `/v2/images/${id}`)).json.status as string;
-  for (let i = 0; i < 100 && await statusOf() !== 'saving'; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && (await statusOf()) !== 'saving'; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(await statusOf(), 'saving');
   assert.equal((await glance('PUT', `/v2/images/${id}/file`, { raw: Buffer.from('x') })).status, 409);
   socket.destroy();
-  for (let i = 0; i < 100 && await statusOf() === 'saving'; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && (await statusOf()) === 'saving'; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(await statusOf(), 'killed');
   assert.ok(!dataFiles().includes(id));
   assert.deepEqual(incoming(), []);
@@ -259,7 +321,7 @@ test('download returns the same bytes with Content-MD5 and Content-Length', asyn
   assert.equal(again.status, 409, 'data can be uploaded only once');
 });
 
-test('a demo-project token cannot see admin\'s private image, but sees public ones', async () => {
+test("a demo-project token cannot see admin's private image, but sees public ones", async () => {
   const priv = await createImage({ name: 'admin-private', visibility: 'private', disk_format: 'raw', container_format: 'bare' });
   const pub = await createImage({ name: 'admin-public', visibility: 'public', disk_format: 'raw', container_format: 'bare' });
   const show = await glance('GET', `/v2/images/${priv}`, { token: demoToken });
@@ -299,7 +361,12 @@ test('PATCH applies a JSON patch; protected images cannot be deleted', async () 
   const id = await createImage({ name: 'patchme', architecture: 'x86_64' });
   const r = await glance('PATCH', `/v2/images/${id}`, {
     type: 'application/openstack-images-v2.1-json-patch',
-    body: [{ op: 'replace', path: '/name', value: 'patched' }, { op: 'add', path: '/hypervisor_type', value: 'qemu' }, { op: 'remove', path: '/architecture' }, { op: 'replace', path: '/protected', value: true }],
+    body: [
+      { op: 'replace', path: '/name', value: 'patched' },
+      { op: 'add', path: '/hypervisor_type', value: 'qemu' },
+      { op: 'remove', path: '/architecture' },
+      { op: 'replace', path: '/protected', value: true },
+    ],
   });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.name, 'patched');
@@ -325,21 +392,28 @@ test('upload needs disk and container formats; JSON bodies over 64 KiB are 413',
   assert.equal((await glance('POST', '/v2/images', { raw: '{"name":', type: 'application/json' })).status, 400);
 });
 
-test('lab images from resources/images are registered: kernel, ramdisk, bootable qcow2', { skip: !fs.existsSync(MANIFEST) && 'no lab images built' }, async () => {
-  const manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8')) as { images: { name: string; architecture: string }[] };
-  const all = (await glance('GET', '/v2/images?limit=1000', { token: demoToken })).json.images as Record<string, any>[];
-  for (const entry of manifest.images) {
-    const disk = all.find((i) => i.name === entry.name);
-    assert.ok(disk, `${entry.name} is registered`);
-    assert.deepEqual([disk.status, disk.visibility, disk.disk_format, disk.architecture, disk.hypervisor_type], ['active', 'public', 'qcow2', entry.architecture, 'qemu']);
-    const kernel = all.find((i) => i.id === disk.kernel_id);
-    const ramdisk = all.find((i) => i.id === disk.ramdisk_id);
-    assert.equal(kernel?.name, `${entry.name}-kernel`);
-    assert.equal(kernel?.disk_format, 'aki');
-    assert.equal(ramdisk?.disk_format, 'ari');
-    assert.ok(disk.os_command_line);
-  }
-});
+test(
+  'lab images from resources/images are registered: kernel, ramdisk, bootable qcow2',
+  { skip: !fs.existsSync(MANIFEST) && 'no lab images built' },
+  async () => {
+    const manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8')) as { images: { name: string; architecture: string }[] };
+    const all = (await glance('GET', '/v2/images?limit=1000', { token: demoToken })).json.images as Record<string, any>[];
+    for (const entry of manifest.images) {
+      const disk = all.find((i) => i.name === entry.name);
+      assert.ok(disk, `${entry.name} is registered`);
+      assert.deepEqual(
+        [disk.status, disk.visibility, disk.disk_format, disk.architecture, disk.hypervisor_type],
+        ['active', 'public', 'qcow2', entry.architecture, 'qemu'],
+      );
+      const kernel = all.find((i) => i.id === disk.kernel_id);
+      const ramdisk = all.find((i) => i.id === disk.ramdisk_id);
+      assert.equal(kernel?.name, `${entry.name}-kernel`);
+      assert.equal(kernel?.disk_format, 'aki');
+      assert.equal(ramdisk?.disk_format, 'ari');
+      assert.ok(disk.os_command_line);
+    }
+  },
+);
 
 test('killed and started again, glance-api has every image and its bytes, and registers nothing twice', async () => {
   const bytes = fs.readFileSync(file('img1.qcow2'));

@@ -15,14 +15,24 @@ const run = promisify(execFile);
 const novalab = path.join(appRoot(), 'bin', 'novalab.js');
 let lab: LabHandle;
 
-const comm = (pid: number) => { try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return null; } };
+const comm = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+};
 const labPids = () => processTree(lab.child.pid!).filter((p) => p !== lab.child.pid);
 const titled = (name: string) => labPids().filter((p) => comm(p) === name.slice(0, 15));
 
 before(async () => {
-  lab = await startLab({ novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 3\nmetadata_workers = 2\nec2_workers = 1\nreport_interval = 1\n' });
+  lab = await startLab({
+    novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 3\nmetadata_workers = 2\nec2_workers = 1\nreport_interval = 1\n',
+  });
 });
-after(async () => { await lab?.stop(); });
+after(async () => {
+  await lab?.stop();
+});
 
 test('nova-api runs as one master and 3 + 2 + 1 workers, and every service is its own process', () => {
   assert.equal(titled('nova-api').length, 7, `nova-api processes: ${titled('nova-api').join(', ')}`);
@@ -34,7 +44,11 @@ test('nova-api runs as one master and 3 + 2 + 1 workers, and every service is it
 
 test('up prints every service with its PID and port, the GUI URL, then ready', () => {
   const out = lab.output.join('\n');
-  for (const [binary, port] of [['keystone', lab.port('keystone')], ['glance-api', lab.port('glance-api')], ['nova-novncproxy', lab.port('nova-novncproxy')]] as const) {
+  for (const [binary, port] of [
+    ['keystone', lab.port('keystone')],
+    ['glance-api', lab.port('glance-api')],
+    ['nova-novncproxy', lab.port('nova-novncproxy')],
+  ] as const) {
     assert.match(out, new RegExp(`^${binary}\\s+host=\\S+\\s+pid=\\d+\\s+port=${port}`, 'm'));
   }
   assert.match(out, new RegExp(`^nova-api .*port=${lab.port('osapi_compute')},${lab.port('metadata')},${lab.port('ec2')}`, 'm'));
@@ -44,9 +58,19 @@ test('up prints every service with its PID and port, the GUI URL, then ready', (
 });
 
 test('all three nova-api ports and the other services listen on loopback', async () => {
-  for (const port of [lab.port('osapi_compute'), lab.port('metadata'), lab.port('ec2'), lab.port('keystone'), lab.port('glance-api'), lab.port('nova-novncproxy')]) {
+  for (const port of [
+    lab.port('osapi_compute'),
+    lab.port('metadata'),
+    lab.port('ec2'),
+    lab.port('keystone'),
+    lab.port('glance-api'),
+    lab.port('nova-novncproxy'),
+  ]) {
     await new Promise<void>((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(); });
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve();
+      });
       s.once('error', reject);
     });
   }
@@ -87,7 +111,11 @@ test('a member token gets 403 on an admin-only API', async () => {
 test('kill -9 of the conductor: it is back within seconds, nothing is lost, and status shows the restart', async () => {
   const token = await labToken(lab);
   const headers = { 'X-Auth-Token': token, 'content-type': 'application/json', 'OpenStack-API-Version': 'compute 2.10' };
-  const made = await fetch(lab.url('osapi_compute', '/v2.1/os-keypairs'), { method: 'POST', headers, body: JSON.stringify({ keypair: { name: 'before-crash' } }) });
+  const made = await fetch(lab.url('osapi_compute', '/v2.1/os-keypairs'), {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ keypair: { name: 'before-crash' } }),
+  });
   assert.equal(made.status, 201);
   const [conductor] = titled('nova-conductor');
   process.kill(conductor!, 'SIGKILL');
@@ -123,7 +151,10 @@ test('a port already taken stops the start with a message naming it', async () =
   const blocker = net.createServer().listen(5000 + offset, '127.0.0.1');
   await new Promise((r) => blocker.once('listening', r));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-port-'));
-  const r = spawnSync(process.execPath, [novalab, 'up', '--state-dir', dir, '--port-offset', String(offset)], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [novalab, 'up', '--state-dir', dir, '--port-offset', String(offset)], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   blocker.close();
   assert.equal(r.status, 1);
   assert.match(r.stderr, new RegExp(`port ${5000 + offset} \\(keystone\\) on 127.0.0.1 is already in use`));
@@ -131,7 +162,10 @@ test('a port already taken stops the start with a message naming it', async () =
 
 test('an invalid nova.conf stops the start with one message listing every bad value', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-conf-'));
-  fs.writeFileSync(path.join(dir, 'nova.conf'), '[DEFAULT]\nosapi_compute_workers = 0\nscheduler_default_filters = RamFilter,NoSuchFilter\n');
+  fs.writeFileSync(
+    path.join(dir, 'nova.conf'),
+    '[DEFAULT]\nosapi_compute_workers = 0\nscheduler_default_filters = RamFilter,NoSuchFilter\n',
+  );
   const r = spawnSync(process.execPath, [novalab, 'up', '--state-dir', dir], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /osapi_compute_workers = 0: must be >= 1/);

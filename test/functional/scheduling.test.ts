@@ -10,11 +10,22 @@ import { eventually, startLab, type LabHandle } from '../../harness/lab-process.
 import { ComputeClient } from '../../harness/compute-client.js';
 
 const labs: LabHandle[] = [];
-after(async () => { await Promise.all(labs.map((l) => l.stop())); });
+after(async () => {
+  await Promise.all(labs.map((l) => l.stop()));
+});
 
 function topologyFile(hosts: object[]): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
-  const full = hosts.map((h) => ({ availability_zone: 'nova', architectures: ['x86_64'], hypervisor_types: ['qemu'], disk_gb: 100, capabilities: {}, aggregates: [], metrics: {}, ...h }));
+  const full = hosts.map((h) => ({
+    availability_zone: 'nova',
+    architectures: ['x86_64'],
+    hypervisor_types: ['qemu'],
+    disk_gb: 100,
+    capabilities: {},
+    aggregates: [],
+    metrics: {},
+    ...h,
+  }));
   fs.writeFileSync(file, JSON.stringify({ hosts: full }));
   return file;
 }
@@ -56,11 +67,16 @@ test('an aarch64 image never lands on a host without aarch64, and the fault name
 });
 
 test('ram_weight_multiplier -1.0 stacks instances on one host; 1.0 spreads them', async () => {
-  const hosts = [{ name: 'h1', vcpus: 16, memory_mb: 8192 }, { name: 'h2', vcpus: 16, memory_mb: 8192 }, { name: 'h3', vcpus: 16, memory_mb: 8192 }];
+  const hosts = [
+    { name: 'h1', vcpus: 16, memory_mb: 8192 },
+    { name: 'h2', vcpus: 16, memory_mb: 8192 },
+    { name: 'h3', vcpus: 16, memory_mb: 8192 },
+  ];
   const placements = async (multiplier: string) => {
     const { nova, image } = await lab(`ram_weight_multiplier = ${multiplier}`, hosts);
     const out: string[] = [];
-    for (let i = 0; i < 4; i++) out.push(String((await nova.settled(await nova.createServer(`w${i}`, image, '2')))['OS-EXT-SRV-ATTR:host']));
+    for (let i = 0; i < 4; i++)
+      out.push(String((await nova.settled(await nova.createServer(`w${i}`, image, '2')))['OS-EXT-SRV-ATTR:host']));
     return out;
   };
   const stacked = await placements('-1.0');
@@ -71,7 +87,9 @@ test('ram_weight_multiplier -1.0 stacks instances on one host; 1.0 spreads them'
 
 test('50 concurrent creates never over-commit a host beyond its allocation ratios', async () => {
   const { nova, image } = await lab('cpu_allocation_ratio = 1.0\nram_allocation_ratio = 1.0', [
-    { name: 'c1', vcpus: 8, memory_mb: 65536 }, { name: 'c2', vcpus: 4, memory_mb: 65536 }, { name: 'c3', vcpus: 4, memory_mb: 65536 },
+    { name: 'c1', vcpus: 8, memory_mb: 65536 },
+    { name: 'c2', vcpus: 4, memory_mb: 65536 },
+    { name: 'c3', vcpus: 4, memory_mb: 65536 },
   ]);
   const quota = await nova.request('PUT', `/os-quota-sets/${await nova.projectId()}`, { quota_set: { instances: 100, cores: 100 } });
   assert.equal(quota.status, 200, JSON.stringify(quota.body));
@@ -79,7 +97,8 @@ test('50 concurrent creates never over-commit a host beyond its allocation ratio
   const created = ids;
   const final = await Promise.all(created.map((id) => nova.settled(id, 120_000)));
   const perHost = new Map<string, number>();
-  for (const s of final) if (s.status === 'ACTIVE') perHost.set(String(s['OS-EXT-SRV-ATTR:host']), (perHost.get(String(s['OS-EXT-SRV-ATTR:host'])) ?? 0) + 1);
+  for (const s of final)
+    if (s.status === 'ACTIVE') perHost.set(String(s['OS-EXT-SRV-ATTR:host']), (perHost.get(String(s['OS-EXT-SRV-ATTR:host'])) ?? 0) + 1);
   assert.ok((perHost.get('c1') ?? 0) <= 8 && (perHost.get('c2') ?? 0) <= 4 && (perHost.get('c3') ?? 0) <= 4, JSON.stringify([...perHost]));
   const active = final.filter((s) => s.status === 'ACTIVE').length;
   assert.equal(active, 16, 'every vCPU is used exactly once');
@@ -103,14 +122,22 @@ test('an admin sets a flavor description from 2.55, and a deleted quota override
 
 /** A server created with the scheduler hint `group` (a top-level key of the request, beside `server`). */
 async function createInGroup(nova: ComputeClient, name: string, image: string, group: string): Promise<string> {
-  const r = await nova.request('POST', '/servers', { server: { name, imageRef: image, flavorRef: '1', networks: 'none' }, 'os:scheduler_hints': { group } });
+  const r = await nova.request('POST', '/servers', {
+    server: { name, imageRef: image, flavorRef: '1', networks: 'none' },
+    'os:scheduler_hints': { group },
+  });
   if (r.status !== 202) throw new Error(`create ${name}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.server.id;
 }
 
 test('server groups: anti-affinity spreads a multi-create even when the weighers stack, and the member too many is refused by ServerGroupAntiAffinityFilter', async () => {
-  const hosts = [{ name: 'h1', vcpus: 16, memory_mb: 8192 }, { name: 'h2', vcpus: 16, memory_mb: 8192 }, { name: 'h3', vcpus: 16, memory_mb: 8192 }];
-  const filters = 'RetryFilter,AvailabilityZoneFilter,RamFilter,ComputeFilter,CoreFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter';
+  const hosts = [
+    { name: 'h1', vcpus: 16, memory_mb: 8192 },
+    { name: 'h2', vcpus: 16, memory_mb: 8192 },
+    { name: 'h3', vcpus: 16, memory_mb: 8192 },
+  ];
+  const filters =
+    'RetryFilter,AvailabilityZoneFilter,RamFilter,ComputeFilter,CoreFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter';
   const { nova, image } = await lab(`ram_weight_multiplier = -1.0\nscheduler_default_filters = ${filters}`, hosts);
   const v237 = await ComputeClient.admin(labs[labs.length - 1]!, '2.37'); // the openrc's version: `policies`, a list
   const created = await v237.request('POST', '/os-server-groups', { server_group: { name: 'spread', policies: ['anti-affinity'] } });
@@ -119,13 +146,23 @@ test('server groups: anti-affinity spreads a multi-create even when the weighers
   assert.deepEqual(Object.keys(g), ['id', 'name', 'policies', 'metadata', 'members', 'project_id', 'user_id'], 'the 2.13-2.63 shape');
   assert.deepEqual(g.policies, ['anti-affinity']);
 
-  const r = await nova.request('POST', '/servers', { server: { name: 'spread', imageRef: image, flavorRef: '1', networks: 'none', min_count: 3, max_count: 3 }, 'os:scheduler_hints': { group: g.id } });
+  const r = await nova.request('POST', '/servers', {
+    server: { name: 'spread', imageRef: image, flavorRef: '1', networks: 'none', min_count: 3, max_count: 3 },
+    'os:scheduler_hints': { group: g.id },
+  });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   const group = (await nova.request('GET', `/os-server-groups/${g.id}`)).body.server_group;
   assert.equal(group.members.length, 3);
   const placed = await Promise.all(group.members.map((id: string) => nova.settled(id)));
-  assert.deepEqual(placed.map((s) => s.status), ['ACTIVE', 'ACTIVE', 'ACTIVE']);
-  assert.equal(new Set(placed.map((s) => s['OS-EXT-SRV-ATTR:host'])).size, 3, `placed on ${placed.map((s) => s['OS-EXT-SRV-ATTR:host']).join(', ')}`);
+  assert.deepEqual(
+    placed.map((s) => s.status),
+    ['ACTIVE', 'ACTIVE', 'ACTIVE'],
+  );
+  assert.equal(
+    new Set(placed.map((s) => s['OS-EXT-SRV-ATTR:host'])).size,
+    3,
+    `placed on ${placed.map((s) => s['OS-EXT-SRV-ATTR:host']).join(', ')}`,
+  );
 
   const fourth = await nova.settled(await createInGroup(nova, 'spread-4', image, g.id));
   assert.equal(fourth.status, 'ERROR');
@@ -133,34 +170,55 @@ test('server groups: anti-affinity spreads a multi-create even when the weighers
   assert.equal((await nova.server(placed[0]!.id)).server_groups?.toString(), g.id, 'GET /servers/{id} from 2.71 names the group');
 
   assert.equal((await nova.request('DELETE', `/servers/${fourth.id}`)).status, 204);
-  await eventually('the deleted server to leave its group', async () =>
-    (await nova.request('GET', `/os-server-groups/${g.id}`)).body.server_group.members.length === 3 || undefined);
+  await eventually(
+    'the deleted server to leave its group',
+    async () => (await nova.request('GET', `/os-server-groups/${g.id}`)).body.server_group.members.length === 3 || undefined,
+  );
 
-  const missing = await nova.request('POST', '/servers', { server: { name: 'x', imageRef: image, flavorRef: '1', networks: 'none' }, 'os:scheduler_hints': { group: '7b1f4bde-8e3c-4a55-9f6a-2c1d0e9b8a77' } });
+  const missing = await nova.request('POST', '/servers', {
+    server: { name: 'x', imageRef: image, flavorRef: '1', networks: 'none' },
+    'os:scheduler_hints': { group: '7b1f4bde-8e3c-4a55-9f6a-2c1d0e9b8a77' },
+  });
   assert.equal(missing.status, 400);
   assert.match(missing.body.badRequest.message, /Instance group 7b1f4bde-8e3c-4a55-9f6a-2c1d0e9b8a77 could not be found/);
 });
 
 test('server groups from 2.64: policy and rules; affinity keeps members on one host; soft-affinity gathers them by weight; a rule on affinity is refused', async () => {
-  const hosts = [{ name: 'h1', vcpus: 16, memory_mb: 8192 }, { name: 'h2', vcpus: 16, memory_mb: 8192 }];
-  const { nova, image } = await lab('ram_weight_multiplier = 1.0\nscheduler_weight_classes = RAMWeigher,ServerGroupSoftAffinityWeigher\nsoft_affinity_weight_multiplier = 10.0', hosts);
+  const hosts = [
+    { name: 'h1', vcpus: 16, memory_mb: 8192 },
+    { name: 'h2', vcpus: 16, memory_mb: 8192 },
+  ];
+  const { nova, image } = await lab(
+    'ram_weight_multiplier = 1.0\nscheduler_weight_classes = RAMWeigher,ServerGroupSoftAffinityWeigher\nsoft_affinity_weight_multiplier = 10.0',
+    hosts,
+  );
   const v264 = await ComputeClient.admin(labs[labs.length - 1]!, '2.64');
-  const together = (await v264.request('POST', '/os-server-groups', { server_group: { name: 'together', policy: 'affinity' } })).body.server_group;
+  const together = (await v264.request('POST', '/os-server-groups', { server_group: { name: 'together', policy: 'affinity' } })).body
+    .server_group;
   assert.deepEqual(Object.keys(together), ['id', 'name', 'policy', 'rules', 'members', 'project_id', 'user_id']);
   const ids = [];
   for (let i = 0; i < 3; i++) ids.push(await createInGroup(nova, `t${i}`, image, together.id));
   const hostsUsed = new Set((await Promise.all(ids.map((id) => nova.settled(id)))).map((s) => s['OS-EXT-SRV-ATTR:host']));
-  assert.equal(hostsUsed.size, 1, 'the spreading weigher did not split the affinity group (the claims hold it, even with the course\'s default filters)');
+  assert.equal(
+    hostsUsed.size,
+    1,
+    "the spreading weigher did not split the affinity group (the claims hold it, even with the course's default filters)",
+  );
 
-  const ruled = await v264.request('POST', '/os-server-groups', { server_group: { name: 'r', policy: 'affinity', rules: { max_server_per_host: 2 } } });
+  const ruled = await v264.request('POST', '/os-server-groups', {
+    server_group: { name: 'r', policy: 'affinity', rules: { max_server_per_host: 2 } },
+  });
   assert.equal(ruled.status, 400);
   assert.equal(ruled.body.badRequest.message, 'Only anti-affinity policy supports rules.');
-  const soft = (await v264.request('POST', '/os-server-groups', { server_group: { name: 'soft', policy: 'soft-affinity' } })).body.server_group;
+  const soft = (await v264.request('POST', '/os-server-groups', { server_group: { name: 'soft', policy: 'soft-affinity' } })).body
+    .server_group;
   const softIds = [];
   for (let i = 0; i < 3; i++) softIds.push(await createInGroup(nova, `s${i}`, image, soft.id));
   const softHosts = new Set((await Promise.all(softIds.map((id) => nova.settled(id)))).map((s) => s['OS-EXT-SRV-ATTR:host']));
   assert.equal(softHosts.size, 1, 'ServerGroupSoftAffinityWeigher (x10) outweighed the spreading RAMWeigher');
-  const two = await v264.request('POST', '/os-server-groups', { server_group: { name: 'two', policy: 'anti-affinity', rules: { max_server_per_host: 2 } } });
+  const two = await v264.request('POST', '/os-server-groups', {
+    server_group: { name: 'two', policy: 'anti-affinity', rules: { max_server_per_host: 2 } },
+  });
   assert.deepEqual(two.body.server_group.rules, { max_server_per_host: 2 });
   const listed = (await v264.request('GET', '/os-server-groups')).body.server_groups.map((x: { name: string }) => x.name).sort();
   assert.deepEqual(listed, ['soft', 'together', 'two']);

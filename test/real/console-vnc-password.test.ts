@@ -17,7 +17,10 @@ import { connectSocket, openWebSocket, rfbHandshake, rfbOverSocket, rfbOverWebSo
 import { describeListener, listeners } from '../../harness/listeners.js';
 
 const exec = promisify(execFile);
-const GUESTS = [['vm-pw-x86', 'novalab-x86_64'], ['vm-pw-arm', 'novalab-aarch64']] as const;
+const GUESTS = [
+  ['vm-pw-x86', 'novalab-x86_64'],
+  ['vm-pw-arm', 'novalab-aarch64'],
+] as const;
 let lab: LabHandle;
 
 async function openstack(...args: string[]): Promise<string> {
@@ -25,7 +28,8 @@ async function openstack(...args: string[]): Promise<string> {
   return stdout;
 }
 const show = async (name: string, field: string) => (await openstack('server', 'show', name, '-f', 'value', '-c', field)).trim();
-const consoleUrl = async (name: string) => new URL((JSON.parse(await openstack('console', 'url', 'show', '--novnc', name, '-f', 'json')) as { url: string }).url);
+const consoleUrl = async (name: string) =>
+  new URL((JSON.parse(await openstack('console', 'url', 'show', '--novnc', name, '-f', 'json')) as { url: string }).url);
 const tokenOf = (url: URL) => new URLSearchParams(url.searchParams.get('path')!.replace(/^[^?]*\?/, '')).get('token')!;
 
 /** The QEMU process of an instance (by its -uuid), and its command line. */
@@ -35,7 +39,9 @@ function qemuOf(uuid: string): { pid: number; argv: string[] } {
       if (!path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith('qemu-system')) continue;
       const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (argv[argv.indexOf('-uuid') + 1] === uuid) return { pid, argv };
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   throw new Error(`no QEMU for ${uuid}`);
 }
@@ -99,7 +105,11 @@ test('noVNC in headless Chromium connects to a password-protected guest through 
 
 test('no service log carries a VNC password', () => {
   const logs = path.join(lab.stateDir, 'logs');
-  const text = fs.readdirSync(logs).map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n') + lab.output.join('\n');
+  const text =
+    fs
+      .readdirSync(logs)
+      .map((f) => fs.readFileSync(path.join(logs, f), 'utf8'))
+      .join('\n') + lab.output.join('\n');
   assert.match(text, /TCP on 127\.0\.0\.1 with a per-instance VNC password/);
   assert.doesNotMatch(text, /"password"\s*:\s*"(?!\*\*\*)/);
 });

@@ -30,7 +30,8 @@ async function openstack(...args: string[]): Promise<string> {
   return stdout;
 }
 const consoleLog = () => openstack('console', 'log', 'show', NAME);
-const consoleUrl = async (name = NAME) => (JSON.parse(await openstack('console', 'url', 'show', '--novnc', name, '-f', 'json')) as { url: string }).url;
+const consoleUrl = async (name = NAME) =>
+  (JSON.parse(await openstack('console', 'url', 'show', '--novnc', name, '-f', 'json')) as { url: string }).url;
 const tokenOf = (url: string) => new URLSearchParams(new URL(url).searchParams.get('path')!.replace(/^[^?]*\?/, '')).get('token')!;
 
 async function openConsole(url: string): Promise<{ page: Page; problems: string[] }> {
@@ -44,7 +45,7 @@ async function openConsole(url: string): Promise<{ page: Page; problems: string[
 
 /** Playwright's `type` sends '$' without pressing Shift, and QEMU (which gets scancodes from
  *  noVNC) would see '4': press Shift for shifted characters, as a person does. */
-const SHIFTED: Record<string, string> = { '$': 'Digit4', '(': 'Digit9', ')': 'Digit0', '*': 'Digit8', '>': 'Period' };
+const SHIFTED: Record<string, string> = { $: 'Digit4', '(': 'Digit9', ')': 'Digit0', '*': 'Digit8', '>': 'Period' };
 async function typeLikeAPerson(page: Page, text: string): Promise<void> {
   for (const ch of text) {
     if (SHIFTED[ch]) await page.keyboard.press(`Shift+${SHIFTED[ch]}`);
@@ -53,8 +54,7 @@ async function typeLikeAPerson(page: Page, text: string): Promise<void> {
 }
 
 const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
-const waitState = (page: Page, want: string) =>
-  page.waitForFunction((w) => document.body.dataset.state === w, want, { timeout: 30_000 });
+const waitState = (page: Page, want: string) => page.waitForFunction((w) => document.body.dataset.state === w, want, { timeout: 30_000 });
 
 before(async () => {
   lab = await startLab({ timeoutMs: 600_000 });
@@ -64,7 +64,7 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   await openstack('server', 'create', '--flavor', 'm1.tiny', '--image', 'novalab-x86_64', '--wait', NAME);
-  await eventually('the guest\'s shell prompt', async () => ((await consoleLog()).includes(`${NAME}:~# `) ? true : null), 300_000, 1000);
+  await eventually("the guest's shell prompt", async () => ((await consoleLog()).includes(`${NAME}:~# `) ? true : null), 300_000, 1000);
 });
 
 after(async () => {
@@ -86,8 +86,12 @@ test('the console URL opens in a browser, connects, and keys typed there reach t
   await typeLikeAPerson(page, 'echo typed $((6*7)) through novnc >/dev/console');
   await page.keyboard.press('Enter');
   await shot(page, 'console-typed');
-  await eventually('the typed line on the serial log', async () => ((await consoleLog()).includes('typed 42 through novnc') ? true : null), 30_000, 500)
-    .finally(() => shot(page, 'console-after'));
+  await eventually(
+    'the typed line on the serial log',
+    async () => ((await consoleLog()).includes('typed 42 through novnc') ? true : null),
+    30_000,
+    500,
+  ).finally(() => shot(page, 'console-after'));
   // A reload keeps working (the token went to sessionStorage, not the URL).
   await page.reload();
   await waitState(page, 'connected');
@@ -125,7 +129,11 @@ test('the RFB handshake through nova-novncproxy reaches ServerInit for an x86_64
 /** The lab's QEMU processes (not by comm: QEMU renames its process after the guest). */
 function qemuPids(): number[] {
   return processTree(lab.child.pid!).filter((pid) => {
-    try { return path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith('qemu-system'); } catch { return false; }
+    try {
+      return path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith('qemu-system');
+    } catch {
+      return false;
+    }
   });
 }
 
@@ -149,7 +157,7 @@ function assertPrivateVnc(pid: number): void {
   assert.equal(dir.mode & 0o077, 0, `${path.dirname(socket)} is not group- or world-accessible`);
 }
 
-test('a guest\'s VNC server is a private unix socket and no TCP port: from outside, the proxy is the way in', () => {
+test("a guest's VNC server is a private unix socket and no TCP port: from outside, the proxy is the way in", () => {
   const qemus = qemuPids();
   assert.ok(qemus.length >= 1, 'a running guest');
   for (const pid of qemus) assertPrivateVnc(pid);
@@ -168,7 +176,11 @@ test('deleting the server revokes its console URL', async () => {
 
 test('no service log contains a console token', () => {
   const logs = path.join(lab.stateDir, 'logs');
-  const text = fs.readdirSync(logs).map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n') + lab.output.join('\n');
+  const text =
+    fs
+      .readdirSync(logs)
+      .map((f) => fs.readFileSync(path.join(logs, f), 'utf8'))
+      .join('\n') + lab.output.join('\n');
   assert.match(text, /nova-novncproxy/);
   for (const t of tokens) assert.ok(!text.includes(t), 'a console token in the logs');
 });

@@ -29,8 +29,8 @@ const RUNNING_TS = import.meta.url.endsWith('.ts');
 const FORWARDER = RUNNING_TS
   ? join(ROOT, 'backend/compute/drivers/qemu/metadata-forwarder.ts')
   : join(ROOT, 'dist/backend/compute/drivers/qemu/metadata-forwarder.js');
-const LOADER_FLAGS = process.execArgv.filter((arg, i, all) =>
-  ['--require', '--import'].includes(arg) || ['--require', '--import'].includes(all[i - 1] ?? ''),
+const LOADER_FLAGS = process.execArgv.filter(
+  (arg, i, all) => ['--require', '--import'].includes(arg) || ['--require', '--import'].includes(all[i - 1] ?? ''),
 );
 
 interface ManifestImage {
@@ -42,7 +42,10 @@ interface ManifestImage {
   os_command_line: string;
 }
 
-interface Identity { uuid: string; hostname: string }
+interface Identity {
+  uuid: string;
+  hostname: string;
+}
 
 function findRepoRoot(dir: string): string {
   while (!existsSync(join(dir, 'package.json'))) {
@@ -80,23 +83,43 @@ async function startMetadataApi(who: Identity, seen: string[]): Promise<Server> 
 const qemuValue = (s: string) => s.replaceAll(',', ',,');
 const shellWord = (s: string) => (/^[A-Za-z0-9_/.:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 
-interface GuestFiles { overlay: string; serialSocket: string; serialLog: string; secret: string }
+interface GuestFiles {
+  overlay: string;
+  serialSocket: string;
+  serialLog: string;
+  secret: string;
+}
 
 function qemuCommand(image: ManifestImage, files: GuestFiles, who: Identity, metadataPort: number): [string, string[]] {
   const forwarder = [process.execPath, ...LOADER_FLAGS, FORWARDER, `127.0.0.1:${metadataPort}`, who.uuid, files.secret];
   const x86 = image.architecture === 'x86_64';
   const args = [
-    '-nodefaults', '-no-user-config', '-display', 'none', '-m', '256',
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-m',
+    '256',
     ...(x86 ? ['-machine', 'q35', '-accel', 'tcg', '-device', 'VGA'] : ['-machine', 'virt', '-cpu', 'cortex-a57', '-accel', 'tcg']),
-    '-kernel', join(IMAGES, image.kernel), '-initrd', join(IMAGES, image.ramdisk),
+    '-kernel',
+    join(IMAGES, image.kernel),
+    '-initrd',
+    join(IMAGES, image.ramdisk),
     // The fallback identity must lose to the metadata service's.
-    '-append', `${image.os_command_line} novalab.uuid=00000000-0000-0000-0000-000000000000 novalab.hostname=from-cmdline`,
-    '-drive', `file=${qemuValue(files.overlay)},if=virtio,format=qcow2`,
-    '-netdev', `user,id=net0,net=169.254.0.0/16,restrict=on,guestfwd=tcp:169.254.169.254:80-cmd:${qemuValue(forwarder.map(shellWord).join(' '))}`,
-    '-device', 'virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:01',
-    '-chardev', `socket,id=serial0,path=${qemuValue(files.serialSocket)},server=on,wait=off,logfile=${qemuValue(files.serialLog)}`,
-    '-serial', 'chardev:serial0',
-    '-monitor', 'stdio',
+    '-append',
+    `${image.os_command_line} novalab.uuid=00000000-0000-0000-0000-000000000000 novalab.hostname=from-cmdline`,
+    '-drive',
+    `file=${qemuValue(files.overlay)},if=virtio,format=qcow2`,
+    '-netdev',
+    `user,id=net0,net=169.254.0.0/16,restrict=on,guestfwd=tcp:169.254.169.254:80-cmd:${qemuValue(forwarder.map(shellWord).join(' '))}`,
+    '-device',
+    'virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:01',
+    '-chardev',
+    `socket,id=serial0,path=${qemuValue(files.serialSocket)},server=on,wait=off,logfile=${qemuValue(files.serialLog)}`,
+    '-serial',
+    'chardev:serial0',
+    '-monitor',
+    'stdio',
   ];
   return [x86 ? 'qemu-system-x86_64' : 'qemu-system-aarch64', args];
 }
@@ -130,8 +153,15 @@ async function connectSerial(path: string, qemu: ChildProcess): Promise<Socket> 
 
 // Keys for QEMU's `sendkey`, enough for the line the x86_64 test types on the VGA console.
 const KEYS: Record<string, string> = {
-  ' ': 'spc', '-': 'minus', '>': 'shift-dot', '/': 'slash', '$': 'shift-4', '(': 'shift-9',
-  ')': 'shift-0', '*': 'shift-8', '\n': 'ret',
+  ' ': 'spc',
+  '-': 'minus',
+  '>': 'shift-dot',
+  '/': 'slash',
+  $: 'shift-4',
+  '(': 'shift-9',
+  ')': 'shift-0',
+  '*': 'shift-8',
+  '\n': 'ret',
 };
 
 /** The VGA screen as QEMU renders it (PPM); compared before and after typing, it tells the
@@ -173,8 +203,10 @@ interface Guest {
 async function startGuest(image: ManifestImage, who: Identity): Promise<Guest> {
   const dir = mkdtempSync(join(tmpdir(), `guest-image-${image.architecture}-`));
   const files: GuestFiles = {
-    overlay: join(dir, 'disk.qcow2'), serialSocket: join(dir, 'serial.sock'),
-    serialLog: join(dir, 'console.log'), secret: join(dir, 'secret'),
+    overlay: join(dir, 'disk.qcow2'),
+    serialSocket: join(dir, 'serial.sock'),
+    serialLog: join(dir, 'console.log'),
+    secret: join(dir, 'secret'),
   };
   writeFileSync(files.secret, `${SECRET}\n`);
   const overlay = spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', join(IMAGES, image.disk), files.overlay]);

@@ -21,11 +21,17 @@ async function os_(...args: string[]): Promise<string> {
 const show = async (name: string) => JSON.parse(await os_('server', 'show', name, '-f', 'json')) as Record<string, unknown>;
 const consoleLog = (name: string) => os_('console', 'log', 'show', name);
 /** QEMU renames its thread (-name process=…), so look at the program it runs, as ps does. */
-const qemuPids = () => processTree(lab.child.pid!).filter((p) => {
-  try { return path.basename(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]!).startsWith('qemu-system'); } catch { return false; }
-});
+const qemuPids = () =>
+  processTree(lab.child.pid!).filter((p) => {
+    try {
+      return path.basename(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]!).startsWith('qemu-system');
+    } catch {
+      return false;
+    }
+  });
 const qemuOf = (uuid: string) => qemuPids().find((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(uuid));
-const statusIs = (name: string, want: string, ms = 60_000) => eventually(`${name} ${want}`, async () => ((await show(name)).status === want ? true : null), ms, 500);
+const statusIs = (name: string, want: string, ms = 60_000) =>
+  eventually(`${name} ${want}`, async () => ((await show(name)).status === want ? true : null), ms, 500);
 /** The guest's own clock, from the ticks its user-data script prints on the serial console. */
 const lastUptime = async (name: string) => {
   const ticks = [...(await consoleLog(name)).matchAll(/tick (\d+\.\d+)/g)];
@@ -36,21 +42,33 @@ before(async () => {
   lab = await startLab({ timeoutMs: 600_000 }); // the first start may build the guest images
   const userData = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-ud-')), 'ticks.sh');
   fs.writeFileSync(userData, '#!/bin/sh\n(while true; do echo "tick $(cut -d" " -f1 /proc/uptime)" > /dev/ttyS0; sleep 0.5; done) &\n');
-  for (const [name, image] of [['vm-x86', 'novalab-x86_64'], ['vm-arm', 'novalab-aarch64']]) {
+  for (const [name, image] of [
+    ['vm-x86', 'novalab-x86_64'],
+    ['vm-arm', 'novalab-aarch64'],
+  ]) {
     const extra = name === 'vm-x86' ? ['--user-data', userData] : [];
-    const created = JSON.parse(await os_('server', 'create', '--flavor', 'm1.tiny', '--image', image!, ...extra, '--wait', name!, '-f', 'json')) as { id: string; status: string };
+    const created = JSON.parse(
+      await os_('server', 'create', '--flavor', 'm1.tiny', '--image', image!, ...extra, '--wait', name!, '-f', 'json'),
+    ) as { id: string; status: string };
     assert.equal(created.status, 'ACTIVE');
     ids[name!] = created.id;
   }
 });
-after(async () => { await lab?.stop(); });
+after(async () => {
+  await lab?.stop();
+});
 
 test('each architecture boots and prints the banner with its hostname and id from the metadata service', async () => {
   for (const name of ['vm-x86', 'vm-arm']) {
-    const text = await eventually(`${name}'s banner`, async () => {
-      const log = await consoleLog(name);
-      return log.includes('novalab login:') ? log : null;
-    }, 60_000, 1000);
+    const text = await eventually(
+      `${name}'s banner`,
+      async () => {
+        const log = await consoleLog(name);
+        return log.includes('novalab login:') ? log : null;
+      },
+      60_000,
+      1000,
+    );
     assert.ok(text.includes(`novalab login: ${name} (${ids[name]})`), `${name}'s console:\n${text.slice(-2000)}`);
   }
 });
@@ -80,11 +98,24 @@ test('a suspended guest resumes with its uptime preserved; a hard reboot restart
   const before = (await lastUptime('vm-x86'))!;
   await os_('server', 'resume', 'vm-x86');
   await statusIs('vm-x86', 'ACTIVE');
-  const after = await eventually('a tick after resume', async () => { const u = await lastUptime('vm-x86'); return u !== null && u > before ? u : null; }, 60_000, 500);
+  const after = await eventually(
+    'a tick after resume',
+    async () => {
+      const u = await lastUptime('vm-x86');
+      return u !== null && u > before ? u : null;
+    },
+    60_000,
+    500,
+  );
   assert.ok(after > before && after < before + 30, `uptime went from ${before} to ${after}`);
   await os_('server', 'reboot', '--hard', 'vm-x86');
   await statusIs('vm-x86', 'ACTIVE');
-  await eventually('the guest to boot again', async () => ((await consoleLog('vm-x86')).split('novalab login: vm-x86').length > 2 ? true : null), 60_000, 1000);
+  await eventually(
+    'the guest to boot again',
+    async () => ((await consoleLog('vm-x86')).split('novalab login: vm-x86').length > 2 ? true : null),
+    60_000,
+    1000,
+  );
 });
 
 test('stop and start change the real QEMU process', async () => {

@@ -36,7 +36,11 @@ function findRoot(dir: string): string {
   return dir;
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -51,11 +55,23 @@ function spec(arch: GuestArch, hostname: string): GuestSpec {
   const img = manifest.images.find((i) => i.architecture === arch)!;
   const uuid = randomUUID();
   return {
-    uuid, name: 'instance-0000002a', hostname, arch, vcpus: 1, memoryMb: 256,
-    image: { kernel: path.join(images, img.kernel!), ramdisk: path.join(images, img.ramdisk!), disk: path.join(images, img.disk!), diskFormat: 'qcow2', cmdline: img.os_command_line! },
+    uuid,
+    name: 'instance-0000002a',
+    hostname,
+    arch,
+    vcpus: 1,
+    memoryMb: 256,
+    image: {
+      kernel: path.join(images, img.kernel!),
+      ramdisk: path.join(images, img.ramdisk!),
+      disk: path.join(images, img.disk!),
+      diskFormat: 'qcow2',
+      cmdline: img.os_command_line!,
+    },
     network: { mac: 'fa:16:3e:12:34:56', fixedIp: '10.0.0.7' },
     metadata: options.forwarder ? { address: `127.0.0.1:${metadataPort}`, hmacSecretFile: path.join(tmp, 'secret') } : null,
-    vnc: { kind: 'unix' }, accel: report.accelerators[arch]!,
+    vnc: { kind: 'unix' },
+    accel: report.accelerators[arch]!,
   };
 }
 
@@ -66,7 +82,11 @@ const ticks = async (uuid: string) => [...(await driver.getConsoleOutput(uuid)).
 /** Types a line on the guest's VGA console (tty1 runs a root shell) as a VNC client
  *  would: RFB 3.8 over the instance's vnc.sock, no authentication, one KeyEvent per key
  *  (X11 keysyms; Shift held for shifted characters, as a keyboard does). */
-async function typeLine(uuid: string, text: string, vnc: VncAddress = { unixSocket: instanceFiles(instancesDir, uuid).vncSocket }): Promise<void> {
+async function typeLine(
+  uuid: string,
+  text: string,
+  vnc: VncAddress = { unixSocket: instanceFiles(instancesDir, uuid).vncSocket },
+): Promise<void> {
   const sock = 'unixSocket' in vnc ? net.connect(vnc.unixSocket) : net.connect(vnc.port, vnc.host);
   let buf = Buffer.alloc(0);
   sock.on('data', (d: Buffer) => (buf = Buffer.concat([buf, d])));
@@ -163,7 +183,10 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
     assert.ok(['tcg', 'kvm', 'hvf', 'whpx'].includes(report.accelerator));
     assert.match(report.acceleratorReason, /using (tcg|kvm|hvf|whpx)/);
     assert.ok(fs.existsSync(options.accelCacheFile), 'the decision is cached');
-    assert.deepEqual(report.supported_instances.filter((s) => s[1] === 'qemu').map((s) => s[0]), ['x86_64', 'aarch64']);
+    assert.deepEqual(
+      report.supported_instances.filter((s) => s[1] === 'qemu').map((s) => s[0]),
+      ['x86_64', 'aarch64'],
+    );
     if (fs.existsSync('/dev/kvm') && report.accelerator === 'tcg') assert.match(report.acceleratorReason, /^kvm: /);
   });
 
@@ -183,7 +206,10 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
 
   it('takes keys on its console, and what it prints grows the serial log', { timeout: 60_000 }, async () => {
     await waitFor('ticks on the serial port', 40_000, async () => {
-      if ((await ticks(x86.uuid)).length === 0) await typeLine(x86.uuid, 'while :; do echo tick $(cat /proc/uptime) >/dev/ttyS0; sleep 1; done &').catch((e: Error) => console.log('typing failed:', e.message));
+      if ((await ticks(x86.uuid)).length === 0)
+        await typeLine(x86.uuid, 'while :; do echo tick $(cat /proc/uptime) >/dev/ttyS0; sleep 1; done &').catch((e: Error) =>
+          console.log('typing failed:', e.message),
+        );
       return waitFor('a tick', 8000, async () => (await ticks(x86.uuid)).length > 1).catch(() => false);
     });
   });
@@ -202,7 +228,9 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
   it('suspend saves the state and ends the process; resume continues where it was', { timeout: 120_000 }, async () => {
     const t0 = Date.now();
     await driver.suspend(x86.uuid);
-    console.log(`x86_64: suspend took ${Date.now() - t0} ms, state ${fs.statSync(instanceFiles(instancesDir, x86.uuid).suspendState).size} bytes`);
+    console.log(
+      `x86_64: suspend took ${Date.now() - t0} ms, state ${fs.statSync(instanceFiles(instancesDir, x86.uuid).suspendState).size} bytes`,
+    );
     assert.deepEqual(await driver.listRunning(), []);
     assert.equal(await driver.getPowerState(x86.uuid), 'suspended');
     const last = (await ticks(x86.uuid)).at(-1)!;
@@ -278,23 +306,27 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
     assert.equal(await driver.getPowerState(x86.uuid), 'nostate');
   });
 
-  it('aarch64: the banner reaches the log; its serial console takes keys over VNC (TCP); destroy leaves nothing', { timeout: 120_000 }, async () => {
-    const arm: GuestSpec = { ...spec('aarch64', 'real-arm'), vnc: { kind: 'tcp', host: '127.0.0.1' } };
-    const t0 = Date.now();
-    const { pid, vnc } = await driver.spawn(arm);
-    assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /^qemu-system-aarch64\0/);
-    const banner = await waitFor('the banner', 90_000, async () => (await banners(driver, arm.uuid))[0]);
-    console.log(`aarch64: spawn → banner in ${Date.now() - t0} ms`);
-    assert.equal(banner[2], arm.uuid);
-    if (options.forwarder) assert.equal(banner[1], `md-${arm.uuid.slice(0, 8)}`, 'virtio-net-pci and the metadata route work on aarch64');
-    assert.ok('port' in vnc && vnc.port >= 5900, `VNC on a TCP port: ${JSON.stringify(vnc)}`);
-    assert.deepEqual(await driver.getVncConsole(arm.uuid), vnc);
-    await waitFor('the typed line in the console log', 40_000, async () => {
-      await typeLine(arm.uuid, 'echo typed-$((6*7))', vnc);
-      return waitFor('echo', 5000, async () => (await driver.getConsoleOutput(arm.uuid)).includes('typed-42')).catch(() => false);
-    });
-    await driver.destroy(arm.uuid);
-    assert.equal(fs.existsSync(`/proc/${pid}`), false);
-    assert.deepEqual(fs.readdirSync(instancesDir), []);
-  });
+  it(
+    'aarch64: the banner reaches the log; its serial console takes keys over VNC (TCP); destroy leaves nothing',
+    { timeout: 120_000 },
+    async () => {
+      const arm: GuestSpec = { ...spec('aarch64', 'real-arm'), vnc: { kind: 'tcp', host: '127.0.0.1' } };
+      const t0 = Date.now();
+      const { pid, vnc } = await driver.spawn(arm);
+      assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /^qemu-system-aarch64\0/);
+      const banner = await waitFor('the banner', 90_000, async () => (await banners(driver, arm.uuid))[0]);
+      console.log(`aarch64: spawn → banner in ${Date.now() - t0} ms`);
+      assert.equal(banner[2], arm.uuid);
+      if (options.forwarder) assert.equal(banner[1], `md-${arm.uuid.slice(0, 8)}`, 'virtio-net-pci and the metadata route work on aarch64');
+      assert.ok('port' in vnc && vnc.port >= 5900, `VNC on a TCP port: ${JSON.stringify(vnc)}`);
+      assert.deepEqual(await driver.getVncConsole(arm.uuid), vnc);
+      await waitFor('the typed line in the console log', 40_000, async () => {
+        await typeLine(arm.uuid, 'echo typed-$((6*7))', vnc);
+        return waitFor('echo', 5000, async () => (await driver.getConsoleOutput(arm.uuid)).includes('typed-42')).catch(() => false);
+      });
+      await driver.destroy(arm.uuid);
+      assert.equal(fs.existsSync(`/proc/${pid}`), false);
+      assert.deepEqual(fs.readdirSync(instancesDir), []);
+    },
+  );
 });

@@ -131,19 +131,21 @@ const ACCESS: Record<string, Access> = {
   'image GET /image/': 'public',
   'image GET /versions': 'public',
   'image GET /image/versions': 'public',
-  ...Object.fromEntries(['', '/image'].flatMap((p) => [
-    [`image GET ${p}/v2/images`, 'collection'],
-    [`image POST ${p}/v2/images`, 'member'],
-    [`image GET ${p}/v2/images/:id`, 'owned'],
-    [`image PATCH ${p}/v2/images/:id`, 'owned'],
-    [`image DELETE ${p}/v2/images/:id`, 'owned'],
-    [`image PUT ${p}/v2/images/:id/file`, 'owned'],
-    [`image GET ${p}/v2/images/:id/file`, 'owned'],
-    [`image PUT ${p}/v2/images/:id/tags/:tag`, 'owned'],
-    [`image DELETE ${p}/v2/images/:id/tags/:tag`, 'owned'],
-    [`image GET ${p}/v2/schemas/image`, 'member'],
-    [`image GET ${p}/v2/schemas/images`, 'member'],
-  ])) as Record<string, Access>,
+  ...(Object.fromEntries(
+    ['', '/image'].flatMap((p) => [
+      [`image GET ${p}/v2/images`, 'collection'],
+      [`image POST ${p}/v2/images`, 'member'],
+      [`image GET ${p}/v2/images/:id`, 'owned'],
+      [`image PATCH ${p}/v2/images/:id`, 'owned'],
+      [`image DELETE ${p}/v2/images/:id`, 'owned'],
+      [`image PUT ${p}/v2/images/:id/file`, 'owned'],
+      [`image GET ${p}/v2/images/:id/file`, 'owned'],
+      [`image PUT ${p}/v2/images/:id/tags/:tag`, 'owned'],
+      [`image DELETE ${p}/v2/images/:id/tags/:tag`, 'owned'],
+      [`image GET ${p}/v2/schemas/image`, 'member'],
+      [`image GET ${p}/v2/schemas/images`, 'member'],
+    ]),
+  ) as Record<string, Access>),
 
   'lab GET /lab/api/info': 'public',
   'lab GET /lab/api/services': 'member',
@@ -166,7 +168,12 @@ const MICROVERSION: Record<string, string> = {
   'compute GET /v2.1/images/:id': '2.35',
 };
 
-interface Route { service: Service; method: string; path: string; websocket?: boolean }
+interface Route {
+  service: Service;
+  method: string;
+  path: string;
+  websocket?: boolean;
+}
 
 /** The routes as the routers themselves list them: nothing here is typed by hand. */
 function enumerateRoutes(): Route[] {
@@ -174,9 +181,24 @@ function enumerateRoutes(): Route[] {
   const of = (service: Service, routes: { method: string; path: string; websocket?: boolean }[]) => routes.map((r) => ({ service, ...r }));
   return [
     ...of('compute', expressRoutes(computeApp(fakeCloud().deps))),
-    ...of('identity', expressRoutes(identityApp({ store: {} as never, tokens: {} as never, config: { urls: { identity: 'http://x' } } as never, catalog: [], publish() {}, log }))),
+    ...of(
+      'identity',
+      expressRoutes(
+        identityApp({
+          store: {} as never,
+          tokens: {} as never,
+          config: { urls: { identity: 'http://x' } } as never,
+          catalog: [],
+          publish() {},
+          log,
+        }),
+      ),
+    ),
     ...of('image', expressRoutes(imageApp({ images: {} as never, tokens: {} as never, identityUrl: 'http://x', log }))),
-    ...of('lab', labRoutes({ handlers: {} as never, events: {} as never }).map((r) => ({ method: r.method, path: r.path, websocket: r.websocket }))),
+    ...of(
+      'lab',
+      labRoutes({ handlers: {} as never, events: {} as never }).map((r) => ({ method: r.method, path: r.path, websocket: r.websocket })),
+    ),
   ];
 }
 
@@ -186,18 +208,37 @@ let demo: ComputeClient;
 let revoked: string;
 /** Admin's project's resources, named in the paths demo tries. */
 const fx = {
-  adminProject: '', adminUser: '', demoProject: '', server: '', requestId: '', keypair: `kp-admin-${randomBytes(3).toString('hex')}`,
-  group: '', image: '', flavor: '', privateFlavor: '', scratchProject: '', scratchUser: '', memberRole: '', service: '', adminSubject: '',
+  adminProject: '',
+  adminUser: '',
+  demoProject: '',
+  server: '',
+  requestId: '',
+  keypair: `kp-admin-${randomBytes(3).toString('hex')}`,
+  group: '',
+  image: '',
+  flavor: '',
+  privateFlavor: '',
+  scratchProject: '',
+  scratchUser: '',
+  memberRole: '',
+  service: '',
+  adminSubject: '',
 };
 
 async function keystone(method: string, p: string, token: string, body?: unknown, extra: Record<string, string> = {}) {
-  const res = await fetch(lab.url('keystone', p), { method, headers: { 'X-Auth-Token': token, 'content-type': 'application/json', ...extra }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(lab.url('keystone', p), {
+    method,
+    headers: { 'X-Auth-Token': token, 'content-type': 'application/json', ...extra },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 before(async () => {
-  lab = await startLab({ novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 1\nmetadata_workers = 1\nec2_workers = 1\n' });
+  lab = await startLab({
+    novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 1\nmetadata_workers = 1\nec2_workers = 1\n',
+  });
   admin = await ComputeClient.admin(lab);
   demo = await ComputeClient.user(lab, 'demo', 'demo');
   fx.adminProject = await admin.projectId();
@@ -205,26 +246,46 @@ before(async () => {
   const who = await keystone('GET', '/v3/auth/tokens', admin.authToken, undefined, { 'X-Subject-Token': admin.authToken });
   fx.adminUser = who.body.token.user.id;
   fx.memberRole = (await keystone('GET', '/v3/roles?name=member', admin.authToken)).body.roles[0].id;
-  fx.scratchProject = (await keystone('POST', '/v3/projects', admin.authToken, { project: { name: `matrix-${randomBytes(3).toString('hex')}`, domain_id: 'default' } })).body.project.id;
-  fx.scratchUser = (await keystone('POST', '/v3/users', admin.authToken, { user: { name: `matrix-${randomBytes(3).toString('hex')}`, domain_id: 'default', password: 'matrix-pw' } })).body.user.id;
+  fx.scratchProject = (
+    await keystone('POST', '/v3/projects', admin.authToken, {
+      project: { name: `matrix-${randomBytes(3).toString('hex')}`, domain_id: 'default' },
+    })
+  ).body.project.id;
+  fx.scratchUser = (
+    await keystone('POST', '/v3/users', admin.authToken, {
+      user: { name: `matrix-${randomBytes(3).toString('hex')}`, domain_id: 'default', password: 'matrix-pw' },
+    })
+  ).body.user.id;
   fx.service = (await keystone('GET', '/v3/services', admin.authToken)).body.services[0].id;
   fx.adminSubject = await labToken(lab); // a second admin token, the subject demo tries to read or revoke
 
   const image = await admin.imageId('novalab-x86_64');
-  const created = await admin.request('POST', '/servers', { server: { name: 'matrix-vm', imageRef: image, flavorRef: '1', networks: 'none' } });
+  const created = await admin.request('POST', '/servers', {
+    server: { name: 'matrix-vm', imageRef: image, flavorRef: '1', networks: 'none' },
+  });
   fx.server = created.body.server.id;
   fx.requestId = created.headers.get('x-openstack-request-id')!;
   assert.equal((await admin.settled(fx.server)).status, 'ACTIVE');
   assert.equal((await admin.request('POST', '/os-keypairs', { keypair: { name: fx.keypair } })).status, 201);
-  fx.group = (await admin.request('POST', '/os-server-groups', { server_group: { name: 'matrix-group', policy: 'anti-affinity' } })).body.server_group.id;
-  const flavor = await admin.request('POST', '/flavors', { flavor: { name: `matrix-${randomBytes(3).toString('hex')}`, ram: 64, vcpus: 1, disk: 1 } });
+  fx.group = (
+    await admin.request('POST', '/os-server-groups', { server_group: { name: 'matrix-group', policy: 'anti-affinity' } })
+  ).body.server_group.id;
+  const flavor = await admin.request('POST', '/flavors', {
+    flavor: { name: `matrix-${randomBytes(3).toString('hex')}`, ram: 64, vcpus: 1, disk: 1 },
+  });
   fx.flavor = flavor.body.flavor.id;
-  const priv = await admin.request('POST', '/flavors', { flavor: { name: `matrix-private-${randomBytes(3).toString('hex')}`, ram: 64, vcpus: 1, disk: 1, 'os-flavor-access:is_public': false } });
+  const priv = await admin.request('POST', '/flavors', {
+    flavor: { name: `matrix-private-${randomBytes(3).toString('hex')}`, ram: 64, vcpus: 1, disk: 1, 'os-flavor-access:is_public': false },
+  });
   assert.equal(priv.status, 200, JSON.stringify(priv.body));
   fx.privateFlavor = priv.body.flavor.id;
-  assert.equal((await admin.request('POST', `/flavors/${fx.flavor}/os-extra_specs`, { extra_specs: { 'hw:cpu_policy': 'shared' } })).status, 200);
+  assert.equal(
+    (await admin.request('POST', `/flavors/${fx.flavor}/os-extra_specs`, { extra_specs: { 'hw:cpu_policy': 'shared' } })).status,
+    200,
+  );
   const privImage = await fetch(lab.url('glance-api', '/v2/images'), {
-    method: 'POST', headers: { 'X-Auth-Token': admin.authToken, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'X-Auth-Token': admin.authToken, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'matrix-private', disk_format: 'raw', container_format: 'bare', visibility: 'private' }),
   });
   fx.image = ((await privImage.json()) as { id: string }).id;
@@ -232,14 +293,23 @@ before(async () => {
   // A revoked token: used everywhere first (so every validator has it cached), revoked, then
   // left past the validators' 5 s cache, as a stolen-then-revoked token would be.
   revoked = await labToken(lab);
-  for (const [port, p] of [['osapi_compute', '/v2.1/servers'], ['glance-api', '/v2/images'], ['gui', '/lab/api/services']] as const) {
-    assert.equal((await fetch(lab.url(port, p), { headers: { 'X-Auth-Token': revoked, 'OpenStack-API-Version': 'compute 2.79' } })).status, 200);
+  for (const [port, p] of [
+    ['osapi_compute', '/v2.1/servers'],
+    ['glance-api', '/v2/images'],
+    ['gui', '/lab/api/services'],
+  ] as const) {
+    assert.equal(
+      (await fetch(lab.url(port, p), { headers: { 'X-Auth-Token': revoked, 'OpenStack-API-Version': 'compute 2.79' } })).status,
+      200,
+    );
   }
   assert.equal((await keystone('DELETE', '/v3/auth/tokens', revoked, undefined, { 'X-Subject-Token': revoked })).status, 204);
   await new Promise((r) => setTimeout(r, 6000));
 });
 
-after(async () => { await lab?.stop(); });
+after(async () => {
+  await lab?.stop();
+});
 
 /** The route's path with its parameters filled with admin's project's resources. */
 function fill(r: Route): string {
@@ -257,7 +327,8 @@ function fill(r: Route): string {
       if (p.startsWith('/v2.1/images')) return fx.image;
     }
     if (r.service === 'identity') {
-      if (p.startsWith('/v3/projects/:project')) return ({ project: fx.scratchProject, user: fx.scratchUser, role: fx.memberRole } as Record<string, string>)[name]!;
+      if (p.startsWith('/v3/projects/:project'))
+        return ({ project: fx.scratchProject, user: fx.scratchUser, role: fx.memberRole } as Record<string, string>)[name]!;
       if (p.startsWith('/v3/projects')) return r.method === 'GET' ? fx.adminProject : fx.scratchProject;
       if (p.startsWith('/v3/users')) return r.method === 'GET' ? fx.adminUser : fx.scratchUser;
       if (p.startsWith('/v3/roles')) return fx.memberRole;
@@ -297,19 +368,28 @@ function bodyFor(r: Route): { body?: string; type?: string } {
     if (r.method !== 'GET' && r.method !== 'DELETE') return json({});
   }
   if (r.service === 'image') {
-    if (r.method === 'PATCH') return { body: JSON.stringify([{ op: 'replace', path: '/name', value: 'by-demo' }]), type: 'application/openstack-images-v2.1-json-patch' };
+    if (r.method === 'PATCH')
+      return {
+        body: JSON.stringify([{ op: 'replace', path: '/name', value: 'by-demo' }]),
+        type: 'application/openstack-images-v2.1-json-patch',
+      };
     if (r.path.endsWith('/file') && r.method === 'PUT') return { body: 'x'.repeat(512), type: 'application/octet-stream' };
     if (r.method === 'POST') return json({ name: 'by-demo', disk_format: 'raw', container_format: 'bare' });
   }
   if (r.service === 'lab') {
-    if (r.method === 'PUT' && r.path.endsWith('config')) return json({ changes: [{ section: 'DEFAULT', name: 'cpu_allocation_ratio', value: 4 }] });
+    if (r.method === 'PUT' && r.path.endsWith('config'))
+      return json({ changes: [{ section: 'DEFAULT', name: 'cpu_allocation_ratio', value: 4 }] });
     if (r.method === 'PUT') return json({ enabled: false });
     if (r.method === 'POST') return json({});
   }
   return {};
 }
 
-interface Answer { status: number; type: string; text: string }
+interface Answer {
+  status: number;
+  type: string;
+  text: string;
+}
 
 async function ask(r: Route, token: string | null, extraHeaders: Record<string, string> = {}): Promise<Answer> {
   const { body, type } = bodyFor(r);
@@ -335,7 +415,10 @@ function assertFormat(r: Route, a: Answer, status: number, what: string): void {
   } else {
     // Keystone's shape, which the lab's own endpoints share.
     const e = body.error as { code?: number; title?: string; message?: string } | undefined;
-    assert.ok(e?.code === status && typeof e.title === 'string' && typeof e.message === 'string', `${where}: not an {"error": {code, title, message}} body: ${a.text.slice(0, 200)}`);
+    assert.ok(
+      e?.code === status && typeof e.title === 'string' && typeof e.message === 'string',
+      `${where}: not an {"error": {code, title, message}} body: ${a.text.slice(0, 200)}`,
+    );
   }
 }
 
@@ -361,15 +444,20 @@ test('no token, a garbage token and a revoked token: 401 on every protected rout
 });
 
 test('a member on admin-only routes: 403', async () => {
-  for (const r of protectedRoutes.filter((x) => ACCESS[key(x)] === 'admin')) assertFormat(r, await ask(r, demo.authToken), 403, 'member on an admin route');
+  for (const r of protectedRoutes.filter((x) => ACCESS[key(x)] === 'admin'))
+    assertFormat(r, await ask(r, demo.authToken), 403, 'member on an admin route');
 });
 
-test('another project\'s resources: 404 or 403 for demo, and admin\'s resources are untouched', async () => {
+test("another project's resources: 404 or 403 for demo, and admin's resources are untouched", async () => {
   for (const r of protectedRoutes.filter((x) => ACCESS[key(x)] === 'owned')) {
-    const subject: Record<string, string> = r.service === 'identity' && r.path === '/v3/auth/tokens' ? { 'X-Subject-Token': fx.adminSubject } : {};
+    const subject: Record<string, string> =
+      r.service === 'identity' && r.path === '/v3/auth/tokens' ? { 'X-Subject-Token': fx.adminSubject } : {};
     const a = await ask(r, demo.authToken, subject);
-    assert.ok(a.status === 404 || a.status === 403, `demo on admin's ${r.service} ${r.method} ${fill(r)}: ${a.status} ${a.text.slice(0, 200)}`);
-    assertFormat(r, a, a.status, 'another project\'s resource');
+    assert.ok(
+      a.status === 404 || a.status === 403,
+      `demo on admin's ${r.service} ${r.method} ${fill(r)}: ${a.status} ${a.text.slice(0, 200)}`,
+    );
+    assertFormat(r, a, a.status, "another project's resource");
   }
   // Still there, as admin left them.
   assert.equal((await admin.server(fx.server)).status, 'ACTIVE');
@@ -378,7 +466,7 @@ test('another project\'s resources: 404 or 403 for demo, and admin\'s resources 
   assert.equal((await keystone('GET', '/v3/auth/tokens', fx.adminSubject, undefined, { 'X-Subject-Token': fx.adminSubject })).status, 200);
 });
 
-test('lists show a member its own project\'s resources only; member routes answer a member', async () => {
+test("lists show a member its own project's resources only; member routes answer a member", async () => {
   const adminIds = () => [fx.server, fx.keypair, fx.group, fx.image, fx.adminProject, fx.scratchProject];
   for (const r of protectedRoutes.filter((x) => ['collection', 'member'].includes(ACCESS[key(x)]!) && x.method === 'GET')) {
     const a = await ask(r, demo.authToken);
@@ -389,7 +477,7 @@ test('lists show a member its own project\'s resources only; member routes answe
   }
 });
 
-test('lists asked for other projects\' resources by query: 403, or only demo\'s own', async () => {
+test("lists asked for other projects' resources by query: 403, or only demo's own", async () => {
   const probes: [Route, string][] = [
     [{ service: 'compute', method: 'GET', path: '/v2.1/servers' }, '?all_tenants=1'],
     [{ service: 'compute', method: 'GET', path: '/v2.1/servers/detail' }, `?all_tenants=1&project_id=${fx.adminProject}`],
@@ -407,47 +495,64 @@ test('lists asked for other projects\' resources by query: 403, or only demo\'s 
     [{ service: 'lab', method: 'GET', path: '/lab/api/events' }, `?request_id=${fx.requestId}`],
   ];
   for (const [r, q] of probes) {
-    const res = await fetch(lab.url(PORT[r.service], r.path + q), { headers: { 'X-Auth-Token': demo.authToken, 'OpenStack-API-Version': 'compute 2.79' } });
+    const res = await fetch(lab.url(PORT[r.service], r.path + q), {
+      headers: { 'X-Auth-Token': demo.authToken, 'OpenStack-API-Version': 'compute 2.79' },
+    });
     const text = await res.text();
     assert.ok(res.status === 200 || res.status === 403, `demo on ${r.service} GET ${r.path}${q}: ${res.status} ${text.slice(0, 200)}`);
-    if (res.status === 403) { assertFormat(r, { status: 403, type: '', text }, 403, 'another project by query'); continue; }
+    if (res.status === 403) {
+      assertFormat(r, { status: 403, type: '', text }, 403, 'another project by query');
+      continue;
+    }
     const leak = [fx.server, fx.keypair, fx.group, fx.image, fx.requestId].find((id) => text.includes(id));
     assert.equal(leak, undefined, `demo on ${r.service} GET ${r.path}${q} shows admin's ${leak}`);
   }
 });
 
-test('another project\'s resources named in a request body or a private flavor: refused, nothing joins them', async () => {
+test("another project's resources named in a request body or a private flavor: refused, nothing joins them", async () => {
   const image = await demo.imageId('novalab-x86_64');
   const base = { name: 'cross-vm', imageRef: image, flavorRef: '1', networks: 'none' };
   const tries: [string, Record<string, unknown>, Record<string, unknown>?][] = [
-    ['admin\'s private image', { ...base, imageRef: fx.image }],
-    ['admin\'s key pair', { ...base, key_name: fx.keypair }],
-    ['admin\'s server group', base, { group: fx.group }],
-    ['admin\'s private flavor', { ...base, flavorRef: fx.privateFlavor }],
+    ["admin's private image", { ...base, imageRef: fx.image }],
+    ["admin's key pair", { ...base, key_name: fx.keypair }],
+    ["admin's server group", base, { group: fx.group }],
+    ["admin's private flavor", { ...base, flavorRef: fx.privateFlavor }],
   ];
   for (const [what, server, hints] of tries) {
     const r = await demo.request('POST', '/servers', { server, ...(hints ? { 'os:scheduler_hints': hints } : {}) });
-    assert.ok([400, 403, 404].includes(r.status), `demo creating a server with ${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+    assert.ok(
+      [400, 403, 404].includes(r.status),
+      `demo creating a server with ${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`,
+    );
     const [name, fault] = Object.entries(r.body as Record<string, { code: number }>)[0]!;
     assert.ok(name && fault.code === r.status, `not a Nova fault: ${JSON.stringify(r.body)}`);
   }
   const group = await admin.request('GET', `/os-server-groups/${fx.group}`);
-  assert.deepEqual(group.body.server_group.members, [], 'demo\'s server joined admin\'s group');
+  assert.deepEqual(group.body.server_group.members, [], "demo's server joined admin's group");
   const demoFlavor = await demo.request('GET', `/flavors/${fx.privateFlavor}`);
-  assert.equal(demoFlavor.status, 404, 'demo reads admin\'s private flavor');
-  assert.ok(!JSON.stringify((await demo.request('GET', '/flavors/detail')).body).includes(fx.privateFlavor), 'demo lists admin\'s private flavor');
+  assert.equal(demoFlavor.status, 404, "demo reads admin's private flavor");
+  assert.ok(
+    !JSON.stringify((await demo.request('GET', '/flavors/detail')).body).includes(fx.privateFlavor),
+    "demo lists admin's private flavor",
+  );
 });
 
-test('the event stream: no token, garbage and a revoked token are closed with 4001; a member\'s is served', async () => {
+test("the event stream: no token, garbage and a revoked token are closed with 4001; a member's is served", async () => {
   const streamUrl = lab.url('gui', '/lab/api/events/stream').replace('http:', 'ws:');
-  const attempt = (first: string | null) => new Promise<{ code: number; events: number }>((resolve, reject) => {
-    const ws = new WebSocket(streamUrl);
-    let events = 0;
-    ws.on('message', () => { events++; if (events === 1) ws.close(1000); });
-    ws.once('open', () => { if (first !== null) ws.send(first); });
-    ws.once('close', (code) => resolve({ code, events }));
-    ws.once('error', reject);
-  });
+  const attempt = (first: string | null) =>
+    new Promise<{ code: number; events: number }>((resolve, reject) => {
+      const ws = new WebSocket(streamUrl);
+      let events = 0;
+      ws.on('message', () => {
+        events++;
+        if (events === 1) ws.close(1000);
+      });
+      ws.once('open', () => {
+        if (first !== null) ws.send(first);
+      });
+      ws.once('close', (code) => resolve({ code, events }));
+      ws.once('error', reject);
+    });
   assert.equal((await attempt(null)).code, 4001, 'no first message: closed after the wait'); // the server waits 5 s
   for (const first of [JSON.stringify({ token: 'garbage' }), JSON.stringify({ token: revoked }), 'null', '[]', '"x"', '{"token":{}}']) {
     assert.deepEqual(await attempt(first), { code: 4001, events: 0 }, `first message ${first}`);
@@ -458,7 +563,17 @@ test('the event stream: no token, garbage and a revoked token are closed with 40
 
 test('routes public by design reveal no secret and nothing of a project', async () => {
   const secret = (name: string) => fs.readFileSync(path.join(lab.stateDir, 'secrets', name), 'utf8').trim();
-  const never = [admin.authToken, demo.authToken, secret('metadata-hmac'), secret('service-password'), secret('control'), fx.server, fx.adminProject, fx.demoProject, fx.image];
+  const never = [
+    admin.authToken,
+    demo.authToken,
+    secret('metadata-hmac'),
+    secret('service-password'),
+    secret('control'),
+    fx.server,
+    fx.adminProject,
+    fx.demoProject,
+    fx.image,
+  ];
   const check = async (what: string, res: Response, statuses: number[]) => {
     const text = await res.text();
     assert.ok(statuses.includes(res.status), `${what}: ${res.status} ${text.slice(0, 200)}`);
@@ -469,27 +584,43 @@ test('routes public by design reveal no secret and nothing of a project', async 
     await check(`${r.service} GET ${r.path}`, await fetch(lab.url(PORT[r.service], r.path)), [200, 300]);
   }
   // Token issue: a wrong password and an unknown user get the same 401, naming neither.
-  const login = (user: string, password: string) => fetch(lab.url('keystone', '/v3/auth/tokens'), {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } } } }),
-  });
+  const login = (user: string, password: string) =>
+    fetch(lab.url('keystone', '/v3/auth/tokens'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } } },
+      }),
+    });
   const wrong = await login('admin', 'wrong');
   const nobody = await login(`nobody-${randomBytes(3).toString('hex')}`, 'wrong');
   assert.equal(wrong.status, 401);
   assert.equal(nobody.status, 401);
-  assert.equal((await wrong.json() as { error: { message: string } }).error.message, (await nobody.json() as { error: { message: string } }).error.message);
+  assert.equal(
+    ((await wrong.json()) as { error: { message: string } }).error.message,
+    ((await nobody.json()) as { error: { message: string } }).error.message,
+  );
   // Nor does it scope anyone into a project they are not a member of, by password or by token.
-  const scoped = (identity: unknown) => fetch(lab.url('keystone', '/v3/auth/tokens'), {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity, scope: { project: { id: fx.adminProject } } } }),
-  });
-  assert.equal((await scoped({ methods: ['password'], password: { user: { name: 'demo', domain: { id: 'default' }, password: 'demo' } } })).status, 401);
+  const scoped = (identity: unknown) =>
+    fetch(lab.url('keystone', '/v3/auth/tokens'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auth: { identity, scope: { project: { id: fx.adminProject } } } }),
+    });
+  assert.equal(
+    (await scoped({ methods: ['password'], password: { user: { name: 'demo', domain: { id: 'default' }, password: 'demo' } } })).status,
+    401,
+  );
   assert.equal((await scoped({ methods: ['token'], token: { id: demo.authToken } })).status, 401);
   // The metadata service answers only a correctly signed instance id.
   const md = (headers: Record<string, string>) => fetch(lab.url('metadata', '/openstack/latest/meta_data.json'), { headers });
   await check('metadata listing', await fetch(lab.url('metadata', '/')), [200]);
   await check('metadata without a signature', await md({ 'X-Instance-ID': fx.server }), [403]);
-  await check('metadata with a forged signature', await md({ 'X-Instance-ID': fx.server, 'X-Instance-ID-Signature': signInstanceId(fx.server, 'guess') }), [403]);
+  await check(
+    'metadata with a forged signature',
+    await md({ 'X-Instance-ID': fx.server, 'X-Instance-ID-Signature': signInstanceId(fx.server, 'guess') }),
+    [403],
+  );
   // The EC2 port, the console proxy's pages and the GUI's files.
   await check('ec2', await fetch(lab.url('ec2', '/?Action=DescribeInstances')), [501]);
   for (const page of PAGE_NAMES) await check(`novncproxy ${page}`, await fetch(lab.url('nova-novncproxy', `/${page}`)), [200]);

@@ -17,7 +17,9 @@ let token: string;
 let start: Map<string, ProcessView>;
 
 before(async () => {
-  lab = await startLab({ novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 1\nmetadata_workers = 1\nec2_workers = 1\n' });
+  lab = await startLab({
+    novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 1\nmetadata_workers = 1\nec2_workers = 1\n',
+  });
   token = await labToken(lab);
   start = await labProcesses(lab);
 });
@@ -39,10 +41,16 @@ function raw(port: number, text: string, then?: Buffer[]): Promise<{ status: num
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1', () => s.write(text, 'latin1'));
     let got = '';
-    const done = () => { s.destroy(); resolve({ status: Number(got.match(/^HTTP\/1\.1 (\d{3})/)?.[1]) || null, text: got }); };
+    const done = () => {
+      s.destroy();
+      resolve({ status: Number(got.match(/^HTTP\/1\.1 (\d{3})/)?.[1]) || null, text: got });
+    };
     s.on('data', (d) => {
       got += d.toString('latin1');
-      if (then && got.startsWith('HTTP/1.1 101')) { for (const f of then.splice(0)) s.write(f); setTimeout(done, 300); } else if (!then && got.includes('\r\n\r\n')) setTimeout(done, 50);
+      if (then && got.startsWith('HTTP/1.1 101')) {
+        for (const f of then.splice(0)) s.write(f);
+        setTimeout(done, 300);
+      } else if (!then && got.includes('\r\n\r\n')) setTimeout(done, 50);
     });
     s.on('error', done);
     s.on('close', done);
@@ -54,7 +62,10 @@ const upgrade = (port: number, path: string, origin = `http://127.0.0.1:${port}`
   `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${origin}\r\n\r\n`;
 
 const nova = (path: string, init: RequestInit = {}) =>
-  fetch(lab.url('osapi_compute', `/v2.1${path}`), { ...init, headers: { 'x-auth-token': token, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(lab.url('osapi_compute', `/v2.1${path}`), {
+    ...init,
+    headers: { 'x-auth-token': token, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
 
 const deepJson = (depth: number) => '{"server":' + '['.repeat(depth) + ']'.repeat(depth) + '}';
 
@@ -102,7 +113,7 @@ test('nova-api: a malformed escape and deep JSON are badRequest (400), not compu
   }
 });
 
-test('nova-api: glance refusing a query with 400 is the client\'s 400 with glance\'s reason, not a 503', async () => {
+test("nova-api: glance refusing a query with 400 is the client's 400 with glance's reason, not a 503", async () => {
   const limit = await nova('/images?limit=abc');
   assert.equal(limit.status, 400);
   assert.deepEqual(await limit.json(), { badRequest: { code: 400, message: 'limit param must be an integer >= 0' } });
@@ -114,14 +125,24 @@ test('nova-api: glance refusing a query with 400 is the client\'s 400 with glanc
 test('keystone and glance answer the same mistakes in their own formats', async () => {
   const ks = await fetch(lab.url('keystone', '/v3/users/%'), { headers: { 'x-auth-token': token } });
   assert.equal(ks.status, 400);
-  assert.deepEqual(await ks.json(), { error: { code: 400, title: 'Bad Request', message: 'Malformed request URL: a percent-escape does not decode.' } });
-  const ksDeep = await fetch(lab.url('keystone', '/v3/auth/tokens'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: deepJson(1000) });
+  assert.deepEqual(await ks.json(), {
+    error: { code: 400, title: 'Bad Request', message: 'Malformed request URL: a percent-escape does not decode.' },
+  });
+  const ksDeep = await fetch(lab.url('keystone', '/v3/auth/tokens'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: deepJson(1000),
+  });
   assert.equal(ksDeep.status, 400);
   assert.equal(((await ksDeep.json()) as { error: { title: string } }).error.title, 'Bad Request');
   const gl = await fetch(lab.url('glance-api', '/v2/images/%'), { headers: { 'x-auth-token': token } });
   assert.equal(gl.status, 400);
   assert.match(await gl.text(), /^400 Bad Request\n\n/);
-  const glDeep = await fetch(lab.url('glance-api', '/v2/images'), { method: 'POST', headers: { 'x-auth-token': token, 'content-type': 'application/json' }, body: deepJson(1000) });
+  const glDeep = await fetch(lab.url('glance-api', '/v2/images'), {
+    method: 'POST',
+    headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+    body: deepJson(1000),
+  });
   assert.equal(glDeep.status, 400);
   assert.match(await glDeep.text(), /^400 Bad Request\n\n.*nests more than/);
   await nothingStopped();
@@ -129,17 +150,23 @@ test('keystone and glance answer the same mistakes in their own formats', async 
 
 test('an image upload qemu-img refuses is a 400 that names no folder of the host', async () => {
   const created = await fetch(lab.url('glance-api', '/v2/images'), {
-    method: 'POST', headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'x-auth-token': token, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'not-a-vmdk', disk_format: 'vmdk', container_format: 'bare' }),
   });
   const { id } = (await created.json()) as { id: string };
   // A VMDK magic over garbage: qemu-img's refusal names the temporary file under the state directory.
   const bytes = Buffer.concat([Buffer.from('KDMV'), Buffer.alloc(2048, 0xa5)]);
-  const res = await fetch(lab.url('glance-api', `/v2/images/${id}/file`), { method: 'PUT', headers: { 'x-auth-token': token, 'content-type': 'application/octet-stream' }, body: bytes });
+  const res = await fetch(lab.url('glance-api', `/v2/images/${id}/file`), {
+    method: 'PUT',
+    headers: { 'x-auth-token': token, 'content-type': 'application/octet-stream' },
+    body: bytes,
+  });
   const text = await res.text();
   assert.equal(res.status, 400);
   assert.match(text, /^400 Bad Request\n\nImage is not a valid vmdk/);
-  for (const root of [lab.stateDir, fs.realpathSync(lab.stateDir), '/tmp/', '.incoming/']) assert.ok(!text.includes(root), `${text} names ${root}`);
+  for (const root of [lab.stateDir, fs.realpathSync(lab.stateDir), '/tmp/', '.incoming/'])
+    assert.ok(!text.includes(root), `${text} names ${root}`);
   // The detail is the lab's, in glance's log.
   const log = fs.readFileSync(`${lab.stateDir}/logs/glance-api.log`, 'utf8');
   assert.ok(log.includes(`${fs.realpathSync(lab.stateDir)}/images`) || log.includes(`${lab.stateDir}/images`), 'glance logs the full text');

@@ -12,10 +12,18 @@ const ctx: FuzzContext = {
   real: { images: ['img-1'], flavors: ['1'], servers: ['srv-1'] },
   owned: { servers: ['srv-1'], images: ['img-2'] },
   metadataSecret: 'secret',
-  routes: { compute: computeRoutes(), identity: identityRoutes(), image: imageRoutes(), metadata: metadataPaths(), console: consolePaths(), labApi: labApiRoutes() },
+  routes: {
+    compute: computeRoutes(),
+    identity: identityRoutes(),
+    image: imageRoutes(),
+    metadata: metadataPaths(),
+    console: consolePaths(),
+    labApi: labApiRoutes(),
+  },
 };
 
-const bytes = (seed: string, n: number) => JSON.stringify(makeCase(seed, n, ctx), (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString('base64') : v));
+const bytes = (seed: string, n: number) =>
+  JSON.stringify(makeCase(seed, n, ctx), (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString('base64') : v));
 
 test('a seed and a case number always give the same case; another seed another one', () => {
   for (const n of [0, 1, 17, 4242, 9999]) assert.equal(bytes('seed-a', n), bytes('seed-a', n));
@@ -29,14 +37,32 @@ test('10,000 cases aim at every route of nova-api, keystone and glance, and at e
   for (let n = 0; n < 10_000; n++) {
     const c = makeCase('coverage', n, ctx);
     listeners.add(c.listener);
-    if (c.kind === 'http' && c.route && !c.path.startsWith('/compute') && !c.path.startsWith('/identity') && !(c.listener === 'gui')) routes.add(c.route);
+    if (c.kind === 'http' && c.route && !c.path.startsWith('/compute') && !c.path.startsWith('/identity') && !(c.listener === 'gui'))
+      routes.add(c.route);
   }
   const all = [
     ...ctx.routes.compute.map((r) => `compute ${r.methods.join(',') || 'ALL'} ${r.path}`),
     ...ctx.routes.identity.map((r) => `identity ${r.methods.join(',') || 'ALL'} ${r.path}`),
     ...ctx.routes.image.map((r) => `image ${r.methods.join(',') || 'ALL'} ${r.path}`),
   ];
-  assert.ok(ctx.routes.compute.length > 30 && ctx.routes.identity.length > 25 && ctx.routes.image.length > 10, 'the route tables were read');
-  assert.deepEqual(all.filter((r) => !routes.has(r)), []);
-  assert.deepEqual([...listeners].sort(), ['compute', 'ec2', 'gui', 'gui-events', 'identity', 'image', 'metadata', 'novncproxy', 'novncproxy-ws', 'raw-http']);
+  assert.ok(
+    ctx.routes.compute.length > 30 && ctx.routes.identity.length > 25 && ctx.routes.image.length > 10,
+    'the route tables were read',
+  );
+  assert.deepEqual(
+    all.filter((r) => !routes.has(r)),
+    [],
+  );
+  assert.deepEqual([...listeners].sort(), [
+    'compute',
+    'ec2',
+    'gui',
+    'gui-events',
+    'identity',
+    'image',
+    'metadata',
+    'novncproxy',
+    'novncproxy-ws',
+    'raw-http',
+  ]);
 });

@@ -35,14 +35,20 @@ async function json(url: string, token: string, headers: Record<string, string> 
 }
 
 async function post(url: string, token: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'x-auth-token': token, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'x-auth-token': token, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`POST ${url} → ${res.status}: ${text}`);
   return text ? JSON.parse(text) : {};
 }
 
 before(async () => {
-  lab = await startLab({ novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 2\nmetadata_workers = 1\nec2_workers = 1\n' });
+  lab = await startLab({
+    novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 2\nmetadata_workers = 1\nec2_workers = 1\n',
+  });
   const admin = await labToken(lab);
   const demo = await labToken(lab, 'demo', 'demo');
   const nova = (p: string) => lab.url('osapi_compute', `/v2.1${p}`);
@@ -70,26 +76,43 @@ before(async () => {
   const bootable = (await json(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), admin)).images?.[0]?.id ?? images[0];
   const servers: string[] = [];
   for (const name of ['fuzz-a', 'fuzz-b']) {
-    servers.push((await post(nova('/servers'), admin, { server: { name, imageRef: bootable, flavorRef: '1', networks: 'none' } }, v)).server.id);
+    servers.push(
+      (await post(nova('/servers'), admin, { server: { name, imageRef: bootable, flavorRef: '1', networks: 'none' } }, v)).server.id,
+    );
   }
   const ownedImages: string[] = [];
   for (const disk_format of ['qcow2', 'raw', 'vmdk', 'vdi', 'iso', 'aki']) {
-    ownedImages.push((await post(lab.url('glance-api', '/v2/images'), admin, { name: `fuzz-${disk_format}`, disk_format, container_format: 'bare' })).id);
+    ownedImages.push(
+      (await post(lab.url('glance-api', '/v2/images'), admin, { name: `fuzz-${disk_format}`, disk_format, container_format: 'bare' })).id,
+    );
   }
   await post(nova('/os-keypairs'), admin, { keypair: { name: 'fuzz-owned' } }, v);
-  const group = (await post(nova('/os-server-groups'), admin, { server_group: { name: 'fuzz', policies: ['affinity'] } }, v)).server_group.id;
+  const group = (await post(nova('/os-server-groups'), admin, { server_group: { name: 'fuzz', policies: ['affinity'] } }, v)).server_group
+    .id;
   const requests = ids((await json(nova(`/servers/${servers[0]}/os-instance-actions`), admin)).instanceActions, 'request_id');
   ctx = {
     ports: {
-      identity: lab.port('keystone'), image: lab.port('glance-api'), compute: lab.port('osapi_compute'), metadata: lab.port('metadata'),
-      ec2: lab.port('ec2'), novncproxy: lab.port('nova-novncproxy'), gui: lab.port('gui'),
+      identity: lab.port('keystone'),
+      image: lab.port('glance-api'),
+      compute: lab.port('osapi_compute'),
+      metadata: lab.port('metadata'),
+      ec2: lab.port('ec2'),
+      novncproxy: lab.port('nova-novncproxy'),
+      gui: lab.port('gui'),
     },
     tokens: { admin, demo },
     // Writes (actions, DELETE) may hit the second server only: the first stays for the metadata service.
     real: { ...real, requests, servers },
     owned: { servers: servers.slice(1), images: ownedImages, keypairs: ['fuzz-owned'], groups: [group], tags: ['fuzz'], requests },
     metadataSecret: fs.readFileSync(path.join(lab.stateDir, 'secrets', 'metadata-hmac'), 'utf8').trim(),
-    routes: { compute: computeRoutes(), identity: identityRoutes(), image: imageRoutes(), metadata: metadataPaths(), console: consolePaths(), labApi: labApiRoutes() },
+    routes: {
+      compute: computeRoutes(),
+      identity: identityRoutes(),
+      image: imageRoutes(),
+      metadata: metadataPaths(),
+      console: consolePaths(),
+      labApi: labApiRoutes(),
+    },
   };
 });
 
@@ -100,90 +123,134 @@ after(async () => {
 
 /** Where this lab lives on the host: no error answer may name it. */
 function hostPathIn(body: string): string | null {
-  const roots = [lab.stateDir, fs.realpathSync(lab.stateDir), appRoot(), fs.realpathSync(appRoot()), fs.realpathSync(path.join(appRoot(), 'node_modules'))];
+  const roots = [
+    lab.stateDir,
+    fs.realpathSync(lab.stateDir),
+    appRoot(),
+    fs.realpathSync(appRoot()),
+    fs.realpathSync(path.join(appRoot(), 'node_modules')),
+  ];
   const hit = roots.find((r) => body.includes(r));
   if (hit) return hit;
   const frame = body.match(/\bat .{0,200}?\.[cm]?js:\d+:\d+/);
   return frame ? frame[0] : null;
 }
 
-test(`fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 0 hangs over ${TIMEOUT_MS / 1000} s`, { timeout: 30 * 60_000 }, async () => {
-  const numbers = ONLY.length ? ONLY : Array.from({ length: CASES }, (_, i) => i);
-  console.log(`fuzz: seed ${SEED} (NOVALAB_FUZZ_SEED=${SEED} replays this run), ${numbers.length} cases, ${CONCURRENCY} in flight`);
-  const before = await labProcesses(lab);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const serverErrors: string[] = [];
-  const hangs: string[] = [];
-  const leaks: string[] = [];
-  const unsendable: string[] = [];
-  const resets: string[] = [];
-  const times: number[] = [];
-  const byListener = new Map<Listener, Map<string, number>>();
-  const count = (l: Listener, o: Outcome) => {
-    const key = o.timedOut ? 'timeout' : o.status === null ? (o.error ? `closed(${o.error})` : 'closed') : o.status === 101 ? 'upgraded' : `${String(o.status)[0]}xx`;
-    const m = byListener.get(l) ?? new Map<string, number>();
-    m.set(key, (m.get(key) ?? 0) + 1);
-    byListener.set(l, m);
-  };
+test(
+  `fuzz every listener of a lab: seeded cases, 0 answers of 5xx, 0 restarts, 0 hangs over ${TIMEOUT_MS / 1000} s`,
+  { timeout: 30 * 60_000 },
+  async () => {
+    const numbers = ONLY.length ? ONLY : Array.from({ length: CASES }, (_, i) => i);
+    console.log(`fuzz: seed ${SEED} (NOVALAB_FUZZ_SEED=${SEED} replays this run), ${numbers.length} cases, ${CONCURRENCY} in flight`);
+    const before = await labProcesses(lab);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const serverErrors: string[] = [];
+    const hangs: string[] = [];
+    const leaks: string[] = [];
+    const unsendable: string[] = [];
+    const resets: string[] = [];
+    const times: number[] = [];
+    const byListener = new Map<Listener, Map<string, number>>();
+    const count = (l: Listener, o: Outcome) => {
+      const key = o.timedOut
+        ? 'timeout'
+        : o.status === null
+          ? o.error
+            ? `closed(${o.error})`
+            : 'closed'
+          : o.status === 101
+            ? 'upgraded'
+            : `${String(o.status)[0]}xx`;
+      const m = byListener.get(l) ?? new Map<string, number>();
+      m.set(key, (m.get(key) ?? 0) + 1);
+      byListener.set(l, m);
+    };
 
-  const started = Date.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < numbers.length) {
-      const n = numbers[next++]!;
-      const c = makeCase(SEED, n, ctx);
-      const t0 = performance.now();
-      const o = await send(c, agent, TIMEOUT_MS);
-      times.push(performance.now() - t0);
-      count(c.listener, o);
-      const line = () => `#${n} ${describeCase(c)} → ${o.status ?? '-'} ${JSON.stringify(o.body.slice(0, 400))}`;
-      if (o.status !== null && o.status >= 500) serverErrors.push(line());
-      if (o.timedOut) hangs.push(line());
-      if (o.error?.startsWith('client refused')) unsendable.push(`${line()} ${o.error}`);
-      else if (o.error && o.status === null && c.kind === 'http' && !c.abort) resets.push(`${line()} ${o.error}`);
-      // Error texts only: the lab's own event log shows real commands and paths on purpose.
-      const leak = o.status !== null && o.status >= 400 ? hostPathIn(o.body) : null;
-      if (leak) leaks.push(`${line()} names ${leak}`);
+    const started = Date.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < numbers.length) {
+        const n = numbers[next++]!;
+        const c = makeCase(SEED, n, ctx);
+        const t0 = performance.now();
+        const o = await send(c, agent, TIMEOUT_MS);
+        times.push(performance.now() - t0);
+        count(c.listener, o);
+        const line = () => `#${n} ${describeCase(c)} → ${o.status ?? '-'} ${JSON.stringify(o.body.slice(0, 400))}`;
+        if (o.status !== null && o.status >= 500) serverErrors.push(line());
+        if (o.timedOut) hangs.push(line());
+        if (o.error?.startsWith('client refused')) unsendable.push(`${line()} ${o.error}`);
+        else if (o.error && o.status === null && c.kind === 'http' && !c.abort) resets.push(`${line()} ${o.error}`);
+        // Error texts only: the lab's own event log shows real commands and paths on purpose.
+        const leak = o.status !== null && o.status >= 400 ? hostPathIn(o.body) : null;
+        if (leak) leaks.push(`${line()} names ${leak}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    agent.destroy();
+    const seconds = (Date.now() - started) / 1000;
+
+    // A crash shows as a restart count, a new PID or a new worker PID (nova-api's master restarts its
+    // own workers); a launcher that exited takes the whole lab, and its services endpoint, with it.
+    await new Promise((r) => setTimeout(r, 1500));
+    const gone = launcherGone(lab);
+    const afterwards = gone
+      ? null
+      : await eventually(
+          'every service running again',
+          async () => {
+            const now = await labProcesses(lab);
+            return [...now.values()].every((p) => p.state === 'running') ? now : null;
+          },
+          30_000,
+        )
+          .catch(() => labProcesses(lab))
+          .catch(() => null);
+    const restarts = afterwards ? processChanges(before, afterwards) : [gone ?? "the lab's services endpoint does not answer"];
+
+    const table = [...byListener.entries()].sort().map(
+      ([l, m]) =>
+        `  ${l.padEnd(14)} ${[...m.entries()]
+          .sort()
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+    );
+    console.log(`fuzz: ${numbers.length} cases in ${seconds.toFixed(1)} s, seed ${SEED}\n${table.join('\n')}`);
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(0);
+    console.log(`fuzz: time to answer (or close) p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
+    console.log(
+      `fuzz: 5xx answers: ${serverErrors.length}, hangs over ${TIMEOUT_MS / 1000} s: ${hangs.length}, process restarts: ${restarts.length}, error answers naming a host path: ${leaks.length}`,
+    );
+    for (const [what, list] of [
+      ['5xx', serverErrors],
+      ['hang', hangs],
+      ['restart', restarts],
+      ['host path', leaks],
+      ['unsendable case', unsendable],
+      ['closed without an answer (not a failure)', resets],
+    ] as const) {
+      for (const l of list.slice(0, what.startsWith('closed') ? 8 : 40)) console.log(`fuzz ${what}: ${l}`);
+      if (list.length > 40) console.log(`fuzz ${what}: … and ${list.length - 40} more`);
+      else if (what.startsWith('closed') && list.length > 8) console.log(`fuzz ${what}: … and ${list.length - 8} more`);
     }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  agent.destroy();
-  const seconds = (Date.now() - started) / 1000;
 
-  // A crash shows as a restart count, a new PID or a new worker PID (nova-api's master restarts its
-  // own workers); a launcher that exited takes the whole lab, and its services endpoint, with it.
-  await new Promise((r) => setTimeout(r, 1500));
-  const gone = launcherGone(lab);
-  const afterwards = gone ? null : await eventually('every service running again', async () => {
-    const now = await labProcesses(lab);
-    return [...now.values()].every((p) => p.state === 'running') ? now : null;
-  }, 30_000).catch(() => labProcesses(lab)).catch(() => null);
-  const restarts = afterwards ? processChanges(before, afterwards) : [gone ?? 'the lab\'s services endpoint does not answer'];
+    assert.deepEqual(restarts, [], 'no process of the lab died or restarted');
+    assert.deepEqual(serverErrors, [], 'no listener answered 5xx');
+    assert.deepEqual(hangs, [], `every request was answered or closed within ${TIMEOUT_MS / 1000} s`);
+    assert.deepEqual(leaks, [], 'no error answer names a host path');
+    assert.deepEqual(unsendable, [], "every case was sent (a case Node's client refuses is a bug of the generator)");
 
-  const table = [...byListener.entries()].sort().map(([l, m]) => `  ${l.padEnd(14)} ${[...m.entries()].sort().map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  console.log(`fuzz: ${numbers.length} cases in ${seconds.toFixed(1)} s, seed ${SEED}\n${table.join('\n')}`);
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(0);
-  console.log(`fuzz: time to answer (or close) p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
-  console.log(`fuzz: 5xx answers: ${serverErrors.length}, hangs over ${TIMEOUT_MS / 1000} s: ${hangs.length}, process restarts: ${restarts.length}, error answers naming a host path: ${leaks.length}`);
-  for (const [what, list] of [['5xx', serverErrors], ['hang', hangs], ['restart', restarts], ['host path', leaks], ['unsendable case', unsendable], ['closed without an answer (not a failure)', resets]] as const) {
-    for (const l of list.slice(0, what.startsWith('closed') ? 8 : 40)) console.log(`fuzz ${what}: ${l}`);
-    if (list.length > 40) console.log(`fuzz ${what}: … and ${list.length - 40} more`);
-    else if (what.startsWith('closed') && list.length > 8) console.log(`fuzz ${what}: … and ${list.length - 8} more`);
-  }
-
-  assert.deepEqual(restarts, [], 'no process of the lab died or restarted');
-  assert.deepEqual(serverErrors, [], 'no listener answered 5xx');
-  assert.deepEqual(hangs, [], `every request was answered or closed within ${TIMEOUT_MS / 1000} s`);
-  assert.deepEqual(leaks, [], 'no error answer names a host path');
-  assert.deepEqual(unsendable, [], 'every case was sent (a case Node\'s client refuses is a bug of the generator)');
-
-  // And the lab still works: a read through every listener.
-  const admin = ctx.tokens.admin;
-  assert.equal((await fetch(lab.url('osapi_compute', '/v2.1/servers'), { headers: { 'x-auth-token': admin } })).status, 200);
-  assert.equal((await fetch(lab.url('glance-api', '/v2/images'), { headers: { 'x-auth-token': admin } })).status, 200);
-  assert.equal((await fetch(lab.url('keystone', '/v3/auth/tokens'), { headers: { 'x-auth-token': admin, 'x-subject-token': admin } })).status, 200);
-  assert.equal((await fetch(lab.url('gui', '/compute/v2.1/flavors'), { headers: { 'x-auth-token': admin } })).status, 200);
-  assert.equal((await fetch(lab.url('nova-novncproxy', '/vnc_lite.html'))).status, 200);
-  assert.equal((await fetch(lab.url('metadata', '/'))).status, 200);
-});
+    // And the lab still works: a read through every listener.
+    const admin = ctx.tokens.admin;
+    assert.equal((await fetch(lab.url('osapi_compute', '/v2.1/servers'), { headers: { 'x-auth-token': admin } })).status, 200);
+    assert.equal((await fetch(lab.url('glance-api', '/v2/images'), { headers: { 'x-auth-token': admin } })).status, 200);
+    assert.equal(
+      (await fetch(lab.url('keystone', '/v3/auth/tokens'), { headers: { 'x-auth-token': admin, 'x-subject-token': admin } })).status,
+      200,
+    );
+    assert.equal((await fetch(lab.url('gui', '/compute/v2.1/flavors'), { headers: { 'x-auth-token': admin } })).status, 200);
+    assert.equal((await fetch(lab.url('nova-novncproxy', '/vnc_lite.html'))).status, 200);
+    assert.equal((await fetch(lab.url('metadata', '/'))).status, 200);
+  },
+);

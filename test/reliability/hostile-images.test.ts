@@ -34,7 +34,9 @@ function sampleQemu(): void {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (path.basename(cmd[0]!).startsWith('qemu-system')) qemuSeen.set(pid, cmd.join(' '));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -59,15 +61,34 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-interface Reply { status: number; text: string; json: any }
-async function http(url: string, method: string, token: string, body?: unknown, raw?: Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+interface Reply {
+  status: number;
+  text: string;
+  json: any;
+}
+async function http(
+  url: string,
+  method: string,
+  token: string,
+  body?: unknown,
+  raw?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const h: Record<string, string> = { 'X-Auth-Token': token, ...headers };
   if (body !== undefined) h['Content-Type'] ??= 'application/json';
   if (raw !== undefined) h['Content-Type'] = 'application/octet-stream';
-  const res = await fetch(url, { method, headers: h, body: raw ? new Uint8Array(raw) : body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: h,
+    body: raw ? new Uint8Array(raw) : body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let json: unknown = null;
-  try { json = JSON.parse(text); } catch { /* glance's plain-text errors */ }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* glance's plain-text errors */
+  }
   return { status: res.status, text, json };
 }
 const glance = (method: string, p: string, o: { token?: string; body?: unknown; raw?: Buffer } = {}) =>
@@ -85,10 +106,12 @@ async function newImage(attrs: Record<string, unknown>, token = demo): Promise<s
 const glanceFiles = () => fs.readdirSync(path.join(lab.stateDir, 'images')).filter((f) => !f.startsWith('.'));
 const hostDirs = (sub: 'instances' | 'image-cache') => {
   const hosts = path.join(lab.stateDir, 'hosts');
-  return fs.existsSync(hosts) ? fs.readdirSync(hosts).flatMap((h) => {
-    const d = path.join(hosts, h, sub);
-    return fs.existsSync(d) && fs.statSync(d).isDirectory() ? fs.readdirSync(d) : [];
-  }) : [];
+  return fs.existsSync(hosts)
+    ? fs.readdirSync(hosts).flatMap((h) => {
+        const d = path.join(hosts, h, sub);
+        return fs.existsSync(d) && fs.statSync(d).isDirectory() ? fs.readdirSync(d) : [];
+      })
+    : [];
 };
 
 /** Upload `bytes` claimed as `diskFormat`: a 400 naming `why`, the image still queued, nothing kept; and no server from it. */
@@ -113,7 +136,12 @@ test('backing files, absolute and relative, are refused at upload', async () => 
   // A backing chain: the image's backing file is itself a qcow2 (format probed by qemu, no -F).
   qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'absolute.qcow2', '-F', 'qcow2', 'chain.qcow2', '64M');
   for (const name of ['relative.qcow2', 'sibling.qcow2', 'absolute.qcow2', 'chain.qcow2']) {
-    await refusedUpload(name, 'qcow2', fs.readFileSync(file(name)), /^400 Bad Request\n\nImage is not a valid qcow2: it names a backing file/);
+    await refusedUpload(
+      name,
+      'qcow2',
+      fs.readFileSync(file(name)),
+      /^400 Bad Request\n\nImage is not a valid qcow2: it names a backing file/,
+    );
   }
 });
 
@@ -126,11 +154,30 @@ test('external data files (data_file), absolute and relative, are refused at upl
 });
 
 test('VMDK descriptors whose extents are host files are refused, as vmdk and as raw', async () => {
-  const descriptor = (extent: string, type = 'monolithicFlat') => Buffer.from([
-    '# Disk DescriptorFile', 'version=1', 'CID=fffffffe', 'parentCID=ffffffff', `createType="${type}"`, '',
-    '# Extent description', `RW 2048 FLAT "${extent}" 0`, '', '# The Disk Data Base', '#DDB', 'ddb.virtualHWVersion = "4"', '',
-  ].join('\n'));
-  await refusedUpload('vmdk-abs', 'vmdk', descriptor('/etc/passwd'), /Image is not a valid vmdk: VMDK create-type monolithicFlat is not allowed/);
+  const descriptor = (extent: string, type = 'monolithicFlat') =>
+    Buffer.from(
+      [
+        '# Disk DescriptorFile',
+        'version=1',
+        'CID=fffffffe',
+        'parentCID=ffffffff',
+        `createType="${type}"`,
+        '',
+        '# Extent description',
+        `RW 2048 FLAT "${extent}" 0`,
+        '',
+        '# The Disk Data Base',
+        '#DDB',
+        'ddb.virtualHWVersion = "4"',
+        '',
+      ].join('\n'),
+    );
+  await refusedUpload(
+    'vmdk-abs',
+    'vmdk',
+    descriptor('/etc/passwd'),
+    /Image is not a valid vmdk: VMDK create-type monolithicFlat is not allowed/,
+  );
   await refusedUpload('vmdk-rel', 'vmdk', descriptor('../../../../../etc/passwd'), /Image is not a valid vmdk: /);
   await refusedUpload('vmdk-2gb', 'vmdk', descriptor(file('host-secret.raw'), 'twoGbMaxExtentFlat'), /Image is not a valid vmdk: /);
   await refusedUpload('vmdk-as-raw', 'raw', descriptor('/etc/passwd'), /Image is not a valid raw: the data is a vmdk image/);
@@ -158,35 +205,67 @@ test('bytes that lie about their format are refused at upload', async () => {
 
 test('a qcow2 of 1 PiB virtual size is kept by glance but refused at create for every flavor (FlavorDiskSmallerThanImage), and a 0 GB root disk is not a way round', async () => {
   qemuImg('create', '-q', '-f', 'qcow2', '-o', 'cluster_size=2M', 'huge.qcow2', '1P');
-  const id = await newImage({ name: 'huge', disk_format: 'qcow2', kernel_id: labImages['novalab-x86_64']!.kernel_id, ramdisk_id: labImages['novalab-x86_64']!.ramdisk_id });
+  const id = await newImage({
+    name: 'huge',
+    disk_format: 'qcow2',
+    kernel_id: labImages['novalab-x86_64']!.kernel_id,
+    ramdisk_id: labImages['novalab-x86_64']!.ramdisk_id,
+  });
   hostile.push(id);
   assert.equal((await glance('PUT', `/v2/images/${id}/file`, { token: demo, raw: fs.readFileSync(file('huge.qcow2')) })).status, 204);
   assert.equal((await glance('GET', `/v2/images/${id}`, { token: demo })).json.virtual_size, PiB);
   const flavors = (await nova('GET', '/flavors/detail')).json.flavors as { id: string; disk: number }[];
   assert.ok(flavors.length >= 5);
   for (const f of flavors) {
-    const r = await nova('POST', '/servers', { body: { server: { name: `huge-${f.id}`, imageRef: id, flavorRef: f.id, networks: 'none' } } });
-    assert.deepEqual(r.json, { badRequest: { code: 400, message:
-      `Flavor's disk is too small for requested image. Flavor disk is ${f.disk * GiB} bytes, image is ${PiB} bytes.` } }, `flavor ${f.id}`);
+    const r = await nova('POST', '/servers', {
+      body: { server: { name: `huge-${f.id}`, imageRef: id, flavorRef: f.id, networks: 'none' } },
+    });
+    assert.deepEqual(
+      r.json,
+      {
+        badRequest: {
+          code: 400,
+          message: `Flavor's disk is too small for requested image. Flavor disk is ${f.disk * GiB} bytes, image is ${PiB} bytes.`,
+        },
+      },
+      `flavor ${f.id}`,
+    );
   }
   // A 0 GB root disk would take the image's size: Nova reserves such flavors to admins.
-  const zero = await nova('POST', '/flavors', { token: admin, body: { flavor: { name: 'zero-disk', id: 'zero-disk', ram: 256, vcpus: 1, disk: 0 } } });
+  const zero = await nova('POST', '/flavors', {
+    token: admin,
+    body: { flavor: { name: 'zero-disk', id: 'zero-disk', ram: 256, vcpus: 1, disk: 0 } },
+  });
   assert.equal(zero.status, 200, zero.text);
-  const r = await nova('POST', '/servers', { body: { server: { name: 'huge-zero', imageRef: id, flavorRef: 'zero-disk', networks: 'none' } } });
+  const r = await nova('POST', '/servers', {
+    body: { server: { name: 'huge-zero', imageRef: id, flavorRef: 'zero-disk', networks: 'none' } },
+  });
   assert.deepEqual(r.json, { forbidden: { code: 403, message: 'Only volume-backed servers are allowed for flavors with zero disk.' } });
   assert.equal((await nova('DELETE', '/flavors/zero-disk', { token: admin })).status, 202);
 });
 
-test('an image naming another project\'s private kernel or ramdisk is refused at create; the kernel is never fetched', async () => {
-  const kernel = await newImage({ name: 'admin-private-kernel', disk_format: 'aki', container_format: 'aki', visibility: 'private' }, admin);
-  const ramdisk = await newImage({ name: 'admin-private-ramdisk', disk_format: 'ari', container_format: 'ari', visibility: 'private' }, admin);
+test("an image naming another project's private kernel or ramdisk is refused at create; the kernel is never fetched", async () => {
+  const kernel = await newImage(
+    { name: 'admin-private-kernel', disk_format: 'aki', container_format: 'aki', visibility: 'private' },
+    admin,
+  );
+  const ramdisk = await newImage(
+    { name: 'admin-private-ramdisk', disk_format: 'ari', container_format: 'ari', visibility: 'private' },
+    admin,
+  );
   for (const id of [kernel, ramdisk]) {
-    assert.equal((await glance('PUT', `/v2/images/${id}/file`, { token: admin, raw: Buffer.from('private bytes of the admin project\n') })).status, 204);
+    assert.equal(
+      (await glance('PUT', `/v2/images/${id}/file`, { token: admin, raw: Buffer.from('private bytes of the admin project\n') })).status,
+      204,
+    );
   }
   hostile.push(kernel, ramdisk);
   assert.equal((await glance('GET', `/v2/images/${kernel}`, { token: demo })).status, 404, 'demo cannot see it');
   const lab = labImages['novalab-x86_64']!;
-  for (const [name, refs] of [['borrows-kernel', { kernel_id: kernel, ramdisk_id: lab.ramdisk_id }], ['borrows-ramdisk', { kernel_id: lab.kernel_id, ramdisk_id: ramdisk }]] as const) {
+  for (const [name, refs] of [
+    ['borrows-kernel', { kernel_id: kernel, ramdisk_id: lab.ramdisk_id }],
+    ['borrows-ramdisk', { kernel_id: lab.kernel_id, ramdisk_id: ramdisk }],
+  ] as const) {
     const id = await newImage({ name, disk_format: 'raw', visibility: 'private', ...refs });
     hostile.push(id);
     assert.equal((await glance('PUT', `/v2/images/${id}/file`, { token: demo, raw: Buffer.alloc(1 << 20) })).status, 204);
@@ -201,33 +280,60 @@ test('none of the hostile images reached a host: no server, no instance director
   for (const token of [demo, admin]) assert.deepEqual((await nova('GET', '/servers', { token })).json.servers, []);
   assert.deepEqual(hostDirs('instances'), []);
   const cached = hostDirs('image-cache');
-  assert.deepEqual(hostile.filter((id) => cached.some((f) => f.startsWith(id))), []);
+  assert.deepEqual(
+    hostile.filter((id) => cached.some((f) => f.startsWith(id))),
+    [],
+  );
 });
 
-test('a raw image (a whole copy of the lab\'s x86_64 disk) boots to ACTIVE with the real QEMU driver and prints its banner', async () => {
+test("a raw image (a whole copy of the lab's x86_64 disk) boots to ACTIVE with the real QEMU driver and prints its banner", async () => {
   const base = labImages['novalab-x86_64']!;
   const source = path.join(lab.stateDir, 'images', String(base.id));
   qemuImg('convert', '-f', 'qcow2', '-O', 'raw', source, 'guest.raw');
   const id = await newImage({
-    name: 'guest-raw', disk_format: 'raw', visibility: 'private', kernel_id: base.kernel_id, ramdisk_id: base.ramdisk_id,
-    os_command_line: base.os_command_line, architecture: 'x86_64', hypervisor_type: 'qemu',
+    name: 'guest-raw',
+    disk_format: 'raw',
+    visibility: 'private',
+    kernel_id: base.kernel_id,
+    ramdisk_id: base.ramdisk_id,
+    os_command_line: base.os_command_line,
+    architecture: 'x86_64',
+    hypervisor_type: 'qemu',
   });
   assert.equal((await glance('PUT', `/v2/images/${id}/file`, { token: demo, raw: fs.readFileSync(file('guest.raw')) })).status, 204);
   const r = await nova('POST', '/servers', { body: { server: { name: 'raw-vm', imageRef: id, flavorRef: '1', networks: 'none' } } });
   assert.equal(r.status, 202, r.text);
   const uuid = r.json.server.id as string;
-  const server = await eventually('raw-vm to leave BUILD', async () => {
-    const s = (await nova('GET', `/servers/${uuid}`)).json.server;
-    return s.status === 'BUILD' ? null : s;
-  }, 300_000, 500);
+  const server = await eventually(
+    'raw-vm to leave BUILD',
+    async () => {
+      const s = (await nova('GET', `/servers/${uuid}`)).json.server;
+      return s.status === 'BUILD' ? null : s;
+    },
+    300_000,
+    500,
+  );
   assert.equal(server.status, 'ACTIVE', JSON.stringify(server.fault));
-  const banner = await eventually('the login banner', async () => {
-    const out = (await nova('POST', `/servers/${uuid}/action`, { body: { 'os-getConsoleOutput': {} } })).json?.output as string | undefined;
-    return out?.includes('novalab login:') ? out : null;
-  }, 180_000, 1000);
+  const banner = await eventually(
+    'the login banner',
+    async () => {
+      const out = (await nova('POST', `/servers/${uuid}/action`, { body: { 'os-getConsoleOutput': {} } })).json?.output as
+        string | undefined;
+      return out?.includes('novalab login:') ? out : null;
+    },
+    180_000,
+    1000,
+  );
   assert.ok(banner.includes(`novalab login: raw-vm (${uuid})`), banner.slice(-2000));
   // The instance disk is a qcow2 overlay on the raw base, read as raw.
-  const disk = path.join(lab.stateDir, 'hosts', String((await nova('GET', `/servers/${uuid}`, { token: admin })).json.server['OS-EXT-SRV-ATTR:host']), 'instances', uuid, 'disk.qcow2');
+  const disk = path.join(
+    lab.stateDir,
+    'hosts',
+    String((await nova('GET', `/servers/${uuid}`, { token: admin })).json.server['OS-EXT-SRV-ATTR:host']),
+    'instances',
+    uuid,
+    'disk.qcow2',
+  );
   const info = JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', disk], { encoding: 'utf8' })) as Record<string, unknown>;
   assert.deepEqual([info.format, info['backing-filename-format']], ['qcow2', 'raw']);
   assert.equal((await nova('DELETE', `/servers/${uuid}`)).status, 204);

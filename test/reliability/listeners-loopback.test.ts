@@ -31,7 +31,11 @@ after(async () => {
 
 /** The program a process runs (QEMU renames its thread after the guest, so not comm). */
 const program = (pid: number) => {
-  try { return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!); } catch { return '?'; }
+  try {
+    return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!);
+  } catch {
+    return '?';
+  }
 };
 
 function labListeners(): { pids: number[]; all: Listener[] } {
@@ -39,14 +43,18 @@ function labListeners(): { pids: number[]; all: Listener[] } {
   return { pids, all: pids.flatMap(listeners) };
 }
 
-test('every socket the lab\'s processes listen on is bound to loopback', (t) => {
+test("every socket the lab's processes listen on is bound to loopback", (t) => {
   const { pids, all } = labListeners();
   t.diagnostic(`${pids.length} processes in the lab's tree: ${[...new Set(pids.map(program))].join(', ')}`);
   for (const l of all) t.diagnostic(`${isLoopbackAddress(l.address) ? 'ok ' : 'BAD'} ${describeListener(l)}`);
   // The listing sees the lab: each of its well-known ports is there, and a guest runs.
   const ports = new Set(all.filter((l) => l.table.startsWith('tcp')).map((l) => l.port));
-  for (const [name, port] of Object.entries(DEFAULT_PORTS)) assert.ok(ports.has(port + lab.offset), `${name} listens on ${port + lab.offset}`);
-  assert.ok(pids.some((p) => program(p).startsWith('qemu-system')), 'a QEMU guest is in the lab\'s tree');
+  for (const [name, port] of Object.entries(DEFAULT_PORTS))
+    assert.ok(ports.has(port + lab.offset), `${name} listens on ${port + lab.offset}`);
+  assert.ok(
+    pids.some((p) => program(p).startsWith('qemu-system')),
+    "a QEMU guest is in the lab's tree",
+  );
   const exposed = all.filter((l) => !isLoopbackAddress(l.address));
   assert.deepEqual(exposed.map(describeListener), [], 'listeners reachable from other machines');
 });
@@ -57,10 +65,16 @@ test('self-check: the same listing flags a process bound to 0.0.0.0 and to ::', 
     net.createServer().listen(0, '0.0.0.0', up); net.createServer().listen({ port: 0, host: '::', ipv6Only: true }, up);`;
   const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
-    await new Promise<void>((resolve, reject) => { child.once('message', () => resolve()); child.once('exit', (c) => reject(new Error(`exited ${c}`))); });
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (c) => reject(new Error(`exited ${c}`)));
+    });
     const found = listeners(child.pid!);
     for (const l of found) t.diagnostic(describeListener(l));
-    const exposed = found.filter((l) => !isLoopbackAddress(l.address)).map((l) => l.address).sort();
+    const exposed = found
+      .filter((l) => !isLoopbackAddress(l.address))
+      .map((l) => l.address)
+      .sort();
     assert.deepEqual(exposed, ['0.0.0.0', '::']);
   } finally {
     child.kill();

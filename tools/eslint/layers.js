@@ -15,7 +15,8 @@ export function layerOf(rel) {
   if (parts[0] === 'bench') return { layer: 'bench', room: 'bench' };
   if (parts[0] === 'test') return { layer: 'test', room: 'test' };
   if (parts[0] === 'harness') return { layer: 'harness', room: 'harness' };
-  if (parts.length === 1 || parts[0] === 'tools' || parts[0] === 'scripts') return { layer: 'tooling', room: parts.length === 1 ? '.' : parts[0] };
+  if (parts.length === 1 || parts[0] === 'tools' || parts[0] === 'scripts')
+    return { layer: 'tooling', room: parts.length === 1 ? '.' : parts[0] };
   if (parts[0] !== 'backend') return { layer: 'other', room: parts[0] };
   if (parts.length === 2) return { layer: 'launcher', room: 'backend' };
   const dir = parts[1];
@@ -48,7 +49,8 @@ export function layerViolation(fromRel, toRel) {
   const to = layerOf(toRel);
   if (from.room === to.room) return null;
   // Services meet only through the bus: one service never imports another's folder.
-  if (from.layer === 'service' && to.layer === 'service') return `${from.room} may not import another service (${to.room}); share it below both or call it over the bus`;
+  if (from.layer === 'service' && to.layer === 'service')
+    return `${from.room} may not import another service (${to.room}); share it below both or call it over the bus`;
   if (ALLOWED[from.layer].includes(to.layer)) return null;
   return `${from.room} (${from.layer}) may not import ${to.room} (${to.layer})`;
 }
@@ -62,7 +64,10 @@ export const rule = {
       const spec = node.source && node.source.value;
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
       const target = path.resolve(path.dirname(file), spec);
-      const why = layerViolation(path.relative(root, file).split(path.sep).join('/'), path.relative(root, target).split(path.sep).join('/'));
+      const why = layerViolation(
+        path.relative(root, file).split(path.sep).join('/'),
+        path.relative(root, target).split(path.sep).join('/'),
+      );
       if (why) context.report({ node: node.source, message: why });
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };

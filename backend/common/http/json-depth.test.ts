@@ -15,6 +15,8 @@ test('brackets inside strings, escaped quotes included, do not count', () => {
 });
 
 test('real bodies are far from the limit', () => {
-  const auth = { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'x' } } } } };
+  const auth = {
+    auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'x' } } } },
+  };
   assert.equal(jsonTooDeep(JSON.stringify(auth), 8), false);
 });

@@ -14,11 +14,13 @@ export function jsonTooDeep(text: Buffer | string, limit = MAX_JSON_DEPTH): bool
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i]!;
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next byte is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next byte is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) { if (++depth > limit) return true; }
-    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return false;
 }
@@ -34,5 +36,7 @@ export class JsonTooDeepError extends Error {
 
 /** body-parser's `verify` hook: refuse a too-deep body with a 400 the error handlers recognise by its type. */
 export function verifyJsonDepth(limit = MAX_JSON_DEPTH): (req: unknown, res: unknown, buf: Buffer) => void {
-  return (_req, _res, buf) => { if (jsonTooDeep(buf, limit)) throw new JsonTooDeepError(limit); };
+  return (_req, _res, buf) => {
+    if (jsonTooDeep(buf, limit)) throw new JsonTooDeepError(limit);
+  };
 }

@@ -3,7 +3,11 @@ import http from 'node:http';
 import type { RequestListener } from 'node:http';
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number, readonly what: string, readonly host: string) {
+  constructor(
+    readonly port: number,
+    readonly what: string,
+    readonly host: string,
+  ) {
     super(`port ${port} (${what}) on ${host} is already in use: stop whatever holds it, or set another port in nova.conf`);
     this.name = 'PortInUseError';
   }

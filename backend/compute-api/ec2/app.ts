@@ -5,36 +5,84 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener } from 'node:http';
 
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const escapeXml = (s: string) =>
+  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /** The actions of Nova's old EC2 API (nova/api/ec2/cloud.py). */
 export const EC2_ACTIONS = new Set([
-  'AllocateAddress', 'AssociateAddress', 'AttachVolume', 'AuthorizeSecurityGroupIngress', 'CreateImage', 'CreateKeyPair',
-  'CreateSecurityGroup', 'CreateSnapshot', 'CreateTags', 'CreateVolume', 'DeleteKeyPair', 'DeleteSecurityGroup',
-  'DeleteSnapshot', 'DeleteTags', 'DeleteVolume', 'DeregisterImage', 'DescribeAddresses', 'DescribeAvailabilityZones',
-  'DescribeImageAttribute', 'DescribeImages', 'DescribeInstanceAttribute', 'DescribeInstances', 'DescribeKeyPairs',
-  'DescribeRegions', 'DescribeSecurityGroups', 'DescribeSnapshots', 'DescribeTags', 'DescribeVolumes', 'DetachVolume',
-  'DisassociateAddress', 'GetConsoleOutput', 'GetPasswordData', 'ImportKeyPair', 'ModifyImageAttribute',
-  'ModifyInstanceAttribute', 'RebootInstances', 'RegisterImage', 'ReleaseAddress', 'RevokeSecurityGroupIngress',
-  'RunInstances', 'StartInstances', 'StopInstances', 'TerminateInstances', 'UpdateImage',
+  'AllocateAddress',
+  'AssociateAddress',
+  'AttachVolume',
+  'AuthorizeSecurityGroupIngress',
+  'CreateImage',
+  'CreateKeyPair',
+  'CreateSecurityGroup',
+  'CreateSnapshot',
+  'CreateTags',
+  'CreateVolume',
+  'DeleteKeyPair',
+  'DeleteSecurityGroup',
+  'DeleteSnapshot',
+  'DeleteTags',
+  'DeleteVolume',
+  'DeregisterImage',
+  'DescribeAddresses',
+  'DescribeAvailabilityZones',
+  'DescribeImageAttribute',
+  'DescribeImages',
+  'DescribeInstanceAttribute',
+  'DescribeInstances',
+  'DescribeKeyPairs',
+  'DescribeRegions',
+  'DescribeSecurityGroups',
+  'DescribeSnapshots',
+  'DescribeTags',
+  'DescribeVolumes',
+  'DetachVolume',
+  'DisassociateAddress',
+  'GetConsoleOutput',
+  'GetPasswordData',
+  'ImportKeyPair',
+  'ModifyImageAttribute',
+  'ModifyInstanceAttribute',
+  'RebootInstances',
+  'RegisterImage',
+  'ReleaseAddress',
+  'RevokeSecurityGroupIngress',
+  'RunInstances',
+  'StartInstances',
+  'StopInstances',
+  'TerminateInstances',
+  'UpdateImage',
 ]);
 
 /** Form bodies beyond this are not read further (no EC2 query is that long). */
 const MAX_FORM = 64 * 1024;
 
-export interface Ec2Reply { status: number; code: string; message: string }
+export interface Ec2Reply {
+  status: number;
+  code: string;
+  message: string;
+}
 
 /** Pure: the answer to a request naming `action` (null: none). */
 export function ec2Reply(action: string | null): Ec2Reply {
   if (!action) return { status: 400, code: 'MissingAction', message: 'The request must contain the parameter Action.' };
-  if (!EC2_ACTIONS.has(action)) return { status: 400, code: 'InvalidAction', message: 'The action or operation requested is not valid for this web service.' };
-  return { status: 501, code: 'NotImplemented', message: `The EC2 action ${action} is not implemented by novalab (Nova dropped its EC2 API; use the compute API on port 8774).` };
+  if (!EC2_ACTIONS.has(action))
+    return { status: 400, code: 'InvalidAction', message: 'The action or operation requested is not valid for this web service.' };
+  return {
+    status: 501,
+    code: 'NotImplemented',
+    message: `The EC2 action ${action} is not implemented by novalab (Nova dropped its EC2 API; use the compute API on port 8774).`,
+  };
 }
 
 export function ec2Error(r: Ec2Reply, requestId: string): string {
-  return '<?xml version="1.0" encoding="UTF-8"?>\n'
-    + `<Response><Errors><Error><Code>${r.code}</Code><Message>${escapeXml(r.message)}</Message></Error></Errors>`
-    + `<RequestID>${requestId}</RequestID></Response>\n`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Response><Errors><Error><Code>${r.code}</Code><Message>${escapeXml(r.message)}</Message></Error></Errors>` +
+    `<RequestID>${requestId}</RequestID></Response>\n`
+  );
 }
 
 /** The query string of a request target, whatever its shape (never throws, unlike new URL). */
@@ -46,9 +94,16 @@ const queryOf = (url: string | undefined) => {
 function readForm(req: IncomingMessage, done: (form: URLSearchParams | null) => void): void {
   let data = '';
   let finished = false;
-  const finish = (form: URLSearchParams | null) => { if (!finished) { finished = true; done(form); } };
+  const finish = (form: URLSearchParams | null) => {
+    if (!finished) {
+      finished = true;
+      done(form);
+    }
+  };
   req.setEncoding('utf8');
-  req.on('data', (c: string) => { if (data.length < MAX_FORM) data += c; });
+  req.on('data', (c: string) => {
+    if (data.length < MAX_FORM) data += c;
+  });
   req.on('end', () => finish(new URLSearchParams(data.slice(0, MAX_FORM))));
   req.on('error', () => finish(null)); // the client went away mid-body: nobody to answer
 }
@@ -60,7 +115,9 @@ export const ec2App: RequestListener = (req, res) => {
     res.end(req.method === 'HEAD' ? undefined : body);
   };
   if (req.method === 'POST') {
-    readForm(req, (form) => { if (form) respond(ec2Reply(form.get('Action') ?? queryOf(req.url).get('Action'))); });
+    readForm(req, (form) => {
+      if (form) respond(ec2Reply(form.get('Action') ?? queryOf(req.url).get('Action')));
+    });
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {

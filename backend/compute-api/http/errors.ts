@@ -19,15 +19,23 @@ export const resourceNotFound: RequestHandler = (_req, res) => {
  */
 function requestFault(err: { type?: string; status?: number }): { status: number; message: string } | null {
   switch (err.type) {
-    case 'entity.too.large': return { status: 413, message: 'Request is too large.' };
-    case 'entity.parse.failed': return { status: 400, message: 'Malformed request body' };
-    case 'entity.too.deep': return { status: 400, message: 'Malformed request body: it nests too deeply.' };
-    case 'encoding.unsupported': case 'charset.unsupported': return { status: 415, message: 'Unsupported Content-Type' };
-    case 'request.aborted': return { status: 400, message: 'Request aborted' };
-    default: break;
+    case 'entity.too.large':
+      return { status: 413, message: 'Request is too large.' };
+    case 'entity.parse.failed':
+      return { status: 400, message: 'Malformed request body' };
+    case 'entity.too.deep':
+      return { status: 400, message: 'Malformed request body: it nests too deeply.' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, message: 'Unsupported Content-Type' };
+    case 'request.aborted':
+      return { status: 400, message: 'Request aborted' };
+    default:
+      break;
   }
   if (err instanceof URIError) return { status: 400, message: 'Malformed request URL: a percent-escape does not decode.' };
-  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return { status: err.status, message: 'The request could not be read.' };
+  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+    return { status: err.status, message: 'The request could not be read.' };
   return null;
 }
 
@@ -36,7 +44,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const known = err && typeof err === 'object' && !(err instanceof ApiFault) ? requestFault(err as { type?: string }) : null;
     const f = known ? { ...known, headers: {}, unexpected: false } : toFault(err);
     if (f.unexpected) log.error(`${req.method} ${req.originalUrl} failed: ${(err as Error)?.stack ?? String(err)}`);
-    if (res.headersSent) { res.end(); return; }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     // A host path in a message (a driver's or glance's text, say) stays in the log.
     const shown = hidePaths(f.message);
     if (shown !== f.message && !f.unexpected) log.warn(`${req.method} ${req.originalUrl} → ${f.status}: ${f.message}`);

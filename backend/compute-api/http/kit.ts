@@ -43,7 +43,11 @@ export interface Call {
   body: unknown;
 }
 
-export interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 export type Handler = (c: Call) => Promise<Reply>;
 
@@ -52,7 +56,10 @@ export function handle(deps: ApiDeps, fn: Handler): RequestHandler {
   return (req, res, next) => {
     const st = stateOf(res);
     const call: Call = {
-      req, res, st, deps,
+      req,
+      res,
+      st,
+      deps,
       params: req.params as Record<string, string>,
       query: req.query as Record<string, string | string[] | undefined>,
       body: req.body,
@@ -63,7 +70,10 @@ export function handle(deps: ApiDeps, fn: Handler): RequestHandler {
 
 export function reply(res: Response, r: Reply): void {
   if (r.headers) res.set(r.headers);
-  if (r.body === undefined) { res.status(r.status).end(); return; }
+  if (r.body === undefined) {
+    res.status(r.status).end();
+    return;
+  }
   res.status(r.status).json(r.body);
 }
 
@@ -78,8 +88,7 @@ export function authorize(c: Call, rule: string, target?: { project_id: string }
 }
 
 /** The same check, without throwing: for fields only some callers see. */
-export const allowed = (c: Call, rule: string) =>
-  decide(rule, { project_id: c.st.auth.project_id, is_admin: c.st.auth.is_admin }).allowed;
+export const allowed = (c: Call, rule: string) => decide(rule, { project_id: c.st.auth.project_id, is_admin: c.st.auth.is_admin }).allowed;
 
 export function queryOne(c: Call, key: string): string | undefined {
   const v = c.query[key];

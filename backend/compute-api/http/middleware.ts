@@ -30,7 +30,10 @@ export function requestStart(deps: ApiDeps): RequestHandler {
 
 export const negotiate: RequestHandler = (req, res, next) => {
   const r = negotiateVersion(req.headers);
-  if (!r.ok) { res.status(r.status).json(faultBody(r.status, r.message)); return; }
+  if (!r.ok) {
+    res.status(r.status).json(faultBody(r.status, r.message));
+    return;
+  }
   (res.locals.nova as RequestState).version = r.version;
   res.set(versionHeaders(r.version));
   next();
@@ -38,19 +41,30 @@ export const negotiate: RequestHandler = (req, res, next) => {
 
 export function authenticate(deps: ApiDeps): RequestHandler {
   const unauthorized = (res: Parameters<RequestHandler>[1]) => {
-    res.set('WWW-Authenticate', `Keystone uri="${deps.settings.identityUrl}"`)
-      .status(401).json(faultBody(401, 'The request you have made requires authentication.'));
+    res
+      .set('WWW-Authenticate', `Keystone uri="${deps.settings.identityUrl}"`)
+      .status(401)
+      .json(faultBody(401, 'The request you have made requires authentication.'));
   };
   return (req, res, next) => {
     const token = req.get('x-auth-token');
-    if (!token) { unauthorized(res); return; }
-    deps.validator.validate(token).then((auth) => {
-      if (!auth) { unauthorized(res); return; }
-      Object.assign(res.locals.nova as RequestState, { auth, token });
-      next();
-    }, (err: Error) => {
-      deps.log.warn(`token validation failed: ${err.message}`);
-      res.status(503).json(faultBody(503, `The identity service (${deps.settings.identityUrl}) did not answer: ${err.message}`));
-    });
+    if (!token) {
+      unauthorized(res);
+      return;
+    }
+    deps.validator.validate(token).then(
+      (auth) => {
+        if (!auth) {
+          unauthorized(res);
+          return;
+        }
+        Object.assign(res.locals.nova as RequestState, { auth, token });
+        next();
+      },
+      (err: Error) => {
+        deps.log.warn(`token validation failed: ${err.message}`);
+        res.status(503).json(faultBody(503, `The identity service (${deps.settings.identityUrl}) did not answer: ${err.message}`));
+      },
+    );
   };
 }

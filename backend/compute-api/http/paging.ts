@@ -1,10 +1,16 @@
 // limit/marker as Nova reads them (nova/api/openstack/common.py get_limit_and_marker).
 import { badRequest } from '../faults.js';
 
-export interface Page { limit: number | null; marker: string | null }
+export interface Page {
+  limit: number | null;
+  marker: string | null;
+}
 
 export function pageParams(query: Record<string, string | string[] | undefined>, maxLimit: number): Page {
-  const one = (k: string) => { const v = query[k]; return Array.isArray(v) ? v[v.length - 1] : v; };
+  const one = (k: string) => {
+    const v = query[k];
+    return Array.isArray(v) ? v[v.length - 1] : v;
+  };
   const rawLimit = one('limit');
   let limit: number | null = null;
   if (rawLimit !== undefined) {

@@ -5,7 +5,9 @@ import { pyRepr } from '../validation.js';
 export function validateQuery(query: Record<string, unknown>, known: string[]): void {
   for (const key of Object.keys(query)) {
     if (!known.includes(key)) {
-      throw badRequest(`Invalid input for query parameters ${key}. Value: ${pyRepr(query[key])}. Additional properties are not allowed (${pyRepr(key)} was unexpected)`);
+      throw badRequest(
+        `Invalid input for query parameters ${key}. Value: ${pyRepr(query[key])}. Additional properties are not allowed (${pyRepr(key)} was unexpected)`,
+      );
     }
   }
 }

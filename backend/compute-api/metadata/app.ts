@@ -24,9 +24,15 @@ const header = (req: IncomingMessage, name: string) => {
 
 export function metadataApp(deps: MetadataDeps): RequestListener {
   return (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') { send(res, { status: 405, type: 'text/plain', body: '405 Method Not Allowed\n' }); return; }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, { status: 405, type: 'text/plain', body: '405 Method Not Allowed\n' });
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === '/') { send(res, rootListing()); return; }
+    if (path === '/') {
+      send(res, rootListing());
+      return;
+    }
     const id = header(req, 'x-instance-id');
     const sig = header(req, 'x-instance-id-signature');
     if (!id || !sig || !signatureValid(id, sig, deps.secret)) {
@@ -34,11 +40,14 @@ export function metadataApp(deps: MetadataDeps): RequestListener {
       send(res, { status: 403, type: 'text/plain', body: '403 Forbidden\n\nInvalid proxy request signature.\n' });
       return;
     }
-    deps.instanceGet(id).then((inst) => {
-      send(res, inst ? metadataReply(path, inst) : notFoundReply());
-    }, (err: Error) => {
-      deps.log.error(`metadata lookup of ${id} failed: ${err.message}`);
-      send(res, { status: 500, type: 'text/plain', body: '500 Internal Server Error\n\nAn unknown error has occurred.\n' });
-    });
+    deps.instanceGet(id).then(
+      (inst) => {
+        send(res, inst ? metadataReply(path, inst) : notFoundReply());
+      },
+      (err: Error) => {
+        deps.log.error(`metadata lookup of ${id} failed: ${err.message}`);
+        send(res, { status: 500, type: 'text/plain', body: '500 Internal Server Error\n\nAn unknown error has occurred.\n' });
+      },
+    );
   };
 }

@@ -3,10 +3,36 @@
 // the EC2 tree (/<version>/meta-data/…, /<version>/user-data).
 import type { Instance } from '../../../contract/model.js';
 
-export interface MdReply { status: number; type: string; body: string | Buffer }
+export interface MdReply {
+  status: number;
+  type: string;
+  body: string | Buffer;
+}
 
-export const OPENSTACK_VERSIONS = ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30', '2016-10-06', '2017-02-22', '2018-08-27', '2020-10-14', 'latest'];
-export const EC2_VERSIONS = ['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04', 'latest'];
+export const OPENSTACK_VERSIONS = [
+  '2012-08-10',
+  '2013-04-04',
+  '2013-10-17',
+  '2015-10-15',
+  '2016-06-30',
+  '2016-10-06',
+  '2017-02-22',
+  '2018-08-27',
+  '2020-10-14',
+  'latest',
+];
+export const EC2_VERSIONS = [
+  '1.0',
+  '2007-01-19',
+  '2007-03-01',
+  '2007-08-29',
+  '2007-10-10',
+  '2007-12-15',
+  '2008-02-01',
+  '2008-09-01',
+  '2009-04-04',
+  'latest',
+];
 
 const text = (body: string, status = 200): MdReply => ({ status, type: 'text/plain; charset=UTF-8', body });
 const json = (body: unknown): MdReply => ({ status: 200, type: 'application/json', body: JSON.stringify(body) });
@@ -36,7 +62,13 @@ export function metaDataJson(i: Instance): Record<string, unknown> {
 
 export function networkDataJson(i: Instance): Record<string, unknown> {
   return {
-    links: i.addresses.map((a, n) => ({ id: `tap${n}`, vif_id: `${i.uuid}-${n}`, type: 'ethernet', mtu: 1500, ethernet_mac_address: a.mac })),
+    links: i.addresses.map((a, n) => ({
+      id: `tap${n}`,
+      vif_id: `${i.uuid}-${n}`,
+      type: 'ethernet',
+      mtu: 1500,
+      ethernet_mac_address: a.mac,
+    })),
     networks: i.addresses.map((a, n) => ({ id: `network${n}`, type: 'ipv4_dhcp', link: `tap${n}`, network_id: a.network })),
     services: [],
   };
@@ -48,14 +80,26 @@ function openstack(rest: string[], i: Instance): MdReply {
   if (!OPENSTACK_VERSIONS.includes(version!) || more.length) return notFoundReply();
   const ud = userData(i);
   switch (file) {
-    case undefined: case '':
-      return text(['meta_data.json', 'password', 'vendor_data.json', 'network_data.json', 'vendor_data2.json', ...(ud ? ['user_data'] : [])].join('\n'));
-    case 'meta_data.json': return json(metaDataJson(i));
-    case 'network_data.json': return json(networkDataJson(i));
-    case 'vendor_data.json': case 'vendor_data2.json': return json({});
-    case 'password': return text('');
-    case 'user_data': return ud ? { status: 200, type: 'application/octet-stream', body: ud } : notFoundReply();
-    default: return notFoundReply();
+    case undefined:
+    case '':
+      return text(
+        ['meta_data.json', 'password', 'vendor_data.json', 'network_data.json', 'vendor_data2.json', ...(ud ? ['user_data'] : [])].join(
+          '\n',
+        ),
+      );
+    case 'meta_data.json':
+      return json(metaDataJson(i));
+    case 'network_data.json':
+      return json(networkDataJson(i));
+    case 'vendor_data.json':
+    case 'vendor_data2.json':
+      return json({});
+    case 'password':
+      return text('');
+    case 'user_data':
+      return ud ? { status: 200, type: 'application/octet-stream', body: ud } : notFoundReply();
+    default:
+      return notFoundReply();
   }
 }
 
@@ -87,7 +131,8 @@ function ec2Tree(i: Instance): Tree {
 function ec2(rest: string[], i: Instance): MdReply {
   const ud = userData(i);
   if (rest.length === 0) return text(['meta-data/', ...(ud ? ['user-data'] : [])].join('\n'));
-  if (rest[0] === 'user-data' && rest.length === 1) return ud ? { status: 200, type: 'application/octet-stream', body: ud } : notFoundReply();
+  if (rest[0] === 'user-data' && rest.length === 1)
+    return ud ? { status: 200, type: 'application/octet-stream', body: ud } : notFoundReply();
   if (rest[0] !== 'meta-data') return notFoundReply();
   const path = rest.slice(1);
   if (path[0] === 'public-keys' && path.length >= 2) return publicKey(path.slice(1), i);
@@ -98,7 +143,11 @@ function ec2(rest: string[], i: Instance): MdReply {
     node = node[part]!;
   }
   if (typeof node === 'string') return text(node);
-  return text(Object.entries(node).map(([k, v]) => (typeof v === 'string' ? k : `${k}/`)).join('\n'));
+  return text(
+    Object.entries(node)
+      .map(([k, v]) => (typeof v === 'string' ? k : `${k}/`))
+      .join('\n'),
+  );
 }
 
 /** public-keys/0/ → openssh-key; public-keys/0/openssh-key → the key. */

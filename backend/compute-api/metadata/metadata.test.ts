@@ -13,15 +13,26 @@ import { signatureValid, signInstanceId } from '../../shared/metadata-signature.
 import { createLogger } from '../../common/log.js';
 
 const inst = instanceFixture({
-  key_name: 'k1', key_data: 'ssh-rsa AAAA k1', user_data: Buffer.from('#!/bin/sh\necho hi\n').toString('base64'), metadata: { role: 'web' },
+  key_name: 'k1',
+  key_data: 'ssh-rsa AAAA k1',
+  user_data: Buffer.from('#!/bin/sh\necho hi\n').toString('base64'),
+  metadata: { role: 'web' },
 });
 const body = (p: string) => String(metadataReply(p, inst).body);
 
-test('meta_data.json carries the instance\'s identity, keys and metadata', () => {
+test("meta_data.json carries the instance's identity, keys and metadata", () => {
   const md = JSON.parse(body('/openstack/latest/meta_data.json'));
   assert.deepEqual(md, {
-    uuid: inst.uuid, meta: { role: 'web' }, public_keys: { k1: 'ssh-rsa AAAA k1' }, keys: [{ name: 'k1', type: 'ssh', data: 'ssh-rsa AAAA k1' }],
-    hostname: 'vm1', name: 'vm1', launch_index: 0, availability_zone: 'nova', project_id: 'p1', devices: [],
+    uuid: inst.uuid,
+    meta: { role: 'web' },
+    public_keys: { k1: 'ssh-rsa AAAA k1' },
+    keys: [{ name: 'k1', type: 'ssh', data: 'ssh-rsa AAAA k1' }],
+    hostname: 'vm1',
+    name: 'vm1',
+    launch_index: 0,
+    availability_zone: 'nova',
+    project_id: 'p1',
+    devices: [],
   });
   assert.deepEqual(JSON.parse(body('/openstack/2012-08-10/meta_data.json')).uuid, inst.uuid);
   assert.equal(body('/openstack/latest/user_data'), '#!/bin/sh\necho hi\n');
@@ -48,8 +59,13 @@ test('the EC2 tree answers the paths cloud-init and the lab guest read', () => {
   assert.equal(metadataReply('/latest/meta-data/public-keys/0/', instanceFixture()).status, 404);
 });
 
-test('the EC2 tree walks only its own keys, never Object\'s prototype', () => {
-  for (const p of ['/latest/meta-data/constructor', '/latest/meta-data/constructor/name', '/latest/meta-data/__proto__', '/latest/meta-data/hasOwnProperty']) {
+test("the EC2 tree walks only its own keys, never Object's prototype", () => {
+  for (const p of [
+    '/latest/meta-data/constructor',
+    '/latest/meta-data/constructor/name',
+    '/latest/meta-data/__proto__',
+    '/latest/meta-data/hasOwnProperty',
+  ]) {
     assert.equal(metadataReply(p, inst).status, 404, p);
   }
 });

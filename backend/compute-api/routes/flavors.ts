@@ -48,12 +48,19 @@ async function listFlavors(c: Call, detail: boolean): Promise<Reply> {
   const all = await c.deps.conductor.call.flavor_list({ include_private: admin && isPublic !== true, project_id: c.st.auth.project_id });
   const dir = queryOne(c, 'sort_dir') === 'desc' ? -1 : 1;
   const key = (queryOne(c, 'sort_key') ?? 'flavorid') as string;
-  const sortVal = (f: Flavor): string | number => ({ flavorid: f.id, id: f.id, name: f.name, memory_mb: f.ram, vcpus: f.vcpus, root_gb: f.disk } as Record<string, string | number>)[key] ?? f.id;
+  const sortVal = (f: Flavor): string | number =>
+    (({ flavorid: f.id, id: f.id, name: f.name, memory_mb: f.ram, vcpus: f.vcpus, root_gb: f.disk }) as Record<string, string | number>)[
+      key
+    ] ?? f.id;
   const flavors = all
     .filter((f) => isPublic === null || !admin || f.is_public === isPublic)
     .filter((f) => admin || !f.disabled)
     .filter((f) => (minRam === null || f.ram >= minRam) && (minDisk === null || f.disk >= minDisk))
-    .sort((a, b) => { const x = sortVal(a); const y = sortVal(b); return (x < y ? -1 : x > y ? 1 : 0) * dir; });
+    .sort((a, b) => {
+      const x = sortVal(a);
+      const y = sortVal(b);
+      return (x < y ? -1 : x > y ? 1 : 0) * dir;
+    });
   const page = pageParams(c.query, c.deps.settings.maxLimit);
   const shown = applyPage(flavors, page, (f) => f.id, c.deps.settings.maxLimit);
   const body: Record<string, unknown> = {
@@ -78,10 +85,18 @@ async function createFlavor(c: Call): Promise<Reply> {
   if (existing.some((x) => x.name === f.name)) throw conflict(`Flavor with name ${f.name} already exists.`);
   if (existing.some((x) => x.id === id)) throw conflict(`Flavor with ID ${id} already exists.`);
   const flavor: Flavor = {
-    id, name: f.name, ram: Number(f.ram), vcpus: Number(f.vcpus), disk: Number(f.disk),
-    ephemeral: Number(f['OS-FLV-EXT-DATA:ephemeral'] ?? 0), swap: Number(f.swap ?? 0), rxtx_factor: Number(f.rxtx_factor ?? 1),
+    id,
+    name: f.name,
+    ram: Number(f.ram),
+    vcpus: Number(f.vcpus),
+    disk: Number(f.disk),
+    ephemeral: Number(f['OS-FLV-EXT-DATA:ephemeral'] ?? 0),
+    swap: Number(f.swap ?? 0),
+    rxtx_factor: Number(f.rxtx_factor ?? 1),
     is_public: f['os-flavor-access:is_public'] === undefined ? true : toBool(f['os-flavor-access:is_public']),
-    disabled: false, description: f.description ?? null, extra_specs: {},
+    disabled: false,
+    description: f.description ?? null,
+    extra_specs: {},
   };
   const created = await c.deps.conductor.call.flavor_create(flavor);
   return ok({ flavor: flavorDetail(created, c.st.base, c.st.version) });
@@ -99,9 +114,11 @@ async function updateFlavor(c: Call): Promise<Reply> {
   authorize(c, 'os_compute_api:os-flavor-manage:update');
   const flavor = (c.body as { flavor?: Record<string, unknown> } | null)?.flavor;
   const keys = flavor && typeof flavor === 'object' ? Object.keys(flavor) : [];
-  if (!flavor || keys.length !== 1 || keys[0] !== 'description') throw badRequest("Invalid input for field/attribute flavor. Only 'description' may be updated.");
+  if (!flavor || keys.length !== 1 || keys[0] !== 'description')
+    throw badRequest("Invalid input for field/attribute flavor. Only 'description' may be updated.");
   const description = flavor.description;
-  if (description !== null && (typeof description !== 'string' || description.length > 65535)) throw badRequest('Invalid input for field/attribute description.');
+  if (description !== null && (typeof description !== 'string' || description.length > 65535))
+    throw badRequest('Invalid input for field/attribute description.');
   const updated = await c.deps.conductor.call.flavor_update(c.params.id!, { description: description as string | null });
   if (!updated) throw flavorNotFound(c.params.id!);
   return ok({ flavor: flavorDetail(updated, c.st.base, c.st.version) });
@@ -120,44 +137,59 @@ const specNotFound = (id: string, key: string) => notFound(`Flavor ${id} has no 
 export function flavorRoutes(deps: ApiDeps): Router {
   const r = Router();
   const h = (fn: (c: Call) => Promise<Reply>) => handle(deps, fn);
-  r.route('/flavors').get(h((c) => listFlavors(c, false))).post(h(createFlavor)).all(methodNotAllowed);
-  r.route('/flavors/detail').get(h((c) => listFlavors(c, true))).all(methodNotAllowed);
+  r.route('/flavors')
+    .get(h((c) => listFlavors(c, false)))
+    .post(h(createFlavor))
+    .all(methodNotAllowed);
+  r.route('/flavors/detail')
+    .get(h((c) => listFlavors(c, true)))
+    .all(methodNotAllowed);
   r.route('/flavors/:id')
     .get(h(async (c) => ok({ flavor: flavorDetail(await getFlavor(c), c.st.base, c.st.version) })))
     .put(h(updateFlavor))
     .delete(h(deleteFlavor))
     .all(methodNotAllowed);
   r.route('/flavors/:id/os-extra_specs')
-    .get(h(async (c) => {
-      authorize(c, 'os_compute_api:os-flavor-extra-specs:index');
-      return ok({ extra_specs: { ...(await getFlavor(c)).extra_specs } });
-    }))
-    .post(h(async (c) => {
-      authorize(c, 'os_compute_api:os-flavor-extra-specs:create');
-      return ok({ extra_specs: await setSpecs(c, checkExtraSpecs(c.body).extra_specs) });
-    }))
+    .get(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-flavor-extra-specs:index');
+        return ok({ extra_specs: { ...(await getFlavor(c)).extra_specs } });
+      }),
+    )
+    .post(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-flavor-extra-specs:create');
+        return ok({ extra_specs: await setSpecs(c, checkExtraSpecs(c.body).extra_specs) });
+      }),
+    )
     .all(methodNotAllowed);
   r.route('/flavors/:id/os-extra_specs/:key')
-    .get(h(async (c) => {
-      authorize(c, 'os_compute_api:os-flavor-extra-specs:show');
-      const f = await getFlavor(c);
-      const key = c.params.key!;
-      if (!(key in f.extra_specs)) throw specNotFound(f.id, key);
-      return ok({ [key]: f.extra_specs[key] });
-    }))
-    .put(h(async (c) => {
-      authorize(c, 'os_compute_api:os-flavor-extra-specs:update');
-      const body = checkExtraSpecOne(c.body);
-      if (!(c.params.key! in body)) throw badRequest('Request body and URI mismatch');
-      return ok(await setSpecs(c, body));
-    }))
-    .delete(h(async (c) => {
-      authorize(c, 'os_compute_api:os-flavor-extra-specs:delete');
-      const f = await getFlavor(c);
-      if (!(c.params.key! in f.extra_specs)) throw specNotFound(f.id, c.params.key!);
-      await c.deps.conductor.call.flavor_extra_specs_update(f.id, { [c.params.key!]: null });
-      return empty(202);
-    }))
+    .get(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-flavor-extra-specs:show');
+        const f = await getFlavor(c);
+        const key = c.params.key!;
+        if (!(key in f.extra_specs)) throw specNotFound(f.id, key);
+        return ok({ [key]: f.extra_specs[key] });
+      }),
+    )
+    .put(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-flavor-extra-specs:update');
+        const body = checkExtraSpecOne(c.body);
+        if (!(c.params.key! in body)) throw badRequest('Request body and URI mismatch');
+        return ok(await setSpecs(c, body));
+      }),
+    )
+    .delete(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-flavor-extra-specs:delete');
+        const f = await getFlavor(c);
+        if (!(c.params.key! in f.extra_specs)) throw specNotFound(f.id, c.params.key!);
+        await c.deps.conductor.call.flavor_extra_specs_update(f.id, { [c.params.key!]: null });
+        return empty(202);
+      }),
+    )
     .all(methodNotAllowed);
   return r;
 }

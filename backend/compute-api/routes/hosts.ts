@@ -9,8 +9,14 @@ import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
 import { checkServiceLegacy, checkServiceUpdate } from '../schemas.js';
 import {
-  aggregatesView, availabilityZones, hypervisorDetail, hypervisorStatistics, hypervisorSummary, serviceView,
-  uptimeText, type HypervisorInput,
+  aggregatesView,
+  availabilityZones,
+  hypervisorDetail,
+  hypervisorStatistics,
+  hypervisorSummary,
+  serviceView,
+  uptimeText,
+  type HypervisorInput,
 } from '../views/host-views.js';
 import { toBool } from '../validation.js';
 import { serviceIsUp } from '../../shared/service-health.js';
@@ -20,20 +26,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function hypervisors(c: Call): Promise<HypervisorInput[]> {
   const { conductor, settings } = c.deps;
   const [nodes, services, instances] = await Promise.all([
-    conductor.call.compute_node_list(), conductor.call.service_list({ binary: 'nova-compute' }), conductor.call.instance_list({}),
+    conductor.call.compute_node_list(),
+    conductor.call.service_list({ binary: 'nova-compute' }),
+    conductor.call.instance_list({}),
   ]);
   const busy = new Map<string, number>();
   for (const i of instances) if (i.host && i.task_state) busy.set(i.host, (busy.get(i.host) ?? 0) + 1);
-  return nodes.sort((a, b) => a.id - b.id).map((node) => {
-    const service = services.find((s) => s.host === node.host);
-    return { node, service, up: serviceIsUp(service, Date.now(), settings.serviceDownTime), workload: busy.get(node.host) ?? 0 };
-  });
+  return nodes
+    .sort((a, b) => a.id - b.id)
+    .map((node) => {
+      const service = services.find((s) => s.host === node.host);
+      return { node, service, up: serviceIsUp(service, Date.now(), settings.serviceDownTime), workload: busy.get(node.host) ?? 0 };
+    });
 }
 
 /** One hypervisor by id: an integer below 2.53, a UUID from 2.53 (names are a 404, P8). */
 async function oneHypervisor(c: Call): Promise<HypervisorInput> {
   const id = c.params.id!;
-  const match = (await hypervisors(c)).find((h) => (atLeast(c.st.version, '2.53') ? UUID.test(id) && h.node.uuid === id : String(h.node.id) === id));
+  const match = (await hypervisors(c)).find((h) =>
+    atLeast(c.st.version, '2.53') ? UUID.test(id) && h.node.uuid === id : String(h.node.id) === id,
+  );
   if (!match) throw notFound(`Hypervisor with ID '${id}' could not be found.`);
   return match;
 }
@@ -76,13 +88,18 @@ async function updateService(c: Call): Promise<Reply> {
   if (!atLeast(c.st.version, '2.53')) return legacyUpdate(c, id);
   if (!UUID.test(id)) throw badRequest(`Invalid uuid ${id}`);
   const body = checkServiceUpdate(c.body);
-  if (Object.keys(body).length === 0) throw badRequest('No updates were requested. Fields \'status\' or \'forced_down\' should be specified.');
-  if (body.disabled_reason && body.status !== 'disabled') throw badRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
+  if (Object.keys(body).length === 0) throw badRequest("No updates were requested. Fields 'status' or 'forced_down' should be specified.");
+  if (body.disabled_reason && body.status !== 'disabled')
+    throw badRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
   const existing = (await c.deps.conductor.call.service_list()).find((s) => s.uuid === id);
   if (!existing) throw notFound(`Service ${id} could not be found.`);
-  if (existing.binary !== 'nova-compute') throw badRequest(`Updating a ${existing.binary} service is not supported. Only nova-compute services can be updated.`);
+  if (existing.binary !== 'nova-compute')
+    throw badRequest(`Updating a ${existing.binary} service is not supported. Only nova-compute services can be updated.`);
   const patch: { disabled?: boolean; disabled_reason?: string | null; forced_down?: boolean } = {};
-  if (body.status) { patch.disabled = body.status === 'disabled'; patch.disabled_reason = body.status === 'disabled' ? body.disabled_reason ?? null : null; }
+  if (body.status) {
+    patch.disabled = body.status === 'disabled';
+    patch.disabled_reason = body.status === 'disabled' ? (body.disabled_reason ?? null) : null;
+  }
   if (body.forced_down !== undefined) patch.forced_down = toBool(body.forced_down);
   const s = await updated(c, await c.deps.conductor.call.service_update(id, patch));
   return ok({ service: serviceView(s, serviceIsUp(s, Date.now(), c.deps.settings.serviceDownTime), c.st.version) });
@@ -93,8 +110,9 @@ async function legacyUpdate(c: Call, action: string): Promise<Reply> {
   if (!['enable', 'disable', 'disable-log-reason', 'force-down'].includes(action)) throw notFound(`Unknown action ${action}`);
   if (action === 'force-down' && !atLeast(c.st.version, '2.11')) throw notFound('Unknown action force-down');
   const body = checkServiceLegacy(c.body);
-  const found = (await c.deps.conductor.call.service_list({ host: body.host, binary: body.binary }))
-    .find((s) => s.host === body.host && s.binary === body.binary);
+  const found = (await c.deps.conductor.call.service_list({ host: body.host, binary: body.binary })).find(
+    (s) => s.host === body.host && s.binary === body.binary,
+  );
   if (!found) throw notFound(`Service ${body.binary} on host ${body.host} could not be found.`);
   const key = found.uuid;
   const base = { host: body.host, binary: body.binary };
@@ -142,42 +160,74 @@ async function aggregates(c: Call): Promise<ReturnType<typeof aggregatesView>> {
 export function hostRoutes(deps: ApiDeps): Router {
   const r = Router();
   const h = (fn: (c: Call) => Promise<Reply>) => handle(deps, fn);
-  r.route('/os-hypervisors').get(h((c) => listHypervisors(c, false))).all(methodNotAllowed);
-  r.route('/os-hypervisors/detail').get(h((c) => listHypervisors(c, true))).all(methodNotAllowed);
-  r.route('/os-hypervisors/statistics').get(h(async (c) => {
-    pre288(c);
-    authorize(c, 'os_compute_api:os-hypervisors:statistics');
-    return ok({ hypervisor_statistics: hypervisorStatistics(await hypervisors(c)) });
-  })).all(methodNotAllowed);
-  r.route('/os-hypervisors/:id').get(h(async (c) => {
-    authorize(c, 'os_compute_api:os-hypervisors:show');
-    return ok({ hypervisor: hypervisorDetail(await oneHypervisor(c), c.st.version, uptimeText()) });
-  })).all(methodNotAllowed);
-  r.route('/os-hypervisors/:id/uptime').get(h(async (c) => {
-    pre288(c);
-    authorize(c, 'os_compute_api:os-hypervisors:uptime');
-    return ok({ hypervisor: { ...hypervisorSummary(await oneHypervisor(c), c.st.version), uptime: uptimeText() } });
-  })).all(methodNotAllowed);
-  r.route('/os-hypervisors/:pattern/search').get(h(async (c) => {
-    if (atLeast(c.st.version, '2.53')) throw new ApiFault(404, 'The resource could not be found.');
-    authorize(c, 'os_compute_api:os-hypervisors:list');
-    const hs = (await hypervisors(c)).filter((x) => x.node.hypervisor_hostname.includes(c.params.pattern!));
-    if (hs.length === 0) throw notFound(`No hypervisor matching '${c.params.pattern}' could be found.`);
-    return ok({ hypervisors: hs.map((x) => hypervisorSummary(x, c.st.version)) });
-  })).all(methodNotAllowed);
+  r.route('/os-hypervisors')
+    .get(h((c) => listHypervisors(c, false)))
+    .all(methodNotAllowed);
+  r.route('/os-hypervisors/detail')
+    .get(h((c) => listHypervisors(c, true)))
+    .all(methodNotAllowed);
+  r.route('/os-hypervisors/statistics')
+    .get(
+      h(async (c) => {
+        pre288(c);
+        authorize(c, 'os_compute_api:os-hypervisors:statistics');
+        return ok({ hypervisor_statistics: hypervisorStatistics(await hypervisors(c)) });
+      }),
+    )
+    .all(methodNotAllowed);
+  r.route('/os-hypervisors/:id')
+    .get(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-hypervisors:show');
+        return ok({ hypervisor: hypervisorDetail(await oneHypervisor(c), c.st.version, uptimeText()) });
+      }),
+    )
+    .all(methodNotAllowed);
+  r.route('/os-hypervisors/:id/uptime')
+    .get(
+      h(async (c) => {
+        pre288(c);
+        authorize(c, 'os_compute_api:os-hypervisors:uptime');
+        return ok({ hypervisor: { ...hypervisorSummary(await oneHypervisor(c), c.st.version), uptime: uptimeText() } });
+      }),
+    )
+    .all(methodNotAllowed);
+  r.route('/os-hypervisors/:pattern/search')
+    .get(
+      h(async (c) => {
+        if (atLeast(c.st.version, '2.53')) throw new ApiFault(404, 'The resource could not be found.');
+        authorize(c, 'os_compute_api:os-hypervisors:list');
+        const hs = (await hypervisors(c)).filter((x) => x.node.hypervisor_hostname.includes(c.params.pattern!));
+        if (hs.length === 0) throw notFound(`No hypervisor matching '${c.params.pattern}' could be found.`);
+        return ok({ hypervisors: hs.map((x) => hypervisorSummary(x, c.st.version)) });
+      }),
+    )
+    .all(methodNotAllowed);
   r.route('/os-services').get(h(listServices)).all(methodNotAllowed);
   r.route('/os-services/:id').put(h(updateService)).delete(h(deleteService)).all(methodNotAllowed);
-  r.route('/os-availability-zone').get(h((c) => zones(c, false))).all(methodNotAllowed);
-  r.route('/os-availability-zone/detail').get(h((c) => zones(c, true))).all(methodNotAllowed);
-  r.route('/os-aggregates').get(h(async (c) => {
-    authorize(c, 'os_compute_api:os-aggregates:index');
-    return ok({ aggregates: await aggregates(c) });
-  })).all(methodNotAllowed);
-  r.route('/os-aggregates/:id').get(h(async (c) => {
-    authorize(c, 'os_compute_api:os-aggregates:show');
-    const agg = (await aggregates(c)).find((a) => String(a.id) === c.params.id || a.uuid === c.params.id);
-    if (!agg) throw notFound(`Aggregate ${c.params.id} could not be found.`);
-    return ok({ aggregate: agg });
-  })).all(methodNotAllowed);
+  r.route('/os-availability-zone')
+    .get(h((c) => zones(c, false)))
+    .all(methodNotAllowed);
+  r.route('/os-availability-zone/detail')
+    .get(h((c) => zones(c, true)))
+    .all(methodNotAllowed);
+  r.route('/os-aggregates')
+    .get(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-aggregates:index');
+        return ok({ aggregates: await aggregates(c) });
+      }),
+    )
+    .all(methodNotAllowed);
+  r.route('/os-aggregates/:id')
+    .get(
+      h(async (c) => {
+        authorize(c, 'os_compute_api:os-aggregates:show');
+        const agg = (await aggregates(c)).find((a) => String(a.id) === c.params.id || a.uuid === c.params.id);
+        if (!agg) throw notFound(`Aggregate ${c.params.id} could not be found.`);
+        return ok({ aggregate: agg });
+      }),
+    )
+    .all(methodNotAllowed);
   return r;
 }

@@ -16,7 +16,10 @@ function proxyAvailable(c: Call): void {
 async function listImages(c: Call, detail: boolean): Promise<Reply> {
   proxyAvailable(c);
   const query: Record<string, string> = {};
-  for (const k of ['name', 'status', 'limit', 'marker']) { const v = queryOne(c, k); if (v) query[k] = v; }
+  for (const k of ['name', 'status', 'limit', 'marker']) {
+    const v = queryOne(c, k);
+    if (v) query[k] = v;
+  }
   const images = await c.deps.glance.listImages(c.st.token, query);
   const glanceUrl = c.deps.settings.glanceUrl;
   return ok({ images: images.map((i) => (detail ? imageDetail(i, c.st.base, glanceUrl) : imageBasic(i, c.st.base, glanceUrl))) });
@@ -24,13 +27,21 @@ async function listImages(c: Call, detail: boolean): Promise<Reply> {
 
 export function imageRoutes(deps: ApiDeps): Router {
   const r = Router();
-  r.route('/images').get(handle(deps, (c) => listImages(c, false))).all(methodNotAllowed);
-  r.route('/images/detail').get(handle(deps, (c) => listImages(c, true))).all(methodNotAllowed);
-  r.route('/images/:id').get(handle(deps, async (c) => {
-    proxyAvailable(c);
-    const img = await c.deps.glance.getImage(c.st.token, c.params.id!);
-    if (!img) throw notFound('Image not found.');
-    return ok({ image: imageDetail(img, c.st.base, c.deps.settings.glanceUrl) });
-  })).all(methodNotAllowed);
+  r.route('/images')
+    .get(handle(deps, (c) => listImages(c, false)))
+    .all(methodNotAllowed);
+  r.route('/images/detail')
+    .get(handle(deps, (c) => listImages(c, true)))
+    .all(methodNotAllowed);
+  r.route('/images/:id')
+    .get(
+      handle(deps, async (c) => {
+        proxyAvailable(c);
+        const img = await c.deps.glance.getImage(c.st.token, c.params.id!);
+        if (!img) throw notFound('Image not found.');
+        return ok({ image: imageDetail(img, c.st.base, c.deps.settings.glanceUrl) });
+      }),
+    )
+    .all(methodNotAllowed);
   return r;
 }

@@ -43,7 +43,9 @@ async function createKeypair(c: Call): Promise<Reply> {
   const type = k.type ?? 'ssh';
   const { conductor } = c.deps;
   const [existing, owned, quota] = await Promise.all([
-    conductor.call.keypair_get(user, k.name), conductor.call.keypair_list(user), conductor.call.quota_get(c.st.auth.project_id),
+    conductor.call.keypair_get(user, k.name),
+    conductor.call.keypair_list(user),
+    conductor.call.quota_get(c.st.auth.project_id),
   ]);
   if (existing) throw conflict(`Key pair '${k.name}' already exists.`);
   if (quota.key_pairs >= 0 && owned.length >= quota.key_pairs) throw forbidden('Quota exceeded, too many key pairs.');
@@ -69,7 +71,13 @@ async function listKeypairs(c: Call): Promise<Reply> {
   if (atLeast(c.st.version, '2.35')) {
     const page = pageParams(c.query, c.deps.settings.maxLimit);
     pairs = applyPage(pairs, page, (k) => k.name, c.deps.settings.maxLimit);
-    const next = nextLinks(c.st.base, 'os-keypairs', c.query, pairs.map((k) => ({ id: k.name })), page.limit);
+    const next = nextLinks(
+      c.st.base,
+      'os-keypairs',
+      c.query,
+      pairs.map((k) => ({ id: k.name })),
+      page.limit,
+    );
     if (next) body.keypairs_links = next;
   }
   return ok({ keypairs: pairs.map((k) => keypairListItem(k, c.st.version)), ...body });

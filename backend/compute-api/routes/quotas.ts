@@ -16,7 +16,10 @@ async function limits(c: Call): Promise<Reply> {
   authorize(c, 'os_compute_api:limits');
   let project = c.st.auth.project_id;
   const other = queryOne(c, 'tenant_id');
-  if (other && other !== project) { authorize(c, 'os_compute_api:limits:other_project'); project = other; }
+  if (other && other !== project) {
+    authorize(c, 'os_compute_api:limits:other_project');
+    project = other;
+  }
   const [q, u] = await Promise.all([c.deps.conductor.call.quota_get(project), c.deps.conductor.call.quota_usage(project)]);
   return ok(limitsView(q, u, c.st.version));
 }
@@ -36,7 +39,8 @@ async function updateQuota(c: Call): Promise<Reply> {
   for (const [k, v] of Object.entries(body)) {
     if (k === 'force') continue;
     if (NETWORK_KEYS.includes(k)) {
-      if (atLeast(c.st.version, '2.36')) throw badRequest(`Invalid input for field/attribute quota_set. Additional properties are not allowed ('${k}' was unexpected)`);
+      if (atLeast(c.st.version, '2.36'))
+        throw badRequest(`Invalid input for field/attribute quota_set. Additional properties are not allowed ('${k}' was unexpected)`);
       continue;
     }
     if (FILE_KEYS.includes(k) && atLeast(c.st.version, '2.57')) {
@@ -58,11 +62,20 @@ export function quotaRoutes(deps: ApiDeps): Router {
   const r = Router();
   r.route('/limits').get(handle(deps, limits)).all(methodNotAllowed);
   r.route('/os-quota-sets/:project')
-    .get(handle(deps, (c) => showQuota(c, false))).put(handle(deps, updateQuota)).delete(handle(deps, revertQuota)).all(methodNotAllowed);
-  r.route('/os-quota-sets/:project/detail').get(handle(deps, (c) => showQuota(c, true))).all(methodNotAllowed);
-  r.route('/os-quota-sets/:project/defaults').get(handle(deps, async (c) => {
-    authorize(c, 'os_compute_api:os-quota-sets:defaults');
-    return ok(quotaSetView(c.params.project!, await c.deps.conductor.call.quota_defaults(), c.st.version));
-  })).all(methodNotAllowed);
+    .get(handle(deps, (c) => showQuota(c, false)))
+    .put(handle(deps, updateQuota))
+    .delete(handle(deps, revertQuota))
+    .all(methodNotAllowed);
+  r.route('/os-quota-sets/:project/detail')
+    .get(handle(deps, (c) => showQuota(c, true)))
+    .all(methodNotAllowed);
+  r.route('/os-quota-sets/:project/defaults')
+    .get(
+      handle(deps, async (c) => {
+        authorize(c, 'os_compute_api:os-quota-sets:defaults');
+        return ok(quotaSetView(c.params.project!, await c.deps.conductor.call.quota_defaults(), c.st.version));
+      }),
+    )
+    .all(methodNotAllowed);
   return r;
 }

@@ -21,11 +21,39 @@ import { actionDetail, actionSummary } from '../views/action-view.js';
 
 /** Nova actions this lab does not implement: a clear 501 rather than "no such action". */
 const UNSUPPORTED = new Set([
-  'lock', 'unlock', 'rebuild', 'resize', 'confirmResize', 'revertResize', 'createImage', 'createBackup', 'migrate',
-  'os-migrateLive', 'evacuate', 'shelve', 'unshelve', 'shelveOffload', 'rescue', 'unrescue', 'changePassword',
-  'addSecurityGroup', 'removeSecurityGroup', 'trigger_crash_dump', 'forceDelete', 'restore', 'os-resetState',
-  'injectNetworkInfo', 'resetNetwork', 'os-getSPICEConsole', 'os-getRDPConsole', 'os-getSerialConsole',
-  'addFloatingIp', 'removeFloatingIp', 'addFixedIp', 'removeFixedIp', 'os-resetPassword',
+  'lock',
+  'unlock',
+  'rebuild',
+  'resize',
+  'confirmResize',
+  'revertResize',
+  'createImage',
+  'createBackup',
+  'migrate',
+  'os-migrateLive',
+  'evacuate',
+  'shelve',
+  'unshelve',
+  'shelveOffload',
+  'rescue',
+  'unrescue',
+  'changePassword',
+  'addSecurityGroup',
+  'removeSecurityGroup',
+  'trigger_crash_dump',
+  'forceDelete',
+  'restore',
+  'os-resetState',
+  'injectNetworkInfo',
+  'resetNetwork',
+  'os-getSPICEConsole',
+  'os-getRDPConsole',
+  'os-getSerialConsole',
+  'addFloatingIp',
+  'removeFloatingIp',
+  'addFixedIp',
+  'removeFixedIp',
+  'os-resetPassword',
 ]);
 
 async function changeState(c: Call, inst: Instance, a: ServerAction, extra: unknown[] = []): Promise<Reply> {
@@ -39,7 +67,10 @@ async function changeState(c: Call, inst: Instance, a: ServerAction, extra: unkn
   } catch (err) {
     if (!(err instanceof BusFailure) || err.code !== 409) throw err;
     const now = await c.deps.conductor.call.instance_get(inst.uuid);
-    throw conflict((now && invalidStateMessage(a, inst.uuid, now.vm_state, now.task_state)) ?? `Cannot '${a.action}' instance ${inst.uuid}: its state changed meanwhile`);
+    throw conflict(
+      (now && invalidStateMessage(a, inst.uuid, now.vm_state, now.task_state)) ??
+        `Cannot '${a.action}' instance ${inst.uuid}: its state changed meanwhile`,
+    );
   }
   await recordAction(c, inst, a.action);
   (c.deps.compute(inst.host).cast as Record<string, (...args: unknown[]) => void>)[a.compute]!(inst.uuid, ...extra);
@@ -63,7 +94,10 @@ async function consoleOutput(c: Call, inst: Instance): Promise<Reply> {
   const length = n === null || n < 0 ? null : n;
   if (!inst.host || inst.vm_state === 'building') throw conflict(`Instance ${inst.uuid} is not ready`);
   if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
-  const text = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_console_output(inst.uuid, length === null ? null : length + 1);
+  const text = await c.deps
+    .compute(inst.host)
+    .with({ timeoutMs: COMPUTE_CALL_MS })
+    .get_console_output(inst.uuid, length === null ? null : length + 1);
   // eslint-disable-next-line no-control-regex -- strips control bytes from the guest's serial log
   return ok({ output: tailLines(text, length).replace(/[\x00-\x08\x0B-\x1F]/g, '') });
 }
@@ -72,7 +106,8 @@ async function consoleOutput(c: Call, inst: Instance): Promise<Reply> {
 export async function vncUrl(c: Call, inst: Instance): Promise<string> {
   authorize(c, 'os_compute_api:os-remote-consoles', inst);
   const status = serverStatus(inst.vm_state, inst.task_state);
-  if (!inst.host || (status !== 'ACTIVE' && status !== 'PAUSED')) throw conflict(`Instance ${inst.uuid} is not ready (status ${status}): a console needs an ACTIVE or PAUSED server`);
+  if (!inst.host || (status !== 'ACTIVE' && status !== 'PAUSED'))
+    throw conflict(`Instance ${inst.uuid} is not ready (status ${status}): a console needs an ACTIVE or PAUSED server`);
   if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
   await c.deps.step({ step: 'api.compute_call', summary: `rpc.call compute.${inst.host}.get_vnc_console(${inst.uuid})` });
   const info = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_vnc_console(inst.uuid);
@@ -98,7 +133,8 @@ async function remoteConsole(c: Call): Promise<Reply> {
 
 async function serverAction(c: Call): Promise<Reply> {
   const body = c.body;
-  if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0) throw badRequest('Malformed request body');
+  if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0)
+    throw badRequest('Malformed request body');
   const key = Object.keys(body)[0]!;
   const inst = await visibleInstance(c, c.params.id!);
   const plain = SERVER_ACTIONS[key];
@@ -108,8 +144,10 @@ async function serverAction(c: Call): Promise<Reply> {
       const type = checkReboot(body).reboot.type.toUpperCase() as 'SOFT' | 'HARD';
       return changeState(c, inst, type === 'HARD' ? HARD_REBOOT : SOFT_REBOOT, [type]);
     }
-    case 'os-getConsoleOutput': return consoleOutput(c, inst);
-    case 'os-getVNCConsole': return legacyVnc(c, inst);
+    case 'os-getConsoleOutput':
+      return consoleOutput(c, inst);
+    case 'os-getVNCConsole':
+      return legacyVnc(c, inst);
     default:
       if (UNSUPPORTED.has(key)) throw notImplemented(`The '${key}' server action is not implemented by novalab.`);
       throw badRequest(`There is no such action: ${key}`);
@@ -119,15 +157,20 @@ async function serverAction(c: Call): Promise<Reply> {
 async function listActions(c: Call): Promise<Reply> {
   const inst = await visibleInstance(c, c.params.id!, { include_deleted: atLeast(c.st.version, '2.21') });
   authorize(c, 'os_compute_api:os-instance-actions:list', inst);
-  let actions = (await c.deps.conductor.call.action_list(inst.uuid))
-    .sort((a, b) => b.start_time.localeCompare(a.start_time));
+  let actions = (await c.deps.conductor.call.action_list(inst.uuid)).sort((a, b) => b.start_time.localeCompare(a.start_time));
   const body: Record<string, unknown> = {};
   if (atLeast(c.st.version, '2.58')) {
     const since = queryOne(c, 'changes-since');
     if (since) actions = actions.filter((a) => Date.parse(a.updated_at) >= Date.parse(since));
     const page = pageParams(c.query, c.deps.settings.maxLimit);
     actions = applyPage(actions, page, (a) => a.request_id, c.deps.settings.maxLimit);
-    const next = nextLinks(c.st.base, `servers/${inst.uuid}/os-instance-actions`, c.query, actions.map((a) => ({ id: a.request_id })), page.limit);
+    const next = nextLinks(
+      c.st.base,
+      `servers/${inst.uuid}/os-instance-actions`,
+      c.query,
+      actions.map((a) => ({ id: a.request_id })),
+      page.limit,
+    );
     if (next) body.links = next;
   }
   return ok({ instanceActions: actions.map((a) => actionSummary(a, c.st.version)), ...body });

@@ -48,7 +48,11 @@ async function announceAndAuthorize(c: Call): Promise<void> {
     detail: {
       user: { id: st.auth.user_id, name: st.auth.user_name },
       project: { id: st.auth.project_id, name: st.auth.project_name },
-      roles: st.auth.roles, token_expires_at: st.auth.expires_at, rule, rule_kind: d.rule, allowed: d.allowed,
+      roles: st.auth.roles,
+      token_expires_at: st.auth.expires_at,
+      rule,
+      rule_kind: d.rule,
+      allowed: d.allowed,
     },
   });
   if (!d.allowed) throw forbidden(d.message);
@@ -57,8 +61,14 @@ async function announceAndAuthorize(c: Call): Promise<void> {
 function imageMeta(img: GlanceImage): ImageMeta {
   const bytes = (v: unknown) => (typeof v === 'number' ? v : null);
   return {
-    id: img.id, name: img.name ?? '', disk_format: String(img.disk_format ?? ''), container_format: String(img.container_format ?? ''),
-    min_ram: Number(img.min_ram ?? 0), min_disk: Number(img.min_disk ?? 0), size: bytes(img.size), virtual_size: bytes(img.virtual_size),
+    id: img.id,
+    name: img.name ?? '',
+    disk_format: String(img.disk_format ?? ''),
+    container_format: String(img.container_format ?? ''),
+    min_ram: Number(img.min_ram ?? 0),
+    min_disk: Number(img.min_disk ?? 0),
+    size: bytes(img.size),
+    virtual_size: bytes(img.virtual_size),
     properties: imageProperties(img),
   };
 }
@@ -76,7 +86,9 @@ function checkImageFits(c: Call, flavor: Flavor, img: ImageMeta): void {
   const tooSmall = rootDiskTooSmall(flavor.disk, Math.max(img.size ?? 0, img.virtual_size ?? 0));
   if (tooSmall) throw badRequest(tooSmall);
   if (img.min_disk > flavor.disk) {
-    throw badRequest(`Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is ${flavor.disk * GiB} bytes, minimum size is ${img.min_disk * GiB} bytes.`);
+    throw badRequest(
+      `Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is ${flavor.disk * GiB} bytes, minimum size is ${img.min_disk * GiB} bytes.`,
+    );
   }
 }
 
@@ -99,8 +111,12 @@ async function kernelAndRamdisk(c: Call, image: ImageMeta): Promise<{ kernel_id:
 }
 
 interface Looked {
-  flavor: Flavor; image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null;
-  keyData: string | null; forceHost: string | null;
+  flavor: Flavor;
+  image: ImageMeta;
+  kernel_id: string | null;
+  ramdisk_id: string | null;
+  keyData: string | null;
+  forceHost: string | null;
 }
 
 async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
@@ -147,21 +163,48 @@ async function checkQuota(c: Call, p: CreatePlan, flavor: Flavor): Promise<{ cou
 
 function newInstances(c: Call, p: CreatePlan, l: Looked, count: number): Instance[] {
   const now = new Date().toISOString();
-  const reservation = `r-${randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8)}`;
+  const reservation = `r-${randomBytes(6)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 8)}`;
   return instanceNames(p.name, count).map((name, i) => {
     const uuid = i === 0 ? c.st.instanceUuid! : randomUUID();
     return {
-      uuid, name,
+      uuid,
+      name,
       hostname: p.hostname && count === 1 ? p.hostname : sanitizeHostname(name, `Server-${uuid}`),
-      project_id: c.st.auth.project_id, user_id: c.st.auth.user_id,
-      flavor: l.flavor, image: l.image, kernel_id: l.kernel_id, ramdisk_id: l.ramdisk_id,
-      requested_az: p.zone, availability_zone: p.zone,
-      host: null, node: null, vm_state: 'building', task_state: 'scheduling', power_state: 0,
-      key_name: p.keyName, key_data: l.keyData, metadata: { ...p.metadata }, user_data: p.userData,
-      description: p.description, tags: [...p.tags], locked: false, locked_reason: null, addresses: [],
-      launch_index: i, reservation_id: reservation,
-      created_at: now, updated_at: now, launched_at: null, terminated_at: null, fault: null,
-      create_request_id: c.st.requestId, seq: 0,
+      project_id: c.st.auth.project_id,
+      user_id: c.st.auth.user_id,
+      flavor: l.flavor,
+      image: l.image,
+      kernel_id: l.kernel_id,
+      ramdisk_id: l.ramdisk_id,
+      requested_az: p.zone,
+      availability_zone: p.zone,
+      host: null,
+      node: null,
+      vm_state: 'building',
+      task_state: 'scheduling',
+      power_state: 0,
+      key_name: p.keyName,
+      key_data: l.keyData,
+      metadata: { ...p.metadata },
+      user_data: p.userData,
+      description: p.description,
+      tags: [...p.tags],
+      locked: false,
+      locked_reason: null,
+      addresses: [],
+      launch_index: i,
+      reservation_id: reservation,
+      created_at: now,
+      updated_at: now,
+      launched_at: null,
+      terminated_at: null,
+      fault: null,
+      create_request_id: c.st.requestId,
+      seq: 0,
     };
   });
 }
@@ -203,14 +246,34 @@ async function create(c: Call): Promise<Reply> {
   // With a group, the instances join it in the same write (or none is recorded).
   const created = await c.deps.conductor.call.instance_create(newInstances(c, p, looked, count), ...(group ? [group] : []));
   // Concurrently: the conductor coalesces concurrent writes of its database into few.
-  await Promise.all(created.map((inst) => withContext({ instance_uuid: inst.uuid }, () => c.deps.conductor.call.action_start({
-    action: 'create', instance_uuid: inst.uuid, request_id: c.st.requestId, user_id: c.st.auth.user_id,
-    project_id: inst.project_id, start_time: new Date().toISOString(), message: null,
-  }))));
-  c.deps.conductor.cast.build_instances(created.map((i) => i.uuid), {
-    project_id: c.st.auth.project_id, num_instances: created.length, flavor: looked.flavor, image: looked.image,
-    availability_zone: p.zone, force_host: looked.forceHost, scheduler_hints: p.hints, instance_group: null,
-  });
+  await Promise.all(
+    created.map((inst) =>
+      withContext({ instance_uuid: inst.uuid }, () =>
+        c.deps.conductor.call.action_start({
+          action: 'create',
+          instance_uuid: inst.uuid,
+          request_id: c.st.requestId,
+          user_id: c.st.auth.user_id,
+          project_id: inst.project_id,
+          start_time: new Date().toISOString(),
+          message: null,
+        }),
+      ),
+    ),
+  );
+  c.deps.conductor.cast.build_instances(
+    created.map((i) => i.uuid),
+    {
+      project_id: c.st.auth.project_id,
+      num_instances: created.length,
+      flavor: looked.flavor,
+      image: looked.image,
+      availability_zone: p.zone,
+      force_host: looked.forceHost,
+      scheduler_hints: p.hints,
+      instance_group: null,
+    },
+  );
   const first = created[0]!;
   const location = `${c.st.base}/v2.1/servers/${first.uuid}`;
   if (p.returnReservationId) return { status: 202, body: { reservation_id: first.reservation_id } };
@@ -219,8 +282,11 @@ async function create(c: Call): Promise<Reply> {
     headers: { Location: location },
     body: {
       server: {
-        id: first.uuid, links: links(c.st.base, 'servers', first.uuid), 'OS-DCF:diskConfig': 'MANUAL',
-        security_groups: [{ name: 'default' }], adminPass: randomBytes(9).toString('base64url').slice(0, 12),
+        id: first.uuid,
+        links: links(c.st.base, 'servers', first.uuid),
+        'OS-DCF:diskConfig': 'MANUAL',
+        security_groups: [{ name: 'default' }],
+        adminPass: randomBytes(9).toString('base64url').slice(0, 12),
       },
     },
   };

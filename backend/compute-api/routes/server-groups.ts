@@ -33,7 +33,13 @@ async function createGroup(c: Call): Promise<Reply> {
   const [quota, usage] = await Promise.all([c.deps.conductor.call.quota_get(pid), c.deps.conductor.call.quota_usage(pid)]);
   if (quota.server_groups >= 0 && usage.server_groups >= quota.server_groups) throw forbidden('Quota exceeded, too many server groups.');
   const created = await c.deps.conductor.call.server_group_create({
-    id: randomUUID(), name: body.name, ...wanted, members: [], project_id: pid, user_id: c.st.auth.user_id, created_at: new Date().toISOString(),
+    id: randomUUID(),
+    name: body.name,
+    ...wanted,
+    members: [],
+    project_id: pid,
+    user_id: c.st.auth.user_id,
+    created_at: new Date().toISOString(),
   });
   return ok({ server_group: serverGroupView(created, c.st.version) });
 }

@@ -20,12 +20,55 @@ import { toBool } from '../validation.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
-  'name', 'status', 'image', 'flavor', 'all_tenants', 'project_id', 'tenant_id', 'user_id', 'host', 'node', 'limit', 'marker',
-  'changes-since', 'changes-before', 'deleted', 'reservation_id', 'ip', 'ip6', 'sort_key', 'sort_dir', 'availability_zone',
-  'locked', 'description', 'tags', 'tags-any', 'not-tags', 'not-tags-any', 'key_name', 'config_drive', 'hostname', 'uuid',
-  'vm_state', 'task_state', 'power_state', 'launch_index', 'created_at', 'launched_at', 'terminated_at', 'progress',
-  'access_ip_v4', 'access_ip_v6', 'kernel_id', 'ramdisk_id', 'root_device_name', 'display_name', 'display_description',
-  'locked_by', 'pinned_availability_zone', 'soft_deleted',
+  'name',
+  'status',
+  'image',
+  'flavor',
+  'all_tenants',
+  'project_id',
+  'tenant_id',
+  'user_id',
+  'host',
+  'node',
+  'limit',
+  'marker',
+  'changes-since',
+  'changes-before',
+  'deleted',
+  'reservation_id',
+  'ip',
+  'ip6',
+  'sort_key',
+  'sort_dir',
+  'availability_zone',
+  'locked',
+  'description',
+  'tags',
+  'tags-any',
+  'not-tags',
+  'not-tags-any',
+  'key_name',
+  'config_drive',
+  'hostname',
+  'uuid',
+  'vm_state',
+  'task_state',
+  'power_state',
+  'launch_index',
+  'created_at',
+  'launched_at',
+  'terminated_at',
+  'progress',
+  'access_ip_v4',
+  'access_ip_v6',
+  'kernel_id',
+  'ramdisk_id',
+  'root_device_name',
+  'display_name',
+  'display_description',
+  'locked_by',
+  'pinned_availability_zone',
+  'soft_deleted',
 ];
 
 async function listServers(c: Call, detail: boolean) {
@@ -40,7 +83,11 @@ async function listServers(c: Call, detail: boolean) {
   if (!allTenants) filter.project_id = c.st.auth.project_id;
   else if (q('project_id') ?? q('tenant_id')) filter.project_id = (q('project_id') ?? q('tenant_id'))!;
   if (q('name') !== undefined) {
-    try { new RegExp(q('name')!); } catch { throw badRequest(`Invalid regular expression in name filter: ${q('name')}`); }
+    try {
+      new RegExp(q('name')!);
+    } catch {
+      throw badRequest(`Invalid regular expression in name filter: ${q('name')}`);
+    }
     filter.name = q('name');
   }
   if (admin && q('host')) filter.host = q('host');
@@ -67,7 +114,9 @@ async function listServers(c: Call, detail: boolean) {
   let instances: ListedInstance[];
   if (post.length === 0) {
     instances = await c.deps.conductor.call.instance_list({
-      ...filter, ...(page.limit !== null ? { limit: page.limit } : { limit: c.deps.settings.maxLimit }), ...(page.marker ? { marker: page.marker } : {}),
+      ...filter,
+      ...(page.limit !== null ? { limit: page.limit } : { limit: c.deps.settings.maxLimit }),
+      ...(page.marker ? { marker: page.marker } : {}),
     });
   } else {
     const all = (await c.deps.conductor.call.instance_list(filter)).filter((i) => post.every((p) => p(i)));
@@ -76,7 +125,13 @@ async function listServers(c: Call, detail: boolean) {
   const opts = detail ? await viewOptions(c) : null;
   const servers = instances.map((i) => (opts ? serverDetail(i, opts) : serverBasic(i, c.st.base)));
   const body: Record<string, unknown> = { servers };
-  const next = nextLinks(c.st.base, detail ? 'servers/detail' : 'servers', c.query, instances.map((i) => ({ id: i.uuid })), page.limit);
+  const next = nextLinks(
+    c.st.base,
+    detail ? 'servers/detail' : 'servers',
+    c.query,
+    instances.map((i) => ({ id: i.uuid })),
+    page.limit,
+  );
   if (next) body.servers_links = next;
   return ok(body);
 }
@@ -95,7 +150,14 @@ async function announcePoll(c: Call, i: Instance, status: string): Promise<void>
   await c.deps.step({
     step: 'api.poll',
     summary: `GET /v2.1/servers/${i.uuid} → ${status}${i.task_state ? ` (${i.task_state})` : ''}`,
-    detail: { request_id: c.st.requestId, create_request_id: i.create_request_id, status, vm_state: i.vm_state, task_state: i.task_state, power_state: i.power_state },
+    detail: {
+      request_id: c.st.requestId,
+      create_request_id: i.create_request_id,
+      status,
+      vm_state: i.vm_state,
+      task_state: i.task_state,
+      power_state: i.power_state,
+    },
   });
 }
 
@@ -103,7 +165,8 @@ async function showServer(c: Call) {
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:servers:show', inst);
   const opts = await viewOptions(c, true);
-  if (atLeast(c.st.version, '2.71')) opts.serverGroups = (await c.deps.conductor.call.server_group_list({ member: inst.uuid })).map((g) => g.id);
+  if (atLeast(c.st.version, '2.71'))
+    opts.serverGroups = (await c.deps.conductor.call.server_group_list({ member: inst.uuid })).map((g) => g.id);
   const server = serverDetail(inst, opts);
   await withContext({ request_id: inst.create_request_id, instance_uuid: inst.uuid }, () => announcePoll(c, inst, server.status as string));
   return ok({ server });
@@ -113,8 +176,11 @@ async function deleteServer(c: Call) {
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:servers:delete', inst);
   if (inst.task_state === 'deleting') return empty(204);
-  await c.deps.conductor.call.instance_update(inst.uuid, { task_state: 'deleting' },
-    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error'] });
+  await c.deps.conductor.call.instance_update(
+    inst.uuid,
+    { task_state: 'deleting' },
+    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error'] },
+  );
   await recordAction(c, inst, 'delete');
   // With no host, or a host whose nova-compute is down, Nova deletes locally: nothing runs there.
   if (inst.host && (await computeUp(c, inst.host))) c.deps.compute(inst.host).cast.terminate_instance(inst.uuid);
@@ -130,8 +196,13 @@ async function schedulerTrace(c: Call) {
 
 export function serverRoutes(deps: ApiDeps): Router {
   const r = Router();
-  r.route('/servers').get(handle(deps, (c) => listServers(c, false))).post(handle(deps, createServer)).all(methodNotAllowed);
-  r.route('/servers/detail').get(handle(deps, (c) => listServers(c, true))).all(methodNotAllowed);
+  r.route('/servers')
+    .get(handle(deps, (c) => listServers(c, false)))
+    .post(handle(deps, createServer))
+    .all(methodNotAllowed);
+  r.route('/servers/detail')
+    .get(handle(deps, (c) => listServers(c, true)))
+    .all(methodNotAllowed);
   r.route('/servers/:id').get(handle(deps, showServer)).delete(handle(deps, deleteServer)).all(methodNotAllowed);
   r.route('/servers/:id/os-scheduler-trace').get(handle(deps, schedulerTrace)).all(methodNotAllowed);
   return r;

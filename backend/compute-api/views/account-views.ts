@@ -12,8 +12,15 @@ export function keypairListItem(k: KeyPair, v: ApiVersion): Record<string, unkno
 
 export function keypairShow(k: KeyPair, v: ApiVersion): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    name: k.name, public_key: k.public_key, fingerprint: k.fingerprint, user_id: k.user_id,
-    deleted: false, created_at: naiveTime(k.created_at), updated_at: null, deleted_at: null, id: k.id,
+    name: k.name,
+    public_key: k.public_key,
+    fingerprint: k.fingerprint,
+    user_id: k.user_id,
+    deleted: false,
+    created_at: naiveTime(k.created_at),
+    updated_at: null,
+    deleted_at: null,
+    id: k.id,
   };
   if (atLeast(v, '2.2')) out.type = k.type;
   return { keypair: out };
@@ -33,8 +40,13 @@ const FILE_QUOTAS = ['injected_files', 'injected_file_content_bytes', 'injected_
 /** The quota keys for a version, with their values. */
 export function quotaValues(q: QuotaSet, v: ApiVersion): Record<string, number> {
   const out: Record<string, number> = {
-    cores: q.cores, instances: q.instances, ram: q.ram, key_pairs: q.key_pairs, metadata_items: q.metadata_items,
-    server_groups: q.server_groups, server_group_members: q.server_group_members,
+    cores: q.cores,
+    instances: q.instances,
+    ram: q.ram,
+    key_pairs: q.key_pairs,
+    metadata_items: q.metadata_items,
+    server_groups: q.server_groups,
+    server_group_members: q.server_group_members,
   };
   if (!atLeast(v, '2.57')) for (const k of FILE_QUOTAS) out[k] = q[k];
   if (!atLeast(v, '2.36')) Object.assign(out, NETWORK_QUOTAS);
@@ -42,7 +54,12 @@ export function quotaValues(q: QuotaSet, v: ApiVersion): Record<string, number> 
 }
 
 const usedOf = (u: QuotaUsage, key: string): number =>
-  ({ instances: u.instances, cores: u.cores, ram: u.ram, key_pairs: u.key_pairs, server_groups: u.server_groups } as Record<string, number>)[key] ?? 0;
+  (
+    ({ instances: u.instances, cores: u.cores, ram: u.ram, key_pairs: u.key_pairs, server_groups: u.server_groups }) as Record<
+      string,
+      number
+    >
+  )[key] ?? 0;
 
 export function quotaSetView(projectId: string, q: QuotaSet, v: ApiVersion, usage?: QuotaUsage): Record<string, unknown> {
   const values = quotaValues(q, v);

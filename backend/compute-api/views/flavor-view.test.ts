@@ -6,8 +6,19 @@ import { flavorBasic, flavorDetail } from './flavor-view.js';
 
 const base = 'http://h:8774';
 const v = (s: string) => parseVersion(s)!;
-const DETAIL = ['OS-FLV-DISABLED:disabled', 'OS-FLV-EXT-DATA:ephemeral', 'disk', 'id', 'links', 'name', 'os-flavor-access:is_public',
-  'ram', 'rxtx_factor', 'swap', 'vcpus'];
+const DETAIL = [
+  'OS-FLV-DISABLED:disabled',
+  'OS-FLV-EXT-DATA:ephemeral',
+  'disk',
+  'id',
+  'links',
+  'name',
+  'os-flavor-access:is_public',
+  'ram',
+  'rxtx_factor',
+  'swap',
+  'vcpus',
+];
 
 test('flavor detail keys by microversion: description from 2.55, extra_specs from 2.61', () => {
   const f = flavorFixture({ extra_specs: { 'hw:cpu_policy': 'shared' } });
@@ -29,6 +40,7 @@ test('the index view is id, name and links (and description from 2.55)', () => {
   assert.deepEqual(Object.keys(flavorBasic(flavorFixture(), base, v('2.1'))).sort(), ['id', 'links', 'name']);
   assert.deepEqual(Object.keys(flavorBasic(flavorFixture(), base, v('2.55'))).sort(), ['description', 'id', 'links', 'name']);
   assert.deepEqual(flavorBasic(flavorFixture(), base, v('2.1')).links, [
-    { rel: 'self', href: 'http://h:8774/v2.1/flavors/1' }, { rel: 'bookmark', href: 'http://h:8774/flavors/1' },
+    { rel: 'self', href: 'http://h:8774/v2.1/flavors/1' },
+    { rel: 'bookmark', href: 'http://h:8774/flavors/1' },
   ]);
 });

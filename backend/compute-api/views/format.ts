@@ -38,7 +38,10 @@ export function hostId(projectId: string, host: string | null): string {
   return id;
 }
 
-export interface Links { self: string; bookmark: string }
+export interface Links {
+  self: string;
+  bookmark: string;
+}
 
 /** `base` is "http://H:8774": self links are versioned, bookmarks are not. */
 export function links(base: string, collection: string, id: string): { rel: string; href: string }[] {
@@ -51,8 +54,13 @@ export function links(base: string, collection: string, id: string): { rel: stri
 export const bookmark = (base: string, collection: string, id: string) => [{ rel: 'bookmark', href: `${base}/${collection}/${id}` }];
 
 /** "<coll>_links" with a next link, only when the page is full (P15). */
-export function nextLinks(base: string, path: string, query: Record<string, unknown>, items: { id: string }[], limit: number | null):
-  { rel: string; href: string }[] | null {
+export function nextLinks(
+  base: string,
+  path: string,
+  query: Record<string, unknown>,
+  items: { id: string }[],
+  limit: number | null,
+): { rel: string; href: string }[] | null {
   if (limit === null || items.length === 0 || items.length < limit) return null;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {

@@ -7,8 +7,20 @@ import { serviceIsUp } from '../../shared/service-health.js';
 
 const v = (s: string) => parseVersion(s)!;
 const h = { node: nodeFixture(), service: serviceFixture(), up: true, workload: 0 };
-const STATS = ['cpu_info', 'current_workload', 'disk_available_least', 'free_disk_gb', 'free_ram_mb', 'local_gb', 'local_gb_used',
-  'memory_mb', 'memory_mb_used', 'running_vms', 'vcpus', 'vcpus_used'];
+const STATS = [
+  'cpu_info',
+  'current_workload',
+  'disk_available_least',
+  'free_disk_gb',
+  'free_ram_mb',
+  'local_gb',
+  'local_gb_used',
+  'memory_mb',
+  'memory_mb_used',
+  'running_vms',
+  'vcpus',
+  'vcpus_used',
+];
 const BASE = ['host_ip', 'hypervisor_hostname', 'hypervisor_type', 'hypervisor_version', 'id', 'service', 'state', 'status'];
 
 test('hypervisor ids are integers below 2.53 and UUIDs from 2.53, for the service too', () => {
@@ -38,7 +50,16 @@ test('the uptime text parses with the regex OSC uses', () => {
 
 test('services: int id below 2.53, forced_down from 2.11, up means a recent heartbeat', () => {
   const s = serviceFixture({ disabled: true, disabled_reason: 'maintenance' });
-  assert.deepEqual(Object.keys(serviceView(s, true, v('2.1'))).sort(), ['binary', 'disabled_reason', 'host', 'id', 'state', 'status', 'updated_at', 'zone']);
+  assert.deepEqual(Object.keys(serviceView(s, true, v('2.1'))).sort(), [
+    'binary',
+    'disabled_reason',
+    'host',
+    'id',
+    'state',
+    'status',
+    'updated_at',
+    'zone',
+  ]);
   assert.equal(serviceView(s, true, v('2.1')).status, 'disabled');
   assert.equal(serviceView(s, true, v('2.11')).forced_down, false);
   assert.equal(serviceView(s, false, v('2.53')).id, s.uuid);
@@ -48,18 +69,31 @@ test('services: int id below 2.53, forced_down from 2.11, up means a recent hear
 
 test('availability zones: compute zones for everyone, "internal" only in detail', () => {
   const services = [
-    serviceFixture(), serviceFixture({ id: 6, host: 'host-c', zone: 'az-east', disabled: true }),
+    serviceFixture(),
+    serviceFixture({ id: 6, host: 'host-c', zone: 'az-east', disabled: true }),
     serviceFixture({ id: 1, binary: 'nova-conductor', host: 'novalab', zone: 'internal' }),
   ];
   const list = availabilityZones(services, () => true, false) as { zoneName: string; hosts: unknown; zoneState: { available: boolean } }[];
-  assert.deepEqual(list.map((z) => [z.zoneName, z.zoneState.available, z.hosts]), [['az-east', false, null], ['nova', true, null]]);
-  const detail = availabilityZones(services, () => true, true) as { zoneName: string; hosts: Record<string, Record<string, { active: boolean }>> }[];
-  assert.deepEqual(detail.map((z) => z.zoneName), ['internal', 'az-east', 'nova']);
+  assert.deepEqual(
+    list.map((z) => [z.zoneName, z.zoneState.available, z.hosts]),
+    [
+      ['az-east', false, null],
+      ['nova', true, null],
+    ],
+  );
+  const detail = availabilityZones(services, () => true, true) as {
+    zoneName: string;
+    hosts: Record<string, Record<string, { active: boolean }>>;
+  }[];
+  assert.deepEqual(
+    detail.map((z) => z.zoneName),
+    ['internal', 'az-east', 'nova'],
+  );
   assert.equal(detail[0]!.hosts.novalab!['nova-conductor']!.active, true);
   assert.equal(detail[1]!.hosts['host-c']!['nova-compute']!.active, false);
 });
 
-test('aggregates are gathered from the hosts\' topology', () => {
+test("aggregates are gathered from the hosts' topology", () => {
   const nodes = [nodeFixture(), nodeFixture({ host: 'host-c', id: 2 }), nodeFixture({ host: 'host-b', aggregates: [] })];
   const aggs = aggregatesView(nodes, v('2.41'), '2026-11-23T19:00:00.000Z');
   assert.equal(aggs.length, 1);

@@ -22,7 +22,12 @@ export function serviceView(s: ServiceRecord, up: boolean, v: ApiVersion): Recor
   return out;
 }
 
-export interface HypervisorInput { node: ComputeNode; service: ServiceRecord | undefined; up: boolean; workload: number }
+export interface HypervisorInput {
+  node: ComputeNode;
+  service: ServiceRecord | undefined;
+  up: boolean;
+  workload: number;
+}
 
 export function hypervisorSummary(h: HypervisorInput, v: ApiVersion): Record<string, unknown> {
   return {
@@ -96,7 +101,9 @@ export function uptimeText(now = new Date(), upSec = os.uptime(), load = os.load
   return ` ${hms} up ${dayPart}${String(h).padStart(2, ' ')}:${String(m).padStart(2, '0')},  1 user,  load average: ${l}`;
 }
 
-interface ZoneHost { [binary: string]: { available: boolean; active: boolean; updated_at: string | null } }
+interface ZoneHost {
+  [binary: string]: { available: boolean; active: boolean; updated_at: string | null };
+}
 
 /** os-availability-zone: the compute zones (with hosts only in detail) and, in detail, "internal". */
 export function availabilityZones(services: ServiceRecord[], isUp: (s: ServiceRecord) => boolean, detail: boolean): unknown[] {
@@ -127,21 +134,23 @@ export function aggregatesView(nodes: ComputeNode[], v: ApiVersion, created: str
       byName.set(a.name, agg);
     }
   }
-  return [...byName.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, a], i) => {
-    const out: Record<string, unknown> = {
-      id: i + 1,
-      name,
-      availability_zone: a.metadata.availability_zone ?? null,
-      hosts: a.hosts,
-      metadata: a.metadata,
-      created_at: naiveTime(created),
-      updated_at: null,
-      deleted_at: null,
-      deleted: false,
-    };
-    if (atLeast(v, '2.41')) out.uuid = stableUuid(`aggregate:${name}`);
-    return out;
-  });
+  return [...byName.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, a], i) => {
+      const out: Record<string, unknown> = {
+        id: i + 1,
+        name,
+        availability_zone: a.metadata.availability_zone ?? null,
+        hosts: a.hosts,
+        metadata: a.metadata,
+        created_at: naiveTime(created),
+        updated_at: null,
+        deleted_at: null,
+        deleted: false,
+      };
+      if (atLeast(v, '2.41')) out.uuid = stableUuid(`aggregate:${name}`);
+      return out;
+    });
 }
 
 export function stableUuid(seed: string): string {

@@ -7,16 +7,45 @@ import type { GlanceImage } from '../../../contract/openstack-api.js';
 export type { GlanceImage };
 
 const STATUS: Record<string, string> = {
-  active: 'ACTIVE', queued: 'SAVING', saving: 'SAVING', uploading: 'SAVING', importing: 'SAVING',
-  deleted: 'DELETED', pending_delete: 'DELETED', killed: 'ERROR', deactivated: 'ERROR',
+  active: 'ACTIVE',
+  queued: 'SAVING',
+  saving: 'SAVING',
+  uploading: 'SAVING',
+  importing: 'SAVING',
+  deleted: 'DELETED',
+  pending_delete: 'DELETED',
+  killed: 'ERROR',
+  deactivated: 'ERROR',
 };
 const PROGRESS: Record<string, number> = { queued: 25, saving: 50, uploading: 25, importing: 50, active: 100 };
 
 /** Glance's fixed keys; every other top-level key is a custom property. */
 export const GLANCE_CORE_KEYS = new Set([
-  'id', 'name', 'status', 'visibility', 'protected', 'os_hidden', 'checksum', 'os_hash_algo', 'os_hash_value',
-  'size', 'virtual_size', 'container_format', 'disk_format', 'min_disk', 'min_ram', 'owner', 'created_at',
-  'updated_at', 'tags', 'file', 'schema', 'self', 'locations', 'direct_url', 'stores',
+  'id',
+  'name',
+  'status',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'size',
+  'virtual_size',
+  'container_format',
+  'disk_format',
+  'min_disk',
+  'min_ram',
+  'owner',
+  'created_at',
+  'updated_at',
+  'tags',
+  'file',
+  'schema',
+  'self',
+  'locations',
+  'direct_url',
+  'stores',
 ]);
 
 export function imageProperties(img: GlanceImage): Record<string, string> {

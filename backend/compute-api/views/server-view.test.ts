@@ -10,14 +10,44 @@ const v = (s: string) => parseVersion(s)!;
 const keys = (o: object) => Object.keys(o).sort();
 
 const COMMON = [
-  'OS-DCF:diskConfig', 'OS-EXT-AZ:availability_zone', 'OS-EXT-STS:power_state', 'OS-EXT-STS:task_state', 'OS-EXT-STS:vm_state',
-  'OS-SRV-USG:launched_at', 'OS-SRV-USG:terminated_at', 'accessIPv4', 'accessIPv6', 'addresses', 'config_drive', 'created', 'flavor',
-  'hostId', 'id', 'image', 'key_name', 'links', 'metadata', 'name', 'os-extended-volumes:volumes_attached', 'progress',
-  'security_groups', 'status', 'tenant_id', 'updated', 'user_id',
+  'OS-DCF:diskConfig',
+  'OS-EXT-AZ:availability_zone',
+  'OS-EXT-STS:power_state',
+  'OS-EXT-STS:task_state',
+  'OS-EXT-STS:vm_state',
+  'OS-SRV-USG:launched_at',
+  'OS-SRV-USG:terminated_at',
+  'accessIPv4',
+  'accessIPv6',
+  'addresses',
+  'config_drive',
+  'created',
+  'flavor',
+  'hostId',
+  'id',
+  'image',
+  'key_name',
+  'links',
+  'metadata',
+  'name',
+  'os-extended-volumes:volumes_attached',
+  'progress',
+  'security_groups',
+  'status',
+  'tenant_id',
+  'updated',
+  'user_id',
 ];
 const ADMIN_21 = ['OS-EXT-SRV-ATTR:host', 'OS-EXT-SRV-ATTR:hypervisor_hostname', 'OS-EXT-SRV-ATTR:instance_name'];
-const ADMIN_23 = ['OS-EXT-SRV-ATTR:hostname', 'OS-EXT-SRV-ATTR:kernel_id', 'OS-EXT-SRV-ATTR:launch_index', 'OS-EXT-SRV-ATTR:ramdisk_id',
-  'OS-EXT-SRV-ATTR:reservation_id', 'OS-EXT-SRV-ATTR:root_device_name', 'OS-EXT-SRV-ATTR:user_data'];
+const ADMIN_23 = [
+  'OS-EXT-SRV-ATTR:hostname',
+  'OS-EXT-SRV-ATTR:kernel_id',
+  'OS-EXT-SRV-ATTR:launch_index',
+  'OS-EXT-SRV-ATTR:ramdisk_id',
+  'OS-EXT-SRV-ATTR:reservation_id',
+  'OS-EXT-SRV-ATTR:root_device_name',
+  'OS-EXT-SRV-ATTR:user_data',
+];
 const FROM_29 = ['locked'];
 const FROM_219 = ['description'];
 const FROM_226 = ['tags'];
@@ -51,14 +81,37 @@ test('a member at 2.75 sees no admin attributes but locked_reason and trusted ce
 test('at 2.96 a member sees the hostname (2.90) and pinned_availability_zone; show adds server_groups (2.71)', () => {
   const inst = instanceFixture({ requested_az: 'nova' });
   const list = serverDetail(inst, { base, version: v('2.96'), isAdmin: false });
-  const want = [...COMMON, ...FROM_29, ...FROM_219, ...FROM_226, ...FROM_263, ...FROM_273, 'OS-EXT-SRV-ATTR:hostname', 'pinned_availability_zone'];
+  const want = [
+    ...COMMON,
+    ...FROM_29,
+    ...FROM_219,
+    ...FROM_226,
+    ...FROM_263,
+    ...FROM_273,
+    'OS-EXT-SRV-ATTR:hostname',
+    'pinned_availability_zone',
+  ];
   assert.deepEqual(keys(list), want.sort());
   assert.equal(list.pinned_availability_zone, 'nova');
   const show = serverDetail(inst, { base, version: v('2.96'), isAdmin: false, single: true });
   assert.deepEqual(keys(show), [...want, 'server_groups'].sort());
   const admin = serverDetail(inst, { base, version: v('2.96'), isAdmin: true, hostStatus: () => 'UP', single: true });
-  assert.deepEqual(keys(admin), [...COMMON, ...ADMIN_21, ...ADMIN_23, 'host_status', ...FROM_29, ...FROM_219, ...FROM_226, ...FROM_263,
-    ...FROM_273, 'pinned_availability_zone', 'server_groups'].sort());
+  assert.deepEqual(
+    keys(admin),
+    [
+      ...COMMON,
+      ...ADMIN_21,
+      ...ADMIN_23,
+      'host_status',
+      ...FROM_29,
+      ...FROM_219,
+      ...FROM_226,
+      ...FROM_263,
+      ...FROM_273,
+      'pinned_availability_zone',
+      'server_groups',
+    ].sort(),
+  );
 });
 
 test('fault appears only in ERROR, details only for admins of a 500', () => {
@@ -73,27 +126,38 @@ test('fault appears only in ERROR, details only for admins of a 500', () => {
   assert.equal((admin.fault as { details: string }).details, 'RamFilter');
 });
 
-test('hostId is sha224(project_id + host); times use Nova\'s formats; addresses hide while building', () => {
+test("hostId is sha224(project_id + host); times use Nova's formats; addresses hide while building", () => {
   const s = serverDetail(instanceFixture(), { base, version: v('2.1'), isAdmin: false });
   assert.equal(s.hostId, createHash('sha224').update('p1host-a').digest('hex'));
   assert.equal(s.created, '2026-11-23T19:05:36Z');
   assert.equal(s['OS-SRV-USG:launched_at'], '2026-11-23T19:05:40.407000');
-  assert.deepEqual(s.addresses, { 'novalab-user': [{ version: 4, addr: '169.254.10.3', 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': 'fa:16:3e:00:00:01' }] });
-  const building = serverDetail(instanceFixture({ vm_state: 'building', task_state: 'spawning' }), { base, version: v('2.1'), isAdmin: false });
+  assert.deepEqual(s.addresses, {
+    'novalab-user': [{ version: 4, addr: '169.254.10.3', 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': 'fa:16:3e:00:00:01' }],
+  });
+  const building = serverDetail(instanceFixture({ vm_state: 'building', task_state: 'spawning' }), {
+    base,
+    version: v('2.1'),
+    isAdmin: false,
+  });
   assert.deepEqual(building.addresses, {});
   assert.equal(building.status, 'BUILD');
 });
 
 test('the index view is id, name and links', () => {
   assert.deepEqual(serverBasic(instanceFixture(), base), {
-    id: '11111111-2222-3333-4444-555555555555', name: 'vm1',
-    links: [{ rel: 'self', href: `${base}/v2.1/servers/11111111-2222-3333-4444-555555555555` }, { rel: 'bookmark', href: `${base}/servers/11111111-2222-3333-4444-555555555555` }],
+    id: '11111111-2222-3333-4444-555555555555',
+    name: 'vm1',
+    links: [
+      { rel: 'self', href: `${base}/v2.1/servers/11111111-2222-3333-4444-555555555555` },
+      { rel: 'bookmark', href: `${base}/servers/11111111-2222-3333-4444-555555555555` },
+    ],
   });
 });
 
-test('a fault names no host folder: qemu-img\'s and node\'s texts keep only file names', () => {
+test("a fault names no host folder: qemu-img's and node's texts keep only file names", () => {
   const fault = {
-    code: 500, created: '2026-11-23T19:05:40.000Z',
+    code: 500,
+    created: '2026-11-23T19:05:40.000Z',
     message: `Build of instance x aborted on host-a: Could not open '${process.cwd()}/state/hosts/host-a/instances/x/disk': Permission denied`,
     details: `Error: boom\n    at spawn (file://${process.cwd()}/dist/backend/compute/drivers/qemu/qemu-driver.js:97:15)`,
   };

@@ -21,7 +21,6 @@ export interface ServerViewOptions {
 
 const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
 
-
 export function serverBasic(i: ListedInstance, base: string): Record<string, unknown> {
   return { id: i.uuid, name: i.name, links: links(base, 'servers', i.uuid) };
 }
@@ -29,7 +28,15 @@ export function serverBasic(i: ListedInstance, base: string): Record<string, unk
 function flavorView(i: ListedInstance, o: ServerViewOptions): Record<string, unknown> {
   const f = i.flavor;
   if (!atLeast(o.version, '2.47')) return { id: f.id, links: bookmark(o.base, 'flavors', f.id) };
-  return { vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, original_name: f.name, extra_specs: f.extra_specs };
+  return {
+    vcpus: f.vcpus,
+    ram: f.ram,
+    disk: f.disk,
+    ephemeral: f.ephemeral,
+    swap: f.swap,
+    original_name: f.name,
+    extra_specs: f.extra_specs,
+  };
 }
 
 function addresses(i: ListedInstance): Record<string, unknown[]> {

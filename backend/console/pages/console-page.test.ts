@@ -8,7 +8,7 @@ import { CONSOLE_JS } from './console-page.js';
 
 // The page's script lives in a template string, where an escape meant for the script (\')
 // silently becomes something else: parse what the browser will get.
-test('the console page\'s script is valid JavaScript as served', () => {
+test("the console page's script is valid JavaScript as served", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-page-'));
   try {
     const file = path.join(dir, 'console.mjs');

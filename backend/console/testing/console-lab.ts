@@ -36,21 +36,40 @@ function writeConf(file: string, values: ConfValues): void {
   fs.writeFileSync(file, lines.join('\n'));
 }
 
-export interface ServiceChild { proc: ChildProcess; output: () => string }
+export interface ServiceChild {
+  proc: ChildProcess;
+  output: () => string;
+}
 
 function startChild(main: string, env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<ServiceChild> {
   const proc = fork(main, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let out = '';
-  proc.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  proc.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+  proc.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  proc.stderr!.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
   const child = { proc, output: () => out };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`${path.basename(main)} not ready after ${timeoutMs} ms:\n${out}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${path.basename(main)} not ready after ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     proc.on('message', (m: { type?: string; message?: string }) => {
-      if (m?.type === 'ready') { clearTimeout(timer); resolve(child); }
-      if (m?.type === 'fatal') { clearTimeout(timer); reject(new Error(`${path.basename(main)}: ${m.message}`)); }
+      if (m?.type === 'ready') {
+        clearTimeout(timer);
+        resolve(child);
+      }
+      if (m?.type === 'fatal') {
+        clearTimeout(timer);
+        reject(new Error(`${path.basename(main)}: ${m.message}`));
+      }
     });
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${path.basename(main)} exited (${code}):\n${out}`)); });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${path.basename(main)} exited (${code}):\n${out}`));
+    });
   });
 }
 
@@ -89,7 +108,12 @@ export async function startConsoleLab(conf: ConfValues = {}): Promise<ConsoleLab
   writeConf(novaConf, values);
   const broker = new Broker();
   const busPort = await broker.listen();
-  const env: NodeJS.ProcessEnv = { ...process.env, NOVALAB_STATE_DIR: stateDir, NOVALAB_BUS_PORT: String(busPort), NOVALAB_BUS_SECRET: broker.secret };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NOVALAB_STATE_DIR: stateDir,
+    NOVALAB_BUS_PORT: String(busPort),
+    NOVALAB_BUS_SECRET: broker.secret,
+  };
   delete env.NOVALAB_PORT_OFFSET;
   const bus = new BusClient('console-test', 10_000);
   await bus.connect(busPort, broker.secret);
@@ -107,11 +131,19 @@ export async function startConsoleLab(conf: ConfValues = {}): Promise<ConsoleLab
   }
   const [auth, proxy] = children as [ServiceChild, ServiceChild];
   return {
-    stateDir, proxyPort, proxyPid: proxy.proc.pid!, proxyOrigin: `http://127.0.0.1:${proxyPort}`, bus, events,
+    stateDir,
+    proxyPort,
+    proxyPid: proxy.proc.pid!,
+    proxyOrigin: `http://127.0.0.1:${proxyPort}`,
+    bus,
+    events,
     consoleauth: rpcClient<ConsoleAuthApi>(bus, 'consoleauth').call,
     output: () => auth.output() + proxy.output(),
     proxyOutput: () => proxy.output(),
-    setConf: (more) => { values = { ...values, ...more }; writeConf(novaConf, values); },
+    setConf: (more) => {
+      values = { ...values, ...more };
+      writeConf(novaConf, values);
+    },
     async stop() {
       for (const c of [proxy, auth]) await stopChild(c);
       bus.close();
@@ -127,11 +159,18 @@ export async function startConsoleLab(conf: ConfValues = {}): Promise<ConsoleLab
  */
 export function cpuTimeMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   return ((f[11]! + f[12]! + f[13]! + f[14]!) * 1000) / 100; // utime stime cutime cstime, in USER_HZ (100)
 }
 
-export interface QemuVnc { info: VncConnectInfo; proc: ChildProcess; stop(): Promise<void> }
+export interface QemuVnc {
+  info: VncConnectInfo;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
 
 export function qemuAvailable(): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((d) => fs.existsSync(path.join(d, 'qemu-system-x86_64')));
@@ -140,18 +179,25 @@ export function qemuAvailable(): boolean {
 /** A BIOS-only QEMU with its VNC server on a unix socket in `dir`, or on 127.0.0.1:<tcpPort>
  *  (≥ 5900) — with `password`, asking for VNC authentication as the lab's TCP guests do. */
 export async function startQemuVnc(where: { dir: string } | { tcpPort: number; password?: string }): Promise<QemuVnc> {
-  const info: VncConnectInfo = 'dir' in where
-    ? { kind: 'unix', path: path.join(where.dir, 'vnc.sock') }
-    : { kind: 'tcp', host: '127.0.0.1', port: where.tcpPort, ...(where.password ? { password: where.password } : {}) };
+  const info: VncConnectInfo =
+    'dir' in where
+      ? { kind: 'unix', path: path.join(where.dir, 'vnc.sock') }
+      : { kind: 'tcp', host: '127.0.0.1', port: where.tcpPort, ...(where.password ? { password: where.password } : {}) };
   if (info.kind === 'tcp' && info.port < 5900) throw new Error('QEMU VNC ports start at 5900');
   const password = info.kind === 'tcp' ? info.password : undefined;
   const qmpDir = password ? fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-qmp-')) : null;
   const vnc = info.kind === 'unix' ? `unix:${info.path}` : `127.0.0.1:${info.port - 5900}${password ? ',password=on' : ''}`;
   const qmp = qmpDir ? ['-qmp', `unix:${path.join(qmpDir, 'qmp.sock')},server=on,wait=off`] : [];
-  const proc = spawn('qemu-system-x86_64', ['-machine', 'q35', '-accel', 'tcg', '-display', 'none', '-vnc', vnc, ...qmp, '-nodefaults', '-vga', 'std', '-m', '64'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    'qemu-system-x86_64',
+    ['-machine', 'q35', '-accel', 'tcg', '-display', 'none', '-vnc', vnc, ...qmp, '-nodefaults', '-vga', 'std', '-m', '64'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   if (qmpDir) proc.once('exit', () => fs.rmSync(qmpDir, { recursive: true, force: true }));
   let err = '';
-  proc.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+  proc.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -163,14 +209,20 @@ export async function startQemuVnc(where: { dir: string } | { tcpPort: number; p
     if (proc.exitCode !== null) throw new Error(`qemu exited (${proc.exitCode}): ${err}`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(info.kind === 'unix' ? { path: info.path } : { host: info.host, port: info.port });
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) {
       if (qmpDir && password) await qmpSetVncPassword(path.join(qmpDir, 'qmp.sock'), password);
       return { info, proc, stop };
     }
-    if (Date.now() > deadline) { await stop(); throw new Error(`qemu's VNC server did not come up: ${err}`); }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`qemu's VNC server did not come up: ${err}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -19,7 +19,15 @@ export function rfbOverSocket(sock: net.Socket): RfbConn {
   sock.on('data', (b: Buffer) => queue.push(b));
   sock.on('error', (e) => queue.fail(e));
   sock.on('close', () => queue.fail(new Error('connection closed')));
-  return { queue, write: (b) => { sock.write(b); }, close: () => { sock.destroy(); } };
+  return {
+    queue,
+    write: (b) => {
+      sock.write(b);
+    },
+    close: () => {
+      sock.destroy();
+    },
+  };
 }
 
 export function rfbOverWebSocket(ws: WebSocket): RfbConn {
@@ -27,24 +35,41 @@ export function rfbOverWebSocket(ws: WebSocket): RfbConn {
   ws.on('message', (d: RawData) => queue.push(Buffer.isBuffer(d) ? d : Buffer.concat(Array.isArray(d) ? d : [Buffer.from(d)])));
   ws.on('close', (code, reason) => queue.fail(new Error(`WebSocket closed ${code} ${reason.toString()}`)));
   ws.on('error', (e) => queue.fail(e));
-  return { queue, write: (b) => { ws.send(b, { binary: true }); }, close: () => { ws.close(); } };
+  return {
+    queue,
+    write: (b) => {
+      ws.send(b, { binary: true });
+    },
+    close: () => {
+      ws.close();
+    },
+  };
 }
 
 export function connectSocket(opts: net.NetConnectOpts): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect(opts);
-    s.once('connect', () => { s.off('error', reject); resolve(s); });
+    s.once('connect', () => {
+      s.off('error', reject);
+      resolve(s);
+    });
     s.once('error', reject);
   });
 }
 
-export interface WsOpenOptions { origin?: string; protocols?: string[] }
+export interface WsOpenOptions {
+  origin?: string;
+  protocols?: string[];
+}
 
 /** Open a WebSocket; rejects with `.status` set when the server answers the upgrade with HTTP. */
 export function openWebSocket(url: string, opts: WsOpenOptions = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, opts.protocols ?? ['binary'], { origin: opts.origin, perMessageDeflate: false });
-    ws.once('open', () => { ws.off('error', reject); resolve(ws); });
+    ws.once('open', () => {
+      ws.off('error', reject);
+      resolve(ws);
+    });
     ws.once('unexpected-response', (_req, res) => {
       const err = Object.assign(new Error(`HTTP ${res.statusCode} instead of a WebSocket`), { status: res.statusCode });
       res.resume();
@@ -61,7 +86,13 @@ export function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
-export interface ServerInit { version: string; width: number; height: number; bitsPerPixel: number; name: string }
+export interface ServerInit {
+  version: string;
+  width: number;
+  height: number;
+  bitsPerPixel: number;
+  name: string;
+}
 
 export async function rfbHandshake(c: RfbConn): Promise<ServerInit> {
   const version = (await c.queue.read(12)).toString('latin1');
@@ -98,11 +129,20 @@ export function requestUpdate(c: RfbConn, incremental: boolean, x: number, y: nu
   const b = Buffer.alloc(10);
   b[0] = 3;
   b[1] = incremental ? 1 : 0;
-  b.writeUInt16BE(x, 2); b.writeUInt16BE(y, 4); b.writeUInt16BE(w, 6); b.writeUInt16BE(h, 8);
+  b.writeUInt16BE(x, 2);
+  b.writeUInt16BE(y, 4);
+  b.writeUInt16BE(w, 6);
+  b.writeUInt16BE(h, 8);
   c.write(b);
 }
 
-export interface ServerMessage { type: number; bytes: number; encodings: number[]; width?: number; height?: number }
+export interface ServerMessage {
+  type: number;
+  bytes: number;
+  encodings: number[];
+  width?: number;
+  height?: number;
+}
 
 /** Read one server message (Raw and the usual pseudo-encodings only). */
 export async function readServerMessage(c: RfbConn, bitsPerPixel: number): Promise<ServerMessage> {
@@ -112,23 +152,32 @@ export async function readServerMessage(c: RfbConn, bitsPerPixel: number): Promi
     const n = (await c.queue.read(3)).readUInt16BE(1);
     let bytes = 4;
     const encodings: number[] = [];
-    let width: number | undefined; let height: number | undefined;
+    let width: number | undefined;
+    let height: number | undefined;
     for (let i = 0; i < n; i++) {
       const r = await c.queue.read(12);
-      const w = r.readUInt16BE(4); const h = r.readUInt16BE(6); const enc = r.readInt32BE(8);
+      const w = r.readUInt16BE(4);
+      const h = r.readUInt16BE(6);
+      const enc = r.readInt32BE(8);
       encodings.push(enc);
       bytes += 12;
       let body = 0;
       if (enc === ENCODING.raw) body = w * h * bpp;
       else if (enc === ENCODING.ledState) body = 1;
-      else if (enc === ENCODING.desktopSize) { width = w; height = h; }
-      else if (enc !== ENCODING.extKeyEvent && enc !== ENCODING.pointerTypeChange) throw new Error(`unexpected encoding ${enc}`);
+      else if (enc === ENCODING.desktopSize) {
+        width = w;
+        height = h;
+      } else if (enc !== ENCODING.extKeyEvent && enc !== ENCODING.pointerTypeChange) throw new Error(`unexpected encoding ${enc}`);
       if (body) await c.queue.read(body);
       bytes += body;
     }
     return { type, bytes, encodings, width, height };
   }
   if (type === 2) return { type, bytes: 1, encodings: [] }; // Bell
-  if (type === 3) { const len = (await c.queue.read(7)).readUInt32BE(3); await c.queue.read(len); return { type, bytes: 8 + len, encodings: [] }; }
+  if (type === 3) {
+    const len = (await c.queue.read(7)).readUInt32BE(3);
+    await c.queue.read(len);
+    return { type, bytes: 8 + len, encodings: [] };
+  }
   throw new Error(`unexpected server message type ${type}`);
 }

@@ -31,18 +31,32 @@ const requestCtx = (res: Response, project_id?: string) => {
   return typeof id === 'string' ? { request_id: id, ...(project_id ? { project_id } : {}) } : undefined;
 };
 
-function publishCredentials(deps: IdentityDeps, who: { user: string; project: string | null }, ctx?: { request_id: string; project_id?: string }) {
+function publishCredentials(
+  deps: IdentityDeps,
+  who: { user: string; project: string | null },
+  ctx?: { request_id: string; project_id?: string },
+) {
   deps.publish({
-    kind: 'step', step: 'identity.credentials', ctx,
+    kind: 'step',
+    step: 'identity.credentials',
+    ctx,
     summary: `POST ${AUTH_PATH} for user ${who.user}${who.project ? `, project ${who.project}` : ' (unscoped)'}`,
     detail: { method: 'POST', path: AUTH_PATH, user: who.user, project: who.project },
   });
 }
 
-function publishOutcome(deps: IdentityDeps, who: { user: string }, token: ResolvedToken | null, error?: KeystoneError, ctx?: { request_id: string; project_id?: string }) {
+function publishOutcome(
+  deps: IdentityDeps,
+  who: { user: string },
+  token: ResolvedToken | null,
+  error?: KeystoneError,
+  ctx?: { request_id: string; project_id?: string },
+) {
   if (!token) {
     deps.publish({
-      kind: 'step', step: 'identity.token', ctx,
+      kind: 'step',
+      step: 'identity.token',
+      ctx,
       summary: `no token for user ${who.user}: ${error?.code ?? 500} ${error?.message ?? 'internal error'}`,
       detail: { status: error?.code ?? 500, message: error?.message ?? null },
     });
@@ -50,7 +64,9 @@ function publishOutcome(deps: IdentityDeps, who: { user: string }, token: Resolv
   }
   const scope = token.project ? `project ${token.project.name}` : 'no project (unscoped)';
   deps.publish({
-    kind: 'step', step: 'identity.token', ctx,
+    kind: 'step',
+    step: 'identity.token',
+    ctx,
     summary: `token issued to ${token.user.name} for ${scope}, roles ${token.roles.map((r) => r.name).join(', ') || 'none'}`,
     detail: {
       expires_at: keystoneTime(new Date(token.row.expires_at)),
@@ -113,7 +129,13 @@ export function authRoutes(deps: IdentityDeps): Router {
     const who = caller(req, deps);
     const projects = deps.store.projectsOf(who.user.id).filter((p) => p.enabled);
     const base = deps.config.urls.identity;
-    res.json(listBody('projects', projects.map((p) => projectView(p, base)), `${base}/v3/auth/projects`));
+    res.json(
+      listBody(
+        'projects',
+        projects.map((p) => projectView(p, base)),
+        `${base}/v3/auth/projects`,
+      ),
+    );
   });
   r.get('/v3/auth/catalog', (req, res) => {
     const who = caller(req, deps);

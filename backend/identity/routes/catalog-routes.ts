@@ -16,7 +16,13 @@ export function catalogRoutes(deps: IdentityDeps): Router {
     admin(req, deps, 'list_services');
     const [type, name] = [query(req, 'type'), query(req, 'name')];
     const rows = deps.catalog.filter((s) => (type === undefined || s.type === type) && (name === undefined || s.name === name));
-    res.json(listBody('services', rows.map((s) => serviceView(s, base)), `${base}/v3/services`));
+    res.json(
+      listBody(
+        'services',
+        rows.map((s) => serviceView(s, base)),
+        `${base}/v3/services`,
+      ),
+    );
   });
   r.get('/v3/services/:id', (req, res) => {
     admin(req, deps, 'get_service');
@@ -27,10 +33,19 @@ export function catalogRoutes(deps: IdentityDeps): Router {
   r.get('/v3/endpoints', (req, res) => {
     admin(req, deps, 'list_endpoints');
     const [service, iface, region] = [query(req, 'service_id'), query(req, 'interface'), query(req, 'region_id')];
-    const rows = endpoints().filter(({ e, s }) =>
-      (service === undefined || s.id === service) && (iface === undefined || e.interface === iface)
-      && (region === undefined || e.region_id === region));
-    res.json(listBody('endpoints', rows.map(({ e, s }) => endpointView(e, s, base)), `${base}/v3/endpoints`));
+    const rows = endpoints().filter(
+      ({ e, s }) =>
+        (service === undefined || s.id === service) &&
+        (iface === undefined || e.interface === iface) &&
+        (region === undefined || e.region_id === region),
+    );
+    res.json(
+      listBody(
+        'endpoints',
+        rows.map(({ e, s }) => endpointView(e, s, base)),
+        `${base}/v3/endpoints`,
+      ),
+    );
   });
   r.get('/v3/endpoints/:id', (req, res) => {
     admin(req, deps, 'get_endpoint');
@@ -40,7 +55,13 @@ export function catalogRoutes(deps: IdentityDeps): Router {
   });
   r.get('/v3/regions', (req, res) => {
     admin(req, deps, 'list_regions');
-    res.json(listBody('regions', regions().map((id) => regionView(id, base)), `${base}/v3/regions`));
+    res.json(
+      listBody(
+        'regions',
+        regions().map((id) => regionView(id, base)),
+        `${base}/v3/regions`,
+      ),
+    );
   });
   r.get('/v3/regions/:id', (req, res) => {
     admin(req, deps, 'get_region');

@@ -11,7 +11,13 @@ export function domainRoutes(deps: IdentityDeps): Router {
     admin(req, deps, 'list_domains');
     const name = query(req, 'name');
     const rows = deps.store.data.domains.filter((d) => name === undefined || d.name === name);
-    res.json(listBody('domains', rows.map((d) => domainView(d, base)), `${base}/v3/domains`));
+    res.json(
+      listBody(
+        'domains',
+        rows.map((d) => domainView(d, base)),
+        `${base}/v3/domains`,
+      ),
+    );
   });
   r.get('/v3/domains/:id', (req, res) => {
     admin(req, deps, 'get_domain');

@@ -11,10 +11,12 @@ import { listBody, projectView } from '../views.js';
 
 /** Pure: the rows a list request asks for (name and domain are exact, as in Keystone). */
 export function filterProjects(rows: readonly ProjectRow[], q: { name?: string; domain_id?: string; enabled?: string }) {
-  return rows.filter((p) =>
-    (q.name === undefined || p.name === q.name)
-    && (q.domain_id === undefined || p.domain_id === q.domain_id)
-    && (q.enabled === undefined || p.enabled === !['false', '0', 'no'].includes(q.enabled.toLowerCase())));
+  return rows.filter(
+    (p) =>
+      (q.name === undefined || p.name === q.name) &&
+      (q.domain_id === undefined || p.domain_id === q.domain_id) &&
+      (q.enabled === undefined || p.enabled === !['false', '0', 'no'].includes(q.enabled.toLowerCase())),
+  );
 }
 
 const isProtected = (p: ProjectRow) => p.domain_id === 'default' && PROTECTED_PROJECTS.includes(p.name);
@@ -30,7 +32,8 @@ function checkCreate(deps: IdentityDeps, input: ProjectInput): string {
   const domainId = input.domain_id ?? 'default';
   if (!deps.store.domain({ id: domainId })) throw badRequest(`Invalid input for 'project.domain_id': no domain ${domainId}.`);
   if (input.is_domain) throw badRequest('Projects acting as domains are not supported in novalab.');
-  if (input.parent_id && input.parent_id !== domainId) throw badRequest('Nested projects are not supported in novalab: parent_id must be the domain.');
+  if (input.parent_id && input.parent_id !== domainId)
+    throw badRequest('Nested projects are not supported in novalab: parent_id must be the domain.');
   if (deps.store.projectByName(input.name, domainId)) {
     throw conflict(`project - it is not permitted to have two projects with the same name in the same domain : ${input.name}.`);
   }
@@ -45,7 +48,13 @@ export function projectRoutes(deps: IdentityDeps): Router {
     const who = caller(req, deps);
     const visible = isAdmin(who) ? deps.store.data.projects : deps.store.projectsOf(who.user.id);
     const rows = filterProjects(visible, { name: query(req, 'name'), domain_id: query(req, 'domain_id'), enabled: query(req, 'enabled') });
-    res.json(listBody('projects', rows.map((p) => projectView(p, base)), `${base}/v3/projects`));
+    res.json(
+      listBody(
+        'projects',
+        rows.map((p) => projectView(p, base)),
+        `${base}/v3/projects`,
+      ),
+    );
   });
 
   r.post('/v3/projects', async (req, res) => {
@@ -53,10 +62,17 @@ export function projectRoutes(deps: IdentityDeps): Router {
     const input = validateProjectCreate(req.body).project;
     const domainId = checkCreate(deps, input);
     const row: ProjectRow = {
-      id: newId(), name: input.name.trim(), domain_id: domainId, description: input.description ?? '',
-      enabled: input.enabled ?? true, tags: input.tags ?? [], created_at: new Date().toISOString(),
+      id: newId(),
+      name: input.name.trim(),
+      domain_id: domainId,
+      description: input.description ?? '',
+      enabled: input.enabled ?? true,
+      tags: input.tags ?? [],
+      created_at: new Date().toISOString(),
     };
-    await deps.store.update((d) => { d.projects.push(row); });
+    await deps.store.update((d) => {
+      d.projects.push(row);
+    });
     deps.log.info(`project ${row.name} created (${row.id})`);
     res.status(201).json({ project: projectView(row, base) });
   });

@@ -20,7 +20,7 @@ function grantOf(deps: IdentityDeps, req: Request, withRole = true): AssignmentR
 /** Pure-ish: one role_assignments entry, with names when asked. */
 function assignmentView(store: IdentityStore, a: AssignmentRow, base: string, names: boolean) {
   const named = (row: { id: string; name: string } | undefined, extra: object = {}) =>
-    (names && row ? { id: row.id, name: row.name, ...extra } : { id: row?.id });
+    names && row ? { id: row.id, name: row.name, ...extra } : { id: row?.id };
   const user = store.user(a.user_id);
   const project = store.project(a.project_id);
   const domain = (id: string | undefined) => {
@@ -37,12 +37,14 @@ function assignmentView(store: IdentityStore, a: AssignmentRow, base: string, na
 
 function listAssignments(deps: IdentityDeps, req: Request): AssignmentRow[] {
   const [userId, projectId, roleId] = [query(req, 'user.id'), query(req, 'scope.project.id'), query(req, 'role.id')];
-  let rows: AssignmentRow[] = deps.store.data.assignments.filter((a) =>
-    (userId === undefined || a.user_id === userId) && (projectId === undefined || a.project_id === projectId));
+  let rows: AssignmentRow[] = deps.store.data.assignments.filter(
+    (a) => (userId === undefined || a.user_id === userId) && (projectId === undefined || a.project_id === projectId),
+  );
   if (query(req, 'effective') !== undefined) {
     const pairs = new Map(rows.map((a) => [`${a.user_id}/${a.project_id}`, a]));
     rows = [...pairs.values()].flatMap((a) =>
-      deps.tokens.effectiveRoles(a.user_id, a.project_id).map((role) => ({ ...a, role_id: role.id })));
+      deps.tokens.effectiveRoles(a.user_id, a.project_id).map((role) => ({ ...a, role_id: role.id })),
+    );
   }
   return rows.filter((a) => roleId === undefined || a.role_id === roleId);
 }
@@ -55,14 +57,22 @@ export function roleRoutes(deps: IdentityDeps): Router {
     admin(req, deps, 'list_roles');
     const name = query(req, 'name');
     const rows = deps.store.data.roles.filter((x) => name === undefined || x.name === name);
-    res.json(listBody('roles', rows.map((x) => roleView(x, base)), `${base}/v3/roles`));
+    res.json(
+      listBody(
+        'roles',
+        rows.map((x) => roleView(x, base)),
+        `${base}/v3/roles`,
+      ),
+    );
   });
   r.post('/v3/roles', async (req, res) => {
     admin(req, deps, 'create_role');
     const input = validateRoleCreate(req.body).role;
     if (deps.store.roleByName(input.name)) throw conflict(`role - a role named ${input.name} already exists.`);
     const row: RoleRow = { id: newId(), name: input.name.trim(), description: input.description ?? null };
-    await deps.store.update((d) => { d.roles.push(row); });
+    await deps.store.update((d) => {
+      d.roles.push(row);
+    });
     res.status(201).json({ role: roleView(row, base) });
   });
   r.get('/v3/roles/:id', (req, res) => {
@@ -76,10 +86,17 @@ export function roleRoutes(deps: IdentityDeps): Router {
     admin(req, deps, 'list_grants');
     const { user_id, project_id } = grantOf(deps, req, false);
     const rows = deps.store.assignedRoles(user_id, project_id);
-    res.json(listBody('roles', rows.map((x) => roleView(x, base)), `${base}/v3/projects/${project_id}/users/${user_id}/roles`));
+    res.json(
+      listBody(
+        'roles',
+        rows.map((x) => roleView(x, base)),
+        `${base}/v3/projects/${project_id}/users/${user_id}/roles`,
+      ),
+    );
   });
   r.route(GRANT)
-    .get((req, res) => { // HEAD arrives here too: 204 when granted, 404 when not.
+    .get((req, res) => {
+      // HEAD arrives here too: 204 when granted, 404 when not.
       admin(req, deps, 'check_grant');
       const grant = grantOf(deps, req);
       if (!deps.store.hasAssignment(grant)) throw new KeystoneError(404, 'Could not find role assignment.');
@@ -88,7 +105,10 @@ export function roleRoutes(deps: IdentityDeps): Router {
     .put(async (req, res) => {
       admin(req, deps, 'create_grant');
       const grant = grantOf(deps, req);
-      if (!deps.store.hasAssignment(grant)) await deps.store.update((d) => { d.assignments.push(grant); });
+      if (!deps.store.hasAssignment(grant))
+        await deps.store.update((d) => {
+          d.assignments.push(grant);
+        });
       res.status(204).end();
     })
     .delete(async (req, res) => {
@@ -96,8 +116,9 @@ export function roleRoutes(deps: IdentityDeps): Router {
       const grant = grantOf(deps, req);
       if (!deps.store.hasAssignment(grant)) throw new KeystoneError(404, 'Could not find role assignment.');
       await deps.store.update((d) => {
-        d.assignments = d.assignments.filter((a) =>
-          !(a.user_id === grant.user_id && a.project_id === grant.project_id && a.role_id === grant.role_id));
+        d.assignments = d.assignments.filter(
+          (a) => !(a.user_id === grant.user_id && a.project_id === grant.project_id && a.role_id === grant.role_id),
+        );
       });
       res.status(204).end();
     });

@@ -26,7 +26,10 @@ function checkDefaultProject(deps: IdentityDeps, id: string | null | undefined):
 function checkUpdate(deps: IdentityDeps, user: UserRow, change: Partial<UserInput>): void {
   const renamed = change.name !== undefined && change.name !== user.name;
   if (isProtected(user) && (renamed || change.enabled === false || (user.name === BOOTSTRAP.service.user && change.password))) {
-    throw new KeystoneError(403, `User ${user.name} is part of the lab's bootstrap: it cannot be renamed or disabled, and nova's password lives in the lab's secrets.`);
+    throw new KeystoneError(
+      403,
+      `User ${user.name} is part of the lab's bootstrap: it cannot be renamed or disabled, and nova's password lives in the lab's secrets.`,
+    );
   }
   const clash = renamed && deps.store.userByName(change.name!, user.domain_id);
   if (clash && clash.id !== user.id) throw conflict(`user - a user named ${change.name} already exists in this domain.`);
@@ -41,9 +44,16 @@ export function userRoutes(deps: IdentityDeps): Router {
     admin(req, deps, 'list_users');
     const name = query(req, 'name');
     const domainId = query(req, 'domain_id');
-    const rows = deps.store.data.users.filter((u) =>
-      (name === undefined || u.name === name) && (domainId === undefined || u.domain_id === domainId));
-    res.json(listBody('users', rows.map((u) => userView(u, base)), `${base}/v3/users`));
+    const rows = deps.store.data.users.filter(
+      (u) => (name === undefined || u.name === name) && (domainId === undefined || u.domain_id === domainId),
+    );
+    res.json(
+      listBody(
+        'users',
+        rows.map((u) => userView(u, base)),
+        `${base}/v3/users`,
+      ),
+    );
   });
 
   r.post('/v3/users', async (req, res) => {
@@ -56,12 +66,19 @@ export function userRoutes(deps: IdentityDeps): Router {
     }
     checkDefaultProject(deps, input.default_project_id);
     const row: UserRow = {
-      id: newId(), name: input.name.trim(), domain_id: domainId, enabled: input.enabled ?? true,
+      id: newId(),
+      name: input.name.trim(),
+      domain_id: domainId,
+      enabled: input.enabled ?? true,
       password_hash: input.password === undefined ? null : await hashPassword(input.password),
-      default_project_id: input.default_project_id ?? null, email: input.email ?? null,
-      description: input.description ?? null, created_at: new Date().toISOString(),
+      default_project_id: input.default_project_id ?? null,
+      email: input.email ?? null,
+      description: input.description ?? null,
+      created_at: new Date().toISOString(),
     };
-    await deps.store.update((d) => { d.users.push(row); });
+    await deps.store.update((d) => {
+      d.users.push(row);
+    });
     deps.log.info(`user ${row.name} created (${row.id})`);
     res.status(201).json({ user: userView(row, base) });
   });
@@ -105,7 +122,13 @@ export function userRoutes(deps: IdentityDeps): Router {
     const user = existing(deps, req);
     selfOrAdmin(req, deps, user.id, 'list_user_projects');
     const rows = deps.store.projectsOf(user.id);
-    res.json(listBody('projects', rows.map((p) => projectView(p, base)), `${base}/v3/users/${user.id}/projects`));
+    res.json(
+      listBody(
+        'projects',
+        rows.map((p) => projectView(p, base)),
+        `${base}/v3/users/${user.id}/projects`,
+      ),
+    );
   });
   return r;
 }

@@ -13,7 +13,12 @@ import { list } from '../../shared/format.js';
 
 const SCOPE = 'aggregate_instance_extra_specs';
 
-interface AggregateRequirement { specKey: string; key: string; req: string; match: ExtraSpecMatcher }
+interface AggregateRequirement {
+  specKey: string;
+  key: string;
+  req: string;
+  match: ExtraSpecMatcher;
+}
 
 function requirements(extraSpecs: Record<string, string>): AggregateRequirement[] {
   const reqs: AggregateRequirement[] = [];
@@ -62,12 +67,13 @@ function checkOne(host: HostState, r: AggregateRequirement): true | string {
   if (found === 'yes') return true;
   if (found === 'absent') {
     const aggs = host.aggregates.map((a) => a.name);
-    return `flavor extra spec ${r.specKey}="${r.req}": no aggregate of this host ` +
-      `(${list(aggs)}) has metadata "${r.key}"`;
+    return `flavor extra spec ${r.specKey}="${r.req}": no aggregate of this host ` + `(${list(aggs)}) has metadata "${r.key}"`;
   }
   const values = aggregateValues(host, r.key);
-  return `flavor extra spec ${r.specKey}="${r.req}" matches none of the host's aggregate ` +
-    `values ${r.key}=${values.map((v) => `"${v}"`).join(', ')}`;
+  return (
+    `flavor extra spec ${r.specKey}="${r.req}" matches none of the host's aggregate ` +
+    `values ${r.key}=${values.map((v) => `"${v}"`).join(', ')}`
+  );
 }
 
 export const aggregateInstanceExtraSpecsFilter: SchedulerFilter = {

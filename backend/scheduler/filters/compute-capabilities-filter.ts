@@ -72,7 +72,11 @@ function hasCapability(host: HostState, name: string, field = fieldFor(name)): b
 function child(value: unknown, name: string): unknown {
   let v = value;
   if (typeof v === 'string') {
-    try { v = JSON.parse(v); } catch { return undefined; }
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   return Object.hasOwn(v, name) ? (v as Record<string, unknown>)[name] : undefined;

@@ -5,8 +5,11 @@ import { makeHost, makeSpec } from '../test-fixtures.js';
 
 const cases: [string, Parameters<typeof makeHost>[0], true | RegExp][] = [
   ['passes a host whose service is up and enabled', {}, true],
-  ['rejects a disabled service, giving the reason', { service: { disabled: true, disabled_reason: 'maintenance' } },
-    /nova-compute on host-a is disabled \(reason: "maintenance"\)/],
+  [
+    'rejects a disabled service, giving the reason',
+    { service: { disabled: true, disabled_reason: 'maintenance' } },
+    /nova-compute on host-a is disabled \(reason: "maintenance"\)/,
+  ],
   ['rejects a disabled service with no reason given', { service: { disabled: true } }, /disabled \(reason: none given\)/],
   ['rejects a service without heartbeat', { service: { up: false } }, /is down: no heartbeat within service_down_time/],
   ['rejects a forced-down service', { service: { forced_down: true } }, /is down: forced down by an administrator/],

@@ -8,8 +8,9 @@ export const computeFilter: SchedulerFilter = {
   check(host) {
     const { service } = host;
     if (service.disabled) {
-      return `nova-compute on ${host.host} is disabled ` +
-        `(reason: ${service.disabled_reason ? `"${service.disabled_reason}"` : 'none given'})`;
+      return (
+        `nova-compute on ${host.host} is disabled ` + `(reason: ${service.disabled_reason ? `"${service.disabled_reason}"` : 'none given'})`
+      );
     }
     if (service.forced_down) return `nova-compute on ${host.host} is down: forced down by an administrator`;
     if (!service.up) return `nova-compute on ${host.host} is down: no heartbeat within service_down_time`;

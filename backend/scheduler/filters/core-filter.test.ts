@@ -15,10 +15,7 @@ test('a 4-vCPU host at ratio 2.0 refuses the 9th vCPU, naming the numbers', () =
 });
 
 test('rejects a flavor needing more vCPUs than are free', () => {
-  assert.equal(
-    coreFilter.check(host(7), makeSpec({ flavor: { vcpus: 2 } })),
-    '4 vCPUs × ratio 2.0 = 8 usable, 7 used, 2 requested',
-  );
+  assert.equal(coreFilter.check(host(7), makeSpec({ flavor: { vcpus: 2 } })), '4 vCPUs × ratio 2.0 = 8 usable, 7 used, 2 requested');
 });
 
 test('rejects a flavor with more vCPUs than the host has physically', () => {

@@ -12,8 +12,7 @@ test('rejects a host without room, counting swap in MB', () => {
   const spec = makeSpec({ flavor: { disk: 20, ephemeral: 0, swap: 1024 } });
   assert.equal(
     diskFilter.check(makeHost({ local_gb: 40, local_gb_used: 20 }), spec),
-    '20480 MB usable disk < 21504 MB requested (root 20 GB + ephemeral 0 GB + swap 1024 MB; ' +
-      '40960 MB × ratio 1.0 − 20480 MB used)',
+    '20480 MB usable disk < 21504 MB requested (root 20 GB + ephemeral 0 GB + swap 1024 MB; ' + '40960 MB × ratio 1.0 − 20480 MB used)',
   );
 });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failedCondition, parseVersionRequirement, versionToString } from './hypervisor-version.js';
 
-test('unpacks Nova\'s integer versions', () => {
+test("unpacks Nova's integer versions", () => {
   assert.equal(versionToString(6000000), '6.0.0');
   assert.equal(versionToString(2012001), '2.12.1');
   assert.equal(versionToString(1000), '1.0');

@@ -4,7 +4,11 @@
 // accepts a requirement written in that packed form (">=6000000"), which Nova would refuse.
 
 export type Comparison = '<' | '<=' | '==' | '!=' | '>=' | '>';
-export interface VersionCondition { op: Comparison; version: number[]; text: string }
+export interface VersionCondition {
+  op: Comparison;
+  version: number[];
+  text: string;
+}
 
 /** Nova's convert_version_to_str: 6000000 → "6.0.0", 2012000 → "2.12.0". */
 export function versionToString(packed: number): string {
@@ -47,8 +51,12 @@ function compare(a: number[], b: number[]): number {
 }
 
 const HOLDS: Record<Comparison, (d: number) => boolean> = {
-  '<': (d) => d < 0, '<=': (d) => d <= 0, '==': (d) => d === 0,
-  '!=': (d) => d !== 0, '>=': (d) => d >= 0, '>': (d) => d > 0,
+  '<': (d) => d < 0,
+  '<=': (d) => d <= 0,
+  '==': (d) => d === 0,
+  '!=': (d) => d !== 0,
+  '>=': (d) => d >= 0,
+  '>': (d) => d > 0,
 };
 
 /** Unpacked versions by packed value: a fleet reports few distinct versions. */

@@ -16,8 +16,10 @@ test('an aarch64 image never passes a host without aarch64', () => {
     const verdict = check(supported, { architecture: 'aarch64' });
     assert.notEqual(verdict, true, JSON.stringify(supported));
   }
-  assert.match(String(check([x86Qemu], { architecture: 'aarch64' })),
-    /image needs architecture=aarch64; the host offers \(x86_64, qemu, hvm\)/);
+  assert.match(
+    String(check([x86Qemu], { architecture: 'aarch64' })),
+    /image needs architecture=aarch64; the host offers \(x86_64, qemu, hvm\)/,
+  );
 });
 
 test('an aarch64 image passes a host that offers aarch64 among others', () => {
@@ -45,7 +47,7 @@ test('i686 is not x86_64', () => {
   assert.equal(check([['i686', 'qemu', 'hvm']], { architecture: 'i386' }), true);
 });
 
-test('reads Nova\'s property names too', () => {
+test("reads Nova's property names too", () => {
   assert.notEqual(check([x86Qemu], { hw_architecture: 'aarch64' }), true);
   assert.equal(check([x86Qemu], { img_hv_type: 'qemu', hw_vm_mode: 'hvm' }), true);
 });
@@ -60,17 +62,19 @@ test('a host with no supported instances fails an image that asks for something'
 });
 
 test('explains an architecture name Nova does not know', () => {
-  assert.match(String(check([x86Qemu], { architecture: 'arm' })), /"arm" is not a name Nova knows for architecture \(did you mean armv7l or aarch64\?\)/);
+  assert.match(
+    String(check([x86Qemu], { architecture: 'arm' })),
+    /"arm" is not a name Nova knows for architecture \(did you mean armv7l or aarch64\?\)/,
+  );
 });
 
 test('checks hypervisor_version_requires against the host version', () => {
   const props = { hypervisor_type: 'qemu', hypervisor_version_requires: '>=6.0' };
   assert.equal(check([x86Qemu], props, 8002000), true);
-  assert.equal(check([x86Qemu], props, 5002000),
-    'image needs hypervisor version >=6.0; the host\'s QEMU is 5.2.0 (5002000)');
+  assert.equal(check([x86Qemu], props, 5002000), "image needs hypervisor version >=6.0; the host's QEMU is 5.2.0 (5002000)");
 });
 
-test('accepts a version requirement in Nova\'s packed integer form', () => {
+test("accepts a version requirement in Nova's packed integer form", () => {
   const props = { hypervisor_type: 'qemu', hypervisor_version_requires: '>=6000000' };
   assert.equal(check([x86Qemu], props, 6000000), true);
   assert.notEqual(check([x86Qemu], props, 5999999), true);

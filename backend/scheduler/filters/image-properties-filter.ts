@@ -16,7 +16,10 @@ import { canonicalArch, canonicalHvType, canonicalVmMode, type Canonical } from 
 import { perRequest } from '../per-request.js';
 import { failedCondition, parseVersionRequirement, versionToString, type VersionCondition } from './hypervisor-version.js';
 
-interface Wanted { prop: string; value: Canonical }
+interface Wanted {
+  prop: string;
+  value: Canonical;
+}
 interface ImageNeeds {
   wanted: Wanted[];
   summary: string;
@@ -66,8 +69,13 @@ function tripleOffers(triple: SupportedInstance, wanted: Wanted[]): boolean {
 
 function unknownNote(wanted: Wanted[]): string {
   const bad = wanted.filter((w) => !w.value.known);
-  return bad.map((w) => `; "${w.value.name}" is not a name Nova knows for ${w.prop}` +
-    (Object.hasOwn(HINTS, w.value.name) ? ` (did you mean ${HINTS[w.value.name]}?)` : '')).join('');
+  return bad
+    .map(
+      (w) =>
+        `; "${w.value.name}" is not a name Nova knows for ${w.prop}` +
+        (Object.hasOwn(HINTS, w.value.name) ? ` (did you mean ${HINTS[w.value.name]}?)` : ''),
+    )
+    .join('');
 }
 
 function versionVerdict(host: HostState, needs: ImageNeeds): true | string {
@@ -79,8 +87,10 @@ function versionVerdict(host: HostState, needs: ImageNeeds): true | string {
     needs.satisfied.add(host.hypervisor_version);
     return true;
   }
-  return `image needs hypervisor version ${failed.text}; the host's ${host.hypervisor_type} is ` +
-    `${versionToString(host.hypervisor_version)} (${host.hypervisor_version})`;
+  return (
+    `image needs hypervisor version ${failed.text}; the host's ${host.hypervisor_type} is ` +
+    `${versionToString(host.hypervisor_version)} (${host.hypervisor_version})`
+  );
 }
 
 function check(host: HostState, spec: RequestSpec): true | string {

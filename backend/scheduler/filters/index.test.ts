@@ -20,6 +20,9 @@ test('names every unknown filter in one message', () => {
 });
 
 test('returns the filters in the configured order', () => {
-  assert.deepEqual(filtersFor(['CoreFilter', 'RamFilter']).map((f) => f.name), ['CoreFilter', 'RamFilter']);
+  assert.deepEqual(
+    filtersFor(['CoreFilter', 'RamFilter']).map((f) => f.name),
+    ['CoreFilter', 'RamFilter'],
+  );
   assert.throws(() => filtersFor(['Nope']), /Nope/);
 });

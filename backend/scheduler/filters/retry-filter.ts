@@ -7,7 +7,6 @@ export const retryFilter: SchedulerFilter = {
   check(host, spec) {
     const tried = spec.retry?.hosts ?? [];
     if (!tried.includes(host.host)) return true;
-    return `already tried for this instance and failed there ` +
-      `(attempt ${spec.retry.num_attempts}; hosts tried: ${list(tried)})`;
+    return `already tried for this instance and failed there ` + `(attempt ${spec.retry.num_attempts}; hosts tried: ${list(tried)})`;
   },
 };

@@ -9,7 +9,9 @@ export const serverGroupAffinityFilter: SchedulerFilter = {
     const group = spec.instance_group;
     if (!group || group.policy !== 'affinity' || group.member_hosts.length === 0) return true;
     if (group.member_hosts.includes(host.host)) return true;
-    return `server group ${group.uuid} has policy affinity and its members are on ` +
-      `${list([...new Set(group.member_hosts)])}, not on this host`;
+    return (
+      `server group ${group.uuid} has policy affinity and its members are on ` +
+      `${list([...new Set(group.member_hosts)])}, not on this host`
+    );
   },
 };

@@ -27,7 +27,8 @@ test('ignores affinity groups', () => {
 });
 
 test('max_server_per_host lets a host take that many members, and no more', () => {
-  const spec = (member_hosts: string[]) => makeSpec({ instance_group: { uuid: 'g2', policy: 'anti-affinity', member_hosts, max_server_per_host: 2 } });
+  const spec = (member_hosts: string[]) =>
+    makeSpec({ instance_group: { uuid: 'g2', policy: 'anti-affinity', member_hosts, max_server_per_host: 2 } });
   assert.equal(serverGroupAntiAffinityFilter.check(makeHost(), spec(['host-a', 'host-b'])), true);
   assert.equal(
     serverGroupAntiAffinityFilter.check(makeHost(), spec(['host-a', 'host-b', 'host-a'])),

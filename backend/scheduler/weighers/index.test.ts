@@ -12,14 +12,22 @@ test('each registered weigher carries its own name', () => {
 });
 
 test('names every unknown weigher in one message', () => {
-  assert.match(String(unknownWeighersMessage(['RAMWeigher', 'IoOpsWeigher'])), /scheduler_weight_classes: unknown weigher\(s\) IoOpsWeigher; known: RAMWeigher/);
+  assert.match(
+    String(unknownWeighersMessage(['RAMWeigher', 'IoOpsWeigher'])),
+    /scheduler_weight_classes: unknown weigher\(s\) IoOpsWeigher; known: RAMWeigher/,
+  );
   assert.throws(() => weighersFor(['Nope']), /Nope/);
 });
 
 test('defaults come from the nova.conf option table', () => {
   assert.deepEqual(DEFAULT_WEIGHER_OPTIONS, {
-    ram_weight_multiplier: 1, cpu_weight_multiplier: 1, disk_weight_multiplier: 1,
-    soft_affinity_weight_multiplier: 1, soft_anti_affinity_weight_multiplier: 1,
-    metrics_weight_setting: [], metrics_weight_multiplier: 1, metrics_weight_of_unavailable: -10000,
+    ram_weight_multiplier: 1,
+    cpu_weight_multiplier: 1,
+    disk_weight_multiplier: 1,
+    soft_affinity_weight_multiplier: 1,
+    soft_anti_affinity_weight_multiplier: 1,
+    metrics_weight_setting: [],
+    metrics_weight_multiplier: 1,
+    metrics_weight_of_unavailable: -10000,
   });
 });

@@ -19,5 +19,8 @@ export const serverGroupSoftAffinityWeigher: SchedulerWeigher = {
 export const serverGroupSoftAntiAffinityWeigher: SchedulerWeigher = {
   name: 'ServerGroupSoftAntiAffinityWeigher',
   multiplier: (opts) => opts.soft_anti_affinity_weight_multiplier,
-  weigh: (host, spec) => { const n = membersOn(host, spec, 'soft-anti-affinity'); return n === 0 ? 0 : -n; },
+  weigh: (host, spec) => {
+    const n = membersOn(host, spec, 'soft-anti-affinity');
+    return n === 0 ? 0 : -n;
+  },
 };

@@ -7,7 +7,10 @@ function qcow2(size = 1n << 20n, backing = false): Buffer {
   const b = Buffer.alloc(104);
   b.writeUInt32BE(QCOW2_MAGIC, 0);
   b.writeUInt32BE(3, 4);
-  if (backing) { b.writeBigUInt64BE(0x200n, 8); b.writeUInt32BE(11, 16); }
+  if (backing) {
+    b.writeBigUInt64BE(0x200n, 8);
+    b.writeUInt32BE(11, 16);
+  }
   b.writeBigUInt64BE(size, 24);
   return b;
 }

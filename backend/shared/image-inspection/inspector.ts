@@ -12,7 +12,14 @@ export type Verdict = { ok: true; virtualSize: number } | { ok: false; reason: s
 
 /** What qemu-img calls the format family each claimed disk_format must be; null: not a disk (kernel/ramdisk). */
 const EXPECTED: Record<DiskFormat, string | null> = {
-  qcow2: 'qcow2', raw: 'raw', ami: 'raw', iso: 'raw', vmdk: 'vmdk', vdi: 'vdi', aki: null, ari: null,
+  qcow2: 'qcow2',
+  raw: 'raw',
+  ami: 'raw',
+  iso: 'raw',
+  vmdk: 'vmdk',
+  vdi: 'vdi',
+  aki: null,
+  ari: null,
 };
 /** The format qemu is to read a verified image of this disk_format as; null for kernels and ramdisks. */
 export const qemuFormatOf = (claimed: DiskFormat): string | null => EXPECTED[claimed];
@@ -23,7 +30,10 @@ const VMDK_SINGLE_FILE = ['monolithicSparse', 'streamOptimized'];
 const refuse = (claimed: DiskFormat, why: string): Verdict => ({ ok: false, reason: `Image is not a valid ${claimed}: ${why}` });
 const article = (f: string) => (/^[aeiou]/.test(f) ? 'an' : 'a');
 const notWhatItClaims = (claimed: DiskFormat, actual: string) =>
-  refuse(claimed, `the data is ${article(actual)} ${actual} image${claimed === 'raw' || claimed === 'ami' || claimed === 'iso' ? ' (a disk claimed raw must not carry another format\'s header: qemu would honour it)' : ''}`);
+  refuse(
+    claimed,
+    `the data is ${article(actual)} ${actual} image${claimed === 'raw' || claimed === 'ami' || claimed === 'iso' ? " (a disk claimed raw must not carry another format's header: qemu would honour it)" : ''}`,
+  );
 
 /** Layer 1, pure: the first bytes. `final` means no qemu-img is needed (kernels, ramdisks). */
 export function judgeHead(claimed: DiskFormat, head: Buffer, size: number): Verdict & { final?: boolean } {
@@ -52,7 +62,12 @@ export interface QemuImgInfo {
 }
 export type QemuImgResult = { ok: true; info: QemuImgInfo } | { ok: false; message: string; missing?: boolean };
 
-const lastLine = (text: string) => text.trim().split('\n').pop()?.replace(/^qemu-img: /, '') ?? 'unknown error';
+const lastLine = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .pop()
+    ?.replace(/^qemu-img: /, '') ?? 'unknown error';
 
 /** Layer 2, pure: the two `qemu-img info` answers (auto-detected, and opened as the claimed format). */
 export function judgeQemuImg(claimed: DiskFormat, detected: QemuImgResult, asClaimed: QemuImgResult): Verdict {
@@ -62,14 +77,20 @@ export function judgeQemuImg(claimed: DiskFormat, detected: QemuImgResult, asCla
   if (!asClaimed.ok) return refuse(claimed, lastLine(asClaimed.message));
   for (const { info } of [detected, asClaimed]) {
     if (info['backing-filename'] || info['full-backing-filename']) {
-      return refuse(claimed, `it names a backing file (${info['backing-filename'] ?? info['full-backing-filename']}), which would expose a file of the host to the guest`);
+      return refuse(
+        claimed,
+        `it names a backing file (${info['backing-filename'] ?? info['full-backing-filename']}), which would expose a file of the host to the guest`,
+      );
     }
     const data = info['format-specific']?.data ?? {};
     if (data['data-file']) return refuse(claimed, 'it uses an external data file, which would expose a file of the host to the guest');
     if (data.corrupt === true) return refuse(claimed, 'qemu-img reports the image as corrupt');
     if (data.encrypt !== undefined) return refuse(claimed, 'encrypted images are not supported');
     if (expected === 'vmdk' && !VMDK_SINGLE_FILE.includes(String(data['create-type']))) {
-      return refuse(claimed, `VMDK create-type ${String(data['create-type'])} is not allowed (only ${VMDK_SINGLE_FILE.join(', ')}): it could reference other files`);
+      return refuse(
+        claimed,
+        `VMDK create-type ${String(data['create-type'])} is not allowed (only ${VMDK_SINGLE_FILE.join(', ')}): it could reference other files`,
+      );
     }
   }
   return { ok: true, virtualSize: asClaimed.info['virtual-size'] };
@@ -84,7 +105,11 @@ export function qemuImgRunner(binary = 'qemu-img'): QemuImgRunner {
     const r = await execa(binary, args, { reject: false, timeout: 30_000, maxBuffer: 1 << 20, env: { LC_ALL: 'C' } });
     if (r.failed) {
       const missing = (r as { code?: string }).code === 'ENOENT';
-      return { ok: false, missing, message: missing ? `${binary} is not installed` : r.timedOut ? 'qemu-img timed out' : String(r.stderr || r.message) };
+      return {
+        ok: false,
+        missing,
+        message: missing ? `${binary} is not installed` : r.timedOut ? 'qemu-img timed out' : String(r.stderr || r.message),
+      };
     }
     try {
       return { ok: true, info: JSON.parse(String(r.stdout)) as QemuImgInfo };

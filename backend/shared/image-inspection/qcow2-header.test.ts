@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QCOW2_MAGIC, readQcow2Header, sniffFormat } from './qcow2-header.js';
 
-function qcow2Head(opts: { version?: number; size?: bigint; backingOffset?: bigint; backingSize?: number; incompatible?: bigint; crypt?: number } = {}): Buffer {
+function qcow2Head(
+  opts: { version?: number; size?: bigint; backingOffset?: bigint; backingSize?: number; incompatible?: bigint; crypt?: number } = {},
+): Buffer {
   const b = Buffer.alloc(104);
   b.writeUInt32BE(QCOW2_MAGIC, 0);
   b.writeUInt32BE(opts.version ?? 3, 4);

@@ -29,8 +29,18 @@ export interface ServerDetail {
 }
 
 /** os-hypervisors' detail view: the compute node's own fields, and its service as the API shows it. */
-export interface Hypervisor extends Pick<ComputeNode,
-  'hypervisor_hostname' | 'hypervisor_type' | 'vcpus' | 'vcpus_used' | 'memory_mb' | 'memory_mb_used' | 'local_gb' | 'local_gb_used' | 'running_vms'> {
+export interface Hypervisor extends Pick<
+  ComputeNode,
+  | 'hypervisor_hostname'
+  | 'hypervisor_type'
+  | 'vcpus'
+  | 'vcpus_used'
+  | 'memory_mb'
+  | 'memory_mb_used'
+  | 'local_gb'
+  | 'local_gb_used'
+  | 'running_vms'
+> {
   id: string | number;
   state: string;
   status: string;
@@ -47,9 +57,15 @@ export interface FlavorDetail {
   description?: string | null;
 }
 
-export interface KeyPairEntry { keypair: { name: string; fingerprint: string; type?: string } }
+export interface KeyPairEntry {
+  keypair: { name: string; fingerprint: string; type?: string };
+}
 
-export interface ZoneInfo { zoneName: string; zoneState: { available: boolean }; hosts: Record<string, unknown> | null }
+export interface ZoneInfo {
+  zoneName: string;
+  zoneState: { available: boolean };
+  hosts: Record<string, unknown> | null;
+}
 
 export interface OsService {
   id: string | number;
@@ -87,7 +103,13 @@ export interface InstanceActionEventView {
 export type { ServerCreateBody };
 
 /** A server group as the API shows it from 2.64 (the GUI's microversion is above that). */
-export interface ServerGroupView { id: string; name: string; policy: string; rules: { max_server_per_host?: number }; members: string[] }
+export interface ServerGroupView {
+  id: string;
+  name: string;
+  policy: string;
+  rules: { max_server_per_host?: number };
+  members: string[];
+}
 
 export type ServerAction = 'os-stop' | 'os-start' | 'reboot' | 'pause' | 'unpause' | 'suspend' | 'resume';
 
@@ -112,17 +134,22 @@ export function createCompute(token: string) {
       }),
     consoleOutput: (id: string, length?: number) =>
       call<{ output: string }>(`/servers/${encodeURIComponent(id)}/action`, {
-        method: 'POST', body: { 'os-getConsoleOutput': length ? { length } : {} },
+        method: 'POST',
+        body: { 'os-getConsoleOutput': length ? { length } : {} },
       }).then((r) => r.body.output),
     remoteConsole: (id: string) =>
       call<{ remote_console: { protocol: string; type: string; url: string } }>(`/servers/${encodeURIComponent(id)}/remote-consoles`, {
-        method: 'POST', body: { remote_console: { protocol: 'vnc', type: 'novnc' } },
+        method: 'POST',
+        body: { remote_console: { protocol: 'vnc', type: 'novnc' } },
       }).then((r) => ({ ...r.body.remote_console, requestId: r.requestId })),
     instanceActions: (id: string) =>
-      get<{ instanceActions: InstanceActionSummary[] }>(`/servers/${encodeURIComponent(id)}/os-instance-actions`).then((b) => b.instanceActions),
+      get<{ instanceActions: InstanceActionSummary[] }>(`/servers/${encodeURIComponent(id)}/os-instance-actions`).then(
+        (b) => b.instanceActions,
+      ),
     instanceAction: (id: string, req: string) =>
       get<{ instanceAction: InstanceActionSummary & { events: InstanceActionEventView[] } }>(
-        `/servers/${encodeURIComponent(id)}/os-instance-actions/${encodeURIComponent(req)}`).then((b) => b.instanceAction),
+        `/servers/${encodeURIComponent(id)}/os-instance-actions/${encodeURIComponent(req)}`,
+      ).then((b) => b.instanceAction),
     schedulerTraces: (id: string) =>
       get<{ traces: ScheduleTrace[] }>(`/servers/${encodeURIComponent(id)}/os-scheduler-trace`).then((b) => b.traces),
     hypervisors: () => get<{ hypervisors: Hypervisor[] }>('/os-hypervisors/detail').then((b) => b.hypervisors),

@@ -39,8 +39,11 @@ export function faultMessage(body: unknown, fallback: string): string {
     const text = body.trim();
     if (!text) return fallback;
     // webob style: "404 Not Found\n\nNo image found with ID x"
-    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-    return lines.length > 1 ? lines.slice(1).join(' ') : lines[0] ?? fallback;
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return lines.length > 1 ? lines.slice(1).join(' ') : (lines[0] ?? fallback);
   }
   if (body && typeof body === 'object') {
     for (const value of Object.values(body as Record<string, unknown>)) {
@@ -59,7 +62,11 @@ async function readBody(res: Response): Promise<unknown> {
   if (!text) return null;
   const type = res.headers.get('content-type') ?? '';
   if (type.includes('json') || /^[[{]/.test(text.trim())) {
-    try { return JSON.parse(text); } catch { return text; }
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
   }
   return text;
 }

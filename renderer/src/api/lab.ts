@@ -1,8 +1,16 @@
 // The lab's own endpoints on the GUI origin (/lab/api): services and processes, events,
 // step mode, nova.conf and restarts. Their answers are the contract's (contract/lab-api.ts).
 import {
-  LAB_API, type ConfChange, type LabConfValue, type LabConfig, type LabEvents, type LabInfo, type LabRestart, type LabServices,
-  type StepModeNext, type StepModeState,
+  LAB_API,
+  type ConfChange,
+  type LabConfValue,
+  type LabConfig,
+  type LabEvents,
+  type LabInfo,
+  type LabRestart,
+  type LabServices,
+  type StepModeNext,
+  type StepModeState,
 } from '../../../contract/lab-api';
 import { request } from './http';
 

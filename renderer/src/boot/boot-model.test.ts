@@ -15,11 +15,22 @@ function events(list: Omit<LabEvent, 'seq' | 'ts' | 'source'>[]): LabEvent[] {
 }
 
 const ctx: RequestContext = { request_id: REQ, instance_uuid: UUID };
-const trace = (chosen: string | null): ScheduleTrace => ({
-  request_id: REQ, instance_uuid: UUID, attempt: 1, started_at: '', hosts: ['host-a', 'host-b'],
-  filters: [], weighers: [], ranking: chosen ? [{ host: chosen, weight: 1 }] : [], subset_size: 1,
-  subset: chosen ? [chosen] : [], chosen, emptied_by: chosen ? null : 'CoreFilter', error: null,
-} as unknown as ScheduleTrace);
+const trace = (chosen: string | null): ScheduleTrace =>
+  ({
+    request_id: REQ,
+    instance_uuid: UUID,
+    attempt: 1,
+    started_at: '',
+    hosts: ['host-a', 'host-b'],
+    filters: [],
+    weighers: [],
+    ranking: chosen ? [{ host: chosen, weight: 1 }] : [],
+    subset_size: 1,
+    subset: chosen ? [chosen] : [],
+    chosen,
+    emptied_by: chosen ? null : 'CoreFilter',
+    error: null,
+  }) as unknown as ScheduleTrace;
 
 /** A whole boot as the services report it, up to and including `last` (1-12). */
 function boot(last: number, chosen: string | null = 'host-a') {
@@ -34,7 +45,13 @@ function boot(last: number, chosen: string | null = 'host-a') {
     { kind: 'step', step: 'compute.cast', ctx, summary: `rpc.cast compute.${chosen}.build_and_run_instance` },
     { kind: 'step', step: 'compute.network', ctx, summary: 'fixed IP 169.254.10.8' },
     { kind: 'step', step: 'compute.driver', ctx, summary: 'qemu-system-x86_64 -name instance-00000001', detail: { pid: 4242 } },
-    { kind: 'progress', step: 'compute.image', ctx, summary: 'novalab-x86_64: 4096 of 4096 bytes', detail: { name: 'novalab-x86_64', bytes: 4096, total: 4096, cached: false } },
+    {
+      kind: 'progress',
+      step: 'compute.image',
+      ctx,
+      summary: 'novalab-x86_64: 4096 of 4096 bytes',
+      detail: { name: 'novalab-x86_64', bytes: 4096, total: 4096, cached: false },
+    },
     { kind: 'step', step: 'api.poll', ctx, summary: `GET /v2.1/servers/${UUID} → ACTIVE` },
   ];
   // The scheduler step owns steps 6 and 7 as two events; one number per step from here.
@@ -76,12 +93,18 @@ test('step mode: the held step shows as held with what it is about to do', () =>
   assert.equal(v.steps[5]!.summary, 'rpc.call scheduler.select_destinations');
   assert.deepEqual(statuses(v).slice(0, 5), Array(5).fill('done'));
   const other: Hold = { ...hold, ctx: { request_id: 'req-other' } };
-  assert.equal(bootView(null, REQ, boot(5), [other], { status: 'BUILD', fault: null }).steps[5]!.status, 'active', "another request's hold is not this one's");
+  assert.equal(
+    bootView(null, REQ, boot(5), [other], { status: 'BUILD', fault: null }).steps[5]!.status,
+    'active',
+    "another request's hold is not this one's",
+  );
 });
 
 test("another request's events are not this request's steps", () => {
   const mine = boot(4);
-  const theirs = events([{ kind: 'step', step: 'conductor.record', ctx: { request_id: 'req-other' }, summary: 'someone else' }]).map((e) => ({ ...e, seq: 100 }));
+  const theirs = events([{ kind: 'step', step: 'conductor.record', ctx: { request_id: 'req-other' }, summary: 'someone else' }]).map(
+    (e) => ({ ...e, seq: 100 }),
+  );
   const v = bootView(null, REQ, [...mine, ...theirs], [], { status: 'BUILD', fault: null });
   assert.equal(v.steps[4]!.status, 'active');
   assert.equal(v.steps[4]!.summary, null);

@@ -37,7 +37,11 @@ const isTrace = (d: unknown): d is ScheduleTrace =>
   !!d && typeof d === 'object' && Array.isArray((d as ScheduleTrace).filters) && 'chosen' in (d as object);
 
 /** The request id of a launch whose POST has not answered yet (e.g. held in step mode). */
-export function findRequestId(events: readonly LabEvent[], holds: Hold[], launch: Pick<LaunchRecord, 'name' | 'startSeq' | 'requestId'>): string | null {
+export function findRequestId(
+  events: readonly LabEvent[],
+  holds: Hold[],
+  launch: Pick<LaunchRecord, 'name' | 'startSeq' | 'requestId'>,
+): string | null {
   if (launch.requestId) return launch.requestId;
   const named = (detail: unknown) => {
     const body = (detail as { body?: { server?: { name?: unknown } } } | undefined)?.body;
@@ -75,7 +79,8 @@ export function bootView(
     if (e.kind === 'rpc.call' && e.topic === 'lab') continue; // the step announcement itself
     if (e.kind === 'hold') continue;
     let id: BootStepId | null = null;
-    if ((e.kind === 'step' || e.kind === 'progress') && e.step && (BOOT_STEPS as readonly string[]).includes(e.step)) id = e.step as BootStepId;
+    if ((e.kind === 'step' || e.kind === 'progress') && e.step && (BOOT_STEPS as readonly string[]).includes(e.step))
+      id = e.step as BootStepId;
     else if (e.kind.startsWith('rpc.')) id = rpcStep(e) ?? current;
     else if (e.kind === 'progress') id = current;
     if (!id) continue;
@@ -92,15 +97,22 @@ export function bootView(
     const first = events[0]!.seq;
     for (const id of ['identity.credentials', 'identity.token'] as const) {
       const e = [...allEvents].reverse().find((x) => x.seq < first && x.kind === 'step' && x.step === id);
-      if (e) { perStep.get(id)!.push(e); happened.add(id); }
+      if (e) {
+        perStep.get(id)!.push(e);
+        happened.add(id);
+      }
     }
   }
 
   const traceEvent = [...perStep.get('scheduler.decide')!].reverse().find((e) => isTrace(e.detail));
   const trace = traceEvent ? (traceEvent.detail as ScheduleTrace) : null;
-  const driverStarted = perStep.get('compute.driver')!.some((e) => e.kind === 'step' && (e.detail as { pid?: unknown } | undefined)?.pid !== undefined);
+  const driverStarted = perStep
+    .get('compute.driver')!
+    .some((e) => e.kind === 'step' && (e.detail as { pid?: unknown } | undefined)?.pid !== undefined);
   const images = imageProgress(perStep.get('compute.image')!);
-  const finalStatus = launch?.finalStatus ?? (serverStatus && (serverStatus.status === 'ACTIVE' || serverStatus.status === 'ERROR') ? serverStatus.status : null);
+  const finalStatus =
+    launch?.finalStatus ??
+    (serverStatus && (serverStatus.status === 'ACTIVE' || serverStatus.status === 'ERROR') ? serverStatus.status : null);
   const finished = finalStatus === 'ACTIVE' || finalStatus === 'ERROR' ? finalStatus : null;
   const fault = launch?.server?.fault?.message ?? serverStatus?.fault ?? null;
   const myHolds = holds.filter((h) => h.ctx.request_id && h.ctx.request_id === requestId);
@@ -111,8 +123,9 @@ export function bootView(
     const rule = BOOT_STEP_TABLE.find((r) => r.id === id);
     return rule?.done ? rule.done(facts) : happened.has(id);
   };
-  const failed = BOOT_STEP_TABLE.find((r) => r.failed?.(facts))?.id
-    ?? (finished === 'ERROR' ? BOOT_STEPS.find((s) => s !== 'api.poll' && !done(s)) ?? 'api.poll' : null);
+  const failed =
+    BOOT_STEP_TABLE.find((r) => r.failed?.(facts))?.id ??
+    (finished === 'ERROR' ? (BOOT_STEPS.find((s) => s !== 'api.poll' && !done(s)) ?? 'api.poll') : null);
   const firstOpen = BOOT_STEPS.find((s) => !done(s)) ?? null;
   const running = !failed && !finished && !launch?.pollError;
 

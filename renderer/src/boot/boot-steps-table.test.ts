@@ -9,7 +9,10 @@ import { BOOT_STEP_TABLE, rpcStep } from './boot-steps-table';
 const rpc = (topic: string, method: string): LabEvent => ({ seq: 1, ts: '', source: 't', kind: 'rpc.call', topic, method, summary: '' });
 
 test('the table has one row per course step, in the course order', () => {
-  assert.deepEqual(BOOT_STEP_TABLE.map((r) => r.id), [...BOOT_STEPS]);
+  assert.deepEqual(
+    BOOT_STEP_TABLE.map((r) => r.id),
+    [...BOOT_STEPS],
+  );
 });
 
 test('rpc messages belong to the step that names them, and to none otherwise', () => {

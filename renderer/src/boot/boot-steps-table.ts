@@ -6,7 +6,12 @@ import type { LabEvent } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { LaunchRecord } from './launch-record';
 
-export interface ImageProgress { name: string; bytes: number; total: number | null; cached: boolean }
+export interface ImageProgress {
+  name: string;
+  bytes: number;
+  total: number | null;
+  cached: boolean;
+}
 
 /** What is known of one request when its steps are judged. */
 export interface StepFacts {
@@ -21,7 +26,10 @@ export interface StepFacts {
 }
 
 /** What the GUI itself sent or got for a step of its own launch, and the line that says it. */
-export interface LocalPart { local: unknown; summary: string | null }
+export interface LocalPart {
+  local: unknown;
+  summary: string | null;
+}
 
 export interface StepRule {
   id: BootStepId;
@@ -52,7 +60,7 @@ export const BOOT_STEP_TABLE: readonly StepRule[] = [
       local: l.auth?.request ?? (l.authError ? { error: l.authError } : null),
       summary: l.auth
         ? `${l.auth.request.method} ${l.auth.request.path} (method: ${(l.auth.request.body as { auth: { identity: { methods: string[] } } }).auth.identity.methods.join(', ')})`
-        : l.authError ?? null,
+        : (l.authError ?? null),
     }),
   },
   {
@@ -61,14 +69,22 @@ export const BOOT_STEP_TABLE: readonly StepRule[] = [
     local: (l, summary) => {
       if (!l.auth) return { local: null, summary };
       const r = l.auth.response;
-      return { local: r, summary: `${r.status}: token for ${r.info.user.name}@${r.info.project?.name ?? '-'}, roles ${(r.info.roles ?? []).map((x) => x.name).join(', ')}, expires ${r.info.expires_at}` };
+      return {
+        local: r,
+        summary: `${r.status}: token for ${r.info.user.name}@${r.info.project?.name ?? '-'}, roles ${(r.info.roles ?? []).map((x) => x.name).join(', ')}, expires ${r.info.expires_at}`,
+      };
     },
   },
   {
     id: 'api.request',
     failed: (f) => otherPostError(f) && !f.happened.has('api.policy'),
     local: (l, summary) => ({
-      local: { method: 'POST', path: '/compute/v2.1/servers', body: l.body, response: l.requestId ? { status: 202, 'x-openstack-request-id': l.requestId, server_id: l.serverId } : l.postError ?? null },
+      local: {
+        method: 'POST',
+        path: '/compute/v2.1/servers',
+        body: l.body,
+        response: l.requestId ? { status: 202, 'x-openstack-request-id': l.requestId, server_id: l.serverId } : (l.postError ?? null),
+      },
       summary: !summary && l.postError ? `${l.postError.status}: ${l.postError.message}` : summary,
     }),
   },
@@ -91,7 +107,12 @@ export const BOOT_STEP_TABLE: readonly StepRule[] = [
     done: (f) => f.finished === 'ACTIVE',
     local: (l, summary) => {
       const last = l.polls[l.polls.length - 1];
-      return { local: l.polls, summary: last ? `GET /compute/v2.1/servers/${l.serverId} → ${last.status}${last.task_state ? ` (${last.task_state})` : ''} · ${l.polls.length}×` : summary };
+      return {
+        local: l.polls,
+        summary: last
+          ? `GET /compute/v2.1/servers/${l.serverId} → ${last.status}${last.task_state ? ` (${last.task_state})` : ''} · ${l.polls.length}×`
+          : summary,
+      };
     },
   },
 ];

@@ -18,9 +18,16 @@ class LaunchStore {
   private version = 0;
   private n = 0;
 
-  subscribe = (l: () => void) => { this.listeners.add(l); return () => { this.listeners.delete(l); }; };
+  subscribe = (l: () => void) => {
+    this.listeners.add(l);
+    return () => {
+      this.listeners.delete(l);
+    };
+  };
   getVersion = () => this.version;
-  list(): LaunchRecord[] { return [...this.records.values()]; }
+  list(): LaunchRecord[] {
+    return [...this.records.values()];
+  }
 
   find(key: string): LaunchRecord | null {
     return this.records.get(key) ?? this.list().find((r) => r.serverId === key) ?? null;
@@ -73,7 +80,10 @@ class LaunchStore {
         if (done) return;
       } catch (err) {
         const e = err as ApiError;
-        if (e.status === 404 || e.status === 401) { this.update(key, { pollError: e.message }); return; }
+        if (e.status === 404 || e.status === 401) {
+          this.update(key, { pollError: e.message });
+          return;
+        }
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }

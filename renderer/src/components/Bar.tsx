@@ -6,7 +6,9 @@ export function Bar({ used, total, label, testId }: { used: number; total: numbe
     <div className="bar" data-testid={testId}>
       <div className="bar-label">
         <span>{label}</span>
-        <span className="bar-figures">{used} / {total}</span>
+        <span className="bar-figures">
+          {used} / {total}
+        </span>
       </div>
       <div className="bar-track" role="progressbar" aria-valuenow={used} aria-valuemin={0} aria-valuemax={total}>
         <div className={`bar-fill bar-${level}`} style={{ width: `${pct}%` }} />

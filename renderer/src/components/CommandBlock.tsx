@@ -10,13 +10,17 @@ export function CommandBlock({ title, text, testId }: { title: string; text: str
       await navigator.clipboard.writeText(text);
       setCopied(true);
       setTimeout(() => setCopied(false), 1500);
-    } catch { /* clipboard not available (e.g. plain http in some browsers) */ }
+    } catch {
+      /* clipboard not available (e.g. plain http in some browsers) */
+    }
   };
   return (
     <div className="command" data-testid={testId}>
       <div className="command-head">
         <span>{title}</span>
-        <button type="button" className="link" onClick={copy}>{copied ? t('common.copied') : t('common.copy')}</button>
+        <button type="button" className="link" onClick={copy}>
+          {copied ? t('common.copied') : t('common.copy')}
+        </button>
       </div>
       <pre>{text}</pre>
     </div>

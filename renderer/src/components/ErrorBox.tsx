@@ -32,10 +32,14 @@ export function ErrorBox({ what, error, testId }: { what: string; error: unknown
   return (
     <div className="error-box" role="alert" data-testid={testId ?? 'error-box'}>
       <div className="error-what">{what}</div>
-      <div className="error-message" data-testid="error-message">{errorText(t, error)}</div>
+      <div className="error-message" data-testid="error-message">
+        {errorText(t, error)}
+      </div>
       {api && (
         <div className="error-meta">
-          {api.service} · {api.method} {api.url}{api.status ? ` · HTTP ${api.status}` : ''}{api.requestId ? ` · ${api.requestId}` : ''}
+          {api.service} · {api.method} {api.url}
+          {api.status ? ` · HTTP ${api.status}` : ''}
+          {api.requestId ? ` · ${api.requestId}` : ''}
         </div>
       )}
       <div className="error-hint">{t(hintKey(error))}</div>

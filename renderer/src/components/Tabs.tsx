@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 
-export interface TabDef { id: string; label: ReactNode }
+export interface TabDef {
+  id: string;
+  label: ReactNode;
+}
 
 export function Tabs({ tabs, active, onSelect, testId }: { tabs: TabDef[]; active: string; onSelect(id: string): void; testId?: string }) {
   return (

@@ -17,7 +17,10 @@ export class EventStore {
   status: StreamStatus = 'connecting';
   private version = 0;
 
-  constructor(private token: string, private url = EventStore.defaultUrl()) {}
+  constructor(
+    private token: string,
+    private url = EventStore.defaultUrl(),
+  ) {}
 
   static defaultUrl(): string {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -90,12 +93,19 @@ export class EventStore {
       this.setStatus('live');
     };
     ws.onmessage = (m) => {
-      try { this.add(JSON.parse(String(m.data)) as LabEvent); } catch { /* not an event */ }
+      try {
+        this.add(JSON.parse(String(m.data)) as LabEvent);
+      } catch {
+        /* not an event */
+      }
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
-      if (ev.code === 4001) { this.setStatus('refused'); return; }
+      if (ev.code === 4001) {
+        this.setStatus('refused');
+        return;
+      }
       this.setStatus('reconnecting');
       const delay = Math.min(5000, 250 * 2 ** this.retry++);
       this.timer = setTimeout(() => this.connect(), delay);

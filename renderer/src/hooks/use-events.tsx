@@ -14,9 +14,15 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
     // While the WebSocket is down (or blocked on the way), read the same log over HTTP.
     const timer = setInterval(() => {
       if (store.status === 'live') return;
-      lab.events(store.seq).then((events) => store.merge(events), () => undefined);
+      lab.events(store.seq).then(
+        (events) => store.merge(events),
+        () => undefined,
+      );
     }, 2000);
-    return () => { clearInterval(timer); store.stop(); };
+    return () => {
+      clearInterval(timer);
+      store.stop();
+    };
   }, [store, lab]);
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }

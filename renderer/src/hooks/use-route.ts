@@ -1,7 +1,10 @@
 // A tiny hash router: "#/screen/arg" → { screen, arg }.
 import { useEffect, useState } from 'react';
 
-export interface Route { screen: string; args: string[] }
+export interface Route {
+  screen: string;
+  args: string[];
+}
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);

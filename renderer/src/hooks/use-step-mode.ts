@@ -27,7 +27,9 @@ export function useStepMode() {
     }
   }, [lab, store]);
 
-  useEffect(() => { void refresh(); }, [refresh]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
 
   const state = useMemo<StepModeState>(() => {
     const last = holdEvents[holdEvents.length - 1];
@@ -38,18 +40,21 @@ export function useStepMode() {
     return fetched?.state ?? { enabled: false, holds: [] };
   }, [holdEvents, fetched]);
 
-  const act = useCallback(async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await fn();
-      setError(null);
-      await refresh();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }, [refresh]);
+  const act = useCallback(
+    async (fn: () => Promise<unknown>) => {
+      setBusy(true);
+      try {
+        await fn();
+        setError(null);
+        await refresh();
+      } catch (err) {
+        setError((err as Error).message);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [refresh],
+  );
 
   return {
     ...state,

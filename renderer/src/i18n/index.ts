@@ -17,7 +17,9 @@ function initialLanguage(): LanguageCode {
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (saved === 'en' || saved === 'zh-CN') return saved;
-  } catch { /* storage unavailable */ }
+  } catch {
+    /* storage unavailable */
+  }
   return navigator.language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
@@ -34,7 +36,11 @@ document.documentElement.lang = i18n.language;
 export function setLanguage(code: LanguageCode): void {
   void i18n.changeLanguage(code);
   document.documentElement.lang = code;
-  try { localStorage.setItem(STORAGE_KEY, code); } catch { /* storage unavailable */ }
+  try {
+    localStorage.setItem(STORAGE_KEY, code);
+  } catch {
+    /* storage unavailable */
+  }
 }
 
 export default i18n;

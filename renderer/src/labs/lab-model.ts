@@ -5,7 +5,10 @@ import type { ServiceProcess } from '../../../contract/services';
 import type { Hypervisor, ServerDetail, ServerGroupView } from '../api/compute';
 import type { ConfValue } from '../api/lab';
 
-export interface LabText { en: string; 'zh-CN': string }
+export interface LabText {
+  en: string;
+  'zh-CN': string;
+}
 
 export type Check =
   | { kind: 'answer-equals-fact'; fact: FactName }
@@ -28,7 +31,12 @@ export interface LabStep {
   goto?: string;
 }
 
-export interface Lab { id: string; title: LabText; summary: LabText; steps: LabStep[] }
+export interface Lab {
+  id: string;
+  title: LabText;
+  summary: LabText;
+  steps: LabStep[];
+}
 
 export interface LabSnapshot {
   processes: ServiceProcess[];
@@ -42,9 +50,11 @@ const num = (v: ConfValue | undefined): number => (typeof v === 'number' ? v : N
 
 export const FACTS = {
   /** 1 master + its workers, as `ps aux | grep nova-api` counts them. */
-  nova_api_processes: (s: LabSnapshot) => s.processes.filter((p) => p.binary === 'nova-api' && p.pid).reduce((n, p) => n + 1 + p.workerPids.length, 0),
+  nova_api_processes: (s: LabSnapshot) =>
+    s.processes.filter((p) => p.binary === 'nova-api' && p.pid).reduce((n, p) => n + 1 + p.workerPids.length, 0),
   /** What nova.conf says there should be: 1 + osapi_compute_workers + metadata_workers + ec2_workers. */
-  nova_api_expected_processes: (s: LabSnapshot) => 1 + num(s.config.osapi_compute_workers) + num(s.config.metadata_workers) + num(s.config.ec2_workers),
+  nova_api_expected_processes: (s: LabSnapshot) =>
+    1 + num(s.config.osapi_compute_workers) + num(s.config.metadata_workers) + num(s.config.ec2_workers),
   /** vCPUs a 4-core host can hand out: 4 × cpu_allocation_ratio (a lab host with 4 cores if there is one). */
   four_core_vcpu_limit: (s: LabSnapshot) => {
     const host = s.hypervisors.find((h) => h.vcpus === 4);
@@ -55,16 +65,27 @@ export const FACTS = {
   usable_hosts: (s: LabSnapshot) => s.hypervisors.filter((h) => h.state === 'up' && h.status === 'enabled').length,
   anti_affinity_groups: (s: LabSnapshot) => s.serverGroups.filter((g) => g.policy === 'anti-affinity').length,
   /** The most ACTIVE members any anti-affinity group has, each counted once per host it is on. */
-  anti_affinity_hosts_used: (s: LabSnapshot) => Math.max(0, ...s.serverGroups.filter((g) => g.policy === 'anti-affinity').map((g) => {
-    const hosts = s.servers.filter((x) => g.members.includes(x.id) && x.status === 'ACTIVE').map((x) => x['OS-EXT-SRV-ATTR:host']);
-    return new Set(hosts.filter(Boolean)).size;
-  })),
+  anti_affinity_hosts_used: (s: LabSnapshot) =>
+    Math.max(
+      0,
+      ...s.serverGroups
+        .filter((g) => g.policy === 'anti-affinity')
+        .map((g) => {
+          const hosts = s.servers.filter((x) => g.members.includes(x.id) && x.status === 'ACTIVE').map((x) => x['OS-EXT-SRV-ATTR:host']);
+          return new Set(hosts.filter(Boolean)).size;
+        }),
+    ),
   /** Members of anti-affinity groups that ended in ERROR (no host was left for them). */
-  anti_affinity_refused: (s: LabSnapshot) => s.servers.filter((x) => x.status === 'ERROR' && s.serverGroups.some((g) => g.policy === 'anti-affinity' && g.members.includes(x.id))).length,
+  anti_affinity_refused: (s: LabSnapshot) =>
+    s.servers.filter((x) => x.status === 'ERROR' && s.serverGroups.some((g) => g.policy === 'anti-affinity' && g.members.includes(x.id)))
+      .length,
 } satisfies Record<string, (s: LabSnapshot) => number>;
 export type FactName = keyof typeof FACTS;
 
-export interface CheckResult { ok: boolean; facts: Partial<Record<FactName, number>> }
+export interface CheckResult {
+  ok: boolean;
+  facts: Partial<Record<FactName, number>>;
+}
 
 export function evaluate(check: Check, snap: LabSnapshot, answer: string | undefined): CheckResult {
   const facts: Partial<Record<FactName, number>> = {};
@@ -75,11 +96,18 @@ export function evaluate(check: Check, snap: LabSnapshot, answer: string | undef
         const v = fact(c.fact);
         return answer !== undefined && answer.trim() !== '' && Number(answer) === v;
       }
-      case 'config-equals': return snap.config[c.key] === c.value;
-      case 'config-includes': { const v = snap.config[c.key]; return Array.isArray(v) && v.includes(c.item); }
-      case 'facts-equal': return fact(c.a) === fact(c.b);
-      case 'fact-at-least': return fact(c.fact) >= c.value;
-      case 'all': return c.checks.map(run).every(Boolean);
+      case 'config-equals':
+        return snap.config[c.key] === c.value;
+      case 'config-includes': {
+        const v = snap.config[c.key];
+        return Array.isArray(v) && v.includes(c.item);
+      }
+      case 'facts-equal':
+        return fact(c.a) === fact(c.b);
+      case 'fact-at-least':
+        return fact(c.fact) >= c.value;
+      case 'all':
+        return c.checks.map(run).every(Boolean);
     }
   };
   return { ok: run(check), facts };

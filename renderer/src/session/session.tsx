@@ -14,7 +14,10 @@ export interface SessionValue {
   signOut(): void;
 }
 
-interface Holder { session: Session | null; setSession(s: Session | null): void }
+interface Holder {
+  session: Session | null;
+  setSession(s: Session | null): void;
+}
 
 const HolderContext = createContext<Holder>({ session: null, setSession: () => undefined });
 const SessionContext = createContext<SessionValue | null>(null);
@@ -22,13 +25,17 @@ const SessionContext = createContext<SessionValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(null);
   const holder = useMemo(() => ({ session, setSession }), [session]);
-  const value = useMemo<SessionValue | null>(() => session && {
-    session,
-    compute: createCompute(session.token),
-    image: createImage(session.token),
-    lab: createLab(session.token),
-    signOut: () => setSession(null),
-  }, [session]);
+  const value = useMemo<SessionValue | null>(
+    () =>
+      session && {
+        session,
+        compute: createCompute(session.token),
+        image: createImage(session.token),
+        lab: createLab(session.token),
+        signOut: () => setSession(null),
+      },
+    [session],
+  );
   return (
     <HolderContext.Provider value={holder}>
       <SessionContext.Provider value={value}>{children}</SessionContext.Provider>

@@ -4,7 +4,10 @@ import type { Locator, Page } from 'playwright';
 export type ScreenId = 'overview' | 'launch' | 'boot' | 'scheduler' | 'console' | 'instances' | 'config' | 'labs';
 
 export class AppPage {
-  constructor(readonly page: Page, readonly guiUrl: string) {}
+  constructor(
+    readonly page: Page,
+    readonly guiUrl: string,
+  ) {}
 
   byTestId(id: string): Locator {
     return this.page.getByTestId(id);
@@ -24,7 +27,13 @@ export class AppPage {
 
   async goTo(screen: ScreenId, ...args: string[]): Promise<void> {
     if (args.length === 0) await this.byTestId(`nav-${screen}`).click();
-    else await this.page.evaluate((h) => { location.hash = h; }, `#/${[screen, ...args].map(encodeURIComponent).join('/')}`);
+    else
+      await this.page.evaluate(
+        (h) => {
+          location.hash = h;
+        },
+        `#/${[screen, ...args].map(encodeURIComponent).join('/')}`,
+      );
     await this.byTestId(`screen-${screen}`).waitFor();
   }
 

@@ -1,17 +1,23 @@
 // The boot walkthrough: twelve steps, their statuses and real messages, and step mode.
 import type { AppPage } from './app-page.js';
 
-export interface StepState { n: number; status: string; summary: string }
+export interface StepState {
+  n: number;
+  status: string;
+  summary: string;
+}
 
 export class BootPage {
   constructor(private app: AppPage) {}
 
   async steps(): Promise<StepState[]> {
-    return this.app.page.locator('[data-testid="boot-timeline"] > li').evaluateAll((els) => els.map((e, i) => ({
-      n: i + 1,
-      status: e.getAttribute('data-status') ?? '',
-      summary: e.querySelector(`[data-testid="boot-step-summary-${i + 1}"]`)?.textContent ?? '',
-    })));
+    return this.app.page.locator('[data-testid="boot-timeline"] > li').evaluateAll((els) =>
+      els.map((e, i) => ({
+        n: i + 1,
+        status: e.getAttribute('data-status') ?? '',
+        summary: e.querySelector(`[data-testid="boot-step-summary-${i + 1}"]`)?.textContent ?? '',
+      })),
+    );
   }
 
   status(): Promise<string> {
@@ -26,16 +32,21 @@ export class BootPage {
   async waitForStatus(statuses: string[], timeoutMs = 90_000): Promise<string> {
     await this.app.page.waitForFunction(
       (want) => want.includes(document.querySelector('[data-testid="boot-status"]')?.textContent ?? ''),
-      statuses, { timeout: timeoutMs, polling: 250 },
+      statuses,
+      { timeout: timeoutMs, polling: 250 },
     );
     return this.status();
   }
 
   async waitAllDone(timeoutMs = 90_000): Promise<StepState[]> {
-    await this.app.page.waitForFunction(() => {
-      const items = [...document.querySelectorAll('[data-testid="boot-timeline"] > li')];
-      return items.length === 12 && items.every((e) => e.getAttribute('data-status') === 'done');
-    }, undefined, { timeout: timeoutMs, polling: 250 });
+    await this.app.page.waitForFunction(
+      () => {
+        const items = [...document.querySelectorAll('[data-testid="boot-timeline"] > li')];
+        return items.length === 12 && items.every((e) => e.getAttribute('data-status') === 'done');
+      },
+      undefined,
+      { timeout: timeoutMs, polling: 250 },
+    );
     return this.steps();
   }
 
@@ -65,7 +76,10 @@ export class BootPage {
     if ((await box.isChecked()) === on) return;
     // The box follows the lab's step mode (a PUT to the lab), so it changes after the click, not during it.
     await box.click();
-    await this.app.page.waitForFunction((want) => (document.querySelector('[data-testid="step-mode-toggle"]') as HTMLInputElement | null)?.checked === want, on);
+    await this.app.page.waitForFunction(
+      (want) => (document.querySelector('[data-testid="step-mode-toggle"]') as HTMLInputElement | null)?.checked === want,
+      on,
+    );
   }
 
   async continueAll(): Promise<void> {

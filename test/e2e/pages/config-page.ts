@@ -30,7 +30,11 @@ export class ConfigPage {
   async restart(binary: string, timeoutMs = 45_000): Promise<{ before: number; after: number }> {
     await this.app.byTestId(`conf-restart-${binary}`).click();
     const result = this.app.byTestId(`restart-result-${binary}`);
-    await this.app.page.waitForFunction((b) => !!document.querySelector(`[data-testid="restart-result-${b}"]`)?.getAttribute('data-after'), binary, { timeout: timeoutMs, polling: 250 });
+    await this.app.page.waitForFunction(
+      (b) => !!document.querySelector(`[data-testid="restart-result-${b}"]`)?.getAttribute('data-after'),
+      binary,
+      { timeout: timeoutMs, polling: 250 },
+    );
     return { before: Number(await result.getAttribute('data-before')), after: Number(await result.getAttribute('data-after')) };
   }
 }

@@ -5,7 +5,11 @@ export class ConsolePage {
   constructor(private app: AppPage) {}
 
   async waitConnected(timeoutMs = 30_000): Promise<void> {
-    await this.app.page.waitForFunction(() => document.querySelector('[data-testid="vnc-state"]')?.getAttribute('data-state') === 'connected', undefined, { timeout: timeoutMs });
+    await this.app.page.waitForFunction(
+      () => document.querySelector('[data-testid="vnc-state"]')?.getAttribute('data-state') === 'connected',
+      undefined,
+      { timeout: timeoutMs },
+    );
   }
 
   canvas() {
@@ -22,11 +26,17 @@ export class ConsolePage {
   }
 
   async waitForLogText(text: string, timeoutMs = 60_000): Promise<string> {
-    await this.app.page.waitForFunction((t) => (document.querySelector('[data-testid="console-log"]')?.textContent ?? '').includes(t), text, { timeout: timeoutMs, polling: 500 });
+    await this.app.page.waitForFunction(
+      (t) => (document.querySelector('[data-testid="console-log"]')?.textContent ?? '').includes(t),
+      text,
+      { timeout: timeoutMs, polling: 500 },
+    );
     return this.app.byTestId('console-log').innerText();
   }
 
   async flowStatuses(): Promise<string[]> {
-    return this.app.page.locator('[data-testid^="console-step-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status') ?? ''));
+    return this.app.page
+      .locator('[data-testid^="console-step-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status') ?? ''));
   }
 }

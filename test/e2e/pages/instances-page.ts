@@ -24,6 +24,9 @@ export class InstancesPage {
   }
 
   async waitGone(name: string, timeoutMs = 60_000): Promise<void> {
-    await this.app.page.waitForFunction((n) => !document.querySelector(`[data-testid="instance-row-${n}"]`), name, { timeout: timeoutMs, polling: 500 });
+    await this.app.page.waitForFunction((n) => !document.querySelector(`[data-testid="instance-row-${n}"]`), name, {
+      timeout: timeoutMs,
+      polling: 500,
+    });
   }
 }

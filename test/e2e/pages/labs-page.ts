@@ -12,7 +12,11 @@ export class LabsPage {
   }
 
   async waitDone(step: string, timeoutMs = 20_000): Promise<void> {
-    await this.app.page.waitForFunction((s) => document.querySelector(`[data-testid="lab-step-${s}"]`)?.getAttribute('data-done') === 'true', step, { timeout: timeoutMs, polling: 250 });
+    await this.app.page.waitForFunction(
+      (s) => document.querySelector(`[data-testid="lab-step-${s}"]`)?.getAttribute('data-done') === 'true',
+      step,
+      { timeout: timeoutMs, polling: 250 },
+    );
   }
 
   progress(): Promise<string> {

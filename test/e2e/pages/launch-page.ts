@@ -1,6 +1,12 @@
 import type { AppPage } from './app-page.js';
 
-export interface LaunchInput { name: string; image: string; flavor: string; zone?: string; stepMode?: boolean }
+export interface LaunchInput {
+  name: string;
+  image: string;
+  flavor: string;
+  zone?: string;
+  stepMode?: boolean;
+}
 
 export class LaunchPage {
   constructor(private app: AppPage) {}
@@ -14,7 +20,8 @@ export class LaunchPage {
     const select = this.app.byTestId(testId);
     await this.app.page.waitForFunction(
       ([id, t]) => [...document.querySelectorAll(`[data-testid="${id}"] option`)].some((o) => (o as HTMLOptionElement).value === t),
-      [testId, text] as const, { timeout: 15_000 },
+      [testId, text] as const,
+      { timeout: 15_000 },
     );
     await select.selectOption(text);
   }
@@ -28,7 +35,10 @@ export class LaunchPage {
     if (input.stepMode !== undefined && (await stepBox.isChecked()) !== input.stepMode) {
       // The box follows the lab's step mode (a PUT to the lab), so it changes after the click, not during it.
       await stepBox.click();
-      await this.app.page.waitForFunction((want) => (document.querySelector('[data-testid="launch-step-mode"]') as HTMLInputElement | null)?.checked === want, input.stepMode);
+      await this.app.page.waitForFunction(
+        (want) => (document.querySelector('[data-testid="launch-step-mode"]') as HTMLInputElement | null)?.checked === want,
+        input.stepMode,
+      );
     }
   }
 

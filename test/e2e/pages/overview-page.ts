@@ -14,7 +14,9 @@ export class OverviewPage {
   }
 
   async hostCards(): Promise<string[]> {
-    return this.app.page.locator('[data-testid^="host-card-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('host-card-', '')));
+    return this.app.page
+      .locator('[data-testid^="host-card-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('host-card-', '')));
   }
 
   async serviceListRows(): Promise<number> {

@@ -1,7 +1,10 @@
 // The scheduler view of one server: host × filter grid, emptied-by, weighers.
 import type { AppPage } from './app-page.js';
 
-export interface FilterColumn { name: string; emptied: boolean }
+export interface FilterColumn {
+  name: string;
+  emptied: boolean;
+}
 
 export class SchedulerPage {
   constructor(private app: AppPage) {}
@@ -13,14 +16,23 @@ export class SchedulerPage {
 
   async filterColumns(): Promise<FilterColumn[]> {
     return this.app.page.locator('[data-testid="scheduler-filter-table"] thead th[data-testid^="filter-col-"]').evaluateAll((els) =>
-      els.map((e) => ({ name: e.getAttribute('data-testid')!.replace('filter-col-', ''), emptied: e.getAttribute('data-emptied') === 'true' })));
+      els.map((e) => ({
+        name: e.getAttribute('data-testid')!.replace('filter-col-', ''),
+        emptied: e.getAttribute('data-emptied') === 'true',
+      })),
+    );
   }
 
   /** Each host's verdict in one filter: "pass", "skipped", or the rejection reason. */
   async column(filter: string): Promise<Record<string, { result: string; text: string }>> {
-    const cells = await this.app.page.locator(`[data-testid^="filter-cell-"][data-testid$="-${filter}"]`).evaluateAll((els) =>
-      els.map((e) => ({ id: e.getAttribute('data-testid')!, result: e.getAttribute('data-result') ?? '', text: e.textContent ?? '' })));
-    return Object.fromEntries(cells.map((c) => [c.id.slice('filter-cell-'.length, -(filter.length + 1)), { result: c.result, text: c.text }]));
+    const cells = await this.app.page
+      .locator(`[data-testid^="filter-cell-"][data-testid$="-${filter}"]`)
+      .evaluateAll((els) =>
+        els.map((e) => ({ id: e.getAttribute('data-testid')!, result: e.getAttribute('data-result') ?? '', text: e.textContent ?? '' })),
+      );
+    return Object.fromEntries(
+      cells.map((c) => [c.id.slice('filter-cell-'.length, -(filter.length + 1)), { result: c.result, text: c.text }]),
+    );
   }
 
   emptiedByText(): Promise<string> {

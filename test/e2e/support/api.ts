@@ -10,10 +10,12 @@ export async function adminToken(guiUrl: string, password = 'novalab'): Promise<
   const r = await fetch(new URL('identity/v3/auth/tokens', guiUrl), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ auth: {
-      identity: { methods: ['password'], password: { user: { name: 'admin', password, domain: { name: 'Default' } } } },
-      scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-    } }),
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: 'admin', password, domain: { name: 'Default' } } } },
+        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
+      },
+    }),
   });
   const token = r.headers.get('x-subject-token');
   if (r.status !== 201 || !token) throw new Error(`keystone: ${r.status} ${await r.text()}`);
@@ -21,20 +23,38 @@ export async function adminToken(guiUrl: string, password = 'novalab'): Promise<
   return token;
 }
 
-export async function compute<T = unknown>(guiUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function compute<T = unknown>(
+  guiUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const token = await adminToken(guiUrl);
   const r = await fetch(new URL(`compute/v2.1${path}`, guiUrl), {
     method,
-    headers: { 'X-Auth-Token': token, 'OpenStack-API-Version': MICROVERSION, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      'X-Auth-Token': token,
+      'OpenStack-API-Version': MICROVERSION,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
   let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: r.status, body: parsed as T };
 }
 
-export interface ServerView { id: string; name: string; status: string; 'OS-EXT-STS:task_state'?: string | null }
+export interface ServerView {
+  id: string;
+  name: string;
+  status: string;
+  'OS-EXT-STS:task_state'?: string | null;
+}
 
 export async function getServer(guiUrl: string, id: string): Promise<ServerView | null> {
   const r = await compute<{ server: ServerView }>(guiUrl, 'GET', `/servers/${id}`);
@@ -47,20 +67,32 @@ export async function listServers(guiUrl: string): Promise<ServerView[]> {
   return (await compute<{ servers: ServerView[] }>(guiUrl, 'GET', '/servers/detail')).body.servers;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < deadline) {
     try {
       const v = await fn();
       if (v) return v;
-    } catch (err) { last = err; }
+    } catch (err) {
+      last = err;
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-export async function labApi<T = unknown>(guiUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function labApi<T = unknown>(
+  guiUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const token = await adminToken(guiUrl);
   const r = await fetch(new URL(`lab/api/${path}`, guiUrl), {
     method,

@@ -44,27 +44,53 @@ function pidsMentioning(dir: string): number[] {
     if (!/^\d+$/.test(name)) continue;
     try {
       if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(dir)) out.push(Number(name));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export async function startLab(): Promise<Lab> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-e2e-'));
   const offset = await freeOffset();
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/novalab.js'), 'up', '--state-dir', stateDir, '--port-offset', String(offset)], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/novalab.js'), 'up', '--state-dir', stateDir, '--port-offset', String(offset)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let text = '';
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`lab not ready in 60 s:\n${text}`)), 60_000);
-    const check = () => { if (/^ready$/m.test(text)) { clearTimeout(timer); resolve(); } };
+    const check = () => {
+      if (/^ready$/m.test(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
     child.stdout!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`novalab up exited (${code}):\n${text}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`novalab up exited (${code}):\n${text}`));
+    });
   });
   const gui = /^gui\s+(\S+)/m.exec(text)?.[1];
   if (!gui) throw new Error(`no gui line in:\n${text}`);
@@ -82,14 +108,22 @@ export async function startLab(): Promise<Lab> {
         const token = await adminToken(guiUrl);
         const r = await fetch(new URL('lab/api/services', guiUrl), { headers: { 'X-Auth-Token': token } });
         const body = (await r.json()) as { processes: { pid: number | null; workerPids: number[] }[] };
-        for (const p of body.processes) { if (p.pid) ids.add(p.pid); for (const w of p.workerPids) ids.add(w); }
-      } catch { /* the lab may be going down */ }
+        for (const p of body.processes) {
+          if (p.pid) ids.add(p.pid);
+          for (const w of p.workerPids) ids.add(w);
+        }
+      } catch {
+        /* the lab may be going down */
+      }
       known = new Set([...known, ...ids]);
       return [...ids];
     },
     async stop() {
       await lab.pids();
-      const exited = new Promise<void>((resolve) => { if (child.exitCode !== null) resolve(); else child.once('exit', () => resolve()); });
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
       const deadline = Date.now() + 15_000;
@@ -99,7 +133,13 @@ export async function startLab(): Promise<Lab> {
         if (!leftovers.length) break;
         await new Promise((r) => setTimeout(r, 250));
       } while (Date.now() < deadline);
-      for (const pid of leftovers) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+      for (const pid of leftovers) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
       fs.rmSync(stateDir, { recursive: true, force: true });
       return { leftovers };
     },

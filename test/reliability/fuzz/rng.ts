@@ -38,7 +38,9 @@ export function caseRng(seed: string, caseNo: number): Rng {
     weighted: (items) => {
       const total = items.reduce((s, [w]) => s + w, 0);
       let r = next() * total;
-      for (const [w, v] of items) { if ((r -= w) < 0) return v; }
+      for (const [w, v] of items) {
+        if ((r -= w) < 0) return v;
+      }
       return items[items.length - 1]![1];
     },
   };

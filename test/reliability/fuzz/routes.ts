@@ -34,7 +34,9 @@ export function expressRoutes(app: Express): RouteEntry[] {
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => m.toUpperCase());
+        const methods = Object.keys(layer.route.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => m.toUpperCase());
         for (const p of [layer.route.path].flat()) out.push({ methods, path: prefix + p });
       } else if (Array.isArray(layer.handle?.stack)) {
         for (const p of [layer.rawPath ?? '/'].flat()) walk(layer.handle!.stack!, prefix + (p === '/' ? '' : p));
@@ -53,18 +55,41 @@ export const identityRoutes = (): RouteEntry[] =>
   expressRoutes(identityApp({ config: { urls: { identity: 'http://identity.invalid' } }, log: quiet } as unknown as IdentityDeps));
 
 export const imageRoutes = (): RouteEntry[] =>
-  expressRoutes(glanceApp({ images: {} as ImageService, tokens: { validate: async () => null }, identityUrl: 'http://identity.invalid', log: quiet }));
+  expressRoutes(
+    glanceApp({ images: {} as ImageService, tokens: { validate: async () => null }, identityUrl: 'http://identity.invalid', log: quiet }),
+  );
 
 /** The metadata service's tree (content.ts routes by these names). */
 export const metadataPaths = (): string[] => [
-  '/', '/openstack', '/openstack/',
-  ...OPENSTACK_VERSIONS.flatMap((v) => ['', 'meta_data.json', 'network_data.json', 'vendor_data.json', 'vendor_data2.json', 'user_data', 'password'].map((f) => `/openstack/${v}/${f}`)),
-  ...EC2_VERSIONS.flatMap((v) => ['', 'user-data', 'meta-data/', 'meta-data/instance-id', 'meta-data/public-keys/0/openssh-key', 'meta-data/placement/availability-zone', 'meta-data/block-device-mapping/root'].map((f) => `/${v}/${f}`)),
+  '/',
+  '/openstack',
+  '/openstack/',
+  ...OPENSTACK_VERSIONS.flatMap((v) =>
+    ['', 'meta_data.json', 'network_data.json', 'vendor_data.json', 'vendor_data2.json', 'user_data', 'password'].map(
+      (f) => `/openstack/${v}/${f}`,
+    ),
+  ),
+  ...EC2_VERSIONS.flatMap((v) =>
+    [
+      '',
+      'user-data',
+      'meta-data/',
+      'meta-data/instance-id',
+      'meta-data/public-keys/0/openssh-key',
+      'meta-data/placement/availability-zone',
+      'meta-data/block-device-mapping/root',
+    ].map((f) => `/${v}/${f}`),
+  ),
 ];
 
 /** nova-novncproxy's pages and trees (request-route.ts). */
 export const consolePaths = (): string[] => [
-  '/', ...PAGE_NAMES.map((p) => `/${p}`), ...APP_FILES.map((f) => `/app/${f}`), '/core/rfb.js', '/core/util/logging.js', '/vendor/pako/lib/zlib/inflate.js',
+  '/',
+  ...PAGE_NAMES.map((p) => `/${p}`),
+  ...APP_FILES.map((f) => `/app/${f}`),
+  '/core/rfb.js',
+  '/core/util/logging.js',
+  '/vendor/pako/lib/zlib/inflate.js',
 ];
 
 /**

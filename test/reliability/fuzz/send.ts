@@ -19,20 +19,41 @@ const KEEP = 64 * 1024;
 function sendHttp(c: HttpCase, agent: http.Agent, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     let settled = false;
-    const done = (o: Outcome) => { if (!settled) { settled = true; clearTimeout(timer); resolve(o); } };
+    const done = (o: Outcome) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(o);
+      }
+    };
     let req: http.ClientRequest;
-    const timer = setTimeout(() => { done({ status: null, body: '', timedOut: true }); req?.destroy(); }, timeoutMs);
+    const timer = setTimeout(() => {
+      done({ status: null, body: '', timedOut: true });
+      req?.destroy();
+    }, timeoutMs);
     const headers: Record<string, string | number> = { ...c.headers };
     if (c.body) headers['Content-Length'] = c.body.length;
     try {
-      req = http.request({ host: '127.0.0.1', port: c.port, method: c.method, path: c.path, headers, agent: c.abort ? undefined : agent }, (res) => {
-        if (c.abort === 'on-response') { req.destroy(); done({ status: res.statusCode ?? null, body: '', timedOut: false }); return; }
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        res.on('data', (d: Buffer) => { if (kept < KEEP) { chunks.push(d); kept += d.length; } });
-        res.on('end', () => done({ status: res.statusCode ?? null, body: Buffer.concat(chunks).toString('utf8'), timedOut: false }));
-        res.on('error', () => done({ status: res.statusCode ?? null, body: Buffer.concat(chunks).toString('utf8'), timedOut: false }));
-      });
+      req = http.request(
+        { host: '127.0.0.1', port: c.port, method: c.method, path: c.path, headers, agent: c.abort ? undefined : agent },
+        (res) => {
+          if (c.abort === 'on-response') {
+            req.destroy();
+            done({ status: res.statusCode ?? null, body: '', timedOut: false });
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let kept = 0;
+          res.on('data', (d: Buffer) => {
+            if (kept < KEEP) {
+              chunks.push(d);
+              kept += d.length;
+            }
+          });
+          res.on('end', () => done({ status: res.statusCode ?? null, body: Buffer.concat(chunks).toString('utf8'), timedOut: false }));
+          res.on('error', () => done({ status: res.statusCode ?? null, body: Buffer.concat(chunks).toString('utf8'), timedOut: false }));
+        },
+      );
     } catch (err) {
       done({ status: null, body: '', timedOut: false, error: `client refused the case: ${(err as Error).message}` });
       return;
@@ -40,7 +61,10 @@ function sendHttp(c: HttpCase, agent: http.Agent, timeoutMs: number): Promise<Ou
     req.on('error', (err: NodeJS.ErrnoException) => done({ status: null, body: '', timedOut: false, error: err.code ?? err.message }));
     if (c.abort === 'mid-body' && c.body) {
       req.write(c.body.subarray(0, c.body.length >> 1));
-      setTimeout(() => { req.destroy(); done({ status: null, body: '', timedOut: false, error: 'aborted by the client' }); }, 20);
+      setTimeout(() => {
+        req.destroy();
+        done({ status: null, body: '', timedOut: false, error: 'aborted by the client' });
+      }, 20);
       return;
     }
     req.end(c.body);
@@ -68,7 +92,15 @@ function sendRaw(c: RawCase | WsCase, timeoutMs: number): Promise<Outcome> {
       socket.destroy();
       resolve(o);
     };
-    const timer = setTimeout(() => done({ status: finalStatus(received.toString('latin1')), body: received.toString('latin1').slice(0, 2000), timedOut: finalStatus(received.toString('latin1')) === null }), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done({
+          status: finalStatus(received.toString('latin1')),
+          body: received.toString('latin1').slice(0, 2000),
+          timedOut: finalStatus(received.toString('latin1')) === null,
+        }),
+      timeoutMs,
+    );
     let upgraded = false;
     socket.on('connect', () => {
       if (c.kind === 'raw') {

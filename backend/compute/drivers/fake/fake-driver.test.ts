@@ -9,9 +9,16 @@ function spec(over: Partial<GuestSpec> = {}): GuestSpec {
   n++;
   return {
     uuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    name: `instance-${String(n).padStart(8, '0')}`, hostname: `vm-${n}`, arch: 'x86_64', vcpus: 1, memoryMb: 256,
+    name: `instance-${String(n).padStart(8, '0')}`,
+    hostname: `vm-${n}`,
+    arch: 'x86_64',
+    vcpus: 1,
+    memoryMb: 256,
     image: { kernel: '/k', ramdisk: '/i', disk: '/d', diskFormat: 'qcow2', cmdline: 'console=ttyS0' },
-    network: { mac: 'fa:16:3e:00:00:01', fixedIp: '10.0.0.3' }, metadata: null, vnc: { kind: 'unix' }, accel: 'tcg',
+    network: { mac: 'fa:16:3e:00:00:01', fixedIp: '10.0.0.3' },
+    metadata: null,
+    vnc: { kind: 'unix' },
+    accel: 'tcg',
     ...over,
   };
 }
@@ -20,7 +27,10 @@ test('walks a guest through its whole life', async () => {
   const d = new FakeDriver();
   const report = await d.init(host);
   assert.equal(report.accelerator, 'fake');
-  assert.deepEqual(report.supported_instances, [['x86_64', 'qemu', 'hvm'], ['aarch64', 'qemu', 'hvm']]);
+  assert.deepEqual(report.supported_instances, [
+    ['x86_64', 'qemu', 'hvm'],
+    ['aarch64', 'qemu', 'hvm'],
+  ]);
   const s = spec();
   const phases: string[] = [];
   await d.spawn(s, (p) => phases.push(p.phase));
@@ -65,7 +75,7 @@ test('failSpawn: always, or on listed hosts; plain errors when asked', async () 
   await onB.spawn(spec());
 });
 
-test('a guest that dies behind the manager\'s back is reported', async () => {
+test("a guest that dies behind the manager's back is reported", async () => {
   const d = new FakeDriver();
   await d.init(host);
   const s = spec();
@@ -82,7 +92,12 @@ test('a guest that dies behind the manager\'s back is reported', async () => {
 test('adopt re-adopts the living leftovers and reports the vanished', async () => {
   const alive = spec();
   const gone = spec();
-  const d = new FakeDriver({ leftover: [{ spec: alive, alive: true }, { spec: gone, alive: false }] });
+  const d = new FakeDriver({
+    leftover: [
+      { spec: alive, alive: true },
+      { spec: gone, alive: false },
+    ],
+  });
   await d.init(host);
   assert.deepEqual(await d.adopt(), { adopted: [alive.uuid], vanished: [gone.uuid] });
   assert.deepEqual(await d.listRunning(), [alive.uuid]);

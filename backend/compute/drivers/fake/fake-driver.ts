@@ -2,9 +2,19 @@
 // behaves like the real one — states, errors, console output, exits — without a process.
 // For fast functional tests of the whole backend. Failures are injected by options.
 import {
-  GuestNotFoundError, RetryableSpawnError,
-  type AdoptReport, type ComputeDriver, type DriverHostInfo, type DriverHostReport,
-  type GuestExitInfo, type GuestHandle, type GuestPowerState, type GuestSpec, type ProgressFn, type RebootType, type VncAddress,
+  GuestNotFoundError,
+  RetryableSpawnError,
+  type AdoptReport,
+  type ComputeDriver,
+  type DriverHostInfo,
+  type DriverHostReport,
+  type GuestExitInfo,
+  type GuestHandle,
+  type GuestPowerState,
+  type GuestSpec,
+  type ProgressFn,
+  type RebootType,
+  type VncAddress,
 } from '../../driver.js';
 
 export interface FakeDriverOptions {
@@ -46,7 +56,10 @@ export class FakeDriver implements ComputeDriver {
       hypervisor_type: 'qemu',
       hypervisor_types: ['qemu'],
       hypervisor_version: 7002000,
-      supported_instances: [['x86_64', 'qemu', 'hvm'], ['aarch64', 'qemu', 'hvm']],
+      supported_instances: [
+        ['x86_64', 'qemu', 'hvm'],
+        ['aarch64', 'qemu', 'hvm'],
+      ],
       cpu_info: { arch: 'x86_64', model: 'fake', vendor: 'novalab', topology: { sockets: 1, cores: 2, threads: 1 } },
     };
   }
@@ -164,7 +177,13 @@ export class FakeDriver implements ComputeDriver {
   async adopt(): Promise<AdoptReport> {
     const report: AdoptReport = { adopted: [], vanished: [] };
     for (const { spec, alive } of this.opts.leftover?.splice(0) ?? []) {
-      this.guests.set(spec.uuid, { spec, state: alive ? 'running' : 'shutdown', console: [], vnc: { host: '127.0.0.1', port: this.nextPort++ }, boots: 1 });
+      this.guests.set(spec.uuid, {
+        spec,
+        state: alive ? 'running' : 'shutdown',
+        console: [],
+        vnc: { host: '127.0.0.1', port: this.nextPort++ },
+        boots: 1,
+      });
       (alive ? report.adopted : report.vanished).push(spec.uuid);
     }
     return report;

@@ -5,20 +5,69 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import {
-  cacheKey, chooseAccelerator, decideAccelerator, hardwareCandidate, hostGuestArch, probeArgv, usableCache,
-  type AccelFacts, type ProbeBootOptions,
+  cacheKey,
+  chooseAccelerator,
+  decideAccelerator,
+  hardwareCandidate,
+  hostGuestArch,
+  probeArgv,
+  usableCache,
+  type AccelFacts,
+  type ProbeBootOptions,
 } from './accel-probe.js';
 
 const linuxKvm: AccelFacts = { platform: 'linux', hostArch: 'x86_64', kvmAccessible: true };
 
 const decisions: { name: string; facts: AccelFacts; probe: { ok: boolean; detail: string } | null; accel: string; reason: RegExp }[] = [
-  { name: 'Linux with a working KVM uses kvm', facts: linuxKvm, probe: { ok: true, detail: 'probe boot reached the kernel\'s end in 0.6 s' }, accel: 'kvm', reason: /^kvm: probe boot .* using kvm$/ },
-  { name: 'Linux whose KVM guest hangs falls back to tcg, saying why', facts: linuxKvm, probe: { ok: false, detail: 'probe boot produced no output in 5 s' }, accel: 'tcg', reason: /^kvm: probe boot produced no output in 5 s; using tcg$/ },
-  { name: 'Linux without /dev/kvm uses tcg without probing', facts: { ...linuxKvm, kvmAccessible: false }, probe: null, accel: 'tcg', reason: /\/dev\/kvm .*; using tcg/ },
-  { name: 'macOS with a working HVF uses hvf', facts: { platform: 'darwin', hostArch: 'aarch64', kvmAccessible: false }, probe: { ok: true, detail: 'ok' }, accel: 'hvf', reason: /^hvf: ok; using hvf$/ },
-  { name: 'Windows whose WHPX fails uses tcg', facts: { platform: 'win32', hostArch: 'x86_64', kvmAccessible: false }, probe: { ok: false, detail: 'probe boot failed: WHPX: No accelerator found' }, accel: 'tcg', reason: /^whpx: probe boot failed/ },
-  { name: 'an unknown platform uses tcg', facts: { platform: 'freebsd', hostArch: 'x86_64', kvmAccessible: false }, probe: null, accel: 'tcg', reason: /no hardware accelerator on freebsd/ },
-  { name: 'a host architecture without images uses tcg', facts: { platform: 'linux', hostArch: null, kvmAccessible: true }, probe: null, accel: 'tcg', reason: /host architecture/ },
+  {
+    name: 'Linux with a working KVM uses kvm',
+    facts: linuxKvm,
+    probe: { ok: true, detail: "probe boot reached the kernel's end in 0.6 s" },
+    accel: 'kvm',
+    reason: /^kvm: probe boot .* using kvm$/,
+  },
+  {
+    name: 'Linux whose KVM guest hangs falls back to tcg, saying why',
+    facts: linuxKvm,
+    probe: { ok: false, detail: 'probe boot produced no output in 5 s' },
+    accel: 'tcg',
+    reason: /^kvm: probe boot produced no output in 5 s; using tcg$/,
+  },
+  {
+    name: 'Linux without /dev/kvm uses tcg without probing',
+    facts: { ...linuxKvm, kvmAccessible: false },
+    probe: null,
+    accel: 'tcg',
+    reason: /\/dev\/kvm .*; using tcg/,
+  },
+  {
+    name: 'macOS with a working HVF uses hvf',
+    facts: { platform: 'darwin', hostArch: 'aarch64', kvmAccessible: false },
+    probe: { ok: true, detail: 'ok' },
+    accel: 'hvf',
+    reason: /^hvf: ok; using hvf$/,
+  },
+  {
+    name: 'Windows whose WHPX fails uses tcg',
+    facts: { platform: 'win32', hostArch: 'x86_64', kvmAccessible: false },
+    probe: { ok: false, detail: 'probe boot failed: WHPX: No accelerator found' },
+    accel: 'tcg',
+    reason: /^whpx: probe boot failed/,
+  },
+  {
+    name: 'an unknown platform uses tcg',
+    facts: { platform: 'freebsd', hostArch: 'x86_64', kvmAccessible: false },
+    probe: null,
+    accel: 'tcg',
+    reason: /no hardware accelerator on freebsd/,
+  },
+  {
+    name: 'a host architecture without images uses tcg',
+    facts: { platform: 'linux', hostArch: null, kvmAccessible: true },
+    probe: null,
+    accel: 'tcg',
+    reason: /host architecture/,
+  },
 ];
 
 for (const d of decisions) {
@@ -84,8 +133,14 @@ test('without a kernel to probe with: tcg now, nothing cached, so it probes late
   const cacheFile = path.join(dir, 'accelerator.json');
   let probed = 0;
   const d = await chooseAccelerator({
-    cacheFile, qemuVersion: '7.2.22', probeKernels: {}, facts: linuxKvm,
-    probe: async () => { probed++; return { ok: true, detail: 'x' }; },
+    cacheFile,
+    qemuVersion: '7.2.22',
+    probeKernels: {},
+    facts: linuxKvm,
+    probe: async () => {
+      probed++;
+      return { ok: true, detail: 'x' };
+    },
   });
   assert.equal(d.accelerator, 'tcg');
   assert.match(d.reason, /no guest kernel/);
@@ -101,10 +156,14 @@ test('several nova-computes deciding at once all start, and leave one whole cach
   const script = `const { chooseAccelerator } = await import(${JSON.stringify(moduleUrl)});
 for (let i = 0; i < 200; i++) await chooseAccelerator({ cacheFile: ${JSON.stringify(cacheFile)}, qemuVersion: 'v' + process.pid + '-' + i, probeKernels: {},
   facts: { platform: 'linux', hostArch: 'x86_64', kvmAccessible: false } });`;
-  const runs = Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('exit', (code) => resolve(code));
-  }));
+  const runs = Array.from(
+    { length: 4 },
+    () =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+        child.on('exit', (code) => resolve(code));
+      }),
+  );
   assert.deepEqual(await Promise.all(runs), [0, 0, 0, 0]);
   assert.equal(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).accelerator, 'tcg');
   assert.deepEqual(fs.readdirSync(path.dirname(cacheFile)), ['accelerator.json'], 'no temporary file left');

@@ -98,12 +98,24 @@ export function probeArgv(o: ProbeBootOptions): { binary: string; args: string[]
   return {
     binary: x86 ? 'qemu-system-x86_64' : 'qemu-system-aarch64',
     args: [
-      '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-      '-machine', x86 ? 'q35' : 'virt', '-accel', o.accel,
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-no-reboot',
+      '-machine',
+      x86 ? 'q35' : 'virt',
+      '-accel',
+      o.accel,
       ...(o.accel === 'tcg' ? [] : ['-cpu', o.accel === 'whpx' ? 'max' : 'host']),
-      '-m', '128', '-kernel', o.kernel,
-      '-append', `console=${x86 ? 'ttyS0' : 'ttyAMA0'} panic=-1 loglevel=4`,
-      '-serial', 'stdio',
+      '-m',
+      '128',
+      '-kernel',
+      o.kernel,
+      '-append',
+      `console=${x86 ? 'ttyS0' : 'ttyAMA0'} panic=-1 loglevel=4`,
+      '-serial',
+      'stdio',
     ],
   };
 }
@@ -121,7 +133,10 @@ export async function probeBoot(o: ProbeBootOptions): Promise<ProbeOutcome> {
   const outcome = await new Promise<ProbeOutcome>((resolve) => {
     const timer = setTimeout(() => {
       const secs = Math.round(o.timeoutMs / 100) / 10;
-      resolve({ ok: false, detail: seen ? `probe boot did not finish booting in ${secs} s` : `probe boot produced no output in ${secs} s` });
+      resolve({
+        ok: false,
+        detail: seen ? `probe boot did not finish booting in ${secs} s` : `probe boot produced no output in ${secs} s`,
+      });
     }, o.timeoutMs);
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (d: string) => {
@@ -169,9 +184,10 @@ export async function chooseAccelerator(o: ChooseOptions): Promise<AccelDecision
   if ('accel' in candidate && (!kernel || !fs.existsSync(kernel))) {
     return { accelerator: 'tcg', reason: `${candidate.accel}: no guest kernel to probe with yet; using tcg` };
   }
-  const outcome = 'accel' in candidate
-    ? await (o.probe ?? probeBoot)({ arch: facts.hostArch!, accel: candidate.accel, kernel: kernel!, timeoutMs: o.timeoutMs ?? 5000 })
-    : null;
+  const outcome =
+    'accel' in candidate
+      ? await (o.probe ?? probeBoot)({ arch: facts.hostArch!, accel: candidate.accel, kernel: kernel!, timeoutMs: o.timeoutMs ?? 5000 })
+      : null;
   const decision = decideAccelerator(candidate, outcome);
   const entry: AccelCache = { ...decision, key, probedAt: new Date().toISOString() };
   writeCache(o.cacheFile, entry);

@@ -39,46 +39,72 @@ if (vncUnix) net.createServer((c) => c.end()).listen(vncUnix);
 let vncPasswordSet = false;
 const ticker = setInterval(() => status === 'running' && fs.appendFileSync(logPath, 'tick\n'), 100);
 
-net.createServer((conn) => {
-  const send = (o: unknown) => conn.write(JSON.stringify(o) + '\r\n');
-  const event = (name: string, data?: unknown) => send({ event: name, data, timestamp: { seconds: 0, microseconds: 0 } });
-  const exit = (guest: boolean) => {
-    event('SHUTDOWN', { guest, reason: guest ? 'guest-shutdown' : 'host-qmp-quit' });
-    clearInterval(ticker);
-    setTimeout(() => process.exit(0), 20);
-  };
-  send({ QMP: { version: { qemu: { major: 7, minor: 2, micro: 0 } }, capabilities: [] } });
-  let buf = '';
-  conn.on('data', (d) => {
-    buf += d.toString();
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const { execute, arguments: a } = JSON.parse(buf.slice(0, nl)) as { execute: string; arguments?: Record<string, unknown> };
-      buf = buf.slice(nl + 1);
-      switch (execute) {
-        case 'query-status': send({ return: { status, running: status === 'running' } }); break;
-        case 'stop': status = 'paused'; send({ return: {} }); event('STOP'); break;
-        case 'cont': status = 'running'; send({ return: {} }); event('RESUME'); break;
-        case 'system_reset': send({ return: {} }); event('RESET', { guest: false }); break;
-        case 'query-vnc': send({ return: { enabled: true, host: '127.0.0.1', service: '5907', auth: vncPasswordSet ? 'vnc' : 'none' } }); break;
-        case 'change-vnc-password':
-          if (!opt('-vnc').includes('password=on')) { send({ error: { class: 'GenericError', desc: 'Could not set password' } }); break; }
-          vncPasswordSet = typeof a?.password === 'string';
-          send({ return: {} });
-          break;
-        case 'system_powerdown':
-          send({ return: {} });
-          if (process.env.FAKE_QEMU_ACPI) setTimeout(() => exit(true), 50);
-          break;
-        case 'quit': send({ return: {} }); exit(false); break;
-        case 'migrate': {
-          const out = net.connect(String(a!.uri).slice('unix:'.length), () => out.end('fake machine state'));
-          status = 'postmigrate';
-          send({ return: {} });
-          break;
+net
+  .createServer((conn) => {
+    const send = (o: unknown) => conn.write(JSON.stringify(o) + '\r\n');
+    const event = (name: string, data?: unknown) => send({ event: name, data, timestamp: { seconds: 0, microseconds: 0 } });
+    const exit = (guest: boolean) => {
+      event('SHUTDOWN', { guest, reason: guest ? 'guest-shutdown' : 'host-qmp-quit' });
+      clearInterval(ticker);
+      setTimeout(() => process.exit(0), 20);
+    };
+    send({ QMP: { version: { qemu: { major: 7, minor: 2, micro: 0 } }, capabilities: [] } });
+    let buf = '';
+    conn.on('data', (d) => {
+      buf += d.toString();
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const { execute, arguments: a } = JSON.parse(buf.slice(0, nl)) as { execute: string; arguments?: Record<string, unknown> };
+        buf = buf.slice(nl + 1);
+        switch (execute) {
+          case 'query-status':
+            send({ return: { status, running: status === 'running' } });
+            break;
+          case 'stop':
+            status = 'paused';
+            send({ return: {} });
+            event('STOP');
+            break;
+          case 'cont':
+            status = 'running';
+            send({ return: {} });
+            event('RESUME');
+            break;
+          case 'system_reset':
+            send({ return: {} });
+            event('RESET', { guest: false });
+            break;
+          case 'query-vnc':
+            send({ return: { enabled: true, host: '127.0.0.1', service: '5907', auth: vncPasswordSet ? 'vnc' : 'none' } });
+            break;
+          case 'change-vnc-password':
+            if (!opt('-vnc').includes('password=on')) {
+              send({ error: { class: 'GenericError', desc: 'Could not set password' } });
+              break;
+            }
+            vncPasswordSet = typeof a?.password === 'string';
+            send({ return: {} });
+            break;
+          case 'system_powerdown':
+            send({ return: {} });
+            if (process.env.FAKE_QEMU_ACPI) setTimeout(() => exit(true), 50);
+            break;
+          case 'quit':
+            send({ return: {} });
+            exit(false);
+            break;
+          case 'migrate': {
+            const out = net.connect(String(a!.uri).slice('unix:'.length), () => out.end('fake machine state'));
+            status = 'postmigrate';
+            send({ return: {} });
+            break;
+          }
+          case 'query-migrate':
+            send({ return: { status: status === 'postmigrate' ? 'completed' : 'none' } });
+            break;
+          default:
+            send({ return: {} });
         }
-        case 'query-migrate': send({ return: { status: status === 'postmigrate' ? 'completed' : 'none' } }); break;
-        default: send({ return: {} });
       }
-    }
-  });
-}).listen(qmpPath);
+    });
+  })
+  .listen(qmpPath);

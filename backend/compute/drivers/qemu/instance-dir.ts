@@ -42,12 +42,21 @@ export function removeInstance(files: InstanceFiles): void {
  *  the format nova-compute verified (a raw base named as qcow2 would not open; a qcow2 named
  *  raw would show the guest its header). */
 export async function createOverlay(files: InstanceFiles, base: string, baseFormat: BaseDiskFormat, binDir?: string): Promise<void> {
-  if (!BASE_DISK_FORMATS.includes(baseFormat)) throw new Error(`cannot put an overlay on a base disk of format ${JSON.stringify(baseFormat)}`);
+  if (!BASE_DISK_FORMATS.includes(baseFormat))
+    throw new Error(`cannot put an overlay on a base disk of format ${JSON.stringify(baseFormat)}`);
   const args = overlayArgs(base, baseFormat, files.disk);
   const r = await execa(binDir ? path.join(binDir, 'qemu-img') : 'qemu-img', args, { reject: false, timeout: 60_000 });
   if (r.exitCode !== 0) throw new Error(`qemu-img create failed: ${String(r.stderr).trim() || r.shortMessage}`);
 }
 
 /** `qemu-img` arguments that create the overlay (also shown in the walkthrough). */
-export const overlayArgs = (base: string, baseFormat: BaseDiskFormat, disk: string) =>
-  ['create', '-f', 'qcow2', '-F', baseFormat, '-b', path.resolve(base), disk];
+export const overlayArgs = (base: string, baseFormat: BaseDiskFormat, disk: string) => [
+  'create',
+  '-f',
+  'qcow2',
+  '-F',
+  baseFormat,
+  '-b',
+  path.resolve(base),
+  disk,
+];

@@ -49,9 +49,10 @@ export function instanceFiles(instancesDir: string, uuid: string, tmpDir = os.tm
   if (!isInstanceUuid(uuid)) throw new Error(`not an instance uuid: ${JSON.stringify(uuid)}`);
   const dir = path.join(path.resolve(instancesDir), uuid);
   const longest = Math.max(...[...SOCKETS].map((k) => INSTANCE_FILE_NAMES[k].length));
-  const socketDir = dir.length + 1 + longest <= MAX_SOCKET_PATH
-    ? dir
-    : path.join(tmpDir, `novalab-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`);
+  const socketDir =
+    dir.length + 1 + longest <= MAX_SOCKET_PATH
+      ? dir
+      : path.join(tmpDir, `novalab-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`);
   const files = { dir, socketDir } as Record<string, string>;
   for (const [key, name] of Object.entries(INSTANCE_FILE_NAMES)) {
     files[key] = path.join(SOCKETS.has(key as InstanceFileKey) ? socketDir : dir, name);

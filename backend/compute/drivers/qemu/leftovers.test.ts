@@ -22,7 +22,13 @@ test('lists instance directories with their pid files, ignoring other names', ()
   fs.mkdirSync(path.join(dir, other));
   fs.mkdirSync(path.join(dir, 'not-an-instance'));
   const found = findLeftovers(dir).sort((a, b) => a.uuid.localeCompare(b.uuid));
-  assert.deepEqual(found.map((l) => [l.uuid, l.pid]), [[UUID, 4242], [other, null]]);
+  assert.deepEqual(
+    found.map((l) => [l.uuid, l.pid]),
+    [
+      [UUID, 4242],
+      [other, null],
+    ],
+  );
   assert.deepEqual(findLeftovers(path.join(dir, 'missing')), []);
 });
 

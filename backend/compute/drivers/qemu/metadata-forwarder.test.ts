@@ -16,11 +16,15 @@ const UUID = '6f1c3a52-0d4e-4b8e-9a43-2f7c1e0b9d11';
 const SECRET = 'lab-shared-secret';
 // Beside this test: .js when compiled, .ts under tsx (then its loader flags are passed on).
 const FORWARDER = fileURLToPath(import.meta.url).replace(/\.test\.(ts|js)$/, '.$1');
-const LOADER_FLAGS = process.execArgv.filter((arg, i, all) =>
-  ['--require', '--import'].includes(arg) || ['--require', '--import'].includes(all[i - 1] ?? ''),
+const LOADER_FLAGS = process.execArgv.filter(
+  (arg, i, all) => ['--require', '--import'].includes(arg) || ['--require', '--import'].includes(all[i - 1] ?? ''),
 );
 
-interface Seen { method?: string; url?: string; headers?: IncomingHttpHeaders }
+interface Seen {
+  method?: string;
+  url?: string;
+  headers?: IncomingHttpHeaders;
+}
 
 async function withMetadataApi<T>(body: (address: string, seen: Seen) => Promise<T>): Promise<T> {
   const seen: Seen = {};

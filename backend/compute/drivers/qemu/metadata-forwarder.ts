@@ -19,10 +19,7 @@ export const MAX_REQUEST_HEAD = 8 * 1024;
 const MAX_RESPONSE_BODY = 1024 * 1024;
 const TIMEOUT_MS = 10_000;
 
-export type ParsedHead =
-  | { kind: 'incomplete' }
-  | { kind: 'get'; path: string }
-  | { kind: 'reject'; status: number; reason: string };
+export type ParsedHead = { kind: 'incomplete' } | { kind: 'get'; path: string } | { kind: 'reject'; status: number; reason: string };
 
 /** Reads the request head out of what the guest has sent so far. */
 export function parseRequestHead(received: Buffer): ParsedHead {
@@ -82,7 +79,11 @@ function readRequest(): Promise<ParsedHead> {
   });
 }
 
-interface Upstream { address: string; instanceId: string; secret: string }
+interface Upstream {
+  address: string;
+  instanceId: string;
+  secret: string;
+}
 
 function askMetadataApi(path: string, up: Upstream): Promise<Buffer> {
   const { host, port } = parseAddress(up.address);

@@ -22,7 +22,12 @@ const CTRL_ALT_DEL = ['ctrl', 'alt', 'delete'].map((data) => ({ type: 'qcode', d
  *  reboot. */
 export async function softReboot(p: QemuProcess, arch: GuestArch, timeoutMs: number): Promise<'reset' | 'exited' | 'forced'> {
   p.expectedExit = true;
-  const reset = p.qmp.waitForEvent('RESET', timeoutMs, (e) => e.data?.guest === true).then(() => 'reset' as const, () => 'timeout' as const);
+  const reset = p.qmp
+    .waitForEvent('RESET', timeoutMs, (e) => e.data?.guest === true)
+    .then(
+      () => 'reset' as const,
+      () => 'timeout' as const,
+    );
   const exited = p.exited.then(() => 'exited' as const);
   if (arch === 'x86_64') await p.qmp.execute('send-key', { keys: CTRL_ALT_DEL }).catch(() => undefined);
   else await p.qmp.execute('system_powerdown').catch(() => undefined);

@@ -103,16 +103,21 @@ const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b
   {
     name: 'kernel command line: the image one plus novalab parameters',
     spec: spec(),
-    expect: (_, a) => assert.equal(after(a, '-append'),
-      `console=ttyS0 quiet novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a novalab.ip=10.0.0.5`),
+    expect: (_, a) =>
+      assert.equal(
+        after(a, '-append'),
+        `console=ttyS0 quiet novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a novalab.ip=10.0.0.5`,
+      ),
   },
   {
     name: 'user network: 169.254/16, restricted, hostname, metadata guestfwd to the forwarder',
     spec: spec(),
     expect: (_, a) => {
-      assert.equal(after(a, '-netdev'),
+      assert.equal(
+        after(a, '-netdev'),
         'user,id=net0,net=169.254.0.0/16,restrict=on,hostname=web-1,' +
-        `guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/node ${forwarder.script} 127.0.0.1:8775 ${UUID} /state/metadata.secret`);
+          `guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/node ${forwarder.script} 127.0.0.1:8775 ${UUID} /state/metadata.secret`,
+      );
       assert.ok(all(a, '-device').includes('virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:0a'));
     },
   },
@@ -120,8 +125,11 @@ const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b
     name: 'guestfwd: paths with spaces are single-quoted, commas doubled, quotes escaped',
     spec: spec({ metadata: { address: '127.0.0.1:8775', hmacSecretFile: "/home/Ann Lee/it's,here" } }),
     opts: { forwarder: { node: '/Applications/Nova Lab.app/node', script: '/s.js' } },
-    expect: (_, a) => assert.match(after(a, '-netdev')!,
-      /-cmd:'\/Applications\/Nova Lab\.app\/node' \/s\.js 127\.0\.0\.1:8775 \S+ '\/home\/Ann Lee\/it'\\''s,,here'$/),
+    expect: (_, a) =>
+      assert.match(
+        after(a, '-netdev')!,
+        /-cmd:'\/Applications\/Nova Lab\.app\/node' \/s\.js 127\.0\.0\.1:8775 \S+ '\/home\/Ann Lee\/it'\\''s,,here'$/,
+      ),
   },
   {
     name: 'no metadata or no forwarder: no guestfwd at all',
@@ -207,12 +215,18 @@ test('rejects specs that would break the command line', () => {
   assert.throws(() => buildQemuArgv(spec({ network: { mac: 'fa:16:3e:00:00', fixedIp: null } }), files, base), /mac/);
   assert.throws(() => buildQemuArgv(spec({ name: 'x,process=y' }), files, base), /name/);
   assert.throws(() => buildQemuArgv(spec({ vcpus: 0 }), files, base), /vcpus/);
-  assert.throws(() => buildQemuArgv(spec({ metadata: { address: '127.0.0.1:8775 --evil', hmacSecretFile: '/s' } }), files, base), /metadata/);
+  assert.throws(
+    () => buildQemuArgv(spec({ metadata: { address: '127.0.0.1:8775 --evil', hmacSecretFile: '/s' } }), files, base),
+    /metadata/,
+  );
   // A listen address must not smuggle VNC options (",password=off") onto the command line.
   assert.throws(() => buildQemuArgv(spec({ vnc: { kind: 'tcp', host: '127.0.0.1,password=off' } }), files, base), /VNC listen address/);
 });
 
 test('guestCmdline skips an empty image command line and an absent fixed ip', () => {
-  const s = spec({ image: { kernel: '/k', ramdisk: null, disk: '/d', diskFormat: 'qcow2', cmdline: '  ' }, network: { mac: 'fa:16:3e:00:00:01', fixedIp: null } });
+  const s = spec({
+    image: { kernel: '/k', ramdisk: null, disk: '/d', diskFormat: 'qcow2', cmdline: '  ' },
+    network: { mac: 'fa:16:3e:00:00:01', fixedIp: null },
+  });
   assert.equal(guestCmdline(s), `novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a`);
 });

@@ -84,9 +84,7 @@ function machineArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
  *  copy in the log file. Logs append, so a power cycle keeps the earlier boots. */
 function consoleArgs(spec: GuestSpec, files: InstanceFiles): string[] {
   const log = qemuOptValue(files.consoleLog);
-  const serial = spec.arch === 'x86_64'
-    ? `file,id=serial0,path=${log},append=on`
-    : `vc,id=serial0,logfile=${log},logappend=on`;
+  const serial = spec.arch === 'x86_64' ? `file,id=serial0,path=${log},append=on` : `vc,id=serial0,logfile=${log},logappend=on`;
   return [...(spec.arch === 'x86_64' ? ['-device', 'VGA'] : []), '-chardev', serial, '-serial', 'chardev:serial0'];
 }
 
@@ -122,20 +120,29 @@ export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuA
   const binary: QemuBinary = spec.arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-aarch64';
   const kernel = ['-kernel', spec.image.kernel, ...(spec.image.ramdisk ? ['-initrd', spec.image.ramdisk] : [])];
   const args = [
-    '-nodefaults', '-no-user-config',
-    '-name', `guest=${qemuOptValue(spec.name)},process=${qemuOptValue(spec.name)}`,
-    '-uuid', spec.uuid,
+    '-nodefaults',
+    '-no-user-config',
+    '-name',
+    `guest=${qemuOptValue(spec.name)},process=${qemuOptValue(spec.name)}`,
+    '-uuid',
+    spec.uuid,
     ...machineArgs(spec, opts),
-    '-m', String(spec.memoryMb),
-    '-smp', String(spec.vcpus),
+    '-m',
+    String(spec.memoryMb),
+    '-smp',
+    String(spec.vcpus),
     ...kernel,
-    '-append', guestCmdline(spec),
-    '-drive', `file=${qemuOptValue(files.disk)},if=virtio,format=qcow2`,
+    '-append',
+    guestCmdline(spec),
+    '-drive',
+    `file=${qemuOptValue(files.disk)},if=virtio,format=qcow2`,
     ...networkArgs(spec, opts),
     ...consoleArgs(spec, files),
     ...vncArgs(spec, files, opts),
-    '-qmp', `unix:${qemuOptValue(files.qmpSocket)},server=on,wait=off`,
-    '-pidfile', files.pidFile,
+    '-qmp',
+    `unix:${qemuOptValue(files.qmpSocket)},server=on,wait=off`,
+    '-pidfile',
+    files.pidFile,
     ...(opts.incomingFd != null ? ['-incoming', `fd:${opts.incomingFd}`] : []),
   ];
   return { binary, args };

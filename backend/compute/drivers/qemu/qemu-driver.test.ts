@@ -21,7 +21,9 @@ const program = fs.existsSync(js) ? `"${js}"` : `--import tsx "${fileURLToPath(n
 fs.mkdirSync(binDir);
 for (const tool of ['qemu-system-x86_64', 'qemu-system-aarch64', 'qemu-img']) {
   // argv[0] named like QEMU's, as adoption checks the command line
-  fs.writeFileSync(path.join(binDir, tool), `#!/bin/bash\nexec -a ${tool} "${process.execPath}" ${program} ${tool} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(binDir, tool), `#!/bin/bash\nexec -a ${tool} "${process.execPath}" ${program} ${tool} "$@"\n`, {
+    mode: 0o755,
+  });
 }
 fs.writeFileSync(path.join(tmp, 'base.qcow2'), '');
 
@@ -40,8 +42,14 @@ after(async () => {
 
 async function driver(over: Partial<QemuDriverOptions> = {}) {
   const d = new QemuDriver({
-    accelCacheFile: path.join(tmp, 'accel.json'), accelerator: 'tcg', binDir, forwarder: null,
-    env: { FAKE_QEMU_ACPI: '1' }, powerOffTimeoutMs: 2000, pollIntervalMs: 200, ...over,
+    accelCacheFile: path.join(tmp, 'accel.json'),
+    accelerator: 'tcg',
+    binDir,
+    forwarder: null,
+    env: { FAKE_QEMU_ACPI: '1' },
+    powerOffTimeoutMs: 2000,
+    pollIntervalMs: 200,
+    ...over,
   });
   drivers.push(d);
   const report = await d.init(host);
@@ -52,9 +60,24 @@ async function driver(over: Partial<QemuDriverOptions> = {}) {
 
 function spec(over: Partial<GuestSpec> = {}): GuestSpec {
   return {
-    uuid: randomUUID(), name: 'instance-00000001', hostname: 'unit-vm', arch: 'x86_64', vcpus: 1, memoryMb: 64,
-    image: { kernel: path.join(tmp, 'base.qcow2'), ramdisk: null, disk: path.join(tmp, 'base.qcow2'), diskFormat: 'qcow2', cmdline: 'console=ttyS0' },
-    network: { mac: 'fa:16:3e:00:00:01', fixedIp: null }, metadata: null, vnc: { kind: 'unix' }, accel: 'tcg', ...over,
+    uuid: randomUUID(),
+    name: 'instance-00000001',
+    hostname: 'unit-vm',
+    arch: 'x86_64',
+    vcpus: 1,
+    memoryMb: 64,
+    image: {
+      kernel: path.join(tmp, 'base.qcow2'),
+      ramdisk: null,
+      disk: path.join(tmp, 'base.qcow2'),
+      diskFormat: 'qcow2',
+      cmdline: 'console=ttyS0',
+    },
+    network: { mac: 'fa:16:3e:00:00:01', fixedIp: null },
+    metadata: null,
+    vnc: { kind: 'unix' },
+    accel: 'tcg',
+    ...over,
   };
 }
 
@@ -172,7 +195,7 @@ test('a unix-socket console: the socket is owner-only (0600) in an owner-only di
   await d.destroy(s.uuid);
 });
 
-test('a TCP console gets a random per-guest VNC password over QMP, kept for the guest\'s life; an adopted guest gets a new one', async () => {
+test("a TCP console gets a random per-guest VNC password over QMP, kept for the guest's life; an adopted guest gets a new one", async () => {
   const first = await driver();
   const a = spec({ vnc: { kind: 'tcp', host: '127.0.0.1' } });
   const b = spec({ vnc: { kind: 'tcp', host: '127.0.0.1' } });

@@ -6,10 +6,21 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
-  GuestNotFoundError, RetryableSpawnError,
-  type Accelerator, type AdoptReport, type ComputeDriver, type DriverHostInfo,
-  type DriverHostReport, type GuestArch, type GuestExitInfo, type GuestHandle, type GuestPowerState,
-  type GuestSpec, type ProgressFn, type RebootType, type VncAddress,
+  GuestNotFoundError,
+  RetryableSpawnError,
+  type Accelerator,
+  type AdoptReport,
+  type ComputeDriver,
+  type DriverHostInfo,
+  type DriverHostReport,
+  type GuestArch,
+  type GuestExitInfo,
+  type GuestHandle,
+  type GuestPowerState,
+  type GuestSpec,
+  type ProgressFn,
+  type RebootType,
+  type VncAddress,
 } from '../../driver.js';
 import { instanceFiles, type InstanceFiles } from './instance-files.js';
 import { buildQemuArgv, type QemuCommand } from './qemu-argv.js';
@@ -80,7 +91,8 @@ export class QemuDriver implements ComputeDriver {
       if (this.procs.has(spec.uuid)) throw new Error(`guest ${spec.uuid} is already running on this host`);
       const accel = this.report?.accelerators[spec.arch];
       if (!accel) throw new RetryableSpawnError(`this host does not run ${spec.arch} guests`);
-      if (spec.accel !== accel && spec.accel !== 'tcg') throw new RetryableSpawnError(`this host has no ${spec.accel} for ${spec.arch} guests (it has ${accel})`);
+      if (spec.accel !== accel && spec.accel !== 'tcg')
+        throw new RetryableSpawnError(`this host has no ${spec.accel} for ${spec.arch} guests (it has ${accel})`);
       this.command(spec, files, false); // validates the spec before anything is created
       for (const f of [spec.image.kernel, spec.image.ramdisk, spec.image.disk]) {
         if (f && !fs.existsSync(f)) throw new Error(`image file missing: ${f}`);
@@ -88,7 +100,10 @@ export class QemuDriver implements ComputeDriver {
       removeInstance(files);
       makeInstanceDirs(files);
       writeSpec(files, spec);
-      onProgress?.({ phase: 'creating-disk', detail: ['qemu-img', ...overlayArgs(spec.image.disk, spec.image.diskFormat, files.disk)].join(' ') });
+      onProgress?.({
+        phase: 'creating-disk',
+        detail: ['qemu-img', ...overlayArgs(spec.image.disk, spec.image.diskFormat, files.disk)].join(' '),
+      });
       await createOverlay(files, spec.image.disk, spec.image.diskFormat, this.opts.binDir);
       try {
         return await this.start(spec, files, false, onProgress);
@@ -273,8 +288,14 @@ export class QemuDriver implements ComputeDriver {
     let p: QemuProcess;
     try {
       p = await QemuProcess.start({
-        command, logFile: files.qemuLog, qmpSocket: files.qmpSocket, cwd: files.dir, env: this.opts.env,
-        fd3: stateFd, qmpTimeoutMs: this.opts.qmpTimeoutMs ?? 15_000, binDir: this.opts.binDir,
+        command,
+        logFile: files.qemuLog,
+        qmpSocket: files.qmpSocket,
+        cwd: files.dir,
+        env: this.opts.env,
+        fd3: stateFd,
+        qmpTimeoutMs: this.opts.qmpTimeoutMs ?? 15_000,
+        binDir: this.opts.binDir,
       });
     } finally {
       if (stateFd !== undefined) fs.closeSync(stateFd);
@@ -294,7 +315,12 @@ export class QemuDriver implements ComputeDriver {
       if (this.procs.get(uuid) === p) this.procs.delete(uuid);
       fs.rmSync(files.pidFile, { force: true });
       if (p.expectedExit) return;
-      const info: GuestExitInfo = { reason: exitReason(exit, p.adopted), code: exit.code, signal: exit.signal, at: new Date().toISOString() };
+      const info: GuestExitInfo = {
+        reason: exitReason(exit, p.adopted),
+        code: exit.code,
+        signal: exit.signal,
+        at: new Date().toISOString(),
+      };
       for (const l of this.exitListeners) l(uuid, info);
     });
   }
@@ -317,7 +343,10 @@ export class QemuDriver implements ComputeDriver {
     try {
       await p.qmp.execute('change-vnc-password', { password });
     } catch (err) {
-      throw new Error(`cannot set the VNC password of guest ${uuid} (was it started without one? stop and start it): ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `cannot set the VNC password of guest ${uuid} (was it started without one? stop and start it): ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     this.vncPasswords.set(p, password);
     return password;
@@ -327,9 +356,11 @@ export class QemuDriver implements ComputeDriver {
     const prev = this.locks.get(uuid) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(fn);
     this.locks.set(uuid, next);
-    void next.catch(() => undefined).then(() => {
-      if (this.locks.get(uuid) === next) this.locks.delete(uuid);
-    });
+    void next
+      .catch(() => undefined)
+      .then(() => {
+        if (this.locks.get(uuid) === next) this.locks.delete(uuid);
+      });
     return next;
   }
 }

@@ -38,7 +38,11 @@ export class QemuProcess {
   /** Set by the driver before it stops the process on purpose. */
   expectedExit = false;
 
-  private constructor(readonly pid: number, readonly qmp: QmpClient, private readonly child: ResultPromise | null) {
+  private constructor(
+    readonly pid: number,
+    readonly qmp: QmpClient,
+    private readonly child: ResultPromise | null,
+  ) {
     this.exited = new Promise((resolve) => (this.settle = resolve));
     qmp.on('event', (e: QmpEvent) => {
       if (e.event === 'SHUTDOWN' && e.data?.guest === true) this.guestShutdown = true;

@@ -13,7 +13,10 @@ function fakeQmpServer(sock: string, opts: { greetDelayMs?: number } = {}) {
   const server = net.createServer((c) => {
     clients.push(c);
     const send = (o: unknown) => c.write(JSON.stringify(o) + '\r\n');
-    setTimeout(() => send({ QMP: { version: { qemu: { micro: 22, minor: 2, major: 7 }, package: '' }, capabilities: ['oob'] } }), opts.greetDelayMs ?? 0);
+    setTimeout(
+      () => send({ QMP: { version: { qemu: { micro: 22, minor: 2, major: 7 }, package: '' }, capabilities: ['oob'] } }),
+      opts.greetDelayMs ?? 0,
+    );
     let buf = '';
     let negotiated = false;
     c.setEncoding('utf8');
@@ -24,13 +27,25 @@ function fakeQmpServer(sock: string, opts: { greetDelayMs?: number } = {}) {
         const msg = JSON.parse(buf.slice(0, nl)) as { execute: string; arguments?: Record<string, unknown> };
         buf = buf.slice(nl + 1);
         received.push(msg.execute);
-        if (msg.execute === 'qmp_capabilities') { negotiated = true; send({ return: {} }); continue; }
-        if (!negotiated) { send({ error: { class: 'CommandNotFound', desc: 'Expecting capabilities negotiation' } }); continue; }
+        if (msg.execute === 'qmp_capabilities') {
+          negotiated = true;
+          send({ return: {} });
+          continue;
+        }
+        if (!negotiated) {
+          send({ error: { class: 'CommandNotFound', desc: 'Expecting capabilities negotiation' } });
+          continue;
+        }
         if (msg.execute === 'query-status') send({ return: { status: 'running', running: true } });
-        else if (msg.execute === 'stop') { send({ timestamp: { seconds: 1, microseconds: 0 }, event: 'STOP' }); send({ return: {} }); }
-        else if (msg.execute === 'echo') send({ return: msg.arguments });
-        else if (msg.execute === 'quit') { send({ return: {} }); send({ event: 'SHUTDOWN', data: { guest: false, reason: 'host-qmp-quit' } }); c.end(); }
-        else send({ error: { class: 'CommandNotFound', desc: `The command ${msg.execute} has not been found` } });
+        else if (msg.execute === 'stop') {
+          send({ timestamp: { seconds: 1, microseconds: 0 }, event: 'STOP' });
+          send({ return: {} });
+        } else if (msg.execute === 'echo') send({ return: msg.arguments });
+        else if (msg.execute === 'quit') {
+          send({ return: {} });
+          send({ event: 'SHUTDOWN', data: { guest: false, reason: 'host-qmp-quit' } });
+          c.end();
+        } else send({ error: { class: 'CommandNotFound', desc: `The command ${msg.execute} has not been found` } });
       }
     });
   });

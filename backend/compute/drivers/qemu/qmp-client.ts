@@ -14,7 +14,11 @@ export interface QmpEvent {
 /** An error QEMU answered with ({"error": {"class", "desc"}}). */
 export class QmpError extends Error {
   override readonly name = 'QmpError';
-  constructor(readonly errorClass: string, desc: string, readonly command: string) {
+  constructor(
+    readonly errorClass: string,
+    desc: string,
+    readonly command: string,
+  ) {
     super(`QMP ${command}: ${errorClass}: ${desc}`);
   }
 }

@@ -8,15 +8,17 @@ export const serverGroupAntiAffinity: Lab = {
   title: { en: 'Anti-affinity: one member per host', 'zh-CN': '反亲和：每台主机一个成员' },
   summary: {
     en: 'Put servers in an anti-affinity server group, see ServerGroupAntiAffinityFilter keep them on different hosts, and find out how many members the lab can place.',
-    'zh-CN': '把云主机放进一个反亲和（anti-affinity）服务器组，观察 ServerGroupAntiAffinityFilter 如何让它们分布在不同的主机上，并算出实验环境最多能放下多少个成员。',
+    'zh-CN':
+      '把云主机放进一个反亲和（anti-affinity）服务器组，观察 ServerGroupAntiAffinityFilter 如何让它们分布在不同的主机上，并算出实验环境最多能放下多少个成员。',
   },
   steps: [
     {
       id: 'enable-filter',
       title: { en: 'Turn the filter on', 'zh-CN': '启用过滤器' },
       body: {
-        en: 'The course\'s filter list does not include ServerGroupAntiAffinityFilter. In Configuration add it to scheduler_default_filters, save, and restart nova-scheduler.',
-        'zh-CN': '课程默认的过滤器列表里没有 ServerGroupAntiAffinityFilter。在“配置”中把它加入 scheduler_default_filters，保存并重启 nova-scheduler。',
+        en: "The course's filter list does not include ServerGroupAntiAffinityFilter. In Configuration add it to scheduler_default_filters, save, and restart nova-scheduler.",
+        'zh-CN':
+          '课程默认的过滤器列表里没有 ServerGroupAntiAffinityFilter。在“配置”中把它加入 scheduler_default_filters，保存并重启 nova-scheduler。',
       },
       check: { kind: 'config-includes', key: 'scheduler_default_filters', item: 'ServerGroupAntiAffinityFilter' },
       hint: {
@@ -29,7 +31,7 @@ export const serverGroupAntiAffinity: Lab = {
       id: 'create-group',
       title: { en: 'Create the group', 'zh-CN': '创建服务器组' },
       body: {
-        en: 'With the lab\'s openrc sourced: `openstack server group create --policy anti-affinity web`.',
+        en: "With the lab's openrc sourced: `openstack server group create --policy anti-affinity web`.",
         'zh-CN': '先 source 实验环境的 openrc，然后执行：`openstack server group create --policy anti-affinity web`。',
       },
       check: { kind: 'fact-at-least', fact: 'anti_affinity_groups', value: 1 },
@@ -39,7 +41,8 @@ export const serverGroupAntiAffinity: Lab = {
       title: { en: 'Launch members', 'zh-CN': '启动组成员' },
       body: {
         en: 'Launch servers with the group chosen in the wizard (the hint group=<id>). In the Scheduler view, the hosts that already hold a member are rejected by ServerGroupAntiAffinityFilter, with the reason.',
-        'zh-CN': '在“启动”向导中选择这个服务器组来启动云主机（调度提示 group=<id>）。在“调度”视图中可以看到：已经有成员的主机被 ServerGroupAntiAffinityFilter 过滤掉，并给出原因。',
+        'zh-CN':
+          '在“启动”向导中选择这个服务器组来启动云主机（调度提示 group=<id>）。在“调度”视图中可以看到：已经有成员的主机被 ServerGroupAntiAffinityFilter 过滤掉，并给出原因。',
       },
       check: { kind: 'fact-at-least', fact: 'anti_affinity_hosts_used', value: 2 },
       hint: {
@@ -53,7 +56,8 @@ export const serverGroupAntiAffinity: Lab = {
       title: { en: 'When do the hosts run out?', 'zh-CN': '主机什么时候会用完？' },
       body: {
         en: 'Each usable host can take one member. How many members can the group place in this lab? Launch one more than that: it goes to ERROR with "No valid host was found", naming the filter.',
-        'zh-CN': '每台可用的主机只能放一个成员。这个服务器组在本实验环境中最多能放下多少个成员？再多启动一个试试：它会进入 ERROR 状态，错误信息是“No valid host was found”，并指出是哪个过滤器。',
+        'zh-CN':
+          '每台可用的主机只能放一个成员。这个服务器组在本实验环境中最多能放下多少个成员？再多启动一个试试：它会进入 ERROR 状态，错误信息是“No valid host was found”，并指出是哪个过滤器。',
       },
       answer: { label: { en: 'Members the group can place', 'zh-CN': '服务器组最多能放下的成员数' } },
       check: {

@@ -34,13 +34,23 @@ function Picker({ launches }: { launches: LaunchRecord[] }) {
       <p className="lead">{t('boot.pickLead')}</p>
       <ul className="picker">
         {[...launches].reverse().map((l) => (
-          <li key={l.key}><a href={href('boot', l.key)}>{l.name}</a> <span className="muted small">{new Date(l.startedAt).toLocaleTimeString()}</span></li>
+          <li key={l.key}>
+            <a href={href('boot', l.key)}>{l.name}</a> <span className="muted small">{new Date(l.startedAt).toLocaleTimeString()}</span>
+          </li>
         ))}
-        {(servers.data ?? []).filter((s) => !launches.some((l) => l.serverId === s.id)).map((s) => (
-          <li key={s.id}><a href={href('boot', s.id)}>{s.name}</a> <Status value={s.status} /></li>
-        ))}
+        {(servers.data ?? [])
+          .filter((s) => !launches.some((l) => l.serverId === s.id))
+          .map((s) => (
+            <li key={s.id}>
+              <a href={href('boot', s.id)}>{s.name}</a> <Status value={s.status} />
+            </li>
+          ))}
       </ul>
-      {launches.length === 0 && (servers.data ?? []).length === 0 && <p className="muted">{t('boot.nothingYet')} <a href={href('launch')}>{t('nav.launch')}</a></p>}
+      {launches.length === 0 && (servers.data ?? []).length === 0 && (
+        <p className="muted">
+          {t('boot.nothingYet')} <a href={href('launch')}>{t('nav.launch')}</a>
+        </p>
+      )}
     </div>
   );
 }
@@ -53,7 +63,7 @@ export function BootWalkthrough({ target }: { target: string | null }) {
     return <Walkthrough launch={latest} serverId={latest.serverId ?? null} />;
   }
   const launch = find(target);
-  return <Walkthrough launch={launch} serverId={launch ? launch.serverId ?? null : target} />;
+  return <Walkthrough launch={launch} serverId={launch ? (launch.serverId ?? null) : target} />;
 }
 
 function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; serverId: string | null }) {
@@ -74,13 +84,21 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
   return (
     <div className="screen">
       <div className="screen-head">
-        <h2>{t('boot.title')}: <span data-testid="boot-name">{name}</span></h2>
+        <h2>
+          {t('boot.title')}: <span data-testid="boot-name">{name}</span>
+        </h2>
         <Status value={status} testId="boot-status" />
       </div>
       <div className="boot-meta muted small">
         {t('boot.requestId')}: <code data-testid="boot-request-id">{requestId ?? t('boot.unknownYet')}</code>
-        {serverId && <> · {t('boot.serverId')}: <code data-testid="boot-server-id">{serverId}</code></>}
-        {' · '}<span data-testid="boot-progress">{t('boot.doneCount', { done: doneCount, total: view.steps.length })}</span>
+        {serverId && (
+          <>
+            {' '}
+            · {t('boot.serverId')}: <code data-testid="boot-server-id">{serverId}</code>
+          </>
+        )}
+        {' · '}
+        <span data-testid="boot-progress">{t('boot.doneCount', { done: doneCount, total: view.steps.length })}</span>
       </div>
       <StepModeBar mode={mode} requestId={requestId} />
       {launch?.authError && <ErrorBox what={t('boot.authFailed')} error={new Error(launch.authError)} />}
@@ -90,16 +108,26 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
         <div className="error-box" data-testid="boot-fault">
           <div className="error-what">{t('boot.faultTitle')}</div>
           <div className="error-message">{view.fault}</div>
-          {serverId && <div className="error-hint">{t('boot.faultHint')} <a href={href('scheduler', serverId)}>{t('boot.openScheduler')}</a></div>}
+          {serverId && (
+            <div className="error-hint">
+              {t('boot.faultHint')} <a href={href('scheduler', serverId)}>{t('boot.openScheduler')}</a>
+            </div>
+          )}
         </div>
       )}
       <ol className="timeline" data-testid="boot-timeline">
-        {view.steps.map((s) => <StepRow key={s.id} step={s} images={view.images} serverId={serverId} />)}
+        {view.steps.map((s) => (
+          <StepRow key={s.id} step={s} images={view.images} serverId={serverId} />
+        ))}
       </ol>
       {view.finished === 'ACTIVE' && serverId && (
         <div className="actions-row">
-          <a className="button primary" href={href('console', serverId)} data-testid="open-console">{t('boot.openConsole')}</a>
-          <a className="button" href={href('instances')}>{t('nav.instances')}</a>
+          <a className="button primary" href={href('console', serverId)} data-testid="open-console">
+            {t('boot.openConsole')}
+          </a>
+          <a className="button" href={href('instances')}>
+            {t('nav.instances')}
+          </a>
         </div>
       )}
     </div>

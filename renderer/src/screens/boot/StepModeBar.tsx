@@ -30,7 +30,12 @@ export function StepModeBar({ mode, requestId }: { mode: StepMode; requestId: st
         />
         <span>{t('boot.stepMode')}</span>
       </label>
-      <button type="button" disabled={mode.busy || mode.holds.length === 0} onClick={() => void mode.next(mine.length ? requestId ?? undefined : undefined)} data-testid="step-next">
+      <button
+        type="button"
+        disabled={mode.busy || mode.holds.length === 0}
+        onClick={() => void mode.next(mine.length ? (requestId ?? undefined) : undefined)}
+        data-testid="step-next"
+      >
         {t('boot.next')}
       </button>
       <button type="button" disabled={mode.busy || !mode.enabled} onClick={() => void mode.continueAll()} data-testid="step-continue">

@@ -17,9 +17,15 @@ function Progress({ images }: { images: ImageProgress[] }) {
           <div key={i.name} className="bar">
             <div className="bar-label">
               <span>{i.name}</span>
-              <span className="bar-figures">{i.cached ? t('boot.cached') : `${(i.bytes / 1024 / 1024).toFixed(1)} / ${i.total ? (i.total / 1024 / 1024).toFixed(1) : '?'} MiB`}</span>
+              <span className="bar-figures">
+                {i.cached
+                  ? t('boot.cached')
+                  : `${(i.bytes / 1024 / 1024).toFixed(1)} / ${i.total ? (i.total / 1024 / 1024).toFixed(1) : '?'} MiB`}
+              </span>
             </div>
-            <div className="bar-track"><div className="bar-fill bar-low" style={{ width: `${pct}%` }} /></div>
+            <div className="bar-track">
+              <div className="bar-fill bar-low" style={{ width: `${pct}%` }} />
+            </div>
           </div>
         );
       })}
@@ -45,7 +51,13 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
   const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
   return (
     <li className={`step step-${step.status}`} data-testid={`boot-step-${step.n}`} data-status={step.status} data-step={step.id}>
-      <button type="button" className="step-head" onClick={() => setOpen(!open)} aria-expanded={open} data-testid={`boot-step-toggle-${step.n}`}>
+      <button
+        type="button"
+        className="step-head"
+        onClick={() => setOpen(!open)}
+        aria-expanded={open}
+        data-testid={`boot-step-toggle-${step.n}`}
+      >
         <span className="step-n">{step.n}</span>
         <span className="step-text">
           <span className="step-title">{t(`steps.${step.id}.title`)}</span>
@@ -53,24 +65,51 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
         </span>
         <span className={`step-badge badge-${step.status}`}>{t(`boot.status.${step.status}`)}</span>
       </button>
-      {step.summary && <div className="step-summary" data-testid={`boot-step-summary-${step.n}`}>{step.summary}</div>}
+      {step.summary && (
+        <div className="step-summary" data-testid={`boot-step-summary-${step.n}`}>
+          {step.summary}
+        </div>
+      )}
       {step.id === 'compute.image' && <Progress images={images} />}
       {step.id === 'scheduler.decide' && serverId && step.status !== 'pending' && (
-        <a className="link small" href={href('scheduler', serverId)} data-testid="open-scheduler">{t('boot.openScheduler')}</a>
+        <a className="link small" href={href('scheduler', serverId)} data-testid="open-scheduler">
+          {t('boot.openScheduler')}
+        </a>
       )}
       {open && (
         <div className="step-detail" data-testid={`boot-step-detail-${step.n}`}>
           <p className="muted small">{t(`steps.${step.id}.explain`)}</p>
-          {step.hold && <><h4>{t('boot.heldMessage')}</h4><JsonView value={step.hold.announcement} /></>}
-          {step.local !== null && step.local !== undefined && <><h4>{t('boot.guiSide')}</h4><JsonView value={step.local} /></>}
-          {commandLine(step) && <><h4>{t('boot.commandLine')}</h4><pre className="json wrap" data-testid="qemu-command">{commandLine(step)}</pre></>}
+          {step.hold && (
+            <>
+              <h4>{t('boot.heldMessage')}</h4>
+              <JsonView value={step.hold.announcement} />
+            </>
+          )}
+          {step.local !== null && step.local !== undefined && (
+            <>
+              <h4>{t('boot.guiSide')}</h4>
+              <JsonView value={step.local} />
+            </>
+          )}
+          {commandLine(step) && (
+            <>
+              <h4>{t('boot.commandLine')}</h4>
+              <pre className="json wrap" data-testid="qemu-command">
+                {commandLine(step)}
+              </pre>
+            </>
+          )}
           {evs.length === 0 && step.local == null && <p className="muted">{t('boot.noEvents')}</p>}
           {evs.map((e) => (
             <div key={e.seq} className="event">
               <div className="event-head">
                 <span className="event-kind">{e.kind}</span>
                 <span className="event-source">{e.source}</span>
-                {e.topic && <code>{e.topic}.{e.method}</code>}
+                {e.topic && (
+                  <code>
+                    {e.topic}.{e.method}
+                  </code>
+                )}
                 <span className="time">{new Date(e.ts).toLocaleTimeString()}</span>
               </div>
               <div className="event-summary">{e.summary}</div>

@@ -30,8 +30,18 @@ export function ConfigScreen() {
     return [...by.entries()];
   }, [conf.data]);
 
-  if (conf.loading) return <div className="screen"><Spinner label={t('common.loading')} /></div>;
-  if (!conf.data) return <div className="screen"><ErrorBox what={t('config.loadFailed')} error={conf.error} /></div>;
+  if (conf.loading)
+    return (
+      <div className="screen">
+        <Spinner label={t('common.loading')} />
+      </div>
+    );
+  if (!conf.data)
+    return (
+      <div className="screen">
+        <ErrorBox what={t('config.loadFailed')} error={conf.error} />
+      </div>
+    );
   const { options, values } = conf.data;
   const changes = changesFrom(options, values, edits);
 
@@ -55,25 +65,53 @@ export function ConfigScreen() {
 
   return (
     <div className="screen">
-      <h2>{t('config.title')} <code className="cmd-hint">nova.conf</code></h2>
+      <h2>
+        {t('config.title')} <code className="cmd-hint">nova.conf</code>
+      </h2>
       <p className="lead">{t('config.lead')}</p>
       {conf.data.errors.length > 0 && (
         <div className="error-box" data-testid="conf-file-errors">
           <div className="error-what">{t('config.fileErrors')}</div>
-          <ul>{conf.data.errors.map((e) => <li key={e}>{e}</li>)}</ul>
+          <ul>
+            {conf.data.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
         </div>
       )}
       <div className="save-bar">
-        <button type="button" className="primary" onClick={() => void save()} disabled={saving || changes.length === 0 || !session.isAdmin} data-testid="conf-save">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void save()}
+          disabled={saving || changes.length === 0 || !session.isAdmin}
+          data-testid="conf-save"
+        >
           {saving ? <Spinner label={t('config.saving')} /> : t('config.save', { count: changes.length })}
         </button>
-        <button type="button" onClick={() => { setEdits({}); setValidation([]); setSaveError(null); }} disabled={changes.length === 0}>{t('config.discard')}</button>
+        <button
+          type="button"
+          onClick={() => {
+            setEdits({});
+            setValidation([]);
+            setSaveError(null);
+          }}
+          disabled={changes.length === 0}
+        >
+          {t('config.discard')}
+        </button>
         {!session.isAdmin && <span className="muted">{t('config.adminOnly')}</span>}
       </div>
       {saveError !== null && (
         <div data-testid="conf-errors">
           <ErrorBox what={t('config.saveFailed')} error={saveError} />
-          {validation.length > 0 && <ul className="validation">{validation.map((v) => <li key={v}>{v}</li>)}</ul>}
+          {validation.length > 0 && (
+            <ul className="validation">
+              {validation.map((v) => (
+                <li key={v}>{v}</li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
       <RestartPanel services={servicesToRestart(options, applied)} />
@@ -84,14 +122,28 @@ export function ConfigScreen() {
             {opts.map((o) => {
               const key = confKey(o);
               const saved = asText(values[key]);
-              return <OptionField key={key} opt={o} saved={saved} text={edits[key] ?? saved} onChange={(text) => setEdits((e) => ({ ...e, [key]: text }))} />;
+              return (
+                <OptionField
+                  key={key}
+                  opt={o}
+                  saved={saved}
+                  text={edits[key] ?? saved}
+                  onChange={(text) => setEdits((e) => ({ ...e, [key]: text }))}
+                />
+              );
             })}
           </div>
         </section>
       ))}
       <section className="card">
-        <button type="button" className="link" onClick={() => setShowText(!showText)}>{showText ? t('config.hideText') : t('config.showText')}</button>
-        {showText && <pre className="json" data-testid="conf-text">{conf.data.text}</pre>}
+        <button type="button" className="link" onClick={() => setShowText(!showText)}>
+          {showText ? t('config.hideText') : t('config.showText')}
+        </button>
+        {showText && (
+          <pre className="json" data-testid="conf-text">
+            {conf.data.text}
+          </pre>
+        )}
       </section>
     </div>
   );

@@ -8,15 +8,29 @@ const CHOICES: Record<string, readonly string[]> = {
   scheduler_weight_classes: WEIGHER_NAMES,
 };
 
-function ListChoice({ names, text, onChange, testId }: { names: readonly string[]; text: string; onChange(t: string): void; testId: string }) {
-  const chosen = text.split(',').map((s) => s.trim()).filter(Boolean);
+function ListChoice({
+  names,
+  text,
+  onChange,
+  testId,
+}: {
+  names: readonly string[];
+  text: string;
+  onChange(t: string): void;
+  testId: string;
+}) {
+  const chosen = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const toggle = (n: string) => onChange((chosen.includes(n) ? chosen.filter((x) => x !== n) : [...chosen, n]).join(','));
   return (
     <div className="choices" data-testid={testId}>
       {names.map((n) => (
         <label key={n} className="choice">
           <input type="checkbox" checked={chosen.includes(n)} onChange={() => toggle(n)} data-testid={`${testId}-${n}`} />
-          {n}{chosen.includes(n) ? <span className="muted small"> #{chosen.indexOf(n) + 1}</span> : null}
+          {n}
+          {chosen.includes(n) ? <span className="muted small"> #{chosen.indexOf(n) + 1}</span> : null}
         </label>
       ))}
     </div>
@@ -27,13 +41,19 @@ export function OptionField({ opt, text, saved, onChange }: { opt: ConfOption; t
   const { t } = useTranslation();
   const id = `conf-input-${opt.section === 'DEFAULT' ? '' : opt.section + '.'}${opt.name}`;
   const dirty = text !== saved;
-  const def = opt.default === null ? t('config.cpuDefault') : Array.isArray(opt.default) ? opt.default.join(',') || '""' : String(opt.default);
+  const def =
+    opt.default === null ? t('config.cpuDefault') : Array.isArray(opt.default) ? opt.default.join(',') || '""' : String(opt.default);
   const choices = CHOICES[opt.name];
   return (
     <div className={`option ${dirty ? 'dirty' : ''}`} data-testid={`option-${opt.name}`}>
       <div className="option-head">
-        <code className="option-name">{opt.section !== 'DEFAULT' ? `[${opt.section}] ` : ''}{opt.name}</code>
-        <span className="muted small">{opt.type} · {t('config.default')}: {def}</span>
+        <code className="option-name">
+          {opt.section !== 'DEFAULT' ? `[${opt.section}] ` : ''}
+          {opt.name}
+        </code>
+        <span className="muted small">
+          {opt.type} · {t('config.default')}: {def}
+        </span>
       </div>
       <div className="option-help">{t(`confHelp.${opt.name}`, { defaultValue: opt.help })}</div>
       {choices ? (

@@ -10,7 +10,12 @@ import { Spinner } from '../../components/Status';
 const count = (procs: ServiceProcess[], binary: string) =>
   procs.filter((p) => p.binary === binary && p.pid).reduce((n, p) => n + 1 + p.workerPids.length, 0);
 
-interface Result { before: number; after: number | null; pidsBefore: string; pidsAfter: string | null }
+interface Result {
+  before: number;
+  after: number | null;
+  pidsBefore: string;
+  pidsAfter: string | null;
+}
 
 export function RestartPanel({ services }: { services: string[] }) {
   const { t } = useTranslation();
@@ -19,14 +24,21 @@ export function RestartPanel({ services }: { services: string[] }) {
   const [results, setResults] = useState<Record<string, Result>>({});
   const [error, setError] = useState<unknown>(null);
 
-  const pidsOf = (procs: ServiceProcess[], b: string) => procs.filter((p) => p.binary === b).map((p) => p.pid).join(',');
+  const pidsOf = (procs: ServiceProcess[], b: string) =>
+    procs
+      .filter((p) => p.binary === b)
+      .map((p) => p.pid)
+      .join(',');
 
   const restart = async (binary: string) => {
     setBusy(binary);
     setError(null);
     try {
       const before = (await lab.services()).processes;
-      setResults((r) => ({ ...r, [binary]: { before: count(before, binary), after: null, pidsBefore: pidsOf(before, binary), pidsAfter: null } }));
+      setResults((r) => ({
+        ...r,
+        [binary]: { before: count(before, binary), after: null, pidsBefore: pidsOf(before, binary), pidsAfter: null },
+      }));
       await lab.restart(binary);
       // Wait until it runs again under new PIDs (and its workers reported).
       const deadline = Date.now() + 30_000;
@@ -34,12 +46,21 @@ export function RestartPanel({ services }: { services: string[] }) {
       while (Date.now() < deadline) {
         after = (await lab.services()).processes;
         const mine = after.filter((p) => p.binary === binary);
-        const fresh = mine.length > 0 && mine.every((p) => p.state === 'running' && p.pid) && pidsOf(after, binary) !== pidsOf(before, binary);
+        const fresh =
+          mine.length > 0 && mine.every((p) => p.state === 'running' && p.pid) && pidsOf(after, binary) !== pidsOf(before, binary);
         const workersIn = binary !== 'nova-api' || mine.every((p) => p.workerPids.length > 0);
         if (fresh && workersIn) break;
         await new Promise((r) => setTimeout(r, 300));
       }
-      setResults((r) => ({ ...r, [binary]: { before: count(before, binary), after: count(after, binary), pidsBefore: pidsOf(before, binary), pidsAfter: pidsOf(after, binary) } }));
+      setResults((r) => ({
+        ...r,
+        [binary]: {
+          before: count(before, binary),
+          after: count(after, binary),
+          pidsBefore: pidsOf(before, binary),
+          pidsAfter: pidsOf(after, binary),
+        },
+      }));
     } catch (err) {
       setError(err);
     } finally {
@@ -62,7 +83,12 @@ export function RestartPanel({ services }: { services: string[] }) {
             </button>
           )}
           {results[b] && (
-            <span className="restart-result" data-testid={`restart-result-${b}`} data-before={results[b].before} data-after={results[b].after ?? ''}>
+            <span
+              className="restart-result"
+              data-testid={`restart-result-${b}`}
+              data-before={results[b].before}
+              data-after={results[b].after ?? ''}
+            >
               {results[b].after === null
                 ? t('config.restartWaiting', { service: b, before: results[b].before })
                 : t('config.restartDone', { service: b, before: results[b].before, after: results[b].after })}

@@ -25,8 +25,10 @@ test('only fields whose text differs from the current value become changes', () 
 
 test('a change restarts the services the option applies to, each once', () => {
   const changed = [
-    { section: 'DEFAULT', name: 'osapi_compute_workers' }, { section: 'DEFAULT', name: 'metadata_workers' },
-    { section: 'DEFAULT', name: 'ram_weight_multiplier' }, { section: 'nowhere', name: 'unknown' },
+    { section: 'DEFAULT', name: 'osapi_compute_workers' },
+    { section: 'DEFAULT', name: 'metadata_workers' },
+    { section: 'DEFAULT', name: 'ram_weight_multiplier' },
+    { section: 'nowhere', name: 'unknown' },
   ];
   assert.deepEqual(servicesToRestart(NOVA_CONF_OPTIONS, changed).sort(), ['nova-api', 'nova-scheduler']);
 });

@@ -11,14 +11,27 @@ export function parseEdit(opt: ConfOption, text: string): ConfValue {
   const s = text.trim();
   switch (opt.type) {
     case 'int':
-    case 'float': return s === '' ? null : (Number.isFinite(Number(s)) ? Number(s) : s);
-    case 'bool': return s === 'true' ? true : s === 'false' ? false : s;
-    case 'list': return s === '' ? [] : s.split(',').map((x) => x.trim()).filter(Boolean);
-    default: return s;
+    case 'float':
+      return s === '' ? null : Number.isFinite(Number(s)) ? Number(s) : s;
+    case 'bool':
+      return s === 'true' ? true : s === 'false' ? false : s;
+    case 'list':
+      return s === ''
+        ? []
+        : s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean);
+    default:
+      return s;
   }
 }
 
-export function changesFrom(options: readonly ConfOption[], values: Record<string, ConfValue>, edits: Record<string, string>): ConfChange[] {
+export function changesFrom(
+  options: readonly ConfOption[],
+  values: Record<string, ConfValue>,
+  edits: Record<string, string>,
+): ConfChange[] {
   const out: ConfChange[] = [];
   for (const o of options) {
     const key = confKey(o);

@@ -14,7 +14,9 @@ export function ConsoleFlow({ steps }: { steps: FlowStep[] }) {
             <span className="flow-text">
               <span>{t(`consoleSteps.${s.id}`)}</span>
               {s.summary && <span className="flow-summary">{s.summary}</span>}
-              {!s.summary && s.id === 'browser.open' && s.status === 'done' && <span className="flow-summary">{t('console.openedHere')}</span>}
+              {!s.summary && s.id === 'browser.open' && s.status === 'done' && (
+                <span className="flow-summary">{t('console.openedHere')}</span>
+              )}
               {s.status === 'implied' && <span className="flow-summary muted">{t('console.implied')}</span>}
             </span>
           </li>

@@ -12,7 +12,9 @@ export function ConsoleLog({ serverId, serverName }: { serverId: string; serverN
   return (
     <div className="console-log">
       <ErrorBox what={t('console.logFailed')} error={log.error} />
-      <pre className="terminal" data-testid="console-log">{log.data ?? ''}</pre>
+      <pre className="terminal" data-testid="console-log">
+        {log.data ?? ''}
+      </pre>
       <CommandBlock title={t('console.logCli')} text={`openstack console log show ${serverName}`} />
     </div>
   );

@@ -34,14 +34,28 @@ function Console({ serverId }: { serverId: string }) {
   const server = usePoll(() => compute.getServer(serverId), 4000, [compute, serverId]);
   const [tab, setTab] = useState('screen');
   const [session, setSession] = useState<ConsoleSession>(() => ({
-    startSeq: store.seq, instanceUuid: serverId, opened: false, urlRequested: false, urlReceived: false, apiRequestId: null, failed: null,
+    startSeq: store.seq,
+    instanceUuid: serverId,
+    opened: false,
+    urlRequested: false,
+    urlReceived: false,
+    apiRequestId: null,
+    failed: null,
   }));
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const patch = (p: Partial<ConsoleSession>) => setSession((s) => ({ ...s, ...p }));
 
   const getUrl = useCallback(async () => {
-    setSession({ startSeq: store.seq, instanceUuid: serverId, opened: true, urlRequested: true, urlReceived: false, apiRequestId: null, failed: null });
+    setSession({
+      startSeq: store.seq,
+      instanceUuid: serverId,
+      opened: true,
+      urlRequested: true,
+      urlReceived: false,
+      apiRequestId: null,
+      failed: null,
+    });
     const rc = await compute.remoteConsole(serverId);
     patch({ urlReceived: true, apiRequestId: rc.requestId });
     return rc.url;
@@ -58,16 +72,32 @@ function Console({ serverId }: { serverId: string }) {
   return (
     <div className="screen">
       <div className="screen-head">
-        <h2>{t('console.title')}: <span data-testid="console-name">{name}</span></h2>
+        <h2>
+          {t('console.title')}: <span data-testid="console-name">{name}</span>
+        </h2>
         {server.data && <Status value={server.data.status} />}
-        <a className="link" href={href('boot', serverId)}>{t('console.backToBoot')}</a>
+        <a className="link" href={href('boot', serverId)}>
+          {t('console.backToBoot')}
+        </a>
       </div>
       <ErrorBox what={t('console.serverFailed')} error={server.error} />
-      {!active && <p className="muted" data-testid="console-not-active">{t('console.notActive')}</p>}
+      {!active && (
+        <p className="muted" data-testid="console-not-active">
+          {t('console.notActive')}
+        </p>
+      )}
       {mode.enabled && <StepModeBar mode={mode} requestId={null} />}
       <div className="console-layout">
         <div className="card console-main">
-          <Tabs tabs={[{ id: 'screen', label: t('console.screenTab') }, { id: 'log', label: t('console.logTab') }]} active={tab} onSelect={setTab} testId="console-tabs" />
+          <Tabs
+            tabs={[
+              { id: 'screen', label: t('console.screenTab') },
+              { id: 'log', label: t('console.logTab') },
+            ]}
+            active={tab}
+            onSelect={setTab}
+            testId="console-tabs"
+          />
           <div hidden={tab !== 'screen'}>
             {active && <VncScreen getUrl={getUrl} onState={onState} />}
             <CommandBlock title={t('console.urlCli')} text={`openstack console url show --novnc ${name}`} />
@@ -90,7 +120,14 @@ function ConsolePicker() {
       <p className="lead">{t('console.pickLead')}</p>
       <ErrorBox what={t('instances.loadFailed')} error={servers.error} />
       <ul className="picker">
-        {(servers.data ?? []).map((s) => <li key={s.id}><a href={href('console', s.id)} data-testid={`console-pick-${s.name}`}>{s.name}</a> <Status value={s.status} /></li>)}
+        {(servers.data ?? []).map((s) => (
+          <li key={s.id}>
+            <a href={href('console', s.id)} data-testid={`console-pick-${s.name}`}>
+              {s.name}
+            </a>{' '}
+            <Status value={s.status} />
+          </li>
+        ))}
       </ul>
       {servers.data && servers.data.length === 0 && <p className="muted">{t('console.noServers')}</p>}
     </div>

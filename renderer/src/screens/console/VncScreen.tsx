@@ -30,7 +30,13 @@ export function VncScreen({ getUrl, onState }: { getUrl: () => Promise<string>; 
   const [url, setUrl] = useState<string | null>(null);
   const [reason, setReason] = useState<string | null>(null);
 
-  const update = useCallback((s: VncState, detail?: string) => { setState(s); onState(s, detail); }, [onState]);
+  const update = useCallback(
+    (s: VncState, detail?: string) => {
+      setState(s);
+      onState(s, detail);
+    },
+    [onState],
+  );
 
   const connect = useCallback(async () => {
     rfb.current?.disconnect();
@@ -74,7 +80,10 @@ export function VncScreen({ getUrl, onState }: { getUrl: () => Promise<string>; 
 
   useEffect(() => {
     void connect();
-    return () => { rfb.current?.disconnect(); rfb.current = null; };
+    return () => {
+      rfb.current?.disconnect();
+      rfb.current = null;
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -86,15 +95,33 @@ export function VncScreen({ getUrl, onState }: { getUrl: () => Promise<string>; 
   return (
     <div className="vnc" ref={frame}>
       <div className="vnc-toolbar">
-        <span className={`status ${state === 'connected' ? 'status-ok' : state === 'failed' ? 'status-bad' : 'status-busy'}`} data-testid="vnc-state" data-state={state}>
+        <span
+          className={`status ${state === 'connected' ? 'status-ok' : state === 'failed' ? 'status-bad' : 'status-busy'}`}
+          data-testid="vnc-state"
+          data-state={state}
+        >
           {t(`console.state.${state}`)}
         </span>
-        <button type="button" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={state !== 'connected'} data-testid="vnc-ctrl-alt-del">Ctrl-Alt-Del</button>
-        <button type="button" onClick={fullScreen} data-testid="vnc-fullscreen">{t('console.fullScreen')}</button>
-        <button type="button" onClick={() => void connect()} data-testid="vnc-reconnect">{t('console.reconnect')}</button>
-        {url && <code className="small muted" data-testid="vnc-url" title={t('console.urlHelp')}>{maskedUrl(url)}</code>}
+        <button type="button" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={state !== 'connected'} data-testid="vnc-ctrl-alt-del">
+          Ctrl-Alt-Del
+        </button>
+        <button type="button" onClick={fullScreen} data-testid="vnc-fullscreen">
+          {t('console.fullScreen')}
+        </button>
+        <button type="button" onClick={() => void connect()} data-testid="vnc-reconnect">
+          {t('console.reconnect')}
+        </button>
+        {url && (
+          <code className="small muted" data-testid="vnc-url" title={t('console.urlHelp')}>
+            {maskedUrl(url)}
+          </code>
+        )}
       </div>
-      {reason && <div className="muted small" data-testid="vnc-reason">{reason}</div>}
+      {reason && (
+        <div className="muted small" data-testid="vnc-reason">
+          {reason}
+        </div>
+      )}
       <ErrorBox what={t('console.urlFailed')} error={error} />
       <div className="vnc-screen" ref={holder} data-testid="vnc-screen" onClick={() => rfb.current?.focus()} />
       <p className="muted small">{t('console.typeHint')}</p>

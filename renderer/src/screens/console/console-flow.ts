@@ -5,7 +5,12 @@ import type { LabEvent } from '../../../../contract/events';
 
 export type FlowStatus = 'pending' | 'done' | 'implied' | 'failed';
 
-export interface FlowStep { id: ConsoleStepId; n: number; status: FlowStatus; summary: string | null }
+export interface FlowStep {
+  id: ConsoleStepId;
+  n: number;
+  status: FlowStatus;
+  summary: string | null;
+}
 
 export interface ConsoleSession {
   /** Event seq when the learner asked for the console. */
@@ -24,12 +29,16 @@ const isConsoleStep = (s: string | undefined): s is ConsoleStepId => !!s && (CON
 export function consoleEvents(events: readonly LabEvent[], s: ConsoleSession): LabEvent[] {
   const later = events.filter((e) => e.seq > s.startSeq && e.kind === 'step' && isConsoleStep(e.step));
   // Proxy sessions name the instance only once the token is validated: keep their earlier steps too.
-  const proxySessions = new Set(later.filter((e) => e.ctx?.instance_uuid === s.instanceUuid && e.source.includes('novncproxy')).map((e) => e.ctx?.request_id));
-  return later.filter((e) =>
-    e.ctx?.instance_uuid === s.instanceUuid ||
-    (s.apiRequestId !== null && e.ctx?.request_id === s.apiRequestId) ||
-    (e.ctx?.request_id !== undefined && proxySessions.has(e.ctx.request_id)) ||
-    (e.step === 'api.compute_call' && e.summary.includes(s.instanceUuid)));
+  const proxySessions = new Set(
+    later.filter((e) => e.ctx?.instance_uuid === s.instanceUuid && e.source.includes('novncproxy')).map((e) => e.ctx?.request_id),
+  );
+  return later.filter(
+    (e) =>
+      e.ctx?.instance_uuid === s.instanceUuid ||
+      (s.apiRequestId !== null && e.ctx?.request_id === s.apiRequestId) ||
+      (e.ctx?.request_id !== undefined && proxySessions.has(e.ctx.request_id)) ||
+      (e.step === 'api.compute_call' && e.summary.includes(s.instanceUuid)),
+  );
 }
 
 export function consoleFlow(events: readonly LabEvent[], s: ConsoleSession): FlowStep[] {
@@ -44,9 +53,12 @@ export function consoleFlow(events: readonly LabEvent[], s: ConsoleSession): Flo
   const happened = (id: ConsoleStepId) => byStep.has(id) || !!local[id];
   const lastHappened = Math.max(-1, ...CONSOLE_STEPS.map((id, i) => (happened(id) ? i : -1)));
   // The course lists connect_info's return (14) last, but it comes back before the token (8).
-  const implied = (id: ConsoleStepId, i: number) => i < lastHappened || (id === 'compute.connect_info' && lastHappened >= CONSOLE_STEPS.indexOf('consoleauth.authorize'));
+  const implied = (id: ConsoleStepId, i: number) =>
+    i < lastHappened || (id === 'compute.connect_info' && lastHappened >= CONSOLE_STEPS.indexOf('consoleauth.authorize'));
   const localSummary: Partial<Record<ConsoleStepId, string>> = {
-    'api.request': s.urlRequested ? `POST /compute/v2.1/servers/${s.instanceUuid}/remote-consoles {"remote_console":{"protocol":"vnc","type":"novnc"}}` : undefined,
+    'api.request': s.urlRequested
+      ? `POST /compute/v2.1/servers/${s.instanceUuid}/remote-consoles {"remote_console":{"protocol":"vnc","type":"novnc"}}`
+      : undefined,
   };
   return CONSOLE_STEPS.map((id, i) => {
     const e = byStep.get(id);

@@ -9,28 +9,42 @@ import { CommandBlock } from '../../components/CommandBlock';
 export function InstanceHistory({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
   const { compute } = useSession();
-  const history = usePoll(async () => {
-    const actions = await compute.instanceActions(serverId);
-    return Promise.all(actions.map((a) => compute.instanceAction(serverId, a.request_id).catch(() => ({ ...a, events: [] }))));
-  }, 3000, [compute, serverId]);
+  const history = usePoll(
+    async () => {
+      const actions = await compute.instanceActions(serverId);
+      return Promise.all(actions.map((a) => compute.instanceAction(serverId, a.request_id).catch(() => ({ ...a, events: [] }))));
+    },
+    3000,
+    [compute, serverId],
+  );
   return (
     <section className="card" data-testid="instance-history">
       <h3>{t('instances.history')}</h3>
       <ErrorBox what={t('instances.historyFailed')} error={history.error} />
       <table className="table">
         <thead>
-          <tr><th>{t('instances.col.action')}</th><th>{t('instances.col.requestId')}</th><th>{t('instances.col.start')}</th><th>{t('instances.col.events')}</th><th>{t('instances.col.message')}</th></tr>
+          <tr>
+            <th>{t('instances.col.action')}</th>
+            <th>{t('instances.col.requestId')}</th>
+            <th>{t('instances.col.start')}</th>
+            <th>{t('instances.col.events')}</th>
+            <th>{t('instances.col.message')}</th>
+          </tr>
         </thead>
         <tbody>
           {(history.data ?? []).map((a) => (
             <tr key={a.request_id + a.action} data-testid={`history-${a.action}`}>
-              <td><strong>{a.action}</strong></td>
+              <td>
+                <strong>{a.action}</strong>
+              </td>
               <td className="mono small">{a.request_id}</td>
               <td className="time">{a.start_time}</td>
               <td>
                 {a.events.map((e) => (
                   <div key={e.event + e.start_time} className="small">
-                    <code>{e.event}</code> {e.result ?? '…'}{e.host ? ` @ ${e.host}` : ''}{e.details ? ` — ${e.details}` : ''}
+                    <code>{e.event}</code> {e.result ?? '…'}
+                    {e.host ? ` @ ${e.host}` : ''}
+                    {e.details ? ` — ${e.details}` : ''}
                   </div>
                 ))}
               </td>

@@ -10,7 +10,14 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Status, Spinner } from '../../components/Status';
 import { InstanceHistory } from './InstanceHistory';
 
-export const POWER_STATES: Record<number, string> = { 0: 'NOSTATE', 1: 'Running', 3: 'Paused', 4: 'Shutdown', 6: 'Crashed', 7: 'Suspended' };
+export const POWER_STATES: Record<number, string> = {
+  0: 'NOSTATE',
+  1: 'Running',
+  3: 'Paused',
+  4: 'Shutdown',
+  6: 'Crashed',
+  7: 'Suspended',
+};
 
 /** Which actions make sense in which status (Nova answers 409 otherwise). */
 const ALLOWED: Record<ServerAction | 'delete', string[]> = {
@@ -26,7 +33,12 @@ const ALLOWED: Record<ServerAction | 'delete', string[]> = {
 const ACTIONS = Object.keys(ALLOWED) as (ServerAction | 'delete')[];
 
 function addresses(s: ServerDetail): string {
-  return Object.values(s.addresses ?? {}).flat().map((a) => a.addr).join(', ') || '-';
+  return (
+    Object.values(s.addresses ?? {})
+      .flat()
+      .map((a) => a.addr)
+      .join(', ') || '-'
+  );
 }
 
 export function Instances() {
@@ -39,7 +51,10 @@ export function Instances() {
   const [actionError, setActionError] = useState<{ what: string; error: unknown } | null>(null);
 
   const run = async (s: ServerDetail, action: ServerAction | 'delete') => {
-    if (action === 'delete' && confirming !== s.id) { setConfirming(s.id); return; }
+    if (action === 'delete' && confirming !== s.id) {
+      setConfirming(s.id);
+      return;
+    }
     setConfirming(null);
     setBusy(`${s.id}:${action}`);
     setActionError(null);
@@ -57,29 +72,55 @@ export function Instances() {
   const list = servers.data ?? [];
   return (
     <div className="screen">
-      <h2>{t('instances.title')} <code className="cmd-hint">openstack server list</code></h2>
+      <h2>
+        {t('instances.title')} <code className="cmd-hint">openstack server list</code>
+      </h2>
       <ErrorBox what={t('instances.loadFailed')} error={servers.error} />
       {actionError && <ErrorBox what={actionError.what} error={actionError.error} testId="instance-action-error" />}
       {servers.loading && <Spinner label={t('common.loading')} />}
-      {servers.data && list.length === 0 && <p className="muted" data-testid="instances-empty">{t('instances.empty')} <a href={href('launch')}>{t('nav.launch')}</a></p>}
+      {servers.data && list.length === 0 && (
+        <p className="muted" data-testid="instances-empty">
+          {t('instances.empty')} <a href={href('launch')}>{t('nav.launch')}</a>
+        </p>
+      )}
       {list.length > 0 && (
         <div className="scroll-x">
           <table className="table" data-testid="instances-table">
             <thead>
               <tr>
-                <th>{t('instances.col.name')}</th><th>{t('instances.col.status')}</th><th>{t('instances.col.task')}</th>
-                <th>{t('instances.col.power')}</th><th>{t('instances.col.host')}</th><th>{t('instances.col.zone')}</th>
-                <th>{t('instances.col.flavor')}</th><th>{t('instances.col.networks')}</th><th>{t('instances.col.actions')}</th>
+                <th>{t('instances.col.name')}</th>
+                <th>{t('instances.col.status')}</th>
+                <th>{t('instances.col.task')}</th>
+                <th>{t('instances.col.power')}</th>
+                <th>{t('instances.col.host')}</th>
+                <th>{t('instances.col.zone')}</th>
+                <th>{t('instances.col.flavor')}</th>
+                <th>{t('instances.col.networks')}</th>
+                <th>{t('instances.col.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {list.map((s) => (
-                <tr key={s.id} data-testid={`instance-row-${s.name}`} data-status={s.status} className={selected === s.id ? 'selected' : ''}>
+                <tr
+                  key={s.id}
+                  data-testid={`instance-row-${s.name}`}
+                  data-status={s.status}
+                  className={selected === s.id ? 'selected' : ''}
+                >
                   <td>
-                    <button type="button" className="link" onClick={() => setSelected(selected === s.id ? null : s.id)} data-testid={`instance-select-${s.name}`}>{s.name}</button>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => setSelected(selected === s.id ? null : s.id)}
+                      data-testid={`instance-select-${s.name}`}
+                    >
+                      {s.name}
+                    </button>
                     <div className="muted small mono">{s.id}</div>
                   </td>
-                  <td><Status value={s.status} testId={`instance-status-${s.name}`} /></td>
+                  <td>
+                    <Status value={s.status} testId={`instance-status-${s.name}`} />
+                  </td>
                   <td>{s['OS-EXT-STS:task_state'] ?? '-'}</td>
                   <td>{POWER_STATES[s['OS-EXT-STS:power_state'] ?? 0] ?? s['OS-EXT-STS:power_state']}</td>
                   <td>{s['OS-EXT-SRV-ATTR:host'] ?? '-'}</td>
@@ -88,14 +129,27 @@ export function Instances() {
                   <td className="small">{addresses(s)}</td>
                   <td className="actions">
                     {ACTIONS.map((a) => (
-                      <button key={a} type="button" className={a === 'delete' ? 'danger small-btn' : 'small-btn'}
+                      <button
+                        key={a}
+                        type="button"
+                        className={a === 'delete' ? 'danger small-btn' : 'small-btn'}
                         disabled={!ALLOWED[a].includes(s.status) || busy !== null}
-                        onClick={() => void run(s, a)} data-testid={`instance-${a}-${s.name}`}>
-                        {busy === `${s.id}:${a}` ? '…' : a === 'delete' && confirming === s.id ? t('instances.confirmDelete') : t(`instances.action.${a}`)}
+                        onClick={() => void run(s, a)}
+                        data-testid={`instance-${a}-${s.name}`}
+                      >
+                        {busy === `${s.id}:${a}`
+                          ? '…'
+                          : a === 'delete' && confirming === s.id
+                            ? t('instances.confirmDelete')
+                            : t(`instances.action.${a}`)}
                       </button>
                     ))}
-                    <a className="small-btn button" href={href('boot', s.id)}>{t('instances.walkthrough')}</a>
-                    <a className="small-btn button" href={href('console', s.id)} data-testid={`instance-console-${s.name}`}>{t('instances.console')}</a>
+                    <a className="small-btn button" href={href('boot', s.id)}>
+                      {t('instances.walkthrough')}
+                    </a>
+                    <a className="small-btn button" href={href('console', s.id)} data-testid={`instance-console-${s.name}`}>
+                      {t('instances.console')}
+                    </a>
                   </td>
                 </tr>
               ))}

@@ -12,7 +12,11 @@ import { ErrorBox } from '../../components/ErrorBox';
 const STORE = 'novalab.labs.completed';
 
 function loadCompleted(): Record<string, boolean> {
-  try { return JSON.parse(localStorage.getItem(STORE) ?? '{}') as Record<string, boolean>; } catch { return {}; }
+  try {
+    return JSON.parse(localStorage.getItem(STORE) ?? '{}') as Record<string, boolean>;
+  } catch {
+    return {};
+  }
 }
 
 function useText() {
@@ -23,18 +27,28 @@ function useText() {
 export function LabsPanel() {
   const { t } = useTranslation();
   const { lab, compute } = useSession();
-  const snapshot = usePoll<LabSnapshot>(async () => {
-    const [svc, conf, hypervisors, servers, serverGroups] = await Promise.all([
-      lab.services(), lab.config(), compute.hypervisors().catch(() => []), compute.listServers().catch(() => []), compute.serverGroups().catch(() => []),
-    ]);
-    return { processes: svc.processes, config: conf.values, hypervisors, servers, serverGroups };
-  }, 3000, [lab, compute]);
+  const snapshot = usePoll<LabSnapshot>(
+    async () => {
+      const [svc, conf, hypervisors, servers, serverGroups] = await Promise.all([
+        lab.services(),
+        lab.config(),
+        compute.hypervisors().catch(() => []),
+        compute.listServers().catch(() => []),
+        compute.serverGroups().catch(() => []),
+      ]);
+      return { processes: svc.processes, config: conf.values, hypervisors, servers, serverGroups };
+    },
+    3000,
+    [lab, compute],
+  );
   return (
     <div className="screen">
       <h2>{t('labs.title')}</h2>
       <p className="lead">{t('labs.lead')}</p>
       <ErrorBox what={t('labs.snapshotFailed')} error={snapshot.error} />
-      {LABS.map((l) => <LabCard key={l.id} lab={l} snap={snapshot.data} />)}
+      {LABS.map((l) => (
+        <LabCard key={l.id} lab={l} snap={snapshot.data} />
+      ))}
     </div>
   );
 }
@@ -52,7 +66,11 @@ function LabCard({ lab, snap }: { lab: Lab; snap: LabSnapshot | null }) {
     const next = { ...completed };
     for (const s of newly) next[`${lab.id}/${s.id}`] = true;
     setCompleted(next);
-    try { localStorage.setItem(STORE, JSON.stringify(next)); } catch { /* storage unavailable */ }
+    try {
+      localStorage.setItem(STORE, JSON.stringify(next));
+    } catch {
+      /* storage unavailable */
+    }
   });
 
   const done = lab.steps.filter((s) => completed[`${lab.id}/${s.id}`]).length;
@@ -61,38 +79,76 @@ function LabCard({ lab, snap }: { lab: Lab; snap: LabSnapshot | null }) {
     for (const s of lab.steps) delete next[`${lab.id}/${s.id}`];
     setCompleted(next);
     setAnswers({});
-    try { localStorage.setItem(STORE, JSON.stringify(next)); } catch { /* storage unavailable */ }
+    try {
+      localStorage.setItem(STORE, JSON.stringify(next));
+    } catch {
+      /* storage unavailable */
+    }
   };
 
   return (
     <section className="card lab" data-testid={`lab-${lab.id}`}>
       <div className="lab-head">
         <h3>{text(lab.title)}</h3>
-        <span className="lab-progress" data-testid="lab-progress">{t('labs.progress', { done, total: lab.steps.length })}</span>
-        <button type="button" className="link small" onClick={reset}>{t('labs.reset')}</button>
+        <span className="lab-progress" data-testid="lab-progress">
+          {t('labs.progress', { done, total: lab.steps.length })}
+        </span>
+        <button type="button" className="link small" onClick={reset}>
+          {t('labs.reset')}
+        </button>
       </div>
-      <div className="bar-track"><div className="bar-fill bar-low" style={{ width: `${(done / lab.steps.length) * 100}%` }} /></div>
+      <div className="bar-track">
+        <div className="bar-fill bar-low" style={{ width: `${(done / lab.steps.length) * 100}%` }} />
+      </div>
       <p>{text(lab.summary)}</p>
       <ol className="lab-steps">
         {lab.steps.map((s, i) => {
           const ok = !!completed[`${lab.id}/${s.id}`];
           const r = results[i];
           return (
-            <li key={s.id} className={`lab-step ${ok ? 'lab-done' : ''}`} data-testid={`lab-step-${s.id}`} data-done={ok ? 'true' : 'false'}>
-              <div className="lab-step-title"><span className="lab-check">{ok ? '✓' : i + 1}</span>{text(s.title)}</div>
+            <li
+              key={s.id}
+              className={`lab-step ${ok ? 'lab-done' : ''}`}
+              data-testid={`lab-step-${s.id}`}
+              data-done={ok ? 'true' : 'false'}
+            >
+              <div className="lab-step-title">
+                <span className="lab-check">{ok ? '✓' : i + 1}</span>
+                {text(s.title)}
+              </div>
               <p>{text(s.body)}</p>
               {s.answer && (
-                <label className="lab-answer">{text(s.answer.label)}
-                  <input inputMode="numeric" value={answers[s.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [s.id]: e.target.value })} data-testid={`lab-answer-${s.id}`} />
+                <label className="lab-answer">
+                  {text(s.answer.label)}
+                  <input
+                    inputMode="numeric"
+                    value={answers[s.id] ?? ''}
+                    onChange={(e) => setAnswers({ ...answers, [s.id]: e.target.value })}
+                    data-testid={`lab-answer-${s.id}`}
+                  />
                 </label>
               )}
               <div className="small">
-                {ok ? <span className="status status-ok">{t('labs.passed')}</span>
-                  : r ? <span className="muted">{t('labs.notYet')}</span>
-                  : <span className="muted">{t('labs.checking')}</span>}
-                {s.goto && <> · <a href={href(s.goto)}>{t(`nav.${s.goto}`)}</a></>}
+                {ok ? (
+                  <span className="status status-ok">{t('labs.passed')}</span>
+                ) : r ? (
+                  <span className="muted">{t('labs.notYet')}</span>
+                ) : (
+                  <span className="muted">{t('labs.checking')}</span>
+                )}
+                {s.goto && (
+                  <>
+                    {' '}
+                    · <a href={href(s.goto)}>{t(`nav.${s.goto}`)}</a>
+                  </>
+                )}
               </div>
-              {!ok && s.hint && <details className="small"><summary>{t('labs.hint')}</summary>{text(s.hint)}</details>}
+              {!ok && s.hint && (
+                <details className="small">
+                  <summary>{t('labs.hint')}</summary>
+                  {text(s.hint)}
+                </details>
+              )}
             </li>
           );
         })}

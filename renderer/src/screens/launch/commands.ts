@@ -3,7 +3,15 @@ import type { ServerCreateBody } from '../../api/compute';
 
 const q = (s: string) => (/^[A-Za-z0-9._:/@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-export interface LaunchChoice { name: string; image: string; flavor: string; zone: string; keyName: string; userData: string; group?: string }
+export interface LaunchChoice {
+  name: string;
+  image: string;
+  flavor: string;
+  zone: string;
+  keyName: string;
+  userData: string;
+  group?: string;
+}
 
 export function openstackCommand(c: LaunchChoice): string {
   const parts = ['openstack server create', `--image ${q(c.image)}`, `--flavor ${q(c.flavor)}`, '--nic none'];

@@ -13,9 +13,14 @@ export function HostCards({ hypervisors, zones }: { hypervisors: Hypervisor[]; z
         <div className="host-card" key={String(h.id)} data-testid={`host-card-${h.hypervisor_hostname}`}>
           <div className="host-head">
             <strong>{h.hypervisor_hostname}</strong>
-            <span><Status value={h.state} /> <Status value={h.status} /></span>
+            <span>
+              <Status value={h.state} /> <Status value={h.status} />
+            </span>
           </div>
-          <div className="muted small">{t('overview.zone')}: {zones[h.service.host] ?? '-'} · {h.hypervisor_type} · {t('overview.runningVms', { count: h.running_vms })}</div>
+          <div className="muted small">
+            {t('overview.zone')}: {zones[h.service.host] ?? '-'} · {h.hypervisor_type} ·{' '}
+            {t('overview.runningVms', { count: h.running_vms })}
+          </div>
           <Bar label={t('overview.vcpus')} used={h.vcpus_used} total={h.vcpus} />
           <Bar label={t('overview.ramMb')} used={h.memory_mb_used} total={h.memory_mb} />
           <Bar label={t('overview.diskGb')} used={h.local_gb_used} total={h.local_gb} />

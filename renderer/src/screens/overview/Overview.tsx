@@ -26,19 +26,32 @@ export function Overview() {
         <>
           <ServiceMap processes={services.data.processes} />
           <section className="card">
-            <h3>{t('overview.processes')} <code className="cmd-hint">ps aux | grep nova</code></h3>
+            <h3>
+              {t('overview.processes')} <code className="cmd-hint">ps aux | grep nova</code>
+            </h3>
             <ProcessTable processes={services.data.processes} />
           </section>
           <section className="card">
-            <h3>{t('overview.serviceList')} <code className="cmd-hint">nova service-list</code></h3>
+            <h3>
+              {t('overview.serviceList')} <code className="cmd-hint">nova service-list</code>
+            </h3>
             <ServiceList rows={services.data.services} />
           </section>
         </>
       )}
       <section className="card">
-        <h3>{t('overview.hosts')} <code className="cmd-hint">openstack hypervisor list</code></h3>
+        <h3>
+          {t('overview.hosts')} <code className="cmd-hint">openstack hypervisor list</code>
+        </h3>
         <ErrorBox what={t('overview.hypervisorsFailed')} error={hypervisors.error} />
-        {hypervisors.data && <HostCards hypervisors={hypervisors.data} zones={Object.fromEntries((services.data?.services ?? []).filter((r) => r.binary === 'nova-compute').map((r) => [r.host, r.zone]))} />}
+        {hypervisors.data && (
+          <HostCards
+            hypervisors={hypervisors.data}
+            zones={Object.fromEntries(
+              (services.data?.services ?? []).filter((r) => r.binary === 'nova-compute').map((r) => [r.host, r.zone]),
+            )}
+          />
+        )}
       </section>
     </div>
   );

@@ -10,21 +10,33 @@ export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
     <table className="table" data-testid="process-table">
       <thead>
         <tr>
-          <th>{t('overview.col.binary')}</th><th>{t('overview.col.host')}</th><th>{t('overview.col.pid')}</th>
-          <th>{t('overview.col.workers')}</th><th>{t('overview.col.processes')}</th><th>{t('overview.col.ports')}</th>
-          <th>{t('overview.col.state')}</th><th>{t('overview.col.restarts')}</th><th>{t('overview.col.started')}</th>
+          <th>{t('overview.col.binary')}</th>
+          <th>{t('overview.col.host')}</th>
+          <th>{t('overview.col.pid')}</th>
+          <th>{t('overview.col.workers')}</th>
+          <th>{t('overview.col.processes')}</th>
+          <th>{t('overview.col.ports')}</th>
+          <th>{t('overview.col.state')}</th>
+          <th>{t('overview.col.restarts')}</th>
+          <th>{t('overview.col.started')}</th>
         </tr>
       </thead>
       <tbody>
         {processes.map((p) => (
           <tr key={`${p.binary}@${p.host}`} data-testid={`process-${p.binary}-${p.host}`}>
-            <td><code>{p.binary}</code></td>
+            <td>
+              <code>{p.binary}</code>
+            </td>
             <td>{p.host}</td>
             <td className="num">{p.pid ?? '-'}</td>
             <td className="pids">{p.workerPids.length ? p.workerPids.join(', ') : '-'}</td>
-            <td className="num" data-testid={`process-count-${p.binary}`}>{p.pid ? 1 + p.workerPids.length : 0}</td>
+            <td className="num" data-testid={`process-count-${p.binary}`}>
+              {p.pid ? 1 + p.workerPids.length : 0}
+            </td>
             <td>{p.ports.join(', ') || '-'}</td>
-            <td><Status value={t(`overview.state.${p.state}`)} /></td>
+            <td>
+              <Status value={t(`overview.state.${p.state}`)} />
+            </td>
             <td className="num">{p.restarts}</td>
             <td className="time">{p.startedAt ? new Date(p.startedAt).toLocaleTimeString() : '-'}</td>
           </tr>

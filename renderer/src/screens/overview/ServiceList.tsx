@@ -10,18 +10,26 @@ export function ServiceList({ rows }: { rows: ServiceRow[] }) {
     <table className="table" data-testid="service-list">
       <thead>
         <tr>
-          {(['id', 'binary', 'host', 'zone', 'status', 'state', 'updated', 'reason'] as const).map((c) => <th key={c}>{t(`overview.svc.${c}`)}</th>)}
+          {(['id', 'binary', 'host', 'zone', 'status', 'state', 'updated', 'reason'] as const).map((c) => (
+            <th key={c}>{t(`overview.svc.${c}`)}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.id}>
             <td className="num">{r.id}</td>
-            <td><code>{r.binary}</code></td>
+            <td>
+              <code>{r.binary}</code>
+            </td>
             <td>{r.host}</td>
             <td>{r.zone}</td>
-            <td><Status value={r.status} /></td>
-            <td><Status value={r.state} /></td>
+            <td>
+              <Status value={r.status} />
+            </td>
+            <td>
+              <Status value={r.state} />
+            </td>
             <td className="time">{r.updated_at}</td>
             <td>{r.disabled_reason ?? '-'}</td>
           </tr>

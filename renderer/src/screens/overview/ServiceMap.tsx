@@ -10,7 +10,10 @@ function Box({ p }: { p: ServiceProcess }) {
   const count = p.pid ? 1 + p.workerPids.length : 0;
   return (
     <div className={`svc-box ${up ? 'svc-up' : 'svc-down'}`} data-testid={`svc-box-${p.binary}-${p.host}`}>
-      <div className="svc-name"><span className={`dot ${up ? 'dot-ok' : 'dot-bad'}`} />{p.binary}</div>
+      <div className="svc-name">
+        <span className={`dot ${up ? 'dot-ok' : 'dot-bad'}`} />
+        {p.binary}
+      </div>
       <div className="svc-meta">
         {p.binary === 'nova-compute' ? p.host : null}
         {p.ports.length > 0 && <span> :{p.ports.join(', :')}</span>}
@@ -33,10 +36,32 @@ export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
   return (
     <section className="card service-map" data-testid="service-map">
       <h3>{t('overview.map')}</h3>
-      <div className="map-row"><div className="map-label">{t('overview.mapFront')}</div><div className="map-boxes">{pick(FRONT).map((p) => <Box key={p.binary + p.host} p={p} />)}</div></div>
+      <div className="map-row">
+        <div className="map-label">{t('overview.mapFront')}</div>
+        <div className="map-boxes">
+          {pick(FRONT).map((p) => (
+            <Box key={p.binary + p.host} p={p} />
+          ))}
+        </div>
+      </div>
       <div className="map-bus">{t('overview.mapBus')}</div>
-      <div className="map-row"><div className="map-label">{t('overview.mapControl')}</div><div className="map-boxes">{pick(BACK).map((p) => <Box key={p.binary + p.host} p={p} />)}<div className="svc-box svc-db">{t('overview.mapDb')}</div></div></div>
-      <div className="map-row"><div className="map-label">{t('overview.mapCompute')}</div><div className="map-boxes">{computes.map((p) => <Box key={p.binary + p.host} p={p} />)}</div></div>
+      <div className="map-row">
+        <div className="map-label">{t('overview.mapControl')}</div>
+        <div className="map-boxes">
+          {pick(BACK).map((p) => (
+            <Box key={p.binary + p.host} p={p} />
+          ))}
+          <div className="svc-box svc-db">{t('overview.mapDb')}</div>
+        </div>
+      </div>
+      <div className="map-row">
+        <div className="map-label">{t('overview.mapCompute')}</div>
+        <div className="map-boxes">
+          {computes.map((p) => (
+            <Box key={p.binary + p.host} p={p} />
+          ))}
+        </div>
+      </div>
     </section>
   );
 }

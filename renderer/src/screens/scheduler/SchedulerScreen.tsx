@@ -13,19 +13,22 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Status, Spinner } from '../../components/Status';
 import { TraceView } from './TraceView';
 
-const isDecision = (e: LabEvent) => e.kind === 'step' && e.step === 'scheduler.decide' && !!e.detail && Array.isArray((e.detail as ScheduleTrace).filters);
+const isDecision = (e: LabEvent) =>
+  e.kind === 'step' && e.step === 'scheduler.decide' && !!e.detail && Array.isArray((e.detail as ScheduleTrace).filters);
 
 export function SchedulerScreen({ target }: { target: string | null }) {
   const { t } = useTranslation();
   const { list, find } = useLaunches();
-  const launch = target ? find(target) : list[list.length - 1] ?? null;
+  const launch = target ? find(target) : (list[list.length - 1] ?? null);
   const serverId = launch?.serverId ?? target;
   if (!serverId) return <SchedulerPicker />;
   return (
     <div className="screen">
       <div className="screen-head">
         <h2>{t('scheduler.title')}</h2>
-        <a className="link" href={href('boot', serverId)}>{t('scheduler.backToBoot')}</a>
+        <a className="link" href={href('boot', serverId)}>
+          {t('scheduler.backToBoot')}
+        </a>
       </div>
       <p className="lead">{t('scheduler.lead')}</p>
       <Traces serverId={serverId} />
@@ -48,14 +51,27 @@ function Traces({ serverId }: { serverId: string }) {
     <>
       {server.data && (
         <p className="muted" data-testid="scheduler-server">
-          {server.data.name} <Status value={server.data.status} /> {server.data['OS-EXT-SRV-ATTR:host'] ? `→ ${server.data['OS-EXT-SRV-ATTR:host']}` : ''}
+          {server.data.name} <Status value={server.data.status} />{' '}
+          {server.data['OS-EXT-SRV-ATTR:host'] ? `→ ${server.data['OS-EXT-SRV-ATTR:host']}` : ''}
         </p>
       )}
       {server.data?.fault && traces.length === 0 && (
-        <div className="error-box" data-testid="scheduler-fault"><div className="error-what">{t('scheduler.fault')}</div><div className="error-message">{server.data.fault.message}</div></div>
+        <div className="error-box" data-testid="scheduler-fault">
+          <div className="error-what">{t('scheduler.fault')}</div>
+          <div className="error-message">{server.data.fault.message}</div>
+        </div>
       )}
-      {traces.length === 0 && (api.loading ? <Spinner label={t('common.loading')} /> : <p className="muted" data-testid="scheduler-empty">{t('scheduler.none')}</p>)}
-      {traces.map((tr) => <TraceView key={`${tr.request_id}-${tr.attempt}-${tr.started_at}`} trace={tr} />)}
+      {traces.length === 0 &&
+        (api.loading ? (
+          <Spinner label={t('common.loading')} />
+        ) : (
+          <p className="muted" data-testid="scheduler-empty">
+            {t('scheduler.none')}
+          </p>
+        ))}
+      {traces.map((tr) => (
+        <TraceView key={`${tr.request_id}-${tr.attempt}-${tr.started_at}`} trace={tr} />
+      ))}
     </>
   );
 }
@@ -70,7 +86,11 @@ function SchedulerPicker() {
       <p className="lead">{t('scheduler.pickLead')}</p>
       <ErrorBox what={t('instances.loadFailed')} error={servers.error} />
       <ul className="picker">
-        {(servers.data ?? []).map((s) => <li key={s.id}><a href={href('scheduler', s.id)}>{s.name}</a> <Status value={s.status} /></li>)}
+        {(servers.data ?? []).map((s) => (
+          <li key={s.id}>
+            <a href={href('scheduler', s.id)}>{s.name}</a> <Status value={s.status} />
+          </li>
+        ))}
       </ul>
     </div>
   );

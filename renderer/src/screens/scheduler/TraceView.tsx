@@ -14,14 +14,28 @@ export function TraceView({ trace }: { trace: ScheduleTrace }) {
     <section className="card trace" data-testid="scheduler-trace" data-attempt={trace.attempt}>
       <div className="trace-head">
         <h3>{t('scheduler.attempt', { n: trace.attempt })}</h3>
-        {trace.chosen
-          ? <span className="status status-ok" data-testid="scheduler-chosen">{t('scheduler.chosen', { host: trace.chosen })}</span>
-          : <span className="status status-bad" data-testid="scheduler-novalidhost">NoValidHost</span>}
-        <span className="muted small">{trace.request_id} · {new Date(trace.started_at).toLocaleTimeString()}</span>
+        {trace.chosen ? (
+          <span className="status status-ok" data-testid="scheduler-chosen">
+            {t('scheduler.chosen', { host: trace.chosen })}
+          </span>
+        ) : (
+          <span className="status status-bad" data-testid="scheduler-novalidhost">
+            NoValidHost
+          </span>
+        )}
+        <span className="muted small">
+          {trace.request_id} · {new Date(trace.started_at).toLocaleTimeString()}
+        </span>
       </div>
-      {trace.error && <div className="error-box" data-testid="scheduler-error"><div className="error-message">{trace.error}</div></div>}
+      {trace.error && (
+        <div className="error-box" data-testid="scheduler-error">
+          <div className="error-message">{trace.error}</div>
+        </div>
+      )}
       {failed && trace.emptied_by && (
-        <p className="emptied" data-testid="scheduler-emptied-by">{t('scheduler.emptiedBy', { filter: trace.emptied_by })}</p>
+        <p className="emptied" data-testid="scheduler-emptied-by">
+          {t('scheduler.emptiedBy', { filter: trace.emptied_by })}
+        </p>
       )}
 
       <h4>{t('scheduler.filters')}</h4>
@@ -32,8 +46,14 @@ export function TraceView({ trace }: { trace: ScheduleTrace }) {
             <tr>
               <th>{t('scheduler.host')}</th>
               {grid.filters.map((f) => (
-                <th key={f.name} className={f.emptied ? 'emptied-col' : ''} data-testid={`filter-col-${f.name}`} data-emptied={f.emptied ? 'true' : 'false'}>
-                  {f.name}<div className="muted small">{t('scheduler.startEnd', { start: f.start, end: f.end })}</div>
+                <th
+                  key={f.name}
+                  className={f.emptied ? 'emptied-col' : ''}
+                  data-testid={`filter-col-${f.name}`}
+                  data-emptied={f.emptied ? 'true' : 'false'}
+                >
+                  {f.name}
+                  <div className="muted small">{t('scheduler.startEnd', { start: f.start, end: f.end })}</div>
                 </th>
               ))}
             </tr>
@@ -65,27 +85,44 @@ export function TraceView({ trace }: { trace: ScheduleTrace }) {
             <table className="table" data-testid="weigher-table">
               <thead>
                 <tr>
-                  <th>{t('scheduler.rank')}</th><th>{t('scheduler.host')}</th>
-                  {trace.weighers.map((w) => <th key={w.name}>{w.name}<div className="muted small">{t('scheduler.rawNorm', { m: w.multiplier })}</div></th>)}
-                  <th>{t('scheduler.weight')}</th><th>{t('scheduler.subset')}</th>
+                  <th>{t('scheduler.rank')}</th>
+                  <th>{t('scheduler.host')}</th>
+                  {trace.weighers.map((w) => (
+                    <th key={w.name}>
+                      {w.name}
+                      <div className="muted small">{t('scheduler.rawNorm', { m: w.multiplier })}</div>
+                    </th>
+                  ))}
+                  <th>{t('scheduler.weight')}</th>
+                  <th>{t('scheduler.subset')}</th>
                 </tr>
               </thead>
               <tbody>
                 {weights.map((w) => (
                   <tr key={w.host} className={w.chosen ? 'chosen' : ''} data-testid={`weigher-row-${w.host}`}>
                     <td className="num">{w.rank ?? '-'}</td>
-                    <th>{w.host}{w.chosen ? ' ★' : ''}</th>
+                    <th>
+                      {w.host}
+                      {w.chosen ? ' ★' : ''}
+                    </th>
                     {w.parts.map((p) => (
-                      <td key={p.name} className="num">{fmt(p.raw, 1)} → {fmt(p.normalized)} × {fmt(p.multiplier, 1)} = {p.normalized === null ? '-' : fmt(p.normalized * p.multiplier)}</td>
+                      <td key={p.name} className="num">
+                        {fmt(p.raw, 1)} → {fmt(p.normalized)} × {fmt(p.multiplier, 1)} ={' '}
+                        {p.normalized === null ? '-' : fmt(p.normalized * p.multiplier)}
+                      </td>
                     ))}
-                    <td className="num"><strong>{fmt(w.total)}</strong></td>
+                    <td className="num">
+                      <strong>{fmt(w.total)}</strong>
+                    </td>
                     <td>{w.inSubset ? t('scheduler.inSubset') : ''}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          <p className="muted small" data-testid="scheduler-subset">{t('scheduler.subsetText', { size: trace.subset_size, hosts: trace.subset.join(', ') || '-', chosen: trace.chosen ?? '-' })}</p>
+          <p className="muted small" data-testid="scheduler-subset">
+            {t('scheduler.subsetText', { size: trace.subset_size, hosts: trace.subset.join(', ') || '-', chosen: trace.chosen ?? '-' })}
+          </p>
         </>
       )}
     </section>

@@ -16,7 +16,10 @@ export function filterGrid(trace: ScheduleTrace): FilterGrid {
     const cells = trace.filters.map((f): Cell => {
       if (droppedBy) return { kind: 'skipped' };
       const rejected = f.rejected.find((r) => r.host === host);
-      if (rejected) { droppedBy = f.name; return { kind: 'reject', reason: rejected.reason }; }
+      if (rejected) {
+        droppedBy = f.name;
+        return { kind: 'reject', reason: rejected.reason };
+      }
       if (f.passed.includes(host)) return { kind: 'pass' };
       return { kind: 'skipped' };
     });
@@ -40,7 +43,12 @@ export function weightRows(trace: ScheduleTrace): WeightRow[] {
     const rank = trace.ranking.findIndex((r) => r.host === host);
     return {
       host,
-      parts: trace.weighers.map((w) => ({ name: w.name, raw: w.raw[host] ?? null, normalized: w.normalized[host] ?? null, multiplier: w.multiplier })),
+      parts: trace.weighers.map((w) => ({
+        name: w.name,
+        raw: w.raw[host] ?? null,
+        normalized: w.normalized[host] ?? null,
+        multiplier: w.multiplier,
+      })),
       total: rank >= 0 ? trace.ranking[rank]!.weight : null,
       rank: rank >= 0 ? rank + 1 : null,
       inSubset: trace.subset.includes(host),
@@ -49,4 +57,5 @@ export function weightRows(trace: ScheduleTrace): WeightRow[] {
   });
 }
 
-export const fmt = (n: number | null, digits = 3) => (n === null || Number.isNaN(n) ? '-' : Number.isInteger(n) ? String(n) : n.toFixed(digits));
+export const fmt = (n: number | null, digits = 3) =>
+  n === null || Number.isNaN(n) ? '-' : Number.isInteger(n) ? String(n) : n.toFixed(digits);

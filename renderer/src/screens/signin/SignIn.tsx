@@ -35,10 +35,28 @@ export function SignIn() {
     <form className="card signin" onSubmit={submit} data-testid="signin-form">
       <h1>novalab</h1>
       <p className="muted">{t('signin.intro')}</p>
-      <label>{t('signin.user')}<input data-testid="signin-user" value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required /></label>
-      <label>{t('signin.password')}<input data-testid="signin-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required /></label>
-      <label>{t('signin.project')}<input data-testid="signin-project" value={project} onChange={(e) => setProject(e.target.value)} required /></label>
-      <button type="submit" className="primary" disabled={busy} data-testid="signin-submit">{busy ? <Spinner label={t('signin.signingIn')} /> : t('signin.submit')}</button>
+      <label>
+        {t('signin.user')}
+        <input data-testid="signin-user" value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
+      </label>
+      <label>
+        {t('signin.password')}
+        <input
+          data-testid="signin-password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="current-password"
+          required
+        />
+      </label>
+      <label>
+        {t('signin.project')}
+        <input data-testid="signin-project" value={project} onChange={(e) => setProject(e.target.value)} required />
+      </label>
+      <button type="submit" className="primary" disabled={busy} data-testid="signin-submit">
+        {busy ? <Spinner label={t('signin.signingIn')} /> : t('signin.submit')}
+      </button>
       <ErrorBox what={t('signin.failed')} error={error} />
       <p className="muted small">{t('signin.hint')}</p>
     </form>

@@ -3,7 +3,7 @@ export function Status({ value, testId }: { value: string | null | undefined; te
   const v = (value ?? '-').toString();
   const k = v.toLowerCase();
   const tone = ['active', 'up', 'running', 'enabled', 'done', 'success'].includes(k) ? 'ok'
-    : ['error', 'down', 'stopped', 'disabled', 'shutoff', 'crashed'].includes(k) ? 'bad'
+    : ['error', 'down', 'stopped', 'disabled', 'shutoff', 'crashed', 'failing'].includes(k) ? 'bad'
     : ['build', 'starting', 'restarting', 'reboot', 'hard_reboot', 'held'].includes(k) ? 'busy' : 'neutral';
   return <span className={`status status-${tone}`} data-testid={testId}>{v}</span>;
 }

@@ -79,7 +79,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => { if (code >= 0) process.exit(code); },
   (err: Error) => {
-    process.stderr.write(err instanceof LaunchError ? `novalab: cannot start the lab:\n  ${err.problems.join('\n  ')}\n` : `novalab: ${err.stack ?? err.message}\n`);
+    const refusal = (e: LaunchError) => (e.problems.length === 1 ? ` ${e.problems[0]}` : `\n  ${e.problems.join('\n  ')}`);
+    process.stderr.write(err instanceof LaunchError ? `novalab: cannot start the lab:${refusal(err)}\n` : `novalab: ${err.stack ?? err.message}\n`);
     process.exit(1);
   },
 );

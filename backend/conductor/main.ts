@@ -7,6 +7,8 @@ import type { SchedulerApi } from '../rpc/scheduler-api.js';
 import { computeTopic, type ComputeApi } from '../rpc/compute-api.js';
 import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import { NovaDb } from './nova-db.js';
+import { dbMarker } from '../config/state-dir.js';
+import { instanceDisksEvidence } from './instance-evidence.js';
 import { recordsApi } from './records.js';
 import { buildFlowApi } from './build-flow.js';
 
@@ -15,7 +17,9 @@ const HELD_CALL_TIMEOUT_MS = 60 * 60 * 1000;
 
 runMain(async () => {
   const rt = await startService('nova-conductor');
-  const db = await NovaDb.open(rt.paths.novaDb);
+  const db = await NovaDb.open(rt.paths.novaDb, {
+    marker: dbMarker(rt.paths, 'nova'), stateDir: rt.paths.root, evidence: () => instanceDisksEvidence(rt.paths),
+  });
   const records = recordsApi(db, { serviceDownTime: () => rt.conf.int('service_down_time'), publish: (e) => rt.publish(e) });
   const flow = buildFlowApi({
     db, records, log: rt.log,

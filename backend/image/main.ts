@@ -9,6 +9,7 @@ import { ImageService } from './image-service.js';
 import { qemuImgRunner } from './inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
+import { dbMarker } from '../config/state-dir.js';
 import { DEFAULT_SIZE_CAP } from './upload.js';
 
 runMain(async () => {
@@ -20,7 +21,7 @@ runMain(async () => {
   // Read if nova.conf's table has the option; otherwise the default (10 GiB).
   const sizeCap = Number(rt.conf.values.get('novalab.image_size_cap') ?? DEFAULT_SIZE_CAP);
 
-  const store = await ImageStore.open(rt.paths.glanceDb, rt.paths.images);
+  const store = await ImageStore.open(rt.paths.glanceDb, rt.paths.images, { marker: dbMarker(rt.paths, 'glance'), stateDir: rt.paths.root });
   const killed = await store.recover();
   if (killed.length) rt.log.warn(`uploads interrupted by a restart, marked killed: ${killed.join(', ')}`);
 

@@ -97,7 +97,9 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   };
 
   try {
-    await Promise.all(plan.map((p) => supervisor.start(p)));
+    // A service that refuses to start (e.g. its database is missing or corrupt) says why in
+    // one sentence; that sentence is the launcher's refusal.
+    await Promise.all(plan.map((p) => supervisor.start(p))).catch((err: Error) => { throw new LaunchError([err.message]); });
     labServer = await listen(createLabServer({
       rendererDir: distPath('renderer'),
       routes: [

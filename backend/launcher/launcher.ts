@@ -2,6 +2,7 @@
 // port, start the bus, the services and the lab server, and keep them running until stopped.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import { Broker } from '../bus/broker.js';
 import { BusClient } from '../bus/client.js';
@@ -48,7 +49,10 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const { conf, errors } = readNovaConf(paths.novaConf, { portOffset: opts.portOffset });
   const { topology, errors: topoErrors } = loadTopology(errors.length ? 'default' : conf.str('novalab.topology'), paths.topology);
   if (errors.length || topoErrors.length) throw new LaunchError([...errors.map((e) => `nova.conf: ${e}`), ...topoErrors]);
-  const plan = planServices(conf, topology, { appRoot: fs.realpathSync(appRoot()), stateDir: fs.realpathSync(paths.root) });
+  const root = fs.realpathSync(appRoot());
+  // Node's permission model checks real paths: a node_modules linked from elsewhere must be readable too.
+  const modulesDir = fs.realpathSync(path.join(root, 'node_modules'));
+  const plan = planServices(conf, topology, { appRoot: root, stateDir: fs.realpathSync(paths.root), modulesDir });
   const claims = allPortClaims(conf, plan);
   const clash = duplicatePorts(claims);
   if (clash.length) throw new LaunchError(clash);

@@ -37,5 +37,7 @@ test('nova-compute runs under a permission model that leaves out the database', 
     assert.ok(!readable.some((r) => r === '/state' || r.startsWith('/state/db')), `compute may read ${readable.join(', ')}`);
     assert.ok(readable.includes('/state/nova.conf'));
   }
+  const linked = planServices(conf, topo, { appRoot: '/app', stateDir: '/state', modulesDir: '/shared/node_modules' });
+  assert.ok(linked.find((s) => s.binary === 'nova-compute')!.nodeArgs.includes('--allow-fs-read=/shared/node_modules'), 'a linked node_modules stays readable');
   assert.ok(!plan.find((s) => s.binary === 'nova-conductor')!.nodeArgs.some((a) => a.includes('permission') || a.startsWith('--allow-fs')), 'the conductor opens the database');
 });

@@ -19,7 +19,12 @@ export interface ServicePlanEntry {
 }
 
 /** Where a lab's processes may read and write: enough to run, never nova's database. */
-export interface PlanPaths { appRoot: string; stateDir: string }
+export interface PlanPaths {
+  appRoot: string;
+  stateDir: string;
+  /** The real folder of node_modules when it is a link out of the app (npm link, pnpm, a shared checkout). */
+  modulesDir?: string;
+}
 
 /**
  * nova-compute may read the app, nova.conf, the topology, its service password and its hosts'
@@ -28,7 +33,7 @@ export interface PlanPaths { appRoot: string; stateDir: string }
  */
 export function computeNodeArgs(p: PlanPaths): string[] {
   const s = (...parts: string[]) => path.join(p.stateDir, ...parts);
-  const reads = [p.appRoot, s('nova.conf'), s('secrets', 'service-password'), s('hosts'), '/proc', '/dev/kvm'];
+  const reads = [p.appRoot, ...(p.modulesDir && !p.modulesDir.startsWith(p.appRoot + path.sep) ? [p.modulesDir] : []), s('nova.conf'), s('secrets', 'service-password'), s('hosts'), '/proc', '/dev/kvm'];
   return ['--experimental-permission', '--no-warnings', ...reads.map((r) => `--allow-fs-read=${r}`), `--allow-fs-write=${s('hosts')}`, '--allow-child-process'];
 }
 

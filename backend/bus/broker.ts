@@ -13,6 +13,16 @@ interface PendingCall { callerId: string; listenerId: string; id: string; topic:
 type CallHead = Omit<Extract<BusFrame, { op: 'call' }>, 'args'>;
 type CastHead = Omit<Extract<BusFrame, { op: 'cast' }>, 'args'>;
 interface QueuedCall { head: CallHead; body: Buffer; callerId: string; expires: number }
+interface QueuedCast { head: CastHead; body: Buffer; expires: number }
+
+/**
+ * A cast to a topic nobody serves right now (its service is restarting) waits for the next
+ * listener, as a message waits in a durable RabbitMQ queue while its consumer is away: a build
+ * or delete cast to a nova-compute that is coming back is not lost. Bounded, and dropped
+ * after a while (a host that never comes back).
+ */
+const CAST_HOLD_MS = 10 * 60 * 1000;
+const CAST_HOLD_MAX = 1000;
 type LocalHandler = (method: string, args: unknown[], ctx: RequestContext | undefined) => Promise<unknown>;
 
 /** Payloads larger than this are summarised in events rather than decoded and copied. */
@@ -34,6 +44,7 @@ export class Broker {
   private roundRobin = new Map<string, number>();
   private pending = new Map<string, PendingCall>();
   private queued = new Map<string, QueuedCall[]>();
+  private queuedCasts = new Map<string, QueuedCast[]>();
   private local = new Map<string, LocalHandler>();
   private observers = new Set<(e: LabEvent) => void>();
   private seq = 0;
@@ -119,6 +130,9 @@ export class Broker {
     this.queued.delete(topic);
     const now = Date.now();
     for (const q of waiting) if (q.expires > now) this.routeCall(q.callerId, q.head, q.body, q.expires - now);
+    const casts = this.queuedCasts.get(topic) ?? [];
+    this.queuedCasts.delete(topic);
+    for (const q of casts) if (q.expires > now) writeRawFrame(client.socket, q.head as FrameHead, q.body);
   }
 
   private pickListener(topic: string): Client | undefined {
@@ -173,7 +187,12 @@ export class Broker {
     const localHandler = this.local.get(frame.topic);
     if (localHandler) { void localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).catch(() => undefined); return; }
     const target = this.pickListener(frame.topic);
-    if (target) writeRawFrame(target.socket, frame as FrameHead, body);
+    if (target) { writeRawFrame(target.socket, frame as FrameHead, body); return; }
+    const now = Date.now();
+    const q = (this.queuedCasts.get(frame.topic) ?? []).filter((c) => c.expires > now);
+    if (q.length >= CAST_HOLD_MAX) q.shift();
+    q.push({ head: frame, body, expires: now + CAST_HOLD_MS });
+    this.queuedCasts.set(frame.topic, q);
   }
 
   private routeReply(from: Client, frame: { id: string }, body: Buffer): void {

@@ -40,6 +40,19 @@ test('a call to a topic nobody serves waits for a listener, then times out', asy
   broker.close();
 });
 
+test('a cast to a topic nobody serves (its service restarting) is delivered to the next listener', async () => {
+  const { broker, connect } = await lab();
+  const caster = await connect('caster');
+  caster.cast('compute.host-a', 'terminate_instance', ['uuid-1']);
+  caster.cast('compute.host-a', 'terminate_instance', ['uuid-2']);
+  const got: unknown[] = [];
+  const back = await connect('nova-compute@host-a');
+  back.serve('compute.host-a', { terminate_instance: (uuid: unknown) => { got.push(uuid); return null; } });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(got, ['uuid-1', 'uuid-2']);
+  broker.close();
+});
+
 test('a client with the wrong secret is refused', async () => {
   const { broker, port } = await lab();
   const intruder = new BusClient('intruder', 500);

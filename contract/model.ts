@@ -2,6 +2,9 @@
 // API, scheduler, compute hosts and GUI read it.
 
 export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+/** Task states of a build in progress: a build's own updates expect one of these (not a delete's). */
+export const BUILD_TASK_STATES = [null, 'scheduling', 'networking', 'block_device_mapping', 'spawning'] as const;
+
 export type TaskState =
   | null
   | 'scheduling' | 'networking' | 'block_device_mapping' | 'spawning'

@@ -53,7 +53,7 @@ export async function freePortOffset(start = 10000 + Math.floor(Math.random() * 
   throw new Error('no free port offset');
 }
 
-export interface StartLabOptions { novaConf?: string; stateDir?: string; timeoutMs?: number }
+export interface StartLabOptions { novaConf?: string; stateDir?: string; timeoutMs?: number; env?: Record<string, string> }
 
 export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
   const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-'));
@@ -61,6 +61,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
   const offset = await freePortOffset();
   const child = spawn(process.execPath, [path.join(appRoot(), 'bin', 'novalab.js'), 'up', '--state-dir', stateDir, '--port-offset', String(offset)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
   });
   const output: string[] = [];
   const handle: LabHandle = {

@@ -28,6 +28,8 @@ export interface StatePaths {
   cloudsYaml: string;
   /** Written by `novalab up`: PIDs, ports and the control secret, for `status` and `down`. */
   runFile: string;
+  /** The launcher's service pids, kept current: the next start stops any a killed launcher left. */
+  pidsFile: string;
   /**
    * One marker per database, written when it is first created and kept outside db/: a
    * database file missing while its marker exists was lost, not never made.
@@ -52,6 +54,7 @@ export function statePaths(root: string): StatePaths {
     openrc: p('openrc'),
     cloudsYaml: p('clouds.yaml'),
     runFile: p('run.json'),
+    pidsFile: p('pids.json'),
     dbMarkers: p('initialised'),
   };
 }

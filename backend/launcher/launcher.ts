@@ -25,6 +25,7 @@ import { prepareStateDir, writeControlSecret } from './prepare-state.js';
 import { renderCloudsYaml, renderOpenrc } from './openrc.js';
 import { labHandlers } from './lab-handlers.js';
 import { buildImages, imagesCurrent } from './guest-images.js';
+import { stopOrphans, writePids } from './orphans.js';
 
 export interface LaunchOptions { stateDir: string; portOffset: number; print: (line: string) => void }
 
@@ -46,6 +47,8 @@ export class LaunchError extends Error {
 
 export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const paths = prepareStateDir(opts.stateDir);
+  // Before anything else: a killed launcher's services must not meet this one's.
+  await stopOrphans(paths.pidsFile, opts.print);
   const { conf, errors } = readNovaConf(paths.novaConf, { portOffset: opts.portOffset });
   const { topology, errors: topoErrors } = loadTopology(errors.length ? 'default' : conf.str('novalab.topology'), paths.topology);
   if (errors.length || topoErrors.length) throw new LaunchError([...errors.map((e) => `nova.conf: ${e}`), ...topoErrors]);
@@ -85,6 +88,11 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     logsDir: paths.logs,
     env: { NOVALAB_STATE_DIR: paths.root, NOVALAB_BUS_PORT: String(busPort), NOVALAB_BUS_SECRET: broker.secret, NOVALAB_PORT_OFFSET: String(opts.portOffset) },
     onEvent: (summary, detail) => { broker.emit({ kind: 'service', source: 'novalab', summary, detail }); opts.print(summary); },
+    onPidsChanged: () => recordPids(),
+  });
+  const recordPids = () => writePids(paths.pidsFile, {
+    launcher: process.pid,
+    services: supervisor.list().flatMap((s) => [s.pid, ...s.workerPids].filter((p): p is number => p !== null).map((pid) => ({ binary: s.binary, host: s.host, pid }))),
   });
   const listenHost = conf.str('novalab.listen');
   const guiUrl = `http://${listenHost}:${conf.int('novalab.gui_port')}/`;
@@ -98,6 +106,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     launcherBus.close();
     broker.close();
     fs.rmSync(paths.runFile, { force: true });
+    fs.rmSync(paths.pidsFile, { force: true });
   };
 
   try {

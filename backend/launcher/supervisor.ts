@@ -14,6 +14,8 @@ export interface SupervisorOptions {
   onEvent: (summary: string, detail: Record<string, unknown>) => void;
   /** When to try a dead service again (tests shorten it). */
   restartPolicy?: RestartPolicy;
+  /** A service process (or a worker) started or ended: the launcher records the pids. */
+  onPidsChanged?: () => void;
 }
 
 interface Managed {
@@ -86,6 +88,7 @@ export class Supervisor {
     m.proc.workerPids = [];
     m.proc.nextTryAt = null;
     if (m.proc.restarts === 0) m.proc.state = 'starting';
+    this.opts.onPidsChanged?.();
     return new Promise((resolve, reject) => {
       let fatal: string | null = null;
       child.on('message', (msg: { type?: string; ports?: number[]; pids?: number[]; message?: string }) => {
@@ -96,6 +99,7 @@ export class Supervisor {
           resolve();
         } else if (msg.type === 'workers' && Array.isArray(msg.pids)) {
           m.proc.workerPids = msg.pids;
+          this.opts.onPidsChanged?.();
         } else if (msg.type === 'fatal') {
           fatal = String(msg.message);
         }
@@ -106,6 +110,7 @@ export class Supervisor {
         m.proc.pid = null;
         m.proc.workerPids = [];
         m.child = null;
+        this.opts.onPidsChanged?.();
         if (ranMs === null) {
           m.proc.lastError = fatal ?? `${key} exited before it was ready (code ${code}, signal ${signal}); see ${this.logFile(m)}`;
           reject(new Error(m.proc.lastError));

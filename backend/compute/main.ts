@@ -54,10 +54,11 @@ runMain(async () => {
   const work = newHostWork();
   serveApi(rt.bus, computeTopic(host), computeManager(ctx, work));
   driver.onGuestExit((uuid, info) => void recordGuestStopped(ctx, uuid, describeExit(info)).catch((e: Error) => rt.log.error(e.message)));
-  // init_host: finish or fail what the previous process left half done, then sync power states.
+  // init_host: re-adopt guests and sync power states, then finish or fail what the previous
+  // process left half done.
   const recover = (atStart: boolean) => recoverHost(ctx, work, { now: Date.now(), atStart, abandonedAfterMs: ABANDONED_AFTER_MS });
-  await recover(true);
   await reconcileOnStart(ctx);
+  await recover(true);
   const sweep = setInterval(() => void recover(false).catch((e: Error) => rt.log.error(`recovery: ${e.message}`)), RECOVERY_INTERVAL_MS);
   rt.onShutdown(() => clearInterval(sweep));
   const timer = setInterval(() => void reportIn().catch(() => undefined), conf.int('report_interval') * 1000);

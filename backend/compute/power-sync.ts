@@ -1,6 +1,7 @@
 // Power-state sync: a guest that stops behind Nova's back (killed, crashed, shut down from
 // inside) is recorded as SHUTOFF with a "stop" instance action naming why; on start, guests
-// the database thinks are running but whose process vanished are recorded the same way.
+// the database thinks are running but whose process vanished are recorded the same way, and
+// guests running with no instance behind them are removed.
 import { PowerState } from '../../contract/model.js';
 import type { ComputeContext } from './compute-context.js';
 import type { GuestExitInfo } from './driver.js';
@@ -34,5 +35,17 @@ export async function reconcileOnStart(c: ComputeContext): Promise<void> {
       await recordGuestStopped(c, inst.uuid, why);
     }
   }
+  // As Nova's running_deleted_instance_action = reap: a guest whose instance is deleted (or
+  // not this host's) would run unaccounted; stop it.
+  for (const uuid of strayGuests([...running], mine)) {
+    c.log.warn(`guest ${uuid} runs but its instance is not on ${c.host} (deleted?): stopping and removing it`);
+    await c.driver.destroy(uuid).catch((e: Error) => c.log.error(`could not remove stray guest ${uuid}: ${e.message}`));
+  }
   if (report.adopted.length) c.log.info(`re-adopted ${report.adopted.length} running guest(s): ${report.adopted.join(', ')}`);
+}
+
+/** Pure: running guests with no live instance of this host. */
+export function strayGuests(running: string[], mine: { uuid: string }[]): string[] {
+  const known = new Set(mine.map((i) => i.uuid));
+  return running.filter((u) => !known.has(u));
 }

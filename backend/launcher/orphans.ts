@@ -27,6 +27,8 @@ export function readPids(file: string): PidRecord | null {
 /** The name a process runs as (services set process.title to their binary), or null if gone. */
 export function processName(pid: number): string | null {
   try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return null; // dead, not yet reaped
     return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch (err) {
     if (process.platform === 'linux' || (err as NodeJS.ErrnoException).code !== 'ENOENT') return null;
@@ -58,7 +60,7 @@ export async function stopOrphans(file: string, print: (line: string) => void, g
   print(`novalab: a previous launcher was killed; stopping the ${left.length} service process(es) it left running: ${left.map((s) => `${s.binary}@${s.host} (pid ${s.pid})`).join(', ')}`);
   for (const s of left) { try { process.kill(s.pid, 'SIGTERM'); } catch { /* gone meanwhile */ } }
   const deadline = Date.now() + graceMs;
-  while (left.some((s) => alive(s.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  for (const s of left) if (alive(s.pid)) { try { process.kill(s.pid, 'SIGKILL'); } catch { /* gone */ } }
+  while (left.some((s) => processName(s.pid) !== null) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const s of left) if (processName(s.pid) !== null) { try { process.kill(s.pid, 'SIGKILL'); } catch { /* gone */ } }
   return left.map((s) => s.pid);
 }

@@ -26,6 +26,11 @@ interface Managed {
   readyAt: number | null;
   /** The pending try, while backing off. */
   retry: NodeJS.Timeout | null;
+  /**
+   * Deaths in a row without a stable run. Kept while a new try runs (shown as 0): a service
+   * that dies a second after each ready is still crash-looping and keeps backing off.
+   */
+  streak: number;
 }
 
 /**
@@ -65,6 +70,7 @@ export class Supervisor {
       child: null,
       readyAt: null,
       retry: null,
+      streak: 0,
     };
     this.managed.set(key, m);
     return this.spawnChild(m);
@@ -137,8 +143,9 @@ export class Supervisor {
 
   /** A death (after ready: ranMs; a failed try: null) schedules the next try — never gives up. */
   private onDeath(m: Managed, ranMs: number | null): void {
-    m.proc.failures = failuresInARow(m.proc.failures, ranMs, this.policy);
-    const delay = restartDelayMs(m.proc.failures, this.policy);
+    m.streak = failuresInARow(m.streak, ranMs, this.policy);
+    m.proc.failures = m.streak;
+    const delay = restartDelayMs(m.streak, this.policy);
     m.proc.state = m.proc.failures > 1 ? 'failing' : 'restarting';
     m.proc.nextTryAt = new Date(Date.now() + delay).toISOString();
     if (m.retry) clearTimeout(m.retry);
@@ -171,6 +178,7 @@ export class Supervisor {
     const targets = [...this.managed.values()].filter((m) => m.plan.binary === binary && (!host || m.plan.host === host));
     await Promise.all(targets.map(async (m) => {
       await this.stopOne(m, 10_000);
+      m.streak = 0; // a restart asked for is a fresh start
       m.proc.restarts += 1;
       m.proc.state = 'restarting';
       try {

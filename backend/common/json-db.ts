@@ -47,7 +47,7 @@ function readText(spec: JsonDbSpec<unknown>): string | null {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') return null;
-    throw new DatabaseRefusal(`${spec.what} ${spec.file} cannot be read (${e.code ?? e.message}). Make it a readable file again; ${advice(spec)}`);
+    throw new DatabaseRefusal(`${spec.what} ${spec.file} cannot be read (${e.code ?? e.message}): make it a readable file again. ${advice(spec)}`);
   }
 }
 

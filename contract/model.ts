@@ -2,6 +2,9 @@
 // API, scheduler, compute hosts and GUI read it.
 
 export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+/** Task states of a build in progress: a build's own updates expect one of these (not a delete's). */
+export const BUILD_TASK_STATES = [null, 'scheduling', 'networking', 'block_device_mapping', 'spawning'] as const;
+
 export type TaskState =
   | null
   | 'scheduling'
@@ -124,7 +127,9 @@ export interface Instance {
  * An instance as lists carry it: the image reduced to its id and name, since the snapshot of the
  * image's properties is a third of a record and no list view shows it.
  */
-export type ListedInstance = Omit<Instance, 'image'> & { image: Pick<ImageMeta, 'id' | 'name'> };
+export type ListedInstance = Omit<Instance, 'image'> & {
+  image: Pick<ImageMeta, 'id' | 'name'>;
+};
 
 /**
  * Server group policies: the hard ones are enforced (ServerGroup(Anti)AffinityFilter and the

@@ -34,11 +34,21 @@ export interface ServiceProcess {
   /** The worker PIDs of a master process (nova-api). */
   workerPids: number[];
   ports: number[];
-  /** 'running' once it said ready; 'starting' before; 'restarting' after a crash. */
-  state: 'starting' | 'running' | 'restarting' | 'stopped';
+  /**
+   * 'running' once it said ready; 'starting' before; 'restarting' after a crash; 'failing'
+   * when tries to start it again keep failing (the supervisor backs off and keeps trying).
+   */
+  state: 'starting' | 'running' | 'restarting' | 'failing' | 'stopped';
+  /** Tries to start it again since the lab started. */
   restarts: number;
+  /** Deaths in a row without a stable run (0 while healthy). */
+  failures: number;
+  /** When the supervisor tries again, while it waits; null otherwise. */
+  nextTryAt: string | null;
   startedAt: string | null;
   lastExit: { code: number | null; signal: string | null; at: string } | null;
+  /** What the process said when it last failed to start (e.g. a refused database), if anything. */
+  lastError: string | null;
 }
 
 /** A row of `nova service-list` (os-services). */

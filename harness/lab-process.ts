@@ -57,6 +57,7 @@ export interface StartLabOptions {
   novaConf?: string;
   stateDir?: string;
   timeoutMs?: number;
+  env?: Record<string, string>;
 }
 
 export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
@@ -68,6 +69,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
     [path.join(appRoot(), 'bin', 'novalab.js'), 'up', '--state-dir', stateDir, '--port-offset', String(offset)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.env },
     },
   );
   const output: string[] = [];
@@ -139,7 +141,12 @@ export async function labToken(lab: LabHandle, user = 'admin', password = 'noval
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       auth: {
-        identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } },
+        identity: {
+          methods: ['password'],
+          password: {
+            user: { name: user, domain: { id: 'default' }, password },
+          },
+        },
         scope: { project: { name: project, domain: { id: 'default' } } },
       },
     }),

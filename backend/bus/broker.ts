@@ -33,6 +33,20 @@ interface QueuedCall {
   callerId: string;
   expires: number;
 }
+interface QueuedCast {
+  head: CastHead;
+  body: Buffer;
+  expires: number;
+}
+
+/**
+ * A cast to a topic nobody serves right now (its service is restarting) waits for the next
+ * listener, as a message waits in a durable RabbitMQ queue while its consumer is away: a build
+ * or delete cast to a nova-compute that is coming back is not lost. Bounded, and dropped
+ * after a while (a host that never comes back).
+ */
+const CAST_HOLD_MS = 10 * 60 * 1000;
+const CAST_HOLD_MAX = 1000;
 type LocalHandler = (method: string, args: unknown[], ctx: RequestContext | undefined) => Promise<unknown>;
 
 /** Payloads larger than this are summarised in events rather than decoded and copied. */
@@ -54,6 +68,7 @@ export class Broker {
   private roundRobin = new Map<string, number>();
   private pending = new Map<string, PendingCall>();
   private queued = new Map<string, QueuedCall[]>();
+  private queuedCasts = new Map<string, QueuedCast[]>();
   private local = new Map<string, LocalHandler>();
   private observers = new Set<(e: LabEvent) => void>();
   private seq = 0;
@@ -87,7 +102,11 @@ export class Broker {
    * event is born here, so this is where its secrets are removed: none is logged or sent.
    */
   emit(e: Omit<LabEvent, 'seq' | 'ts'>): void {
-    const event: LabEvent = { seq: ++this.seq, ts: new Date().toISOString(), ...redactEvent(e) };
+    const event: LabEvent = {
+      seq: ++this.seq,
+      ts: new Date().toISOString(),
+      ...redactEvent(e),
+    };
     for (const o of this.observers) o(event);
     const frame = encodeFrame({ op: 'event', event }); // encoded once for every subscriber
     for (const c of this.clients.values()) if (c.subscribed) c.socket.write(frame);
@@ -123,7 +142,13 @@ export class Broker {
     const given = Buffer.from(String(frame.secret));
     const want = Buffer.from(this.secret);
     if (given.length !== want.length || !timingSafeEqual(given, want)) return null;
-    const client: Client = { id: `c${++this.nextClient}`, name: frame.name, socket, topics: new Set(), subscribed: false };
+    const client: Client = {
+      id: `c${++this.nextClient}`,
+      name: frame.name,
+      socket,
+      topics: new Set(),
+      subscribed: false,
+    };
     this.clients.set(client.id, client);
     writeFrame(socket, { op: 'welcome', clientId: client.id });
     return client;
@@ -158,6 +183,9 @@ export class Broker {
     this.queued.delete(topic);
     const now = Date.now();
     for (const q of waiting) if (q.expires > now) this.routeCall(q.callerId, q.head, q.body, q.expires - now);
+    const casts = this.queuedCasts.get(topic) ?? [];
+    this.queuedCasts.delete(topic);
+    for (const q of casts) if (q.expires > now) writeRawFrame(client.socket, q.head as FrameHead, q.body);
   }
 
   private pickListener(topic: string): Client | undefined {
@@ -183,7 +211,12 @@ export class Broker {
     if (!target) {
       // Nobody serves the topic yet (a service still starting or restarting): hold the call.
       const q = this.queued.get(frame.topic) ?? [];
-      q.push({ head: frame, body, callerId, expires: Date.now() + remainingMs });
+      q.push({
+        head: frame,
+        body,
+        callerId,
+        expires: Date.now() + remainingMs,
+      });
       this.queued.set(frame.topic, q);
       setTimeout(() => this.expireQueued(frame.topic, frame.id, callerId, frame.method, frame.timeoutMs, frame.ctx), remainingMs).unref();
       return;
@@ -193,7 +226,11 @@ export class Broker {
       this.pending.delete(key);
       this.replyTo(
         callerId,
-        { op: 'reply', id: frame.id, error: toBusError(timeoutError(frame.topic, frame.method, frame.timeoutMs)) },
+        {
+          op: 'reply',
+          id: frame.id,
+          error: toBusError(timeoutError(frame.topic, frame.method, frame.timeoutMs)),
+        },
         frame.topic,
         frame.method,
         frame.ctx,
@@ -225,7 +262,17 @@ export class Broker {
     const i = q.findIndex((x) => x.head.id === id && x.callerId === callerId);
     if (i < 0) return;
     q.splice(i, 1);
-    this.replyTo(callerId, { op: 'reply', id, error: toBusError(timeoutError(topic, method, timeoutMs)) }, topic, method, ctx);
+    this.replyTo(
+      callerId,
+      {
+        op: 'reply',
+        id,
+        error: toBusError(timeoutError(topic, method, timeoutMs)),
+      },
+      topic,
+      method,
+      ctx,
+    );
   }
 
   private routeCast(frame: CastHead, body: Buffer): void {
@@ -236,7 +283,15 @@ export class Broker {
       return;
     }
     const target = this.pickListener(frame.topic);
-    if (target) writeRawFrame(target.socket, frame as FrameHead, body);
+    if (target) {
+      writeRawFrame(target.socket, frame as FrameHead, body);
+      return;
+    }
+    const now = Date.now();
+    const q = (this.queuedCasts.get(frame.topic) ?? []).filter((c) => c.expires > now);
+    if (q.length >= CAST_HOLD_MAX) q.shift();
+    q.push({ head: frame, body, expires: now + CAST_HOLD_MS });
+    this.queuedCasts.set(frame.topic, q);
   }
 
   private routeReply(from: Client, frame: { id: string }, body: Buffer): void {
@@ -265,7 +320,12 @@ export class Broker {
   }
 
   private emitPublished(client: Client, e: PublishedEvent): void {
-    this.emit({ ...e, kind: e.kind as LabEventKind, source: e.source ?? client.name, step: e.step as LabEvent['step'] });
+    this.emit({
+      ...e,
+      kind: e.kind as LabEventKind,
+      source: e.source ?? client.name,
+      step: e.step as LabEvent['step'],
+    });
   }
 
   private get observed(): boolean {
@@ -316,7 +376,15 @@ export class Broker {
     detail: unknown,
   ): void {
     const verb = kind === 'rpc.reply' ? 'reply from' : kind === 'rpc.call' ? 'rpc.call to' : 'rpc.cast to';
-    this.emit({ kind, source, topic, method, ctx, summary: `${verb} ${topic}.${method}`, detail });
+    this.emit({
+      kind,
+      source,
+      topic,
+      method,
+      ctx,
+      summary: `${verb} ${topic}.${method}`,
+      detail,
+    });
   }
 
   private drop(client: Client): void {

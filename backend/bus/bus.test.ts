@@ -51,6 +51,24 @@ test('a call to a topic nobody serves waits for a listener, then times out', asy
   broker.close();
 });
 
+test('a cast to a topic nobody serves (its service restarting) is delivered to the next listener', async () => {
+  const { broker, connect } = await lab();
+  const caster = await connect('caster');
+  caster.cast('compute.host-a', 'terminate_instance', ['uuid-1']);
+  caster.cast('compute.host-a', 'terminate_instance', ['uuid-2']);
+  const got: unknown[] = [];
+  const back = await connect('nova-compute@host-a');
+  back.serve('compute.host-a', {
+    terminate_instance: (uuid: unknown) => {
+      got.push(uuid);
+      return null;
+    },
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(got, ['uuid-1', 'uuid-2']);
+  broker.close();
+});
+
 test('a client with the wrong secret is refused', async () => {
   const { broker, port } = await lab();
   const intruder = new BusClient('intruder', 500);
@@ -98,7 +116,11 @@ test('a large reply is relayed intact and its event only says how large it was',
   const { broker, connect } = await lab();
   const events: LabEvent[] = [];
   broker.onEvent((e) => events.push(e));
-  const big = Array.from({ length: 2000 }, (_, i) => ({ uuid: `u-${i}`, name: `云主机-${i}`, note: 'x'.repeat(300) }));
+  const big = Array.from({ length: 2000 }, (_, i) => ({
+    uuid: `u-${i}`,
+    name: `云主机-${i}`,
+    note: 'x'.repeat(300),
+  }));
   const server = await connect('server');
   server.serve('db', { list: () => big, small: () => ({ ok: true }) });
   const c = await connect('c');

@@ -50,12 +50,17 @@ async function status(stateDir: string, json: boolean): Promise<number> {
     return 1;
   }
   const secret = fs.readFileSync(secretFile(statePaths(stateDir), 'control'), 'utf8');
-  const res = await fetch(new URL('lab/api/services', run.gui_url), { headers: { 'x-novalab-control': secret } });
+  const res = await fetch(new URL('lab/api/services', run.gui_url), {
+    headers: { 'x-novalab-control': secret },
+  });
   if (!res.ok) {
     print(`the lab answered ${res.status}`);
     return 1;
   }
-  const body = (await res.json()) as { processes: Parameters<typeof statusRows>[0]; services: Parameters<typeof statusRows>[1] };
+  const body = (await res.json()) as {
+    processes: Parameters<typeof statusRows>[0];
+    services: Parameters<typeof statusRows>[1];
+  };
   const rows = statusRows(body.processes, body.services);
   print(json ? JSON.stringify(rows, null, 2) : `${renderTable(rows)}\n\ngui: ${run.gui_url}   launcher pid: ${run.pid}`);
   return 0;
@@ -108,10 +113,9 @@ main().then(
     if (code >= 0) process.exit(code);
   },
   (err: Error) => {
+    const refusal = (e: LaunchError) => (e.problems.length === 1 ? ` ${e.problems[0]}` : `\n  ${e.problems.join('\n  ')}`);
     process.stderr.write(
-      err instanceof LaunchError
-        ? `novalab: cannot start the lab:\n  ${err.problems.join('\n  ')}\n`
-        : `novalab: ${err.stack ?? err.message}\n`,
+      err instanceof LaunchError ? `novalab: cannot start the lab:${refusal(err)}\n` : `novalab: ${err.stack ?? err.message}\n`,
     );
     process.exit(1);
   },

@@ -1,4 +1,5 @@
-// Pure: `novalab status` as a table like `nova service-list`, plus PIDs, ports and restarts.
+// Pure: `novalab status` as a table like `nova service-list`, plus PIDs, ports, restarts and
+// what the supervisor is doing about a service that keeps failing.
 import type { ServiceProcess, ServiceRow } from '../../contract/services.js';
 
 export interface StatusRow {
@@ -11,7 +12,16 @@ export interface StatusRow {
   pids: string;
   ports: string;
   restarts: number;
+  /** The supervisor's view: running, restarting, failing … */
+  process: string;
+  /** Deaths in a row without a stable run. */
+  failures: number;
+  last_exit: string;
+  next_try_at: string | null;
+  last_error: string | null;
 }
+
+const exitText = (e: ServiceProcess['lastExit']) => (!e ? '-' : `${e.signal ? `signal ${e.signal}` : `code ${e.code}`} at ${e.at}`);
 
 export function statusRows(processes: ServiceProcess[], services: ServiceRow[]): StatusRow[] {
   return processes.map((p) => {
@@ -28,18 +38,38 @@ export function statusRows(processes: ServiceProcess[], services: ServiceRow[]):
       pids: [p.pid, ...p.workerPids].filter((x) => x !== null).join(',') || '-',
       ports: p.ports.join(',') || '-',
       restarts: p.restarts,
+      process: p.state,
+      failures: p.failures ?? 0,
+      last_exit: exitText(p.lastExit),
+      next_try_at: p.nextTryAt ?? null,
+      last_error: p.lastError ?? null,
     };
   });
 }
 
 export function renderTable(rows: StatusRow[]): string {
-  const head = ['Binary', 'Host', 'Zone', 'Status', 'State', 'Updated_at', 'PIDs', 'Ports', 'Restarts'];
-  const cells = rows.map((r) => [r.binary, r.host, r.zone, r.status, r.state, r.updated_at, r.pids, r.ports, String(r.restarts)]);
+  const head = ['Binary', 'Host', 'Zone', 'Status', 'State', 'Updated_at', 'PIDs', 'Ports', 'Restarts', 'Process', 'Last exit'];
+  const processText = (r: StatusRow) => (r.next_try_at ? `${r.process} (${r.failures} in a row; next try ${r.next_try_at})` : r.process);
+  const cells = rows.map((r) => [
+    r.binary,
+    r.host,
+    r.zone,
+    r.status,
+    r.state,
+    r.updated_at,
+    r.pids,
+    r.ports,
+    String(r.restarts),
+    processText(r),
+    r.last_exit,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) =>
     c
       .map((x, i) => x.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  // Why a failing service fails, under the table: the table stays readable.
+  const why = rows.filter((r) => r.process === 'failing' && r.last_error).map((r) => `${r.binary}@${r.host}: ${r.last_error}`);
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), ...(why.length ? ['', ...why] : [])].join('\n');
 }

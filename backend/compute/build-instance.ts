@@ -4,7 +4,7 @@
 // puts the instance in ERROR with the reason (an image that does not fit the flavor's root
 // disk, or whose bytes are refused, is such a failure: no driver is asked to start it).
 import type { Instance } from '../../contract/model.js';
-import { PowerState } from '../../contract/model.js';
+import { BUILD_TASK_STATES, PowerState } from '../../contract/model.js';
 import { rootDiskTooSmall } from '../shared/flavor-disk.js';
 import { RetryableSpawnError, type GuestArch, type GuestSpec } from './driver.js';
 import { allocateNetwork } from './host-inventory.js';
@@ -18,17 +18,23 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
   const uuid = inst.uuid;
   await c.conductor.action_event_start(uuid, rid, BUILD_EVENT, c.host);
   try {
-    await c.conductor.instance_update(uuid, { task_state: 'networking' });
+    // Each step expects the task the last one set, as Nova's expected_task_state: a delete
+    // that came meanwhile (task_state deleting) stops the build instead of being undone by it.
+    await c.conductor.instance_update(uuid, { task_state: 'networking' }, { task_state: ['scheduling', null] });
     const net = allocateNetwork(uuid, inst.seq);
     await c.lab.step({
       step: 'compute.network',
       summary: `network for ${inst.name}: MAC ${net.mac}, fixed IP ${net.ip} (QEMU user-mode network, metadata at 169.254.169.254)`,
       detail: net,
     });
-    await c.conductor.instance_update(uuid, {
-      addresses: [{ mac: net.mac, ip: net.ip, network: 'novalab-user' }],
-      task_state: 'block_device_mapping',
-    });
+    await c.conductor.instance_update(
+      uuid,
+      {
+        addresses: [{ mac: net.mac, ip: net.ip, network: 'novalab-user' }],
+        task_state: 'block_device_mapping',
+      },
+      { task_state: ['networking'] },
+    );
 
     await c.lab.step({
       step: 'compute.driver',
@@ -39,7 +45,7 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
     // Nova's verify_base_size: the fetched disk's virtual size against the flavor's root disk.
     const tooSmall = rootDiskTooSmall(inst.flavor.disk, virtualSize);
     if (tooSmall) throw new Error(tooSmall);
-    await c.conductor.instance_update(uuid, { task_state: 'spawning' });
+    await c.conductor.instance_update(uuid, { task_state: 'spawning' }, { task_state: ['block_device_mapping'] });
     const spec: GuestSpec = {
       uuid,
       name: instanceName(inst.seq),
@@ -54,7 +60,11 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
       accel: c.acceleratorFor(guestArch(inst), inst.image.properties.hypervisor_type),
     };
     const handle = await c.driver.spawn(spec, (p) =>
-      c.publish({ kind: 'progress', summary: `${inst.name}: ${p.phase} ${p.detail}`, detail: p }),
+      c.publish({
+        kind: 'progress',
+        summary: `${inst.name}: ${p.phase} ${p.detail}`,
+        detail: p,
+      }),
     );
     c.publish({
       kind: 'step',
@@ -62,16 +72,28 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
       summary: handle.command ? `started ${handle.command.binary} (pid ${handle.pid})` : `started ${inst.name} (${c.driver.name} driver)`,
       detail: { pid: handle.pid, command: handle.command },
     });
-    await c.conductor.instance_update(uuid, {
-      vm_state: 'active',
-      task_state: null,
-      power_state: PowerState.RUNNING,
-      launched_at: new Date().toISOString(),
-    });
+    await c.conductor.instance_update(
+      uuid,
+      {
+        vm_state: 'active',
+        task_state: null,
+        power_state: PowerState.RUNNING,
+        launched_at: new Date().toISOString(),
+      },
+      { task_state: ['spawning'] },
+    );
     await c.conductor.action_event_finish(uuid, rid, BUILD_EVENT, 'Success', `started on ${c.host}`);
   } catch (err) {
     const e = err as Error;
     await c.driver.destroy(uuid).catch(() => undefined);
+    if (deletedMeanwhile(e)) {
+      // The delete owns the instance now; the guest this build may have started is gone.
+      c.log.info(`build of ${uuid} stopped: the instance is being deleted`);
+      await c.conductor
+        .action_event_finish(uuid, rid, BUILD_EVENT, 'Error', 'the instance was deleted during its build')
+        .catch(() => undefined);
+      return;
+    }
     await c.conductor.action_event_finish(uuid, rid, BUILD_EVENT, 'Error', e.message, e.stack ?? null).catch(() => undefined);
     if (err instanceof RetryableSpawnError) {
       c.log.warn(`spawn of ${uuid} failed, asking the conductor to reschedule: ${e.message}`);
@@ -80,14 +102,30 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
     }
     c.log.error(`build of ${uuid} failed: ${e.message}`);
     await c.conductor
-      .instance_update(uuid, {
-        vm_state: 'error',
-        task_state: null,
-        power_state: PowerState.NOSTATE,
-        fault: { code: 500, message: `Build of instance ${uuid} aborted on ${c.host}: ${e.message}`, created: new Date().toISOString() },
-      })
+      .instance_update(
+        uuid,
+        {
+          vm_state: 'error',
+          task_state: null,
+          power_state: PowerState.NOSTATE,
+          fault: {
+            code: 500,
+            message: `Build of instance ${uuid} aborted on ${c.host}: ${e.message}`,
+            created: new Date().toISOString(),
+          },
+        },
+        { vm_state: ['building'], task_state: [...BUILD_TASK_STATES] },
+      )
       .catch(() => undefined);
   }
+}
+
+/** A build step refused because a delete took the instance over (or finished it). */
+function deletedMeanwhile(e: Error): boolean {
+  const details = (e as { details?: { task_state?: unknown } }).details;
+  return (
+    (e.name === 'UnexpectedTaskState' && details?.task_state === 'deleting') || (e.name === 'NotFound' && e.message.startsWith('Instance '))
+  );
 }
 
 /**
@@ -100,7 +138,11 @@ export function bootImageIds(inst: Pick<Instance, 'image' | 'kernel_id' | 'ramdi
   kernel: string | null;
   ramdisk: string | null;
 } {
-  return { disk: inst.image.id, kernel: inst.kernel_id ?? null, ramdisk: inst.ramdisk_id ?? null };
+  return {
+    disk: inst.image.id,
+    kernel: inst.kernel_id ?? null,
+    ramdisk: inst.ramdisk_id ?? null,
+  };
 }
 
 /** Step 11: the root disk, and the kernel and ramdisk, into this host's cache, verified. */

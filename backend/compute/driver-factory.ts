@@ -8,10 +8,17 @@ import { FakeDriver } from './drivers/fake/fake-driver.js';
 import { QemuDriver } from './drivers/qemu/qemu-driver.js';
 
 export function createDriver(conf: NovaConf, accelCacheFile: string): ComputeDriver {
-  if (conf.str('compute_driver') === 'fake') return new FakeDriver({});
+  // Tests that kill services mid-build slow the fake spawn down so builds are in flight.
+  if (conf.str('compute_driver') === 'fake')
+    return new FakeDriver({
+      spawnDelayMs: Number(process.env.NOVALAB_FAKE_SPAWN_DELAY_MS ?? 0) || 0,
+    });
   const kernel = (arch: string) => {
     const p = resourcePath('images', arch, 'vmlinuz');
     return fs.existsSync(p) ? p : undefined;
   };
-  return new QemuDriver({ accelCacheFile, probeKernels: { x86_64: kernel('x86_64'), aarch64: kernel('aarch64') } });
+  return new QemuDriver({
+    accelCacheFile,
+    probeKernels: { x86_64: kernel('x86_64'), aarch64: kernel('aarch64') },
+  });
 }

@@ -14,9 +14,14 @@ import { createDriver } from './driver-factory.js';
 import { chooseVncListen } from './vnc-listen.js';
 import { nodeReport } from './host-inventory.js';
 import { ImageCache } from './image-cache.js';
-import { computeManager } from './compute-manager.js';
+import { computeManager, newHostWork } from './compute-manager.js';
+import { recoverHost } from './recover-host.js';
 import { describeExit, reconcileOnStart, recordGuestStopped } from './power-sync.js';
 import type { ComputeContext } from './compute-context.js';
+
+/** Work unchanged this long and in no process's hands is abandoned (see recovery.ts). */
+const ABANDONED_AFTER_MS = 60_000;
+const RECOVERY_INTERVAL_MS = 15_000;
 
 runMain(async () => {
   const rt = await startService('nova-compute');
@@ -39,7 +44,9 @@ runMain(async () => {
     driver,
     log: rt.log,
     conductor: conductor.call,
-    lab: rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: 60 * 60 * 1000 }),
+    lab: rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({
+      timeoutMs: 60 * 60 * 1000,
+    }),
     images: new ImageCache(
       dirs.imageCache,
       `http://${listen}:${conf.int('novalab.glance_port')}`,
@@ -66,9 +73,21 @@ runMain(async () => {
     await conductor.call.service_heartbeat('nova-compute', host, me.availability_zone);
   };
   await reportIn();
-  serveApi(rt.bus, computeTopic(host), computeManager(ctx));
+  const work = newHostWork();
+  serveApi(rt.bus, computeTopic(host), computeManager(ctx, work));
   driver.onGuestExit((uuid, info) => void recordGuestStopped(ctx, uuid, describeExit(info)).catch((e: Error) => rt.log.error(e.message)));
+  // init_host: re-adopt guests and sync power states, then finish or fail what the previous
+  // process left half done.
+  const recover = (atStart: boolean) =>
+    recoverHost(ctx, work, {
+      now: Date.now(),
+      atStart,
+      abandonedAfterMs: ABANDONED_AFTER_MS,
+    });
   await reconcileOnStart(ctx);
+  await recover(true);
+  const sweep = setInterval(() => void recover(false).catch((e: Error) => rt.log.error(`recovery: ${e.message}`)), RECOVERY_INTERVAL_MS);
+  rt.onShutdown(() => clearInterval(sweep));
   const timer = setInterval(() => void reportIn().catch(() => undefined), conf.int('report_interval') * 1000);
   rt.onShutdown(async () => {
     clearInterval(timer);

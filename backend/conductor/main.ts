@@ -7,27 +7,62 @@ import type { SchedulerApi } from '../rpc/scheduler-api.js';
 import { computeTopic, type ComputeApi } from '../rpc/compute-api.js';
 import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import { NovaDb } from './nova-db.js';
+import { dbMarker } from '../config/state-dir.js';
+import { instanceDisksEvidence } from './instance-evidence.js';
 import { recordsApi } from './records.js';
 import { buildFlowApi } from './build-flow.js';
+import { runRecovery } from './run-recovery.js';
+
+/** An instance unchanged this long with its work lost is abandoned (see recovery.ts). */
+const ABANDONED_AFTER_MS = 60_000;
+const RECOVERY_INTERVAL_MS = 15_000;
 
 /** A held step or a slow scheduler may keep a call open for long; the learner sets the pace. */
 const HELD_CALL_TIMEOUT_MS = 60 * 60 * 1000;
 
 runMain(async () => {
   const rt = await startService('nova-conductor');
-  const db = await NovaDb.open(rt.paths.novaDb);
-  const records = recordsApi(db, { serviceDownTime: () => rt.conf.int('service_down_time'), publish: (e) => rt.publish(e) });
+  const db = await NovaDb.open(rt.paths.novaDb, {
+    marker: dbMarker(rt.paths, 'nova'),
+    stateDir: rt.paths.root,
+    evidence: () => instanceDisksEvidence(rt.paths),
+  });
+  const records = recordsApi(db, {
+    serviceDownTime: () => rt.conf.int('service_down_time'),
+    publish: (e) => rt.publish(e),
+  });
   const flow = buildFlowApi({
     db,
     records,
     log: rt.log,
-    scheduler: () => rpcClient<SchedulerApi>(rt.bus, 'scheduler').with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
+    scheduler: () =>
+      rpcClient<SchedulerApi>(rt.bus, 'scheduler').with({
+        timeoutMs: HELD_CALL_TIMEOUT_MS,
+      }),
     compute: (host) => rpcClient<ComputeApi>(rt.bus, computeTopic(host)),
-    lab: () => rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
+    lab: () =>
+      rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({
+        timeoutMs: HELD_CALL_TIMEOUT_MS,
+      }),
     maxAttempts: () => rt.conf.int('scheduler_max_attempts'),
   });
-  const api: ConductorApi = { ...records, ...flow };
+  const api: ConductorApi = {
+    ...records,
+    build_instances: flow.build_instances,
+    reschedule: flow.reschedule,
+  };
   serveApi(rt.bus, 'conductor', api);
+  // Work lost with a process that died: now (what this conductor's previous process was
+  // doing), then periodically (what a nova-api that died left half done).
+  const recover = (atStart: boolean) =>
+    runRecovery(db, records, flow, rt.log, {
+      now: Date.now(),
+      atStart,
+      abandonedAfterMs: ABANDONED_AFTER_MS,
+    }).catch((err: Error) => rt.log.error(`recovery failed: ${err.message}`));
+  void recover(true);
+  const sweep = setInterval(() => void recover(false), RECOVERY_INTERVAL_MS);
+  rt.onShutdown(() => clearInterval(sweep));
   const beat = () => records.service_heartbeat('nova-conductor', rt.host, 'internal').catch(() => undefined);
   await beat();
   const timer = setInterval(beat, rt.conf.int('report_interval') * 1000);

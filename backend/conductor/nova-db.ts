@@ -1,9 +1,7 @@
-// nova's database: one JSON document (lowdb), written atomically (temp file + rename) before
-// a mutation is acknowledged. Only nova-conductor imports this module.
-import fs from 'node:fs';
-import path from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+// nova's database: one JSON document (lowdb), written durably (temp file, fsync, rename,
+// directory fsync) before a mutation is acknowledged. Only nova-conductor imports this module.
+import type { Low } from 'lowdb';
+import { openJsonDb, shape, type JsonDbSpec } from '../common/json-db.js';
 import type { ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
@@ -11,7 +9,12 @@ import { DEFAULT_FLAVORS } from './default-flavors.js';
 
 export interface NovaData {
   schema: 1;
-  counters: { service: number; compute_node: number; instance: number; keypair: number };
+  counters: {
+    service: number;
+    compute_node: number;
+    instance: number;
+    keypair: number;
+  };
   services: ServiceRecord[];
   compute_nodes: ComputeNode[];
   instances: Instance[];
@@ -39,6 +42,24 @@ export const emptyNovaData = (): NovaData => ({
   server_groups: [],
 });
 
+const OPTIONAL_TABLES = ['request_specs', 'actions', 'keypairs', 'quotas', 'traces', 'server_groups'] as const;
+
+/** Pure: what makes a parsed document not nova's database (checked before anything reads it). */
+export function novaShapeProblems(doc: unknown): string[] {
+  if (!shape.isObject(doc))
+    return [`the document is ${Array.isArray(doc) ? 'a list' : String(doc === null ? 'null' : typeof doc)}, not an object`];
+  const problems = shape.fields(
+    doc,
+    ['services', 'compute_nodes', 'instances', 'flavors', 'actions', 'keypairs', 'traces', 'server_groups'],
+    ['counters', 'request_specs', 'quotas'],
+    ['schema', 'counters', 'services', 'compute_nodes', 'instances', 'flavors'],
+  );
+  if ('schema' in doc && doc.schema !== 1) problems.unshift(`schema ${JSON.stringify(doc.schema)} is not 1`);
+  if (Array.isArray(doc.instances) && doc.instances.some((i) => !shape.isObject(i) || typeof i.uuid !== 'string'))
+    problems.push('an instance has no uuid');
+  return problems;
+}
+
 export class NovaDb {
   /** The write now on its way to disk, and the next one, which gathers every change made meanwhile. */
   private inFlight: Promise<void> = Promise.resolve();
@@ -46,12 +67,18 @@ export class NovaDb {
 
   private constructor(private low: Low<NovaData>) {}
 
-  static async open(file: string): Promise<NovaDb> {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const low = new Low<NovaData>(new JSONFile<NovaData>(file), emptyNovaData());
-    await low.read();
-    low.data ??= emptyNovaData();
-    low.data.server_groups ??= []; // databases written before server groups existed
+  /** Open nova's database; a missing (after first start), corrupt or foreign file is refused. */
+  static async open(file: string, opts: Pick<JsonDbSpec<NovaData>, 'marker' | 'stateDir' | 'evidence'> = {}): Promise<NovaDb> {
+    const low = await openJsonDb<NovaData>({
+      file,
+      what: "nova's database",
+      empty: emptyNovaData,
+      shapeProblems: novaShapeProblems,
+      ...opts,
+    });
+    // Tables added since the first schema: older databases get them empty.
+    const fresh = emptyNovaData();
+    for (const k of OPTIONAL_TABLES) (low.data as unknown as Record<string, unknown>)[k] ??= fresh[k];
     return new NovaDb(low);
   }
 

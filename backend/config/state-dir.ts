@@ -28,6 +28,13 @@ export interface StatePaths {
   cloudsYaml: string;
   /** Written by `novalab up`: PIDs, ports and the control secret, for `status` and `down`. */
   runFile: string;
+  /** The launcher's service pids, kept current: the next start stops any a killed launcher left. */
+  pidsFile: string;
+  /**
+   * One marker per database, written when it is first created and kept outside db/: a
+   * database file missing while its marker exists was lost, not never made.
+   */
+  dbMarkers: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -47,6 +54,8 @@ export function statePaths(root: string): StatePaths {
     openrc: p('openrc'),
     cloudsYaml: p('clouds.yaml'),
     runFile: p('run.json'),
+    pidsFile: p('pids.json'),
+    dbMarkers: p('initialised'),
   };
 }
 
@@ -60,3 +69,6 @@ export function hostPaths(paths: StatePaths, host: string) {
 }
 
 export const secretFile = (paths: StatePaths, name: 'metadata-hmac' | 'service-password' | 'control') => path.join(paths.secrets, name);
+
+/** The marker of one database (see StatePaths.dbMarkers). */
+export const dbMarker = (paths: StatePaths, db: 'nova' | 'keystone' | 'glance') => path.join(paths.dbMarkers, db);

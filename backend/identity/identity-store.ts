@@ -1,12 +1,11 @@
-// Keystone's own database: one lowdb JSON document at paths.keystoneDb (not nova's). lowdb's
-// JSONFile writes a temporary file and renames it, so the file is always whole. Every
+// Keystone's own database: one lowdb JSON document at paths.keystoneDb (not nova's), written
+// durably (temp file, fsync, rename) so the file is always whole; a missing (after the first
+// start), corrupt or foreign file is refused, never replaced by an empty one. Every
 // mutation goes through update(): change the rows in memory, then wait for the write.
 // Tokens are kept only as sha256 hashes.
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { openJsonDb, shape, type JsonDbSpec } from '../common/json-db.js';
 
 export interface DomainRow {
   id: string;
@@ -76,6 +75,13 @@ export const emptyIdentityData = (): IdentityData => ({
   tokens: [],
 });
 
+/** Pure: what makes a parsed document not keystone's database. */
+export function identityShapeProblems(doc: unknown): string[] {
+  if (!shape.isObject(doc)) return [`the document is ${Array.isArray(doc) ? 'a list' : doc === null ? 'null' : typeof doc}, not an object`];
+  const tables = ['domains', 'projects', 'users', 'roles', 'assignments', 'tokens'];
+  return shape.fields(doc, tables, [], ['domains', 'projects', 'users', 'roles', 'assignments']);
+}
+
 /** Keystone's ids: a uuid4 without dashes. */
 export const newId = () => randomUUID().replace(/-/g, '');
 
@@ -84,10 +90,14 @@ const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export class IdentityStore {
   private constructor(private readonly db: Low<IdentityData>) {}
 
-  static async open(file: string): Promise<IdentityStore> {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const db = new Low<IdentityData>(new JSONFile<IdentityData>(file), emptyIdentityData());
-    await db.read();
+  static async open(file: string, opts: Pick<JsonDbSpec<IdentityData>, 'marker' | 'stateDir'> = {}): Promise<IdentityStore> {
+    const db = await openJsonDb<IdentityData>({
+      file,
+      what: "keystone's database",
+      empty: emptyIdentityData,
+      shapeProblems: identityShapeProblems,
+      ...opts,
+    });
     db.data = { ...emptyIdentityData(), ...db.data };
     return new IdentityStore(db);
   }

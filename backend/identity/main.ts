@@ -3,7 +3,7 @@
 // [novalab] listen : keystone_port.
 import { startService, runMain } from '../bus/service-runtime.js';
 import { listen } from '../common/http/listen.js';
-import { secretFile } from '../config/state-dir.js';
+import { dbMarker, secretFile } from '../config/state-dir.js';
 import { IdentityStore } from './identity-store.js';
 import { bootstrap } from './bootstrap.js';
 import { identityConfig } from './identity-config.js';
@@ -18,8 +18,14 @@ runMain(async () => {
   process.umask(0o077);
   const rt = await startService('keystone');
   const config = identityConfig(rt.conf);
-  const store = await IdentityStore.open(rt.paths.keystoneDb);
-  await bootstrap(store, { adminPassword: config.adminPassword, servicePasswordFile: secretFile(rt.paths, 'service-password') });
+  const store = await IdentityStore.open(rt.paths.keystoneDb, {
+    marker: dbMarker(rt.paths, 'keystone'),
+    stateDir: rt.paths.root,
+  });
+  await bootstrap(store, {
+    adminPassword: config.adminPassword,
+    servicePasswordFile: secretFile(rt.paths, 'service-password'),
+  });
   const app = identityApp({
     store,
     tokens: new TokenService(store, config.tokenTtlMs),

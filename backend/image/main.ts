@@ -9,6 +9,7 @@ import { ImageService } from './image-service.js';
 import { qemuImgRunner } from '../shared/image-inspection/inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
+import { dbMarker } from '../config/state-dir.js';
 
 runMain(async () => {
   const rt = await startService('glance-api');
@@ -19,7 +20,10 @@ runMain(async () => {
   // Read if nova.conf's table has the option; otherwise the default (10 GiB).
   const sizeCap = rt.conf.int('novalab.image_size_cap');
 
-  const store = await ImageStore.open(rt.paths.glanceDb, rt.paths.images);
+  const store = await ImageStore.open(rt.paths.glanceDb, rt.paths.images, {
+    marker: dbMarker(rt.paths, 'glance'),
+    stateDir: rt.paths.root,
+  });
   const killed = await store.recover();
   if (killed.length) rt.log.warn(`uploads interrupted by a restart, marked killed: ${killed.join(', ')}`);
 
@@ -47,7 +51,12 @@ runMain(async () => {
       }),
   });
   const server = await listen(
-    createApp({ images, tokens: keystoneValidator(identityUrl), identityUrl, log: rt.log }),
+    createApp({
+      images,
+      tokens: keystoneValidator(identityUrl),
+      identityUrl,
+      log: rt.log,
+    }),
     host,
     port,
     'glance-api',

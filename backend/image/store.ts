@@ -1,15 +1,34 @@
-// glance-api's own store: image records in one lowdb JSON document (written atomically: a
-// temporary file, then a rename), image bytes as one file per image under images/<id>.
+// glance-api's own store: image records in one lowdb JSON document (written durably: a
+// temporary file, fsync, then a rename; a missing — after the first start — corrupt or
+// foreign file is refused), image bytes as one file per image under images/<id>.
 // Uploads are written under images/.incoming/ first and renamed into place once accepted.
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import type { Low } from 'lowdb';
+import { openJsonDb, shape, type JsonDbSpec } from '../common/json-db.js';
 import type { ImageRecord } from './image-record.js';
 
 interface GlanceDb {
   images: Record<string, ImageRecord>;
+}
+
+/** Pure: what makes a parsed document not glance's database. */
+export function glanceShapeProblems(doc: unknown): string[] {
+  if (!shape.isObject(doc)) return [`the document is ${Array.isArray(doc) ? 'a list' : doc === null ? 'null' : typeof doc}, not an object`];
+  return shape.fields(doc, [], ['images'], ['images']);
+}
+
+/** Image files stored beside a missing database: it existed (their records would be lost). */
+function imageFilesEvidence(dataDir: string): string | null {
+  let n: number;
+  try {
+    n = fsSync.readdirSync(dataDir).filter((f) => /^[0-9a-f-]{36}$/.test(f)).length;
+  } catch {
+    return null;
+  }
+  return n ? `${n} image file${n === 1 ? ' is' : 's are'} under ${dataDir}` : null;
 }
 
 export class ImageStore {
@@ -18,12 +37,19 @@ export class ImageStore {
     readonly dataDir: string,
   ) {}
 
-  static async open(dbFile: string, dataDir: string): Promise<ImageStore> {
-    await fs.mkdir(path.dirname(dbFile), { recursive: true });
-    await fs.mkdir(path.join(dataDir, '.incoming'), { recursive: true, mode: 0o700 });
-    const db = new Low<GlanceDb>(new JSONFile(dbFile), { images: {} });
-    await db.read();
-    db.data.images ??= {};
+  static async open(dbFile: string, dataDir: string, opts: Pick<JsonDbSpec<GlanceDb>, 'marker' | 'stateDir'> = {}): Promise<ImageStore> {
+    await fs.mkdir(path.join(dataDir, '.incoming'), {
+      recursive: true,
+      mode: 0o700,
+    });
+    const db = await openJsonDb<GlanceDb>({
+      file: dbFile,
+      what: "glance's database",
+      empty: () => ({ images: {} }),
+      shapeProblems: glanceShapeProblems,
+      ...opts,
+      evidence: () => imageFilesEvidence(dataDir),
+    });
     return new ImageStore(db, dataDir);
   }
 

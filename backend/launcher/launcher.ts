@@ -26,6 +26,7 @@ import { prepareStateDir, writeControlSecret } from './prepare-state.js';
 import { renderCloudsYaml, renderOpenrc } from './openrc.js';
 import { labHandlers } from './lab-handlers.js';
 import { buildImages, imagesCurrent } from './guest-images.js';
+import { stopOrphans, writePids } from './orphans.js';
 
 export interface LaunchOptions {
   stateDir: string;
@@ -51,13 +52,21 @@ export class LaunchError extends Error {
 
 export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const paths = prepareStateDir(opts.stateDir);
-  const { conf, errors } = readNovaConf(paths.novaConf, { portOffset: opts.portOffset });
+  // Before anything else: a killed launcher's services must not meet this one's.
+  await stopOrphans(paths.pidsFile, opts.print);
+  const { conf, errors } = readNovaConf(paths.novaConf, {
+    portOffset: opts.portOffset,
+  });
   const { topology, errors: topoErrors } = loadTopology(errors.length ? 'default' : conf.str('novalab.topology'), paths.topology);
   if (errors.length || topoErrors.length) throw new LaunchError([...errors.map((e) => `nova.conf: ${e}`), ...topoErrors]);
   const root = fs.realpathSync(appRoot());
   // Node's permission model checks real paths: a node_modules linked from elsewhere must be readable too.
   const modulesDir = fs.realpathSync(path.join(root, 'node_modules'));
-  const plan = planServices(conf, topology, { appRoot: root, stateDir: fs.realpathSync(paths.root), modulesDir });
+  const plan = planServices(conf, topology, {
+    appRoot: root,
+    stateDir: fs.realpathSync(paths.root),
+    modulesDir,
+  });
   const claims = allPortClaims(conf, plan);
   const clash = duplicatePorts(claims);
   if (clash.length) throw new LaunchError(clash);
@@ -84,7 +93,14 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     // A held step is shown by GET /lab/api/step-mode and in hold events: no secrets in it either.
     const a = redactSecrets(args[0]) as StepAnnouncement;
     await gate.pass(a, ctx ?? {});
-    broker.emit({ kind: 'step', source: 'novalab', step: a.step, ctx, summary: a.summary, detail: a.detail });
+    broker.emit({
+      kind: 'step',
+      source: 'novalab',
+      step: a.step,
+      ctx,
+      summary: a.summary,
+      detail: a.detail,
+    });
     return null;
   });
   const busPort = await broker.listen();
@@ -105,7 +121,17 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
       broker.emit({ kind: 'service', source: 'novalab', summary, detail });
       opts.print(summary);
     },
+    onPidsChanged: () => recordPids(),
   });
+  const recordPids = () =>
+    writePids(paths.pidsFile, {
+      launcher: process.pid,
+      services: supervisor
+        .list()
+        .flatMap((s) =>
+          [s.pid, ...s.workerPids].filter((p): p is number => p !== null).map((pid) => ({ binary: s.binary, host: s.host, pid })),
+        ),
+    });
   const listenHost = conf.str('novalab.listen');
   const guiUrl = `http://${listenHost}:${conf.int('novalab.gui_port')}/`;
   const identityUrl = `http://${listenHost}:${conf.int('novalab.keystone_port')}`;
@@ -118,21 +144,40 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     launcherBus.close();
     broker.close();
     fs.rmSync(paths.runFile, { force: true });
+    fs.rmSync(paths.pidsFile, { force: true });
   };
 
   try {
-    await Promise.all(plan.map((p) => supervisor.start(p)));
+    // A service that refuses to start (e.g. its database is missing or corrupt) says why in
+    // one sentence; that sentence is the launcher's refusal.
+    await Promise.all(plan.map((p) => supervisor.start(p))).catch((err: Error) => {
+      throw new LaunchError([err.message]);
+    });
     labServer = await listen(
       createLabServer({
         rendererDir: distPath('renderer'),
         routes: [
-          { prefix: '/identity', target: { host: listenHost, port: conf.int('novalab.keystone_port') }, stripPrefix: true },
           {
-            prefix: '/compute',
-            target: { host: conf.str('osapi_compute_listen'), port: conf.int('osapi_compute_listen_port') },
+            prefix: '/identity',
+            target: {
+              host: listenHost,
+              port: conf.int('novalab.keystone_port'),
+            },
             stripPrefix: true,
           },
-          { prefix: '/image', target: { host: listenHost, port: conf.int('novalab.glance_port') }, stripPrefix: true },
+          {
+            prefix: '/compute',
+            target: {
+              host: conf.str('osapi_compute_listen'),
+              port: conf.int('osapi_compute_listen_port'),
+            },
+            stripPrefix: true,
+          },
+          {
+            prefix: '/image',
+            target: { host: listenHost, port: conf.int('novalab.glance_port') },
+            stripPrefix: true,
+          },
         ],
         validator: keystoneValidator(identityUrl),
         controlSecret,
@@ -158,7 +203,12 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     throw err;
   }
 
-  const creds = { authUrl: `${identityUrl}/v3`, username: 'admin', password: conf.str('novalab.admin_password'), project: 'admin' };
+  const creds = {
+    authUrl: `${identityUrl}/v3`,
+    username: 'admin',
+    password: conf.str('novalab.admin_password'),
+    project: 'admin',
+  };
   fs.writeFileSync(paths.openrc, renderOpenrc(creds), { mode: 0o600 });
   fs.writeFileSync(paths.cloudsYaml, renderCloudsYaml(creds), { mode: 0o600 });
   fs.writeFileSync(

@@ -1,25 +1,36 @@
-// Runs each planned service as its own OS process, restarts one that dies (and records it),
-// and stops them all on request — SIGTERM first, SIGKILL for any that outstay the grace time.
+// Runs each planned service as its own OS process, restarts one that dies — backing off while
+// it keeps failing, for as long as the lab runs — records it, and stops them all on request — SIGTERM first, SIGKILL for any that outstay the grace time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceProcess } from '../../contract/services.js';
 import type { ServicePlanEntry } from './service-plan.js';
+import { DEFAULT_RESTART_POLICY, failuresInARow, restartDelayMs, type RestartPolicy } from './restart-policy.js';
 
 export interface SupervisorOptions {
   distDir: string;
   logsDir: string;
   env: Record<string, string>;
   onEvent: (summary: string, detail: Record<string, unknown>) => void;
-  /** Restarts allowed per minute before a crash-looping service is left stopped. */
-  maxRestartsPerMinute?: number;
+  /** When to try a dead service again (tests shorten it). */
+  restartPolicy?: RestartPolicy;
+  /** A service process (or a worker) started or ended: the launcher records the pids. */
+  onPidsChanged?: () => void;
 }
 
 interface Managed {
   plan: ServicePlanEntry;
   proc: ServiceProcess;
   child: ChildProcess | null;
-  restartTimes: number[];
+  /** When the current process said ready (ms), for telling a stable run from a failing one. */
+  readyAt: number | null;
+  /** The pending try, while backing off. */
+  retry: NodeJS.Timeout | null;
+  /**
+   * Deaths in a row without a stable run. Kept while a new try runs (shown as 0): a service
+   * that dies a second after each ready is still crash-looping and keeps backing off.
+   */
+  streak: number;
 }
 
 /**
@@ -44,7 +55,10 @@ export class Supervisor {
   constructor(private opts: SupervisorOptions) {}
 
   list(): ServiceProcess[] {
-    return [...this.managed.values()].map((m) => ({ ...m.proc, workerPids: [...m.proc.workerPids] }));
+    return [...this.managed.values()].map((m) => ({
+      ...m.proc,
+      workerPids: [...m.proc.workerPids],
+    }));
   }
 
   /** Start one service; resolves when it says ready, rejects if it dies first. */
@@ -60,92 +74,137 @@ export class Supervisor {
         ports: plan.ports.map((p) => p.port),
         state: 'starting',
         restarts: 0,
+        failures: 0,
+        nextTryAt: null,
         startedAt: null,
         lastExit: null,
+        lastError: null,
       },
       child: null,
-      restartTimes: [],
+      readyAt: null,
+      retry: null,
+      streak: 0,
     };
     this.managed.set(key, m);
     return this.spawnChild(m);
   }
 
+  private logFile(m: Managed): string {
+    return path.join(this.opts.logsDir, `${serviceKey(m.plan)}.log`);
+  }
+
   private spawnChild(m: Managed): Promise<void> {
     const key = serviceKey(m.plan);
-    const log = fs.openSync(path.join(this.opts.logsDir, `${key}.log`), 'a');
+    const log = fs.openSync(this.logFile(m), 'a');
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...m.plan.nodeArgs, path.join(this.opts.distDir, m.plan.entry)], {
-      env: { ...SERVICE_ENV, ...process.env, ...this.opts.env, ...m.plan.env },
+      env: {
+        ...SERVICE_ENV,
+        ...process.env,
+        ...this.opts.env,
+        ...m.plan.env,
+      },
       stdio: ['ignore', log, log, 'ipc'],
     });
     fs.closeSync(log);
     m.child = child;
+    m.readyAt = null;
     m.proc.pid = child.pid ?? null;
     m.proc.workerPids = [];
-    m.proc.state = m.proc.restarts > 0 ? 'restarting' : 'starting';
+    m.proc.nextTryAt = null;
+    if (m.proc.restarts === 0) m.proc.state = 'starting';
+    this.opts.onPidsChanged?.();
     return new Promise((resolve, reject) => {
-      let ready = false;
       let fatal: string | null = null;
       child.on('message', (msg: { type?: string; ports?: number[]; pids?: number[]; message?: string }) => {
         if (msg.type === 'ready') {
-          ready = true;
+          m.readyAt = Date.now();
           m.proc.state = 'running';
           m.proc.startedAt = new Date().toISOString();
           resolve();
         } else if (msg.type === 'workers' && Array.isArray(msg.pids)) {
           m.proc.workerPids = msg.pids;
+          this.opts.onPidsChanged?.();
         } else if (msg.type === 'fatal') {
           fatal = String(msg.message);
         }
       });
       child.on('exit', (code, signal) => {
+        const ranMs = m.readyAt === null ? null : Date.now() - m.readyAt;
         m.proc.lastExit = { code, signal, at: new Date().toISOString() };
         m.proc.pid = null;
         m.proc.workerPids = [];
         m.child = null;
-        if (!ready) {
-          m.proc.state = 'stopped';
-          reject(
-            new Error(
-              fatal ??
-                `${key} exited before it was ready (code ${code}, signal ${signal}); see ${path.join(this.opts.logsDir, key + '.log')}`,
-            ),
-          );
+        this.opts.onPidsChanged?.();
+        if (ranMs === null) {
+          m.proc.lastError = fatal ?? `${key} exited before it was ready (code ${code}, signal ${signal}); see ${this.logFile(m)}`;
+          reject(new Error(m.proc.lastError));
           return;
         }
-        if (!this.stopping) this.restart(m, code, signal);
+        if (this.stopping) return;
+        this.onDeath(m, ranMs);
+        this.opts.onEvent(`${key} died (code ${code}, signal ${signal}); ${this.nextTryText(m)}`, {
+          binary: m.plan.binary,
+          host: m.plan.host,
+          code,
+          signal,
+          restarts: m.proc.restarts,
+          failures: m.proc.failures,
+          next_try_at: m.proc.nextTryAt,
+        });
       });
     });
   }
 
-  private restart(m: Managed, code: number | null, signal: string | null): void {
+  private get policy(): RestartPolicy {
+    return this.opts.restartPolicy ?? DEFAULT_RESTART_POLICY;
+  }
+
+  private nextTryText(m: Managed): string {
+    return m.proc.failures > 1
+      ? `failing (${m.proc.failures} failures in a row); next try at ${m.proc.nextTryAt}`
+      : `restarting (restart #${m.proc.restarts + 1})`;
+  }
+
+  /** A death (after ready: ranMs; a failed try: null) schedules the next try — never gives up. */
+  private onDeath(m: Managed, ranMs: number | null): void {
+    m.streak = failuresInARow(m.streak, ranMs, this.policy);
+    m.proc.failures = m.streak;
+    const delay = restartDelayMs(m.streak, this.policy);
+    m.proc.state = m.proc.failures > 1 ? 'failing' : 'restarting';
+    m.proc.nextTryAt = new Date(Date.now() + delay).toISOString();
+    if (m.retry) clearTimeout(m.retry);
+    m.retry = setTimeout(() => this.tryAgain(m), delay);
+  }
+
+  private tryAgain(m: Managed): void {
+    m.retry = null;
+    if (this.stopping) return;
     const key = serviceKey(m.plan);
-    const now = Date.now();
-    m.restartTimes = m.restartTimes.filter((t) => now - t < 60_000);
-    if (m.restartTimes.length >= (this.opts.maxRestartsPerMinute ?? 5)) {
-      m.proc.state = 'stopped';
-      this.opts.onEvent(`${key} died again (code ${code}, signal ${signal}); too many restarts, left stopped`, {
-        binary: m.plan.binary,
-        host: m.plan.host,
-      });
-      return;
-    }
-    m.restartTimes.push(now);
     m.proc.restarts += 1;
-    m.proc.state = 'restarting';
-    this.opts.onEvent(`${key} died (code ${code}, signal ${signal}); restarting (restart #${m.proc.restarts})`, {
-      binary: m.plan.binary,
-      host: m.plan.host,
-      code,
-      signal,
-      restarts: m.proc.restarts,
-    });
-    setTimeout(() => {
-      if (this.stopping) return;
-      this.spawnChild(m).then(
-        () => this.opts.onEvent(`${key} is back (pid ${m.proc.pid})`, { binary: m.plan.binary, host: m.plan.host, pid: m.proc.pid }),
-        (err: Error) => this.opts.onEvent(`${key} failed to restart: ${err.message}`, { binary: m.plan.binary }),
-      );
-    }, 200);
+    this.spawnChild(m).then(
+      () => {
+        m.proc.failures = 0;
+        m.proc.lastError = null;
+        this.opts.onEvent(`${key} is back (pid ${m.proc.pid})`, {
+          binary: m.plan.binary,
+          host: m.plan.host,
+          pid: m.proc.pid,
+          restarts: m.proc.restarts,
+        });
+      },
+      (err: Error) => {
+        if (this.stopping) return;
+        this.onDeath(m, null);
+        this.opts.onEvent(`${key} failed to start again: ${err.message}; ${this.nextTryText(m)}`, {
+          binary: m.plan.binary,
+          host: m.plan.host,
+          restarts: m.proc.restarts,
+          failures: m.proc.failures,
+          next_try_at: m.proc.nextTryAt,
+          error: err.message,
+        });
+      },
+    );
   }
 
   /** Restart one service on purpose (e.g. after a nova.conf change). */
@@ -154,14 +213,29 @@ export class Supervisor {
     await Promise.all(
       targets.map(async (m) => {
         await this.stopOne(m, 10_000);
+        m.streak = 0; // a restart asked for is a fresh start
         m.proc.restarts += 1;
-        await this.spawnChild(m);
+        m.proc.state = 'restarting';
+        try {
+          await this.spawnChild(m);
+          m.proc.failures = 0;
+          m.proc.lastError = null;
+        } catch (err) {
+          // A bad change keeps it down until it is fixed: keep trying, and say why now.
+          if (!this.stopping) this.onDeath(m, null);
+          throw err;
+        }
       }),
     );
     return targets.map((m) => ({ ...m.proc }));
   }
 
   private stopOne(m: Managed, graceMs: number): Promise<void> {
+    if (m.retry) {
+      clearTimeout(m.retry);
+      m.retry = null;
+    }
+    m.proc.nextTryAt = null;
     const child = m.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {

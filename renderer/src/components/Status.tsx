@@ -4,7 +4,7 @@ export function Status({ value, testId }: { value: string | null | undefined; te
   const k = v.toLowerCase();
   const tone = ['active', 'up', 'running', 'enabled', 'done', 'success'].includes(k)
     ? 'ok'
-    : ['error', 'down', 'stopped', 'disabled', 'shutoff', 'crashed'].includes(k)
+    : ['error', 'down', 'stopped', 'disabled', 'shutoff', 'crashed', 'failing'].includes(k)
       ? 'bad'
       : ['build', 'starting', 'restarting', 'reboot', 'hard_reboot', 'held'].includes(k)
         ? 'busy'

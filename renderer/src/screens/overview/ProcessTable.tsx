@@ -36,6 +36,15 @@ export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
             <td>{p.ports.join(', ') || '-'}</td>
             <td>
               <Status value={t(`overview.state.${p.state}`)} />
+              {/* A failing service is retried with backoff for as long as the lab runs: say when. */}
+              {p.nextTryAt && (
+                <div className="muted small" data-testid={`process-next-try-${p.binary}`}>
+                  {t('overview.nextTry', {
+                    time: new Date(p.nextTryAt).toLocaleTimeString(),
+                    exit: p.lastExit ? (p.lastExit.signal ?? `code ${p.lastExit.code}`) : '-',
+                  })}
+                </div>
+              )}
             </td>
             <td className="num">{p.restarts}</td>
             <td className="time">{p.startedAt ? new Date(p.startedAt).toLocaleTimeString() : '-'}</td>

@@ -2,6 +2,20 @@
 // API, scheduler, compute hosts and GUI read it.
 
 export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+
+/** Every status a server list may be filtered by (Nova's API status), and the vm_state it lives in. */
+export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
+  ACTIVE: 'active',
+  BUILD: 'building',
+  SHUTOFF: 'stopped',
+  PAUSED: 'paused',
+  SUSPENDED: 'suspended',
+  ERROR: 'error',
+  DELETED: 'deleted',
+  REBOOT: 'active',
+  HARD_REBOOT: 'active',
+  REBUILD: 'active',
+};
 /** Task states of a build in progress: a build's own updates expect one of these (not a delete's). */
 export const BUILD_TASK_STATES = [null, 'scheduling', 'networking', 'block_device_mapping', 'spawning'] as const;
 

@@ -30,20 +30,6 @@ export function serverStatus(vm: VmState, task: TaskState): string {
   return (task && map[task]) || map.default;
 }
 
-/** Every status a list may be filtered by, and the vm_state it lives in. */
-export const STATUS_VM_STATE: Record<string, VmState> = {
-  ACTIVE: 'active',
-  BUILD: 'building',
-  SHUTOFF: 'stopped',
-  PAUSED: 'paused',
-  SUSPENDED: 'suspended',
-  ERROR: 'error',
-  DELETED: 'deleted',
-  REBOOT: 'active',
-  HARD_REBOOT: 'active',
-  REBUILD: 'active',
-};
-
 type ComputeMethod = Extract<keyof ComputeApi, string>;
 
 export interface ServerAction {

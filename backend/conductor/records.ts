@@ -9,7 +9,8 @@ import { groupRefusal, groupSpec } from './server-groups.js';
 import { BusFailure } from '../bus/errors.js';
 import type { NovaDb } from './nova-db.js';
 import type { PublishedEvent } from '../bus/wire.js';
-import { buildHostStates, claimRefusal, usageByHost, STATUS_TO_VM_STATE } from './usage.js';
+import { buildHostStates, claimRefusal, usageByHost } from './usage.js';
+import { STATUS_VM_STATE } from '../../contract/model.js';
 import { DEFAULT_QUOTAS } from './default-flavors.js';
 
 const now = () => new Date().toISOString();
@@ -142,7 +143,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async instance_list(filter: InstanceFilter) {
       const nameRe = filter.name ? safeRegex(filter.name) : null;
-      const vmState = filter.vm_state ?? (filter.status ? (STATUS_TO_VM_STATE[filter.status.toUpperCase()] ?? 'unknown') : undefined);
+      const vmState = filter.vm_state ?? (filter.status ? (STATUS_VM_STATE[filter.status.toUpperCase()] ?? 'unknown') : undefined);
       let out = d().instances.filter(
         (i) =>
           (filter.include_deleted || i.vm_state !== 'deleted') &&

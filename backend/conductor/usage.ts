@@ -76,14 +76,3 @@ export function buildHostStates(
     };
   });
 }
-
-/** API status (ACTIVE, SHUTOFF…) to the vm_state it filters on. */
-export const STATUS_TO_VM_STATE: Record<string, Instance['vm_state']> = {
-  ACTIVE: 'active',
-  BUILD: 'building',
-  SHUTOFF: 'stopped',
-  PAUSED: 'paused',
-  SUSPENDED: 'suspended',
-  ERROR: 'error',
-  DELETED: 'deleted',
-};

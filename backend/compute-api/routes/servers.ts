@@ -9,7 +9,8 @@ import { authorize, empty, handle, ok, queryOne, type Call } from '../http/kit.j
 import { applyPage, pageParams } from '../http/paging.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
-import { serverStatus, STATUS_VM_STATE } from '../server-state.js';
+import { serverStatus } from '../server-state.js';
+import { STATUS_VM_STATE } from '../../../contract/model.js';
 import { nextLinks } from '../views/format.js';
 import { serverBasic, serverDetail } from '../views/server-view.js';
 import { validateQuery } from '../http/query.js';

@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import type { DriverHostReport, GuestArch, GuestExitInfo, GuestSpec, VncAddress } from '../../backend/compute/driver.js';
 import { QemuDriver, type QemuDriverOptions } from '../../backend/compute/drivers/qemu/qemu-driver.js';
 import { instanceFiles } from '../../backend/compute/drivers/qemu/instance-files.js';
+import { vncAuthResponse } from '../../backend/console/vnc-auth.js';
 
 const root = findRoot(path.dirname(new URL(import.meta.url).pathname));
 const images = path.join(root, 'resources', 'images');
@@ -80,7 +81,8 @@ const logSize = (uuid: string) => fs.statSync(instanceFiles(instancesDir, uuid).
 const ticks = async (uuid: string) => [...(await driver.getConsoleOutput(uuid)).matchAll(/tick (\d+\.\d+)/g)].map((m) => Number(m[1]));
 
 /** Types a line on the guest's VGA console (tty1 runs a root shell) as a VNC client
- *  would: RFB 3.8 over the instance's vnc.sock, no authentication, one KeyEvent per key
+ *  would: RFB 3.8 over the instance's vnc.sock with no authentication (or over TCP with the
+ *  guest's VNC password), one KeyEvent per key
  *  (X11 keysyms; Shift held for shifted characters, as a keyboard does). */
 async function typeLine(
   uuid: string,
@@ -101,8 +103,15 @@ async function typeLine(
     assert.equal((await read(12)).toString(), 'RFB 003.008\n');
     sock.write('RFB 003.008\n');
     const types = await read((await read(1))[0]!);
-    assert.ok(types.includes(1), 'VNC offers no authentication on its private socket');
-    sock.write(Buffer.from([1]));
+    if ('unixSocket' in vnc || vnc.password === undefined) {
+      assert.ok(types.includes(1), 'VNC offers no authentication on its private socket');
+      sock.write(Buffer.from([1]));
+    } else {
+      // TCP: QEMU asks for the guest's VNC password (what nova-novncproxy answers for the browser).
+      assert.deepEqual([...types], [2], 'VNC on TCP offers only VNC authentication');
+      sock.write(Buffer.from([2]));
+      sock.write(vncAuthResponse(vnc.password, await read(16)));
+    }
     assert.equal((await read(4)).readUInt32BE(0), 0, 'security handshake');
     sock.write(Buffer.from([1])); // ClientInit: shared
     const init = await read(24);

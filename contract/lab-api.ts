@@ -3,7 +3,7 @@
 // reads them and shows each error code in the learner's language.
 import type { BootStepId, ConsoleStepId } from './boot-steps.js';
 import type { LabEvent, RequestContext } from './events.js';
-import type { ConfOption } from './nova-conf-options.js';
+import type { ConfOption, ConfValue } from './nova-conf-options.js';
 import type { ServiceProcess, ServiceRow } from './services.js';
 
 export const LAB_API = {
@@ -58,7 +58,8 @@ export interface StepModeNext {
   holds: Hold[];
 }
 
-export type LabConfValue = number | boolean | string | string[] | null;
+/** A value as the lab API carries it: null for an option that has none. */
+export type LabConfValue = ConfValue | null;
 
 /** GET/PUT /lab/api/config: nova.conf's text, its errors, the option table and every resolved value. */
 export interface LabConfig {

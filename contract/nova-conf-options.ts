@@ -2,6 +2,9 @@
 // The backend parses and validates against this table; the GUI's configuration screen draws it.
 import { DEFAULT_FILTERS, DEFAULT_WEIGHERS } from './scheduler-names.js';
 
+/** A resolved option's value. */
+export type ConfValue = number | boolean | string | string[];
+
 export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'list';
 
 export interface ConfOption {

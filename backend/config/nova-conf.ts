@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import ini from 'ini';
-import { NOVA_CONF_OPTIONS, optionKey, type ConfKey, type ConfOption } from '../../contract/nova-conf-options.js';
+import { NOVA_CONF_OPTIONS, optionKey, type ConfKey, type ConfOption, type ConfValue } from '../../contract/nova-conf-options.js';
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { DEFAULT_PORTS } from '../../contract/services.js';
 import { unknownNamesMessage } from '../shared/option-names.js';
 
-export type ConfValue = number | boolean | string | string[];
+export type { ConfValue };
 
 /** Resolved configuration: every option has a value. Keys are "name" for [DEFAULT], "section.name" otherwise. */
 export class NovaConf {

@@ -69,3 +69,8 @@ export interface ServiceRow extends ServiceRecord {
   status: 'enabled' | 'disabled';
   state: 'up' | 'down';
 }
+
+/** The launcher's word to a service that the whole lab is shutting down (over the IPC channel:
+ *  on Windows only SIGTERM and SIGKILL exist, and both mean "this process"). A plain SIGTERM
+ *  stops or restarts one service; nova-compute then leaves its guests running. */
+export const LAB_SHUTDOWN_MESSAGE = { type: 'lab-shutdown' } as const;

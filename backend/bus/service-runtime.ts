@@ -5,7 +5,7 @@ import { BusClient } from './client.js';
 import { readNovaConf, type NovaConf } from '../config/nova-conf.js';
 import { statePaths, type StatePaths } from '../config/state-dir.js';
 import { createLogger, type Logger } from '../common/log.js';
-import type { ServiceBinary } from '../../contract/services.js';
+import { LAB_SHUTDOWN_MESSAGE, type ServiceBinary } from '../../contract/services.js';
 import type { PublishedEvent } from './wire.js';
 
 export interface ServiceRuntime {
@@ -19,10 +19,14 @@ export interface ServiceRuntime {
   log: Logger;
   /** Tell the launcher this service answers now. */
   ready(ports: number[]): void;
-  /** Run before exit on SIGTERM or when the launcher goes away. */
-  onShutdown(fn: () => Promise<void> | void): void;
+  /** Run before exit: on SIGTERM (this service is stopped or restarted, the lab goes on), or
+   *  when the whole lab shuts down (the launcher says so, or is gone). */
+  onShutdown(fn: (how: ShutdownKind) => Promise<void> | void): void;
   publish(event: PublishedEvent): void;
 }
+
+/** 'service': only this process stops (a restart); 'lab': the whole lab is going down. */
+export type ShutdownKind = 'service' | 'lab';
 
 export function requireEnv(name: string): string {
   const v = process.env[name];
@@ -44,16 +48,16 @@ export async function startService(binary: ServiceBinary): Promise<ServiceRuntim
   }
   const bus = new BusClient(name);
   await bus.connect(Number(requireEnv('NOVALAB_BUS_PORT')), requireEnv('NOVALAB_BUS_SECRET'));
-  const hooks: (() => Promise<void> | void)[] = [];
+  const hooks: ((how: ShutdownKind) => Promise<void> | void)[] = [];
   let stopping = false;
-  const shutdown = async (why: string) => {
+  const shutdown = async (why: string, how: ShutdownKind) => {
     if (stopping) return;
     stopping = true;
     log.info(`stopping (${why})`);
     const deadline = setTimeout(() => process.exit(1), 15_000);
     for (const fn of hooks.reverse()) {
       try {
-        await fn();
+        await fn(how);
       } catch (err) {
         log.error(`shutdown step failed: ${(err as Error).message}`);
       }
@@ -61,10 +65,13 @@ export async function startService(binary: ServiceBinary): Promise<ServiceRuntim
     clearTimeout(deadline);
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('disconnect', () => void shutdown('launcher went away'));
-  bus.onClose = () => void shutdown('bus closed');
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 'service'));
+  process.on('SIGINT', () => void shutdown('SIGINT', 'service'));
+  process.on('message', (msg: { type?: unknown } | null) => {
+    if (msg?.type === LAB_SHUTDOWN_MESSAGE.type) void shutdown('the lab is shutting down', 'lab');
+  });
+  process.on('disconnect', () => void shutdown('launcher went away', 'lab'));
+  bus.onClose = () => void shutdown('bus closed', 'lab');
   return {
     binary,
     host,

@@ -89,8 +89,11 @@ runMain(async () => {
   const sweep = setInterval(() => void recover(false).catch((e: Error) => rt.log.error(`recovery: ${e.message}`)), RECOVERY_INTERVAL_MS);
   rt.onShutdown(() => clearInterval(sweep));
   const timer = setInterval(() => void reportIn().catch(() => undefined), conf.int('report_interval') * 1000);
-  rt.onShutdown(async () => {
+  rt.onShutdown(async (how) => {
     clearInterval(timer);
+    // A restart of nova-compute leaves its guests running, as Nova's does: the next process
+    // re-adopts them. Only the lab's own shutdown stops them.
+    if (how === 'service') return driver.close({ stopGuests: false });
     const running = await driver.listRunning();
     await driver.close({ stopGuests: true, timeoutMs: 10_000 });
     for (const uuid of running)

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ServiceProcess } from '../../contract/services.js';
+import { LAB_SHUTDOWN_MESSAGE, type ServiceProcess } from '../../contract/services.js';
 import type { ServicePlanEntry } from './service-plan.js';
 import { DEFAULT_RESTART_POLICY, failuresInARow, restartDelayMs, type RestartPolicy } from './restart-policy.js';
 
@@ -230,7 +230,9 @@ export class Supervisor {
     return targets.map((m) => ({ ...m.proc }));
   }
 
-  private stopOne(m: Managed, graceMs: number): Promise<void> {
+  /** Stop one process: SIGTERM for a service restart; for the lab's shutdown, the launcher's
+   *  lab-shutdown message first (nova-compute then stops its guests too). */
+  private stopOne(m: Managed, graceMs: number, labShutdown = false): Promise<void> {
     if (m.retry) {
       clearTimeout(m.retry);
       m.retry = null;
@@ -249,7 +251,8 @@ export class Supervisor {
         m.child = null;
         resolve();
       });
-      child.kill('SIGTERM');
+      if (labShutdown && child.connected) child.send(LAB_SHUTDOWN_MESSAGE, (err) => err && child.kill('SIGTERM'));
+      else child.kill('SIGTERM');
     });
   }
 
@@ -270,7 +273,7 @@ export class Supervisor {
     const groups = new Map<number, Managed[]>();
     for (const m of this.managed.values()) groups.set(rank(m), [...(groups.get(rank(m)) ?? []), m]);
     for (const r of [...groups.keys()].sort((a, b) => a - b)) {
-      await Promise.all(groups.get(r)!.map((m) => this.stopOne(m, graceMs)));
+      await Promise.all(groups.get(r)!.map((m) => this.stopOne(m, graceMs, true)));
     }
   }
 }

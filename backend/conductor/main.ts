@@ -9,14 +9,30 @@ import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import { NovaDb } from './nova-db.js';
 import { recordsApi } from './records.js';
 import { buildFlowApi } from './build-flow.js';
+import { loadTopology } from '../config/topology.js';
+import { seedAggregates } from './aggregates.js';
+import { randomUUID } from 'node:crypto';
 
 /** A held step or a slow scheduler may keep a call open for long; the learner sets the pace. */
 const HELD_CALL_TIMEOUT_MS = 60 * 60 * 1000;
 
 runMain(async () => {
   const rt = await startService('nova-conductor');
-  const db = await NovaDb.open(rt.paths.novaDb);
-  const records = recordsApi(db, { serviceDownTime: () => rt.conf.int('service_down_time'), publish: (e) => rt.publish(e) });
+  const defaultZone = () => rt.conf.str('default_availability_zone');
+  // The topology seeds the aggregates of a database that has none stored yet; then the API owns them.
+  const db = await NovaDb.open(rt.paths.novaDb, () =>
+    seedAggregates(
+      loadTopology(rt.conf.str('novalab.topology'), rt.paths.topology).topology.hosts,
+      defaultZone(),
+      new Date().toISOString(),
+      randomUUID,
+    ),
+  );
+  const records = recordsApi(db, {
+    serviceDownTime: () => rt.conf.int('service_down_time'),
+    publish: (e) => rt.publish(e),
+    defaultZone,
+  });
   const flow = buildFlowApi({
     db,
     records,

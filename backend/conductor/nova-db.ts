@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
+import type { Aggregate, ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
 
 export interface NovaData {
   schema: 1;
-  counters: { service: number; compute_node: number; instance: number; keypair: number };
+  counters: { service: number; compute_node: number; instance: number; keypair: number; aggregate?: number };
   services: ServiceRecord[];
   compute_nodes: ComputeNode[];
   instances: Instance[];
@@ -22,6 +22,8 @@ export interface NovaData {
   quotas: Record<string, Partial<QuotaSet>>;
   traces: ScheduleTrace[];
   server_groups: ServerGroup[];
+  /** Host aggregates (seeded on open when the database has none stored yet). */
+  aggregates: Aggregate[];
 }
 
 export const emptyNovaData = (): NovaData => ({
@@ -37,6 +39,7 @@ export const emptyNovaData = (): NovaData => ({
   quotas: {},
   traces: [],
   server_groups: [],
+  aggregates: [],
 });
 
 export class NovaDb {
@@ -46,12 +49,20 @@ export class NovaDb {
 
   private constructor(private low: Low<NovaData>) {}
 
-  static async open(file: string): Promise<NovaDb> {
+  /**
+   * `seedAggregates` gives a new database its aggregates (the topology's), and an existing one
+   * written before aggregates were stored; after that, only the API changes them.
+   */
+  static async open(file: string, seedAggregates: () => Aggregate[] = () => []): Promise<NovaDb> {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const fresh = !fs.existsSync(file);
     const low = new Low<NovaData>(new JSONFile<NovaData>(file), emptyNovaData());
     await low.read();
     low.data ??= emptyNovaData();
     low.data.server_groups ??= []; // databases written before server groups existed
+    // A new database, or one written before aggregates were stored: the topology seeds them.
+    if (fresh || !Array.isArray((low.data as Partial<NovaData>).aggregates)) low.data.aggregates = seedAggregates();
+    low.data.counters.aggregate = Math.max(low.data.counters.aggregate ?? 0, ...low.data.aggregates.map((a) => a.id));
     return new NovaDb(low);
   }
 

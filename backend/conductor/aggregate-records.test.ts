@@ -193,3 +193,10 @@ test('update: a new zone moves an empty aggregate; hosts with instances may not 
     message: `Cannot update metadata of aggregate ${z.id}. Reason: One or more hosts contain instances in this zone.`,
   });
 });
+
+test('deleting a nova-compute service takes its host out of every aggregate, as Nova does', async () => {
+  const { api } = await lab();
+  const svc = (await api.service_list({ binary: 'nova-compute', host: 'host-a' }))[0]!;
+  assert.equal(await api.service_delete(svc.uuid), true);
+  assert.deepEqual((await api.aggregate_get(1))!.hosts, []);
+});

@@ -82,6 +82,8 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       if (!s) return false;
       await db.mutate((data) => {
         data.services = data.services.filter((x) => x !== s);
+        // As Nova's service delete: a compute host leaves every aggregate it was in.
+        if (s.binary === 'nova-compute') for (const a of data.aggregates) a.hosts = a.hosts.filter((h) => h !== s.host);
       });
       return true;
     },

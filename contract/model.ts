@@ -229,6 +229,20 @@ export interface LabHost {
   metrics: Record<string, number>;
 }
 
+/**
+ * A host aggregate as nova-conductor stores it (Nova's Aggregate object). Its zone is not a
+ * field of its own: as in Nova, it is the `availability_zone` key of its metadata.
+ */
+export interface Aggregate {
+  id: number;
+  uuid: string;
+  name: string;
+  hosts: string[];
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string | null;
+}
+
 /** What a compute host reports (through the conductor) and the scheduler reads. */
 export interface ComputeNode {
   host: string;

@@ -105,6 +105,14 @@ export const NOVA_CONF_OPTIONS = [
   ),
   o('DEFAULT', 'scheduler_host_subset_size', 'int', 1, 'pick at random among this many best hosts', 'nova-scheduler', 1),
   o('DEFAULT', 'scheduler_max_attempts', 'int', 3, 'hosts tried for one instance before it goes to ERROR', 'nova-scheduler', 1),
+  o(
+    'DEFAULT',
+    'default_availability_zone',
+    'string',
+    'nova',
+    'the zone of a compute host that is in no aggregate with an availability_zone',
+    'nova-conductor',
+  ),
   o('DEFAULT', 'service_down_time', 'int', 60, 'seconds without a heartbeat after which a service is down', 'nova-scheduler', 1),
   o('DEFAULT', 'report_interval', 'int', 10, 'seconds between service heartbeats', 'nova-compute', 1),
   o(

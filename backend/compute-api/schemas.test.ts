@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiFault } from './faults.js';
 import { parseVersion } from './microversion.js';
-import { checkConsoleOutput, checkReboot, keypairCreateCheck, serverCreateCheck } from './schemas.js';
+import {
+  checkAggregateAddHost,
+  checkAggregateCreate,
+  checkAggregateSetMetadata,
+  checkAggregateUpdate,
+  checkConsoleOutput,
+  checkReboot,
+  keypairCreateCheck,
+  serverCreateCheck,
+} from './schemas.js';
 import { pyRepr } from './validation.js';
 
 const v = (s: string) => parseVersion(s)!;
@@ -105,4 +114,35 @@ test('actions and key pairs', () => {
 test('values print as Python would in the messages', () => {
   assert.equal(pyRepr({ a: [1, 'b', null, true] }), "{'a': [1, 'b', None, True]}");
   assert.equal(pyRepr("it's"), "'it\\'s'");
+});
+
+test("os-aggregates bodies as Nova's schemas: zone names without ':', update needs name or zone, null metadata values", () => {
+  const accepted: [(b: unknown) => unknown, unknown][] = [
+    [checkAggregateCreate, { aggregate: { name: 'rack1' } }],
+    [checkAggregateCreate, { aggregate: { name: 'rack1', availability_zone: 'az1' } }],
+    [checkAggregateCreate, { aggregate: { name: 'rack1', availability_zone: null } }],
+    [checkAggregateUpdate, { aggregate: { name: ' spaced ' } }],
+    [checkAggregateUpdate, { aggregate: { availability_zone: 'az2' } }],
+    [checkAggregateAddHost, { add_host: { host: 'host-a.example_1' } }],
+    [checkAggregateSetMetadata, { set_metadata: { metadata: { ssd: 'true', gone: null } } }],
+  ];
+  for (const [check, body] of accepted) assert.doesNotThrow(() => check(body), JSON.stringify(body));
+  const refused: [(b: unknown) => unknown, unknown, RegExp][] = [
+    [checkAggregateCreate, { aggregate: { name: '' } }, /field\/attribute name\. Value: ''\. '' is too short/],
+    [checkAggregateCreate, { aggregate: { name: 'x'.repeat(256) } }, /is too long/],
+    [checkAggregateCreate, { aggregate: { name: ' lead' } }, /field\/attribute name/],
+    [checkAggregateCreate, { aggregate: { name: 'x', availability_zone: 'a:b' } }, /field\/attribute availability_zone/],
+    [checkAggregateCreate, { aggregate: {} }, /'name' is a required property/],
+    [checkAggregateUpdate, { aggregate: {} }, /is not valid under any of the given schemas/],
+    [checkAggregateUpdate, { aggregate: { name: 'x', metadata: {} } }, /'metadata' was unexpected/],
+    [checkAggregateAddHost, { add_host: { host: 'bad host' } }, /field\/attribute host/],
+    [checkAggregateSetMetadata, { set_metadata: { metadata: { 'bad/key': 'x' } } }, /'bad\/key' was unexpected/],
+    [checkAggregateSetMetadata, { set_metadata: { metadata: { k: 1 } } }, /1 is not of type 'string', 'null'/],
+  ];
+  for (const [check, body, want] of refused)
+    assert.match(
+      fault(() => check(body)),
+      want,
+      JSON.stringify(body),
+    );
 });

@@ -311,3 +311,51 @@ function serverGroupSchema(v: ApiVersion): object {
   return obj({ server_group: group }, ['server_group']);
 }
 export const serverGroupCreateCheck = versionedCheck<ServerGroupCreateBody>(['2.15', '2.64'], serverGroupSchema);
+
+// os-aggregates (nova/api/openstack/compute/schemas/aggregates.py, 2.1+): a zone name has no
+// ":" and no leading or trailing space; an update's name may have them (Nova strips them).
+const azName = { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s:]([^:]*[^\\s:])?$' };
+const azOrNull = { oneOf: [azName, { type: 'null' }] };
+const nameWithSpaces = { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S' };
+const fqdn = { type: 'string', minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-._]*$' };
+
+export const checkAggregateCreate = compile<{ aggregate: { name: string; availability_zone?: string | null } }>(
+  obj({ aggregate: obj({ name: T.name, availability_zone: azOrNull }, ['name']) }, ['aggregate']),
+);
+
+export const checkAggregateUpdate = compile<{ aggregate: { name?: string; availability_zone?: string | null } }>(
+  obj(
+    {
+      aggregate: {
+        ...obj({ name: nameWithSpaces, availability_zone: azOrNull }),
+        anyOf: [{ required: ['name'] }, { required: ['availability_zone'] }],
+      },
+    },
+    ['aggregate'],
+  ),
+);
+
+export const checkAggregateAddHost = compile<{ add_host: { host: string } }>(
+  obj({ add_host: obj({ host: fqdn }, ['host']) }, ['add_host']),
+);
+export const checkAggregateRemoveHost = compile<{ remove_host: { host: string } }>(
+  obj({ remove_host: obj({ host: fqdn }, ['host']) }, ['remove_host']),
+);
+
+export const checkAggregateSetMetadata = compile<{ set_metadata: { metadata: Record<string, string | null> } }>(
+  obj(
+    {
+      set_metadata: obj(
+        {
+          metadata: {
+            type: 'object',
+            patternProperties: { '^[a-zA-Z0-9-_:. ]{1,255}$': { type: ['string', 'null'], maxLength: 255 } },
+            additionalProperties: false,
+          },
+        },
+        ['metadata'],
+      ),
+    },
+    ['set_metadata'],
+  ),
+);

@@ -12,6 +12,9 @@ import { instanceDisksEvidence } from './instance-evidence.js';
 import { recordsApi } from './records.js';
 import { buildFlowApi } from './build-flow.js';
 import { runRecovery } from './run-recovery.js';
+import { loadTopology } from '../config/topology.js';
+import { seedAggregates } from './aggregates.js';
+import { randomUUID } from 'node:crypto';
 
 /** An instance unchanged this long with its work lost is abandoned (see recovery.ts). */
 const ABANDONED_AFTER_MS = 60_000;
@@ -22,14 +25,27 @@ const HELD_CALL_TIMEOUT_MS = 60 * 60 * 1000;
 
 runMain(async () => {
   const rt = await startService('nova-conductor');
-  const db = await NovaDb.open(rt.paths.novaDb, {
-    marker: dbMarker(rt.paths, 'nova'),
-    stateDir: rt.paths.root,
-    evidence: () => instanceDisksEvidence(rt.paths),
-  });
+  const defaultZone = () => rt.conf.str('default_availability_zone');
+  // The topology seeds the aggregates of a database that has none stored yet; then the API owns them.
+  const db = await NovaDb.open(
+    rt.paths.novaDb,
+    {
+      marker: dbMarker(rt.paths, 'nova'),
+      stateDir: rt.paths.root,
+      evidence: () => instanceDisksEvidence(rt.paths),
+    },
+    () =>
+      seedAggregates(
+        loadTopology(rt.conf.str('novalab.topology'), rt.paths.topology).topology.hosts,
+        defaultZone(),
+        new Date().toISOString(),
+        randomUUID,
+      ),
+  );
   const records = recordsApi(db, {
     serviceDownTime: () => rt.conf.int('service_down_time'),
     publish: (e) => rt.publish(e),
+    defaultZone,
   });
   const flow = buildFlowApi({
     db,

@@ -2,7 +2,7 @@
 // directory fsync) before a mutation is acknowledged. Only nova-conductor imports this module.
 import type { Low } from 'lowdb';
 import { openJsonDb, shape, type JsonDbSpec } from '../common/json-db.js';
-import type { ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
+import type { Aggregate, ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
@@ -14,6 +14,7 @@ export interface NovaData {
     compute_node: number;
     instance: number;
     keypair: number;
+    aggregate?: number;
   };
   services: ServiceRecord[];
   compute_nodes: ComputeNode[];
@@ -25,6 +26,8 @@ export interface NovaData {
   quotas: Record<string, Partial<QuotaSet>>;
   traces: ScheduleTrace[];
   server_groups: ServerGroup[];
+  /** Host aggregates (seeded on open when the database has none stored yet). */
+  aggregates: Aggregate[];
 }
 
 export const emptyNovaData = (): NovaData => ({
@@ -40,6 +43,7 @@ export const emptyNovaData = (): NovaData => ({
   quotas: {},
   traces: [],
   server_groups: [],
+  aggregates: [],
 });
 
 const OPTIONAL_TABLES = ['request_specs', 'actions', 'keypairs', 'quotas', 'traces', 'server_groups'] as const;
@@ -67,18 +71,30 @@ export class NovaDb {
 
   private constructor(private low: Low<NovaData>) {}
 
-  /** Open nova's database; a missing (after first start), corrupt or foreign file is refused. */
-  static async open(file: string, opts: Pick<JsonDbSpec<NovaData>, 'marker' | 'stateDir' | 'evidence'> = {}): Promise<NovaDb> {
+  /**
+   * Open nova's database; a missing (after first start), corrupt or foreign file is refused.
+   * `seedAggregates` gives a new database its aggregates (the topology's), and an existing one
+   * written before aggregates were stored; after that, only the API changes them.
+   */
+  static async open(
+    file: string,
+    opts: Pick<JsonDbSpec<NovaData>, 'marker' | 'stateDir' | 'evidence'> = {},
+    seedAggregates: () => Aggregate[] = () => [],
+  ): Promise<NovaDb> {
     const low = await openJsonDb<NovaData>({
       file,
       what: "nova's database",
-      empty: emptyNovaData,
+      // A new database starts with the topology's aggregates.
+      empty: () => ({ ...emptyNovaData(), aggregates: seedAggregates() }),
       shapeProblems: novaShapeProblems,
       ...opts,
     });
     // Tables added since the first schema: older databases get them empty.
     const fresh = emptyNovaData();
     for (const k of OPTIONAL_TABLES) (low.data as unknown as Record<string, unknown>)[k] ??= fresh[k];
+    // A database written before aggregates were stored: the topology seeds them.
+    if (!Array.isArray((low.data as Partial<NovaData>).aggregates)) low.data.aggregates = seedAggregates();
+    low.data.counters.aggregate = Math.max(low.data.counters.aggregate ?? 0, ...low.data.aggregates.map((a) => a.id));
     return new NovaDb(low);
   }
 

@@ -12,6 +12,8 @@ import type { PublishedEvent } from '../bus/wire.js';
 import { buildHostStates, claimRefusal, usageByHost } from './usage.js';
 import { STATUS_VM_STATE } from '../../contract/model.js';
 import { DEFAULT_QUOTAS } from './default-flavors.js';
+import { aggregatesApi } from './aggregate-records.js';
+import { aggregatesByHost, hostZone, nodeWithAggregates } from './aggregates.js';
 
 const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
@@ -24,6 +26,8 @@ export interface RecordsOptions {
   maxTraces?: number;
   /** Course step 5: the conductor tells the lab when it has written an instance record. */
   publish?: (e: PublishedEvent) => void;
+  /** nova.conf default_availability_zone: the zone of a host in no zoned aggregate. */
+  defaultZone?: () => string;
 }
 
 export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
@@ -31,8 +35,17 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
   const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
   const findInstance = (uuid: string) => d().instances.find((i) => i.uuid === uuid);
   const groupOf = (uuid: string) => d().server_groups.find((g) => g.members.includes(uuid));
+  const defaultZone = () => opts.defaultZone?.() ?? 'nova';
+  // A host's zone and aggregates come from the stored aggregates, never from its own report.
+  const nodes = () => {
+    const byHost = aggregatesByHost(d().aggregates);
+    return d().compute_nodes.map((n) => nodeWithAggregates(n, byHost, defaultZone()));
+  };
+  const withZone = (s: ServiceRecord): ServiceRecord =>
+    s.binary === 'nova-compute' ? { ...s, zone: hostZone(aggregatesByHost(d().aggregates).get(s.host), defaultZone()) } : s;
 
   return {
+    ...aggregatesApi(db),
     async service_heartbeat(binary, host, zone) {
       return db.mutate((data) => {
         let s = data.services.find((x) => x.binary === binary && x.host === host);
@@ -53,21 +66,25 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         }
         s.updated_at = now();
         s.zone = zone;
-        return s;
+        return withZone(s);
       });
     },
     async service_list(filter = {}) {
-      return d().services.filter((s) => (!filter.binary || s.binary === filter.binary) && (!filter.host || s.host === filter.host));
+      return d()
+        .services.filter((s) => (!filter.binary || s.binary === filter.binary) && (!filter.host || s.host === filter.host))
+        .map(withZone);
     },
     async service_update(key, patch) {
       if (!findService(key)) return null;
-      return db.mutate(() => Object.assign(findService(key)!, patch) as ServiceRecord);
+      return withZone(await db.mutate(() => Object.assign(findService(key)!, patch) as ServiceRecord));
     },
     async service_delete(key) {
       const s = findService(key);
       if (!s) return false;
       await db.mutate((data) => {
         data.services = data.services.filter((x) => x !== s);
+        // As Nova's service delete: a compute host leaves every aggregate it was in.
+        if (s.binary === 'nova-compute') for (const a of data.aggregates) a.hosts = a.hosts.filter((h) => h !== s.host);
       });
       return true;
     },
@@ -92,13 +109,13 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async compute_node_list() {
       const usage = usageByHost(d().instances);
-      return d().compute_nodes.map((n) => {
+      return nodes().map((n) => {
         const u = usage.get(n.host);
         return { ...n, vcpus_used: u?.vcpus ?? 0, memory_mb_used: u?.ram ?? 0, local_gb_used: u?.disk ?? 0, running_vms: u?.count ?? 0 };
       });
     },
     async host_states(forInstance) {
-      const states = buildHostStates(d().compute_nodes, d().services, usageByHost(d().instances), Date.now(), opts.serviceDownTime());
+      const states = buildHostStates(nodes(), d().services, usageByHost(d().instances), Date.now(), opts.serviceDownTime());
       // The reply is part of one project's scheduling explanation: it names no other instance.
       return states.map((h) => ({ ...h, instance_uuids: forInstance && h.instance_uuids.includes(forInstance) ? [forInstance] : [] }));
     },
@@ -190,7 +207,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     async instance_claim(uuid, host) {
       const i = findInstance(uuid);
       if (!i || i.vm_state === 'deleted') return { ok: false, reason: `instance ${uuid} is gone`, instance: null };
-      const node = d().compute_nodes.find((n) => n.host === host);
+      const node = nodes().find((n) => n.host === host);
       if (!node) return { ok: false, reason: `${host}: no such compute node`, instance: i };
       const others = d().instances.filter((x) => x.uuid !== uuid);
       const used = usageByHost(others).get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };

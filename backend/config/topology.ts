@@ -28,6 +28,14 @@ export function validateTopology(t: unknown): string[] {
       if (!Number.isInteger(h?.[k]) || h[k] < 1) errors.push(`${where}: ${k} must be a whole number >= 1`);
     }
     if (typeof h?.availability_zone !== 'string' || h.availability_zone === '') errors.push(`${where}: availability_zone is required`);
+    for (const a of Array.isArray(h?.aggregates) ? h.aggregates : []) {
+      const zone = a?.metadata?.availability_zone;
+      // A host is in one zone (Nova refuses a second): its aggregates may only repeat it.
+      if (zone !== undefined && zone !== h.availability_zone)
+        errors.push(
+          `${where}: aggregate ${a.name} has availability_zone "${zone}" but the host's availability_zone is "${h.availability_zone}"`,
+        );
+    }
     if (!Array.isArray(h?.architectures) || h.architectures.length === 0) errors.push(`${where}: architectures must list at least one`);
     if (!Array.isArray(h?.hypervisor_types) || h.hypervisor_types.length === 0)
       errors.push(`${where}: hypervisor_types must list at least one`);

@@ -1,6 +1,7 @@
 // nova-conductor's RPC interface (topic "conductor"). The conductor is the only process that
 // opens nova's database; every other service reaches data through these methods.
 import type {
+  Aggregate,
   ComputeNode,
   Flavor,
   Instance,
@@ -68,6 +69,20 @@ export interface ConductorApi {
    * requesting project's event view.
    */
   host_states(forInstance?: string): Promise<HostState[]>;
+
+  // host aggregates (os-aggregates). A refused change is a BusFailure with Nova's exception
+  // name, the status nova-api answers with and Nova's message.
+  aggregate_list(): Promise<Aggregate[]>;
+  aggregate_get(id: number): Promise<Aggregate | null>;
+  aggregate_create(a: { name: string; availability_zone?: string | null }): Promise<Aggregate>;
+  /** PUT: a new name and/or zone (the zone is stored as `availability_zone` metadata). */
+  aggregate_update(id: number, patch: { name?: string; availability_zone?: string | null }): Promise<Aggregate>;
+  /** Refused (400) while the aggregate still has hosts. */
+  aggregate_delete(id: number): Promise<void>;
+  aggregate_add_host(id: number, host: string): Promise<Aggregate>;
+  aggregate_remove_host(id: number, host: string): Promise<Aggregate>;
+  /** A null value removes its key. */
+  aggregate_set_metadata(id: number, metadata: Record<string, string | null>): Promise<Aggregate>;
 
   // instances
   /**

@@ -87,6 +87,10 @@ const ACCESS: Record<string, Access> = {
   'compute GET /v2.1/os-availability-zone/detail': 'admin',
   'compute GET /v2.1/os-aggregates': 'admin',
   'compute GET /v2.1/os-aggregates/:id': 'admin',
+  'compute POST /v2.1/os-aggregates': 'admin',
+  'compute PUT /v2.1/os-aggregates/:id': 'admin',
+  'compute DELETE /v2.1/os-aggregates/:id': 'admin',
+  'compute POST /v2.1/os-aggregates/:id/action': 'admin',
   'compute GET /v2.1/images': 'collection',
   'compute GET /v2.1/images/detail': 'collection',
   'compute GET /v2.1/images/:id': 'owned',
@@ -357,6 +361,9 @@ function bodyFor(r: Route): { body?: string; type?: string } {
     if (k === 'PUT /v2.1/flavors/:id/os-extra_specs/:key') return json({ 'hw:cpu_policy': 'shared' });
     if (k === 'PUT /v2.1/os-quota-sets/:project') return json({ quota_set: { instances: 11 } });
     if (k === 'PUT /v2.1/os-services/:id') return json({ status: 'disabled' });
+    if (k === 'POST /v2.1/os-aggregates') return json({ aggregate: { name: 'by-demo' } });
+    if (k === 'PUT /v2.1/os-aggregates/:id') return json({ aggregate: { name: 'by-demo' } });
+    if (k === 'POST /v2.1/os-aggregates/:id/action') return json({ set_metadata: { metadata: { by: 'demo' } } });
     if (r.method === 'POST' || r.method === 'PUT') return json({});
   }
   if (r.service === 'identity') {

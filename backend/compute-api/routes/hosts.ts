@@ -1,5 +1,5 @@
 // The admin's view of the lab hosts: os-hypervisors, os-services, os-availability-zone and
-// os-aggregates, all built from the conductor's compute nodes and service records.
+// os-aggregates, from the conductor's compute nodes, service records and stored aggregates.
 import { Router } from 'express';
 import type { ServiceRecord } from '../../../contract/services.js';
 import type { ApiDeps } from '../deps.js';
@@ -7,9 +7,17 @@ import { ApiFault, badRequest, notFound } from '../faults.js';
 import { authorize, handle, ok, queryOne, type Call, type Reply } from '../http/kit.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
-import { checkServiceLegacy, checkServiceUpdate } from '../schemas.js';
 import {
-  aggregatesView,
+  checkAggregateAddHost,
+  checkAggregateCreate,
+  checkAggregateRemoveHost,
+  checkAggregateSetMetadata,
+  checkAggregateUpdate,
+  checkServiceLegacy,
+  checkServiceUpdate,
+} from '../schemas.js';
+import {
+  aggregateView,
   availabilityZones,
   hypervisorDetail,
   hypervisorStatistics,
@@ -151,10 +159,86 @@ async function zones(c: Call, detail: boolean): Promise<Reply> {
   return ok({ availabilityZoneInfo: availabilityZones(services, (s) => serviceIsUp(s, Date.now(), down), detail) });
 }
 
-async function aggregates(c: Call): Promise<ReturnType<typeof aggregatesView>> {
-  const nodes = await c.deps.conductor.call.compute_node_list();
-  const created = nodes.map((n) => n.updated_at).sort()[0] ?? new Date().toISOString();
-  return aggregatesView(nodes, c.st.version, created);
+/** Nova's utils.validate_integer on the aggregate id of the path (a UUID is a 400 too). */
+function aggregateId(c: Call): number {
+  const raw = c.params.id!;
+  if (!/^\s*[+-]?\d+\s*$/.test(raw)) throw badRequest('Invalid input received: id must be an integer');
+  return Number(raw);
+}
+
+async function listAggregates(c: Call): Promise<Reply> {
+  authorize(c, 'os_compute_api:os-aggregates:index');
+  const all = await c.deps.conductor.call.aggregate_list();
+  return ok({ aggregates: all.map((a) => aggregateView(a, c.st.version)) });
+}
+
+async function showAggregate(c: Call): Promise<Reply> {
+  authorize(c, 'os_compute_api:os-aggregates:show');
+  const id = aggregateId(c);
+  const a = await c.deps.conductor.call.aggregate_get(id);
+  if (!a) throw notFound(`Aggregate ${id} could not be found.`);
+  return ok({ aggregate: aggregateView(a, c.st.version) });
+}
+
+/** POST /os-aggregates: 200 (not 201, as Nova), without hosts and metadata in the answer. */
+async function createAggregate(c: Call): Promise<Reply> {
+  const body = checkAggregateCreate(c.body).aggregate;
+  authorize(c, 'os_compute_api:os-aggregates:create');
+  const a = await c.deps.conductor.call.aggregate_create({
+    name: body.name.trim(),
+    availability_zone: body.availability_zone?.trim() || null,
+  });
+  return ok({ aggregate: aggregateView(a, c.st.version, { created: true }) });
+}
+
+async function updateAggregate(c: Call): Promise<Reply> {
+  const body = checkAggregateUpdate(c.body).aggregate;
+  authorize(c, 'os_compute_api:os-aggregates:update');
+  const patch: { name?: string; availability_zone?: string | null } = {};
+  if (body.name !== undefined) patch.name = body.name.trim();
+  if ('availability_zone' in body) patch.availability_zone = body.availability_zone ?? null;
+  const a = await c.deps.conductor.call.aggregate_update(aggregateId(c), patch);
+  return ok({ aggregate: aggregateView(a, c.st.version) });
+}
+
+/** DELETE: 200 with no body, as Nova; refused (400) while hosts remain. */
+async function deleteAggregate(c: Call): Promise<Reply> {
+  authorize(c, 'os_compute_api:os-aggregates:delete');
+  await c.deps.conductor.call.aggregate_delete(aggregateId(c));
+  return { status: 200 };
+}
+
+/** POST /os-aggregates/{id}/action: add_host, remove_host, set_metadata (200 with the aggregate). */
+async function aggregateAction(c: Call): Promise<Reply> {
+  const body = c.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0)
+    throw badRequest('Malformed request body');
+  const key = Object.keys(body)[0]!;
+  const conductor = c.deps.conductor.call;
+  let a;
+  switch (key) {
+    case 'add_host': {
+      const { host } = checkAggregateAddHost(body).add_host;
+      authorize(c, 'os_compute_api:os-aggregates:add_host');
+      a = await conductor.aggregate_add_host(aggregateId(c), host);
+      break;
+    }
+    case 'remove_host': {
+      const { host } = checkAggregateRemoveHost(body).remove_host;
+      authorize(c, 'os_compute_api:os-aggregates:remove_host');
+      a = await conductor.aggregate_remove_host(aggregateId(c), host);
+      break;
+    }
+    case 'set_metadata': {
+      const { metadata } = checkAggregateSetMetadata(body).set_metadata;
+      authorize(c, 'os_compute_api:os-aggregates:set_metadata');
+      a = await conductor.aggregate_set_metadata(aggregateId(c), metadata);
+      break;
+    }
+    default:
+      throw badRequest(`There is no such action: ${key}`);
+  }
+  return ok({ aggregate: aggregateView(a, c.st.version) });
 }
 
 export function hostRoutes(deps: ApiDeps): Router {
@@ -211,23 +295,8 @@ export function hostRoutes(deps: ApiDeps): Router {
   r.route('/os-availability-zone/detail')
     .get(h((c) => zones(c, true)))
     .all(methodNotAllowed);
-  r.route('/os-aggregates')
-    .get(
-      h(async (c) => {
-        authorize(c, 'os_compute_api:os-aggregates:index');
-        return ok({ aggregates: await aggregates(c) });
-      }),
-    )
-    .all(methodNotAllowed);
-  r.route('/os-aggregates/:id')
-    .get(
-      h(async (c) => {
-        authorize(c, 'os_compute_api:os-aggregates:show');
-        const agg = (await aggregates(c)).find((a) => String(a.id) === c.params.id || a.uuid === c.params.id);
-        if (!agg) throw notFound(`Aggregate ${c.params.id} could not be found.`);
-        return ok({ aggregate: agg });
-      }),
-    )
-    .all(methodNotAllowed);
+  r.route('/os-aggregates').get(h(listAggregates)).post(h(createAggregate)).all(methodNotAllowed);
+  r.route('/os-aggregates/:id').get(h(showAggregate)).put(h(updateAggregate)).delete(h(deleteAggregate)).all(methodNotAllowed);
+  r.route('/os-aggregates/:id/action').post(h(aggregateAction)).all(methodNotAllowed);
   return r;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseVersion } from '../microversion.js';
 import { nodeFixture, serviceFixture } from '../../shared/testing/model-fixtures.js';
-import { aggregatesView, availabilityZones, hypervisorDetail, hypervisorSummary, serviceView, uptimeText } from './host-views.js';
+import { aggregateView, availabilityZones, hypervisorDetail, hypervisorSummary, serviceView, uptimeText } from './host-views.js';
 import { serviceIsUp } from '../../shared/service-health.js';
 
 const v = (s: string) => parseVersion(s)!;
@@ -93,12 +93,30 @@ test('availability zones: compute zones for everyone, "internal" only in detail'
   assert.equal(detail[1]!.hosts['host-c']!['nova-compute']!.active, false);
 });
 
-test("aggregates are gathered from the hosts' topology", () => {
-  const nodes = [nodeFixture(), nodeFixture({ host: 'host-c', id: 2 }), nodeFixture({ host: 'host-b', aggregates: [] })];
-  const aggs = aggregatesView(nodes, v('2.41'), '2026-11-23T19:00:00.000Z');
-  assert.equal(aggs.length, 1);
-  assert.deepEqual(aggs[0]!.hosts, ['host-a', 'host-c']);
-  assert.deepEqual(aggs[0]!.metadata, { ssd: 'true' });
-  assert.match(String(aggs[0]!.uuid), /^[0-9a-f-]{36}$/);
-  assert.equal('uuid' in aggregatesView(nodes, v('2.40'), '2026-11-23T19:00:00.000Z')[0]!, false);
+test('an aggregate is shown as Nova marshals it: uuid from 2.41, zone from its metadata, create without hosts/metadata', () => {
+  const agg = {
+    id: 4,
+    uuid: '6ba28ba7-f29b-45cc-a30b-6e3a40c2fb14',
+    name: 'fast',
+    hosts: ['host-a'],
+    metadata: { ssd: 'true', availability_zone: 'az1' },
+    created_at: '2026-11-23T19:00:00.000Z',
+    updated_at: null,
+  };
+  assert.deepEqual(aggregateView(agg, v('2.41')), {
+    id: 4,
+    uuid: '6ba28ba7-f29b-45cc-a30b-6e3a40c2fb14',
+    name: 'fast',
+    availability_zone: 'az1',
+    hosts: ['host-a'],
+    metadata: { ssd: 'true', availability_zone: 'az1' },
+    created_at: '2026-11-23T19:00:00.000000',
+    updated_at: null,
+    deleted_at: null,
+    deleted: false,
+  });
+  assert.equal('uuid' in aggregateView(agg, v('2.40')), false);
+  const created = aggregateView({ ...agg, metadata: {} }, v('2.1'), { created: true });
+  assert.deepEqual(Object.keys(created).sort(), ['availability_zone', 'created_at', 'deleted', 'deleted_at', 'id', 'name', 'updated_at']);
+  assert.equal(created.availability_zone, null);
 });

@@ -1,8 +1,7 @@
 // Hypervisors, services, availability zones and aggregates, as Nova shows them (pure).
 // Ids are integers below 2.53 and UUIDs from 2.53; cpu_info is a JSON string below 2.28.
-import { createHash } from 'node:crypto';
 import os from 'node:os';
-import type { ComputeNode } from '../../../contract/model.js';
+import type { Aggregate, ComputeNode } from '../../../contract/model.js';
 import type { ServiceRecord } from '../../../contract/services.js';
 import { atLeast, type ApiVersion } from '../microversion.js';
 import { naiveTime } from './format.js';
@@ -123,37 +122,25 @@ export function availabilityZones(services: ServiceRecord[], isUp: (s: ServiceRe
   });
 }
 
-/** Aggregates are built from the hosts' topology: one per name, with every host that lists it. */
-export function aggregatesView(nodes: ComputeNode[], v: ApiVersion, created: string): Record<string, unknown>[] {
-  const byName = new Map<string, { hosts: string[]; metadata: Record<string, string> }>();
-  for (const n of [...nodes].sort((a, b) => a.host.localeCompare(b.host))) {
-    for (const a of n.aggregates) {
-      const agg = byName.get(a.name) ?? { hosts: [], metadata: {} };
-      agg.hosts.push(n.host);
-      Object.assign(agg.metadata, a.metadata);
-      byName.set(a.name, agg);
-    }
+/**
+ * One aggregate as Nova marshals it: every field of the Aggregate object, `uuid` from 2.41,
+ * `availability_zone` from its metadata, naive timestamps. `create` answers without `hosts`
+ * and `metadata`, as Nova does.
+ */
+export function aggregateView(a: Aggregate, v: ApiVersion, opts: { created?: boolean } = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: a.id,
+    name: a.name,
+    availability_zone: a.metadata.availability_zone ?? null,
+    created_at: naiveTime(a.created_at),
+    updated_at: naiveTime(a.updated_at),
+    deleted_at: null,
+    deleted: false,
+  };
+  if (!opts.created) {
+    out.hosts = [...a.hosts];
+    out.metadata = { ...a.metadata };
   }
-  return [...byName.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, a], i) => {
-      const out: Record<string, unknown> = {
-        id: i + 1,
-        name,
-        availability_zone: a.metadata.availability_zone ?? null,
-        hosts: a.hosts,
-        metadata: a.metadata,
-        created_at: naiveTime(created),
-        updated_at: null,
-        deleted_at: null,
-        deleted: false,
-      };
-      if (atLeast(v, '2.41')) out.uuid = stableUuid(`aggregate:${name}`);
-      return out;
-    });
-}
-
-export function stableUuid(seed: string): string {
-  const h = createHash('sha1').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  if (atLeast(v, '2.41')) out.uuid = a.uuid;
+  return out;
 }

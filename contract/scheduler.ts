@@ -21,6 +21,14 @@ export interface HostState {
   service: { up: boolean; disabled: boolean; disabled_reason: string | null; forced_down: boolean };
   hypervisor_type: string;
   hypervisor_version: number;
+  /** The compute node's name and uuid (Nova's hypervisor_hostname, uuid). */
+  hypervisor_hostname: string;
+  uuid: string;
+  /**
+   * What the driver reports of the host CPU (Nova's cpu_info: arch, model, vendor, topology,
+   * features), read by ComputeCapabilitiesFilter as "capabilities:cpu_info:arch".
+   */
+  cpu_info: Record<string, unknown>;
   supported_instances: SupportedInstance[];
   capabilities: Record<string, string>;
   aggregates: { name: string; metadata: Record<string, string> }[];

@@ -105,3 +105,19 @@ test('a retry avoids the host that already failed', () => {
   assert.equal(trace.chosen, 'host-a');
   assert.equal(trace.attempt, 2);
 });
+
+// Nova's _match_forced_hosts lowers both names: the forced host matches whatever its case.
+const forcedCases: [forced: string, chosen: string | null][] = [
+  ['host-d', 'host-d'],
+  ['HOST-D', 'host-d'],
+  ['Host-B', 'host-b'],
+  ['host-dd', null],
+  ['host', null],
+];
+for (const [forced, chosen] of forcedCases) {
+  test(`force_host "${forced}" chooses ${chosen ?? 'nothing (NoValidHost)'}`, () => {
+    const trace = selectHost(hosts, makeSpec({ force_host: forced }), options());
+    assert.equal(trace.chosen, chosen);
+    assert.equal(trace.filters[0]!.end, chosen ? 1 : 0);
+  });
+}

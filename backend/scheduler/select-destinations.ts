@@ -36,14 +36,17 @@ export function clampSubsetSize(size: number, hostCount: number): number {
   return hostCount > 0 ? Math.min(wanted, hostCount) : wanted;
 }
 
+/** Nova's forced-host match (host_manager._match_forced_hosts): host names compare case-insensitively. */
+export const isForcedHost = (host: string, forced: string): boolean => host.toLowerCase() === forced.toLowerCase();
+
 /**
  * A forced host (the API resolved "zone:host") skips the filters, as in Nova: the trace
  * shows a single "force_host" step keeping only that host.
  */
 function forceHost(hosts: readonly HostState[], forced: string): FilterRun {
-  const passed = hosts.filter((h) => h.host === forced);
+  const passed = hosts.filter((h) => isForcedHost(h.host, forced));
   const rejected = hosts
-    .filter((h) => h.host !== forced)
+    .filter((h) => !isForcedHost(h.host, forced))
     .map((h) => ({ host: h.host, reason: `not the forced host ${forced} (filters are skipped when a host is forced)` }));
   const entry = { name: 'force_host', start: hosts.length, end: passed.length, passed: passed.map((h) => h.host), rejected };
   return { passed, trace: [entry], emptiedBy: passed.length ? null : 'force_host' };

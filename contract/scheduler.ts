@@ -56,6 +56,18 @@ export interface RequestSpec {
   instance_group: { uuid: string; policy: ServerGroupPolicy; member_hosts: string[]; max_server_per_host?: number } | null;
 }
 
+/**
+ * The oversubscription limits the enabled resource filters set for a host (Nova's
+ * host_state.limits, before Placement): RamFilter sets memory_mb, CoreFilter vcpu, DiskFilter
+ * disk_gb. They travel with the decision to the claim, which enforces exactly these; a
+ * resource without a limit is unlimited (its filter was not enabled, or the host was forced).
+ */
+export interface ResourceLimits {
+  memory_mb?: number;
+  vcpu?: number;
+  disk_gb?: number;
+}
+
 /** A filter says yes (true) or no, with the one-line reason a learner can read. */
 export type FilterVerdict = true | string;
 
@@ -91,6 +103,8 @@ export interface ScheduleTrace {
   subset_size: number;
   subset: string[];
   chosen: string | null;
+  /** The limits the enabled filters set for the chosen host; the claim enforces only these. */
+  limits?: ResourceLimits;
   /** For a NoValidHost: the filter that emptied the list. */
   emptied_by: string | null;
   error: string | null;

@@ -6,10 +6,10 @@ import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { LabApi } from '../rpc/lab-api.js';
 import type { NovaConf } from '../config/nova-conf.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
-import type { ScheduleTrace } from '../../contract/scheduler.js';
+import type { ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import { currentContext } from '../bus/client.js';
-import { selectHost, alternates } from './select-destinations.js';
+import { selectHost, alternates, hostLimits } from './select-destinations.js';
 import type { WeigherOptions } from './weighers/types.js';
 
 export interface SchedulerDeps {
@@ -43,8 +43,9 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
         summary: `filtering ${hosts.length} hosts with ${conf.list('scheduler_default_filters').join(', ')}; weighing with ${conf.list('scheduler_weight_classes').join(', ')}`,
         detail: { hosts: hosts.map((h) => h.host) },
       });
+      const filters = conf.list('scheduler_default_filters') as FilterName[];
       const trace: ScheduleTrace = selectHost(hosts, spec, {
-        filters: conf.list('scheduler_default_filters') as FilterName[],
+        filters,
         weighers: conf.list('scheduler_weight_classes') as WeigherName[],
         weigherOptions: weigherOptionsFrom(conf),
         subsetSize: conf.int('scheduler_host_subset_size'),
@@ -53,12 +54,16 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
         attempt: spec.retry.num_attempts,
       });
       if (trace.chosen) {
-        const claim = await claimFirst(deps.conductor, spec.instance_uuid, [trace.chosen, ...alternates(trace)]);
+        const byName = new Map(hosts.map((h) => [h.host, h]));
+        const limitsOf = (host: string) => hostLimits(byName.get(host)!, spec, filters);
+        const claim = await claimFirst(deps.conductor, spec.instance_uuid, [trace.chosen, ...alternates(trace)], limitsOf);
         if (claim.host && claim.host !== trace.chosen)
           trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
         if (!claim.host)
           trace.error = `No valid host was found. Every host that passed the filters refused the claim: ${claim.refusals.join('; ')}`;
         trace.chosen = claim.host;
+        if (claim.host) trace.limits = limitsOf(claim.host);
+        else delete trace.limits;
       }
       deps.publish({
         kind: 'step',
@@ -73,11 +78,16 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
   };
 }
 
-/** Claim the first host that still has room; concurrent creates may have taken the best one. */
-async function claimFirst(conductor: ConductorApi, uuid: string, hosts: string[]): Promise<{ host: string | null; refusals: string[] }> {
+/** Claim the first host that still has room under its limits; concurrent creates may have taken the best one. */
+async function claimFirst(
+  conductor: ConductorApi,
+  uuid: string,
+  hosts: string[],
+  limitsOf: (host: string) => ResourceLimits,
+): Promise<{ host: string | null; refusals: string[] }> {
   const refusals: string[] = [];
   for (const host of hosts) {
-    const r = await conductor.instance_claim(uuid, host);
+    const r = await conductor.instance_claim(uuid, host, limitsOf(host));
     if (r.ok) return { host, refusals };
     refusals.push(r.reason ?? host);
     if (!r.instance) break; // the instance is gone: nothing to place

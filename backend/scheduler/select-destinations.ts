@@ -5,11 +5,12 @@
 // When a claim on the chosen host then fails (another create got there first), the
 // conductor takes the next host from alternates(trace) — Nova's alternates: the ranking
 // best first, without the chosen host.
-import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
+import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
 import type { WeigherOptions } from './weighers/types.js';
 import { noValidHostMessage, runFilters, type FilterRun } from './host-filter-handler.js';
 import { weighHosts } from './weigher-handler.js';
+import { filtersFor } from './filters/index.js';
 
 export interface SelectHostOptions {
   /** scheduler_default_filters, in order. */
@@ -84,6 +85,15 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
     subset_size,
     subset,
     chosen,
+    ...(chosen === null
+      ? {}
+      : {
+          limits: hostLimits(
+            hosts.find((h) => h.host === chosen)!,
+            spec,
+            opts.filters,
+          ),
+        }),
     emptied_by: chosen === null ? run.emptiedBy : null,
     error: chosen === null ? failureMessage(run, spec, hosts.length) : null,
   };
@@ -92,4 +102,16 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
 /** The hosts to try if the chosen one refuses its claim: the ranking, best first, minus the chosen. */
 export function alternates(trace: Pick<ScheduleTrace, 'ranking' | 'chosen'>): string[] {
   return trace.ranking.filter((r) => r.host !== trace.chosen).map((r) => r.host);
+}
+
+/**
+ * The limits the enabled filters set for a host they passed (Nova's host_state.limits after
+ * filtering): RamFilter memory_mb, CoreFilter vcpu, DiskFilter disk_gb. A forced host skips
+ * the filters, so it gets none and its claim checks nothing.
+ */
+export function hostLimits(host: HostState, spec: RequestSpec, filterNames: readonly FilterName[]): ResourceLimits {
+  if (spec.force_host) return {};
+  const limits: ResourceLimits = {};
+  for (const f of filtersFor(filterNames)) if (f.limits) Object.assign(limits, f.limits(host, spec));
+  return limits;
 }

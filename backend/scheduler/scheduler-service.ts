@@ -77,7 +77,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
         }
         traces.push(trace);
         if (!trace.chosen) {
-          if (uuids.length > 1) await releaseRequest(deps.conductor, trace, uuids, i);
+          if (uuids.length > 1) await releaseRequest(deps.conductor, traces, uuids);
         } else {
           consumeFromRequest(byName.get(trace.chosen)!, spec.flavor);
           if (group) group = { ...group, member_hosts: [...group.member_hosts, trace.chosen] };
@@ -100,15 +100,17 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
 /**
  * A multi-create that cannot place every instance places none (Nova's
  * _ensure_sufficient_hosts): the claims of the instances placed before are released
- * (_cleanup_allocations) and the failing decision says so.
+ * (_cleanup_allocations), and every decision of the request says so.
  */
-async function releaseRequest(conductor: ConductorApi, failed: ScheduleTrace, uuids: string[], index: number): Promise<void> {
-  const placed = uuids.slice(0, index);
-  await Promise.all(placed.map((uuid) => conductor.instance_update(uuid, { host: null, node: null }).catch(() => undefined)));
+async function releaseRequest(conductor: ConductorApi, traces: ScheduleTrace[], uuids: string[]): Promise<void> {
+  const failed = traces[traces.length - 1]!;
+  const placed = traces.slice(0, -1);
+  await Promise.all(placed.map((t) => conductor.instance_update(t.instance_uuid, { host: null, node: null }).catch(() => undefined)));
+  const which = `instance ${traces.length} of ${uuids.length} found no host`;
   failed.error =
-    `${failed.error ?? 'No valid host was found.'} The request is for ${uuids.length} instances, all or none: ` +
-    `instance ${index + 1} of ${uuids.length} found no host` +
+    `${failed.error ?? 'No valid host was found.'} The request is for ${uuids.length} instances, all or none: ${which}` +
     (placed.length ? `, so the ${placed.length} placed before it were released.` : '.');
+  for (const t of placed) t.error = `${t.chosen} was released: the request is for ${uuids.length} instances, all or none, and ${which}.`;
 }
 
 /** Claim the first host that still has room under its limits; concurrent creates may have taken the best one. */

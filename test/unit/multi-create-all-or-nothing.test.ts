@@ -144,6 +144,13 @@ for (const row of rows) {
     if (failed) {
       assert.match(String(failed.error), /^No valid host was found\. There are not enough hosts available\./);
       assert.match(String(failed.error), /all or none: instance 3 of 3 found no host, so the 2 placed before it were released\.$/);
-    }
+      assert.deepEqual(
+        traces.slice(0, -1).map((t) => t.error),
+        [
+          'h1 was released: the request is for 3 instances, all or none, and instance 3 of 3 found no host.',
+          'h2 was released: the request is for 3 instances, all or none, and instance 3 of 3 found no host.',
+        ],
+      );
+    } else assert.ok(traces.every((t) => t.error === null));
   });
 }

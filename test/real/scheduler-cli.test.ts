@@ -75,6 +75,8 @@ test('openstack server create --min 3 --max 3 that only two hosts can take fails
       `${host} holds nothing: ${JSON.stringify(h)}`,
     );
   }
+  const stats = await json('hypervisor', 'stats', 'show');
+  assert.deepEqual([stats.count, stats.memory_mb_used, stats.running_vms], [2, 0, 0], `stats: ${JSON.stringify(stats)}`);
   // And the two hosts really are free: a two-instance request takes them both.
   await openstack('server', 'create', '--flavor', 'two-gb', '--image', 'novalab-x86_64', '--min', '2', '--max', '2', 'duo');
   const duo = await eventually(

@@ -21,6 +21,14 @@ export interface HostState {
   service: { up: boolean; disabled: boolean; disabled_reason: string | null; forced_down: boolean };
   hypervisor_type: string;
   hypervisor_version: number;
+  /** The compute node's name and uuid (Nova's hypervisor_hostname, uuid). */
+  hypervisor_hostname: string;
+  uuid: string;
+  /**
+   * What the driver reports of the host CPU (Nova's cpu_info: arch, model, vendor, topology,
+   * features), read by ComputeCapabilitiesFilter as "capabilities:cpu_info:arch".
+   */
+  cpu_info: Record<string, unknown>;
   supported_instances: SupportedInstance[];
   capabilities: Record<string, string>;
   aggregates: { name: string; metadata: Record<string, string> }[];
@@ -46,6 +54,18 @@ export interface RequestSpec {
    * per member on it), and for anti-affinity how many members a host may hold (default 1).
    */
   instance_group: { uuid: string; policy: ServerGroupPolicy; member_hosts: string[]; max_server_per_host?: number } | null;
+}
+
+/**
+ * The oversubscription limits the enabled resource filters set for a host (Nova's
+ * host_state.limits, before Placement): RamFilter sets memory_mb, CoreFilter vcpu, DiskFilter
+ * disk_gb. They travel with the decision to the claim, which enforces exactly these; a
+ * resource without a limit is unlimited (its filter was not enabled, or the host was forced).
+ */
+export interface ResourceLimits {
+  memory_mb?: number;
+  vcpu?: number;
+  disk_gb?: number;
 }
 
 /** A filter says yes (true) or no, with the one-line reason a learner can read. */
@@ -83,6 +103,8 @@ export interface ScheduleTrace {
   subset_size: number;
   subset: string[];
   chosen: string | null;
+  /** The limits the enabled filters set for the chosen host; the claim enforces only these. */
+  limits?: ResourceLimits;
   /** For a NoValidHost: the filter that emptied the list. */
   emptied_by: string | null;
   error: string | null;

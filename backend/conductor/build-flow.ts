@@ -46,10 +46,10 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
   const scheduling = new Set<string>();
 
   /** The scheduler killed mid-call answers ServiceUnavailable: ask its next incarnation. */
-  async function selectDestinations(spec: RequestSpec) {
+  async function selectDestinations(spec: RequestSpec, uuids: string[]) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await deps.scheduler().select_destinations(spec);
+        return await deps.scheduler().select_destinations(spec, uuids);
       } catch (err) {
         const retryable = (err as { retryable?: boolean }).retryable === true && (err as Error).name === 'ServiceUnavailable';
         if (!retryable || attempt >= SCHEDULER_TRIES) throw err;
@@ -80,101 +80,104 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
     await deps.records.action_event_finish(uuid, requestId, SCHEDULE_EVENT, 'Error', message);
   }
 
-  async function scheduleAndBuild(uuid: string, given: RequestSpec): Promise<void> {
-    const inst = await deps.records.instance_get(uuid);
-    if (!inst) return;
+  /**
+   * Schedule the instances of one request together (Nova's conductor: one
+   * select_destinations for all of them), then cast each build. All or nothing: if the
+   * scheduler cannot place every instance, each one goes to ERROR with the NoValidHost fault
+   * and none keeps a host.
+   */
+  async function scheduleAndBuild(uuids: string[], given: RequestSpec): Promise<void> {
+    const insts = (await Promise.all(uuids.map((u) => deps.records.instance_get(u)))).filter((i) => i !== null);
+    const first = insts[0];
+    if (!first) return;
+    const live = insts.map((i) => i.uuid);
     // Where the group's other members are now (Nova's _populate_group_info), at every attempt.
-    const spec: RequestSpec = {
-      ...given,
-      instance_group: await deps.records.instance_group_spec(uuid),
-    };
-    const requestId = inst.create_request_id;
-    await withContext(
-      {
-        instance_uuid: uuid,
-        request_id: requestId,
-        project_id: inst.project_id,
-        user_id: inst.user_id,
-      },
-      async () => {
-        await deps.records.action_event_start(uuid, requestId, SCHEDULE_EVENT, null);
-        await deps.lab().step({
-          step: 'scheduler.call',
-          summary: `rpc.call scheduler.select_destinations for ${inst.name} (attempt ${spec.retry.num_attempts})`,
-          detail: {
-            topic: 'scheduler',
-            method: 'select_destinations',
-            request_spec: spec,
-          },
-        });
-        const trace = await selectDestinations(spec);
-        await deps.records.trace_save(trace);
-        if (!trace.chosen) {
-          const tried = failures.get(uuid);
-          const message = tried?.length
-            ? `Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance ${uuid}. ${tried.join('; ')}; then: ${trace.error}`
-            : (trace.error ?? 'No valid host was found.');
-          await fail(uuid, requestId, message, JSON.stringify({ emptied_by: trace.emptied_by }));
-          return;
-        }
-        const placed = await deps.records.instance_get(uuid);
+    const spec: RequestSpec = { ...given, instance_uuid: first.uuid, instance_group: await deps.records.instance_group_spec(first.uuid) };
+    const requestId = first.create_request_id;
+    const ctxOf = (i: (typeof insts)[number]) => ({
+      instance_uuid: i.uuid,
+      request_id: requestId,
+      project_id: i.project_id,
+      user_id: i.user_id,
+    });
+    for (const i of insts) await withContext(ctxOf(i), () => deps.records.action_event_start(i.uuid, requestId, SCHEDULE_EVENT, null));
+    const traces = await withContext(ctxOf(first), async () => {
+      const names = insts.length > 1 ? `${insts.length} instances (${insts.map((i) => i.name).join(', ')})` : first.name;
+      await deps.lab().step({
+        step: 'scheduler.call',
+        summary: `rpc.call scheduler.select_destinations for ${names} (attempt ${spec.retry.num_attempts})`,
+        detail: { topic: 'scheduler', method: 'select_destinations', request_spec: spec, instance_uuids: live },
+      });
+      return selectDestinations(spec, live);
+    });
+    for (const t of traces) await deps.records.trace_save(t);
+    const failed = traces.find((t) => !t.chosen) ?? (traces.length < live.length ? traces[traces.length - 1] : undefined);
+    if (failed || traces.length < live.length) {
+      const tried = live.length === 1 ? failures.get(first.uuid) : undefined;
+      const error = failed?.error ?? 'No valid host was found. There are not enough hosts available.';
+      const message = tried?.length
+        ? `Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance ${first.uuid}. ${tried.join('; ')}; then: ${error}`
+        : error;
+      const details = JSON.stringify({ emptied_by: failed?.emptied_by ?? null });
+      for (const i of insts) await withContext(ctxOf(i), () => fail(i.uuid, requestId, message, details));
+      return;
+    }
+    for (const [k, i] of insts.entries()) {
+      const chosen = traces[k]!.chosen!;
+      await withContext(ctxOf(i), async () => {
+        const placed = await deps.records.instance_get(i.uuid);
         if (!placed) return;
         await deps.lab().step({
           step: 'compute.cast',
-          summary: `rpc.cast compute.${trace.chosen}.build_and_run_instance for ${inst.name}`,
-          detail: {
-            topic: `compute.${trace.chosen}`,
-            method: 'build_and_run_instance',
-            host: trace.chosen,
-          },
+          summary: `rpc.cast compute.${chosen}.build_and_run_instance for ${i.name}`,
+          detail: { topic: `compute.${chosen}`, method: 'build_and_run_instance', host: chosen },
         });
-        await deps.records.action_event_finish(uuid, requestId, SCHEDULE_EVENT, 'Success', `scheduled to ${trace.chosen}`);
-        deps.compute(trace.chosen).cast.build_and_run_instance(placed);
-      },
-    );
+        await deps.records.action_event_finish(i.uuid, requestId, SCHEDULE_EVENT, 'Success', `scheduled to ${chosen}`);
+        deps.compute(chosen).cast.build_and_run_instance(placed);
+      });
+    }
   }
 
   // One scheduling per instance at a time: a build cast held by the bus while this conductor
   // was down may arrive after recovery already resumed that build.
-  const guarded = async (uuid: string, spec: RequestSpec) => {
-    if (scheduling.has(uuid)) return;
-    scheduling.add(uuid);
+  const guarded = async (given: string[], spec: RequestSpec) => {
+    const uuids = given.filter((u) => !scheduling.has(u));
+    if (uuids.length === 0) return;
+    for (const u of uuids) scheduling.add(u);
     try {
-      await scheduleAndBuild(uuid, spec).catch(async (err: Error) => {
-        deps.log.error(`scheduling ${uuid} failed: ${err.message}`);
-        const inst = await deps.records.instance_get(uuid).catch(() => null);
-        if (inst) await fail(uuid, inst.create_request_id, `Build of instance ${uuid} failed: ${err.message}`, null).catch(() => undefined);
+      await scheduleAndBuild(uuids, spec).catch(async (err: Error) => {
+        deps.log.error(`scheduling ${uuids.join(', ')} failed: ${err.message}`);
+        for (const uuid of uuids) {
+          const inst = await deps.records.instance_get(uuid).catch(() => null);
+          if (inst)
+            await fail(uuid, inst.create_request_id, `Build of instance ${uuid} failed: ${err.message}`, null).catch(() => undefined);
+        }
       });
     } finally {
-      scheduling.delete(uuid);
+      for (const u of uuids) scheduling.delete(u);
     }
   };
 
   return {
     scheduling,
-    resume: (uuid, spec) => guarded(uuid, spec),
+    resume: (uuid, spec) => guarded([uuid], spec),
     async recast(uuid, host) {
       const inst = await deps.records.instance_get(uuid);
       if (!inst || inst.host !== host || inst.vm_state !== 'building') return;
       deps.compute(host).cast.build_and_run_instance(inst);
     },
     async build_instances(uuids, base) {
-      await Promise.all(
-        uuids.map(async (uuid) => {
-          // Only a build not yet begun (a duplicate cast finds it placed, or being scheduled).
-          const inst = await deps.records.instance_get(uuid);
-          if (!inst || inst.vm_state !== 'building' || inst.host !== null || scheduling.has(uuid)) return;
-          const spec: RequestSpec = {
-            ...base,
-            instance_uuid: uuid,
-            retry: { num_attempts: 1, hosts: [] },
-          };
-          await deps.db.mutate((d) => {
-            d.request_specs[uuid] = spec;
-          });
-          await guarded(uuid, spec);
-        }),
-      );
+      // Only builds not yet begun (a duplicate cast finds them placed, or being scheduled).
+      const fresh: string[] = [];
+      for (const uuid of uuids) {
+        const inst = await deps.records.instance_get(uuid);
+        if (inst && inst.vm_state === 'building' && inst.host === null && !scheduling.has(uuid)) fresh.push(uuid);
+      }
+      if (fresh.length === 0) return;
+      await deps.db.mutate((d) => {
+        for (const uuid of fresh) d.request_specs[uuid] = { ...base, instance_uuid: uuid, retry: { num_attempts: 1, hosts: [] } };
+      });
+      await guarded(fresh, { ...base, instance_uuid: fresh[0]!, retry: { num_attempts: 1, hosts: [] } });
     },
 
     async reschedule(uuid, failedHost, reason) {
@@ -211,7 +214,7 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
         );
         return;
       }
-      await guarded(uuid, next);
+      await guarded([uuid], next);
     },
   };
 }

@@ -96,13 +96,44 @@ test('a claim is refused once the host is full at its ratios, and a deleted inst
     disk_allocation_ratio: 1,
   });
   await api.instance_create([instance('a'), instance('b'), instance('c')]);
-  assert.equal((await api.instance_claim('a', 'h')).ok, true);
-  assert.equal((await api.instance_claim('b', 'h')).ok, true);
-  const third = await api.instance_claim('c', 'h');
+  // CoreFilter's limit for this host: 1 vCPU × ratio 2.
+  const limits = { vcpu: 2 };
+  assert.equal((await api.instance_claim('a', 'h', limits)).ok, true);
+  assert.equal((await api.instance_claim('b', 'h', limits)).ok, true);
+  const third = await api.instance_claim('c', 'h', limits);
   assert.equal(third.ok, false);
-  assert.match(third.reason!, /^h: vCPU: 1 vCPU × ratio 2.0 = 2 usable, 2 used, 1 requested$/);
+  assert.equal(third.reason, 'h: free vcpu 0 VCPU < 1 VCPU requested (limit 2 VCPU − 2 VCPU used)');
+  assert.equal((await api.instance_get('c'))!.host, null, 'a refused claim leaves no host');
   await api.instance_destroy('a');
-  assert.equal((await api.instance_claim('c', 'h')).ok, true);
+  assert.equal((await api.instance_claim('c', 'h', limits)).ok, true);
+});
+
+test('a claim without limits (no resource filter enabled, or a forced host) places even on a full host', async () => {
+  const { api } = await fresh();
+  await api.compute_node_update({
+    host: 'h',
+    hypervisor_hostname: 'h',
+    availability_zone: 'nova',
+    vcpus: 1,
+    memory_mb: 512,
+    local_gb: 1,
+    hypervisor_type: 'QEMU',
+    hypervisor_version: 1,
+    cpu_info: {},
+    supported_instances: [],
+    capabilities: {},
+    aggregates: [],
+    metrics: {},
+    accelerator: 'tcg',
+    accelerator_reason: '',
+    cpu_allocation_ratio: 1,
+    ram_allocation_ratio: 1,
+    disk_allocation_ratio: 1,
+  });
+  await api.instance_create([instance('a'), instance('b'), instance('c')]);
+  for (const uuid of ['a', 'b', 'c']) assert.equal((await api.instance_claim(uuid, 'h')).ok, true);
+  const [node] = await api.compute_node_list();
+  assert.equal(node!.vcpus_used, 3, 'Nova overcommits what no filter limits');
 });
 
 test('a burst of concurrent changes is persisted in a few writes, each change on disk when acknowledged', async () => {

@@ -204,14 +204,14 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         return i;
       });
     },
-    async instance_claim(uuid, host) {
+    async instance_claim(uuid, host, limits = {}) {
       const i = findInstance(uuid);
       if (!i || i.vm_state === 'deleted') return { ok: false, reason: `instance ${uuid} is gone`, instance: null };
       const node = nodes().find((n) => n.host === host);
       if (!node) return { ok: false, reason: `${host}: no such compute node`, instance: i };
       const others = d().instances.filter((x) => x.uuid !== uuid);
       const used = usageByHost(others).get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
-      const refusal = claimRefusal(node, used, i.flavor);
+      const refusal = claimRefusal(node, used, i.flavor, limits);
       if (refusal) return { ok: false, reason: refusal, instance: i };
       const group = groupOf(uuid);
       const policy = group && groupRefusal(group, d().instances, uuid, host);

@@ -42,11 +42,16 @@ test('usage counts only instances that hold resources on a host', () => {
   assert.equal(u.get('host-b')!.vcpus, 1);
 });
 
-test('a 4-vCPU host at cpu ratio 2 takes 8 one-vCPU claims and refuses the 9th, with the numbers', () => {
+test("under CoreFilter's vcpu limit (4 vCPUs × ratio 2), a host takes 8 one-vCPU claims and refuses the 9th, with the numbers", () => {
   const n = node();
   const used = usageByHost(Array.from({ length: 8 }, () => inst('host-a'))).get('host-a')!;
-  assert.equal(claimRefusal(n, { ...used, vcpus: 7 }, tiny), null);
-  assert.match(claimRefusal(n, used, tiny) ?? '', /^host-a: vCPU: 4 vCPUs × ratio 2.0 = 8 usable, 8 used, 1 requested$/);
+  assert.equal(claimRefusal(n, { ...used, vcpus: 7 }, tiny, { vcpu: 8 }), null);
+  assert.equal(claimRefusal(n, used, tiny, { vcpu: 8 }), 'host-a: free vcpu 0 VCPU < 1 VCPU requested (limit 8 VCPU − 8 VCPU used)');
+});
+
+test('without limits (no resource filter enabled, or a forced host) the claim checks nothing', () => {
+  const used = usageByHost(Array.from({ length: 8 }, () => inst('host-a'))).get('host-a')!;
+  assert.equal(claimRefusal(node(), used, tiny, {}), null);
 });
 
 test('host states report a compute service without a recent heartbeat as down', () => {

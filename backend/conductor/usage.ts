@@ -3,7 +3,7 @@
 // separate counter, so it cannot drift.
 import type { ComputeNode, Flavor, Instance } from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
-import type { HostState } from '../../contract/scheduler.js';
+import type { HostState, ResourceLimits } from '../../contract/scheduler.js';
 import { serviceIsUp } from '../shared/service-health.js';
 import { claimFits, hostCapacity, instanceDiskGb } from '../shared/claims.js';
 
@@ -35,9 +35,9 @@ export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsag
 
 const NO_USAGE: HostUsage = { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
 
-/** null when the flavor fits on the node (the resource filters' own answer); otherwise why not. */
-export function claimRefusal(node: ComputeNode, used: HostUsage, flavor: Flavor): string | null {
-  const fits = claimFits(hostCapacity(node, used), flavor);
+/** null when the flavor fits on the node under the limits the filters set; otherwise why not. */
+export function claimRefusal(node: ComputeNode, used: HostUsage, flavor: Flavor, limits: ResourceLimits): string | null {
+  const fits = claimFits(hostCapacity(node, used), flavor, limits);
   return fits === true ? null : `${node.host}: ${fits}`;
 }
 
@@ -67,6 +67,9 @@ export function buildHostStates(
       },
       hypervisor_type: n.hypervisor_type,
       hypervisor_version: n.hypervisor_version,
+      hypervisor_hostname: n.hypervisor_hostname,
+      uuid: n.uuid,
+      cpu_info: n.cpu_info,
       supported_instances: n.supported_instances,
       capabilities: n.capabilities,
       aggregates: n.aggregates,

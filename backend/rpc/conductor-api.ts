@@ -14,7 +14,7 @@ import type {
   VmState,
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
-import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
+import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 
 export interface InstanceFilter {
   project_id?: string; // omit for all projects (admin)
@@ -95,8 +95,12 @@ export interface ConductorApi {
   instance_update(uuid: string, patch: InstancePatch, expect?: InstanceExpect): Promise<Instance>;
   /** Marks deleted and releases its resources. */
   instance_destroy(uuid: string): Promise<Instance | null>;
-  /** Atomically place an instance on a host if its flavor still fits at the host's ratios. */
-  instance_claim(uuid: string, host: string): Promise<ClaimResult>;
+  /**
+   * Atomically place an instance on a host if its flavor still fits under `limits`, those the
+   * scheduler's enabled filters set for that host (Nova's compute claim before Placement):
+   * a resource without a limit is not checked.
+   */
+  instance_claim(uuid: string, host: string, limits?: ResourceLimits): Promise<ClaimResult>;
 
   // instance actions (server event list)
   action_start(a: Omit<InstanceAction, 'events' | 'updated_at'>): Promise<InstanceAction>;

@@ -2,6 +2,12 @@
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 
 export interface SchedulerApi {
-  /** Filter and weigh the hosts, claim the best through the conductor; the trace says why. */
-  select_destinations(spec: RequestSpec): Promise<ScheduleTrace>;
+  /**
+   * Nova's select_destinations: for each instance of the request in turn (default: the spec's
+   * one), filter and weigh the hosts, then claim the best through the conductor under the
+   * limits the enabled filters set. All or nothing: when one instance finds no host, the
+   * claims of those before it are released and the last trace (chosen null) says why.
+   * One trace per instance tried.
+   */
+  select_destinations(spec: RequestSpec, instance_uuids?: string[]): Promise<ScheduleTrace[]>;
 }

@@ -6,10 +6,11 @@ import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { LabApi } from '../rpc/lab-api.js';
 import type { NovaConf } from '../config/nova-conf.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
-import type { ScheduleTrace } from '../../contract/scheduler.js';
+import type { RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import { currentContext } from '../bus/client.js';
-import { selectHost, alternates } from './select-destinations.js';
+import { selectHost, alternates, hostLimits } from './select-destinations.js';
+import { consumeFromRequest } from './consume.js';
 import type { WeigherOptions } from './weighers/types.js';
 
 export interface SchedulerDeps {
@@ -35,49 +36,93 @@ export function weigherOptionsFrom(conf: NovaConf): WeigherOptions {
 
 export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
   return {
-    async select_destinations(spec) {
+    async select_destinations(spec, instanceUuids) {
+      const uuids = instanceUuids?.length ? instanceUuids : [spec.instance_uuid];
       const conf = deps.conf();
-      const hosts = await deps.conductor.host_states(spec.instance_uuid);
+      const filters = conf.list('scheduler_default_filters') as FilterName[];
+      const weighers = conf.list('scheduler_weight_classes') as WeigherName[];
+      const hosts = await deps.conductor.host_states(uuids[0]);
+      const byName = new Map(hosts.map((h) => [h.host, h]));
       await deps.lab.step({
         step: 'scheduler.decide',
-        summary: `filtering ${hosts.length} hosts with ${conf.list('scheduler_default_filters').join(', ')}; weighing with ${conf.list('scheduler_weight_classes').join(', ')}`,
-        detail: { hosts: hosts.map((h) => h.host) },
+        summary: `filtering ${hosts.length} hosts with ${filters.join(', ')}; weighing with ${weighers.join(', ')}`,
+        detail: { hosts: hosts.map((h) => h.host), instances: uuids.length },
       });
-      const trace: ScheduleTrace = selectHost(hosts, spec, {
-        filters: conf.list('scheduler_default_filters') as FilterName[],
-        weighers: conf.list('scheduler_weight_classes') as WeigherName[],
-        weigherOptions: weigherOptionsFrom(conf),
-        subsetSize: conf.int('scheduler_host_subset_size'),
-        random: deps.random ?? Math.random,
-        request_id: currentContext()?.request_id ?? 'req-unknown',
-        attempt: spec.retry.num_attempts,
-      });
-      if (trace.chosen) {
-        const claim = await claimFirst(deps.conductor, spec.instance_uuid, [trace.chosen, ...alternates(trace)]);
-        if (claim.host && claim.host !== trace.chosen)
-          trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
-        if (!claim.host)
-          trace.error = `No valid host was found. Every host that passed the filters refused the claim: ${claim.refusals.join('; ')}`;
-        trace.chosen = claim.host;
+      const traces: ScheduleTrace[] = [];
+      let group = spec.instance_group;
+      // Nova's FilterScheduler._schedule: one instance after the other, each seeing the hosts
+      // as the ones before it consumed them; all of them placed, or none.
+      for (let i = 0; i < uuids.length; i++) {
+        const one: RequestSpec = { ...spec, instance_uuid: uuids[i]!, instance_group: group };
+        const trace: ScheduleTrace = selectHost(hosts, one, {
+          filters,
+          weighers,
+          weigherOptions: weigherOptionsFrom(conf),
+          subsetSize: conf.int('scheduler_host_subset_size'),
+          random: deps.random ?? Math.random,
+          request_id: currentContext()?.request_id ?? 'req-unknown',
+          attempt: spec.retry.num_attempts,
+          instanceIndex: i,
+        });
+        if (trace.chosen) {
+          const limitsOf = (host: string) => hostLimits(byName.get(host)!, one, filters);
+          const claim = await claimFirst(deps.conductor, one.instance_uuid, [trace.chosen, ...alternates(trace)], limitsOf);
+          if (claim.host && claim.host !== trace.chosen)
+            trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
+          if (!claim.host)
+            trace.error = `No valid host was found. Every host that passed the filters refused the claim: ${claim.refusals.join('; ')}`;
+          trace.chosen = claim.host;
+          if (claim.host) trace.limits = limitsOf(claim.host);
+          else delete trace.limits;
+        }
+        traces.push(trace);
+        if (!trace.chosen) {
+          if (uuids.length > 1) await releaseRequest(deps.conductor, traces, uuids);
+        } else {
+          consumeFromRequest(byName.get(trace.chosen)!, spec.flavor);
+          if (group) group = { ...group, member_hosts: [...group.member_hosts, trace.chosen] };
+        }
+        deps.publish({
+          kind: 'step',
+          step: 'scheduler.decide',
+          summary: trace.chosen
+            ? `chose ${trace.chosen} (subset of ${trace.subset_size} from ${trace.ranking.length} weighed hosts)`
+            : (trace.error ?? 'No valid host was found.'),
+          detail: trace,
+        });
+        if (!trace.chosen) break;
       }
-      deps.publish({
-        kind: 'step',
-        step: 'scheduler.decide',
-        summary: trace.chosen
-          ? `chose ${trace.chosen} (subset of ${trace.subset_size} from ${trace.ranking.length} weighed hosts)`
-          : (trace.error ?? 'No valid host was found.'),
-        detail: trace,
-      });
-      return trace;
+      return traces;
     },
   };
 }
 
-/** Claim the first host that still has room; concurrent creates may have taken the best one. */
-async function claimFirst(conductor: ConductorApi, uuid: string, hosts: string[]): Promise<{ host: string | null; refusals: string[] }> {
+/**
+ * A multi-create that cannot place every instance places none (Nova's
+ * _ensure_sufficient_hosts): the claims of the instances placed before are released
+ * (_cleanup_allocations), and every decision of the request says so.
+ */
+async function releaseRequest(conductor: ConductorApi, traces: ScheduleTrace[], uuids: string[]): Promise<void> {
+  const failed = traces[traces.length - 1]!;
+  const placed = traces.slice(0, -1);
+  await Promise.all(placed.map((t) => conductor.instance_update(t.instance_uuid, { host: null, node: null }).catch(() => undefined)));
+  const which = `instance ${traces.length} of ${uuids.length} found no host`;
+  failed.error =
+    `${failed.error ?? 'No valid host was found.'} The request is for ${uuids.length} instances, all or none: ${which}` +
+    (placed.length ? `, so the ${placed.length} placed before it were released.` : '.');
+  for (const t of placed) t.error = `${t.chosen} was released: the request is for ${uuids.length} instances, all or none, and ${which}.`;
+}
+
+/** Claim the first host that still has room under its limits; concurrent creates may have taken the best one. */
+async function claimFirst(
+  conductor: ConductorApi,
+  uuid: string,
+  hosts: string[],
+  limitsOf: (host: string) => ResourceLimits,
+): Promise<{ host: string | null; refusals: string[] }> {
   const refusals: string[] = [];
   for (const host of hosts) {
-    const r = await conductor.instance_claim(uuid, host);
+    const r = await conductor.instance_claim(uuid, host, limitsOf(host));
     if (r.ok) return { host, refusals };
     refusals.push(r.reason ?? host);
     if (!r.instance) break; // the instance is gone: nothing to place

@@ -105,3 +105,31 @@ test('a retry avoids the host that already failed', () => {
   assert.equal(trace.chosen, 'host-a');
   assert.equal(trace.attempt, 2);
 });
+
+// Nova's _match_forced_hosts lowers both names: the forced host matches whatever its case.
+const forcedCases: [forced: string, chosen: string | null][] = [
+  ['host-d', 'host-d'],
+  ['HOST-D', 'host-d'],
+  ['Host-B', 'host-b'],
+  ['host-dd', null],
+  ['host', null],
+];
+for (const [forced, chosen] of forcedCases) {
+  test(`force_host "${forced}" chooses ${chosen ?? 'nothing (NoValidHost)'}, with no limits for the claim`, () => {
+    const trace = selectHost(hosts, makeSpec({ force_host: forced }), options());
+    assert.equal(trace.chosen, chosen);
+    assert.equal(trace.filters[0]!.end, chosen ? 1 : 0);
+    if (chosen) assert.deepEqual(trace.limits, {});
+    else assert.equal(trace.limits, undefined);
+  });
+}
+
+test("the decision carries the limits the enabled resource filters set on the chosen host (Nova's Selection.limits)", () => {
+  // host-b: 4 vCPUs × 16, 4096 MB × 1.5, 40 GB × 1.0.
+  assert.deepEqual(selectHost(hosts, makeSpec(), options()).limits, { memory_mb: 6144, vcpu: 64 }, 'the defaults have no DiskFilter');
+  const withDisk = options({ filters: [...DEFAULT_FILTERS, 'DiskFilter'] });
+  assert.deepEqual(selectHost(hosts, makeSpec(), withDisk).limits, { memory_mb: 6144, vcpu: 64, disk_gb: 40 });
+  const ramOnly = options({ filters: ['ComputeFilter', 'RamFilter'] });
+  assert.deepEqual(selectHost(hosts, makeSpec(), ramOnly).limits, { memory_mb: 6144 });
+  assert.deepEqual(selectHost(hosts, makeSpec(), options({ filters: ['ComputeFilter'] })).limits, {});
+});

@@ -5,11 +5,12 @@
 // When a claim on the chosen host then fails (another create got there first), the
 // conductor takes the next host from alternates(trace) — Nova's alternates: the ranking
 // best first, without the chosen host.
-import type { HostState, RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
+import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
 import type { WeigherOptions } from './weighers/types.js';
 import { noValidHostMessage, runFilters, type FilterRun } from './host-filter-handler.js';
 import { weighHosts } from './weigher-handler.js';
+import { filtersFor } from './filters/index.js';
 
 export interface SelectHostOptions {
   /** scheduler_default_filters, in order. */
@@ -36,14 +37,17 @@ export function clampSubsetSize(size: number, hostCount: number): number {
   return hostCount > 0 ? Math.min(wanted, hostCount) : wanted;
 }
 
+/** Nova's forced-host match (host_manager._match_forced_hosts): host names compare case-insensitively. */
+export const isForcedHost = (host: string, forced: string): boolean => host.toLowerCase() === forced.toLowerCase();
+
 /**
  * A forced host (the API resolved "zone:host") skips the filters, as in Nova: the trace
  * shows a single "force_host" step keeping only that host.
  */
 function forceHost(hosts: readonly HostState[], forced: string): FilterRun {
-  const passed = hosts.filter((h) => h.host === forced);
+  const passed = hosts.filter((h) => isForcedHost(h.host, forced));
   const rejected = hosts
-    .filter((h) => h.host !== forced)
+    .filter((h) => !isForcedHost(h.host, forced))
     .map((h) => ({ host: h.host, reason: `not the forced host ${forced} (filters are skipped when a host is forced)` }));
   const entry = { name: 'force_host', start: hosts.length, end: passed.length, passed: passed.map((h) => h.host), rejected };
   return { passed, trace: [entry], emptiedBy: passed.length ? null : 'force_host' };
@@ -81,6 +85,15 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
     subset_size,
     subset,
     chosen,
+    ...(chosen === null
+      ? {}
+      : {
+          limits: hostLimits(
+            hosts.find((h) => h.host === chosen)!,
+            spec,
+            opts.filters,
+          ),
+        }),
     emptied_by: chosen === null ? run.emptiedBy : null,
     error: chosen === null ? failureMessage(run, spec, hosts.length) : null,
   };
@@ -89,4 +102,16 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
 /** The hosts to try if the chosen one refuses its claim: the ranking, best first, minus the chosen. */
 export function alternates(trace: Pick<ScheduleTrace, 'ranking' | 'chosen'>): string[] {
   return trace.ranking.filter((r) => r.host !== trace.chosen).map((r) => r.host);
+}
+
+/**
+ * The limits the enabled filters set for a host they passed (Nova's host_state.limits after
+ * filtering): RamFilter memory_mb, CoreFilter vcpu, DiskFilter disk_gb. A forced host skips
+ * the filters, so it gets none and its claim checks nothing.
+ */
+export function hostLimits(host: HostState, spec: RequestSpec, filterNames: readonly FilterName[]): ResourceLimits {
+  if (spec.force_host) return {};
+  const limits: ResourceLimits = {};
+  for (const f of filtersFor(filterNames)) if (f.limits) Object.assign(limits, f.limits(host, spec));
+  return limits;
 }

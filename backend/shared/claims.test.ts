@@ -17,34 +17,41 @@ const host = (over: Partial<HostCapacity> = {}): HostCapacity => ({
 });
 const flavor = (over: Partial<FlavorSize> = {}): FlavorSize => ({ vcpus: 1, ram: 1024, disk: 10, ephemeral: 0, swap: 0, ...over });
 
-test('accepts a claim that fits every resource', () => {
-  assert.equal(claimFits(host(), flavor()), true);
+// Limits as the resource filters set them on host() (memory 4096 × 1.5, 4 vCPUs × 16, 40 GB × 1).
+const ALL = { memory_mb: 6144, vcpu: 64, disk_gb: 40 };
+
+test('accepts a claim that fits every limit', () => {
+  assert.equal(claimFits(host(), flavor(), ALL), true);
 });
 
-test('refuses a claim, naming every resource short of it', () => {
-  const h = host({
-    vcpus: 2,
-    cpu_allocation_ratio: 1,
-    vcpus_used: 2,
-    memory_mb: 2048,
-    memory_mb_used: 3000,
-    local_gb: 10,
-    local_gb_used: 5,
-  });
-  assert.match(String(claimFits(h, flavor())), /^vCPU: 2 vCPUs × ratio 1.0 = 2 usable, 2 used, 1 requested; RAM: .*; disk: /);
+test('refuses a claim, naming every resource short of its limit (Nova claims.py order: memory, disk, vcpu)', () => {
+  const h = host({ vcpus_used: 64, memory_mb_used: 5800, local_gb_used: 35 });
+  assert.equal(
+    claimFits(h, flavor(), ALL),
+    'free memory 344 MB < 1024 MB requested (limit 6144 MB − 5800 MB used); ' +
+      'free disk 5 GB < 10 GB requested (limit 40 GB − 35 GB used); ' +
+      'free vcpu 0 VCPU < 1 VCPU requested (limit 64 VCPU − 64 VCPU used)',
+  );
 });
 
-test('a 4-vCPU host at ratio 2.0 takes exactly 8 one-vCPU claims', () => {
+test('a resource without a limit is unlimited: only the limits given are enforced', () => {
+  const full = host({ vcpus_used: 64, memory_mb_used: 9000, local_gb_used: 40 });
+  assert.equal(claimFits(full, flavor(), {}), true);
+  assert.match(String(claimFits(full, flavor(), { memory_mb: 6144 })), /^free memory -2856 MB < 1024 MB requested/);
+  assert.match(String(claimFits(full, flavor(), { disk_gb: 40 })), /^free disk 0 GB < 10 GB requested/);
+});
+
+test('a 4-vCPU host under a vcpu limit of 8 takes exactly 8 one-vCPU claims', () => {
   let used = 0;
-  for (let i = 0; i < 50; i++) if (claimFits(host({ cpu_allocation_ratio: 2, vcpus_used: used }), flavor({ disk: 0 })) === true) used++;
+  for (let i = 0; i < 50; i++) if (claimFits(host({ vcpus_used: used }), flavor({ disk: 0 }), { vcpu: 8 }) === true) used++;
   assert.equal(used, 8);
 });
 
-test('swap counts in the claim in MB and in the usage in whole GB', () => {
+test("disk is root + ephemeral: swap is neither claimed nor counted as used (Nova's resource tracker)", () => {
   const h = host({ local_gb: 20, local_gb_used: 10 });
-  assert.equal(claimFits(h, flavor({ disk: 9, swap: 1024 })), true);
-  assert.notEqual(claimFits(h, flavor({ disk: 9, swap: 1025 })), true);
-  assert.equal(instanceDiskGb(flavor({ disk: 9, ephemeral: 1, swap: 1025 })), 12);
+  assert.equal(claimFits(h, flavor({ disk: 9, ephemeral: 1, swap: 4096 }), { disk_gb: 20 }), true);
+  assert.notEqual(claimFits(h, flavor({ disk: 10, ephemeral: 1 }), { disk_gb: 20 }), true);
+  assert.equal(instanceDiskGb(flavor({ disk: 9, ephemeral: 1, swap: 1025 })), 10);
 });
 
 test("a compute node's capacity is its inventory, ratios and the usage given", () => {

@@ -1,11 +1,14 @@
 // Resource claims: the conductor asks "does this flavor still fit on this host?" before it
-// records the placement, so concurrent creates never over-commit a host. The answer is the
-// RamFilter's, CoreFilter's and DiskFilter's own arithmetic (capacity.ts), so the claim and
-// the filters cannot disagree. Pure: the caller owns the state.
+// records the placement, so concurrent creates never over-commit a host. As Nova's compute
+// claim before Placement, it enforces exactly the limits the enabled resource filters set
+// for the decision (capacity.ts: the filters' and the claim's one arithmetic). Pure: the
+// caller owns the state.
 import type { ComputeNode } from '../../contract/model.js';
-import { coresFit, diskFits, ramFits, type FlavorSize, type HostCapacity } from './capacity.js';
+import type { ResourceLimits } from '../../contract/scheduler.js';
+import { claimWithinLimits, type FlavorSize, type HostCapacity } from './capacity.js';
 
 export type { FlavorSize, HostCapacity } from './capacity.js';
+export { instanceDiskGb } from './capacity.js';
 
 /** What a host's instances use, as the host state counts it. */
 export interface HostUsage {
@@ -13,9 +16,6 @@ export interface HostUsage {
   ram: number;
   disk: number;
 }
-
-/** Disk an instance holds on its host, in whole GB: root + ephemeral + swap rounded up. */
-export const instanceDiskGb = (f: FlavorSize): number => f.disk + f.ephemeral + Math.ceil(f.swap / 1024);
 
 /** A compute node and its usage as the capacity fields the filters and the claim read. */
 export function hostCapacity(node: ComputeNode, used: HostUsage): HostCapacity {
@@ -33,17 +33,10 @@ export function hostCapacity(node: ComputeNode, used: HostUsage): HostCapacity {
 }
 
 /**
- * true when the flavor fits within the host's allocation ratios (the same arithmetic as
- * CoreFilter, RamFilter and DiskFilter), else one line naming every resource short of it:
- * "RAM: 512 MB usable RAM < 2048 MB requested (…); vCPU: …".
+ * true when the flavor fits under the limits given (those the enabled filters set), else one
+ * line naming every resource short of it: "free memory 512 MB < 2048 MB requested (…); …".
+ * With no limits (no resource filter enabled, or a forced host) every claim fits.
  */
-export function claimFits(host: HostCapacity, flavor: FlavorSize): true | string {
-  const problems: string[] = [];
-  const cpu = coresFit(host, flavor.vcpus);
-  if (cpu !== true) problems.push(`vCPU: ${cpu}`);
-  const ram = ramFits(host, flavor.ram);
-  if (ram !== true) problems.push(`RAM: ${ram}`);
-  const disk = diskFits(host, flavor);
-  if (disk !== true) problems.push(`disk: ${disk}`);
-  return problems.length ? problems.join('; ') : true;
+export function claimFits(host: HostCapacity, flavor: FlavorSize, limits: ResourceLimits): true | string {
+  return claimWithinLimits(host, flavor, limits);
 }

@@ -143,10 +143,14 @@ async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
   if (p.forcedNode !== null) {
     const node = nodes.find((n) => n.hypervisor_hostname === p.forcedNode);
     if (!node) throw badRequest(`Compute host node ${p.forcedNode} could not be found.`);
-    if (forceHost !== null && node.host !== forceHost) throw badRequest(`Compute host node ${p.forcedNode} is not on host ${forceHost}.`);
+    if (forceHost !== null && node.host.toLowerCase() !== forceHost.toLowerCase())
+      throw badRequest(`Compute host node ${p.forcedNode} is not on host ${forceHost}.`);
     forceHost = node.host;
   }
-  if (forceHost !== null && !nodes.some((n) => n.host === forceHost)) throw badRequest(`Compute host ${forceHost} could not be found.`);
+  // Host names compare case-insensitively, as the scheduler's forced-host match does in Nova.
+  if (forceHost !== null && !nodes.some((n) => n.host.toLowerCase() === forceHost!.toLowerCase())) {
+    throw badRequest(`Compute host ${forceHost} could not be found.`);
+  }
   return { flavor, image, ...boot, keyData: key?.public_key ?? null, forceHost };
 }
 

@@ -7,7 +7,14 @@ const host = makeHost({
   hypervisor_type: 'QEMU',
   vcpus: 8,
   cpu_allocation_ratio: 16,
-  capabilities: { ssd: 'true', cpu_info: '{"arch": "x86_64", "features": ["avx", "avx2"]}' },
+  capabilities: { ssd: 'true', numa: '{"nodes": 2}' },
+  cpu_info: {
+    arch: 'x86_64',
+    vendor: 'Intel',
+    model: 'Skylake-Client',
+    topology: { sockets: 1, cores: 8, threads: 1 },
+    features: ['avx', 'avx2'],
+  },
 });
 const check = (extra_specs: Record<string, string>) => computeCapabilitiesFilter.check(host, makeSpec({ flavor: { extra_specs } }));
 
@@ -23,7 +30,15 @@ const cases: [string, Record<string, string>, true | RegExp][] = [
   ['matches a numeric host-state field with an operator', { 'capabilities:vcpus': '>= 8' }, true],
   ["matches Nova's name vcpus_total", { 'capabilities:vcpus_total': '= 4' }, true],
   ['shows floats the Python way', { 'capabilities:cpu_allocation_ratio': '16.0' }, true],
-  ['descends into a JSON capability with nested keys', { 'capabilities:cpu_info:arch': 'x86_64' }, true],
+  ["reads the host's cpu_info (Nova's HostState.cpu_info)", { 'capabilities:cpu_info:arch': 'x86_64' }, true],
+  [
+    'rejects another cpu_info arch, naming the value',
+    { 'capabilities:cpu_info:arch': 'aarch64' },
+    /capabilities:cpu_info:arch="aarch64" does not match the host's value "x86_64"/,
+  ],
+  ['walks nested cpu_info dicts by ":" path', { 'capabilities:cpu_info:topology:cores': '>= 8' }, true],
+  ['matches cpu_info vendor with s==', { 'capabilities:cpu_info:vendor': 's== Intel' }, true],
+  ['descends into a JSON string capability with nested keys', { 'capabilities:numa:nodes': '2' }, true],
   ['matches <in> against a nested list', { 'capabilities:cpu_info:features': '<in> avx2' }, true],
   [
     'rejects a scoped capability the host lacks',

@@ -26,3 +26,8 @@ test('rejects a flavor with more vCPUs than the host has physically', () => {
 test('passes a host reporting no vCPUs at all (Nova fails safe)', () => {
   assert.equal(coreFilter.check(makeHost({ vcpus: 0 }), oneVcpu), true);
 });
+
+test('sets the vcpu limit vcpus × ratio, and none for a host reporting no vCPUs (Stein: host_state.limits)', () => {
+  assert.deepEqual(coreFilter.limits!(makeHost({ vcpus: 4, cpu_allocation_ratio: 2 }), oneVcpu), { vcpu: 8 });
+  assert.deepEqual(coreFilter.limits!(makeHost({ vcpus: 0 }), oneVcpu), {});
+});

@@ -20,3 +20,16 @@ test('applies disk_allocation_ratio', () => {
   const spec = makeSpec({ flavor: { disk: 40 } });
   assert.equal(diskFilter.check(makeHost({ local_gb: 40, local_gb_used: 20, disk_allocation_ratio: 2 }), spec), true);
 });
+
+test('refuses an instance larger than the whole disk, whatever the ratio (Stein: no overcommit against itself)', () => {
+  const spec = makeSpec({ flavor: { disk: 40, ephemeral: 0, swap: 512 } });
+  assert.equal(
+    diskFilter.check(makeHost({ local_gb: 40, local_gb_used: 0, disk_allocation_ratio: 10 }), spec),
+    '41472 MB requested (root 40 GB + ephemeral 0 GB + swap 512 MB) > 40960 MB disk before overcommit ' +
+      '(an instance may not overcommit against itself)',
+  );
+});
+
+test('sets the disk_gb limit local_gb × ratio (Stein: host_state.limits)', () => {
+  assert.deepEqual(diskFilter.limits!(makeHost({ local_gb: 40, disk_allocation_ratio: 1.5 }), makeSpec()), { disk_gb: 60 });
+});

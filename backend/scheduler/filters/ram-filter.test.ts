@@ -30,3 +30,7 @@ test('accepts a flavor that exactly fills the usable RAM', () => {
   const host = makeHost({ memory_mb: 2048, memory_mb_used: 1024, ram_allocation_ratio: 1.0 });
   assert.equal(ramFilter.check(host, makeSpec({ flavor: { ram: 1024 } })), true);
 });
+
+test('sets the memory_mb limit memory_mb × ratio (Stein: host_state.limits)', () => {
+  assert.deepEqual(ramFilter.limits!(makeHost({ memory_mb: 4096, ram_allocation_ratio: 1.5 }), makeSpec()), { memory_mb: 6144 });
+});

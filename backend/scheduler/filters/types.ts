@@ -1,5 +1,5 @@
 // The shape of one scheduler filter: Nova's BaseHostFilter.host_passes, plus the reason.
-import type { FilterVerdict, HostState, RequestSpec } from '../../../contract/scheduler.js';
+import type { FilterVerdict, HostState, RequestSpec, ResourceLimits } from '../../../contract/scheduler.js';
 import type { FilterName } from '../../../contract/scheduler-names.js';
 
 export interface SchedulerFilter {
@@ -11,6 +11,12 @@ export interface SchedulerFilter {
   oncePerRequest?: boolean;
   /** true when the host passes, else a one-line reason naming the numbers. */
   check(host: HostState, spec: RequestSpec): FilterVerdict;
+  /**
+   * The oversubscription limit this filter sets on a host it passes (Nova's
+   * host_state.limits, Stein's RamFilter/CoreFilter/DiskFilter): the claim enforces it.
+   * Asked only for the hosts the scheduler claims, never in the per-host loop.
+   */
+  limits?(host: HostState, spec: RequestSpec): ResourceLimits;
 }
 
 /** The first requirement a host fails, or true when it meets them all (extra-spec filters). */

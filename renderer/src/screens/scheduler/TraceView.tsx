@@ -3,12 +3,13 @@
 // filter that emptied the list stands out with every host's reason.
 import { useTranslation } from 'react-i18next';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
-import { filterGrid, fmt, weightRows } from './trace-table';
+import { claimLimits, filterGrid, fmt, weightRows } from './trace-table';
 
 export function TraceView({ trace }: { trace: ScheduleTrace }) {
   const { t } = useTranslation();
   const grid = filterGrid(trace);
   const weights = weightRows(trace);
+  const limits = claimLimits(trace);
   const failed = !trace.chosen;
   return (
     <section className="card trace" data-testid="scheduler-trace" data-attempt={trace.attempt}>
@@ -124,6 +125,18 @@ export function TraceView({ trace }: { trace: ScheduleTrace }) {
             {t('scheduler.subsetText', { size: trace.subset_size, hosts: trace.subset.join(', ') || '-', chosen: trace.chosen ?? '-' })}
           </p>
         </>
+      )}
+      {limits.length > 0 && (
+        <p className="muted small" data-testid="scheduler-limits">
+          {t('scheduler.limits', { host: trace.chosen })}{' '}
+          {limits
+            .map((l) =>
+              l.limit === null
+                ? t('scheduler.noLimit', { resource: l.resource, filter: l.setBy })
+                : t('scheduler.limit', { resource: l.resource, limit: fmt(l.limit, 1), filter: l.setBy }),
+            )
+            .join(' · ')}
+        </p>
       )}
     </section>
   );

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
-import { filterGrid, fmt, weightRows } from './trace-table';
+import { claimLimits, filterGrid, fmt, weightRows } from './trace-table';
 
 const trace = (over: Partial<ScheduleTrace> = {}): ScheduleTrace =>
   ({
@@ -97,4 +97,13 @@ test('weights per weigher, the total, the rank, the subset and the pick', () => 
     { name: 'CPUWeigher', raw: 6, normalized: 1, multiplier: -1 },
   ]);
   assert.deepEqual([fmt(null), fmt(3), fmt(0.12345), fmt(Number.NaN)], ['-', '3', '0.123', '-']);
+});
+
+test('the claim limits: each resource with the limit its filter set, or unlimited when no filter set one', () => {
+  assert.deepEqual(claimLimits(trace({ chosen: 'a', limits: { memory_mb: 6144, vcpu: 64 } })), [
+    { resource: 'memory_mb', setBy: 'RamFilter', limit: 6144 },
+    { resource: 'vcpu', setBy: 'CoreFilter', limit: 64 },
+    { resource: 'disk_gb', setBy: 'DiskFilter', limit: null },
+  ]);
+  assert.deepEqual(claimLimits(trace({ chosen: null })), [], 'NoValidHost: nothing was claimed');
 });

@@ -57,5 +57,20 @@ export function weightRows(trace: ScheduleTrace): WeightRow[] {
   });
 }
 
+/**
+ * The limits the decision carries to the claim (Nova's host_state.limits before Placement),
+ * one line per resource: the limit the enabled filter set, or null when no filter set one
+ * (the claim does not check that resource). Empty when no host was chosen.
+ */
+export function claimLimits(trace: ScheduleTrace): { resource: string; setBy: string; limit: number | null }[] {
+  if (!trace.chosen || !trace.limits) return [];
+  const l = trace.limits;
+  return [
+    { resource: 'memory_mb', setBy: 'RamFilter', limit: l.memory_mb ?? null },
+    { resource: 'vcpu', setBy: 'CoreFilter', limit: l.vcpu ?? null },
+    { resource: 'disk_gb', setBy: 'DiskFilter', limit: l.disk_gb ?? null },
+  ];
+}
+
 export const fmt = (n: number | null, digits = 3) =>
   n === null || Number.isNaN(n) ? '-' : Number.isInteger(n) ? String(n) : n.toFixed(digits);

@@ -195,3 +195,20 @@ export async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/** A topology file with these lab hosts, each completed with the defaults of a plain x86_64 QEMU host. */
+export function topologyFile(hosts: object[]): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
+  const full = hosts.map((h) => ({
+    availability_zone: 'nova',
+    architectures: ['x86_64'],
+    hypervisor_types: ['qemu'],
+    disk_gb: 100,
+    capabilities: {},
+    aggregates: [],
+    metrics: {},
+    ...h,
+  }));
+  fs.writeFileSync(file, JSON.stringify({ hosts: full }));
+  return file;
+}

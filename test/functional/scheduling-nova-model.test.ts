@@ -4,10 +4,7 @@
 // whatever their case.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startLab, type LabHandle } from '../../harness/lab-process.js';
+import { startLab, topologyFile, type LabHandle } from '../../harness/lab-process.js';
 import { ComputeClient, type ServerView } from '../../harness/compute-client.js';
 
 const labs: LabHandle[] = [];
@@ -16,18 +13,7 @@ after(async () => {
 });
 
 async function lab(conf: string, hosts: { name: string; vcpus: number; memory_mb: number }[]) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
-  const full = hosts.map((h) => ({
-    availability_zone: 'nova',
-    architectures: ['x86_64'],
-    hypervisor_types: ['qemu'],
-    disk_gb: 100,
-    capabilities: {},
-    aggregates: [],
-    metrics: {},
-    ...h,
-  }));
-  fs.writeFileSync(file, JSON.stringify({ hosts: full }));
+  const file = topologyFile(hosts);
   const l = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n${conf}\n[novalab]\ntopology = ${file}\n` });
   labs.push(l);
   const nova = await ComputeClient.admin(l);

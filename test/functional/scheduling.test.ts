@@ -3,32 +3,13 @@
 // hold under 50 concurrent creates.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { eventually, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { eventually, startLab, topologyFile, type LabHandle } from '../../harness/lab-process.js';
 import { ComputeClient } from '../../harness/compute-client.js';
 
 const labs: LabHandle[] = [];
 after(async () => {
   await Promise.all(labs.map((l) => l.stop()));
 });
-
-function topologyFile(hosts: object[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
-  const full = hosts.map((h) => ({
-    availability_zone: 'nova',
-    architectures: ['x86_64'],
-    hypervisor_types: ['qemu'],
-    disk_gb: 100,
-    capabilities: {},
-    aggregates: [],
-    metrics: {},
-    ...h,
-  }));
-  fs.writeFileSync(file, JSON.stringify({ hosts: full }));
-  return file;
-}
 
 async function lab(conf: string, hosts: object[]): Promise<{ lab: LabHandle; nova: ComputeClient; image: string }> {
   const l = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n${conf}\n[novalab]\ntopology = ${topologyFile(hosts)}\n` });

@@ -5,12 +5,9 @@
 // prefer another.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startLab, cliEnv, eventually, type LabHandle } from '../../harness/lab-process.js';
+import { startLab, cliEnv, eventually, topologyFile, type LabHandle } from '../../harness/lab-process.js';
 
 const exec = promisify(execFile);
 const labs: LabHandle[] = [];
@@ -19,18 +16,7 @@ after(async () => {
 });
 
 async function labWith(hosts: { name: string; memory_mb: number; architectures: string[] }[]) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
-  const full = hosts.map((h) => ({
-    availability_zone: 'nova',
-    vcpus: 4,
-    hypervisor_types: ['qemu'],
-    disk_gb: 100,
-    capabilities: {},
-    aggregates: [],
-    metrics: {},
-    ...h,
-  }));
-  fs.writeFileSync(file, JSON.stringify({ hosts: full }));
+  const file = topologyFile(hosts.map((h) => ({ vcpus: 4, ...h })));
   const lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\nram_allocation_ratio = 1.0\n[novalab]\ntopology = ${file}\n` });
   labs.push(lab);
   const openstack = async (...args: string[]): Promise<string> =>

@@ -16,6 +16,7 @@ import { imageProperties } from '../views/image-view.js';
 import { links } from '../views/format.js';
 import { versionText } from '../microversion.js';
 import { flavorVisible } from './flavors.js';
+import { recordAction } from './server-common.js';
 
 export async function createServer(c: Call): Promise<Reply> {
   c.st.instanceUuid = randomUUID();
@@ -250,21 +251,7 @@ async function create(c: Call): Promise<Reply> {
   // With a group, the instances join it in the same write (or none is recorded).
   const created = await c.deps.conductor.call.instance_create(newInstances(c, p, looked, count), ...(group ? [group] : []));
   // Concurrently: the conductor coalesces concurrent writes of its database into few.
-  await Promise.all(
-    created.map((inst) =>
-      withContext({ instance_uuid: inst.uuid }, () =>
-        c.deps.conductor.call.action_start({
-          action: 'create',
-          instance_uuid: inst.uuid,
-          request_id: c.st.requestId,
-          user_id: c.st.auth.user_id,
-          project_id: inst.project_id,
-          start_time: new Date().toISOString(),
-          message: null,
-        }),
-      ),
-    ),
-  );
+  await Promise.all(created.map((inst) => withContext({ instance_uuid: inst.uuid }, () => recordAction(c, inst, 'create'))));
   c.deps.conductor.cast.build_instances(
     created.map((i) => i.uuid),
     {

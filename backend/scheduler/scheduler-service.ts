@@ -6,11 +6,12 @@ import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { LabApi } from '../rpc/lab-api.js';
 import type { NovaConf } from '../config/nova-conf.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
-import type { ScheduleTrace } from '../../contract/scheduler.js';
+import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import { currentContext } from '../bus/client.js';
 import { selectHost, alternates } from './select-destinations.js';
 import type { WeigherOptions } from './weighers/types.js';
+import type { FilterOptions } from './filters/types.js';
 
 export interface SchedulerDeps {
   conductor: ConductorApi;
@@ -30,6 +31,18 @@ export function weigherOptionsFrom(conf: NovaConf): WeigherOptions {
     metrics_weight_setting: conf.list('metrics.weight_setting'),
     metrics_weight_multiplier: conf.float('metrics.weight_multiplier'),
     metrics_weight_of_unavailable: conf.float('metrics.weight_of_unavailable'),
+    metrics_required: conf.bool('metrics.required'),
+    io_ops_weight_multiplier: conf.float('io_ops_weight_multiplier'),
+    build_failure_weight_multiplier: conf.float('build_failure_weight_multiplier'),
+  };
+}
+
+export function filterOptionsFrom(conf: NovaConf): FilterOptions {
+  return {
+    max_instances_per_host: conf.int('max_instances_per_host'),
+    max_io_ops_per_host: conf.int('max_io_ops_per_host'),
+    aggregate_image_properties_isolation_namespace: conf.str('aggregate_image_properties_isolation_namespace'),
+    aggregate_image_properties_isolation_separator: conf.str('aggregate_image_properties_isolation_separator'),
   };
 }
 
@@ -37,7 +50,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
   return {
     async select_destinations(spec) {
       const conf = deps.conf();
-      const hosts = await deps.conductor.host_states(spec.instance_uuid);
+      const hosts = await deps.conductor.host_states(spec.instance_uuid, hintedInstances(spec));
       await deps.lab.step({
         step: 'scheduler.decide',
         summary: `filtering ${hosts.length} hosts with ${conf.list('scheduler_default_filters').join(', ')}; weighing with ${conf.list('scheduler_weight_classes').join(', ')}`,
@@ -47,6 +60,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
         filters: conf.list('scheduler_default_filters') as FilterName[],
         weighers: conf.list('scheduler_weight_classes') as WeigherName[],
         weigherOptions: weigherOptionsFrom(conf),
+        filterOptions: filterOptionsFrom(conf),
         subsetSize: conf.int('scheduler_host_subset_size'),
         random: deps.random ?? Math.random,
         request_id: currentContext()?.request_id ?? 'req-unknown',
@@ -71,6 +85,17 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
       return trace;
     },
   };
+}
+
+/** The instances the same_host and different_host hints name (SameHostFilter, DifferentHostFilter). */
+export function hintedInstances(spec: RequestSpec): string[] {
+  const out: string[] = [];
+  for (const name of ['same_host', 'different_host']) {
+    const v = Object.hasOwn(spec.scheduler_hints, name) ? spec.scheduler_hints[name] : undefined;
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) out.push(...v);
+  }
+  return out;
 }
 
 /** Claim the first host that still has room; concurrent creates may have taken the best one. */

@@ -3,8 +3,9 @@
 // signed multiplier and summed; hosts are ranked best first (ties keep the filter order).
 // Because the multiplier carries the sign, spreading and stacking are one code path.
 import type { HostState, RequestSpec, SchedulerWeigherTrace } from '../../contract/scheduler.js';
-import type { WeigherOptions } from './weighers/types.js';
+import type { SchedulerWeigher, WeigherOptions } from './weighers/types.js';
 import { weighersFor } from './weighers/index.js';
+import { weightMultiplier } from './aggregate-values.js';
 
 export interface WeighResult {
   /** Final weights, best first. */
@@ -76,6 +77,16 @@ export function rankIndices(weights: Float64Array): number[] {
   return order;
 }
 
+/**
+ * A weigher's multiplier for one host (Nova Zed's weight_multiplier(host_state)): the minimum
+ * of its option in the metadata of the host's aggregates, else the configured one.
+ */
+export function hostMultiplier(weigher: SchedulerWeigher, host: HostState, opts: WeigherOptions, configured: number): number {
+  if (weigher.multiplierOption === undefined || host.aggregates.length === 0) return configured;
+  const m = weightMultiplier(host, weigher.multiplierOption, opts[weigher.multiplierOption]);
+  return weigher.negatedMultiplier ? -m : m;
+}
+
 /** Weigh the hosts that passed the filters with the weighers named (in nova.conf order). */
 export function weighHosts(
   hosts: readonly HostState[],
@@ -98,8 +109,21 @@ export function weighHosts(
       }
       normalize(raw, weigher.minval, undefined, normalized);
       const multiplier = weigher.multiplier(opts);
-      for (let i = 0; i < n; i++) totals[i]! += multiplier * normalized[i]!;
-      trace.push({ name: weigher.name, multiplier, raw: record(hosts, raw), normalized: record(hosts, normalized) });
+      let perHost: Float64Array | null = null;
+      for (let i = 0; i < n; i++) {
+        const m = hostMultiplier(weigher, hosts[i]!, opts, multiplier);
+        if (m !== multiplier && perHost === null) perHost = new Float64Array(n).fill(multiplier);
+        if (perHost !== null) perHost[i] = m;
+        totals[i]! += m * normalized[i]!;
+      }
+      const entry: SchedulerWeigherTrace = {
+        name: weigher.name,
+        multiplier,
+        raw: record(hosts, raw),
+        normalized: record(hosts, normalized),
+      };
+      if (perHost !== null) entry.multipliers = record(hosts, perHost);
+      trace.push(entry);
     }
   }
   const order = rankIndices(totals);

@@ -1,0 +1,88 @@
+// Filters that read the host's aggregate metadata (Zed):
+//  - AggregateImagePropertiesIsolation: for each metadata key (in the configured namespace,
+//    if any), an image carrying that property must have one of the key's values;
+//  - AggregateTypeAffinityFilter: a host in aggregates with instance_type metadata takes only
+//    the flavors named there;
+//  - AggregateMultiTenancyIsolation: a host in aggregates with filter_tenant_id metadata takes
+//    only those projects' instances.
+import { DEFAULT_FILTER_OPTIONS, type SchedulerFilter } from './types.js';
+import { aggregateMetadataByHost, aggregateValuesFromKey } from '../aggregate-values.js';
+import { perRequest } from '../per-request.js';
+
+const quoted = (values: Iterable<string>): string => [...values].map((v) => `"${v}"`).join(', ');
+
+/** Does one of the comma-separated parts of a metadata value equal `wanted`? */
+function hasPart(value: string, wanted: string): boolean {
+  if (value === wanted) return true;
+  if (wanted === '' || value.indexOf(wanted) < 0) return wanted === '' && value.split(',').some((p) => p.trim() === '');
+  if (value.indexOf(',') < 0) return value.trim() === wanted;
+  return value.split(',').some((p) => p.trim() === wanted);
+}
+
+/** The image properties this filter compares: the truthy ones (Nova: "if prop and …"), as strings. */
+const comparedProps = perRequest((spec): Map<string, string> => {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(spec.image.properties as Record<string, unknown>)) {
+    if (v !== undefined && v !== null && v !== '' && v !== false && v !== 0) out.set(k, String(v));
+  }
+  return out;
+});
+
+export const aggregateImagePropertiesIsolation: SchedulerFilter = {
+  name: 'AggregateImagePropertiesIsolation',
+  oncePerRequest: true,
+  check(host, spec, opts = DEFAULT_FILTER_OPTIONS) {
+    if (host.aggregates.length === 0) return true;
+    const props = comparedProps(spec);
+    if (props.size === 0) return true;
+    const ns = opts.aggregate_image_properties_isolation_namespace;
+    const prefix = ns ? ns + opts.aggregate_image_properties_isolation_separator : '';
+    for (const agg of host.aggregates) {
+      for (const key in agg.metadata) {
+        const prop = props.get(key);
+        if (prop === undefined || (prefix && !key.startsWith(prefix))) continue;
+        // The key's values across all the host's aggregates: one of them must be the property's.
+        if (host.aggregates.some((a) => Object.hasOwn(a.metadata, key) && hasPart(a.metadata[key]!, prop))) continue;
+        const options = aggregateMetadataByHost(host).get(key) ?? new Set<string>();
+        return `image property ${key}="${prop}" is not among the host's aggregate values ${key}=${quoted(options)}`;
+      }
+    }
+    return true;
+  },
+};
+
+export const aggregateTypeAffinityFilter: SchedulerFilter = {
+  name: 'AggregateTypeAffinityFilter',
+  oncePerRequest: true,
+  check(host, spec) {
+    if (host.aggregates.length === 0) return true;
+    const flavor = spec.flavor.name;
+    let seen = false;
+    for (const agg of host.aggregates) {
+      if (!Object.hasOwn(agg.metadata, 'instance_type')) continue;
+      seen = true;
+      if (hasPart(agg.metadata.instance_type!, flavor)) return true;
+    }
+    if (!seen) return true;
+    const vals = aggregateValuesFromKey(host, 'instance_type');
+    return `flavor ${flavor} is not in the host's aggregate instance_type ${vals.map((v) => `${v.aggregate}: "${v.value}"`).join(', ')}`;
+  },
+};
+
+export const aggregateMultiTenancyIsolation: SchedulerFilter = {
+  name: 'AggregateMultiTenancyIsolation',
+  oncePerRequest: true,
+  check(host, spec) {
+    if (host.aggregates.length === 0) return true;
+    let tenants: string | null = null;
+    for (const agg of host.aggregates) {
+      if (!Object.hasOwn(agg.metadata, 'filter_tenant_id')) continue;
+      const value = agg.metadata.filter_tenant_id!;
+      if (hasPart(value, spec.project_id)) return true;
+      tenants = tenants === null ? value : `${tenants},${value}`;
+    }
+    if (tenants === null) return true; // no aggregate of this host isolates tenants
+    const named = new Set(tenants.split(',').map((t) => t.trim()));
+    return `project ${spec.project_id} is not in the host's aggregate filter_tenant_id ${quoted(named)}`;
+  },
+};

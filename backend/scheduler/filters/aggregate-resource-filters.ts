@@ -1,0 +1,62 @@
+// AggregateCoreFilter, AggregateRamFilter, AggregateDiskFilter (Stein): CoreFilter, RamFilter
+// and DiskFilter with the allocation ratio taken from the host's aggregates' metadata
+// (cpu_allocation_ratio, ram_allocation_ratio, disk_allocation_ratio; the minimum if several
+// aggregates set it), else the host's own ratio. The arithmetic is the shared one, with that
+// ratio, so the claim and the filters agree.
+import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
+import type { SchedulerFilter } from './types.js';
+import { coresFit, diskFits, ramFits, type HostCapacity } from '../../shared/capacity.js';
+import { aggregateMin, aggregateNumber } from '../aggregate-values.js';
+import { ratio } from '../../shared/format.js';
+
+type RatioKey = 'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio';
+
+/** The host's capacity with its ratio replaced by its aggregates' one; null when no aggregate sets a usable one. */
+export function withAggregateRatio(host: HostState, key: RatioKey): HostCapacity | null {
+  if (host.aggregates.length === 0) return null;
+  const min = aggregateMin(host, key, 'float');
+  if (min === undefined || Number.isNaN(min)) return null;
+  return {
+    vcpus: host.vcpus,
+    vcpus_used: host.vcpus_used,
+    memory_mb: host.memory_mb,
+    memory_mb_used: host.memory_mb_used,
+    local_gb: host.local_gb,
+    local_gb_used: host.local_gb_used,
+    cpu_allocation_ratio: host.cpu_allocation_ratio,
+    ram_allocation_ratio: host.ram_allocation_ratio,
+    disk_allocation_ratio: host.disk_allocation_ratio,
+    [key]: min,
+  };
+}
+
+/** Where the ratio came from, said only for a rejected host. */
+function explain(verdict: true | string, host: HostState, key: RatioKey): true | string {
+  if (verdict === true) return true;
+  const r = aggregateNumber(host, key, host[key], 'float', `the host's own ${key} ${ratio(host[key])}`);
+  return `${verdict}; ratio from ${r.source}`;
+}
+
+function aggregateResourceFilter(
+  name: 'AggregateCoreFilter' | 'AggregateRamFilter' | 'AggregateDiskFilter',
+  key: RatioKey,
+  fits: (host: HostCapacity, spec: RequestSpec) => true | string,
+): SchedulerFilter {
+  return {
+    name,
+    check(host, spec) {
+      const h = withAggregateRatio(host, key);
+      return explain(fits(h ?? host, spec), host, key);
+    },
+  };
+}
+
+export const aggregateCoreFilter = aggregateResourceFilter('AggregateCoreFilter', 'cpu_allocation_ratio', (h, spec) =>
+  coresFit(h, spec.flavor.vcpus),
+);
+export const aggregateRamFilter = aggregateResourceFilter('AggregateRamFilter', 'ram_allocation_ratio', (h, spec) =>
+  ramFits(h, spec.flavor.ram),
+);
+export const aggregateDiskFilter = aggregateResourceFilter('AggregateDiskFilter', 'disk_allocation_ratio', (h, spec) =>
+  diskFits(h, spec.flavor),
+);

@@ -102,6 +102,9 @@ export function buildFlowApi(deps: BuildFlowDeps): Pick<ConductorApi, 'build_ins
       const next: RequestSpec = { ...spec, retry: { num_attempts: spec.retry.num_attempts + 1, hosts: [...spec.retry.hosts, failedHost] } };
       await deps.db.mutate((d) => {
         d.request_specs[uuid] = next;
+        // A rescheduled build is a failed build of that host (Nova's _build_failed).
+        const counts = (d.failed_builds ??= {});
+        counts[failedHost] = (counts[failedHost] ?? 0) + 1;
       });
       await deps.records.instance_update(uuid, { host: null, node: null, task_state: 'scheduling' });
       if (spec.retry.num_attempts >= deps.maxAttempts()) {

@@ -22,6 +22,8 @@ export interface NovaData {
   quotas: Record<string, Partial<QuotaSet>>;
   traces: ScheduleTrace[];
   server_groups: ServerGroup[];
+  /** Per host: builds that failed there since its last successful one (BuildFailureWeigher). */
+  failed_builds?: Record<string, number>;
 }
 
 export const emptyNovaData = (): NovaData => ({

@@ -32,7 +32,7 @@ export function withAggregateRatio(host: HostState, key: RatioKey): HostCapacity
 
 /** Where the ratio came from, said only for a rejected host. */
 function explain(verdict: true | string, host: HostState, key: RatioKey): true | string {
-  if (verdict === true) return true;
+  if (verdict === true || aggregateMin(host, key, 'float') === undefined) return verdict;
   const r = aggregateNumber(host, key, host[key], 'float', `the host's own ${key} ${ratio(host[key])}`);
   return `${verdict}; ratio from ${r.source}`;
 }

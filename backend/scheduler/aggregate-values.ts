@@ -81,8 +81,9 @@ export function cachedFloat(text: string): number {
 export function aggregateMin(host: Pick<HostState, 'aggregates'>, key: string, cast: 'int' | 'float'): number | undefined {
   let min: number | undefined;
   for (const agg of host.aggregates) {
-    if (!Object.hasOwn(agg.metadata, key)) continue;
-    const text = agg.metadata[key]!;
+    // Own string values only ("constructor" and the like are never a string of the object itself).
+    const text = agg.metadata[key];
+    if (typeof text !== 'string' || !Object.hasOwn(agg.metadata, key)) continue;
     const n = cast === 'int' ? pyInt(text) : cachedFloat(text);
     if (Number.isNaN(n)) return NaN;
     if (min === undefined || n < min) min = n;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runFilters } from '../host-filter-handler.js';
 import { DEFAULT_FILTER_OPTIONS } from './types.js';
 import { makeHost, makeSpec } from '../test-fixtures.js';
+import { hasPart } from './aggregate-isolation-filters.js';
 
 const agg = (name: string, metadata: Record<string, string>) => ({ name, metadata });
 
@@ -75,4 +76,17 @@ test('AggregateMultiTenancyIsolation: hosts in filter_tenant_id aggregates take 
 test('AllHostsFilter passes every host', () => {
   const hosts = [makeHost({ host: 'a', service: { up: false } }), makeHost({ host: 'b' })];
   assert.deepEqual(runFilters(hosts, makeSpec(), ['AllHostsFilter']).trace[0]!.passed, ['a', 'b']);
+});
+
+test('a metadata value "a, b" holds the parts "a" and "b", trimmed, and nothing else', () => {
+  const table: [value: string, wanted: string, has: boolean][] = [
+    ['m1.small', 'm1.small', true],
+    ['m1.tiny, m1.small', 'm1.small', true],
+    [' m1.small ,m1.tiny', 'm1.small', true],
+    ['m1.smaller, m1.tiny', 'm1.small', false],
+    ['xm1.small', 'm1.small', false],
+    ['m1.tiny,,', '', true],
+    ['m1.tiny', '', false],
+  ];
+  for (const [value, wanted, has] of table) assert.equal(hasPart(value, wanted), has, `${value} ∋ ${wanted}`);
 });

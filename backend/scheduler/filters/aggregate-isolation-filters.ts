@@ -11,12 +11,21 @@ import { perRequest } from '../per-request.js';
 
 const quoted = (values: Iterable<string>): string => [...values].map((v) => `"${v}"`).join(', ');
 
-/** Does one of the comma-separated parts of a metadata value equal `wanted`? */
-function hasPart(value: string, wanted: string): boolean {
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/** Does one of the comma-separated parts of a metadata value, trimmed, equal `wanted`? (No allocation: run per host.) */
+export function hasPart(value: string, wanted: string): boolean {
   if (value === wanted) return true;
-  if (wanted === '' || value.indexOf(wanted) < 0) return wanted === '' && value.split(',').some((p) => p.trim() === '');
-  if (value.indexOf(',') < 0) return value.trim() === wanted;
-  return value.split(',').some((p) => p.trim() === wanted);
+  if (wanted === '') return value.split(',').some((p) => p.trim() === '');
+  for (let at = value.indexOf(wanted); at >= 0; at = value.indexOf(wanted, at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && isSpace(value.charCodeAt(before))) before--;
+    if (before >= 0 && value.charCodeAt(before) !== 44) continue;
+    let after = at + wanted.length;
+    while (after < value.length && isSpace(value.charCodeAt(after))) after++;
+    if (after === value.length || value.charCodeAt(after) === 44) return true;
+  }
+  return false;
 }
 
 /** The image properties this filter compares: the truthy ones (Nova: "if prop and …"), as strings. */

@@ -11,23 +11,38 @@ import { ratio } from '../../shared/format.js';
 
 type RatioKey = 'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio';
 
-/** The host's capacity with its ratio replaced by its aggregates' one; null when no aggregate sets a usable one. */
+/** One scratch copy, refilled per host: the capacity checks read it and keep nothing (no garbage per host). */
+const scratch: HostCapacity = {
+  vcpus: 0,
+  vcpus_used: 0,
+  memory_mb: 0,
+  memory_mb_used: 0,
+  local_gb: 0,
+  local_gb_used: 0,
+  cpu_allocation_ratio: 0,
+  ram_allocation_ratio: 0,
+  disk_allocation_ratio: 0,
+};
+
+/**
+ * The host's capacity with its ratio replaced by its aggregates' one; null when no aggregate
+ * sets a usable one. The object returned is reused by the next call.
+ */
 export function withAggregateRatio(host: HostState, key: RatioKey): HostCapacity | null {
   if (host.aggregates.length === 0) return null;
   const min = aggregateMin(host, key, 'float');
   if (min === undefined || Number.isNaN(min)) return null;
-  return {
-    vcpus: host.vcpus,
-    vcpus_used: host.vcpus_used,
-    memory_mb: host.memory_mb,
-    memory_mb_used: host.memory_mb_used,
-    local_gb: host.local_gb,
-    local_gb_used: host.local_gb_used,
-    cpu_allocation_ratio: host.cpu_allocation_ratio,
-    ram_allocation_ratio: host.ram_allocation_ratio,
-    disk_allocation_ratio: host.disk_allocation_ratio,
-    [key]: min,
-  };
+  scratch.vcpus = host.vcpus;
+  scratch.vcpus_used = host.vcpus_used;
+  scratch.memory_mb = host.memory_mb;
+  scratch.memory_mb_used = host.memory_mb_used;
+  scratch.local_gb = host.local_gb;
+  scratch.local_gb_used = host.local_gb_used;
+  scratch.cpu_allocation_ratio = host.cpu_allocation_ratio;
+  scratch.ram_allocation_ratio = host.ram_allocation_ratio;
+  scratch.disk_allocation_ratio = host.disk_allocation_ratio;
+  scratch[key] = min;
+  return scratch;
 }
 
 /** Where the ratio came from, said only for a rejected host. */

@@ -97,6 +97,9 @@ function pyEq(a: Value, b: Value): boolean {
 }
 
 function pyOrder(a: Value, b: Value, op: string): boolean {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b;
+  }
   const ka = kind(a);
   if (ka !== kind(b) || (ka !== 'number' && ka !== 'string')) {
     throw new QueryError(`cannot compare ${JSON.stringify(a)} ${op} ${JSON.stringify(b)} (${kind(a)} with ${kind(b)})`);
@@ -146,12 +149,21 @@ export function compileQuery(query: JsonValue): Compiled {
       if (!raw) return () => undefined;
       if (!raw.startsWith('$')) return () => raw;
       const l = toLookup(raw);
+      if (l.keys.length === 0) {
+        const field = l.field;
+        return (host) => {
+          const v = hostField(host, field);
+          return v === null ? undefined : v;
+        };
+      }
       return (host) => lookup(host, l);
     }
     return () => raw;
   });
+  // Reused across hosts: a node is never re-entered while it evaluates (children have their own).
+  const args: Value[] = [];
   return (host) => {
-    const args: Value[] = [];
+    args.length = 0;
     for (const fn of argFns) {
       const arg = fn(host);
       if (arg !== undefined && arg !== null) args.push(arg);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { weighHosts } from './weigher-handler.js';
 import { selectHost } from './select-destinations.js';
-import { weightMultiplier } from './aggregate-values.js';
+import { weightMultiplier } from '../shared/aggregate-values.js';
 import { DEFAULT_WEIGHER_OPTIONS } from './weighers/types.js';
 import { makeHost, makeSpec } from './test-fixtures.js';
 

@@ -5,7 +5,7 @@
 import type { HostState, RequestSpec, SchedulerWeigherTrace } from '../../contract/scheduler.js';
 import type { SchedulerWeigher, WeigherOptions } from './weighers/types.js';
 import { weighersFor } from './weighers/index.js';
-import { weightMultiplier } from './aggregate-values.js';
+import { weightMultiplier } from '../shared/aggregate-values.js';
 
 export interface WeighResult {
   /** Final weights, best first. */

@@ -6,7 +6,7 @@
 //  - AggregateMultiTenancyIsolation: a host in aggregates with filter_tenant_id metadata takes
 //    only those projects' instances.
 import { DEFAULT_FILTER_OPTIONS, type SchedulerFilter } from './types.js';
-import { aggregateMetadataByHost, aggregateValuesFromKey } from '../aggregate-values.js';
+import { aggregateMetadataByHost, aggregateValuesFromKey } from '../../shared/aggregate-values.js';
 import { perRequest } from '../per-request.js';
 
 const quoted = (values: Iterable<string>): string => [...values].map((v) => `"${v}"`).join(', ');

@@ -6,7 +6,7 @@
 import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 import type { SchedulerFilter } from './types.js';
 import { coresFit, diskFits, ramFits, type HostCapacity } from '../../shared/capacity.js';
-import { aggregateMin, aggregateNumber } from '../aggregate-values.js';
+import { aggregateAllocationRatio, aggregateMin, aggregateNumber } from '../../shared/aggregate-values.js';
 import { ratio } from '../../shared/format.js';
 
 type RatioKey = 'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio';
@@ -30,8 +30,8 @@ const scratch: HostCapacity = {
  */
 export function withAggregateRatio(host: HostState, key: RatioKey): HostCapacity | null {
   if (host.aggregates.length === 0) return null;
-  const min = aggregateMin(host, key, 'float');
-  if (min === undefined || Number.isNaN(min)) return null;
+  const r = aggregateAllocationRatio(host, key, NaN);
+  if (Number.isNaN(r)) return null;
   scratch.vcpus = host.vcpus;
   scratch.vcpus_used = host.vcpus_used;
   scratch.memory_mb = host.memory_mb;
@@ -41,7 +41,7 @@ export function withAggregateRatio(host: HostState, key: RatioKey): HostCapacity
   scratch.cpu_allocation_ratio = host.cpu_allocation_ratio;
   scratch.ram_allocation_ratio = host.ram_allocation_ratio;
   scratch.disk_allocation_ratio = host.disk_allocation_ratio;
-  scratch[key] = min;
+  scratch[key] = r;
   return scratch;
 }
 

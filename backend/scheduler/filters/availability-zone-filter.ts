@@ -2,7 +2,7 @@
 // zones are the availability_zone metadata of its aggregates (Zed: any of them matches);
 // a host in no such aggregate is in its default zone (the topology's availability_zone).
 import type { SchedulerFilter } from './types.js';
-import { aggregateMetadataByHost } from '../aggregate-values.js';
+import { aggregateMetadataByHost } from '../../shared/aggregate-values.js';
 
 export const availabilityZoneFilter: SchedulerFilter = {
   name: 'AvailabilityZoneFilter',

@@ -2,7 +2,7 @@
 // resizes, rebuilds, snapshots, backups, rescues, unshelves) takes no more.
 // AggregateIoOpsFilter: the limit from the aggregates' max_io_ops_per_host metadata.
 import { DEFAULT_FILTER_OPTIONS, type SchedulerFilter } from './types.js';
-import { aggregateMin, aggregateNumber } from '../aggregate-values.js';
+import { aggregateMin, aggregateNumber } from '../../shared/aggregate-values.js';
 
 function verdict(num: number, max: number, source: string): true | string {
   if (num < max) return true;

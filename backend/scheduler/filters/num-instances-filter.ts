@@ -2,7 +2,7 @@
 // AggregateNumInstancesFilter: the same, with the limit from the host's aggregates'
 // max_instances_per_host metadata (the minimum), else nova.conf.
 import { DEFAULT_FILTER_OPTIONS, type SchedulerFilter } from './types.js';
-import { aggregateMin, aggregateNumber } from '../aggregate-values.js';
+import { aggregateMin, aggregateNumber } from '../../shared/aggregate-values.js';
 
 function verdict(num: number, max: number, source: string): true | string {
   if (num < max) return true;

@@ -4,7 +4,7 @@
 // [metrics] required is false; when it is true (Nova's default), the request fails with
 // ComputeHostMetricNotFound naming the host and the metric.
 import { ComputeHostMetricNotFound, type SchedulerWeigher } from './types.js';
-import { weightMultiplier } from '../aggregate-values.js';
+import { weightMultiplier } from '../../shared/aggregate-values.js';
 import { pyFloat } from '../extra-specs-ops.js';
 import { sameList } from '../same-list.js';
 

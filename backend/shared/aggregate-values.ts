@@ -2,9 +2,10 @@
 // one key across the host's aggregates, and a number from them (the minimum, cast like
 // Python's int() or float(); one value that does not cast makes Nova fall back to the
 // configured value with a warning). Per-aggregate ratios, limits and weight multipliers all
-// go through here.
+// go through here; it is shared so that the conductor's claim can enforce the ratio the
+// Aggregate resource filters used.
 import type { HostState } from '../../contract/scheduler.js';
-import { pyFloat } from './extra-specs-ops.js';
+import { pyFloat, pyInt } from './py-number.js';
 
 /** The distinct values of one metadata key across the host's aggregates, with the aggregates that set them. */
 export function aggregateValuesFromKey(host: Pick<HostState, 'aggregates'>, key: string): { value: string; aggregate: string }[] {
@@ -15,13 +16,6 @@ export function aggregateValuesFromKey(host: Pick<HostState, 'aggregates'>, key:
     if (!out.some((v) => v.value === value)) out.push({ value, aggregate: agg.name });
   }
   return out;
-}
-
-const INT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
-
-/** Python's int(str): NaN where Python raises ValueError. */
-export function pyInt(s: string): number {
-  return INT.test(s) ? Number(s.replace(/_/g, '')) : NaN;
 }
 
 export interface AggregateNumber {
@@ -117,4 +111,17 @@ export function aggregateMetadataByHost(host: Pick<HostState, 'aggregates'>, key
     }
   }
   return out;
+}
+
+/**
+ * The allocation ratio the Stein Aggregate*Filter uses for a host: the minimum of the
+ * aggregates' value for the key, else (none, or one that is not a number) the host's own.
+ */
+export function aggregateAllocationRatio(
+  host: Pick<HostState, 'aggregates'>,
+  key: 'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio',
+  hostRatio: number,
+): number {
+  const min = aggregateMin(host, key, 'float');
+  return min === undefined || Number.isNaN(min) ? hostRatio : min;
 }

@@ -109,11 +109,11 @@ export function weighHosts(
       }
       normalize(raw, weigher.minval, undefined, normalized);
       const multiplier = weigher.multiplier(opts);
-      let perHost: Float64Array | null = null;
+      // Only the hosts whose aggregates set another multiplier are listed in the trace.
+      let perHost: Record<string, number> | null = null;
       for (let i = 0; i < n; i++) {
         const m = hostMultiplier(weigher, hosts[i]!, opts, multiplier);
-        if (m !== multiplier && perHost === null) perHost = new Float64Array(n).fill(multiplier);
-        if (perHost !== null) perHost[i] = m;
+        if (m !== multiplier) (perHost ??= Object.create(null) as Record<string, number>)[hosts[i]!.host] = m;
         totals[i]! += m * normalized[i]!;
       }
       const entry: SchedulerWeigherTrace = {
@@ -122,7 +122,7 @@ export function weighHosts(
         raw: record(hosts, raw),
         normalized: record(hosts, normalized),
       };
-      if (perHost !== null) entry.multipliers = record(hosts, perHost);
+      if (perHost !== null) entry.multipliers = perHost;
       trace.push(entry);
     }
   }

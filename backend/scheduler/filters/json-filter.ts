@@ -118,14 +118,15 @@ function pyOrder(a: Value, b: Value, op: string): boolean {
   }
 }
 
-function compare(args: Value[], op: string): boolean {
-  if (args.length < 2) return false;
+/** The first of the first `n` args compared with each of the others (false with fewer than two). */
+function compare(args: Value[], n: number, op: string): boolean {
+  if (n < 2) return false;
   const first = args[0];
   if (op === 'in') {
-    for (let i = 1; i < args.length; i++) if (pyEq(first, args[i])) return true;
+    for (let i = 1; i < n; i++) if (pyEq(first, args[i])) return true;
     return false;
   }
-  for (let i = 1; i < args.length; i++) {
+  for (let i = 1; i < n; i++) {
     if (!(op === '=' ? pyEq(first, args[i]) : pyOrder(first, args[i], op))) return false;
   }
   return true;
@@ -161,22 +162,24 @@ export function compileQuery(query: JsonValue): Compiled {
     return () => raw;
   });
   // Reused across hosts: a node is never re-entered while it evaluates (children have their own).
-  const args: Value[] = [];
+  const args = new Array<Value>(argFns.length);
   return (host) => {
-    args.length = 0;
-    for (const fn of argFns) {
-      const arg = fn(host);
-      if (arg !== undefined && arg !== null) args.push(arg);
+    let n = 0;
+    for (let i = 0; i < argFns.length; i++) {
+      const arg = argFns[i]!(host);
+      if (arg !== undefined && arg !== null) args[n++] = arg;
     }
     switch (cmd) {
       case 'not':
-        return args.map((a) => !truthy(a));
+        return args.slice(0, n).map((a) => !truthy(a));
       case 'or':
-        return args.some(truthy);
+        for (let i = 0; i < n; i++) if (truthy(args[i])) return true;
+        return false;
       case 'and':
-        return args.every(truthy);
+        for (let i = 0; i < n; i++) if (!truthy(args[i])) return false;
+        return true;
       default:
-        return compare(args, cmd);
+        return compare(args, n, cmd);
     }
   };
 }

@@ -87,6 +87,15 @@ export function hostMultiplier(weigher: SchedulerWeigher, host: HostState, opts:
   return weigher.negatedMultiplier ? -m : m;
 }
 
+/** Does an aggregate of one of the hosts set this metadata key? (Most weighers' options are set by none.) */
+function anyAggregateSets(hosts: readonly HostState[], key: string): boolean {
+  for (let i = 0; i < hosts.length; i++) {
+    const aggs = hosts[i]!.aggregates;
+    for (let j = 0; j < aggs.length; j++) if (Object.hasOwn(aggs[j]!.metadata, key)) return true;
+  }
+  return false;
+}
+
 /** Weigh the hosts that passed the filters with the weighers named (in nova.conf order). */
 export function weighHosts(
   hosts: readonly HostState[],
@@ -111,8 +120,9 @@ export function weighHosts(
       const multiplier = weigher.multiplier(opts);
       // Only the hosts whose aggregates set another multiplier are listed in the trace.
       let perHost: Record<string, number> | null = null;
+      const perAggregate = weigher.multiplierOption !== undefined && anyAggregateSets(hosts, weigher.multiplierOption);
       for (let i = 0; i < n; i++) {
-        const m = hostMultiplier(weigher, hosts[i]!, opts, multiplier);
+        const m = perAggregate ? hostMultiplier(weigher, hosts[i]!, opts, multiplier) : multiplier;
         if (m !== multiplier) (perHost ??= Object.create(null) as Record<string, number>)[hosts[i]!.host] = m;
         totals[i]! += m * normalized[i]!;
       }

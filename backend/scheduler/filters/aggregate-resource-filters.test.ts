@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFilters } from '../host-filter-handler.js';
 import { makeHost, makeSpec } from '../test-fixtures.js';
+import { aggregateResourceFilter } from './aggregate-resource-filters.js';
+import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 
 const agg = (name: string, metadata: Record<string, string>) => ({ name, metadata });
 
@@ -68,4 +70,19 @@ test('AggregateDiskFilter: disk_allocation_ratio from the aggregate lets a host 
   const entry = runFilters(hosts, makeSpec({ flavor: { disk: 20 } }), ['AggregateDiskFilter']).trace[0]!;
   assert.deepEqual(entry.passed, ['thin']);
   assert.match(entry.rejected[0]!.reason, /^10240 MB usable disk < 20480 MB requested/);
+});
+
+test("an Aggregate resource filter sets its base filter's limit at the aggregate's ratio, where the base names one", () => {
+  const base = {
+    name: 'CoreFilter' as const,
+    check: () => true as const,
+    limits: (h: { vcpus: number; cpu_allocation_ratio: number }) => ({ vcpu: h.vcpus * h.cpu_allocation_ratio }),
+  };
+  const filter = aggregateResourceFilter('AggregateCoreFilter', 'cpu_allocation_ratio', base, () => true) as {
+    limits?: (h: HostState, s: RequestSpec) => unknown;
+  };
+  const spec = makeSpec();
+  assert.deepEqual(filter.limits!(cpuHosts[2]!, spec), { vcpu: 8 }, 'aggregate ratio 2.0 × 4 vCPUs');
+  assert.deepEqual(filter.limits!(cpuHosts[0]!, spec), { vcpu: 64 }, 'no aggregate: the host ratio 16.0');
+  assert.deepEqual(filter.limits!(cpuHosts[4]!, spec), { vcpu: 64 }, 'an undecodable aggregate value: the host ratio');
 });

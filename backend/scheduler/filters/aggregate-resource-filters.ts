@@ -8,6 +8,9 @@ import type { SchedulerFilter } from './types.js';
 import { coresFit, diskFits, ramFits, type HostCapacity } from '../../shared/capacity.js';
 import { aggregateAllocationRatio, aggregateMin, aggregateNumber } from '../../shared/aggregate-values.js';
 import { ratio } from '../../shared/format.js';
+import { coreFilter } from './core-filter.js';
+import { ramFilter } from './ram-filter.js';
+import { diskFilter } from './disk-filter.js';
 
 type RatioKey = 'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio';
 
@@ -52,26 +55,40 @@ function explain(verdict: true | string, host: HostState, key: RatioKey): true |
   return `${verdict}; ratio from ${r.source}`;
 }
 
-function aggregateResourceFilter(
+/** A filter that may name the limit it sets on a host it passes (Nova's host_state.limits). */
+type WithLimits = SchedulerFilter & { limits?: (host: HostState, spec: RequestSpec) => unknown };
+
+export function aggregateResourceFilter(
   name: 'AggregateCoreFilter' | 'AggregateRamFilter' | 'AggregateDiskFilter',
   key: RatioKey,
+  base: SchedulerFilter,
   fits: (host: HostCapacity, spec: RequestSpec) => true | string,
 ): SchedulerFilter {
-  return {
+  const filter: WithLimits = {
     name,
     check(host, spec) {
       const h = withAggregateRatio(host, key);
       return explain(fits(h ?? host, spec), host, key);
     },
   };
+  // Stein: the Aggregate filter sets the same limit as its base filter, at the aggregate's
+  // ratio, and the claim enforces it. Where the base filter names its limit, so does this one.
+  const baseLimits = (base as WithLimits).limits;
+  if (baseLimits) {
+    filter.limits = (host, spec) => {
+      const ratio = aggregateAllocationRatio(host, key, host[key]);
+      return baseLimits(ratio === host[key] ? host : { ...host, [key]: ratio }, spec);
+    };
+  }
+  return filter;
 }
 
-export const aggregateCoreFilter = aggregateResourceFilter('AggregateCoreFilter', 'cpu_allocation_ratio', (h, spec) =>
+export const aggregateCoreFilter = aggregateResourceFilter('AggregateCoreFilter', 'cpu_allocation_ratio', coreFilter, (h, spec) =>
   coresFit(h, spec.flavor.vcpus),
 );
-export const aggregateRamFilter = aggregateResourceFilter('AggregateRamFilter', 'ram_allocation_ratio', (h, spec) =>
+export const aggregateRamFilter = aggregateResourceFilter('AggregateRamFilter', 'ram_allocation_ratio', ramFilter, (h, spec) =>
   ramFits(h, spec.flavor.ram),
 );
-export const aggregateDiskFilter = aggregateResourceFilter('AggregateDiskFilter', 'disk_allocation_ratio', (h, spec) =>
+export const aggregateDiskFilter = aggregateResourceFilter('AggregateDiskFilter', 'disk_allocation_ratio', diskFilter, (h, spec) =>
   diskFits(h, spec.flavor),
 );

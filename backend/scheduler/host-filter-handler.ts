@@ -46,12 +46,15 @@ export function runFilters(
     const skip = skipOnce && filter.oncePerRequest === true;
     const rejected: SchedulerFilterTrace['rejected'] = [];
     let kept = 0;
-    for (let k = 0; k < count; k++) {
-      const host = hosts[alive[k]!]!;
-      const verdict = skip ? true : filter.check(host, spec, opts);
-      if (verdict === true) alive[kept++] = alive[k]!;
-      else rejected.push({ host: host.host, reason: verdict });
-    }
+    if (skip || filter.passesAll?.(spec, opts) === true)
+      kept = count; // every host passes: no per-host loop
+    else
+      for (let k = 0; k < count; k++) {
+        const host = hosts[alive[k]!]!;
+        const verdict = skip ? true : filter.check(host, spec, opts);
+        if (verdict === true) alive[kept++] = alive[k]!;
+        else rejected.push({ host: host.host, reason: verdict });
+      }
     // A filter that rejected nobody passed the same hosts as the one before it: share that list.
     const passedNames: string[] = kept === count && lastPassed !== null ? lastPassed : names(hosts, alive, kept);
     lastPassed = passedNames;

@@ -16,6 +16,7 @@ const onHost = (host: HostState, uuids: readonly string[]): string[] => uuids.fi
 export const sameHostFilter: SchedulerFilter = {
   name: 'SameHostFilter',
   oncePerRequest: true,
+  passesAll: (spec) => hintUuids(spec, 'same_host') === null,
   check(host, spec) {
     const uuids = hintUuids(spec, 'same_host');
     if (!uuids || onHost(host, uuids).length > 0) return true;
@@ -26,6 +27,7 @@ export const sameHostFilter: SchedulerFilter = {
 export const differentHostFilter: SchedulerFilter = {
   name: 'DifferentHostFilter',
   oncePerRequest: true,
+  passesAll: (spec) => hintUuids(spec, 'different_host') === null,
   check(host, spec) {
     const uuids = hintUuids(spec, 'different_host');
     if (!uuids) return true;

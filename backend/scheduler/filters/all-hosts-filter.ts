@@ -4,5 +4,6 @@ import type { SchedulerFilter } from './types.js';
 export const allHostsFilter: SchedulerFilter = {
   name: 'AllHostsFilter',
   oncePerRequest: true,
+  passesAll: () => true,
   check: () => true,
 };

@@ -230,6 +230,7 @@ const queryOf = perRequest((spec: RequestSpec): ParsedQuery => {
 
 export const jsonFilter: SchedulerFilter = {
   name: 'JsonFilter',
+  passesAll: (spec) => queryOf(spec) === null,
   check(host, spec) {
     const q = queryOf(spec);
     if (q === null) return true;

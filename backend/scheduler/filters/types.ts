@@ -31,6 +31,11 @@ export interface SchedulerFilter {
   /** true when the host passes, else a one-line reason naming the numbers. */
   /** `opts`: the nova.conf values filters read (the handler always passes them; Nova's defaults if not). */
   check(host: HostState, spec: RequestSpec, opts?: FilterOptions): FilterVerdict;
+  /**
+   * true when this request makes the filter pass every host (no hint given, say): the handler
+   * then skips the per-host loop. Only a shortcut: check() must agree.
+   */
+  passesAll?(spec: RequestSpec, opts: FilterOptions): boolean;
 }
 
 /**

@@ -87,6 +87,11 @@ export function hostMultiplier(weigher: SchedulerWeigher, host: HostState, opts:
   return weigher.negatedMultiplier ? -m : m;
 }
 
+function allZero(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false;
+  return true;
+}
+
 /** Does an aggregate of one of the hosts set this metadata key? (Most weighers' options are set by none.) */
 function anyAggregateSets(hosts: readonly HostState[], key: string): boolean {
   for (let i = 0; i < hosts.length; i++) {
@@ -111,6 +116,7 @@ export function weighHosts(
     // Reused by every weigher: the trace records copy the values out.
     const raw = new Float64Array(n);
     const normalized = new Float64Array(n);
+    let zeros: Record<string, number> | null = null;
     for (const weigher of weighers) {
       for (let i = 0; i < n; i++) {
         const w = weigher.weigh(hosts[i]!, spec, opts);
@@ -126,11 +132,16 @@ export function weighHosts(
         if (m !== multiplier) (perHost ??= Object.create(null) as Record<string, number>)[hosts[i]!.host] = m;
         totals[i]! += m * normalized[i]!;
       }
+      // A weigher that weighs every host 0 (no soft group, no I/O, no failures) shares one
+      // record of zeros: most requests leave several weighers with nothing to say.
+      const normZero = allZero(normalized);
+      const rawZero = normZero && allZero(raw);
+      if (normZero && zeros === null) zeros = record(hosts, normalized);
       const entry: SchedulerWeigherTrace = {
         name: weigher.name,
         multiplier,
-        raw: record(hosts, raw),
-        normalized: record(hosts, normalized),
+        raw: rawZero ? zeros! : record(hosts, raw),
+        normalized: normZero ? zeros! : record(hosts, normalized),
       };
       if (perHost !== null) entry.multipliers = perHost;
       trace.push(entry);

@@ -117,7 +117,7 @@ export const NOVA_CONF_OPTIONS = [
     'nova-scheduler',
   ),
   o('DEFAULT', 'max_instances_per_host', 'int', 50, 'NumInstancesFilter: instances a host may hold', 'nova-scheduler', 1),
-  o('DEFAULT', 'max_io_ops_per_host', 'int', 8, 'IoOpsFilter: builds, resizes, snapshots… a host may run at once', 'nova-scheduler', 1),
+  o('DEFAULT', 'max_io_ops_per_host', 'int', 8, 'IoOpsFilter: builds, resizes, snapshots… a host may run at once', 'nova-scheduler', 0),
   o(
     'DEFAULT',
     'aggregate_image_properties_isolation_namespace',

@@ -33,14 +33,28 @@ test('AggregateImagePropertiesIsolation: an image property must be one of the ag
   });
 });
 
-test('AggregateImagePropertiesIsolation: with a namespace, only keys in it are compared', () => {
-  const hosts = [makeHost({ host: 'h', aggregates: [agg('a', { os_distro: 'debian', 'isolate.os_type': 'linux' })] })];
-  const opts = { ...DEFAULT_FILTER_OPTIONS, aggregate_image_properties_isolation_namespace: 'isolate' };
+test('AggregateImagePropertiesIsolation: with a namespace and separator, only keys in it are compared', () => {
+  const hosts = [makeHost({ host: 'h', aggregates: [agg('a', { hw_architecture: 'aarch64', os_distro: 'debian' })] })];
+  const opts = {
+    ...DEFAULT_FILTER_OPTIONS,
+    aggregate_image_properties_isolation_namespace: 'os',
+    aggregate_image_properties_isolation_separator: '_',
+  };
   const run = (properties: Record<string, string>) =>
     runFilters(hosts, makeSpec({ image: { properties } }), ['AggregateImagePropertiesIsolation'], { filterOptions: opts }).passed.length;
-  assert.equal(run({ os_distro: 'ubuntu' }), 1, 'os_distro is outside the namespace');
-  assert.equal(run({ 'isolate.os_type': 'windows' }), 0);
-  assert.equal(run({ 'isolate.os_type': 'linux' }), 1);
+  assert.equal(run({ architecture: 'x86_64', os_distro: 'debian' }), 1, 'hw_architecture is outside the os_ namespace');
+  assert.equal(run({ architecture: 'x86_64', os_distro: 'ubuntu' }), 0);
+});
+
+test('AggregateImagePropertiesIsolation sees the properties Nova knows: legacy names mapped, custom ones invisible', () => {
+  const hosts = [makeHost({ host: 'h', aggregates: [agg('a', { hw_architecture: 'aarch64', tier: 'gold' })] })];
+  const run = (properties: Record<string, string>) =>
+    runFilters(hosts, makeSpec({ image: { properties } }), ['AggregateImagePropertiesIsolation']).trace[0]!;
+  assert.equal(run({ tier: 'silver' }).end, 1, 'tier is no ImageMetaProps field: Nova never compares it');
+  assert.deepEqual(run({ architecture: 'x86_64' }).rejected, [
+    { host: 'h', reason: 'image property hw_architecture="x86_64" is not among the host\'s aggregate values hw_architecture="aarch64"' },
+  ]);
+  assert.equal(run({ architecture: 'x86_64', hw_architecture: 'aarch64' }).end, 1, 'the current name wins over the legacy one');
 });
 
 test('AggregateTypeAffinityFilter: hosts in instance_type aggregates take only the flavors listed', () => {

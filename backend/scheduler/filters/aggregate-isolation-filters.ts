@@ -1,6 +1,7 @@
 // Filters that read the host's aggregate metadata (Zed):
 //  - AggregateImagePropertiesIsolation: for each metadata key (in the configured namespace,
-//    if any), an image carrying that property must have one of the key's values;
+//    if any) that names an image property Nova knows (hw_*, img_*, os_*…), an image carrying
+//    that property must have one of the key's values;
 //  - AggregateTypeAffinityFilter: a host in aggregates with instance_type metadata takes only
 //    the flavors named there;
 //  - AggregateMultiTenancyIsolation: a host in aggregates with filter_tenant_id metadata takes
@@ -8,6 +9,7 @@
 import { DEFAULT_FILTER_OPTIONS, type SchedulerFilter } from './types.js';
 import { aggregateMetadataByHost, aggregateValuesFromKey } from '../../shared/aggregate-values.js';
 import { perRequest } from '../per-request.js';
+import { imageMetaProps } from './image-meta-fields.js';
 
 const quoted = (values: Iterable<string>): string => [...values].map((v) => `"${v}"`).join(', ');
 
@@ -28,10 +30,14 @@ export function hasPart(value: string, wanted: string): boolean {
   return false;
 }
 
-/** The image properties this filter compares: the truthy ones (Nova: "if prop and …"), as strings. */
+/**
+ * The image properties this filter compares: those ImageMetaProps knows (legacy names mapped,
+ * "architecture" as hw_architecture; others are invisible to Nova's filter), truthy ones only
+ * (Nova: "if prop and …"), as strings.
+ */
 const comparedProps = perRequest((spec): Map<string, string> => {
   const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(spec.image.properties as Record<string, unknown>)) {
+  for (const [k, v] of imageMetaProps(spec.image.properties)) {
     if (v !== undefined && v !== null && v !== '' && v !== false && v !== 0) out.set(k, String(v));
   }
   return out;

@@ -270,5 +270,7 @@ export interface ComputeNode {
   cpu_allocation_ratio: number;
   ram_allocation_ratio: number;
   disk_allocation_ratio: number;
+  /** Free disk the hypervisor reports, in whole GB (libvirt's disk_available_least); absent: unknown. */
+  disk_available_least?: number | null;
   updated_at: string;
 }

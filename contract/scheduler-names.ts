@@ -19,6 +19,20 @@ export const FILTER_NAMES = [
   'AggregateInstanceExtraSpecsFilter',
   'ServerGroupAffinityFilter',
   'ServerGroupAntiAffinityFilter',
+  'SameHostFilter',
+  'DifferentHostFilter',
+  'NumInstancesFilter',
+  'AggregateNumInstancesFilter',
+  'IoOpsFilter',
+  'AggregateIoOpsFilter',
+  'AggregateImagePropertiesIsolation',
+  'AggregateTypeAffinityFilter',
+  'AggregateMultiTenancyIsolation',
+  'JsonFilter',
+  'AllHostsFilter',
+  'AggregateCoreFilter',
+  'AggregateRamFilter',
+  'AggregateDiskFilter',
 ] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
@@ -29,6 +43,8 @@ export const WEIGHER_NAMES = [
   'MetricsWeigher',
   'ServerGroupSoftAffinityWeigher',
   'ServerGroupSoftAntiAffinityWeigher',
+  'IoOpsWeigher',
+  'BuildFailureWeigher',
 ] as const;
 export type WeigherName = (typeof WEIGHER_NAMES)[number];
 

@@ -35,6 +35,12 @@ export interface HostState {
   metrics: Record<string, number>;
   num_instances: number;
   instance_uuids: string[];
+  /** Instances on the host building, resizing, rebuilding, snapshotting, rescuing or unshelving (Nova's io_workload). */
+  num_io_ops?: number;
+  /** Builds that failed on this host since its last successful one (BuildFailureWeigher). */
+  failed_builds?: number;
+  /** Free disk the hypervisor reports, in GB, when it knows it (free_disk_mb uses the smaller). */
+  disk_available_least?: number | null;
 }
 
 export interface RequestSpec {
@@ -84,6 +90,8 @@ export interface SchedulerFilterTrace {
 export interface SchedulerWeigherTrace {
   name: string;
   multiplier: number;
+  /** Per host, when an aggregate's metadata sets this weigher's multiplier for some hosts. */
+  multipliers?: Record<string, number>;
   raw: Record<string, number>;
   /** Normalised to 0..1 across the candidate hosts (Nova's normalize()). */
   normalized: Record<string, number>;

@@ -3,6 +3,7 @@
 // the topology offers and the driver proved it can run (kvm only after a probe boot).
 import type { ComputeNode, LabHost, SupportedInstance } from '../../contract/model.js';
 import type { DriverHostReport } from './driver.js';
+import { hostZone } from '../shared/host-zone.js';
 
 export function supportedTriples(host: LabHost, report: DriverHostReport): SupportedInstance[] {
   return report.supported_instances.filter(([arch, hv]) => host.architectures.includes(arch) && host.hypervisor_types.includes(hv));
@@ -12,13 +13,15 @@ export function nodeReport(
   host: LabHost,
   report: DriverHostReport,
   ratios: { cpu: number; ram: number; disk: number },
+  diskAvailableLeast: number | null = null,
 ): Omit<ComputeNode, 'id' | 'uuid' | 'updated_at' | 'vcpus_used' | 'memory_mb_used' | 'local_gb_used' | 'running_vms'> {
   const triples = supportedTriples(host, report);
   const hvTypes = [...new Set(triples.map(([, hv]) => hv))];
   return {
     host: host.name,
     hypervisor_hostname: host.name,
-    availability_zone: host.availability_zone,
+    // An aggregate's availability_zone metadata puts the host in that zone (Nova).
+    availability_zone: hostZone(host.aggregates, host.availability_zone),
     vcpus: host.vcpus,
     memory_mb: host.memory_mb,
     local_gb: host.disk_gb,
@@ -34,6 +37,7 @@ export function nodeReport(
     cpu_allocation_ratio: ratios.cpu,
     ram_allocation_ratio: ratios.ram,
     disk_allocation_ratio: ratios.disk,
+    disk_available_least: diskAvailableLeast,
   };
 }
 

@@ -13,6 +13,8 @@ import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import { createDriver } from './driver-factory.js';
 import { chooseVncListen } from './vnc-listen.js';
 import { nodeReport } from './host-inventory.js';
+import { hostZone } from '../shared/host-zone.js';
+import { diskAvailableLeast, filesystemFreeBytes } from './disk-available-least.js';
 import { ImageCache } from './image-cache.js';
 import { computeManager, newHostWork } from './compute-manager.js';
 import { recoverHost } from './recover-host.js';
@@ -68,9 +70,17 @@ runMain(async () => {
     ram: conf.float('ram_allocation_ratio'),
     disk: conf.float('disk_allocation_ratio'),
   };
+  const zone = hostZone(me.aggregates, me.availability_zone);
   const reportIn = async () => {
-    await conductor.call.compute_node_update(nodeReport(me, report, ratios));
-    await conductor.call.service_heartbeat('nova-compute', host, me.availability_zone);
+    const mine = await conductor.call.instance_list({ host });
+    const fsFree = driver.name === 'fake' ? null : await filesystemFreeBytes(dirs.instances);
+    const least = diskAvailableLeast(
+      me.disk_gb,
+      mine.map((i) => i.flavor),
+      fsFree,
+    );
+    await conductor.call.compute_node_update(nodeReport(me, report, ratios, least));
+    await conductor.call.service_heartbeat('nova-compute', host, zone);
   };
   await reportIn();
   const work = newHostWork();

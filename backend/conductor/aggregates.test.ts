@@ -5,12 +5,12 @@ import {
   addHostRefusal,
   aggregatesByHost,
   deleteRefusal,
-  hostZone,
   mergedMetadata,
   renameRefusal,
   seedAggregates,
   zoneChangeRefusal,
 } from './aggregates.js';
+import { hostZone } from '../shared/host-zone.js';
 
 const host = (name: string, zone: string, aggregates: LabHost['aggregates'] = []): LabHost => ({
   name,

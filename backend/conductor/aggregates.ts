@@ -2,6 +2,7 @@
 // the seed from the topology, a host's zone and aggregates, and every refusal of a change
 // (its Nova exception name, the HTTP status nova-api answers with, and Nova's message).
 import type { Aggregate, ComputeNode, LabHost } from '../../contract/model.js';
+import { aggregateZone, hostZone } from '../shared/host-zone.js';
 
 export const AZ_KEY = 'availability_zone';
 
@@ -11,9 +12,6 @@ export interface Refusal {
   code: number;
   message: string;
 }
-
-/** The zone an aggregate puts its hosts in, or null (Nova's Aggregate.availability_zone). */
-export const aggregateZone = (a: Pick<Aggregate, 'metadata'>): string | null => a.metadata[AZ_KEY] ?? null;
 
 /**
  * The aggregates of a new lab, from its topology: each named aggregate with every host that
@@ -61,15 +59,6 @@ export function aggregatesByHost(aggregates: Aggregate[]): Map<string, Aggregate
     }
   }
   return out;
-}
-
-/**
- * A host's zone (Nova's availability_zones.get_host_availability_zone): the zones of its
- * aggregates, sorted and joined by ",", or the default zone when none has one.
- */
-export function hostZone(mine: Aggregate[] | undefined, defaultZone: string): string {
-  const zones = [...new Set((mine ?? []).map(aggregateZone).filter((z): z is string => z !== null))].sort();
-  return zones.length ? zones.join(',') : defaultZone;
 }
 
 /** A compute node with the zone and aggregates the stored aggregates give it. */

@@ -195,6 +195,9 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
       };
       await deps.db.mutate((d) => {
         d.request_specs[uuid] = next;
+        // A rescheduled build is a failed build of that host (Nova's _build_failed).
+        const counts = (d.failed_builds ??= {});
+        counts[failedHost] = (counts[failedHost] ?? 0) + 1;
       });
       // A server deleted while its build failed is not brought back to scheduling.
       const back = await deps.records

@@ -28,6 +28,8 @@ export interface NovaData {
   server_groups: ServerGroup[];
   /** Host aggregates (seeded on open when the database has none stored yet). */
   aggregates: Aggregate[];
+  /** Per host: builds that failed there since its last successful one (BuildFailureWeigher). */
+  failed_builds?: Record<string, number>;
 }
 
 export const emptyNovaData = (): NovaData => ({

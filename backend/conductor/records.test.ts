@@ -227,3 +227,37 @@ test('server groups: affinity keeps members together; a full or missing group re
   assert.equal(await api.server_group_delete('together'), true);
   assert.equal(await api.server_group_delete('together'), false);
 });
+
+test('failed builds: a build that fails on a host counts against it, a successful one resets the count', async () => {
+  const { api, db } = await fresh();
+  await api.compute_node_update(bigNode('h1'));
+  await api.instance_create([instance('a'), instance('b'), instance('c')]);
+  const failedOn = async () => (await api.host_states()).map((h) => h.failed_builds);
+  for (const uuid of ['a', 'b']) {
+    await api.instance_claim(uuid, 'h1');
+    await api.instance_update(uuid, { vm_state: 'error', task_state: null });
+  }
+  assert.deepEqual(await failedOn(), [2]);
+  assert.deepEqual(db.data.failed_builds, { h1: 2 });
+  await api.instance_claim('c', 'h1');
+  await api.instance_update('c', { vm_state: 'active', task_state: null });
+  assert.deepEqual(await failedOn(), [0]);
+});
+
+test('host_states shows, of the instances on each host, only the one being placed and those the hints name', async () => {
+  const { api } = await fresh();
+  await api.compute_node_update(bigNode('h1'));
+  await api.instance_create([instance('mine'), instance('hinted'), instance('other')]);
+  for (const uuid of ['mine', 'hinted', 'other']) await api.instance_claim(uuid, 'h1');
+  assert.deepEqual((await api.host_states('mine'))[0]!.instance_uuids, ['mine']);
+  assert.deepEqual((await api.host_states('mine', ['hinted']))[0]!.instance_uuids, ['mine', 'hinted']);
+});
+
+test("a claim records the zone of the host's aggregate", async () => {
+  const { api } = await fresh();
+  await api.compute_node_update(bigNode('h1'));
+  const east = await api.aggregate_create({ name: 'east', availability_zone: 'az-east' });
+  await api.aggregate_add_host(east.id, 'h1');
+  await api.instance_create([instance('a')]);
+  assert.equal((await api.instance_claim('a', 'h1')).instance!.availability_zone, 'az-east');
+});

@@ -13,7 +13,8 @@ import { buildHostStates, claimRefusal, usageByHost } from './usage.js';
 import { STATUS_VM_STATE } from '../../contract/model.js';
 import { DEFAULT_QUOTAS } from './default-flavors.js';
 import { aggregatesApi } from './aggregate-records.js';
-import { aggregatesByHost, hostZone, nodeWithAggregates } from './aggregates.js';
+import { aggregatesByHost, nodeWithAggregates } from './aggregates.js';
+import { hostZone } from '../shared/host-zone.js';
 
 const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
@@ -114,10 +115,19 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
         return { ...n, vcpus_used: u?.vcpus ?? 0, memory_mb_used: u?.ram ?? 0, local_gb_used: u?.disk ?? 0, running_vms: u?.count ?? 0 };
       });
     },
-    async host_states(forInstance) {
-      const states = buildHostStates(nodes(), d().services, usageByHost(d().instances), Date.now(), opts.serviceDownTime());
+    async host_states(forInstance, hinted = []) {
+      const states = buildHostStates(
+        nodes(),
+        d().services,
+        usageByHost(d().instances),
+        Date.now(),
+        opts.serviceDownTime(),
+        d().failed_builds,
+      );
       // The reply is part of one project's scheduling explanation: it names no other instance.
-      return states.map((h) => ({ ...h, instance_uuids: forInstance && h.instance_uuids.includes(forInstance) ? [forInstance] : [] }));
+      const keep = new Set(hinted);
+      if (forInstance) keep.add(forInstance);
+      return states.map((h) => ({ ...h, instance_uuids: h.instance_uuids.filter((u) => keep.has(u)) }));
     },
 
     async instance_create(instances, group) {
@@ -192,7 +202,14 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
           details: { vm_state: i.vm_state, task_state: i.task_state },
         });
       }
-      return db.mutate(() => Object.assign(i, patch, { updated_at: now() }));
+      return db.mutate((data) => {
+        // Nova's compute counts builds that fail on a host and forgets them when one succeeds there.
+        if (i.vm_state === 'building' && i.host !== null && (patch.vm_state === 'active' || patch.vm_state === 'error')) {
+          const counts = (data.failed_builds ??= {});
+          counts[i.host] = patch.vm_state === 'active' ? 0 : (counts[i.host] ?? 0) + 1;
+        }
+        return Object.assign(i, patch, { updated_at: now() });
+      });
     },
     async instance_destroy(uuid) {
       const i = findInstance(uuid);
@@ -217,7 +234,12 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const policy = group && groupRefusal(group, d().instances, uuid, host);
       if (policy) return { ok: false, reason: policy, instance: i };
       const claimed = await db.mutate(() =>
-        Object.assign(i, { host, node: node.hypervisor_hostname, availability_zone: node.availability_zone, updated_at: now() }),
+        Object.assign(i, {
+          host,
+          node: node.hypervisor_hostname,
+          availability_zone: hostZone(node.aggregates, node.availability_zone),
+          updated_at: now(),
+        }),
       );
       return { ok: true, reason: null, instance: claimed };
     },

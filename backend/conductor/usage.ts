@@ -6,6 +6,7 @@ import type { ServiceRecord } from '../../contract/services.js';
 import type { HostState, ResourceLimits } from '../../contract/scheduler.js';
 import { serviceIsUp } from '../shared/service-health.js';
 import { claimFits, hostCapacity, instanceDiskGb } from '../shared/claims.js';
+import { hostZone } from '../shared/host-zone.js';
 
 export interface HostUsage {
   vcpus: number;
@@ -13,6 +14,24 @@ export interface HostUsage {
   disk: number;
   count: number;
   uuids: string[];
+  /** I/O-heavy operations under way (Nova's io_workload); absent counts as 0. */
+  io_ops?: number;
+}
+
+/** Task states Nova's io_workload counts (with vm_state building): resizes, rebuilds, snapshots, backups, rescues, unshelves. */
+const IO_TASK_STATES: ReadonlySet<string> = new Set([
+  'resize_migrating',
+  'rebuilding',
+  'resize_prep',
+  'image_snapshot',
+  'image_backup',
+  'rescuing',
+  'unshelving',
+]);
+
+/** 1 per I/O-heavy state the instance is in (a building instance, a rebuild, a snapshot…). */
+export function ioOpsOf(i: Pick<Instance, 'vm_state' | 'task_state'>): number {
+  return (i.vm_state === 'building' ? 1 : 0) + (i.task_state !== null && IO_TASK_STATES.has(i.task_state) ? 1 : 0);
 }
 
 /** Instances that hold resources on their host (deleted ones and ones in ERROR without a host do not). */
@@ -22,12 +41,13 @@ export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsag
   const out = new Map<string, HostUsage>();
   for (const i of instances) {
     if (!holdsResources(i)) continue;
-    const u = out.get(i.host!) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
+    const u = out.get(i.host!) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [], io_ops: 0 };
     u.vcpus += i.flavor.vcpus;
     u.ram += i.flavor.ram;
     u.disk += instanceDiskGb(i.flavor);
     u.count += 1;
     u.uuids.push(i.uuid);
+    u.io_ops = (u.io_ops ?? 0) + ioOpsOf(i);
     out.set(i.host!, u);
   }
   return out;
@@ -48,17 +68,20 @@ export function buildHostStates(
   usage: Map<string, HostUsage>,
   now: number,
   downTimeS: number,
+  failedBuilds: Readonly<Record<string, number>> = {},
 ): HostState[] {
   return nodes.map((n) => {
     const svc = services.find((s) => s.binary === 'nova-compute' && s.host === n.host);
     const u = usage.get(n.host) ?? NO_USAGE;
+    const least = n.disk_available_least ?? null;
     return {
       host: n.host,
       nodename: n.hypervisor_hostname,
-      availability_zone: n.availability_zone,
+      availability_zone: hostZone(n.aggregates, n.availability_zone),
       ...hostCapacity(n, u),
       free_ram_mb: n.memory_mb - u.ram,
-      free_disk_mb: (n.local_gb - u.disk) * 1024,
+      free_disk_mb: freeDiskMb(n.local_gb - u.disk, least),
+      disk_available_least: least,
       service: {
         up: serviceIsUp(svc, now, downTimeS),
         disabled: svc?.disabled ?? false,
@@ -76,6 +99,16 @@ export function buildHostStates(
       metrics: n.metrics,
       num_instances: u.count,
       instance_uuids: u.uuids,
+      num_io_ops: u.io_ops ?? 0,
+      failed_builds: Object.hasOwn(failedBuilds, n.host) ? failedBuilds[n.host]! : 0,
     };
   });
+}
+
+/**
+ * Free disk as Nova's HostState counts it: free_gb = local_gb − used, or the hypervisor's
+ * disk_available_least when it reports less (qcow2 overlays grow towards their virtual size).
+ */
+export function freeDiskMb(freeGb: number, diskAvailableLeast: number | null): number {
+  return (diskAvailableLeast !== null && diskAvailableLeast < freeGb ? diskAvailableLeast : freeGb) * 1024;
 }

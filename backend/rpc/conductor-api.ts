@@ -66,9 +66,10 @@ export interface ConductorApi {
   /**
    * Every host as the scheduler sees it; `instance_uuids` names at most `forInstance` (the
    * instance being placed, where it already is), never other instances: the reply shows in the
-   * requesting project's event view.
+   * requesting project's event view. `hinted`: instances the request's same_host /
+   * different_host hints name, which `instance_uuids` also keeps where they are.
    */
-  host_states(forInstance?: string): Promise<HostState[]>;
+  host_states(forInstance?: string, hinted?: string[]): Promise<HostState[]>;
 
   // host aggregates (os-aggregates). A refused change is a BusFailure with Nova's exception
   // name, the status nova-api answers with and Nova's message.

@@ -10,6 +10,7 @@
 //   <in>           the value contains the word (a substring test)
 //   <all-in>       the value contains every following word
 //   <or>           the value equals one of the words: "<or> a <or> b"
+import { pyFloat } from '../shared/py-number.js';
 
 /** `words` is never empty: compileExtraSpec answers an operator without operand itself. */
 type Op = (value: string, words: string[]) => boolean;
@@ -74,15 +75,5 @@ function matchOr(value: string, words: string[]): boolean {
   return false;
 }
 
-const FLOAT = /^\s*[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+)?\s*$/;
-const SPECIAL = /^\s*([+-]?)(inf|infinity|nan)\s*$/i;
-
-/** Python's float(str): strict, unlike Number() ("" and "0x10" are not numbers). NaN if invalid. */
-export function pyFloat(s: string | undefined): number {
-  if (s === undefined) return NaN;
-  if (FLOAT.test(s)) return Number(s.replace(/_/g, ''));
-  const m = SPECIAL.exec(s);
-  if (!m) return NaN;
-  if (m[2]!.toLowerCase() === 'nan') return NaN; // group 2 is not optional
-  return m[1] === '-' ? -Infinity : Infinity;
-}
+// Python's float(str) lives in the shared layer (aggregate metadata is read with it too).
+export { pyFloat };

@@ -3,6 +3,7 @@
 // with every rejected host and its reason. Stops at the filter that empties the list.
 import type { HostState, RequestSpec, SchedulerFilterTrace } from '../../contract/scheduler.js';
 import { filtersFor } from './filters/index.js';
+import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from './filters/types.js';
 
 export interface FilterRun {
   /** Hosts that passed every filter, in their original order. */
@@ -20,6 +21,8 @@ export interface RunFiltersOptions {
    * their trace entry lets every host through.
    */
   instanceIndex?: number;
+  /** The nova.conf values filters read (Nova's defaults when absent). */
+  filterOptions?: FilterOptions;
 }
 
 /** Apply the filters named (in nova.conf order) to the hosts; throws on an unknown name. */
@@ -30,6 +33,7 @@ export function runFilters(
   options: RunFiltersOptions = {},
 ): FilterRun {
   const skipOnce = (options.instanceIndex ?? 0) > 0;
+  const opts = options.filterOptions ?? DEFAULT_FILTER_OPTIONS;
   const trace: SchedulerFilterTrace[] = [];
   if (hosts.length === 0) return { passed: [], trace, emptiedBy: null };
   // The survivors are kept as indices into `hosts`, compacted in place after each filter:
@@ -37,17 +41,24 @@ export function runFilters(
   const alive = new Int32Array(hosts.length);
   for (let i = 0; i < alive.length; i++) alive[i] = i;
   let count = hosts.length;
+  let lastPassed: string[] | null = null;
   for (const filter of filtersFor(filterNames)) {
     const skip = skipOnce && filter.oncePerRequest === true;
     const rejected: SchedulerFilterTrace['rejected'] = [];
     let kept = 0;
-    for (let k = 0; k < count; k++) {
-      const host = hosts[alive[k]!]!;
-      const verdict = skip ? true : filter.check(host, spec);
-      if (verdict === true) alive[kept++] = alive[k]!;
-      else rejected.push({ host: host.host, reason: verdict });
-    }
-    trace.push({ name: filter.name, start: count, end: kept, passed: names(hosts, alive, kept), rejected });
+    if (skip || filter.passesAll?.(spec, opts) === true)
+      kept = count; // every host passes: no per-host loop
+    else
+      for (let k = 0; k < count; k++) {
+        const host = hosts[alive[k]!]!;
+        const verdict = skip ? true : filter.check(host, spec, opts);
+        if (verdict === true) alive[kept++] = alive[k]!;
+        else rejected.push({ host: host.host, reason: verdict });
+      }
+    // A filter that rejected nobody passed the same hosts as the one before it: share that list.
+    const passedNames: string[] = kept === count && lastPassed !== null ? lastPassed : names(hosts, alive, kept);
+    lastPassed = passedNames;
+    trace.push({ name: filter.name, start: count, end: kept, passed: passedNames, rejected });
     count = kept;
     if (count === 0) return { passed: [], trace, emptiedBy: filter.name };
   }

@@ -12,6 +12,7 @@ import { currentContext } from '../bus/client.js';
 import { selectHost, alternates, hostLimits } from './select-destinations.js';
 import { consumeFromRequest } from './consume.js';
 import type { WeigherOptions } from './weighers/types.js';
+import type { FilterOptions } from './filters/types.js';
 
 export interface SchedulerDeps {
   conductor: ConductorApi;
@@ -31,6 +32,18 @@ export function weigherOptionsFrom(conf: NovaConf): WeigherOptions {
     metrics_weight_setting: conf.list('metrics.weight_setting'),
     metrics_weight_multiplier: conf.float('metrics.weight_multiplier'),
     metrics_weight_of_unavailable: conf.float('metrics.weight_of_unavailable'),
+    metrics_required: conf.bool('metrics.required'),
+    io_ops_weight_multiplier: conf.float('io_ops_weight_multiplier'),
+    build_failure_weight_multiplier: conf.float('build_failure_weight_multiplier'),
+  };
+}
+
+export function filterOptionsFrom(conf: NovaConf): FilterOptions {
+  return {
+    max_instances_per_host: conf.int('max_instances_per_host'),
+    max_io_ops_per_host: conf.int('max_io_ops_per_host'),
+    aggregate_image_properties_isolation_namespace: conf.str('aggregate_image_properties_isolation_namespace'),
+    aggregate_image_properties_isolation_separator: conf.str('aggregate_image_properties_isolation_separator'),
   };
 }
 
@@ -41,7 +54,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
       const conf = deps.conf();
       const filters = conf.list('scheduler_default_filters') as FilterName[];
       const weighers = conf.list('scheduler_weight_classes') as WeigherName[];
-      const hosts = await deps.conductor.host_states(uuids[0]);
+      const hosts = await deps.conductor.host_states(uuids[0], hintedInstances(spec));
       const byName = new Map(hosts.map((h) => [h.host, h]));
       await deps.lab.step({
         step: 'scheduler.decide',
@@ -58,6 +71,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
           filters,
           weighers,
           weigherOptions: weigherOptionsFrom(conf),
+          filterOptions: filterOptionsFrom(conf),
           subsetSize: conf.int('scheduler_host_subset_size'),
           random: deps.random ?? Math.random,
           request_id: currentContext()?.request_id ?? 'req-unknown',
@@ -95,6 +109,17 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
       return traces;
     },
   };
+}
+
+/** The instances the same_host and different_host hints name (SameHostFilter, DifferentHostFilter). */
+export function hintedInstances(spec: RequestSpec): string[] {
+  const out: string[] = [];
+  for (const name of ['same_host', 'different_host']) {
+    const v = Object.hasOwn(spec.scheduler_hints, name) ? spec.scheduler_hints[name] : undefined;
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) out.push(...v);
+  }
+  return out;
 }
 
 /**

@@ -133,3 +133,21 @@ test("the decision carries the limits the enabled resource filters set on the ch
   assert.deepEqual(selectHost(hosts, makeSpec(), ramOnly).limits, { memory_mb: 6144 });
   assert.deepEqual(selectHost(hosts, makeSpec(), options({ filters: ['ComputeFilter'] })).limits, {});
 });
+
+test('[metrics] required = true: a passing host without a weighed metric fails the request with ComputeHostMetricNotFound', () => {
+  const metered = [makeHost({ host: 'm1', metrics: { load: 1 } }), makeHost({ host: 'm2', metrics: {} })];
+  const weigherOptions = { ...DEFAULT_WEIGHER_OPTIONS, metrics_weight_setting: ['load=-1.0'] };
+  const trace = selectHost(metered, makeSpec(), options({ weighers: ['MetricsWeigher'], weigherOptions }));
+  assert.equal(trace.chosen, null);
+  assert.match(trace.error!, /^MetricsWeigher: Metric load could not be found on the compute host node m2\.m2\./);
+  assert.deepEqual(trace.filters.at(-1)!.passed, ['m1', 'm2'], 'the filters still explain themselves');
+});
+
+test('[metrics] required = false: the host without the metric gets weight_of_unavailable and loses', () => {
+  const metered = [makeHost({ host: 'm1', metrics: {} }), makeHost({ host: 'm2', metrics: { load: 3 } })];
+  const weigherOptions = { ...DEFAULT_WEIGHER_OPTIONS, metrics_weight_setting: ['load=-1.0'], metrics_required: false };
+  const trace = selectHost(metered, makeSpec(), options({ weighers: ['MetricsWeigher'], weigherOptions }));
+  assert.deepEqual({ ...trace.weighers[0]!.raw }, { m1: -10000, m2: -3 });
+  assert.deepEqual({ ...trace.weighers[0]!.normalized }, { m1: 0, m2: 1 });
+  assert.equal(trace.chosen, 'm2');
+});

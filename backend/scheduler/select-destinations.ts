@@ -8,8 +8,10 @@
 import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
 import type { WeigherOptions } from './weighers/types.js';
+import type { FilterOptions } from './filters/types.js';
 import { noValidHostMessage, runFilters, type FilterRun } from './host-filter-handler.js';
-import { weighHosts } from './weigher-handler.js';
+import { weighHosts, type WeighResult } from './weigher-handler.js';
+import { ComputeHostMetricNotFound } from './weighers/types.js';
 import { filtersFor } from './filters/index.js';
 
 export interface SelectHostOptions {
@@ -18,6 +20,8 @@ export interface SelectHostOptions {
   /** scheduler_weight_classes. */
   weighers: readonly WeigherName[];
   weigherOptions: WeigherOptions;
+  /** The nova.conf values filters read (Nova's defaults when absent). */
+  filterOptions?: FilterOptions;
   /** scheduler_host_subset_size (clamped to 1..number of weighed hosts). */
   subsetSize: number;
   /** A number in [0, 1), like Math.random; tests pass a deterministic one. */
@@ -68,8 +72,29 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
   const started_at = (opts.now ?? (() => new Date()))().toISOString();
   const run = spec.force_host
     ? forceHost(hosts, spec.force_host)
-    : runFilters(hosts, spec, opts.filters, { instanceIndex: opts.instanceIndex });
-  const weighed = weighHosts(run.passed, spec, opts.weighers, opts.weigherOptions);
+    : runFilters(hosts, spec, opts.filters, { instanceIndex: opts.instanceIndex, filterOptions: opts.filterOptions });
+  let weighed: WeighResult;
+  try {
+    weighed = weighHosts(run.passed, spec, opts.weighers, opts.weigherOptions);
+  } catch (err) {
+    // [metrics] required: Nova's weigher raises and the whole request fails.
+    if (!(err instanceof ComputeHostMetricNotFound)) throw err;
+    return {
+      request_id: opts.request_id,
+      instance_uuid: spec.instance_uuid,
+      attempt: opts.attempt,
+      started_at,
+      hosts: hosts.map((h) => h.host),
+      filters: run.trace,
+      weighers: [],
+      ranking: [],
+      subset_size: 0,
+      subset: [],
+      chosen: null,
+      emptied_by: null,
+      error: `MetricsWeigher: ${err.message}`,
+    };
+  }
   const subset_size = clampSubsetSize(opts.subsetSize, weighed.ranking.length);
   const subset = weighed.ranking.slice(0, subset_size).map((r) => r.host);
   const chosen = subset.length ? subset[Math.min(subset.length - 1, Math.floor(opts.random() * subset.length))]! : null;

@@ -98,3 +98,11 @@ test('keeps a host called "__proto__" in the trace records', () => {
   assert.deepEqual(Object.keys(trace.raw), ['__proto__', 'b']);
   assert.equal(JSON.parse(JSON.stringify(trace.raw)).b, 2048);
 });
+
+test('a weigher that weighs every host 0 still lists every host, raw and normalised 0', () => {
+  const { trace } = weighHosts(hosts, makeSpec(), ['IoOpsWeigher', 'ServerGroupSoftAffinityWeigher'], DEFAULT_WEIGHER_OPTIONS);
+  for (const t of trace) {
+    assert.deepEqual({ ...t.raw }, { half: 0, empty: 0, full: 0 }, t.name);
+    assert.deepEqual({ ...t.normalized }, { half: 0, empty: 0, full: 0 }, t.name);
+  }
+});

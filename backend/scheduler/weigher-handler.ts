@@ -3,8 +3,9 @@
 // signed multiplier and summed; hosts are ranked best first (ties keep the filter order).
 // Because the multiplier carries the sign, spreading and stacking are one code path.
 import type { HostState, RequestSpec, SchedulerWeigherTrace } from '../../contract/scheduler.js';
-import type { WeigherOptions } from './weighers/types.js';
+import type { SchedulerWeigher, WeigherOptions } from './weighers/types.js';
 import { weighersFor } from './weighers/index.js';
+import { weightMultiplier } from '../shared/aggregate-values.js';
 
 export interface WeighResult {
   /** Final weights, best first. */
@@ -76,6 +77,30 @@ export function rankIndices(weights: Float64Array): number[] {
   return order;
 }
 
+/**
+ * A weigher's multiplier for one host (Nova Zed's weight_multiplier(host_state)): the minimum
+ * of its option in the metadata of the host's aggregates, else the configured one.
+ */
+export function hostMultiplier(weigher: SchedulerWeigher, host: HostState, opts: WeigherOptions, configured: number): number {
+  if (weigher.multiplierOption === undefined || host.aggregates.length === 0) return configured;
+  const m = weightMultiplier(host, weigher.multiplierOption, opts[weigher.multiplierOption]);
+  return weigher.negatedMultiplier ? -m : m;
+}
+
+function allZero(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false;
+  return true;
+}
+
+/** Does an aggregate of one of the hosts set this metadata key? (Most weighers' options are set by none.) */
+function anyAggregateSets(hosts: readonly HostState[], key: string): boolean {
+  for (let i = 0; i < hosts.length; i++) {
+    const aggs = hosts[i]!.aggregates;
+    for (let j = 0; j < aggs.length; j++) if (Object.hasOwn(aggs[j]!.metadata, key)) return true;
+  }
+  return false;
+}
+
 /** Weigh the hosts that passed the filters with the weighers named (in nova.conf order). */
 export function weighHosts(
   hosts: readonly HostState[],
@@ -91,6 +116,7 @@ export function weighHosts(
     // Reused by every weigher: the trace records copy the values out.
     const raw = new Float64Array(n);
     const normalized = new Float64Array(n);
+    let zeros: Record<string, number> | null = null;
     for (const weigher of weighers) {
       for (let i = 0; i < n; i++) {
         const w = weigher.weigh(hosts[i]!, spec, opts);
@@ -98,8 +124,27 @@ export function weighHosts(
       }
       normalize(raw, weigher.minval, undefined, normalized);
       const multiplier = weigher.multiplier(opts);
-      for (let i = 0; i < n; i++) totals[i]! += multiplier * normalized[i]!;
-      trace.push({ name: weigher.name, multiplier, raw: record(hosts, raw), normalized: record(hosts, normalized) });
+      // Only the hosts whose aggregates set another multiplier are listed in the trace.
+      let perHost: Record<string, number> | null = null;
+      const perAggregate = weigher.multiplierOption !== undefined && anyAggregateSets(hosts, weigher.multiplierOption);
+      for (let i = 0; i < n; i++) {
+        const m = perAggregate ? hostMultiplier(weigher, hosts[i]!, opts, multiplier) : multiplier;
+        if (m !== multiplier) (perHost ??= Object.create(null) as Record<string, number>)[hosts[i]!.host] = m;
+        totals[i]! += m * normalized[i]!;
+      }
+      // A weigher that weighs every host 0 (no soft group, no I/O, no failures) shares one
+      // record of zeros: most requests leave several weighers with nothing to say.
+      const normZero = allZero(normalized);
+      const rawZero = normZero && allZero(raw);
+      if (normZero && zeros === null) zeros = record(hosts, normalized);
+      const entry: SchedulerWeigherTrace = {
+        name: weigher.name,
+        multiplier,
+        raw: rawZero ? zeros! : record(hosts, raw),
+        normalized: normZero ? zeros! : record(hosts, normalized),
+      };
+      if (perHost !== null) entry.multipliers = perHost;
+      trace.push(entry);
     }
   }
   const order = rankIndices(totals);

@@ -65,7 +65,7 @@ export function hypervisorDetail(h: HypervisorInput, v: ApiVersion, uptime: stri
     free_disk_gb: n.local_gb - n.local_gb_used,
     current_workload: h.workload,
     running_vms: n.running_vms,
-    disk_available_least: n.local_gb - n.local_gb_used,
+    disk_available_least: n.disk_available_least ?? n.local_gb - n.local_gb_used,
     cpu_info: atLeast(v, '2.28') ? n.cpu_info : JSON.stringify(n.cpu_info),
   });
   return out;
@@ -85,7 +85,7 @@ export function hypervisorStatistics(hs: HypervisorInput[]): Record<string, numb
     free_disk_gb: sum((n) => n.local_gb - n.local_gb_used),
     current_workload: hs.reduce((a, h) => a + h.workload, 0),
     running_vms: sum((n) => n.running_vms),
-    disk_available_least: sum((n) => n.local_gb - n.local_gb_used),
+    disk_available_least: sum((n) => n.disk_available_least ?? n.local_gb - n.local_gb_used),
   };
 }
 

@@ -14,6 +14,17 @@ import { diskFilter } from './disk-filter.js';
 import { aggregateInstanceExtraSpecsFilter } from './aggregate-instance-extra-specs-filter.js';
 import { serverGroupAffinityFilter } from './server-group-affinity-filter.js';
 import { serverGroupAntiAffinityFilter } from './server-group-anti-affinity-filter.js';
+import { sameHostFilter, differentHostFilter } from './affinity-hint-filters.js';
+import { numInstancesFilter, aggregateNumInstancesFilter } from './num-instances-filter.js';
+import { ioOpsFilter, aggregateIoOpsFilter } from './io-ops-filter.js';
+import {
+  aggregateImagePropertiesIsolation,
+  aggregateMultiTenancyIsolation,
+  aggregateTypeAffinityFilter,
+} from './aggregate-isolation-filters.js';
+import { jsonFilter } from './json-filter.js';
+import { allHostsFilter } from './all-hosts-filter.js';
+import { aggregateCoreFilter, aggregateDiskFilter, aggregateRamFilter } from './aggregate-resource-filters.js';
 
 export type { SchedulerFilter } from './types.js';
 
@@ -29,6 +40,20 @@ export const FILTERS: Readonly<Record<FilterName, SchedulerFilter>> = {
   AggregateInstanceExtraSpecsFilter: aggregateInstanceExtraSpecsFilter,
   ServerGroupAffinityFilter: serverGroupAffinityFilter,
   ServerGroupAntiAffinityFilter: serverGroupAntiAffinityFilter,
+  SameHostFilter: sameHostFilter,
+  DifferentHostFilter: differentHostFilter,
+  NumInstancesFilter: numInstancesFilter,
+  AggregateNumInstancesFilter: aggregateNumInstancesFilter,
+  IoOpsFilter: ioOpsFilter,
+  AggregateIoOpsFilter: aggregateIoOpsFilter,
+  AggregateImagePropertiesIsolation: aggregateImagePropertiesIsolation,
+  AggregateTypeAffinityFilter: aggregateTypeAffinityFilter,
+  AggregateMultiTenancyIsolation: aggregateMultiTenancyIsolation,
+  JsonFilter: jsonFilter,
+  AllHostsFilter: allHostsFilter,
+  AggregateCoreFilter: aggregateCoreFilter,
+  AggregateRamFilter: aggregateRamFilter,
+  AggregateDiskFilter: aggregateDiskFilter,
 };
 
 const registry = createRegistry('scheduler_default_filters', 'filter', FILTER_NAMES, FILTERS);

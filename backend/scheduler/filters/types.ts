@@ -1,6 +1,25 @@
 // The shape of one scheduler filter: Nova's BaseHostFilter.host_passes, plus the reason.
 import type { FilterVerdict, HostState, RequestSpec, ResourceLimits } from '../../../contract/scheduler.js';
 import type { FilterName } from '../../../contract/scheduler-names.js';
+import { findOption } from '../../../contract/nova-conf-options.js';
+
+/** The nova.conf values the filters read. */
+export interface FilterOptions {
+  max_instances_per_host: number;
+  max_io_ops_per_host: number;
+  aggregate_image_properties_isolation_namespace: string;
+  aggregate_image_properties_isolation_separator: string;
+}
+
+const conf = <T>(name: string): T => findOption('DEFAULT', name)!.default as T;
+
+/** Nova's defaults, read from the nova.conf option table. */
+export const DEFAULT_FILTER_OPTIONS: Readonly<FilterOptions> = {
+  max_instances_per_host: conf('max_instances_per_host'),
+  max_io_ops_per_host: conf('max_io_ops_per_host'),
+  aggregate_image_properties_isolation_namespace: conf('aggregate_image_properties_isolation_namespace'),
+  aggregate_image_properties_isolation_separator: conf('aggregate_image_properties_isolation_separator'),
+};
 
 export interface SchedulerFilter {
   name: FilterName;
@@ -10,13 +29,28 @@ export interface SchedulerFilter {
    */
   oncePerRequest?: boolean;
   /** true when the host passes, else a one-line reason naming the numbers. */
-  check(host: HostState, spec: RequestSpec): FilterVerdict;
+  /** `opts`: the nova.conf values filters read (the handler always passes them; Nova's defaults if not). */
+  check(host: HostState, spec: RequestSpec, opts?: FilterOptions): FilterVerdict;
   /**
    * The oversubscription limit this filter sets on a host it passes (Nova's
    * host_state.limits, Stein's RamFilter/CoreFilter/DiskFilter): the claim enforces it.
    * Asked only for the hosts the scheduler claims, never in the per-host loop.
    */
   limits?(host: HostState, spec: RequestSpec): ResourceLimits;
+  /**
+   * true when this request makes the filter pass every host (no hint given, say): the handler
+   * then skips the per-host loop. Only a shortcut: check() must agree.
+   */
+  passesAll?(spec: RequestSpec, opts: FilterOptions): boolean;
+}
+
+/**
+ * A scheduler hint as Nova's RequestSpec.get_scheduler_hint returns it: a one-item list is
+ * that item; absent is undefined.
+ */
+export function schedulerHint(spec: RequestSpec, name: string): string | string[] | undefined {
+  const v = Object.hasOwn(spec.scheduler_hints, name) ? spec.scheduler_hints[name] : undefined;
+  return Array.isArray(v) && v.length === 1 ? v[0] : v;
 }
 
 /** The first requirement a host fails, or true when it meets them all (extra-spec filters). */

@@ -6,5 +6,6 @@ export const cpuWeigher: SchedulerWeigher = {
   name: 'CPUWeigher',
   minval: 0,
   multiplier: (opts) => opts.cpu_weight_multiplier,
+  multiplierOption: 'cpu_weight_multiplier',
   weigh: (host) => host.vcpus * host.cpu_allocation_ratio - host.vcpus_used,
 };

@@ -5,5 +5,6 @@ export const diskWeigher: SchedulerWeigher = {
   name: 'DiskWeigher',
   minval: 0,
   multiplier: (opts) => opts.disk_weight_multiplier,
+  multiplierOption: 'disk_weight_multiplier',
   weigh: (host) => host.free_disk_mb,
 };

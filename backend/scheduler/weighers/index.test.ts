@@ -13,8 +13,8 @@ test('each registered weigher carries its own name', () => {
 
 test('names every unknown weigher in one message', () => {
   assert.match(
-    String(unknownWeighersMessage(['RAMWeigher', 'IoOpsWeigher'])),
-    /scheduler_weight_classes: unknown weigher\(s\) IoOpsWeigher; known: RAMWeigher/,
+    String(unknownWeighersMessage(['RAMWeigher', 'HostnameWeigher'])),
+    /scheduler_weight_classes: unknown weigher\(s\) HostnameWeigher; known: RAMWeigher/,
   );
   assert.throws(() => weighersFor(['Nope']), /Nope/);
 });
@@ -29,5 +29,8 @@ test('defaults come from the nova.conf option table', () => {
     metrics_weight_setting: [],
     metrics_weight_multiplier: 1,
     metrics_weight_of_unavailable: -10000,
+    metrics_required: true,
+    io_ops_weight_multiplier: -1,
+    build_failure_weight_multiplier: 1000000,
   });
 });

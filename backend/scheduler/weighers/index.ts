@@ -7,9 +7,11 @@ import { cpuWeigher } from './cpu-weigher.js';
 import { diskWeigher } from './disk-weigher.js';
 import { metricsWeigher } from './metrics-weigher.js';
 import { serverGroupSoftAffinityWeigher, serverGroupSoftAntiAffinityWeigher } from './server-group-soft-weighers.js';
+import { ioOpsWeigher } from './io-ops-weigher.js';
+import { buildFailureWeigher } from './build-failure-weigher.js';
 
 export type { SchedulerWeigher, WeigherOptions } from './types.js';
-export { DEFAULT_WEIGHER_OPTIONS } from './types.js';
+export { DEFAULT_WEIGHER_OPTIONS, ComputeHostMetricNotFound } from './types.js';
 
 export const WEIGHERS: Readonly<Record<WeigherName, SchedulerWeigher>> = {
   RAMWeigher: ramWeigher,
@@ -18,6 +20,8 @@ export const WEIGHERS: Readonly<Record<WeigherName, SchedulerWeigher>> = {
   MetricsWeigher: metricsWeigher,
   ServerGroupSoftAffinityWeigher: serverGroupSoftAffinityWeigher,
   ServerGroupSoftAntiAffinityWeigher: serverGroupSoftAntiAffinityWeigher,
+  IoOpsWeigher: ioOpsWeigher,
+  BuildFailureWeigher: buildFailureWeigher,
 };
 
 const registry = createRegistry('scheduler_weight_classes', 'weigher', WEIGHER_NAMES, WEIGHERS);

@@ -1,7 +1,10 @@
 // MetricsWeigher: weight = Σ ratio × host.metrics[name] over [metrics] weight_setting
 // ("cpu.percent=-1.0, load=0.5"). A host missing a weighed metric gets
-// [metrics] weight_of_unavailable instead (unless that metric's ratio × multiplier is 0).
-import type { SchedulerWeigher } from './types.js';
+// [metrics] weight_of_unavailable instead (unless that metric's ratio × multiplier is 0) when
+// [metrics] required is false; when it is true (Nova's default), the request fails with
+// ComputeHostMetricNotFound naming the host and the metric.
+import { ComputeHostMetricNotFound, type SchedulerWeigher } from './types.js';
+import { weightMultiplier } from '../../shared/aggregate-values.js';
 import { pyFloat } from '../extra-specs-ops.js';
 import { sameList } from '../same-list.js';
 
@@ -36,6 +39,7 @@ export function parseWeightSetting(items: readonly string[]): MetricsWeightSetti
 export const metricsWeigher: SchedulerWeigher = {
   name: 'MetricsWeigher',
   multiplier: (opts) => opts.metrics_weight_multiplier,
+  multiplierOption: 'metrics_weight_multiplier',
   weigh(host, _spec, opts) {
     const { setting } = parseWeightSetting(opts.metrics_weight_setting);
     let value = 0;
@@ -43,7 +47,9 @@ export const metricsWeigher: SchedulerWeigher = {
       const [name, ratio] = setting[i]!;
       const metric = host.metrics[name]; // a number is never inherited: no own-property check needed
       if (typeof metric === 'number') value += metric * ratio;
-      else if (ratio * opts.metrics_weight_multiplier !== 0) return opts.metrics_weight_of_unavailable;
+      else if (opts.metrics_required) throw new ComputeHostMetricNotFound(host.host, host.nodename, name);
+      else if (ratio * weightMultiplier(host, 'metrics_weight_multiplier', opts.metrics_weight_multiplier) !== 0)
+        return opts.metrics_weight_of_unavailable;
     }
     return value;
   },

@@ -6,5 +6,6 @@ export const ramWeigher: SchedulerWeigher = {
   name: 'RAMWeigher',
   minval: 0,
   multiplier: (opts) => opts.ram_weight_multiplier,
+  multiplierOption: 'ram_weight_multiplier',
   weigh: (host) => host.free_ram_mb,
 };

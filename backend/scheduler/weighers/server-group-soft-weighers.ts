@@ -13,12 +13,14 @@ function membersOn(host: HostState, spec: RequestSpec, policy: 'soft-affinity' |
 export const serverGroupSoftAffinityWeigher: SchedulerWeigher = {
   name: 'ServerGroupSoftAffinityWeigher',
   multiplier: (opts) => opts.soft_affinity_weight_multiplier,
+  multiplierOption: 'soft_affinity_weight_multiplier',
   weigh: (host, spec) => membersOn(host, spec, 'soft-affinity'),
 };
 
 export const serverGroupSoftAntiAffinityWeigher: SchedulerWeigher = {
   name: 'ServerGroupSoftAntiAffinityWeigher',
   multiplier: (opts) => opts.soft_anti_affinity_weight_multiplier,
+  multiplierOption: 'soft_anti_affinity_weight_multiplier',
   weigh: (host, spec) => {
     const n = membersOn(host, spec, 'soft-anti-affinity');
     return n === 0 ? 0 : -n;

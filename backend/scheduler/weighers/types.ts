@@ -16,6 +16,30 @@ export interface WeigherOptions {
   metrics_weight_multiplier: number;
   /** [metrics] weight_of_unavailable. */
   metrics_weight_of_unavailable: number;
+  /** [metrics] required: a host missing a weighed metric fails the request (else weight_of_unavailable). */
+  metrics_required: boolean;
+  io_ops_weight_multiplier: number;
+  build_failure_weight_multiplier: number;
+}
+
+/** The options an aggregate's metadata may set per host (Nova's utils.get_weight_multiplier). */
+export type MultiplierOption = {
+  [K in keyof WeigherOptions]: WeigherOptions[K] extends number ? K : never;
+}[keyof WeigherOptions];
+
+/** Nova's ComputeHostMetricNotFound: [metrics] required is true and a host lacks a weighed metric. */
+export class ComputeHostMetricNotFound extends Error {
+  constructor(
+    readonly host: string,
+    readonly node: string,
+    readonly metric: string,
+  ) {
+    super(
+      `Metric ${metric} could not be found on the compute host node ${host}.${node}. ` +
+        '([metrics] required is true; set it to false to give such hosts [metrics] weight_of_unavailable instead.)',
+    );
+    this.name = 'ComputeHostMetricNotFound';
+  }
 }
 
 const conf = <T>(section: string, name: string): T => findOption(section, name)!.default as T;
@@ -30,6 +54,9 @@ export const DEFAULT_WEIGHER_OPTIONS: Readonly<WeigherOptions> = {
   metrics_weight_setting: conf('metrics', 'weight_setting'),
   metrics_weight_multiplier: conf('metrics', 'weight_multiplier'),
   metrics_weight_of_unavailable: conf('metrics', 'weight_of_unavailable'),
+  metrics_required: conf('metrics', 'required'),
+  io_ops_weight_multiplier: conf('DEFAULT', 'io_ops_weight_multiplier'),
+  build_failure_weight_multiplier: conf('DEFAULT', 'build_failure_weight_multiplier'),
 };
 
 export interface SchedulerWeigher {
@@ -39,8 +66,15 @@ export interface SchedulerWeigher {
    * of the smallest raw weight (Nova's BaseWeigher.minval; 0 for the RAM, CPU and disk weighers).
    */
   minval?: number;
-  /** The signed factor: positive spreads, negative stacks. */
+  /** The signed factor from nova.conf: positive spreads, negative stacks. */
   multiplier(opts: WeigherOptions): number;
+  /**
+   * The option (and aggregate metadata key) whose per-aggregate value replaces the configured
+   * one for the aggregate's hosts: the minimum over the host's aggregates (Zed).
+   */
+  multiplierOption?: MultiplierOption;
+  /** The per-host multiplier is minus that value (BuildFailureWeigher). */
+  negatedMultiplier?: boolean;
   /** The raw weight of one host: higher wins before the multiplier's sign. */
   weigh(host: HostState, spec: RequestSpec, opts: WeigherOptions): number;
 }

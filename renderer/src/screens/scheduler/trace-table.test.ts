@@ -107,3 +107,28 @@ test('the claim limits: each resource with the limit its filter set, or unlimite
   ]);
   assert.deepEqual(claimLimits(trace({ chosen: null })), [], 'NoValidHost: nothing was claimed');
 });
+
+test("a host whose aggregate sets the weigher's multiplier shows that multiplier in its cell", () => {
+  const t = trace({
+    weighers: [
+      {
+        name: 'RAMWeigher',
+        multiplier: 1,
+        multipliers: { stacked: -1, spread: 1 },
+        raw: { stacked: 2048, spread: 8192 },
+        normalized: { stacked: 0.25, spread: 1 },
+      },
+    ],
+    ranking: [
+      { host: 'spread', weight: 1 },
+      { host: 'stacked', weight: -0.25 },
+    ],
+  });
+  assert.deepEqual(
+    weightRows(t).map((r) => [r.host, r.parts[0]!.multiplier]),
+    [
+      ['spread', 1],
+      ['stacked', -1],
+    ],
+  );
+});

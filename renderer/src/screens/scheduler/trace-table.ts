@@ -47,7 +47,8 @@ export function weightRows(trace: ScheduleTrace): WeightRow[] {
         name: w.name,
         raw: w.raw[host] ?? null,
         normalized: w.normalized[host] ?? null,
-        multiplier: w.multiplier,
+        // An aggregate's metadata may set this weigher's multiplier for some hosts.
+        multiplier: w.multipliers?.[host] ?? w.multiplier,
       })),
       total: rank >= 0 ? trace.ranking[rank]!.weight : null,
       rank: rank >= 0 ? rank + 1 : null,

@@ -16,12 +16,13 @@ after(async () => {
 });
 
 const stackers = { name: 'stackers', metadata: { ram_weight_multiplier: '-1.0', availability_zone: 'az-stack' } };
-const host = (name: string, aggregates: object[]) => ({
+// A host's zone in the topology is its aggregates' zone (the topology is refused otherwise).
+const host = (name: string, aggregates: object[], availability_zone = 'nova') => ({
   name,
   vcpus: 16,
   memory_mb: 8192,
   disk_gb: 100,
-  availability_zone: 'nova',
+  availability_zone,
   architectures: ['x86_64'],
   hypervisor_types: ['qemu'],
   capabilities: {},
@@ -31,7 +32,12 @@ const host = (name: string, aggregates: object[]) => ({
 
 async function lab(): Promise<{ nova: ComputeClient; image: string }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
-  const hosts = [host('stack-1', [stackers]), host('spread-1', []), host('stack-2', [stackers]), host('spread-2', [])];
+  const hosts = [
+    host('stack-1', [stackers], 'az-stack'),
+    host('spread-1', []),
+    host('stack-2', [stackers], 'az-stack'),
+    host('spread-2', []),
+  ];
   fs.writeFileSync(file, JSON.stringify({ hosts }));
   const l = await startLab({
     novaConf:

@@ -2,7 +2,8 @@
 // against a lab (fake driver, so it is cheap): a `--min 3` request that only two hosts can
 // take fails whole with NoValidHost and leaves no usage behind, and a flavor asking
 // `capabilities:cpu_info:arch=x86_64` lands on the x86_64 host even where the weighers
-// prefer another.
+// prefer another, and an aggregate given `ram_weight_multiplier=-1.0` through the CLI stacks its
+// hosts while the others spread.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -109,4 +110,22 @@ test('a flavor with --property capabilities:cpu_info:arch=x86_64 lands on the x8
   const pinned = await json('server', 'create', '--flavor', 'x86-only', '--image', 'novalab-x86_64', '--wait', 'vm-x86');
   assert.equal(pinned.status, 'ACTIVE');
   assert.equal(pinned['OS-EXT-SRV-ATTR:host'], 'x86-host');
+});
+
+test("openstack aggregate set --property ram_weight_multiplier=-1.0 stacks that aggregate's hosts while the other hosts spread", async () => {
+  const hosts = ['stack-1', 'stack-2', 'spread-1', 'spread-2'].map((name) => ({ name, memory_mb: 8192, architectures: ['x86_64'] }));
+  const { openstack, json } = await labWith(hosts);
+  await openstack('aggregate', 'create', '--zone', 'az-stack', 'stackers');
+  for (const h of ['stack-1', 'stack-2']) await openstack('aggregate', 'add', 'host', 'stackers', h);
+  await openstack('aggregate', 'set', '--property', 'ram_weight_multiplier=-1.0', 'stackers');
+  const placedOn = async (name: string, zone: string) => {
+    await openstack('server', 'create', '--flavor', 'm1.small', '--image', 'novalab-x86_64', '--availability-zone', zone, '--wait', name);
+    return String((await json('server', 'show', name))['OS-EXT-SRV-ATTR:host']);
+  };
+  const stacked: string[] = [];
+  for (let i = 0; i < 3; i++) stacked.push(await placedOn(`stack${i}`, 'az-stack'));
+  assert.equal(new Set(stacked).size, 1, `the aggregate's hosts stack: ${stacked.join(', ')}`);
+  const spread: string[] = [];
+  for (let i = 0; i < 4; i++) spread.push(await placedOn(`spread${i}`, 'nova'));
+  assert.deepEqual([...spread].sort(), ['spread-1', 'spread-1', 'spread-2', 'spread-2'], `the others spread: ${spread.join(', ')}`);
 });

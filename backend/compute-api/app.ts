@@ -10,6 +10,7 @@ import type { RequestState } from './http/kit.js';
 import { MAX_VERSION, MIN_VERSION } from './microversion.js';
 import { flavorRoutes } from './routes/flavors.js';
 import { hostRoutes } from './routes/hosts.js';
+import { osHostRoutes } from './routes/os-hosts.js';
 import { imageRoutes } from './routes/images.js';
 import { keypairRoutes } from './routes/keypairs.js';
 import { serverGroupRoutes } from './routes/server-groups.js';
@@ -82,6 +83,7 @@ export function computeApp(deps: ApiDeps): Express {
     serverGroupRoutes,
     quotaRoutes,
     hostRoutes,
+    osHostRoutes,
     imageRoutes,
   ]) {
     v21.use(routes(deps));

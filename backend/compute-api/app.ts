@@ -11,6 +11,7 @@ import { MAX_VERSION, MIN_VERSION } from './microversion.js';
 import { flavorRoutes } from './routes/flavors.js';
 import { hostRoutes } from './routes/hosts.js';
 import { osHostRoutes } from './routes/os-hosts.js';
+import { serverDiagnosticsRoutes } from './routes/server-diagnostics.js';
 import { imageRoutes } from './routes/images.js';
 import { keypairRoutes } from './routes/keypairs.js';
 import { serverGroupRoutes } from './routes/server-groups.js';
@@ -84,6 +85,7 @@ export function computeApp(deps: ApiDeps): Express {
     quotaRoutes,
     hostRoutes,
     osHostRoutes,
+    serverDiagnosticsRoutes,
     imageRoutes,
   ]) {
     v21.use(routes(deps));

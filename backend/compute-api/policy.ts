@@ -65,6 +65,7 @@ export const POLICY: Record<string, Rule> = {
   'os_compute_api:os-hosts:start': 'admin',
   'os_compute_api:os-hosts:shutdown': 'admin',
   'os_compute_api:os-hosts:reboot': 'admin',
+  'os_compute_api:os-server-diagnostics': 'admin',
   'os_compute_api:os-aggregates:index': 'admin',
   'os_compute_api:os-aggregates:show': 'admin',
   'os_compute_api:os-aggregates:create': 'admin',

@@ -145,3 +145,58 @@ test('GET /os-hosts/{host}/startup|shutdown|reboot: 404 for an unknown host, 501
     assert.equal((await nova('GET', `/os-hosts/host-a/${action}`)).status, 501, action);
   }
 });
+
+test('GET /servers/{id}/diagnostics: the driver dict before 2.48, the standard format from 2.48, admin only, 409 when stopped', async () => {
+  const boot = await nova('POST', '/servers', {
+    token: demo,
+    version: '2.37',
+    body: { server: { name: 'diag', imageRef: imageId, flavorRef: '1', networks: 'none' } },
+  });
+  assert.equal(boot.status, 202, JSON.stringify(boot.body));
+  const id = boot.body.server.id as string;
+  await eventually('diag ACTIVE', async () => (await nova('GET', `/servers/${id}`)).body.server.status === 'ACTIVE', 30_000, 100);
+  const flavor = (await nova('GET', '/flavors/1')).body.flavor;
+
+  const old = await nova('GET', `/servers/${id}/diagnostics`, { version: '2.1' });
+  assert.equal(old.status, 200, JSON.stringify(old.body));
+  assert.equal(old.body.memory, flavor.ram * 1024);
+  assert.equal(typeof old.body.cpu0_time, 'number');
+  assert.deepEqual(
+    ['vda_read', 'vda_read_req', 'vda_write', 'vda_write_req', 'vda_errors'].map((k) => typeof old.body[k]),
+    ['number', 'number', 'number', 'number', 'number'],
+  );
+
+  const std = (await nova('GET', `/servers/${id}/diagnostics`, { version: '2.48' })).body;
+  assert.deepEqual(Object.keys(std).sort(), [
+    'config_drive',
+    'cpu_details',
+    'disk_details',
+    'driver',
+    'hypervisor',
+    'hypervisor_os',
+    'memory_details',
+    'nic_details',
+    'num_cpus',
+    'num_disks',
+    'num_nics',
+    'state',
+    'uptime',
+  ]);
+  assert.equal(std.state, 'running');
+  assert.equal(std.num_cpus, flavor.vcpus);
+  assert.equal(std.cpu_details.length, flavor.vcpus);
+  assert.deepEqual(std.memory_details, { maximum: flavor.ram, used: flavor.ram });
+  assert.equal(std.num_disks, std.disk_details.length);
+  assert.ok(std.uptime >= 0);
+
+  const mine = await nova('GET', `/servers/${id}/diagnostics`, { token: demo });
+  assert.equal(mine.status, 403, 'a member may not read even its own server');
+  assert.match(fault(mine).message, /os-server-diagnostics/);
+  assert.equal((await nova('GET', '/servers/00000000-0000-4000-8000-000000000000/diagnostics')).status, 404);
+
+  assert.equal((await nova('POST', `/servers/${id}/action`, { body: { 'os-stop': null } })).status, 202);
+  await eventually('diag SHUTOFF', async () => (await nova('GET', `/servers/${id}`)).body.server.status === 'SHUTOFF', 30_000, 100);
+  const stopped = await nova('GET', `/servers/${id}/diagnostics`);
+  assert.equal(stopped.status, 409);
+  assert.match(fault(stopped).message, /power state shutdown/);
+});

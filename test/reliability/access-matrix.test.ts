@@ -85,6 +85,7 @@ const ACCESS: Record<string, Access> = {
   'compute DELETE /v2.1/os-services/:id': 'admin',
   'compute GET /v2.1/os-availability-zone': 'member',
   'compute GET /v2.1/os-availability-zone/detail': 'admin',
+  'compute GET /v2.1/servers/:id/diagnostics': 'owned', // admin-only; another project's server is a 404 first, as Nova
   'compute GET /v2.1/os-hosts': 'admin',
   'compute GET /v2.1/os-hosts/:id': 'admin',
   'compute PUT /v2.1/os-hosts/:id': 'admin',

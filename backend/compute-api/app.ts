@@ -10,6 +10,8 @@ import type { RequestState } from './http/kit.js';
 import { MAX_VERSION, MIN_VERSION } from './microversion.js';
 import { flavorRoutes } from './routes/flavors.js';
 import { hostRoutes } from './routes/hosts.js';
+import { osHostRoutes } from './routes/os-hosts.js';
+import { serverDiagnosticsRoutes } from './routes/server-diagnostics.js';
 import { imageRoutes } from './routes/images.js';
 import { keypairRoutes } from './routes/keypairs.js';
 import { serverGroupRoutes } from './routes/server-groups.js';
@@ -82,6 +84,8 @@ export function computeApp(deps: ApiDeps): Express {
     serverGroupRoutes,
     quotaRoutes,
     hostRoutes,
+    osHostRoutes,
+    serverDiagnosticsRoutes,
     imageRoutes,
   ]) {
     v21.use(routes(deps));

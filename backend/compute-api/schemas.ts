@@ -278,6 +278,13 @@ export const checkServiceLegacy = compile<{ host: string; binary: string; disabl
   ),
 );
 
+// PUT /os-hosts/{host} (2.1..2.42): a flat body; Nova's anyOf sits inside `properties`, so
+// neither key is required (an empty body is a 200 with only the host).
+const HOST_SWITCH = { type: 'string', enum: ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE'] };
+export const checkHostUpdate = compile<{ status?: string; maintenance_mode?: string }>(
+  obj({ status: HOST_SWITCH, maintenance_mode: HOST_SWITCH }),
+);
+
 // os-server-groups create: `policies` (a list of exactly one) before 2.64, `policy` and `rules`
 // from 2.64; the soft policies exist from 2.15.
 export interface ServerGroupCreateBody {

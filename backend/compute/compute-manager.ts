@@ -7,7 +7,8 @@ import { PowerState } from '../../contract/model.js';
 import { GuestNotFoundError } from './driver.js';
 import { currentContext } from '../bus/client.js';
 import type { ComputeContext } from './compute-context.js';
-import { buildAndRunInstance } from './build-instance.js';
+import { buildAndRunInstance, guestArch } from './build-instance.js';
+import { instanceDiagnostics } from './diagnostics.js';
 import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
@@ -135,6 +136,13 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
       }),
     resume_instance: (uuid) => operate(c, uuid, 'compute_resume_instance', () => c.driver.resume(uuid), ACTIVE),
     terminate_instance: (uuid) => terminateOnce(c, work, uuid),
+    async get_diagnostics(inst) {
+      const state = await c.driver.getPowerState(inst.uuid);
+      if (state !== 'running') throw new Error(`guest ${inst.uuid} is ${state}: diagnostics need a running guest`);
+      const stats = await c.driver.getStats(inst.uuid);
+      const accel = c.driver.name === 'fake' ? 'fake' : c.acceleratorFor(guestArch(inst), inst.image.properties.hypervisor_type);
+      return instanceDiagnostics(inst, state, stats, accel, new Date());
+    },
     async get_console_output(uuid, length) {
       return readableConsole(await c.driver.getConsoleOutput(uuid, length ?? undefined));
     },

@@ -155,6 +155,22 @@ export interface GuestConsoles {
   getVncConsole(uuid: string): Promise<VncAddress>;
 }
 
+/** What a hypervisor can tell of one running guest (Nova's driver diagnostics, before the
+ *  manager adds what the instance record knows: memory, uptime, NICs). */
+export interface GuestStats {
+  /** Per vCPU: its id and the CPU time its thread used, in ns (null when unknown). */
+  cpus: { id: number; timeNs: number | null }[];
+  /** Per disk, as the guest names it (vda, vdb…): bytes and requests since the guest started. */
+  disks: { name: string; readBytes: number; readRequests: number; writeBytes: number; writeRequests: number; errors: number }[];
+  /** The guest's memory in use, MiB (null: the hypervisor cannot tell; Nova then reports the allocation). */
+  memoryUsedMb: number | null;
+}
+
+export interface GuestDiagnostics {
+  /** Statistics of a running guest (QEMU: QMP query-cpus-fast and query-blockstats). */
+  getStats(uuid: string): Promise<GuestStats>;
+}
+
 export interface GuestInventory {
   /** UUIDs of guests whose hypervisor process is alive (running or paused). */
   listRunning(): Promise<string[]>;
@@ -165,7 +181,7 @@ export interface GuestInventory {
   onGuestExit(callback: (uuid: string, info: GuestExitInfo) => void): () => void;
 }
 
-export interface ComputeDriver extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestInventory {
+export interface ComputeDriver extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory {
   readonly name: string;
   /** Probe the host (accelerator, versions) once; call before anything else. */
   init(host: DriverHostInfo): Promise<DriverHostReport>;

@@ -33,6 +33,8 @@ export interface UserRow {
   email: string | null;
   description: string | null;
   created_at: string;
+  /** Attributes Keystone does not know, kept and shown back as given (its `extra` column). */
+  extra?: Record<string, unknown>;
 }
 export interface RoleRow {
   id: string;

@@ -82,8 +82,13 @@ const userFields = {
   default_project_id: { type: ['string', 'null'], maxLength: 64 },
   options,
 };
-const userCreate = strictObject({ user: strictObject({ ...userFields, domain_id: id }, ['name']) }, ['user']);
-const userUpdate = strictObject({ user: strictObject(userFields) }, ['user']);
+// Keystone's user schemas allow additional properties: they are stored as the user's extra
+// attributes and shown back (Tempest's cred client sends `project_id` and `email` this way).
+const openObject = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required });
+const userCreate = strictObject({ user: openObject({ ...userFields, domain_id: id }, ['name']) }, ['user']);
+const userUpdate = strictObject({ user: openObject(userFields) }, ['user']);
+/** The fields of a user body that are Keystone's own: anything else is an extra attribute. */
+export const USER_FIELDS: readonly string[] = [...Object.keys(userFields), 'domain_id'];
 
 const roleCreate = strictObject(
   {

@@ -33,6 +33,7 @@ export function projectView(p: ProjectRow, base: string) {
 
 export function userView(u: UserRow, base: string) {
   return {
+    ...u.extra,
     id: u.id,
     name: u.name,
     domain_id: u.domain_id,

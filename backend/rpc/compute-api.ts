@@ -15,6 +15,24 @@ export function publicConnectInfo(info: VncConnectInfo): Record<string, unknown>
   return { ...rest, vnc_auth: 'password' };
 }
 
+/** Nova's Diagnostics object (the 2.48 standard format; older versions derive the
+ *  libvirt-style dict from it). Memory in MiB, CPU time in ns, uptime in seconds. */
+export interface InstanceDiagnostics {
+  state: string;
+  driver: string;
+  hypervisor: string;
+  hypervisor_os: string;
+  uptime: number | null;
+  config_drive: boolean;
+  num_cpus: number;
+  num_nics: number;
+  num_disks: number;
+  cpu_details: { id: number; time: number | null; utilisation: number | null }[];
+  nic_details: { mac_address: string; [counter: string]: string | number | null }[];
+  disk_details: { read_bytes: number; read_requests: number; write_bytes: number; write_requests: number; errors_count: number }[];
+  memory_details: { maximum: number; used: number };
+}
+
 export interface ComputeApi {
   build_and_run_instance(instance: Instance): Promise<void>;
   stop_instance(uuid: string): Promise<void>;
@@ -27,6 +45,8 @@ export interface ComputeApi {
   terminate_instance(uuid: string): Promise<void>;
   get_console_output(uuid: string, length: number | null): Promise<string>;
   get_vnc_console(uuid: string): Promise<VncConnectInfo>;
+  /** A running guest's diagnostics (the driver's statistics, the instance's flavor and NICs). */
+  get_diagnostics(instance: Instance): Promise<InstanceDiagnostics>;
 }
 
 export const computeTopic = (host: string) => `compute.${host}`;

@@ -236,6 +236,45 @@ test('admin creates a project and a user, grants member (PUT twice: 204 both), a
   );
 });
 
+test('a user created with a default project and extra attributes shows them back and is scoped there by default', async () => {
+  const admin = await login('admin', ADMIN_PASSWORD, 'admin');
+  const p = await api('POST', '/v3/projects', { token: admin, body: { project: { name: 'lab-default', domain_id: 'default' } } });
+  const projectId = p.body.project.id as string;
+  // What Tempest's credential client sends: Keystone keeps unknown attributes as extras.
+  const u = await api('POST', '/v3/users', {
+    token: admin,
+    body: {
+      user: {
+        name: 'bob',
+        password: 'bob-pw',
+        domain_id: 'default',
+        default_project_id: projectId,
+        project_id: projectId,
+        email: 'b@x.tm',
+      },
+    },
+  });
+  assert.equal(u.status, 201, JSON.stringify(u.body));
+  assert.equal(u.body.user.default_project_id, projectId);
+  assert.equal(u.body.user.project_id, projectId);
+  assert.equal(u.body.user.email, 'b@x.tm');
+  const id = u.body.user.id as string;
+  const patched = await api('PATCH', `/v3/users/${id}`, { token: admin, body: { user: { team: 'blue', id: 'not-mine' } } });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  assert.equal(patched.body.user.id, id, "the id is Keystone's, never an extra");
+  const shown = (await api('GET', `/v3/users/${id}`, { token: admin })).body.user;
+  assert.deepEqual([shown.project_id, shown.team, shown.default_project_id], [projectId, 'blue', projectId]);
+
+  const roles = await api('GET', '/v3/roles?name=member', { token: admin });
+  assert.equal((await api('PUT', `/v3/projects/${projectId}/users/${id}/roles/${roles.body.roles[0].id}`, { token: admin })).status, 204);
+  const noScope = {
+    auth: { identity: { methods: ['password'], password: { user: { name: 'bob', domain: { id: 'default' }, password: 'bob-pw' } } } },
+  };
+  const t = await api('POST', '/v3/auth/tokens', { body: noScope });
+  assert.equal(t.status, 201, JSON.stringify(t.body));
+  assert.equal(t.body.token.project.id, projectId, 'no scope asked: the default project');
+});
+
 test('name lookups: GET /v3/projects/<name> is 404, then ?name= finds it (quota show)', async () => {
   const admin = await login('admin', ADMIN_PASSWORD, 'admin');
   assert.equal((await api('GET', '/v3/projects/demo', { token: admin })).status, 404);

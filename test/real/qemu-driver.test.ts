@@ -213,6 +213,15 @@ describe('QEMU driver with real guests', { timeout: 600_000 }, () => {
     if (options.forwarder) assert.equal(banner[1], `md-${x86.uuid.slice(0, 8)}`, 'hostname came from the metadata service');
   });
 
+  it("reports its statistics from QMP: the vCPU thread's CPU time and the disk it read", { timeout: 30_000 }, async () => {
+    const stats = await driver.getStats(x86.uuid);
+    assert.equal(stats.cpus.length, x86.vcpus);
+    assert.equal(stats.cpus[0]!.id, 0);
+    assert.ok((stats.cpus[0]!.timeNs ?? 0) > 0, `vCPU time ${stats.cpus[0]!.timeNs}`);
+    const vda = stats.disks.find((d) => d.name === 'vda');
+    assert.ok(vda && vda.readBytes > 0 && vda.readRequests > 0, JSON.stringify(stats.disks));
+  });
+
   it('takes keys on its console, and what it prints grows the serial log', { timeout: 60_000 }, async () => {
     await waitFor('ticks on the serial port', 40_000, async () => {
       if ((await ticks(x86.uuid)).length === 0)

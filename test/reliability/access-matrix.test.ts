@@ -85,6 +85,13 @@ const ACCESS: Record<string, Access> = {
   'compute DELETE /v2.1/os-services/:id': 'admin',
   'compute GET /v2.1/os-availability-zone': 'member',
   'compute GET /v2.1/os-availability-zone/detail': 'admin',
+  'compute GET /v2.1/servers/:id/diagnostics': 'owned', // admin-only; another project's server is a 404 first, as Nova
+  'compute GET /v2.1/os-hosts': 'admin',
+  'compute GET /v2.1/os-hosts/:id': 'admin',
+  'compute PUT /v2.1/os-hosts/:id': 'admin',
+  'compute GET /v2.1/os-hosts/:id/startup': 'admin',
+  'compute GET /v2.1/os-hosts/:id/shutdown': 'admin',
+  'compute GET /v2.1/os-hosts/:id/reboot': 'admin',
   'compute GET /v2.1/os-aggregates': 'admin',
   'compute GET /v2.1/os-aggregates/:id': 'admin',
   'compute POST /v2.1/os-aggregates': 'admin',
@@ -166,6 +173,13 @@ const ACCESS: Record<string, Access> = {
 /** Routes that exist only below some microversion are asked at one where they exist (2.79 otherwise). */
 const MICROVERSION: Record<string, string> = {
   'compute GET /v2.1/os-hypervisors/:pattern/search': '2.52',
+  // os-hosts went away in 2.43.
+  'compute GET /v2.1/os-hosts': '2.42',
+  'compute GET /v2.1/os-hosts/:id': '2.42',
+  'compute PUT /v2.1/os-hosts/:id': '2.42',
+  'compute GET /v2.1/os-hosts/:id/startup': '2.42',
+  'compute GET /v2.1/os-hosts/:id/shutdown': '2.42',
+  'compute GET /v2.1/os-hosts/:id/reboot': '2.42',
   // The image proxy API went away in 2.36.
   'compute GET /v2.1/images': '2.35',
   'compute GET /v2.1/images/detail': '2.35',
@@ -227,6 +241,7 @@ const fx = {
   memberRole: '',
   service: '',
   adminSubject: '',
+  computeHost: '',
 };
 
 async function keystone(method: string, p: string, token: string, body?: unknown, extra: Record<string, string> = {}) {
@@ -270,6 +285,7 @@ before(async () => {
   fx.server = created.body.server.id;
   fx.requestId = created.headers.get('x-openstack-request-id')!;
   assert.equal((await admin.settled(fx.server)).status, 'ACTIVE');
+  fx.computeHost = String(((await admin.server(fx.server)) as unknown as Record<string, unknown>)['OS-EXT-SRV-ATTR:host']);
   assert.equal((await admin.request('POST', '/os-keypairs', { keypair: { name: fx.keypair } })).status, 201);
   fx.group = (
     await admin.request('POST', '/os-server-groups', { server_group: { name: 'matrix-group', policy: 'anti-affinity' } })
@@ -328,6 +344,7 @@ function fill(r: Route): string {
       if (p.startsWith('/v2.1/os-hypervisors')) return name === 'pattern' ? 'host' : '1';
       if (p.startsWith('/v2.1/os-services')) return '1';
       if (p.startsWith('/v2.1/os-aggregates')) return '1';
+      if (p.startsWith('/v2.1/os-hosts')) return fx.computeHost;
       if (p.startsWith('/v2.1/images')) return fx.image;
     }
     if (r.service === 'identity') {
@@ -361,6 +378,7 @@ function bodyFor(r: Route): { body?: string; type?: string } {
     if (k === 'PUT /v2.1/flavors/:id/os-extra_specs/:key') return json({ 'hw:cpu_policy': 'shared' });
     if (k === 'PUT /v2.1/os-quota-sets/:project') return json({ quota_set: { instances: 11 } });
     if (k === 'PUT /v2.1/os-services/:id') return json({ status: 'disabled' });
+    if (k === 'PUT /v2.1/os-hosts/:id') return json({ status: 'disable' });
     if (k === 'POST /v2.1/os-aggregates') return json({ aggregate: { name: 'by-demo' } });
     if (k === 'PUT /v2.1/os-aggregates/:id') return json({ aggregate: { name: 'by-demo' } });
     if (k === 'POST /v2.1/os-aggregates/:id/action') return json({ set_metadata: { metadata: { by: 'demo' } } });

@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import { badRequest, conflict, KeystoneError, notFound } from '../errors.js';
 import { admin, caller, param, query, selfOrAdmin, type IdentityDeps } from '../policy.js';
 import { newId, removeUserRows, type UserRow } from '../identity-store.js';
-import { validateUserCreate, validateUserUpdate, type UserInput } from '../schemas.js';
+import { USER_FIELDS, validateUserCreate, validateUserUpdate, type UserInput } from '../schemas.js';
 import { hashPassword } from '../passwords.js';
 import { BOOTSTRAP, PROTECTED_USERS } from '../bootstrap.js';
 import { listBody, projectView, userView } from '../views.js';
@@ -17,6 +17,12 @@ function existing(deps: IdentityDeps, req: Request): UserRow {
   const user = deps.store.user(id);
   if (!user) throw notFound('user', id);
   return user;
+}
+
+/** Keystone keeps unknown user attributes (minus what it owns: id, links, password_expires_at) as extras. */
+const NOT_EXTRA = new Set([...USER_FIELDS, 'id', 'links', 'password_expires_at']);
+function extrasOf(input: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !NOT_EXTRA.has(k)));
 }
 
 function checkDefaultProject(deps: IdentityDeps, id: string | null | undefined): void {
@@ -76,6 +82,8 @@ export function userRoutes(deps: IdentityDeps): Router {
       description: input.description ?? null,
       created_at: new Date().toISOString(),
     };
+    const extra = extrasOf(input);
+    if (Object.keys(extra).length > 0) row.extra = extra;
     await deps.store.update((d) => {
       d.users.push(row);
     });
@@ -103,6 +111,8 @@ export function userRoutes(deps: IdentityDeps): Router {
       if (change.description !== undefined) user.description = change.description;
       if (change.default_project_id !== undefined) user.default_project_id = change.default_project_id;
       if (hash !== undefined) user.password_hash = hash;
+      const extra = { ...user.extra, ...extrasOf(change) };
+      if (Object.keys(extra).length > 0) user.extra = extra;
       if (hash !== undefined || change.enabled === false) d.tokens = d.tokens.filter((t) => t.user_id !== user.id);
     });
     res.json({ user: userView(user, base) });

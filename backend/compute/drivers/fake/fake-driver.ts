@@ -12,6 +12,7 @@ import {
   type GuestHandle,
   type GuestPowerState,
   type GuestSpec,
+  type GuestStats,
   type ProgressFn,
   type RebootType,
   type VncAddress,
@@ -164,6 +165,17 @@ export class FakeDriver implements ComputeDriver {
     const g = this.get(uuid);
     this.expect(g, ['running', 'paused'], 'open a console of');
     return g.vnc;
+  }
+
+  /** Nova's fake driver's numbers, one vCPU per flavor vCPU and one disk (vda). */
+  async getStats(uuid: string): Promise<GuestStats> {
+    const g = this.get(uuid);
+    this.expect(g, ['running'], 'read the statistics of');
+    return {
+      cpus: Array.from({ length: g.spec.vcpus }, (_, id) => ({ id, timeNs: 17_300_000_000 })),
+      disks: [{ name: 'vda', readBytes: 262_144, readRequests: 112, writeBytes: 5_778_432, writeRequests: 488, errors: 0 }],
+      memoryUsedMb: null,
+    };
   }
 
   async listRunning(): Promise<string[]> {

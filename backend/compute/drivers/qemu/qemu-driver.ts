@@ -18,6 +18,7 @@ import {
   type GuestHandle,
   type GuestPowerState,
   type GuestSpec,
+  type GuestStats,
   type ProgressFn,
   type RebootType,
   type VncAddress,
@@ -29,6 +30,7 @@ import { chooseAccelerator, hostGuestArch } from './accel-probe.js';
 import { buildHostReport, hostCpu, installedQemu } from './host-report.js';
 import { finishIncoming, saveState } from './saved-state.js';
 import { readConsoleLog } from './console-log.js';
+import { cpuStats, diskStats, readThreadStat, type QmpBlockStats, type QmpCpu } from './guest-stats.js';
 import { createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
@@ -212,6 +214,15 @@ export class QemuDriver implements ComputeDriver {
   async getVncConsole(uuid: string): Promise<VncAddress> {
     const files = this.files(uuid, true);
     return (await this.handle(readSpec(files), files, this.running(uuid), null)).vnc;
+  }
+
+  async getStats(uuid: string): Promise<GuestStats> {
+    const p = this.running(uuid);
+    const [cpus, blocks] = await Promise.all([
+      p.qmp.execute<QmpCpu[]>('query-cpus-fast'),
+      p.qmp.execute<QmpBlockStats[]>('query-blockstats'),
+    ]);
+    return { cpus: cpuStats(cpus, (tid) => readThreadStat(p.pid, tid)), disks: diskStats(blocks), memoryUsedMb: null };
   }
 
   async listRunning(): Promise<string[]> {

@@ -6,6 +6,7 @@ import { badRequest, forbidden, notImplemented } from './faults.js';
 import { atLeast, type ApiVersion } from './microversion.js';
 import type { ServerCreateBody } from './schemas.js';
 import { toBool } from './validation.js';
+import { shortIPv6 } from './ip-address.js';
 
 export interface CreatePlan {
   name: string;
@@ -88,7 +89,7 @@ export function planCreate(body: ServerCreateBody, v: ApiVersion): CreatePlan {
     tags: s.tags ?? [],
     hostname: s.hostname ?? null,
     accessIPv4: s.accessIPv4 ?? null,
-    accessIPv6: s.accessIPv6 ?? null,
+    accessIPv6: s.accessIPv6 === undefined ? null : shortIPv6(s.accessIPv6),
     returnReservationId: toBool(s.return_reservation_id ?? false),
     hints: body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'] ?? {},
   };

@@ -149,6 +149,12 @@ test('access IPs given at create are shown; malformed ones are a 400', async () 
   const r = await boot('aip-vm', { accessIPv4: '203.0.113.5', accessIPv6: '2001:db8::5' }, demo);
   const s = await settle(r.body.server.id, 'ACTIVE', demo);
   assert.deepEqual([s.accessIPv4, s.accessIPv6], ['203.0.113.5', '2001:db8::5']);
+  // Nova stores an IPv6 address in its compact form.
+  const long = await nova('PUT', `/servers/${r.body.server.id}`, {
+    token: demo,
+    body: { server: { accessIPv6: '0000:0000:0000:0000:0000:babe:220.12.22.2' } },
+  });
+  assert.equal(long.body.server.accessIPv6, '::babe:dc0c:1602');
   const bad = await nova('POST', '/servers', {
     token: demo,
     version: '2.37',

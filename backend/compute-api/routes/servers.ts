@@ -22,6 +22,7 @@ import { tagFilter } from './server-tags.js';
 import { computeUp, recordAction, viewOptions, visibleInstance } from './server-common.js';
 import { pyRepr, toBool } from '../validation.js';
 import { parseIsoTime } from '../iso-time.js';
+import { shortIPv6 } from '../ip-address.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
@@ -203,7 +204,7 @@ async function updateServer(c: Call) {
   if (body.description !== undefined) patch.description = body.description;
   if (body.hostname !== undefined) patch.hostname = body.hostname;
   if (body.accessIPv4 !== undefined) patch.access_ip_v4 = body.accessIPv4;
-  if (body.accessIPv6 !== undefined) patch.access_ip_v6 = body.accessIPv6;
+  if (body.accessIPv6 !== undefined) patch.access_ip_v6 = shortIPv6(body.accessIPv6);
   let updated: Instance;
   try {
     updated = await c.deps.conductor.call.instance_update(inst.uuid, patch);

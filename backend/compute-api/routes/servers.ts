@@ -200,7 +200,7 @@ async function updateServer(c: Call) {
   authorize(c, 'os_compute_api:servers:update', inst);
   const body = serverUpdateCheck(c.st.version)(c.body).server;
   const patch: InstancePatch = {};
-  if (body.name !== undefined) patch.name = body.name.trim();
+  if (body.name !== undefined) patch.name = body.name;
   if (body.description !== undefined) patch.description = body.description;
   if (body.hostname !== undefined) patch.hostname = body.hostname;
   if (body.accessIPv4 !== undefined) patch.access_ip_v4 = body.accessIPv4;

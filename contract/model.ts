@@ -121,6 +121,9 @@ export interface Instance {
   user_data: string | null; // base64, as the API received it
   description: string | null;
   tags: string[];
+  /** The addresses the user says the server is reachable at (Nova's accessIPv4/v6; not checked). */
+  access_ip_v4?: string | null;
+  access_ip_v6?: string | null;
   locked: boolean;
   locked_reason: string | null;
   addresses: InstanceAddress[];

@@ -21,6 +21,8 @@ export interface ServerCreateBody {
     hostname?: string;
     host?: string;
     hypervisor_hostname?: string;
+    accessIPv4?: string;
+    accessIPv6?: string;
     [k: string]: unknown;
   };
   /** The hint `group` puts the server in a server group, placed by its policy. */

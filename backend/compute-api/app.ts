@@ -18,6 +18,8 @@ import { serverGroupRoutes } from './routes/server-groups.js';
 import { quotaRoutes } from './routes/quotas.js';
 import { serverActionRoutes } from './routes/server-actions.js';
 import { serverRoutes } from './routes/servers.js';
+import { serverTagRoutes } from './routes/server-tags.js';
+import { extensionRoutes } from './routes/extensions.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -35,6 +37,22 @@ export function versionV21(base: string): Record<string, unknown> {
       { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
     ],
     'media-types': MEDIA_TYPES,
+  };
+}
+
+/** The legacy v2.0 endpoint's document (GET /v2/), as Nova still serves it. */
+export function versionV20(base: string): Record<string, unknown> {
+  return {
+    id: 'v2.0',
+    status: 'SUPPORTED',
+    version: '',
+    min_version: '',
+    updated: '2011-01-21T11:33:21Z',
+    links: [
+      { rel: 'self', href: `${base}/v2/` },
+      { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
+    ],
+    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2' }],
   };
 }
 
@@ -74,11 +92,15 @@ export function computeApp(deps: ApiDeps): Express {
   app.get('/v2.1', (_req: Request, res: Response) => {
     res.json({ version: versionV21(baseOf(res)) });
   });
+  app.get('/v2', (_req: Request, res: Response) => {
+    res.json({ version: versionV20(baseOf(res)) });
+  });
   const v21 = Router();
   v21.use(negotiate, authenticate(deps), express.json({ limit: BODY_LIMIT, type: () => true, verify: verifyJsonDepth() }));
   for (const routes of [
     serverRoutes,
     serverActionRoutes,
+    serverTagRoutes,
     flavorRoutes,
     keypairRoutes,
     serverGroupRoutes,
@@ -87,6 +109,7 @@ export function computeApp(deps: ApiDeps): Express {
     osHostRoutes,
     serverDiagnosticsRoutes,
     imageRoutes,
+    extensionRoutes,
   ]) {
     v21.use(routes(deps));
   }

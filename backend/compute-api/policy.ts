@@ -79,6 +79,16 @@ export const POLICY: Record<string, Rule> = {
   'os_compute_api:os-services:delete': 'admin',
   'os_compute_api:image-size': 'any',
   'novalab:os-scheduler-trace': 'owner',
+  'os_compute_api:servers:update': 'owner',
+  'os_compute_api:os-admin-actions:reset_state': 'admin',
+  'os_compute_api:os-server-tags:index': 'owner',
+  'os_compute_api:os-server-tags:show': 'owner',
+  'os_compute_api:os-server-tags:update': 'owner',
+  'os_compute_api:os-server-tags:update_all': 'owner',
+  'os_compute_api:os-server-tags:delete': 'owner',
+  'os_compute_api:os-server-tags:delete_all': 'owner',
+  'os_compute_api:extensions': 'any',
+  'os_compute_api:os-deferred-delete:restore': 'owner',
 };
 
 export interface Caller {

@@ -9,8 +9,10 @@ import {
   checkAggregateUpdate,
   checkConsoleOutput,
   checkReboot,
+  checkResetState,
   keypairCreateCheck,
   serverCreateCheck,
+  serverUpdateCheck,
 } from './schemas.js';
 import { pyRepr } from './validation.js';
 
@@ -145,4 +147,52 @@ test("os-aggregates bodies as Nova's schemas: zone names without ':', update nee
       want,
       JSON.stringify(body),
     );
+});
+
+test("server update: fields per microversion, access IPs by format, with Nova's messages", () => {
+  const ok = (ver: string, body: unknown) => assert.deepEqual(serverUpdateCheck(v(ver))(body), body);
+  ok('2.1', { server: { name: 'x', accessIPv4: '192.0.2.1', accessIPv6: '2001:db8::1', 'OS-DCF:diskConfig': 'AUTO' } });
+  ok('2.1', { server: {} });
+  ok('2.19', { server: { description: null } });
+  ok('2.90', { server: { hostname: 'web-1' } });
+  assert.match(
+    fault(() => serverUpdateCheck(v('2.18'))({ server: { description: 'd' } })),
+    /'description' was unexpected/,
+  );
+  assert.match(
+    fault(() => serverUpdateCheck(v('2.89'))({ server: { hostname: 'h1' } })),
+    /'hostname' was unexpected/,
+  );
+  assert.equal(
+    fault(() => serverUpdateCheck(v('2.1'))({ server: { accessIPv4: '1.1.1.1.1' } })),
+    "Invalid input for field/attribute accessIPv4. Value: '1.1.1.1.1'. '1.1.1.1.1' is not a 'ipv4'",
+  );
+  assert.match(
+    fault(() => serverUpdateCheck(v('2.1'))({ server: { accessIPv6: '2001:::1' } })),
+    /is not a 'ipv6'/,
+  );
+  assert.match(
+    fault(() => serverUpdateCheck(v('2.1'))({ server: { name: '' } })),
+    /is too short/,
+  );
+  assert.match(
+    fault(() => serverUpdateCheck(v('2.90'))({ server: { hostname: '-bad' } })),
+    /does not match/,
+  );
+  assert.match(
+    fault(() => serverUpdateCheck(v('2.1'))({})),
+    /'server' is a required property/,
+  );
+});
+
+test('os-resetState takes state active or error only', () => {
+  assert.deepEqual(checkResetState({ 'os-resetState': { state: 'error' } }), { 'os-resetState': { state: 'error' } });
+  assert.match(
+    fault(() => checkResetState({ 'os-resetState': { state: 'stopped' } })),
+    /is not one of \['active', 'error'\]/,
+  );
+  assert.match(
+    fault(() => checkResetState({ 'os-resetState': {} })),
+    /'state' is a required property/,
+  );
 });

@@ -34,8 +34,8 @@ function serverCreateSchema(v: ApiVersion): object {
     metadata: T.metadata,
     networks: atLeast(v, '2.37') ? { oneOf: [networksList, { type: 'string', enum: ['none', 'auto'] }] } : networksList,
     'OS-DCF:diskConfig': { type: 'string', enum: ['AUTO', 'MANUAL'] },
-    accessIPv4: { type: 'string' },
-    accessIPv6: { type: 'string' },
+    accessIPv4: T.accessIPv4,
+    accessIPv6: T.accessIPv6,
     availability_zone: T.name,
     block_device_mapping: { type: 'array' },
     block_device_mapping_v2: { type: 'array' },
@@ -100,12 +100,47 @@ export const serverCreateCheck = versionedCheck<ServerCreateBody>(
   serverCreateSchema,
 );
 
+/** PUT /servers/{id} (Nova's update_v20/v219/v290 schemas). */
+function serverUpdateSchema(v: ApiVersion): object {
+  const props: Record<string, unknown> = {
+    name: T.name,
+    'OS-DCF:diskConfig': { type: 'string', enum: ['AUTO', 'MANUAL'] },
+    accessIPv4: T.accessIPv4,
+    accessIPv6: T.accessIPv6,
+  };
+  if (atLeast(v, '2.19')) props.description = T.description;
+  if (atLeast(v, '2.90')) props.hostname = T.hostname;
+  return {
+    type: 'object',
+    properties: { server: { type: 'object', properties: props, additionalProperties: false } },
+    required: ['server'],
+    additionalProperties: false,
+  };
+}
+
+export interface ServerUpdateBody {
+  server: {
+    name?: string;
+    'OS-DCF:diskConfig'?: string;
+    accessIPv4?: string;
+    accessIPv6?: string;
+    description?: string | null;
+    hostname?: string;
+  };
+}
+
+export const serverUpdateCheck = versionedCheck<ServerUpdateBody>(['2.19', '2.90'], serverUpdateSchema);
+
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
   type: 'object',
   properties,
   required,
   additionalProperties: false,
 });
+
+export const checkResetState = compile<{ 'os-resetState': { state: 'active' | 'error' } }>(
+  obj({ 'os-resetState': obj({ state: { type: 'string', enum: ['active', 'error'] } }, ['state']) }, ['os-resetState']),
+);
 
 export const checkReboot = compile<{ reboot: { type: string } }>(
   obj(

@@ -6,6 +6,7 @@ import { badRequest, forbidden, notImplemented } from './faults.js';
 import { atLeast, type ApiVersion } from './microversion.js';
 import type { ServerCreateBody } from './schemas.js';
 import { toBool } from './validation.js';
+import { shortIPv6 } from './ip-address.js';
 
 export interface CreatePlan {
   name: string;
@@ -23,6 +24,8 @@ export interface CreatePlan {
   description: string | null;
   tags: string[];
   hostname: string | null;
+  accessIPv4: string | null;
+  accessIPv6: string | null;
   returnReservationId: boolean;
   hints: Record<string, string | string[]>;
 }
@@ -85,6 +88,8 @@ export function planCreate(body: ServerCreateBody, v: ApiVersion): CreatePlan {
     description: atLeast(v, '2.19') ? (s.description ?? null) : null,
     tags: s.tags ?? [],
     hostname: s.hostname ?? null,
+    accessIPv4: s.accessIPv4 ?? null,
+    accessIPv6: s.accessIPv6 === undefined ? null : shortIPv6(s.accessIPv6),
     returnReservationId: toBool(s.return_reservation_id ?? false),
     hints: body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'] ?? {},
   };

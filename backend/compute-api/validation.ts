@@ -1,9 +1,13 @@
 // Request validation with ajv, with the messages Nova's jsonschema validation gives:
 // "Invalid input for field/attribute <name>. Value: <value>. <reason>".
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { isIPv4, isIPv6 } from 'node:net';
 import { badRequest } from './faults.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false });
+// The formats Nova's schemas name (jsonschema's FormatChecker): access IPs.
+ajv.addFormat('ipv4', { type: 'string', validate: (s: string) => isIPv4(s) });
+ajv.addFormat('ipv6', { type: 'string', validate: (s: string) => isIPv6(s) });
 
 /** Python-style repr, as jsonschema prints values in Nova's messages. */
 export function pyRepr(v: unknown): string {
@@ -62,6 +66,8 @@ function reason(e: ErrorObject, value: unknown): string {
       return `${pyRepr(value)} is too long`;
     case 'uniqueItems':
       return `${pyRepr(value)} has non-unique elements`;
+    case 'format':
+      return `${pyRepr(value)} is not a ${pyRepr(p.format)}`;
     case 'oneOf':
     case 'anyOf':
       return `${pyRepr(value)} is not valid under any of the given schemas`;
@@ -106,6 +112,9 @@ export const T = {
   name: { type: 'string', minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' },
   nameOrEmpty: { type: 'string', maxLength: 255 },
   description: { type: ['string', 'null'], minLength: 0, maxLength: 255 },
+  accessIPv4: { type: 'string', format: 'ipv4' },
+  accessIPv6: { type: 'string', format: 'ipv6' },
+  hostname: { type: 'string', minLength: 2, maxLength: 63, pattern: '^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$' },
   positiveInt: { type: ['integer', 'string'], pattern: '^[0-9]*$', minimum: 1, minLength: 1 },
   nonNegativeInt: { type: ['integer', 'string'], pattern: '^[0-9]*$', minimum: 0, minLength: 1 },
   boolean: {

@@ -39,11 +39,21 @@ const PORT: Record<Service, PortName> = { compute: 'osapi_compute', identity: 'k
 const ACCESS: Record<string, Access> = {
   'compute GET /': 'public',
   'compute GET /v2.1': 'public',
+  'compute GET /v2': 'public',
   'compute GET /v2.1/servers': 'collection',
   'compute POST /v2.1/servers': 'member',
   'compute GET /v2.1/servers/detail': 'collection',
   'compute GET /v2.1/servers/:id': 'owned',
+  'compute PUT /v2.1/servers/:id': 'owned',
   'compute DELETE /v2.1/servers/:id': 'owned',
+  'compute GET /v2.1/servers/:id/tags': 'owned',
+  'compute PUT /v2.1/servers/:id/tags': 'owned',
+  'compute DELETE /v2.1/servers/:id/tags': 'owned',
+  'compute GET /v2.1/servers/:id/tags/:tag': 'owned',
+  'compute PUT /v2.1/servers/:id/tags/:tag': 'owned',
+  'compute DELETE /v2.1/servers/:id/tags/:tag': 'owned',
+  'compute GET /v2.1/extensions': 'member',
+  'compute GET /v2.1/extensions/:alias': 'member',
   'compute GET /v2.1/servers/:id/os-scheduler-trace': 'owned',
   'compute POST /v2.1/servers/:id/action': 'owned',
   'compute POST /v2.1/servers/:id/remote-consoles': 'owned',
@@ -336,7 +346,8 @@ function fill(r: Route): string {
   const p = r.path;
   const value = (name: string): string => {
     if (r.service === 'compute') {
-      if (p.startsWith('/v2.1/servers')) return name === 'req' ? fx.requestId : fx.server;
+      if (p.startsWith('/v2.1/servers')) return name === 'req' ? fx.requestId : name === 'tag' ? 'matrix' : fx.server;
+      if (p.startsWith('/v2.1/extensions')) return 'os-hosts';
       if (p.startsWith('/v2.1/flavors')) return name === 'key' ? 'hw:cpu_policy' : fx.flavor;
       if (p.startsWith('/v2.1/os-keypairs')) return fx.keypair;
       if (p.startsWith('/v2.1/os-server-groups')) return fx.group;
@@ -371,6 +382,9 @@ function bodyFor(r: Route): { body?: string; type?: string } {
   const k = `${r.method} ${r.path}`;
   if (r.service === 'compute') {
     if (k === 'POST /v2.1/servers/:id/action') return json({ 'os-stop': null });
+    if (k === 'PUT /v2.1/servers/:id') return json({ server: { name: 'by-demo' } });
+    if (k === 'PUT /v2.1/servers/:id/tags') return json({ tags: ['by-demo'] });
+    if (k === 'PUT /v2.1/servers/:id/tags/:tag') return {};
     if (k === 'POST /v2.1/servers/:id/remote-consoles') return json({ remote_console: { protocol: 'vnc', type: 'novnc' } });
     if (k === 'POST /v2.1/flavors') return json({ flavor: { name: 'matrix-by-demo', ram: 64, vcpus: 1, disk: 1 } });
     if (k === 'PUT /v2.1/flavors/:id') return json({ flavor: { description: 'by demo' } });

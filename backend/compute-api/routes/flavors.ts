@@ -187,7 +187,8 @@ export function flavorRoutes(deps: ApiDeps): Router {
         const f = await getFlavor(c);
         if (!(c.params.key! in f.extra_specs)) throw specNotFound(f.id, c.params.key!);
         await c.deps.conductor.call.flavor_extra_specs_update(f.id, { [c.params.key!]: null });
-        return empty(202);
+        // Nova's delete has no response decorator: 200 with an empty body.
+        return empty(200);
       }),
     )
     .all(methodNotAllowed);

@@ -11,7 +11,7 @@ import { applyPage, pageParams } from '../http/paging.js';
 import { nextLinks } from '../views/format.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
-import { checkConsoleOutput, checkReboot, checkRemoteConsole, checkVncConsole } from '../schemas.js';
+import { checkConsoleOutput, checkReboot, checkResetState, checkRemoteConsole, checkVncConsole } from '../schemas.js';
 import { HARD_REBOOT, invalidStateMessage, SERVER_ACTIONS, serverStatus, SOFT_REBOOT, type ServerAction } from '../server-state.js';
 import { computeDown, computeUp, recordAction, visibleInstance } from './server-common.js';
 
@@ -42,8 +42,6 @@ const UNSUPPORTED = new Set([
   'removeSecurityGroup',
   'trigger_crash_dump',
   'forceDelete',
-  'restore',
-  'os-resetState',
   'injectNetworkInfo',
   'resetNetwork',
   'os-getSPICEConsole',
@@ -131,11 +129,30 @@ async function remoteConsole(c: Call): Promise<Reply> {
   return ok({ remote_console: { protocol, type, url: await vncUrl(c, inst) } });
 }
 
+/**
+ * os-resetState (admin): the record only, as Nova's admin action: vm_state active or error, no
+ * task. Nothing runs on the host; it unsticks a server whose task never ended.
+ */
+async function resetState(c: Call, state: 'active' | 'error'): Promise<Reply> {
+  const inst = await visibleInstance(c, c.params.id!);
+  authorize(c, 'os_compute_api:os-admin-actions:reset_state', inst);
+  await recordAction(c, inst, 'resetState');
+  try {
+    await c.deps.conductor.call.instance_update(inst.uuid, { vm_state: state, task_state: null });
+  } catch (err) {
+    if (err instanceof BusFailure && err.code === 404) throw new ApiFault(404, `Instance ${inst.uuid} could not be found.`);
+    throw err;
+  }
+  return empty(202);
+}
+
 async function serverAction(c: Call): Promise<Reply> {
   const body = c.body;
   if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0)
     throw badRequest('Malformed request body');
   const key = Object.keys(body)[0]!;
+  // Nova validates this action's body before it looks the server up.
+  if (key === 'os-resetState') return resetState(c, checkResetState(body)['os-resetState'].state);
   const inst = await visibleInstance(c, c.params.id!);
   const plain = SERVER_ACTIONS[key];
   if (plain) return changeState(c, inst, plain);
@@ -148,6 +165,11 @@ async function serverAction(c: Call): Promise<Reply> {
       return consoleOutput(c, inst);
     case 'os-getVNCConsole':
       return legacyVnc(c, inst);
+    case 'restore':
+      // Deletes here are immediate (reclaim_instance_interval = 0): no server is ever
+      // SOFT_DELETED, so a restore always meets the wrong state, as it would in Nova.
+      authorize(c, 'os_compute_api:os-deferred-delete:restore', inst);
+      throw conflict(`Cannot 'restore' instance ${inst.uuid} while it is in vm_state ${inst.vm_state}`);
     default:
       if (UNSUPPORTED.has(key)) throw notImplemented(`The '${key}' server action is not implemented by novalab.`);
       throw badRequest(`There is no such action: ${key}`);

@@ -198,6 +198,8 @@ function newInstances(c: Call, p: CreatePlan, l: Looked, count: number): Instanc
       user_data: p.userData,
       description: p.description,
       tags: [...p.tags],
+      access_ip_v4: p.accessIPv4,
+      access_ip_v6: p.accessIPv6,
       locked: false,
       locked_reason: null,
       addresses: [],
@@ -277,7 +279,8 @@ async function create(c: Call): Promise<Reply> {
         links: links(c.st.base, 'servers', first.uuid),
         'OS-DCF:diskConfig': 'MANUAL',
         security_groups: [{ name: 'default' }],
-        adminPass: randomBytes(9).toString('base64url').slice(0, 12),
+        // The password asked for, else a generated one (enable_instance_password defaults to true).
+        adminPass: typeof body.server.adminPass === 'string' ? body.server.adminPass : randomBytes(9).toString('base64url').slice(0, 12),
       },
     },
   };

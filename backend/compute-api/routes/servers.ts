@@ -2,9 +2,11 @@
 // scheduling trace. Creation lives in server-create.ts, actions in server-actions.ts.
 import { Router } from 'express';
 import type { Instance, ListedInstance } from '../../../contract/model.js';
-import type { InstanceFilter } from '../../rpc/conductor-api.js';
+import type { InstanceFilter, InstancePatch } from '../../rpc/conductor-api.js';
+import { BusFailure } from '../../bus/errors.js';
+import { serverUpdateCheck } from '../schemas.js';
 import type { ApiDeps } from '../deps.js';
-import { badRequest } from '../faults.js';
+import { badRequest, notFound } from '../faults.js';
 import { authorize, empty, handle, ok, queryOne, type Call } from '../http/kit.js';
 import { applyPage, pageParams } from '../http/paging.js';
 import { methodNotAllowed } from '../http/errors.js';
@@ -16,8 +18,11 @@ import { serverBasic, serverDetail } from '../views/server-view.js';
 import { validateQuery } from '../http/query.js';
 import { withContext } from '../../bus/client.js';
 import { createServer } from './server-create.js';
+import { tagFilter } from './server-tags.js';
 import { computeUp, recordAction, viewOptions, visibleInstance } from './server-common.js';
-import { toBool } from '../validation.js';
+import { pyRepr, toBool } from '../validation.js';
+import { parseIsoTime } from '../iso-time.js';
+import { shortIPv6 } from '../ip-address.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
@@ -72,6 +77,15 @@ const SERVER_QUERY_KEYS = [
   'soft_deleted',
 ];
 
+/** A changes-since/-before value: ISO 8601 (what oslo's parse_isotime reads) or a 400 as Nova's query schema. */
+function isoQuery(c: Call, key: string): number | null {
+  const raw = queryOne(c, key);
+  if (raw === undefined) return null;
+  const t = parseIsoTime(raw);
+  if (t === null) throw badRequest(`Invalid input for query parameters ${key}. Value: ${raw}. ${pyRepr(raw)} is not a 'date-time'`);
+  return t;
+}
+
 async function listServers(c: Call, detail: boolean) {
   const v = c.st.version;
   if (atLeast(v, '2.75')) validateQuery(c.query, SERVER_QUERY_KEYS);
@@ -105,15 +119,22 @@ async function listServers(c: Call, detail: boolean) {
   if (q('flavor')) post.push((i) => i.flavor.id === q('flavor'));
   if (q('reservation_id')) post.push((i) => i.reservation_id === q('reservation_id'));
   if (q('availability_zone')) post.push((i) => i.availability_zone === q('availability_zone'));
-  if (q('changes-since')) {
-    const since = Date.parse(q('changes-since')!);
-    if (Number.isNaN(since)) throw badRequest(`Invalid filter field: changes-since.`);
-    post.push((i) => Date.parse(i.updated_at) >= since);
-  }
+  const since = isoQuery(c, 'changes-since');
+  const before = atLeast(v, '2.66') ? isoQuery(c, 'changes-before') : null;
+  if (since !== null && before !== null && before < since)
+    throw badRequest('The value of changes-since must be less than or equal to changes-before.');
+  if (since !== null) post.push((i) => Date.parse(i.updated_at) >= since);
+  if (before !== null) post.push((i) => Date.parse(i.updated_at) <= before);
+  // As Nova: changes-since/-before also list recently deleted servers, unless `deleted` is given.
+  if ((since !== null || before !== null) && q('deleted') === undefined) filter.include_deleted = true;
   if (admin && q('node')) post.push((i) => i.node === q('node'));
+  const tagged = atLeast(v, '2.26') ? tagFilter(q) : null;
+  if (tagged) post.push((i) => tagged(i.tags));
   const page = pageParams(c.query, c.deps.settings.maxLimit);
   let instances: ListedInstance[];
-  if (post.length === 0) {
+  // limit=0 is an empty page, as Nova's database query answers it (before reading the marker).
+  if (page.limit === 0) instances = [];
+  else if (post.length === 0) {
     instances = await c.deps.conductor.call.instance_list({
       ...filter,
       ...(page.limit !== null ? { limit: page.limit } : { limit: c.deps.settings.maxLimit }),
@@ -173,6 +194,31 @@ async function showServer(c: Call) {
   return ok({ server });
 }
 
+/** PUT /servers/{id}: name, description (2.19), access IPs, hostname (2.90); the guest is not told. */
+async function updateServer(c: Call) {
+  const inst = await visibleInstance(c, c.params.id!);
+  authorize(c, 'os_compute_api:servers:update', inst);
+  const body = serverUpdateCheck(c.st.version)(c.body).server;
+  const patch: InstancePatch = {};
+  if (body.name !== undefined) patch.name = body.name;
+  if (body.description !== undefined) patch.description = body.description;
+  if (body.hostname !== undefined) patch.hostname = body.hostname;
+  if (body.accessIPv4 !== undefined) patch.access_ip_v4 = body.accessIPv4;
+  if (body.accessIPv6 !== undefined) patch.access_ip_v6 = shortIPv6(body.accessIPv6);
+  let updated: Instance;
+  try {
+    updated = await c.deps.conductor.call.instance_update(inst.uuid, patch);
+  } catch (err) {
+    if (err instanceof BusFailure && err.code === 404) throw notFound('Instance could not be found');
+    throw err;
+  }
+  const opts = await viewOptions(c, true);
+  opts.update = true;
+  if (atLeast(c.st.version, '2.71'))
+    opts.serverGroups = (await c.deps.conductor.call.server_group_list({ member: inst.uuid })).map((g) => g.id);
+  return ok({ server: serverDetail(updated, opts) });
+}
+
 async function deleteServer(c: Call) {
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:servers:delete', inst);
@@ -204,7 +250,11 @@ export function serverRoutes(deps: ApiDeps): Router {
   r.route('/servers/detail')
     .get(handle(deps, (c) => listServers(c, true)))
     .all(methodNotAllowed);
-  r.route('/servers/:id').get(handle(deps, showServer)).delete(handle(deps, deleteServer)).all(methodNotAllowed);
+  r.route('/servers/:id')
+    .get(handle(deps, showServer))
+    .put(handle(deps, updateServer))
+    .delete(handle(deps, deleteServer))
+    .all(methodNotAllowed);
   r.route('/servers/:id/os-scheduler-trace').get(handle(deps, schedulerTrace)).all(methodNotAllowed);
   return r;
 }

@@ -167,3 +167,33 @@ test("a fault names no host folder: qemu-img's and node's texts keep only file n
   assert.equal(f.details, 'Error: boom\n    at spawn (qemu-driver.js:97:15)');
   assert.ok(!JSON.stringify(s.fault).includes(process.cwd()));
 });
+
+test('the PUT /servers/{id} answer: the short view before 2.75 (also for admins), the whole one from 2.75', () => {
+  const short = serverDetail(instanceFixture(), { base, version: v('2.1'), isAdmin: true, update: true });
+  const left = [
+    'OS-EXT-AZ:availability_zone',
+    'OS-EXT-STS:power_state',
+    'OS-EXT-STS:task_state',
+    'OS-EXT-STS:vm_state',
+    'OS-SRV-USG:launched_at',
+    'OS-SRV-USG:terminated_at',
+    'config_drive',
+    'key_name',
+    'os-extended-volumes:volumes_attached',
+    'security_groups',
+  ];
+  assert.deepEqual(keys(short), COMMON.filter((k) => !left.includes(k)).sort());
+  const whole = serverDetail(instanceFixture(), { base, version: v('2.75'), isAdmin: false, update: true });
+  assert.deepEqual(keys(whole), keys(serverDetail(instanceFixture(), { base, version: v('2.75'), isAdmin: false })));
+});
+
+test('access IPs are shown as stored, empty strings when unset', () => {
+  const s = serverDetail(instanceFixture({ access_ip_v4: '192.0.2.1', access_ip_v6: '2001:db8::1' }), {
+    base,
+    version: v('2.1'),
+    isAdmin: false,
+  });
+  assert.deepEqual([s.accessIPv4, s.accessIPv6], ['192.0.2.1', '2001:db8::1']);
+  const none = serverDetail(instanceFixture(), { base, version: v('2.1'), isAdmin: false });
+  assert.deepEqual([none.accessIPv4, none.accessIPv6], ['', '']);
+});

@@ -17,6 +17,12 @@ export interface ServerViewOptions {
   single?: boolean;
   /** For `single`: the ids of the server groups the server is a member of. */
   serverGroups?: string[];
+  /**
+   * The answer to PUT /servers/{id}: before 2.75 Nova leaves out the zone, config drive, key,
+   * usage, security groups, extended attributes and status, volumes and host status, and shows
+   * the addresses without their type and MAC.
+   */
+  update?: boolean;
 }
 
 const PROGRESS_STATUSES = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
@@ -39,11 +45,13 @@ function flavorView(i: ListedInstance, o: ServerViewOptions): Record<string, unk
   };
 }
 
-function addresses(i: ListedInstance): Record<string, unknown[]> {
+function addresses(i: ListedInstance, extended: boolean): Record<string, unknown[]> {
   if (i.vm_state === 'building') return {};
   const out: Record<string, unknown[]> = {};
   for (const a of i.addresses) {
-    (out[a.network] ??= []).push({ version: 4, addr: a.ip, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': a.mac });
+    (out[a.network] ??= []).push(
+      extended ? { version: 4, addr: a.ip, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': a.mac } : { version: 4, addr: a.ip },
+    );
   }
   return out;
 }
@@ -51,6 +59,7 @@ function addresses(i: ListedInstance): Record<string, unknown[]> {
 export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<string, unknown> {
   const v = o.version;
   const status = i.vm_state === 'deleted' ? 'DELETED' : serverStatus(i.vm_state, i.task_state);
+  const all = !o.update || atLeast(v, '2.75');
   const s: Record<string, unknown> = {
     id: i.uuid,
     name: i.name,
@@ -63,9 +72,9 @@ export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<st
     flavor: flavorView(i, o),
     created: isoTime(i.created_at),
     updated: isoTime(i.updated_at),
-    addresses: addresses(i),
-    accessIPv4: '',
-    accessIPv6: '',
+    addresses: addresses(i, all),
+    accessIPv4: i.access_ip_v4 ?? '',
+    accessIPv6: i.access_ip_v6 ?? '',
     links: links(o.base, 'servers', i.uuid),
     'OS-DCF:diskConfig': 'MANUAL',
   };
@@ -76,13 +85,16 @@ export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<st
     s.fault = f;
   }
   if (PROGRESS_STATUSES.has(status)) s.progress = 0;
-  s['OS-EXT-AZ:availability_zone'] = i.availability_zone ?? '';
-  s.config_drive = '';
-  s.key_name = i.key_name;
-  s['OS-SRV-USG:launched_at'] = naiveTime(i.launched_at);
-  s['OS-SRV-USG:terminated_at'] = naiveTime(i.terminated_at);
-  s.security_groups = [{ name: 'default' }];
-  if (o.isAdmin) {
+  if (all) {
+    s['OS-EXT-AZ:availability_zone'] = i.availability_zone ?? '';
+    s.config_drive = '';
+    s.key_name = i.key_name;
+    s['OS-SRV-USG:launched_at'] = naiveTime(i.launched_at);
+    s['OS-SRV-USG:terminated_at'] = naiveTime(i.terminated_at);
+    s.security_groups = [{ name: 'default' }];
+  }
+  const extendedAttrs = o.isAdmin && all;
+  if (extendedAttrs) {
     s['OS-EXT-SRV-ATTR:host'] = i.host;
     s['OS-EXT-SRV-ATTR:instance_name'] = instanceName(i.seq);
     s['OS-EXT-SRV-ATTR:hypervisor_hostname'] = i.node;
@@ -96,17 +108,19 @@ export function serverDetail(i: ListedInstance, o: ServerViewOptions): Record<st
       s['OS-EXT-SRV-ATTR:user_data'] = i.user_data;
     }
   }
-  s['OS-EXT-STS:task_state'] = i.task_state;
-  s['OS-EXT-STS:vm_state'] = i.vm_state;
-  s['OS-EXT-STS:power_state'] = i.power_state;
-  s['os-extended-volumes:volumes_attached'] = [];
-  if (atLeast(v, '2.16') && o.isAdmin) s.host_status = o.hostStatus ? o.hostStatus(i.host) : '';
+  if (all) {
+    s['OS-EXT-STS:task_state'] = i.task_state;
+    s['OS-EXT-STS:vm_state'] = i.vm_state;
+    s['OS-EXT-STS:power_state'] = i.power_state;
+    s['os-extended-volumes:volumes_attached'] = [];
+  }
+  if (atLeast(v, '2.16') && o.isAdmin && all) s.host_status = o.hostStatus ? o.hostStatus(i.host) : '';
   if (atLeast(v, '2.9')) s.locked = i.locked;
   if (atLeast(v, '2.73')) s.locked_reason = i.locked_reason;
   if (atLeast(v, '2.19')) s.description = i.description;
   if (atLeast(v, '2.26')) s.tags = i.tags;
   if (atLeast(v, '2.63')) s.trusted_image_certificates = null;
-  if (atLeast(v, '2.90') && !o.isAdmin) s['OS-EXT-SRV-ATTR:hostname'] = i.hostname;
+  if (atLeast(v, '2.90') && !extendedAttrs) s['OS-EXT-SRV-ATTR:hostname'] = i.hostname;
   if (atLeast(v, '2.96')) s.pinned_availability_zone = i.requested_az;
   if (atLeast(v, '2.71') && o.single) s.server_groups = o.serverGroups ?? [];
   return s;

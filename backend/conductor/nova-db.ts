@@ -28,6 +28,8 @@ export interface NovaData {
   server_groups: ServerGroup[];
   /** Host aggregates (seeded on open when the database has none stored yet). */
   aggregates: Aggregate[];
+  /** Flavor access (Nova's flavor_projects): the projects that may see and use a private flavor. */
+  flavor_projects: { flavor_id: string; project_id: string }[];
 }
 
 export const emptyNovaData = (): NovaData => ({
@@ -44,9 +46,10 @@ export const emptyNovaData = (): NovaData => ({
   traces: [],
   server_groups: [],
   aggregates: [],
+  flavor_projects: [],
 });
 
-const OPTIONAL_TABLES = ['request_specs', 'actions', 'keypairs', 'quotas', 'traces', 'server_groups'] as const;
+const OPTIONAL_TABLES = ['request_specs', 'actions', 'keypairs', 'quotas', 'traces', 'server_groups', 'flavor_projects'] as const;
 
 /** Pure: what makes a parsed document not nova's database (checked before anything reads it). */
 export function novaShapeProblems(doc: unknown): string[] {
@@ -54,7 +57,7 @@ export function novaShapeProblems(doc: unknown): string[] {
     return [`the document is ${Array.isArray(doc) ? 'a list' : String(doc === null ? 'null' : typeof doc)}, not an object`];
   const problems = shape.fields(
     doc,
-    ['services', 'compute_nodes', 'instances', 'flavors', 'actions', 'keypairs', 'traces', 'server_groups'],
+    ['services', 'compute_nodes', 'instances', 'flavors', 'actions', 'keypairs', 'traces', 'server_groups', 'flavor_projects'],
     ['counters', 'request_specs', 'quotas'],
     ['schema', 'counters', 'services', 'compute_nodes', 'instances', 'flavors'],
   );

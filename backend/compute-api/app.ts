@@ -16,6 +16,7 @@ import { serverGroupRoutes } from './routes/server-groups.js';
 import { quotaRoutes } from './routes/quotas.js';
 import { serverActionRoutes } from './routes/server-actions.js';
 import { serverRoutes } from './routes/servers.js';
+import { usageRoutes } from './routes/usage.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -83,6 +84,7 @@ export function computeApp(deps: ApiDeps): Express {
     quotaRoutes,
     hostRoutes,
     imageRoutes,
+    usageRoutes,
   ]) {
     v21.use(routes(deps));
   }

@@ -62,6 +62,10 @@ const ACCESS: Record<string, Access> = {
   'compute DELETE /v2.1/flavors/:id/os-extra_specs/:key': 'admin',
   'compute GET /v2.1/flavors/:id/os-flavor-access': 'admin',
   'compute POST /v2.1/flavors/:id/action': 'admin',
+  'compute GET /v2.1/os-simple-tenant-usage': 'admin',
+  'compute GET /v2.1/os-simple-tenant-usage/:tenant_id': 'owned',
+  'compute GET /v2.1/os-instance_usage_audit_log': 'admin',
+  'compute GET /v2.1/os-instance_usage_audit_log/:before': 'admin',
   'compute GET /v2.1/os-keypairs': 'collection',
   'compute POST /v2.1/os-keypairs': 'member',
   'compute GET /v2.1/os-keypairs/:name': 'owned',
@@ -330,6 +334,8 @@ function fill(r: Route): string {
       if (p.startsWith('/v2.1/os-hypervisors')) return name === 'pattern' ? 'host' : '1';
       if (p.startsWith('/v2.1/os-services')) return '1';
       if (p.startsWith('/v2.1/os-aggregates')) return '1';
+      if (p.startsWith('/v2.1/os-simple-tenant-usage')) return fx.adminProject;
+      if (p.startsWith('/v2.1/os-instance_usage_audit_log')) return '2026-12-07 09:00:00';
       if (p.startsWith('/v2.1/images')) return fx.image;
     }
     if (r.service === 'identity') {

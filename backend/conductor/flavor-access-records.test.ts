@@ -35,6 +35,11 @@ test('a private flavor is listed to the projects given access, and the list surv
   assert.deepEqual(await names({ project_id: 'demo' }), ['private-1']);
   assert.deepEqual(await names({ project_id: 'third' }), []);
   assert.deepEqual(await names({ include_private: true }), ['private-1']);
+  // A project's query finds the flavor only with access; without a project, every flavor.
+  assert.equal((await api.flavor_get('priv', 'demo'))?.name, 'private-1');
+  assert.equal(await api.flavor_get('priv', 'third'), null);
+  assert.equal((await api.flavor_get('priv'))?.name, 'private-1');
+  assert.equal((await api.flavor_get('1', 'third'))?.name, 'm1.tiny');
 
   assert.deepEqual(await refusal(api.flavor_access_add('priv', 'demo')), {
     name: 'FlavorAccessExists',

@@ -275,8 +275,11 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       );
       return d().flavors.filter((f) => o.include_private || f.is_public || granted.has(f.id));
     },
-    async flavor_get(id) {
-      return d().flavors.find((f) => f.id === id) ?? null;
+    async flavor_get(id, visibleTo) {
+      const f = d().flavors.find((x) => x.id === id);
+      // Over the bus an absent argument arrives as null: either means every flavor.
+      if (!f || visibleTo === undefined || visibleTo === null || f.is_public) return f ?? null;
+      return projectsOf(d().flavor_projects, id).includes(visibleTo) ? f : null;
     },
     async flavor_create(f) {
       if (d().flavors.some((x) => x.id === f.id || x.name === f.name)) {

@@ -141,7 +141,12 @@ export interface ConductorApi {
    * `project_id` was given access to (Nova's flavor query with is_public=True).
    */
   flavor_list(opts?: { include_private?: boolean; project_id?: string }): Promise<Flavor[]>;
-  flavor_get(id: string): Promise<Flavor | null>;
+  /**
+   * With `visibleTo`, as that project's query finds it (Nova's non-admin flavor query): a
+   * private flavor the project was not given access to is null. Answers only that flavor, so
+   * the event a member reads of this call names no other project.
+   */
+  flavor_get(id: string, visibleTo?: string): Promise<Flavor | null>;
   flavor_create(f: Flavor): Promise<Flavor>;
   flavor_delete(id: string): Promise<boolean>;
   /** 2.55: only a flavor's description may change after it is created. */

@@ -10,6 +10,7 @@ let lab: LabHandle;
 let admin: string;
 let demo: string;
 let demoProject: string;
+let adminProject: string;
 let imageId: string;
 
 interface Res {
@@ -60,6 +61,8 @@ before(async () => {
   [admin, demo] = await Promise.all([labToken(lab), labToken(lab, 'demo', 'demo', 'demo')]);
   const who = await fetch(lab.url('keystone', '/v3/auth/tokens'), { headers: { 'X-Auth-Token': demo, 'X-Subject-Token': demo } });
   demoProject = ((await who.json()) as { token: { project: { id: string } } }).token.project.id;
+  const me = await fetch(lab.url('keystone', '/v3/auth/tokens'), { headers: { 'X-Auth-Token': admin, 'X-Subject-Token': admin } });
+  adminProject = ((await me.json()) as { token: { project: { id: string } } }).token.project.id;
   const images = (await (
     await fetch(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), { headers: { 'X-Auth-Token': admin } })
   ).json()) as { images: { id: string }[] };
@@ -141,12 +144,17 @@ test('a private flavor is listed, shown and booted only by admins and the projec
   assert.equal(fault(refused).message, `Flavor ${priv} could not be found.`);
 
   assert.equal((await action(priv, { addTenantAccess: { tenant: demoProject } })).status, 200);
+  assert.equal((await action(priv, { addTenantAccess: { tenant: adminProject } })).status, 200);
   assert.ok((await names(demo)).includes(priv));
   assert.equal((await nova('GET', `/flavors/${priv}`, { token: demo })).body.flavor['os-flavor-access:is_public'], false);
   const booted = await boot(demo, priv, 'with-access');
   assert.equal(booted.status, 202, JSON.stringify(booted.body));
   assert.equal((await active(booted.body.server.id, demo)).flavor.original_name ?? priv, priv);
   assert.equal((await nova('DELETE', `/servers/${booted.body.server.id}`, { token: demo })).status, 204);
+  // What demo's requests showed in its event view names no other project given access.
+  const events = await fetch(lab.url('gui', '/lab/api/events'), { headers: { 'X-Auth-Token': demo } });
+  assert.equal(events.status, 200);
+  assert.ok(!(await events.text()).includes(adminProject), "demo's event view shows the admin project's id");
 
   // Deleting the flavor drops its access list.
   assert.equal((await nova('DELETE', `/flavors/${priv}`)).status, 202);

@@ -27,9 +27,7 @@ export async function flavorForCaller(
   auth: { is_admin: boolean; project_id: string },
   id: string,
 ): Promise<Flavor | null> {
-  const f = await conductor.call.flavor_get(id);
-  if (!f || auth.is_admin || f.is_public) return f;
-  return ((await conductor.call.flavor_access_list(id)) ?? []).includes(auth.project_id) ? f : null;
+  return auth.is_admin ? conductor.call.flavor_get(id) : conductor.call.flavor_get(id, auth.project_id);
 }
 
 /**

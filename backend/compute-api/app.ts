@@ -20,6 +20,7 @@ import { serverActionRoutes } from './routes/server-actions.js';
 import { serverRoutes } from './routes/servers.js';
 import { serverTagRoutes } from './routes/server-tags.js';
 import { extensionRoutes } from './routes/extensions.js';
+import { usageRoutes } from './routes/usage.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -110,6 +111,7 @@ export function computeApp(deps: ApiDeps): Express {
     serverDiagnosticsRoutes,
     imageRoutes,
     extensionRoutes,
+    usageRoutes,
   ]) {
     v21.use(routes(deps));
   }

@@ -401,3 +401,9 @@ export const checkAggregateSetMetadata = compile<{ set_metadata: { metadata: Rec
     ['set_metadata'],
   ),
 );
+
+// os-flavor-access actions (nova/api/openstack/compute/schemas/flavor_access.py)
+const tenantAccess = (action: string) =>
+  obj({ [action]: obj({ tenant: { type: 'string', minLength: 1, maxLength: 255 } }, ['tenant']) }, [action]);
+export const checkAddTenantAccess = compile<{ addTenantAccess: { tenant: string } }>(tenantAccess('addTenantAccess'));
+export const checkRemoveTenantAccess = compile<{ removeTenantAccess: { tenant: string } }>(tenantAccess('removeTenantAccess'));

@@ -30,6 +30,8 @@ export interface NovaData {
   aggregates: Aggregate[];
   /** Per host: builds that failed there since its last successful one (BuildFailureWeigher). */
   failed_builds?: Record<string, number>;
+  /** Flavor access (Nova's flavor_projects): the projects that may see and use a private flavor. */
+  flavor_projects: { flavor_id: string; project_id: string }[];
 }
 
 export const emptyNovaData = (): NovaData => ({
@@ -46,9 +48,10 @@ export const emptyNovaData = (): NovaData => ({
   traces: [],
   server_groups: [],
   aggregates: [],
+  flavor_projects: [],
 });
 
-const OPTIONAL_TABLES = ['request_specs', 'actions', 'keypairs', 'quotas', 'traces', 'server_groups'] as const;
+const OPTIONAL_TABLES = ['request_specs', 'actions', 'keypairs', 'quotas', 'traces', 'server_groups', 'flavor_projects'] as const;
 
 /** Pure: what makes a parsed document not nova's database (checked before anything reads it). */
 export function novaShapeProblems(doc: unknown): string[] {
@@ -56,7 +59,7 @@ export function novaShapeProblems(doc: unknown): string[] {
     return [`the document is ${Array.isArray(doc) ? 'a list' : String(doc === null ? 'null' : typeof doc)}, not an object`];
   const problems = shape.fields(
     doc,
-    ['services', 'compute_nodes', 'instances', 'flavors', 'actions', 'keypairs', 'traces', 'server_groups'],
+    ['services', 'compute_nodes', 'instances', 'flavors', 'actions', 'keypairs', 'traces', 'server_groups', 'flavor_projects'],
     ['counters', 'request_specs', 'quotas'],
     ['schema', 'counters', 'services', 'compute_nodes', 'instances', 'flavors'],
   );

@@ -15,6 +15,8 @@ import { DEFAULT_QUOTAS } from './default-flavors.js';
 import { aggregatesApi } from './aggregate-records.js';
 import { aggregatesByHost, nodeWithAggregates } from './aggregates.js';
 import { hostZone } from '../shared/host-zone.js';
+import { flavorAccessApi, projectsOf } from './flavor-access-records.js';
+import { usageWindow } from './usage-window.js';
 
 const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
@@ -47,6 +49,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
 
   return {
     ...aggregatesApi(db),
+    ...flavorAccessApi(db),
     async service_heartbeat(binary, host, zone) {
       return db.mutate((data) => {
         let s = data.services.find((x) => x.binary === binary && x.host === host);
@@ -187,6 +190,9 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       }
       return (filter.limit ? out.slice(0, filter.limit) : out).map(listed);
     },
+    async instance_usage_window(q) {
+      return usageWindow(d().instances, q);
+    },
     async instance_update(uuid, patch: InstancePatch, expect?: InstanceExpect) {
       const i = findInstance(uuid);
       if (!i || i.vm_state === 'deleted') throw notFound(`Instance ${uuid}`);
@@ -282,10 +288,20 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
 
     async flavor_list(o = {}) {
-      return d().flavors.filter((f) => o.include_private || f.is_public);
+      const granted = new Set(
+        o.project_id
+          ? d()
+              .flavor_projects.filter((r) => r.project_id === o.project_id)
+              .map((r) => r.flavor_id)
+          : [],
+      );
+      return d().flavors.filter((f) => o.include_private || f.is_public || granted.has(f.id));
     },
-    async flavor_get(id) {
-      return d().flavors.find((f) => f.id === id) ?? null;
+    async flavor_get(id, visibleTo) {
+      const f = d().flavors.find((x) => x.id === id);
+      // Over the bus an absent argument arrives as null: either means every flavor.
+      if (!f || visibleTo === undefined || visibleTo === null || f.is_public) return f ?? null;
+      return projectsOf(d().flavor_projects, id).includes(visibleTo) ? f : null;
     },
     async flavor_create(f) {
       if (d().flavors.some((x) => x.id === f.id || x.name === f.name)) {
@@ -304,6 +320,8 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       if (!d().flavors.some((f) => f.id === id)) return false;
       await db.mutate((data) => {
         data.flavors = data.flavors.filter((f) => f.id !== id);
+        // As Nova's flavor destroy: its access list goes with it.
+        if (projectsOf(data.flavor_projects, id).length) data.flavor_projects = data.flavor_projects.filter((r) => r.flavor_id !== id);
       });
       return true;
     },

@@ -48,6 +48,17 @@ export interface QuotaUsage {
   server_groups: number;
 }
 
+/** What simple tenant usage reads of an instance (os-simple-tenant-usage). */
+export interface UsageInstance {
+  uuid: string;
+  name: string;
+  project_id: string;
+  vm_state: VmState;
+  launched_at: string | null;
+  terminated_at: string | null;
+  flavor: Pick<Flavor, 'name' | 'ram' | 'disk' | 'ephemeral' | 'vcpus'>;
+}
+
 export interface ConductorApi {
   // services (nova service-list)
   service_heartbeat(binary: ServiceBinary, host: string, zone: string): Promise<ServiceRecord>;
@@ -126,13 +137,36 @@ export interface ConductorApi {
   instance_group_spec(uuid: string): Promise<RequestSpec['instance_group']>;
 
   // flavors
+  /**
+   * With `include_private`, every flavor; otherwise the public ones and the private ones
+   * `project_id` was given access to (Nova's flavor query with is_public=True).
+   */
   flavor_list(opts?: { include_private?: boolean; project_id?: string }): Promise<Flavor[]>;
-  flavor_get(id: string): Promise<Flavor | null>;
+  /**
+   * With `visibleTo`, as that project's query finds it (Nova's non-admin flavor query): a
+   * private flavor the project was not given access to is null. Answers only that flavor, so
+   * the event a member reads of this call names no other project.
+   */
+  flavor_get(id: string, visibleTo?: string): Promise<Flavor | null>;
   flavor_create(f: Flavor): Promise<Flavor>;
   flavor_delete(id: string): Promise<boolean>;
   /** 2.55: only a flavor's description may change after it is created. */
   flavor_update(id: string, patch: { description: string | null }): Promise<Flavor | null>;
   flavor_extra_specs_update(id: string, specs: Record<string, string | null>): Promise<Flavor | null>;
+  /** The projects given access to a flavor (os-flavor-access); null when there is no such flavor. */
+  flavor_access_list(id: string): Promise<string[] | null>;
+  /** Refused: FlavorNotFound (404), FlavorAccessExists (409). Answers the new access list. */
+  flavor_access_add(id: string, project_id: string): Promise<string[]>;
+  /** Refused: FlavorNotFound (404), FlavorAccessNotFound (404). Answers the new access list. */
+  flavor_access_remove(id: string, project_id: string): Promise<string[]>;
+
+  // usage (os-simple-tenant-usage)
+  /**
+   * Instances active in [begin, end) (Nova's instance_get_active_by_window_joined): not
+   * terminated before `begin`, launched before `end`, deleted ones included; ordered by
+   * project and uuid; a page after `marker` (any instance's uuid, else MarkerNotFound, 400).
+   */
+  instance_usage_window(q: { begin: string; end: string; project_id?: string; limit?: number; marker?: string }): Promise<UsageInstance[]>;
 
   // key pairs (per user)
   keypair_list(user_id: string): Promise<KeyPair[]>;

@@ -70,6 +70,12 @@ const ACCESS: Record<string, Access> = {
   'compute GET /v2.1/flavors/:id/os-extra_specs/:key': 'member',
   'compute PUT /v2.1/flavors/:id/os-extra_specs/:key': 'admin',
   'compute DELETE /v2.1/flavors/:id/os-extra_specs/:key': 'admin',
+  'compute GET /v2.1/flavors/:id/os-flavor-access': 'admin',
+  'compute POST /v2.1/flavors/:id/action': 'admin',
+  'compute GET /v2.1/os-simple-tenant-usage': 'admin',
+  'compute GET /v2.1/os-simple-tenant-usage/:tenant_id': 'owned',
+  'compute GET /v2.1/os-instance_usage_audit_log': 'admin',
+  'compute GET /v2.1/os-instance_usage_audit_log/:before': 'admin',
   'compute GET /v2.1/os-keypairs': 'collection',
   'compute POST /v2.1/os-keypairs': 'member',
   'compute GET /v2.1/os-keypairs/:name': 'owned',
@@ -356,6 +362,8 @@ function fill(r: Route): string {
       if (p.startsWith('/v2.1/os-services')) return '1';
       if (p.startsWith('/v2.1/os-aggregates')) return '1';
       if (p.startsWith('/v2.1/os-hosts')) return fx.computeHost;
+      if (p.startsWith('/v2.1/os-simple-tenant-usage')) return fx.adminProject;
+      if (p.startsWith('/v2.1/os-instance_usage_audit_log')) return '2026-12-07 09:00:00';
       if (p.startsWith('/v2.1/images')) return fx.image;
     }
     if (r.service === 'identity') {
@@ -390,6 +398,7 @@ function bodyFor(r: Route): { body?: string; type?: string } {
     if (k === 'PUT /v2.1/flavors/:id') return json({ flavor: { description: 'by demo' } });
     if (k === 'POST /v2.1/flavors/:id/os-extra_specs') return json({ extra_specs: { 'hw:cpu_policy': 'shared' } });
     if (k === 'PUT /v2.1/flavors/:id/os-extra_specs/:key') return json({ 'hw:cpu_policy': 'shared' });
+    if (k === 'POST /v2.1/flavors/:id/action') return json({ addTenantAccess: { tenant: fx.demoProject } });
     if (k === 'PUT /v2.1/os-quota-sets/:project') return json({ quota_set: { instances: 11 } });
     if (k === 'PUT /v2.1/os-services/:id') return json({ status: 'disabled' });
     if (k === 'PUT /v2.1/os-hosts/:id') return json({ status: 'disable' });
@@ -548,14 +557,13 @@ test("lists asked for other projects' resources by query: 403, or only demo's ow
   }
 });
 
-test("another project's resources named in a request body or a private flavor: refused, nothing joins them", async () => {
+test("another project's resources named in a request body: refused, nothing joins them", async () => {
   const image = await demo.imageId('novalab-x86_64');
   const base = { name: 'cross-vm', imageRef: image, flavorRef: '1', networks: 'none' };
   const tries: [string, Record<string, unknown>, Record<string, unknown>?][] = [
     ["admin's private image", { ...base, imageRef: fx.image }],
     ["admin's key pair", { ...base, key_name: fx.keypair }],
     ["admin's server group", base, { group: fx.group }],
-    ["admin's private flavor", { ...base, flavorRef: fx.privateFlavor }],
   ];
   for (const [what, server, hints] of tries) {
     const r = await demo.request('POST', '/servers', { server, ...(hints ? { 'os:scheduler_hints': hints } : {}) });
@@ -568,12 +576,37 @@ test("another project's resources named in a request body or a private flavor: r
   }
   const group = await admin.request('GET', `/os-server-groups/${fx.group}`);
   assert.deepEqual(group.body.server_group.members, [], "demo's server joined admin's group");
-  const demoFlavor = await demo.request('GET', `/flavors/${fx.privateFlavor}`);
-  assert.equal(demoFlavor.status, 404, "demo reads admin's private flavor");
-  assert.ok(
-    !JSON.stringify((await demo.request('GET', '/flavors/detail')).body).includes(fx.privateFlavor),
-    "demo lists admin's private flavor",
-  );
+});
+
+test("a private flavor: a project without access does not see or boot it; given access, it does (Nova's flavor access)", async () => {
+  const image = await demo.imageId('novalab-x86_64');
+  const boot = () =>
+    demo.request('POST', '/servers', { server: { name: 'cross-vm', imageRef: image, flavorRef: fx.privateFlavor, networks: 'none' } });
+  const listed = async () => JSON.stringify((await demo.request('GET', '/flavors/detail')).body).includes(fx.privateFlavor);
+
+  const show = await demo.request('GET', `/flavors/${fx.privateFlavor}`);
+  assert.deepEqual(show.body, { itemNotFound: { code: 404, message: `Flavor ${fx.privateFlavor} could not be found.` } });
+  assert.equal(await listed(), false, 'demo lists a private flavor it has no access to');
+  const refused = await boot();
+  assert.deepEqual(refused.body, { badRequest: { code: 400, message: `Flavor ${fx.privateFlavor} could not be found.` } });
+  // Nor can demo give itself access.
+  const self = await demo.request('POST', `/flavors/${fx.privateFlavor}/action`, { addTenantAccess: { tenant: fx.demoProject } });
+  assert.equal(self.status, 403);
+
+  const granted = await admin.request('POST', `/flavors/${fx.privateFlavor}/action`, { addTenantAccess: { tenant: fx.demoProject } });
+  assert.equal(granted.status, 200, JSON.stringify(granted.body));
+  assert.equal((await demo.request('GET', `/flavors/${fx.privateFlavor}`)).status, 200);
+  assert.equal(await listed(), true);
+  const booted = await boot();
+  assert.equal(booted.status, 202, JSON.stringify(booted.body));
+  assert.equal((await demo.request('DELETE', `/servers/${booted.body.server.id}`)).status, 204);
+
+  const revokedAccess = await admin.request('POST', `/flavors/${fx.privateFlavor}/action`, {
+    removeTenantAccess: { tenant: fx.demoProject },
+  });
+  assert.deepEqual(revokedAccess.body, { flavor_access: [] });
+  assert.equal((await demo.request('GET', `/flavors/${fx.privateFlavor}`)).status, 404);
+  assert.equal((await boot()).status, 400);
 });
 
 test("the event stream: no token, garbage and a revoked token are closed with 4001; a member's is served", async () => {

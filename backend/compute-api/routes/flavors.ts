@@ -8,7 +8,8 @@ import { ApiFault, badRequest, conflict, notFound } from '../faults.js';
 import { authorize, empty, handle, ok, queryOne, type Call, type Reply } from '../http/kit.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { applyPage, pageParams } from '../http/paging.js';
-import { checkExtraSpecOne, checkExtraSpecs, flavorCreateCheck } from '../schemas.js';
+import { checkAddTenantAccess, checkExtraSpecOne, checkExtraSpecs, checkRemoveTenantAccess, flavorCreateCheck } from '../schemas.js';
+import { invalidProject, verifyProjectId } from '../identity-check.js';
 import { flavorBasic, flavorDetail } from '../views/flavor-view.js';
 import { nextLinks } from '../views/format.js';
 import { toBool } from '../validation.js';
@@ -17,13 +18,22 @@ import { atLeast } from '../microversion.js';
 const flavorNotFound = (id: string) => notFound(`Flavor ${id} could not be found.`);
 
 /**
- * Whether a caller may see and use a flavor. As Nova's flavor query: admins see every flavor,
- * others the public ones and those their project was given access to; the lab has no flavor
- * access lists, so for a non-admin a private flavor does not exist.
+ * A flavor as the caller's query finds it (Nova's flavor query): admins find every flavor,
+ * others the public ones and the private ones their project was given access to; any other
+ * is null, as if it did not exist.
  */
-export const flavorVisible = (f: Flavor, auth: { is_admin: boolean }): boolean => auth.is_admin || f.is_public;
+export async function flavorForCaller(
+  conductor: ApiDeps['conductor'],
+  auth: { is_admin: boolean; project_id: string },
+  id: string,
+): Promise<Flavor | null> {
+  return auth.is_admin ? conductor.call.flavor_get(id) : conductor.call.flavor_get(id, auth.project_id);
+}
 
-/** is_public as Nova parses it: absent → public only; "None" → all (admins); else a boolean. */
+/**
+ * is_public as Nova parses it for admins: absent → the public flavors and those the caller's
+ * project was given access to; "None" → all; else a boolean (false: the private ones).
+ */
 function parseIsPublic(raw: string | undefined): boolean | null {
   if (raw === undefined) return true;
   if (raw.toLowerCase() === 'none') return null;
@@ -45,6 +55,7 @@ async function listFlavors(c: Call, detail: boolean): Promise<Reply> {
   const isPublic = admin ? parseIsPublic(queryOne(c, 'is_public')) : true;
   const minRam = intFilter(c, 'minRam');
   const minDisk = intFilter(c, 'minDisk');
+  // Public ones and the caller's private ones, unless an admin asked for every or the private ones.
   const all = await c.deps.conductor.call.flavor_list({ include_private: admin && isPublic !== true, project_id: c.st.auth.project_id });
   const dir = queryOne(c, 'sort_dir') === 'desc' ? -1 : 1;
   const key = (queryOne(c, 'sort_key') ?? 'flavorid') as string;
@@ -53,7 +64,7 @@ async function listFlavors(c: Call, detail: boolean): Promise<Reply> {
       key
     ] ?? f.id;
   const flavors = all
-    .filter((f) => isPublic === null || !admin || f.is_public === isPublic)
+    .filter((f) => isPublic !== false || f.is_public === false)
     .filter((f) => admin || !f.disabled)
     .filter((f) => (minRam === null || f.ram >= minRam) && (minDisk === null || f.disk >= minDisk))
     .sort((a, b) => {
@@ -72,8 +83,8 @@ async function listFlavors(c: Call, detail: boolean): Promise<Reply> {
 }
 
 async function getFlavor(c: Call): Promise<Flavor> {
-  const f = await c.deps.conductor.call.flavor_get(c.params.id!);
-  if (!f || !flavorVisible(f, c.st.auth)) throw flavorNotFound(c.params.id!);
+  const f = await flavorForCaller(c.deps.conductor, c.st.auth, c.params.id!);
+  if (!f) throw flavorNotFound(c.params.id!);
   return f;
 }
 
@@ -124,6 +135,51 @@ async function updateFlavor(c: Call): Promise<Reply> {
   return ok({ flavor: flavorDetail(updated, c.st.base, c.st.version) });
 }
 
+/** Nova's body for a flavor's access list: one entry per project. */
+const accessBody = (flavorId: string, projects: string[]) => ({
+  flavor_access: projects.map((tenant_id) => ({ flavor_id: flavorId, tenant_id })),
+});
+
+/** GET /flavors/{id}/os-flavor-access (admin): the projects a private flavor is shared with. */
+async function listAccess(c: Call): Promise<Reply> {
+  authorize(c, 'os_compute_api:os-flavor-access');
+  const f = await getFlavor(c);
+  if (f.is_public) throw notFound('Access list not available for public flavors.');
+  return ok(accessBody(f.id, (await c.deps.conductor.call.flavor_access_list(f.id)) ?? []));
+}
+
+/** POST /flavors/{id}/action: addTenantAccess, removeTenantAccess (200 with the new list). */
+async function flavorAction(c: Call): Promise<Reply> {
+  const body = c.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0)
+    throw badRequest('Malformed request body');
+  const key = Object.keys(body)[0]!;
+  const conductor = c.deps.conductor.call;
+  const verify = (tenant: string) => verifyProjectId(c.deps.settings.identityUrl, c.st.token, tenant);
+  switch (key) {
+    case 'addTenantAccess': {
+      const { tenant } = checkAddTenantAccess(body).addTenantAccess;
+      authorize(c, 'os_compute_api:os-flavor-access:add_tenant_access');
+      await verify(tenant);
+      const f = await getFlavor(c);
+      if (atLeast(c.st.version, '2.7') && f.is_public) throw conflict('Can not add access to a public flavor.');
+      return ok(accessBody(f.id, await conductor.flavor_access_add(f.id, tenant)));
+    }
+    case 'removeTenantAccess': {
+      const { tenant } = checkRemoveTenantAccess(body).removeTenantAccess;
+      authorize(c, 'os_compute_api:os-flavor-access:remove_tenant_access');
+      // A project keystone does not know may still be removed from the list.
+      await verify(tenant).catch((err: unknown) => {
+        if (!(err instanceof ApiFault && err.message === invalidProject(tenant))) throw err;
+      });
+      const f = await getFlavor(c);
+      return ok(accessBody(f.id, await conductor.flavor_access_remove(f.id, tenant)));
+    }
+    default:
+      throw badRequest(`There is no such action: ${key}`);
+  }
+}
+
 const specString = (v: string | number | boolean) => (typeof v === 'string' ? v : String(v));
 
 async function setSpecs(c: Call, specs: Record<string, string | number | boolean>): Promise<Record<string, string>> {
@@ -149,6 +205,8 @@ export function flavorRoutes(deps: ApiDeps): Router {
     .put(h(updateFlavor))
     .delete(h(deleteFlavor))
     .all(methodNotAllowed);
+  r.route('/flavors/:id/os-flavor-access').get(h(listAccess)).all(methodNotAllowed);
+  r.route('/flavors/:id/action').post(h(flavorAction)).all(methodNotAllowed);
   r.route('/flavors/:id/os-extra_specs')
     .get(
       h(async (c) => {

@@ -15,7 +15,7 @@ import type { GlanceImage } from '../views/image-view.js';
 import { imageProperties } from '../views/image-view.js';
 import { links } from '../views/format.js';
 import { versionText } from '../microversion.js';
-import { flavorVisible } from './flavors.js';
+import { flavorForCaller } from './flavors.js';
 import { recordAction } from './server-common.js';
 
 export async function createServer(c: Call): Promise<Reply> {
@@ -124,12 +124,12 @@ async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
   const { conductor, glance } = c.deps;
   const needHosts = p.zone !== null || p.forcedHost !== null || p.forcedNode !== null;
   const [flavor, img, key, nodes] = await Promise.all([
-    conductor.call.flavor_get(p.flavorId),
+    flavorForCaller(conductor, c.st.auth, p.flavorId),
     glance.getImage(c.st.token, p.imageId),
     p.keyName ? conductor.call.keypair_get(c.st.auth.user_id, p.keyName) : Promise.resolve(null),
     needHosts ? conductor.call.compute_node_list() : Promise.resolve([]),
   ]);
-  if (!flavor || !flavorVisible(flavor, c.st.auth)) throw badRequest(`Flavor ${p.flavorId} could not be found.`);
+  if (!flavor) throw badRequest(`Flavor ${p.flavorId} could not be found.`);
   if (flavor.disabled) throw badRequest(`Flavor ${p.flavorId} is disabled and cannot be used to create servers.`);
   if (!img) throw badRequest(`Image ${p.imageId} could not be found.`);
   if (img.status !== 'active') throw badRequest(`Image ${p.imageId} is not active.`);

@@ -40,12 +40,13 @@ const create = async (name: string, zone: string, ...more: string[]): Promise<st
 
 before(async () => {
   const stackers = { name: 'stackers', metadata: { ram_weight_multiplier: '-1.0', availability_zone: 'az-stack' } };
-  const host = (name: string, aggregates: object[]) => ({
+  // A host's zone in the topology is its aggregates' zone (the topology is refused otherwise).
+  const host = (name: string, aggregates: object[], availability_zone = 'nova') => ({
     name,
     vcpus: 16,
     memory_mb: 8192,
     disk_gb: 100,
-    availability_zone: 'nova',
+    availability_zone,
     architectures: ['x86_64'],
     hypervisor_types: ['qemu'],
     aggregates,
@@ -53,7 +54,9 @@ before(async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-topo-')), 'topology.json');
   fs.writeFileSync(
     file,
-    JSON.stringify({ hosts: [host('stack-1', [stackers]), host('spread-1', []), host('stack-2', [stackers]), host('spread-2', [])] }),
+    JSON.stringify({
+      hosts: [host('stack-1', [stackers], 'az-stack'), host('spread-1', []), host('stack-2', [stackers], 'az-stack'), host('spread-2', [])],
+    }),
   );
   lab = await startLab({
     novaConf:

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, labToken, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { faultOf, labImageId, novaRequest, type NovaReply } from '../../harness/nova-http.js';
 
 let lab: LabHandle;
 let admin: string;
@@ -17,37 +18,17 @@ before(async () => {
       'scheduler_default_filters = RetryFilter, AvailabilityZoneFilter, RamFilter, ComputeFilter, AggregateInstanceExtraSpecsFilter\n',
   });
   [admin, demo] = await Promise.all([labToken(lab), labToken(lab, 'demo', 'demo', 'demo')]);
-  const images = (await (
-    await fetch(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), { headers: { 'X-Auth-Token': admin } })
-  ).json()) as { images: { id: string }[] };
-  imageId = images.images[0]!.id;
+  imageId = await labImageId(lab, admin);
 });
 after(async () => {
   await lab?.stop();
 });
 
-interface Res {
-  status: number;
-  body: any;
-}
-
-async function nova(method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}): Promise<Res> {
-  const headers: Record<string, string> = {
-    'X-Auth-Token': opts.token ?? admin,
-    'OpenStack-API-Version': `compute ${opts.version ?? '2.41'}`,
-  };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(lab.url('osapi_compute', `/v2.1${p}`), {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const nova = (method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}) =>
+  novaRequest(lab, opts.token ?? admin, method, p, { version: opts.version ?? '2.41', body: opts.body });
 
 const action = (id: number, body: unknown, token = admin) => nova('POST', `/os-aggregates/${id}/action`, { body, token });
-const fault = (r: Res) => Object.values(r.body as Record<string, { code: number; message: string }>)[0]!;
+const fault = faultOf;
 
 async function bootOn(name: string, flavorRef: string, zone?: string): Promise<{ status: string; host: string; zone: string }> {
   const r = await nova('POST', '/servers', {
@@ -98,7 +79,7 @@ test("create, show, update, add/remove host, set_metadata and delete answer as N
   const id = created.body.aggregate.id as number;
   assert.equal(created.body.aggregate.availability_zone, 'az1');
 
-  const refusals: [Promise<Res>, number, string | RegExp][] = [
+  const refusals: [Promise<NovaReply>, number, string | RegExp][] = [
     [nova('POST', '/os-aggregates', { body: { aggregate: { name: 'rack1' } } }), 409, 'Aggregate rack1 already exists.'],
     [nova('POST', '/os-aggregates', { body: { aggregate: { name: 'x', availability_zone: 'a:b' } } }), 400, /availability_zone/],
     [nova('POST', '/os-aggregates', { body: { aggregate: { name: 'x', extra: 1 } } }), 400, /'extra' was unexpected/],

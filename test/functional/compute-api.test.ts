@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cliEnv, eventually, labToken, processTree, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { labImageId, novaRequest } from '../../harness/nova-http.js';
 
 const run = promisify(execFile);
 const hasCli = fs.existsSync('/usr/bin/openstack');
@@ -23,33 +24,14 @@ before(async () => {
     novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 2\nmetadata_workers = 1\nec2_workers = 1\n',
   });
   [admin, demo] = await Promise.all([labToken(lab), labToken(lab, 'demo', 'demo', 'demo')]);
-  const images = (await (
-    await fetch(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), { headers: { 'X-Auth-Token': admin } })
-  ).json()) as { images: { id: string }[] };
-  imageId = images.images[0]!.id;
+  imageId = await labImageId(lab, admin);
 });
 after(async () => {
   await lab?.stop();
 });
 
-interface Res {
-  status: number;
-  body: any;
-  headers: Headers;
-}
-
-async function nova(method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}): Promise<Res> {
-  const headers: Record<string, string> = { 'X-Auth-Token': opts.token ?? admin };
-  if (opts.version) headers['OpenStack-API-Version'] = `compute ${opts.version}`;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(lab.url('osapi_compute', `/v2.1${p}`), {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-}
+const nova = (method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}) =>
+  novaRequest(lab, opts.token ?? admin, method, p, { version: opts.version, body: opts.body });
 
 async function boot(name: string, token = admin): Promise<string> {
   const r = await nova('POST', '/servers', {

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, labToken, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { faultOf, labImageId, novaRequest, type NovaReply } from '../../harness/nova-http.js';
 
 let lab: LabHandle;
 let admin: string;
@@ -13,27 +14,10 @@ let demoProject: string;
 let adminProject: string;
 let imageId: string;
 
-interface Res {
-  status: number;
-  body: any;
-}
+const nova = (method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}) =>
+  novaRequest(lab, opts.token ?? admin, method, p, { version: opts.version ?? '2.1', body: opts.body });
 
-async function nova(method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}): Promise<Res> {
-  const headers: Record<string, string> = {
-    'X-Auth-Token': opts.token ?? admin,
-    'OpenStack-API-Version': `compute ${opts.version ?? '2.1'}`,
-  };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(lab.url('osapi_compute', `/v2.1${p}`), {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-const fault = (r: Res) => Object.values(r.body as Record<string, { code: number; message: string }>)[0]!;
+const fault = faultOf;
 const action = (flavor: string, body: unknown, o: { token?: string; version?: string } = {}) =>
   nova('POST', `/flavors/${flavor}/action`, { ...o, body });
 let seq = 0;
@@ -45,7 +29,7 @@ async function flavor(isPublic: boolean): Promise<string> {
   return r.body.flavor.id as string;
 }
 
-async function boot(token: string, flavorRef: string, name: string): Promise<Res> {
+async function boot(token: string, flavorRef: string, name: string): Promise<NovaReply> {
   return nova('POST', '/servers', { token, version: '2.37', body: { server: { name, imageRef: imageId, flavorRef, networks: 'none' } } });
 }
 const active = (id: string, token: string) =>
@@ -63,10 +47,7 @@ before(async () => {
   demoProject = ((await who.json()) as { token: { project: { id: string } } }).token.project.id;
   const me = await fetch(lab.url('keystone', '/v3/auth/tokens'), { headers: { 'X-Auth-Token': admin, 'X-Subject-Token': admin } });
   adminProject = ((await me.json()) as { token: { project: { id: string } } }).token.project.id;
-  const images = (await (
-    await fetch(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), { headers: { 'X-Auth-Token': admin } })
-  ).json()) as { images: { id: string }[] };
-  imageId = images.images[0]!.id;
+  imageId = await labImageId(lab, admin);
 });
 after(async () => {
   await lab?.stop();

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, labToken, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { faultOf, labImageId, novaRequest } from '../../harness/nova-http.js';
 
 let lab: LabHandle;
 let admin: string;
@@ -15,35 +16,15 @@ before(async () => {
     novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 1\nmetadata_workers = 1\nec2_workers = 1\n',
   });
   [admin, demo] = await Promise.all([labToken(lab), labToken(lab, 'demo', 'demo', 'demo')]);
-  const images = (await (
-    await fetch(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), { headers: { 'X-Auth-Token': admin } })
-  ).json()) as { images: { id: string }[] };
-  imageId = images.images[0]!.id;
+  imageId = await labImageId(lab, admin);
 });
 after(async () => {
   await lab?.stop();
 });
 
-interface Res {
-  status: number;
-  body: any;
-}
-
-async function nova(method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}): Promise<Res> {
-  const headers: Record<string, string> = {
-    'X-Auth-Token': opts.token ?? admin,
-    'OpenStack-API-Version': `compute ${opts.version ?? '2.42'}`,
-  };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(lab.url('osapi_compute', `/v2.1${p}`), {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-const fault = (r: Res) => Object.values(r.body as Record<string, { code: number; message: string }>)[0]!;
+const nova = (method: string, p: string, opts: { token?: string; version?: string; body?: unknown } = {}) =>
+  novaRequest(lab, opts.token ?? admin, method, p, { version: opts.version ?? '2.42', body: opts.body });
+const fault = faultOf;
 
 test('GET /os-hosts lists every enabled service host with its service and zone, filtered by zone', async () => {
   const r = await nova('GET', '/os-hosts');

@@ -117,6 +117,14 @@ const ACCESS: Record<string, Access> = {
   'compute GET /v2.1/images': 'collection',
   'compute GET /v2.1/images/detail': 'collection',
   'compute GET /v2.1/images/:id': 'owned',
+  'compute DELETE /v2.1/images': 'member', // DELETE /images/ is a 404, the collection a 405
+  'compute DELETE /v2.1/images/:id': 'owned',
+  'compute GET /v2.1/images/:id/metadata': 'owned',
+  'compute POST /v2.1/images/:id/metadata': 'owned',
+  'compute PUT /v2.1/images/:id/metadata': 'owned',
+  'compute GET /v2.1/images/:id/metadata/:key': 'owned',
+  'compute PUT /v2.1/images/:id/metadata/:key': 'owned',
+  'compute DELETE /v2.1/images/:id/metadata/:key': 'owned',
 
   'identity GET /': 'public',
   'identity GET /v3': 'public',
@@ -200,6 +208,15 @@ const MICROVERSION: Record<string, string> = {
   'compute GET /v2.1/images': '2.35',
   'compute GET /v2.1/images/detail': '2.35',
   'compute GET /v2.1/images/:id': '2.35',
+  'compute DELETE /v2.1/images': '2.35',
+  'compute DELETE /v2.1/images/:id': '2.35',
+  // Its metadata calls went away in 2.39.
+  'compute GET /v2.1/images/:id/metadata': '2.38',
+  'compute POST /v2.1/images/:id/metadata': '2.38',
+  'compute PUT /v2.1/images/:id/metadata': '2.38',
+  'compute GET /v2.1/images/:id/metadata/:key': '2.38',
+  'compute PUT /v2.1/images/:id/metadata/:key': '2.38',
+  'compute DELETE /v2.1/images/:id/metadata/:key': '2.38',
 };
 
 interface Route {
@@ -391,6 +408,8 @@ function bodyFor(r: Route): { body?: string; type?: string } {
   if (r.service === 'compute') {
     if (k === 'POST /v2.1/servers/:id/action') return json({ 'os-stop': null });
     if (k === 'PUT /v2.1/servers/:id') return json({ server: { name: 'by-demo' } });
+    if (k === 'POST /v2.1/images/:id/metadata' || k === 'PUT /v2.1/images/:id/metadata') return json({ metadata: { by: 'demo' } });
+    if (k === 'PUT /v2.1/images/:id/metadata/:key') return json({ meta: { [fx.image]: 'by-demo' } });
     if (k === 'PUT /v2.1/servers/:id/tags') return json({ tags: ['by-demo'] });
     if (k === 'PUT /v2.1/servers/:id/tags/:tag') return {};
     if (k === 'POST /v2.1/servers/:id/remote-consoles') return json({ remote_console: { protocol: 'vnc', type: 'novnc' } });

@@ -42,6 +42,12 @@ async function claimTask(c: Call, inst: Instance, action: string, vmStates: VmSt
   }
 }
 
+/** Nova checks the state before anything else: a server still building is refused as such. */
+function checkState(inst: Instance, action: string, vmStates: VmState[]): void {
+  const wrong = invalidStateMessage({ action, vmStates, taskStates: [null] }, inst.uuid, inst.vm_state, inst.task_state);
+  if (wrong) throw conflict(wrong);
+}
+
 async function requireHost(c: Call, inst: Instance, action: string): Promise<string> {
   if (!inst.host) throw conflict(`Cannot '${action}' instance ${inst.uuid}: it has no host`);
   if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
@@ -57,8 +63,7 @@ async function imageAndTask(
   task: Exclude<TaskState, null>,
   body: Record<string, unknown>,
 ): Promise<string> {
-  const wrong = invalidStateMessage({ action, vmStates, taskStates: [null] }, inst.uuid, inst.vm_state, inst.task_state);
-  if (wrong) throw conflict(wrong);
+  checkState(inst, action, vmStates);
   const image = await c.deps.glance.createImage(c.st.token, body);
   try {
     await claimTask(c, inst, action, vmStates, task);
@@ -80,6 +85,7 @@ async function createImage(c: Call): Promise<Reply> {
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:servers:create_image', inst);
   await checkMetadataQuota(c, metadata);
+  checkState(inst, 'createImage', SNAPSHOTTABLE);
   const host = await requireHost(c, inst, 'createImage');
   const body = snapshotImageBody(inst, {
     name: name.trim(),
@@ -101,6 +107,7 @@ async function createBackup(c: Call): Promise<Reply> {
   await checkMetadataQuota(c, metadata);
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:os-create-backup', inst);
+  checkState(inst, 'createBackup', SNAPSHOTTABLE);
   const host = await requireHost(c, inst, 'createBackup');
   const body = snapshotImageBody(inst, {
     name: b.name.trim(),
@@ -118,6 +125,7 @@ async function createBackup(c: Call): Promise<Reply> {
 
 async function shelve(c: Call, inst: Instance): Promise<Reply> {
   authorize(c, 'os_compute_api:os-shelve:shelve', inst);
+  checkState(inst, 'shelve', SNAPSHOTTABLE);
   const host = await requireHost(c, inst, 'shelve');
   const body = snapshotImageBody(inst, {
     name: `${inst.name}-shelved`,
@@ -134,6 +142,7 @@ async function shelve(c: Call, inst: Instance): Promise<Reply> {
 
 async function shelveOffload(c: Call, inst: Instance): Promise<Reply> {
   authorize(c, 'os_compute_api:os-shelve:shelve_offload', inst);
+  checkState(inst, 'shelveOffload', ['shelved']);
   const host = await requireHost(c, inst, 'shelveOffload');
   await claimTask(c, inst, 'shelveOffload', ['shelved'], 'shelving_offloading');
   await recordAction(c, inst, 'shelveOffload');

@@ -228,7 +228,10 @@ function enumerateRoutes(): Route[] {
         }),
       ),
     ),
-    ...of('image', expressRoutes(imageApp({ images: {} as never, tokens: {} as never, identityUrl: 'http://x', log }))),
+    ...of(
+      'image',
+      expressRoutes(imageApp({ images: {} as never, members: {} as never, tokens: {} as never, identityUrl: 'http://x', log })),
+    ),
     ...of(
       'lab',
       labRoutes({ handlers: {} as never, events: {} as never }).map((r) => ({ method: r.method, path: r.path, websocket: r.websocket })),

@@ -7,6 +7,7 @@ import { resourcePath } from '../common/app-root.js';
 import { createApp } from './http-app.js';
 import { ImageService } from './image-service.js';
 import { MemberService } from './member-service.js';
+import { MetadefService } from './metadefs/service.js';
 import { qemuImgRunner } from '../shared/image-inspection/inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
@@ -55,6 +56,7 @@ runMain(async () => {
     createApp({
       images,
       members: new MemberService(store, images),
+      metadefs: new MetadefService(store),
       tokens: keystoneValidator(identityUrl),
       identityUrl,
       log: rt.log,

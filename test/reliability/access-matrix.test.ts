@@ -230,7 +230,9 @@ function enumerateRoutes(): Route[] {
     ),
     ...of(
       'image',
-      expressRoutes(imageApp({ images: {} as never, members: {} as never, tokens: {} as never, identityUrl: 'http://x', log })),
+      expressRoutes(
+        imageApp({ images: {} as never, members: {} as never, metadefs: {} as never, tokens: {} as never, identityUrl: 'http://x', log }),
+      ),
     ),
     ...of(
       'lab',

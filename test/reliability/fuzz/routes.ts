@@ -59,6 +59,7 @@ export const imageRoutes = (): RouteEntry[] =>
     glanceApp({
       images: {} as ImageService,
       members: {} as never,
+      metadefs: {} as never,
       tokens: { validate: async () => null },
       identityUrl: 'http://identity.invalid',
       log: quiet,

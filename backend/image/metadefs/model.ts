@@ -96,6 +96,11 @@ export function checkBody(kind: Kind, body: unknown): Record<string, unknown> {
   return o;
 }
 
+/** Set an own key, even one named "__proto__" (a plain assignment would change the prototype). */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const stamps = (now: string): Stamps => ({ created_at: now, updated_at: now });
 

@@ -128,3 +128,15 @@ test('resource types: seeded, associations create unknown types, dissociation of
   await md.dissociate('ns', 'OS::Lab::Thing', admin);
   assert.match(await fail(md.dissociate('ns', 'OS::Lab::Thing', admin)), /^404 The metadata definition resource-type association/);
 });
+
+test('names are data: a namespace or property called __proto__ is stored like any other', async () => {
+  const { md, reopen } = await fresh();
+  await md.createNamespace({ namespace: '__proto__', visibility: 'public' }, admin);
+  await md.createProperty('__proto__', { name: '__proto__', type: 'string', title: 'odd' }, admin);
+  const again = await reopen();
+  assert.deepEqual(again.property('__proto__', '__proto__', demo), { type: 'string', title: 'odd' });
+  assert.deepEqual(
+    again.listNamespaces({ visibility: ['private', 'public'] }, demo).namespaces.map((n) => n.namespace),
+    ['__proto__'],
+  );
+});

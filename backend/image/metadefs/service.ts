@@ -10,6 +10,7 @@ import {
   namespaceFromBody,
   objectFromBody,
   propertyFromBody,
+  setOwn,
   type AssociationRecord,
   type MetadefsDb,
   type NamespaceRecord,
@@ -38,12 +39,15 @@ function assertAdmin(caller: Caller, action: string): void {
 export const canSeeNamespace = (caller: Caller, n: Pick<NamespaceRecord, 'visibility' | 'owner'>) =>
   caller.is_admin || n.visibility === 'public' || (n.owner !== undefined && n.owner === caller.project_id);
 
+/** The query string as express's simple parser gives it: a repeated key is a list. */
+type QueryValue = string | string[] | undefined;
 export interface NamespaceQuery {
-  visibility?: string;
-  resource_types?: string;
-  limit?: string;
-  marker?: string;
+  visibility?: QueryValue;
+  resource_types?: QueryValue;
+  limit?: QueryValue;
+  marker?: QueryValue;
 }
+const one = (v: QueryValue) => (Array.isArray(v) ? v[v.length - 1] : v);
 
 export class MetadefService {
   constructor(private readonly store: ImageStore) {}
@@ -72,24 +76,27 @@ export class MetadefService {
   }
 
   listNamespaces(q: NamespaceQuery, caller: Caller): { namespaces: NamespaceRecord[]; next: string | null } {
-    if (q.visibility !== undefined && q.visibility !== 'public' && q.visibility !== 'private')
-      throw badRequest(`Invalid visibility value: ${q.visibility}`);
+    const visibility = one(q.visibility);
+    if (visibility !== undefined && visibility !== 'public' && visibility !== 'private')
+      throw badRequest(`Invalid visibility value: ${visibility}`);
     let limit: number | undefined;
-    if (q.limit !== undefined) {
-      if (!/^-?\d+$/.test(q.limit)) throw badRequest('limit param must be an integer');
-      limit = Number(q.limit);
+    const rawLimit = one(q.limit);
+    if (rawLimit !== undefined) {
+      if (!/^-?\d+$/.test(rawLimit)) throw badRequest('limit param must be an integer');
+      limit = Number(rawLimit);
       if (limit < 0) throw badRequest('limit param must be positive');
     }
-    const types = q.resource_types?.split(',').filter(Boolean);
+    const types = one(q.resource_types)?.split(',').filter(Boolean);
     let all = Object.values(this.db.namespaces)
       .filter((n) => canSeeNamespace(caller, n))
-      .filter((n) => q.visibility === undefined || n.visibility === q.visibility)
+      .filter((n) => visibility === undefined || n.visibility === visibility)
       .filter((n) => !types?.length || n.resource_type_associations.some((a) => types.includes(a.name)))
       // Newest first, Glance's default sort (created_at desc).
       .sort((a, b) => (a.created_at === b.created_at ? (a.namespace < b.namespace ? 1 : -1) : a.created_at < b.created_at ? 1 : -1));
-    if (q.marker !== undefined) {
-      const at = all.findIndex((n) => n.namespace === q.marker);
-      if (at < 0) throw nsNotFound(q.marker);
+    const marker = one(q.marker);
+    if (marker !== undefined) {
+      const at = all.findIndex((n) => n.namespace === marker);
+      if (at < 0) throw nsNotFound(marker);
       all = all.slice(at + 1);
     }
     const page = limit === undefined ? all : all.slice(0, limit);
@@ -102,7 +109,7 @@ export class MetadefService {
     const n = namespaceFromBody(checkBody('namespace', body), caller.project_id, new Date().toISOString());
     if (Object.hasOwn(this.db.namespaces, n.namespace)) throw conflict(`The metadata definition namespace=${n.namespace} already exists.`);
     const db = structuredClone(this.db);
-    db.namespaces[n.namespace] = n;
+    setOwn(db.namespaces, n.namespace, n);
     for (const a of n.resource_type_associations) this.ensureResourceType(db, a.name);
     await this.store.saveMetadefs(db);
     return n;
@@ -129,7 +136,7 @@ export class MetadefService {
       updated_at: new Date().toISOString(),
     };
     delete db.namespaces[name];
-    db.namespaces[renamed] = next;
+    setOwn(db.namespaces, renamed, next);
     await this.store.saveMetadefs(db);
     return next;
   }
@@ -197,8 +204,9 @@ export class MetadefService {
       const o = checkBody('property', body);
       const name = o.name as string;
       if (Object.hasOwn(n.properties, name)) throw dupIn('property', name, ns);
-      n.properties[name] = propertyFromBody(o);
-      return [name, n.properties[name]] as [string, PropertyDef];
+      const def = propertyFromBody(o);
+      setOwn(n.properties, name, def);
+      return [name, def] as [string, PropertyDef];
     });
   }
 
@@ -209,8 +217,9 @@ export class MetadefService {
       const renamed = o.name as string;
       if (renamed !== name && Object.hasOwn(n.properties, renamed)) throw dupIn('property', renamed, ns);
       delete n.properties[name];
-      n.properties[renamed] = propertyFromBody(o);
-      return [renamed, n.properties[renamed]] as [string, PropertyDef];
+      const def = propertyFromBody(o);
+      setOwn(n.properties, renamed, def);
+      return [renamed, def] as [string, PropertyDef];
     });
   }
 
@@ -300,7 +309,7 @@ export class MetadefService {
   private ensureResourceType(db: MetadefsDb, name: string): void {
     if (Object.hasOwn(db.resource_types, name)) return;
     const now = new Date().toISOString();
-    db.resource_types[name] = { name, protected: false, created_at: now, updated_at: now };
+    setOwn(db.resource_types, name, { name, protected: false, created_at: now, updated_at: now });
   }
 
   async associate(ns: string, body: unknown, caller: Caller): Promise<AssociationRecord> {

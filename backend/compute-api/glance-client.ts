@@ -75,6 +75,11 @@ export function glanceClient(glanceUrl: string, fetchImpl: typeof fetch = fetch)
       if (res.status !== 201) return failed(res);
       return (await res.json()) as GlanceImage;
     },
+    async addMember(token, id, project) {
+      const res = await send(token, 'POST', `/v2/images/${encodeURIComponent(id)}/members`, { member: project });
+      if (!res.ok) return failed(res, id);
+      await res.arrayBuffer();
+    },
     async deleteImage(token, id) {
       if (!/^[A-Za-z0-9._-]{1,255}$/.test(id)) throw glanceFault(404, '', id);
       const res = await send(token, 'DELETE', `/v2/images/${encodeURIComponent(id)}`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { snapshotImageBody } from './snapshot-image.js';
+import { sharingMember, snapshotImageBody } from './snapshot-image.js';
 import type { Instance } from '../../contract/model.js';
 
 const inst = {
@@ -54,7 +54,9 @@ test("a snapshot of a snapshot keeps the first base_image_ref; another project's
   });
   assert.equal(body.base_image_ref, 'orig');
   assert.equal(body.visibility, 'shared');
-  assert.equal(body.instance_owner, 'p1');
+  assert.equal('instance_owner' in body, false, 'a member, never a stored property');
+  assert.equal(sharingMember(fromSnap, 'admin-p'), 'p1');
+  assert.equal(sharingMember(fromSnap, 'p1'), null);
   assert.equal(body.image_type, 'backup');
   assert.equal(body.backup_type, 'daily');
   assert.equal('disk_format' in body, false, 'formats are set by nova-compute with the bytes');

@@ -2,7 +2,9 @@
 // instance, as Nova's compute.utils.create_image: the instance's image properties inherited
 // (less those never inherited), min_ram and min_disk as the instance booted with them, and
 // instance_uuid, user_id, image_type, base_image_ref; the caller's metadata last. Formats are
-// left out: nova-compute sets them with the bytes.
+// left out: nova-compute sets them with the bytes. Another project's caller (an admin) makes
+// the image shared, and nova-api then adds the instance's project as a member (Nova's
+// instance_owner, which glance never stores).
 import type { Instance } from '../../contract/model.js';
 
 /** Never inherited (Nova's non_inheritable_image_properties default and NON_INHERITABLE_IMAGE_PROPERTIES). */
@@ -28,6 +30,10 @@ export interface SnapshotRequest {
   extra: Record<string, string>;
 }
 
+/** The project to add as a member of the new image, when the caller is not the instance's. */
+export const sharingMember = (inst: Pick<Instance, 'project_id'>, callerProject: string): string | null =>
+  callerProject === inst.project_id ? null : inst.project_id;
+
 export function snapshotImageBody(
   inst: Pick<Instance, 'uuid' | 'project_id' | 'image' | 'flavor'>,
   r: SnapshotRequest,
@@ -41,7 +47,6 @@ export function snapshotImageBody(
   props.base_image_ref ??= inst.image.id;
   const other = r.project_id !== inst.project_id;
   Object.assign(props, { instance_uuid: inst.uuid, user_id: r.user_id, image_type: r.type }, r.extra);
-  if (other) props.instance_owner = inst.project_id;
   return {
     ...props,
     name: r.name,

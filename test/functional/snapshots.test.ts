@@ -127,10 +127,15 @@ test('createImage refuses bad bodies and states as Nova, leaving no image behind
   assert.equal(other.status, 202);
   assert.ok(other.body.image_id, '2.45+: the id in the body');
   assert.equal(other.headers.get('location'), null);
-  // Glance shows it to its owner, admin's project (the lab's glance has no members yet).
-  const img = await imageStatus(other.body.image_id, 'active', admin);
+  // The server's project is made a member: it sees the image admin's project owns.
+  const img = await imageStatus(other.body.image_id, 'active');
   assert.equal(img.visibility, 'shared', "an admin's snapshot of another project's server is shared");
-  assert.ok(img.instance_owner);
+  assert.equal(img.instance_owner, undefined);
+  const members = (await glance('GET', `/v2/images/${other.body.image_id}/members`, admin)).body.members;
+  assert.deepEqual(
+    members.map((m: { member_id: string }) => m.member_id),
+    [(await nova('GET', `/servers/${id}`)).body.server.tenant_id],
+  );
   await settle(id, 'ACTIVE');
   await glance('DELETE', `/v2/images/${other.body.image_id}`, admin);
   const after = (await glance('GET', '/v2/images?limit=1000')).body.images.length;

@@ -9,7 +9,7 @@ import { ApiFault, badRequest, conflict, forbidden } from '../faults.js';
 import { authorize, empty, ok, type Call, type Reply } from '../http/kit.js';
 import { atLeast } from '../microversion.js';
 import { invalidStateMessage } from '../server-state.js';
-import { snapshotImageBody } from '../snapshot-image.js';
+import { sharingMember, snapshotImageBody } from '../snapshot-image.js';
 import { checkCreateBackup, checkCreateImage, checkUnshelve277 } from '../snapshot-schemas.js';
 import { computeDown, computeUp, recordAction, visibleInstance } from './server-common.js';
 
@@ -66,6 +66,8 @@ async function imageAndTask(
   checkState(inst, action, vmStates);
   const image = await c.deps.glance.createImage(c.st.token, body);
   try {
+    const member = sharingMember(inst, c.st.auth.project_id);
+    if (member) await c.deps.glance.addMember(c.st.token, image.id, member);
     await claimTask(c, inst, action, vmStates, task);
   } catch (err) {
     await c.deps.glance.deleteImage(c.st.token, image.id).catch(() => undefined);

@@ -302,6 +302,7 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
       },
       listImages: async () => [IMAGE],
       createImage: async (_t, body) => ({ ...IMAGE, ...body, id: `snap-${GLANCE_IMAGES.length}`, status: 'queued' }) as GlanceImage,
+      addMember: async () => undefined,
       deleteImage: async () => undefined,
       patchImage: async (_t, id) => ({ ...IMAGE, id }),
     },

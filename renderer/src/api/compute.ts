@@ -111,16 +111,7 @@ export interface ServerGroupView {
   members: string[];
 }
 
-export type ServerAction =
-  'os-stop' | 'os-start' | 'reboot' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'createImage' | 'shelve' | 'unshelve';
-
-/** The action's body: a snapshot is named after its server and the time, as a student would. */
-export function actionBody(action: ServerAction, serverName: string, now = new Date()): Record<string, unknown> {
-  if (action === 'reboot') return { reboot: { type: 'SOFT' } };
-  if (action === 'createImage')
-    return { createImage: { name: `${serverName}-snapshot-${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}` } };
-  return { [action]: null };
-}
+export type { InstanceActionName as ServerAction } from '../screens/instances/instance-actions';
 
 export function createCompute(token: string) {
   const call = <T>(path: string, opts: { method?: string; body?: unknown; version?: string } = {}): Promise<ApiResponse<T>> =>
@@ -136,11 +127,9 @@ export function createCompute(token: string) {
     getServer: (id: string) => get<{ server: ServerDetail }>(`/servers/${encodeURIComponent(id)}`).then((b) => b.server),
     createServer: (body: ServerCreateBody) => call<{ server: { id: string } }>('/servers', { method: 'POST', body }),
     deleteServer: (id: string) => call<null>(`/servers/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-    action: (id: string, action: ServerAction, serverName = id) =>
-      call<null>(`/servers/${encodeURIComponent(id)}/action`, {
-        method: 'POST',
-        body: actionBody(action, serverName),
-      }),
+    /** POST /servers/{id}/action with a body built by actionBody. */
+    action: (id: string, body: Record<string, unknown>) =>
+      call<null>(`/servers/${encodeURIComponent(id)}/action`, { method: 'POST', body }),
     consoleOutput: (id: string, length?: number) =>
       call<{ output: string }>(`/servers/${encodeURIComponent(id)}/action`, {
         method: 'POST',

@@ -26,7 +26,6 @@ export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule'>;
 
 export interface RecordsOptions {
   serviceDownTime: () => number;
-  maxTraces?: number;
   /** Course step 5: the conductor tells the lab when it has written an instance record. */
   publish?: (e: PublishedEvent) => void;
   /** nova.conf default_availability_zone: the zone of a host in no zoned aggregate. */
@@ -37,6 +36,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
   const d = () => db.data;
   const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
   const findInstance = (uuid: string) => d().instances.find((i) => i.uuid === uuid);
+  const actionOf = (uuid: string, request_id: string) => d().instance_actions[uuid]?.find((x) => x.request_id === request_id);
   const groupOf = (uuid: string) => d().server_groups.find((g) => g.members.includes(uuid));
   const defaultZone = () => opts.defaultZone?.() ?? 'nova';
   // A host's zone and aggregates come from the stored aggregates, never from its own report.
@@ -250,15 +250,16 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return { ok: true, reason: null, instance: claimed };
     },
 
+    // Actions are kept per instance: finding one and recording an event touch only that instance's list.
     async action_start(a) {
       return db.mutate((data) => {
         const rec = { ...a, updated_at: a.start_time, events: [] };
-        data.actions.push(rec);
+        (data.instance_actions[a.instance_uuid] ??= []).push(rec);
         return rec;
       });
     },
     async action_event_start(uuid, request_id, event, host) {
-      const a = d().actions.find((x) => x.instance_uuid === uuid && x.request_id === request_id);
+      const a = actionOf(uuid, request_id);
       if (!a) return;
       await db.mutate(() => {
         a.events.push({ event, start_time: now(), finish_time: null, result: null, traceback: null, host, details: null });
@@ -266,7 +267,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async action_event_finish(uuid, request_id, event, result, details = null, traceback = null) {
-      const a = d().actions.find((x) => x.instance_uuid === uuid && x.request_id === request_id);
+      const a = actionOf(uuid, request_id);
       const e = a?.events
         .slice()
         .reverse()
@@ -279,12 +280,10 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async action_list(uuid) {
-      return d()
-        .actions.filter((a) => a.instance_uuid === uuid)
-        .reverse();
+      return (d().instance_actions[uuid] ?? []).slice().reverse();
     },
     async action_get(uuid, request_id) {
-      return d().actions.find((a) => a.instance_uuid === uuid && a.request_id === request_id) ?? null;
+      return actionOf(uuid, request_id) ?? null;
     },
 
     async flavor_list(o = {}) {
@@ -420,18 +419,15 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return group ? groupSpec(group, d().instances, uuid) : null;
     },
 
+    // Traces live in their own bounded store (the last N), not in the database's write path.
     async trace_save(trace) {
-      const max = opts.maxTraces ?? 2000;
-      await db.mutate((data) => {
-        data.traces.push(trace);
-        if (data.traces.length > max) data.traces.splice(0, data.traces.length - max);
-      });
+      db.traces.save(trace);
     },
     async trace_list(uuid) {
-      return d().traces.filter((t) => t.instance_uuid === uuid);
+      return db.traces.list(uuid);
     },
     async trace_get(request_id) {
-      return d().traces.filter((t) => t.request_id === request_id);
+      return db.traces.byRequest(request_id);
     },
   };
 }

@@ -10,7 +10,8 @@ import { BusFailure } from '../bus/errors.js';
 import type { NovaDb } from './nova-db.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import { buildHostStates, claimRefusal, usageByHost } from './usage.js';
-import { STATUS_VM_STATE } from '../../contract/model.js';
+import { STATUS_VM_STATE, type VmState } from '../../contract/model.js';
+import { instanceMatcher } from '../shared/instance-match.js';
 import { DEFAULT_QUOTAS } from './default-flavors.js';
 import { aggregatesApi } from './aggregate-records.js';
 import { aggregatesByHost, nodeWithAggregates } from './aggregates.js';
@@ -171,24 +172,22 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const i = findInstance(uuid);
       return i && (o.include_deleted || i.vm_state !== 'deleted') ? i : null;
     },
+    // Served from memory (the plain document: a list pays nothing for write tracking), filtered
+    // and paged here, so a page of `limit` is all that crosses the bus.
     async instance_list(filter: InstanceFilter) {
-      const nameRe = filter.name ? safeRegex(filter.name) : null;
       const vmState = filter.vm_state ?? (filter.status ? (STATUS_VM_STATE[filter.status.toUpperCase()] ?? 'unknown') : undefined);
-      let out = d().instances.filter(
-        (i) =>
-          (filter.include_deleted || i.vm_state !== 'deleted') &&
-          (!filter.project_id || i.project_id === filter.project_id) &&
-          (!filter.host || i.host === filter.host) &&
-          (!vmState || i.vm_state === vmState) &&
-          (!nameRe || nameRe.test(i.name)),
-      );
-      out = out.slice().reverse(); // newest first, as Nova sorts by created_at desc
+      const match = instanceMatcher({ ...filter, ...(vmState ? { vm_state: vmState as VmState } : {}) });
+      const all = db.plain.instances;
+      // Newest first, as Nova sorts by created_at desc: walk from the end, stop once the page is full.
+      let i = all.length - 1;
       if (filter.marker) {
-        const at = out.findIndex((i) => i.uuid === filter.marker);
-        if (at < 0) throw new BusFailure('MarkerNotFound', `marker [${filter.marker}] not found`, { code: 400 });
-        out = out.slice(at + 1);
+        for (; i >= 0; i--) if (all[i]!.uuid === filter.marker && match(all[i]!)) break;
+        if (i < 0) throw new BusFailure('MarkerNotFound', `marker [${filter.marker}] not found`, { code: 400 });
+        i -= 1;
       }
-      return (filter.limit ? out.slice(0, filter.limit) : out).map(listed);
+      const out: ListedInstance[] = [];
+      for (; i >= 0 && (!filter.limit || out.length < filter.limit); i--) if (match(all[i]!)) out.push(listed(all[i]!));
+      return out;
     },
     async instance_usage_window(q) {
       return usageWindow(d().instances, q);
@@ -430,12 +429,4 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return db.traces.byRequest(request_id);
     },
   };
-}
-
-function safeRegex(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  }
 }

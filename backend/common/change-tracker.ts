@@ -25,6 +25,13 @@ interface Owner {
   key: string;
 }
 
+interface NestedEntry {
+  proxy: object;
+  /** Shared with the record (or parent object) it was reached from, until it is reached from another. */
+  owners: Owner[];
+  index: Map<object, Owner> | null;
+}
+
 interface Dirty {
   whole: boolean;
   keys: Set<string>;
@@ -36,7 +43,7 @@ export class ChangeTracker<T extends object> {
   readonly root: T;
   private dirty = new Map<string, Dirty>();
   private readonly targetOf = new WeakMap<object, object>();
-  private readonly nested = new WeakMap<object, { proxy: object; owners: Owner[] }>();
+  private readonly nested = new WeakMap<object, NestedEntry>();
   private readonly tables = new Map<string, { target: object; proxy: object }>();
 
   constructor(private readonly raw: T) {
@@ -48,7 +55,14 @@ export class ChangeTracker<T extends object> {
       },
       set: (t, p, v) => {
         t[p] = this.unwrap(v);
-        if (typeof p === 'string') this.mark(p).whole = true;
+        if (typeof p !== 'string') return true;
+        this.mark(p).whole = true;
+        const table = t[p];
+        if (!isObj(table)) return true;
+        for (const k of Object.keys(table)) {
+          table[k] = this.unwrap(table[k]); // a table built from read records (filter, map) holds their Proxies
+          this.adopt(table[k], [{ table: p, rec: table[k] as object, key: k }]);
+        }
         return true;
       },
       deleteProperty: (t, p) => {
@@ -111,6 +125,25 @@ export class ChangeTracker<T extends object> {
     return d;
   }
 
+  /**
+   * A value just stored: every object in it now belongs to `owners` too. An object already in
+   * another record (stored twice) is then known to both, so a change made through either
+   * reaches both on disk. Costs the size of the value stored, which is written anyway.
+   */
+  private adopt(value: unknown, owners: Owner[]): void {
+    if (!isObj(value)) return;
+    const v = this.unwrap(value) as Obj;
+    this.nestedProxy(v, owners);
+    const mine = this.nested.get(v)!.owners;
+    for (const k of Object.keys(v)) {
+      const c = v[k];
+      if (!isObj(c)) continue;
+      const raw = this.targetOf.get(c);
+      if (raw) v[k] = raw; // keep the document plain: no Proxy stored inside it
+      this.adopt(raw ?? c, mine);
+    }
+  }
+
   private unwrap(v: unknown): unknown {
     return isObj(v) ? (this.targetOf.get(v) ?? v) : v;
   }
@@ -121,15 +154,25 @@ export class ChangeTracker<T extends object> {
     const proxy = new Proxy(target, {
       get: (t, p) => {
         const v = t[p];
-        if (typeof p !== 'string' || !isObj(v)) return v;
-        return this.nestedProxy(v, { table: name, rec: this.unwrap(v) as object, key: p });
+        if (typeof v !== 'object' || v === null || typeof p !== 'string') return v;
+        // Reads are the hot path (lists walk every record): a record read before costs one lookup.
+        const e = this.nested.get(v);
+        const o = e?.owners[0];
+        if (e && o!.rec === v && o!.table === name) {
+          o!.key = p;
+          return e.proxy;
+        }
+        return this.nestedProxy(v as Obj, [{ table: name, rec: this.unwrap(v) as object, key: p }]);
       },
       set: (t, p, v) => {
         t[p] = this.unwrap(v);
         if (typeof p !== 'string') return true;
         const d = this.mark(name);
         if (Array.isArray(t) && p === 'length') d.len = true;
-        else d.keys.add(p);
+        else {
+          d.keys.add(p);
+          this.adopt(t[p], [{ table: name, rec: t[p] as object, key: p }]);
+        }
         return true;
       },
       deleteProperty: (t, p) => {
@@ -143,45 +186,57 @@ export class ChangeTracker<T extends object> {
     return proxy;
   }
 
-  private nestedProxy(value: Obj, owner: Owner): object {
+  /**
+   * The tracking view of an object inside a record. Objects reached from one record share that
+   * record's owner list (so the common read is one lookup); an object reached from several
+   * records (rare: the same object stored twice) gets a list of its own naming them all.
+   */
+  private nestedProxy(value: Obj, owners: Owner[]): object {
     const target = this.unwrap(value) as Obj;
-    let entry = this.nested.get(target);
-    if (!entry) {
-      const owners: Owner[] = [];
-      const touched = () => {
-        for (const o of owners) this.mark(o.table).recs.set(o.rec, o.key);
-      };
-      const proxy = new Proxy(target, {
-        get: (t, p) => {
-          const v = t[p];
-          if (typeof p !== 'string' || !isObj(v)) return v;
-          // A nested object belongs to every record it was reached from (rarely more than one).
-          let child = this.nested.get(this.unwrap(v) as object);
-          if (!child) {
-            this.nestedProxy(v, owners[0]!);
-            child = this.nested.get(this.unwrap(v) as object)!;
+    const entry = this.nested.get(target);
+    if (entry) {
+      if (entry.owners !== owners) {
+        // Shared with another record: remember each owner once (a map, so sharing stays O(1) per read).
+        entry.index ??= new Map(entry.owners.map((o) => [o.rec, o]));
+        if (entry.owners === owners || owners.some((o) => !entry.index!.has(o.rec))) entry.owners = [...entry.owners];
+        for (const o of owners) {
+          const same = entry.index.get(o.rec);
+          if (same) same.key = o.key;
+          else {
+            entry.owners.push(o);
+            entry.index.set(o.rec, o);
           }
-          for (const o of owners) if (!child.owners.some((x) => x.rec === o.rec && x.table === o.table)) child.owners.push(o);
-          return child.proxy;
-        },
-        set: (t, p, v) => {
-          t[p] = this.unwrap(v);
-          touched();
-          return true;
-        },
-        deleteProperty: (t, p) => {
-          delete t[p];
-          touched();
-          return true;
-        },
-      });
-      entry = { proxy, owners };
-      this.nested.set(target, entry);
-      this.targetOf.set(proxy, target);
+        }
+      }
+      return entry.proxy;
     }
-    if (!entry.owners.some((x) => x.rec === owner.rec && x.table === owner.table)) entry.owners.push(owner);
-    else for (const o of entry.owners) if (o.rec === owner.rec && o.table === owner.table) o.key = owner.key;
-    return entry.proxy;
+    const self: NestedEntry = { proxy: target, owners, index: null };
+    const touched = () => {
+      for (const o of self.owners) this.mark(o.table).recs.set(o.rec, o.key);
+    };
+    self.proxy = new Proxy(target, {
+      get: (t, p) => {
+        const v = t[p];
+        if (typeof v !== 'object' || v === null || typeof p !== 'string') return v;
+        const child = this.nested.get(v);
+        if (child && child.owners === self.owners) return child.proxy;
+        return this.nestedProxy(v as Obj, self.owners);
+      },
+      set: (t, p, v) => {
+        t[p] = this.unwrap(v);
+        this.adopt(t[p], self.owners);
+        touched();
+        return true;
+      },
+      deleteProperty: (t, p) => {
+        delete t[p];
+        touched();
+        return true;
+      },
+    });
+    this.nested.set(target, self);
+    this.targetOf.set(self.proxy, target);
+    return self.proxy;
   }
 }
 

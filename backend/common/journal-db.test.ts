@@ -184,3 +184,20 @@ test('a previous-layout file (one whole document) is migrated after a backup, an
   assert.equal(again.moved, true);
   assert.equal(again.legacy, undefined);
 });
+
+test('an object stored in two records: a change made through either reaches both on disk', async () => {
+  const { spec } = lab();
+  const db = await openJournalDb(spec);
+  const shared = { pad: 'shared' };
+  await db.mutate((d) => {
+    d.rows.push({ ...row(0), meta: shared }, { ...row(1), meta: shared });
+  });
+  await db.mutate((d) => {
+    d.rows[1]!.meta.pad = 'changed';
+  });
+  await db.close();
+  assert.deepEqual(
+    readJournalDb(spec).rows.map((r) => r.meta.pad),
+    ['changed', 'changed'],
+  );
+});

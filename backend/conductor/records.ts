@@ -35,8 +35,15 @@ export interface RecordsOptions {
 
 export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
   const d = () => db.data;
+  // Reads over every instance (usage, quotas, lists) use the plain document: they change nothing
+  // and would otherwise pay the write tracking's Proxy on each record they look at.
+  const instances = () => db.plain.instances;
   const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
-  const findInstance = (uuid: string) => d().instances.find((i) => i.uuid === uuid);
+  // Found in the plain list, handed out tracked: the caller may change it inside a mutate().
+  const findInstance = (uuid: string) => {
+    const at = instances().findIndex((i) => i.uuid === uuid);
+    return at < 0 ? undefined : d().instances[at];
+  };
   const actionOf = (uuid: string, request_id: string) => d().instance_actions[uuid]?.find((x) => x.request_id === request_id);
   const groupOf = (uuid: string) => d().server_groups.find((g) => g.members.includes(uuid));
   const defaultZone = () => opts.defaultZone?.() ?? 'nova';
@@ -113,7 +120,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async compute_node_list() {
-      const usage = usageByHost(d().instances);
+      const usage = usageByHost(instances());
       return nodes().map((n) => {
         const u = usage.get(n.host);
         return { ...n, vcpus_used: u?.vcpus ?? 0, memory_mb_used: u?.ram ?? 0, local_gb_used: u?.disk ?? 0, running_vms: u?.count ?? 0 };
@@ -123,7 +130,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const states = buildHostStates(
         nodes(),
         d().services,
-        usageByHost(d().instances),
+        usageByHost(instances()),
         Date.now(),
         opts.serviceDownTime(),
         d().failed_builds,
@@ -190,7 +197,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return out;
     },
     async instance_usage_window(q) {
-      return usageWindow(d().instances, q);
+      return usageWindow(instances(), q);
     },
     async instance_update(uuid, patch: InstancePatch, expect?: InstanceExpect) {
       const i = findInstance(uuid);
@@ -231,12 +238,12 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       if (!i || i.vm_state === 'deleted') return { ok: false, reason: `instance ${uuid} is gone`, instance: null };
       const node = nodes().find((n) => n.host === host);
       if (!node) return { ok: false, reason: `${host}: no such compute node`, instance: i };
-      const others = d().instances.filter((x) => x.uuid !== uuid);
+      const others = instances().filter((x) => x.uuid !== uuid);
       const used = usageByHost(others).get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
       const refusal = claimRefusal(node, used, i.flavor, limits);
       if (refusal) return { ok: false, reason: refusal, instance: i };
       const group = groupOf(uuid);
-      const policy = group && groupRefusal(group, d().instances, uuid, host);
+      const policy = group && groupRefusal(group, instances(), uuid, host);
       if (policy) return { ok: false, reason: policy, instance: i };
       const claimed = await db.mutate(() =>
         Object.assign(i, {
@@ -382,7 +389,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async quota_usage(project_id) {
-      const mine = d().instances.filter((i) => i.project_id === project_id && i.vm_state !== 'deleted');
+      const mine = instances().filter((i) => i.project_id === project_id && i.vm_state !== 'deleted');
       return {
         instances: mine.length,
         cores: mine.reduce((s, i) => s + i.flavor.vcpus, 0),
@@ -415,7 +422,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async instance_group_spec(uuid) {
       const group = groupOf(uuid);
-      return group ? groupSpec(group, d().instances, uuid) : null;
+      return group ? groupSpec(group, instances(), uuid) : null;
     },
 
     // Traces live in their own bounded store (the last N), not in the database's write path.

@@ -351,3 +351,22 @@ test('scheduling traces: the last N are kept, outside the database, and survive 
   );
   assert.deepEqual(await again.trace_list('odd'), await api.trace_list('odd'));
 });
+
+test('instance_list filters and cuts the page in the conductor: newest first, limit, marker, any filter', async () => {
+  const { api } = await fresh();
+  const made = Array.from({ length: 30 }, (_, k) => ({
+    ...instance(`u${k}`),
+    image: { ...instance('x').image, id: k % 3 === 0 ? 'img-a' : 'img-b' },
+    tags: k % 2 ? ['odd'] : [],
+  }));
+  await api.instance_create(made);
+  const ids = (f: Parameters<typeof api.instance_list>[0]) => api.instance_list(f).then((l) => l.map((i) => i.uuid));
+  const imgA = made.filter((i) => i.image.id === 'img-a').map((i) => i.uuid);
+  assert.deepEqual(await ids({ image: 'img-a', limit: 4 }), imgA.slice().reverse().slice(0, 4));
+  assert.deepEqual(await ids({ image: 'img-a', limit: 4, marker: 'u18' }), ['u15', 'u12', 'u9', 'u6']);
+  assert.deepEqual(await ids({ image: 'img-a', tags: ['odd'] }), ['u27', 'u21', 'u15', 'u9', 'u3']);
+  assert.deepEqual(await ids({ image: 'img-a', not_tags_any: ['odd'], limit: 2 }), ['u24', 'u18']);
+  // A marker that the filters exclude is not found, as before.
+  await assert.rejects(api.instance_list({ image: 'img-a', marker: 'u1' }), (e: Error & { code?: number }) => e.code === 400);
+  assert.equal((await api.instance_list({})).length, 30);
+});

@@ -222,6 +222,15 @@ export const NOVA_CONF_OPTIONS = [
     "guests' VNC servers on a unix socket only nova-novncproxy can open (when vncserver_listen is loopback; not on Windows); false: TCP with a per-instance VNC password",
     'nova-compute',
   ),
+  o(
+    'novalab',
+    'scheduler_trace_keep',
+    'int',
+    200,
+    'scheduling explanations (traces) kept: the last N decisions, in their own file outside the database',
+    'nova-conductor',
+    1,
+  ),
   o('novalab', 'topology', 'string', 'default', 'lab topology: "default" or a path to a topology JSON file', 'nova-compute'),
 ] as const satisfies readonly ConfOption[];
 

@@ -32,6 +32,18 @@ export function serverStatus(vm: VmState, task: TaskState): string {
   return (task && map[task]) || map.default;
 }
 
+/**
+ * A status within its vm_state as a condition on task_state, for a list filtered where the
+ * instances are: the task states that give it, or (when it is the vm_state's default) those that do not.
+ */
+export function statusTaskStates(status: string, vm: VmState): { task_state_in: TaskState[] } | { task_state_not_in: TaskState[] } {
+  const map = STATE_MAP[vm];
+  if (!map) return { task_state_in: [] };
+  const tasks = Object.keys(map).filter((k) => k !== 'default') as Exclude<TaskState, null>[];
+  if (map.default === status) return { task_state_not_in: tasks.filter((t) => map[t] !== status) };
+  return { task_state_in: tasks.filter((t) => map[t] === status) };
+}
+
 type ComputeMethod = Extract<keyof ComputeApi, string>;
 
 export interface ServerAction {

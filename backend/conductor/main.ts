@@ -34,6 +34,8 @@ runMain(async () => {
       marker: dbMarker(rt.paths, 'nova'),
       stateDir: rt.paths.root,
       evidence: () => instanceDisksEvidence(rt.paths),
+      traceKeep: () => rt.conf.int('novalab.scheduler_trace_keep'),
+      log: (line) => rt.log.info(line),
     },
     () =>
       seedAggregates(

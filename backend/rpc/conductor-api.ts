@@ -14,9 +14,11 @@ import type {
   VmState,
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
+import type { InstanceMatch } from '../shared/instance-match.js';
 import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 
-export interface InstanceFilter {
+/** What a server list asks for (instance-match.ts), then its page: nova-conductor cuts it, only the page crosses the bus. */
+export interface InstanceFilter extends InstanceMatch {
   project_id?: string; // omit for all projects (admin)
   name?: string; // regex, as Nova
   status?: string; // API status (ACTIVE, BUILD…), mapped by the caller to vm_state

@@ -2,7 +2,17 @@
 // directory fsync) before a mutation is acknowledged. Only nova-conductor imports this module.
 import type { Low } from 'lowdb';
 import { openJsonDb, shape, type JsonDbSpec } from '../common/json-db.js';
-import type { Aggregate, ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
+import type {
+  Aggregate,
+  ComputeNode,
+  Flavor,
+  Instance,
+  InstanceAction,
+  KeyPair,
+  Migration,
+  QuotaSet,
+  ServerGroup,
+} from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
@@ -15,6 +25,7 @@ export interface NovaData {
     instance: number;
     keypair: number;
     aggregate?: number;
+    migration?: number;
   };
   services: ServiceRecord[];
   compute_nodes: ComputeNode[];
@@ -32,6 +43,8 @@ export interface NovaData {
   failed_builds?: Record<string, number>;
   /** Flavor access (Nova's flavor_projects): the projects that may see and use a private flavor. */
   flavor_projects: { flavor_id: string; project_id: string }[];
+  /** Resizes and cold migrations (Nova's migrations table); absent in databases written before them. */
+  migrations?: Migration[];
 }
 
 export const emptyNovaData = (): NovaData => ({

@@ -132,6 +132,8 @@ export function createCompute(token: string) {
         method: 'POST',
         body: action === 'reboot' ? { reboot: { type: 'SOFT' } } : { [action]: null },
       }),
+    /** resize, migrate, confirmResize, revertResize: the body names the action. */
+    move: (id: string, body: Record<string, unknown>) => call<null>(`/servers/${encodeURIComponent(id)}/action`, { method: 'POST', body }),
     consoleOutput: (id: string, length?: number) =>
       call<{ output: string }>(`/servers/${encodeURIComponent(id)}/action`, {
         method: 'POST',

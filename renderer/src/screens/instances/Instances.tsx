@@ -9,6 +9,7 @@ import { href } from '../../hooks/use-route';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Status, Spinner } from '../../components/Status';
 import { InstanceHistory } from './InstanceHistory';
+import { MoveControls } from './MoveControls';
 
 export const POWER_STATES: Record<number, string> = {
   0: 'NOSTATE',
@@ -28,7 +29,7 @@ const ALLOWED: Record<ServerAction | 'delete', string[]> = {
   unpause: ['PAUSED'],
   suspend: ['ACTIVE'],
   resume: ['SUSPENDED'],
-  delete: ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'ERROR', 'BUILD'],
+  delete: ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'ERROR', 'BUILD', 'VERIFY_RESIZE'],
 };
 const ACTIONS = Object.keys(ALLOWED) as (ServerAction | 'delete')[];
 
@@ -45,6 +46,7 @@ export function Instances() {
   const { t } = useTranslation();
   const { compute } = useSession();
   const servers = usePoll(() => compute.listServers(), 2000, [compute]);
+  const flavors = usePoll(() => compute.flavors(), 30_000, [compute]);
   const [selected, setSelected] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -144,6 +146,12 @@ export function Instances() {
                             : t(`instances.action.${a}`)}
                       </button>
                     ))}
+                    <MoveControls
+                      server={s}
+                      flavors={flavors.data ?? []}
+                      disabled={busy !== null}
+                      onError={(what, error) => setActionError({ what, error })}
+                    />
                     <a className="small-btn button" href={href('boot', s.id)}>
                       {t('instances.walkthrough')}
                     </a>

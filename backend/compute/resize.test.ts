@@ -22,3 +22,12 @@ test('the disk grows to the flavor root disk, never shrinks', () => {
   assert.equal(grownSize(2 * GiB, 1), null);
   assert.equal(grownSize(2 * GiB, 2), null);
 });
+
+test('a move found at start: rolled back before the hand-over, ERROR after it', async () => {
+  const { moveRecovery } = await import('./resize-recovery.js');
+  assert.equal(moveRecovery('resize_prep'), 'roll-back');
+  assert.equal(moveRecovery('resize_migrating'), 'roll-back');
+  assert.equal(moveRecovery('resize_finish'), 'error');
+  assert.equal(moveRecovery('resize_reverting'), 'error');
+  assert.equal(moveRecovery('rebooting'), null);
+});

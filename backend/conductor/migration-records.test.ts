@@ -34,6 +34,7 @@ test('a started move records the migration and the context; a claim counts the i
   const use = usageByHost(db.data.instances);
   assert.equal(use.get('h1')!.ram, 256, 'the source keeps the old flavor');
   assert.equal(use.get('h2')!.ram, 512, 'the destination holds the new flavor');
+  assert.deepEqual([use.get('h1')!.count, use.get('h2')!.count], [1, 0], 'running_vms counts the instance where it is');
   assert.equal((await moves.migration_get(m.id))!.dest_compute, 'h2');
 });
 

@@ -39,21 +39,25 @@ export const holdsResources = (i: Instance) => i.vm_state !== 'deleted' && i.hos
 
 export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsage> {
   const out = new Map<string, HostUsage>();
-  const add = (host: string, i: Instance, flavor: Instance['flavor'], io: number) => {
+  // `resident`: the instance is on this host (Nova's running_vms and host_state.instances count
+  // only those); a move's other claim adds its resources alone.
+  const add = (host: string, i: Instance, flavor: Instance['flavor'], resident: boolean) => {
     const u = out.get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [], io_ops: 0 };
     u.vcpus += flavor.vcpus;
     u.ram += flavor.ram;
     u.disk += instanceDiskGb(flavor);
-    u.count += 1;
-    u.uuids.push(i.uuid);
-    u.io_ops = (u.io_ops ?? 0) + io;
+    if (resident) {
+      u.count += 1;
+      u.uuids.push(i.uuid);
+      u.io_ops = (u.io_ops ?? 0) + ioOpsOf(i);
+    }
     out.set(host, u);
   };
   for (const i of instances) {
     if (!holdsResources(i)) continue;
-    add(i.host!, i, i.flavor, ioOpsOf(i));
+    add(i.host!, i, i.flavor, true);
     const other = moveClaim(i);
-    if (other) add(other.host, i, other.flavor, 0);
+    if (other) add(other.host, i, other.flavor, false);
   }
   return out;
 }

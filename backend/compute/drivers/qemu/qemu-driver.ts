@@ -253,6 +253,7 @@ export class QemuDriver implements ComputeDriver {
   async finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null> {
     return this.serial(uuid, async () => {
       const files = this.files(uuid);
+      if (!fs.existsSync(sourceCopyDir(files))) throw new GuestNotFoundError(uuid);
       // A resize on this same host: the destination's guest is this uuid too; it goes first.
       await this.procs.get(uuid)?.kill();
       restoreSourceCopy(files);

@@ -108,3 +108,15 @@ test('filterMigrations: os-migrations filters; hidden rows never', () => {
   assert.equal(flavorKey({ id: '42' }), 42);
   assert.equal(flavorKey({ id: 'a-uuid' }), null);
 });
+
+test('a confirmed resize becomes the flavor later schedulings ask for', async () => {
+  const { db, inst, moves } = await withInstance();
+  await db.mutate((d) => {
+    d.request_specs[inst.uuid] = { flavor: tiny } as never;
+  });
+  const m = await moves.migration_start(inst.uuid, 'resize', small, 'u1');
+  await moves.migration_update(m.id, { status: 'finished' });
+  assert.equal(db.data.request_specs[inst.uuid]!.flavor.name, 'm1.tiny', 'not before the confirm');
+  await moves.migration_update(m.id, { status: 'confirmed' });
+  assert.equal(db.data.request_specs[inst.uuid]!.flavor.name, 'm1.small');
+});

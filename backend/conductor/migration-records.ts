@@ -136,7 +136,14 @@ export function migrationRecords(db: NovaDb, nodes: () => Promise<ComputeNode[]>
     async migration_update(id, patch) {
       const m = find(id);
       if (!m) throw new BusFailure('MigrationNotFound', `Migration ${id} could not be found.`, { code: 404 });
-      return db.mutate(() => Object.assign(m, patch, { updated_at: now() }));
+      return db.mutate((data) => {
+        // A confirmed resize is the instance's flavor from now on: later schedulings (unshelve,
+        // another move) ask for it, as Nova's RequestSpec.flavor.
+        const spec = data.request_specs[m.instance_uuid];
+        const ctx = data.instances.find((i) => i.uuid === m.instance_uuid)?.migration_context;
+        if (patch.status === 'confirmed' && spec && ctx?.migration_id === id) spec.flavor = ctx.new_flavor;
+        return Object.assign(m, patch, { updated_at: now() });
+      });
     },
   };
 }

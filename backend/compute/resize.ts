@@ -63,8 +63,21 @@ async function step(
     const e = err as Error;
     c.log.error(`${event} of ${uuid} failed: ${e.message}`);
     await c.conductor.action_event_finish(uuid, rid, event, 'Error', e.message, e.stack ?? null).catch(() => undefined);
+    if (deletedMeanwhile(e)) {
+      // The delete owns the instance now: no rollback over it; a copy kept here goes too.
+      await c.driver.confirmMigration(uuid).catch(() => undefined);
+      return;
+    }
     await onError(m, e.message).catch((e2: Error) => c.log.error(`${event} of ${uuid}: ${e2.message}`));
   }
+}
+
+/** A step refused because a delete took the instance over (task_state deleting) or finished it. */
+function deletedMeanwhile(e: Error): boolean {
+  const details = (e as { details?: { task_state?: unknown } }).details;
+  return (
+    (e.name === 'UnexpectedTaskState' && details?.task_state === 'deleting') || (e.name === 'NotFound' && e.message.startsWith('Instance '))
+  );
 }
 
 /** The other host's nova-compute (and its instances directory): every lab host's compute sets these. */

@@ -308,3 +308,46 @@ test('os-migrations fields follow the microversion', async () => {
   assert.ok(page.body.migrations_links[0].href.includes(`marker=${page.body.migrations[0].uuid}`));
   assert.equal((await c.request('GET', '/os-migrations?bogus=1')).status, 400);
 });
+
+test('a single-host lab with allow_resize_to_same_host resizes in place (both flavors counted there) but never migrates', async () => {
+  const one = await startLab({
+    novaConf: `[DEFAULT]\ncompute_driver = fake\nallow_resize_to_same_host = True\n[novalab]\ntopology = ${topologyFile([
+      { name: 'solo', vcpus: 4, memory_mb: 4096, disk_gb: 40 },
+    ])}\n`,
+  });
+  try {
+    const c = await ComputeClient.admin(one);
+    const id = await c.createServer('solo-vm', await c.imageId('novalab-x86_64'), '1');
+    assert.equal((await c.settled(id)).status, 'ACTIVE');
+    const used = async () => (await c.request('GET', '/os-hypervisors/detail')).body.hypervisors[0].memory_mb_used as number;
+    const wait = (want: string) =>
+      eventually(
+        want,
+        async () => {
+          const s = await c.server(id);
+          return s.status === want && s['OS-EXT-STS:task_state'] === null ? s : null;
+        },
+        60_000,
+        100,
+      );
+    assert.equal((await c.request('POST', `/servers/${id}/action`, { resize: { flavorRef: '2' } })).status, 202);
+    assert.equal(hostOf(await wait('VERIFY_RESIZE')), 'solo');
+    assert.equal(await used(), 256 + 512, 'the old and the new flavor on the same host until confirm or revert');
+    assert.equal((await c.request('POST', `/servers/${id}/action`, { revertResize: null })).status, 202);
+    assert.equal(((await wait('ACTIVE')).flavor as { original_name: string }).original_name, 'm1.tiny');
+    assert.equal(await used(), 256);
+    assert.equal((await c.request('POST', `/servers/${id}/action`, { migrate: null })).status, 202);
+    await eventually(
+      'the migrate to find no host',
+      async () => {
+        const [m] = (await c.request('GET', `/os-migrations?instance_uuid=${id}&migration_type=migration`)).body.migrations;
+        return m?.status === 'error' ? m : null;
+      },
+      60_000,
+      100,
+    );
+    assert.equal(hostOf(await wait('ACTIVE')), 'solo');
+  } finally {
+    await one.stop();
+  }
+});

@@ -141,6 +141,14 @@ export const NOVA_CONF_OPTIONS = [
   o('DEFAULT', 'scheduler_max_attempts', 'int', 3, 'hosts tried for one instance before it goes to ERROR', 'nova-scheduler', 1),
   o(
     'DEFAULT',
+    'allow_resize_to_same_host',
+    'bool',
+    false,
+    'a resize may stay on its current host (DevStack sets it for single-host clouds); a cold migration never does',
+    'nova-conductor',
+  ),
+  o(
+    'DEFAULT',
     'default_availability_zone',
     'string',
     'nova',

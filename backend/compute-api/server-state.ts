@@ -14,16 +14,25 @@ const REBOOT: Partial<Record<Exclude<TaskState, null>, string>> = {
   rebuilding: 'REBUILD',
 };
 
+/** A resize or cold migration on its way shows as RESIZE (Nova's state map). */
+const RESIZING: Partial<Record<Exclude<TaskState, null>, string>> = {
+  resize_prep: 'RESIZE',
+  resize_migrating: 'RESIZE',
+  resize_migrated: 'RESIZE',
+  resize_finish: 'RESIZE',
+};
+
 const STATE_MAP: Record<VmState, { default: string } & Partial<Record<Exclude<TaskState, null>, string>>> = {
-  active: { default: 'ACTIVE', ...REBOOT },
+  active: { default: 'ACTIVE', ...REBOOT, ...RESIZING },
   building: { default: 'BUILD' },
-  stopped: { default: 'SHUTOFF', rebuilding: 'REBUILD' },
+  stopped: { default: 'SHUTOFF', rebuilding: 'REBUILD', ...RESIZING },
   paused: { default: 'PAUSED' },
   suspended: { default: 'SUSPENDED' },
   error: { default: 'ERROR', rebuilding: 'REBUILD' },
   deleted: { default: 'DELETED' },
   shelved: { default: 'SHELVED' },
   shelved_offloaded: { default: 'SHELVED_OFFLOADED' },
+  resized: { default: 'VERIFY_RESIZE', resize_reverting: 'REVERT_RESIZE' },
 };
 
 export function serverStatus(vm: VmState, task: TaskState): string {

@@ -1,6 +1,7 @@
 // Everything a compute host's operations need, passed explicitly so each operation is a
 // small function over this context.
 import type { ConductorApi } from '../rpc/conductor-api.js';
+import type { ComputeApi } from '../rpc/compute-api.js';
 import type { LabApi } from '../rpc/lab-api.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import type { Logger } from '../common/log.js';
@@ -26,5 +27,9 @@ export interface ComputeContext {
   publish(e: PublishedEvent): void;
   rescheduleCast(uuid: string, host: string, reason: string): void;
   deleteConsoleTokensCast(uuid: string): void;
+  /** Casts to another host's nova-compute (a resize or migration hands work between hosts); main.ts sets it. */
+  peerCast?(host: string): { [K in keyof ComputeApi]: (...a: Parameters<ComputeApi[K]>) => void };
+  /** Where a lab host keeps its instance directories (every lab host is on this machine). */
+  instancesDirOf?(host: string): string;
   log: Logger;
 }

@@ -11,6 +11,7 @@ import { buildAndRunInstance, guestArch } from './build-instance.js';
 import { instanceDiagnostics } from './diagnostics.js';
 import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
+import { resizeManager } from './resize.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
 import { snapshotInstance } from './snapshot.js';
 import { shelveInstance, shelveOffloadInstance, unshelveInstance } from './shelve.js';
@@ -103,6 +104,7 @@ export function terminateOnce(c: ComputeContext, work: HostWork, uuid: string): 
 
 export function computeManager(c: ComputeContext, work: HostWork = newHostWork()): ComputeApi {
   return {
+    ...resizeManager(c),
     async build_and_run_instance(instance: Instance) {
       await buildOnce(c, work, instance.uuid);
     },

@@ -8,7 +8,7 @@ import { hostPaths, secretFile } from '../config/state-dir.js';
 import { serviceTokenSource } from '../common/service-auth.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
-import { computeTopic } from '../rpc/compute-api.js';
+import { computeTopic, type ComputeApi } from '../rpc/compute-api.js';
 import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import { createDriver } from './driver-factory.js';
 import { chooseVncListen } from './vnc-listen.js';
@@ -65,6 +65,8 @@ runMain(async () => {
     publish: (e) => rt.publish(e),
     rescheduleCast: (uuid, h, reason) => conductor.cast.reschedule(uuid, h, reason),
     deleteConsoleTokensCast: (uuid) => rpcClient<ConsoleAuthApi>(rt.bus, 'consoleauth').cast.delete_tokens_for_instance(uuid),
+    peerCast: (h) => rpcClient<ComputeApi>(rt.bus, computeTopic(h)).cast,
+    instancesDirOf: (h) => hostPaths(paths, h).instances,
   };
   const ratios = {
     cpu: conf.float('cpu_allocation_ratio'),

@@ -6,7 +6,17 @@ import path from 'node:path';
 import { shape, type JsonDbSpec } from '../common/json-db.js';
 import { openJournalDb, readJournalDb, type JournalDb, type JournalDbSpec } from '../common/journal-db.js';
 import { TraceStore } from './trace-store.js';
-import type { Aggregate, ComputeNode, Flavor, Instance, InstanceAction, KeyPair, QuotaSet, ServerGroup } from '../../contract/model.js';
+import type {
+  Aggregate,
+  ComputeNode,
+  Flavor,
+  Instance,
+  InstanceAction,
+  KeyPair,
+  Migration,
+  QuotaSet,
+  ServerGroup,
+} from '../../contract/model.js';
 import type { ServiceRecord } from '../../contract/services.js';
 import type { RequestSpec, ScheduleTrace } from '../../contract/scheduler.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
@@ -22,6 +32,7 @@ export interface NovaData {
     instance: number;
     keypair: number;
     aggregate?: number;
+    migration?: number;
   };
   services: ServiceRecord[];
   compute_nodes: ComputeNode[];
@@ -42,6 +53,8 @@ export interface NovaData {
   failed_builds?: Record<string, number>;
   /** Flavor access (Nova's flavor_projects): the projects that may see and use a private flavor. */
   flavor_projects: { flavor_id: string; project_id: string }[];
+  /** Resizes and cold migrations (Nova's migrations table); absent in databases written before them. */
+  migrations?: Migration[];
 }
 
 export const emptyNovaData = (): NovaData => ({

@@ -9,6 +9,7 @@ import type {
   ListedInstance,
   ServerGroup,
   KeyPair,
+  Migration,
   QuotaSet,
   TaskState,
   VmState,
@@ -59,6 +60,27 @@ export interface UsageInstance {
   launched_at: string | null;
   terminated_at: string | null;
   flavor: Pick<Flavor, 'name' | 'ram' | 'disk' | 'ephemeral' | 'vcpus'>;
+}
+
+/** os-migrations' filters (each optional; `host` matches the source or the destination). */
+export interface MigrationFilter {
+  instance_uuid?: string;
+  status?: string;
+  statuses?: string[];
+  migration_type?: string;
+  source_compute?: string;
+  host?: string;
+  user_id?: string;
+  project_id?: string;
+}
+
+/** A resize (a new flavor) or a cold migration (flavor null), as nova-api hands it to the conductor. */
+export interface MoveServerRequest {
+  instance_uuid: string;
+  flavor: Flavor | null;
+  /** migrate at 2.56: the host an admin asked for. */
+  host: string | null;
+  user_id: string;
 }
 
 export interface ConductorApi {
@@ -193,6 +215,16 @@ export interface ConductorApi {
   unshelve_instance(instance_uuid: string, availability_zone?: string | null): Promise<void>;
   /** Cast by a compute host whose spawn failed with a retryable error. */
   reschedule(instance_uuid: string, failed_host: string, reason: string): Promise<void>;
+
+  // resize and cold migration (Nova's migrations table and the conductor's MigrationTask)
+  /** Cast by nova-api once the instance is in task_state resize_prep: schedule it again, then prep_resize on the destination. */
+  migrate_server(req: MoveServerRequest): Promise<void>;
+  /** The scheduler's claim for a move: the new flavor on `host` under `limits`, the instance staying on its source. */
+  migration_claim(migration_id: number, host: string, limits?: ResourceLimits): Promise<ClaimResult>;
+  migration_get(id: number): Promise<Migration | null>;
+  /** Newest first; hidden rows are left out. */
+  migration_list(filter: MigrationFilter): Promise<Migration[]>;
+  migration_update(id: number, patch: Partial<Pick<Migration, 'status'>>): Promise<Migration>;
 
   // scheduling explanations
   trace_save(trace: ScheduleTrace): Promise<void>;

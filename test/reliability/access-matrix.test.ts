@@ -58,6 +58,8 @@ const ACCESS: Record<string, Access> = {
   'compute POST /v2.1/servers/:id/action': 'owned',
   'compute POST /v2.1/servers/:id/remote-consoles': 'owned',
   'compute GET /v2.1/servers/:id/os-instance-actions': 'owned',
+  'compute GET /v2.1/servers/:id/migrations': 'owned',
+  'compute GET /v2.1/os-migrations': 'admin',
   'compute GET /v2.1/servers/:id/os-instance-actions/:req': 'owned',
   'compute GET /v2.1/flavors': 'member',
   'compute POST /v2.1/flavors': 'admin',

@@ -14,6 +14,7 @@ import { atLeast } from '../microversion.js';
 import { checkConsoleOutput, checkReboot, checkResetState, checkRemoteConsole, checkVncConsole } from '../schemas.js';
 import { HARD_REBOOT, invalidStateMessage, SERVER_ACTIONS, serverStatus, SOFT_REBOOT, type ServerAction } from '../server-state.js';
 import { computeDown, computeUp, recordAction, visibleInstance } from './server-common.js';
+import { MOVE_ACTIONS } from './server-resize.js';
 
 /** Console calls answer in milliseconds; a host that does not is reported rather than waited on. */
 const COMPUTE_CALL_MS = 15_000;
@@ -29,6 +30,8 @@ const UNSUPPORTED = new Set([
   'confirmResize',
   'revertResize',
   'migrate',
+  'createImage',
+  'createBackup',
   'os-migrateLive',
   'evacuate',
   'rescue',
@@ -153,6 +156,8 @@ async function serverAction(c: Call): Promise<Reply> {
   const inst = await visibleInstance(c, c.params.id!);
   const plain = SERVER_ACTIONS[key];
   if (plain) return changeState(c, inst, plain);
+  const move = Object.hasOwn(MOVE_ACTIONS, key) ? MOVE_ACTIONS[key] : undefined;
+  if (move) return move(c, inst);
   switch (key) {
     case 'reboot': {
       const type = checkReboot(body).reboot.type.toUpperCase() as 'SOFT' | 'HARD';

@@ -174,6 +174,46 @@ export class FakeDriver implements ComputeDriver {
     return { file, format: g.spec.image.diskFormat };
   }
 
+  // Resize and migration: the same bookkeeping as the QEMU driver's, in memory. The source keeps
+  // its stopped guest aside; the destination (another process) makes its own from the spec.
+  private readonly resizeSources = new Map<string, FakeGuest>();
+
+  async migrateDiskAndPowerOff(uuid: string): Promise<void> {
+    const g = this.get(uuid);
+    this.expect(g, ['running', 'shutdown'], 'migrate');
+    g.state = 'shutdown';
+    g.console.push('[fake] power down for migration');
+    this.guests.delete(uuid);
+    this.resizeSources.set(uuid, g);
+  }
+
+  async finishMigration(spec: GuestSpec, opts: { powerOn: boolean }): Promise<GuestHandle | null> {
+    const guest: FakeGuest = { spec, state: 'shutdown', console: [], vnc: { host: '127.0.0.1', port: this.nextPort++ }, boots: 0 };
+    this.guests.set(spec.uuid, guest);
+    if (!opts.powerOn) return null;
+    this.boot(guest);
+    return this.handle(guest);
+  }
+
+  async confirmMigration(uuid: string): Promise<void> {
+    this.resizeSources.delete(uuid);
+  }
+
+  async finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null> {
+    const g = this.resizeSources.get(uuid);
+    if (!g) throw new GuestNotFoundError(uuid);
+    this.resizeSources.delete(uuid);
+    this.guests.set(uuid, g);
+    if (!powerOn) return null;
+    this.boot(g);
+    return this.handle(g);
+  }
+
+  /** Test hook: the source copies this host keeps until a move is confirmed or reverted. */
+  get keptSources(): string[] {
+    return [...this.resizeSources.keys()];
+  }
+
   async getConsoleOutput(uuid: string, lines?: number): Promise<string> {
     const all = this.get(uuid).console;
     return (lines ? all.slice(-lines) : all).join('\n') + '\n';

@@ -1,7 +1,7 @@
 // The data model of the lab's compute service, as the conductor stores it and the
 // API, scheduler, compute hosts and GUI read it.
 
-export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted' | 'rescued';
 
 /** Every status a server list may be filtered by (Nova's API status), and the vm_state it lives in. */
 export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
@@ -15,6 +15,7 @@ export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
   REBOOT: 'active',
   HARD_REBOOT: 'active',
   REBUILD: 'active',
+  RESCUE: 'rescued',
 };
 /** Task states of a build in progress: a build's own updates expect one of these (not a delete's). */
 export const BUILD_TASK_STATES = [null, 'scheduling', 'networking', 'block_device_mapping', 'spawning'] as const;
@@ -38,6 +39,10 @@ export type TaskState =
   | 'suspending'
   | 'resuming'
   | 'rebuilding'
+  | 'rebuild_block_device_mapping'
+  | 'rebuild_spawning'
+  | 'rescuing'
+  | 'unrescuing'
   | 'deleting';
 
 /** Nova's power_state integers (nova/compute/power_state.py). */
@@ -126,6 +131,8 @@ export interface Instance {
   access_ip_v6?: string | null;
   locked: boolean;
   locked_reason: string | null;
+  /** Who locked it (Nova's locked_by): only an admin may unlock a server an admin locked. */
+  locked_by?: 'owner' | 'admin' | null;
   addresses: InstanceAddress[];
   launch_index: number;
   reservation_id: string;

@@ -12,6 +12,7 @@ import { instanceDiagnostics } from './diagnostics.js';
 import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
+import { rebuildInstance, rescueInstance, unrescueInstance } from './rebuild.js';
 
 interface PowerOutcome {
   vm_state: VmState;
@@ -136,6 +137,9 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
       }),
     resume_instance: (uuid) => operate(c, uuid, 'compute_resume_instance', () => c.driver.resume(uuid), ACTIVE),
     terminate_instance: (uuid) => terminateOnce(c, work, uuid),
+    rebuild_instance: (uuid) => rebuildInstance(c, uuid),
+    rescue_instance: (uuid, rescue) => rescueInstance(c, uuid, rescue),
+    unrescue_instance: (uuid) => unrescueInstance(c, uuid),
     async get_diagnostics(inst) {
       const state = await c.driver.getPowerState(inst.uuid);
       if (state !== 'running') throw new Error(`guest ${inst.uuid} is ${state}: diagnostics need a running guest`);

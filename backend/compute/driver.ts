@@ -181,7 +181,18 @@ export interface GuestInventory {
   onGuestExit(callback: (uuid: string, info: GuestExitInfo) => void): () => void;
 }
 
-export interface ComputeDriver extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory {
+/** Rescue, as Nova's: boot a rescue image with the guest's own disk attached second (vdb),
+ *  so a user can repair it; unrescue boots the guest's own disk again. A rescued guest stays
+ *  rescued across power cycles and restarts until unrescue. */
+export interface GuestRescuer {
+  /** Stop the guest (politely, then firmly) and boot `image` on a fresh overlay, own disk second. */
+  rescue(uuid: string, image: GuestSpec['image']): Promise<GuestHandle>;
+  /** Stop the rescue guest, drop the rescue disk, boot the guest's own disk. */
+  unrescue(uuid: string): Promise<GuestHandle>;
+}
+
+export interface ComputeDriver
+  extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory, GuestRescuer {
   readonly name: string;
   /** Probe the host (accelerator, versions) once; call before anything else. */
   init(host: DriverHostInfo): Promise<DriverHostReport>;

@@ -1,6 +1,6 @@
 // nova-compute's RPC interface (topic "compute.<host>"): casts for what changes a guest,
 // calls for what answers.
-import type { Instance } from '../../contract/model.js';
+import type { ImageMeta, Instance } from '../../contract/model.js';
 
 /** Where nova-novncproxy reaches a guest's VNC server. A TCP server asks for VNC
  *  authentication with `password` (random per guest; the proxy answers the challenge itself):
@@ -43,6 +43,11 @@ export interface ComputeApi {
   suspend_instance(uuid: string): Promise<void>;
   resume_instance(uuid: string): Promise<void>;
   terminate_instance(uuid: string): Promise<void>;
+  /** Re-create the guest from the instance's image on a fresh disk (the record names the image). */
+  rebuild_instance(uuid: string): Promise<void>;
+  /** Boot the rescue image with the guest's own disk second; kernel and ramdisk as nova-api resolved them. */
+  rescue_instance(uuid: string, rescue: { image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null }): Promise<void>;
+  unrescue_instance(uuid: string): Promise<void>;
   get_console_output(uuid: string, length: number | null): Promise<string>;
   get_vnc_console(uuid: string): Promise<VncConnectInfo>;
   /** A running guest's diagnostics (the driver's statistics, the instance's flavor and NICs). */

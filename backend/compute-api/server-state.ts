@@ -11,17 +11,20 @@ const REBOOT: Partial<Record<Exclude<TaskState, null>, string>> = {
   rebooting_hard: 'HARD_REBOOT',
   reboot_pending_hard: 'HARD_REBOOT',
   reboot_started_hard: 'HARD_REBOOT',
-  rebuilding: 'REBUILD',
 };
 
+/** A rebuild's three steps show as REBUILD from each state a rebuild may start in. */
+const REBUILD = { rebuilding: 'REBUILD', rebuild_block_device_mapping: 'REBUILD', rebuild_spawning: 'REBUILD' } as const;
+
 const STATE_MAP: Record<VmState, { default: string } & Partial<Record<Exclude<TaskState, null>, string>>> = {
-  active: { default: 'ACTIVE', ...REBOOT },
+  active: { default: 'ACTIVE', ...REBOOT, ...REBUILD },
   building: { default: 'BUILD' },
-  stopped: { default: 'SHUTOFF', rebuilding: 'REBUILD' },
+  stopped: { default: 'SHUTOFF', ...REBUILD },
   paused: { default: 'PAUSED' },
   suspended: { default: 'SUSPENDED' },
-  error: { default: 'ERROR', rebuilding: 'REBUILD' },
+  error: { default: 'ERROR', ...REBUILD },
   deleted: { default: 'DELETED' },
+  rescued: { default: 'RESCUE' },
 };
 
 export function serverStatus(vm: VmState, task: TaskState): string {

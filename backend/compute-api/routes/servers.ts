@@ -23,6 +23,7 @@ import { computeUp, recordAction, viewOptions, visibleInstance } from './server-
 import { pyRepr, toBool } from '../validation.js';
 import { parseIsoTime } from '../iso-time.js';
 import { shortIPv6 } from '../ip-address.js';
+import { checkNotLocked } from './server-rebuild.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
@@ -222,11 +223,12 @@ async function updateServer(c: Call) {
 async function deleteServer(c: Call) {
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:servers:delete', inst);
+  checkNotLocked(c, inst);
   if (inst.task_state === 'deleting') return empty(204);
   await c.deps.conductor.call.instance_update(
     inst.uuid,
     { task_state: 'deleting' },
-    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error'] },
+    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error', 'rescued'] },
   );
   await recordAction(c, inst, 'delete');
   // With no host, or a host whose nova-compute is down, Nova deletes locally: nothing runs there.

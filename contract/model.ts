@@ -131,6 +131,9 @@ export interface Instance {
   access_ip_v6?: string | null;
   locked: boolean;
   locked_reason: string | null;
+  /** The password the guest posted to the metadata service, encrypted with its key (Nova keeps
+   *  it in system_metadata password_0..3); os-server-password shows and clears it. */
+  server_password?: string | null;
   /** Who locked it (Nova's locked_by): only an admin may unlock a server an admin locked. */
   locked_by?: 'owner' | 'admin' | null;
   addresses: InstanceAddress[];

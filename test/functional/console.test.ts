@@ -202,9 +202,14 @@ test('refused before any WebSocket: a page from another site (wrong Origin)', { 
   await expectHttpRefusal(`?token=${token}`, `http://127.0.0.1:${lab.proxyPort + 1}`, 403);
 });
 
-test('refused before any WebSocket: no Origin header', { skip }, async () => {
-  const token = await authorize();
-  await expectHttpRefusal(`?token=${token}`, undefined, 403);
+test('no Origin header (not a browser: Tempest, websockify clients) reaches the guest, as in Nova', { skip }, async () => {
+  const ws = await openWebSocket(wsUrl(`?token=${await authorize()}`), {});
+  assert.equal((await rfbHandshake(rfbOverWebSocket(ws))).name, 'QEMU');
+  ws.close();
+  // Without a valid token it gets nothing, and a "null" Origin (a sandboxed page) is still refused.
+  const bad = await openWebSocket(wsUrl('?token=00000000-0000-0000-0000-000000000000'), {});
+  assert.equal((await closeOf(bad)).code, 1005);
+  await expectHttpRefusal(`?token=${await authorize()}`, 'null', 403);
 });
 
 test('refused: a token naming an address that is neither loopback nor vncserver_proxyclient_address', { skip }, async () => {

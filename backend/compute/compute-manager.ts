@@ -137,7 +137,7 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
       }),
     resume_instance: (uuid) => operate(c, uuid, 'compute_resume_instance', () => c.driver.resume(uuid), ACTIVE),
     terminate_instance: (uuid) => terminateOnce(c, work, uuid),
-    rebuild_instance: (uuid) => rebuildInstance(c, uuid),
+    rebuild_instance: (uuid, orig) => rebuildInstance(c, uuid, orig),
     rescue_instance: (uuid, rescue) => rescueInstance(c, uuid, rescue),
     unrescue_instance: (uuid) => unrescueInstance(c, uuid),
     async get_diagnostics(inst) {

@@ -13,7 +13,7 @@ import type { ImageMeta, Instance } from '../../contract/model.js';
 import { PowerState } from '../../contract/model.js';
 import { currentContext } from '../bus/client.js';
 import { rootDiskTooSmall } from '../shared/flavor-disk.js';
-import { deletedMeanwhile, fetchImages, guestSpec } from './build-instance.js';
+import { deletedMeanwhile, fetchImages, guestArch, guestSpec } from './build-instance.js';
 import type { ComputeContext } from './compute-context.js';
 import { GuestNotFoundError } from './driver.js';
 import { allocateNetwork } from './host-inventory.js';
@@ -22,7 +22,8 @@ const REBUILD_EVENT = 'compute_rebuild_instance';
 const RESCUE_EVENT = 'compute_rescue_instance';
 const UNRESCUE_EVENT = 'compute_unrescue_instance';
 
-/** The image a rescue boots, as nova-api resolved it with the requester's token. */
+/** An image with the kernel and ramdisk nova-api resolved for it with the requester's token
+ *  (the image a rescue boots; the one a rebuild replaces). */
 export interface RescueImage {
   image: ImageMeta;
   kernel_id: string | null;
@@ -40,7 +41,19 @@ function network(inst: Instance): { mac: string; ip: string } {
 const progress = (c: ComputeContext, inst: Instance) => (p: { phase: string; detail: string }) =>
   c.publish({ kind: 'progress', summary: `${inst.name}: ${p.phase} ${p.detail}`, detail: p });
 
-export async function rebuildInstance(c: ComputeContext, uuid: string): Promise<void> {
+/**
+ * Nova checks a new image against the instance's own host (the scheduler, host forced,
+ * ImagePropertiesFilter): an architecture this host does not run is refused before the guest
+ * is touched.
+ */
+async function checkHostRuns(c: ComputeContext, inst: Instance): Promise<void> {
+  const node = (await c.conductor.compute_node_list()).find((n) => n.host === c.host);
+  const arch = guestArch(inst);
+  if (node && node.supported_instances.length > 0 && !node.supported_instances.some((t) => t[0] === arch))
+    throw new Error(`image ${inst.image.name} is for ${arch}, which ${c.host} does not run: no valid host for this rebuild`);
+}
+
+export async function rebuildInstance(c: ComputeContext, uuid: string, orig?: RescueImage): Promise<void> {
   const inst = await c.conductor.instance_get(uuid);
   if (!inst || inst.host !== c.host || inst.task_state !== 'rebuilding') return;
   const rid = requestId(uuid);
@@ -49,6 +62,7 @@ export async function rebuildInstance(c: ComputeContext, uuid: string): Promise<
   let guestGone = false;
   try {
     await c.conductor.instance_update(uuid, { task_state: 'rebuild_block_device_mapping' }, { task_state: ['rebuilding'] });
+    await checkHostRuns(c, inst);
     const { image, virtualSize } = await fetchImages(c, inst);
     const tooSmall = rootDiskTooSmall(inst.flavor.disk, virtualSize);
     if (tooSmall) throw new Error(tooSmall);
@@ -99,7 +113,7 @@ export async function rebuildInstance(c: ComputeContext, uuid: string): Promise<
           power_state: PowerState.NOSTATE,
           fault: { code: 500, message: `Rebuild of instance ${uuid} failed on ${c.host}: ${e.message}`, created: new Date().toISOString() },
         }
-      : { task_state: null }; // the guest was not touched: it stays as it was
+      : { task_state: null, ...(orig ?? {}) }; // the guest was not touched: it stays as it was, on its image
     await c.conductor.instance_update(uuid, patch).catch(() => undefined);
   }
 }

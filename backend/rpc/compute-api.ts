@@ -43,8 +43,9 @@ export interface ComputeApi {
   suspend_instance(uuid: string): Promise<void>;
   resume_instance(uuid: string): Promise<void>;
   terminate_instance(uuid: string): Promise<void>;
-  /** Re-create the guest from the instance's image on a fresh disk (the record names the image). */
-  rebuild_instance(uuid: string): Promise<void>;
+  /** Re-create the guest from the instance's image on a fresh disk (the record names the new
+   *  image; `orig` is the one the guest runs, restored if the rebuild fails before touching it). */
+  rebuild_instance(uuid: string, orig?: { image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null }): Promise<void>;
   /** Boot the rescue image with the guest's own disk second; kernel and ramdisk as nova-api resolved them. */
   rescue_instance(uuid: string, rescue: { image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null }): Promise<void>;
   unrescue_instance(uuid: string): Promise<void>;

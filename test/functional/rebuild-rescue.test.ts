@@ -4,7 +4,7 @@
 // (wrong state, locked, an image that does not exist or does not fit) that change nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, labToken, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { eventually, labToken, startLab, topologyFile, type LabHandle } from '../../harness/lab-process.js';
 import { faultOf, labImageId, novaRequest, type NovaReply } from '../../harness/nova-http.js';
 import { ComputeClient } from '../../harness/compute-client.js';
 
@@ -64,8 +64,10 @@ async function glanceImage(name: string, extra: Record<string, unknown>): Promis
 }
 
 before(async () => {
+  // One lab host that runs x86_64 guests only, so an aarch64 image cannot be rebuilt there.
+  const topology = topologyFile([{ name: 'x86-only', vcpus: 8, memory_mb: 16384 }]);
   lab = await startLab({
-    novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 1\nmetadata_workers = 1\nec2_workers = 1\n',
+    novaConf: `[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 1\nmetadata_workers = 1\nec2_workers = 1\n[novalab]\ntopology = ${topology}\n`,
   });
   [admin, demo] = await Promise.all([labToken(lab), labToken(lab, 'demo', 'demo', 'demo')]);
   image = await labImageId(lab, admin);
@@ -181,6 +183,20 @@ test('rebuild refusals leave the server as it was', async () => {
   await settle(adminVm, 'ACTIVE');
   assert.equal((await action(adminVm, { rebuild: { imageRef: image } })).status, 404);
   ok(await nova(admin, 'DELETE', `/servers/${adminVm}`), 204);
+});
+
+test('a rebuild onto an image the host cannot run fails before the guest is touched: ACTIVE on its image', async () => {
+  const arm = await glanceImage('arm-image', { architecture: 'aarch64' });
+  const bootsBefore = (await consoleText(server)).match(/\[fake\] booting/g)?.length;
+  ok(await action(server, { rebuild: { imageRef: arm } }), 202);
+  const s = await settle(server, 'ACTIVE');
+  assert.equal(s.image.id, image, 'the record names the image the guest still runs');
+  assert.equal((await consoleText(server)).match(/\[fake\] booting/g)?.length, bootsBefore, 'the guest was not re-created');
+  const actions = (await nova(admin, 'GET', `/servers/${server}/os-instance-actions`)).body.instanceActions as { request_id: string }[];
+  const rebuild = (await nova(admin, 'GET', `/servers/${server}/os-instance-actions/${actions[0]!.request_id}`)).body.instanceAction;
+  assert.equal(rebuild.action, 'rebuild');
+  assert.equal(rebuild.events[0].result, 'Error');
+  assert.match(rebuild.events[0].traceback ?? rebuild.events[0].details ?? JSON.stringify(rebuild.events[0]), /aarch64/);
 });
 
 test('rescue boots the rescue image with the own disk second; RESCUE refuses other actions; unrescue boots the own disk', async () => {

@@ -115,7 +115,11 @@ export async function rebuildServer(c: Call, inst: Instance): Promise<Reply> {
 
   const updated = await beginTask(c, inst, REBUILD, patch);
   await recordAction(c, inst, 'rebuild');
-  c.deps.compute(inst.host!).cast.rebuild_instance(inst.uuid);
+  c.deps.compute(inst.host!).cast.rebuild_instance(inst.uuid, {
+    image: inst.image,
+    kernel_id: inst.kernel_id ?? null,
+    ramdisk_id: inst.ramdisk_id ?? null,
+  });
 
   const opts = await viewOptions(c, true);
   opts.update = true;

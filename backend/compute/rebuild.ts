@@ -128,7 +128,7 @@ export async function rescueInstance(c: ComputeContext, uuid: string, rescue: Re
     await c.driver.rescue(uuid, image);
     await c.conductor.instance_update(
       uuid,
-      { vm_state: 'rescued', task_state: null, power_state: PowerState.RUNNING },
+      { vm_state: 'rescued', task_state: null, power_state: PowerState.RUNNING, launched_at: new Date().toISOString() },
       { task_state: ['rescuing'] },
     );
     await c.conductor.action_event_finish(uuid, rid, RESCUE_EVENT, 'Success', `rescue image ${rescue.image.name}`);

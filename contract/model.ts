@@ -12,7 +12,8 @@ export type VmState =
   /** Shelved: snapshotted and stopped, still on its host; offloaded: the host is freed. */
   | 'shelved'
   | 'shelved_offloaded'
-  | 'resized';
+  | 'resized'
+  | 'rescued';
 
 /** Every status a server list may be filtered by (Nova's API status), and the vm_state it lives in. */
 export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
@@ -29,6 +30,7 @@ export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
   SHELVED: 'shelved',
   SHELVED_OFFLOADED: 'shelved_offloaded',
   VERIFY_RESIZE: 'resized',
+  RESCUE: 'rescued',
 };
 /** Task states of a build in progress: a build's own updates expect one of these (not a delete's). */
 export const BUILD_TASK_STATES = [null, 'scheduling', 'networking', 'block_device_mapping', 'spawning'] as const;
@@ -70,7 +72,11 @@ export type TaskState =
   | 'resize_migrated'
   | 'resize_finish'
   | 'resize_reverting'
-  | 'resize_confirming';
+  | 'resize_confirming'
+  | 'rebuild_block_device_mapping'
+  | 'rebuild_spawning'
+  | 'rescuing'
+  | 'unrescuing';
 
 /** Nova's power_state integers (nova/compute/power_state.py). */
 export const PowerState = {
@@ -158,6 +164,11 @@ export interface Instance {
   access_ip_v6?: string | null;
   locked: boolean;
   locked_reason: string | null;
+  /** The password the guest posted to the metadata service, encrypted with its key (Nova keeps
+   *  it in system_metadata password_0..3); os-server-password shows and clears it. */
+  server_password?: string | null;
+  /** Who locked it (Nova's locked_by): only an admin may unlock a server an admin locked. */
+  locked_by?: 'owner' | 'admin' | null;
   addresses: InstanceAddress[];
   launch_index: number;
   reservation_id: string;

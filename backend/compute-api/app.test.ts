@@ -208,7 +208,8 @@ test("state actions are a compare-and-set then a cast; the wrong state is a 409 
     (await api('POST', `/v2.1/servers/${id}/action`, { body: { fly: null } })).body.badRequest.message,
     'There is no such action: fly',
   );
-  assert.equal((await api('POST', `/v2.1/servers/${id}/action`, { body: { rebuild: {} } })).status, 501);
+  assert.equal((await api('POST', `/v2.1/servers/${id}/action`, { body: { trigger_crash_dump: null } })).status, 501);
+  assert.equal((await api('POST', `/v2.1/servers/${id}/action`, { body: { rebuild: {} } })).status, 400, 'rebuild needs an imageRef');
 });
 
 test("console output returns exactly the last N lines; the VNC URL is Nova's format", async () => {

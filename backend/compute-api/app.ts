@@ -16,6 +16,8 @@ import { imageRoutes } from './routes/images.js';
 import { keypairRoutes } from './routes/keypairs.js';
 import { serverGroupRoutes } from './routes/server-groups.js';
 import { quotaRoutes } from './routes/quotas.js';
+import { quotaClassRoutes } from './routes/quota-classes.js';
+import { serverPasswordRoutes } from './routes/server-password.js';
 import { serverActionRoutes } from './routes/server-actions.js';
 import { serverRoutes } from './routes/servers.js';
 import { serverTagRoutes } from './routes/server-tags.js';
@@ -102,11 +104,13 @@ export function computeApp(deps: ApiDeps): Express {
   for (const routes of [
     serverRoutes,
     serverActionRoutes,
+    serverPasswordRoutes,
     serverTagRoutes,
     flavorRoutes,
     keypairRoutes,
     serverGroupRoutes,
     quotaRoutes,
+    quotaClassRoutes,
     hostRoutes,
     osHostRoutes,
     serverDiagnosticsRoutes,

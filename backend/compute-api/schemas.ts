@@ -82,7 +82,7 @@ function serverCreateSchema(v: ApiVersion): object {
  * A body check per band of microversions: `cuts` are the versions where the schema changes,
  * and each band's check is built once, from the first version asked for in it.
  */
-function versionedCheck<T>(cuts: readonly string[], schema: (v: ApiVersion) => object): (v: ApiVersion) => Check<T> {
+export function versionedCheck<T>(cuts: readonly string[], schema: (v: ApiVersion) => object): (v: ApiVersion) => Check<T> {
   const checks = new Map<string, Check<T>>();
   return (v) => {
     const key = cuts.filter((c) => atLeast(v, c)).join(',');

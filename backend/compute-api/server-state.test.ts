@@ -21,6 +21,13 @@ test('status is derived from vm_state and task_state as Nova does', () => {
     [['suspended', null], 'SUSPENDED'],
     [['error', null], 'ERROR'],
     [['deleted', null], 'DELETED'],
+    [['active', 'rebuilding'], 'REBUILD'],
+    [['active', 'rebuild_spawning'], 'REBUILD'],
+    [['stopped', 'rebuild_block_device_mapping'], 'REBUILD'],
+    [['error', 'rebuild_spawning'], 'REBUILD'],
+    [['active', 'rescuing'], 'ACTIVE'],
+    [['rescued', null], 'RESCUE'],
+    [['rescued', 'unrescuing'], 'RESCUE'],
   ];
   for (const [[vm, task], want] of cases) assert.equal(serverStatus(vm, task), want, `${vm}/${task}`);
 });

@@ -11,8 +11,10 @@ const REBOOT: Partial<Record<Exclude<TaskState, null>, string>> = {
   rebooting_hard: 'HARD_REBOOT',
   reboot_pending_hard: 'HARD_REBOOT',
   reboot_started_hard: 'HARD_REBOOT',
-  rebuilding: 'REBUILD',
 };
+
+/** A rebuild's three steps show as REBUILD from each state a rebuild may start in. */
+const REBUILD = { rebuilding: 'REBUILD', rebuild_block_device_mapping: 'REBUILD', rebuild_spawning: 'REBUILD' } as const;
 
 /** A resize or cold migration on its way shows as RESIZE (Nova's state map). */
 const RESIZING: Partial<Record<Exclude<TaskState, null>, string>> = {
@@ -23,16 +25,17 @@ const RESIZING: Partial<Record<Exclude<TaskState, null>, string>> = {
 };
 
 const STATE_MAP: Record<VmState, { default: string } & Partial<Record<Exclude<TaskState, null>, string>>> = {
-  active: { default: 'ACTIVE', ...REBOOT, ...RESIZING },
+  active: { default: 'ACTIVE', ...REBOOT, ...REBUILD, ...RESIZING },
   building: { default: 'BUILD' },
-  stopped: { default: 'SHUTOFF', rebuilding: 'REBUILD', ...RESIZING },
+  stopped: { default: 'SHUTOFF', ...REBUILD, ...RESIZING },
   paused: { default: 'PAUSED' },
   suspended: { default: 'SUSPENDED' },
-  error: { default: 'ERROR', rebuilding: 'REBUILD' },
+  error: { default: 'ERROR', ...REBUILD },
   deleted: { default: 'DELETED' },
   shelved: { default: 'SHELVED' },
   shelved_offloaded: { default: 'SHELVED_OFFLOADED' },
   resized: { default: 'VERIFY_RESIZE', resize_reverting: 'REVERT_RESIZE' },
+  rescued: { default: 'RESCUE' },
 };
 
 export function serverStatus(vm: VmState, task: TaskState): string {

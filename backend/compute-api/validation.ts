@@ -8,6 +8,11 @@ const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDe
 // The formats Nova's schemas name (jsonschema's FormatChecker): access IPs.
 ajv.addFormat('ipv4', { type: 'string', validate: (s: string) => isIPv4(s) });
 ajv.addFormat('ipv6', { type: 'string', validate: (s: string) => isIPv6(s) });
+// oslo's is_uuid_like: 32 hex digits, dashes optional.
+ajv.addFormat('uuid', {
+  type: 'string',
+  validate: (s: string) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(s),
+});
 
 /** Python-style repr, as jsonschema prints values in Nova's messages. */
 export function pyRepr(v: unknown): string {

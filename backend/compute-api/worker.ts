@@ -60,7 +60,12 @@ export async function runWorker(role: ApiRole): Promise<void> {
     const { ensureMetadataSecret } = await import('./metadata/signature.js');
     const secret = await ensureMetadataSecret(secretFile(rt.paths, 'metadata-hmac'));
     const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
-    handler = metadataApp({ secret, instanceGet: (uuid) => conductor.call.instance_get(uuid), log: rt.log });
+    handler = metadataApp({
+      secret,
+      instanceGet: (uuid) => conductor.call.instance_get(uuid),
+      passwordSet: async (uuid, password) => void (await conductor.call.instance_update(uuid, { server_password: password })),
+      log: rt.log,
+    });
   } else handler = (await import('./ec2/app.js')).ec2App;
   try {
     const server = await listen(handler, group.host, group.port, group.what);

@@ -46,19 +46,7 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
     const tooSmall = rootDiskTooSmall(inst.flavor.disk, virtualSize);
     if (tooSmall) throw new Error(tooSmall);
     await c.conductor.instance_update(uuid, { task_state: 'spawning' }, { task_state: ['block_device_mapping'] });
-    const spec: GuestSpec = {
-      uuid,
-      name: instanceName(inst.seq),
-      hostname: inst.hostname,
-      arch: guestArch(inst),
-      vcpus: inst.flavor.vcpus,
-      memoryMb: inst.flavor.ram,
-      image: files,
-      network: { mac: net.mac, fixedIp: net.ip },
-      metadata: c.metadata,
-      vnc: c.vncListen,
-      accel: c.acceleratorFor(guestArch(inst), inst.image.properties.hypervisor_type),
-    };
+    const spec = guestSpec(c, inst, files, net);
     const handle = await c.driver.spawn(spec, (p) =>
       c.publish({
         kind: 'progress',
@@ -120,8 +108,25 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
   }
 }
 
+/** What the driver is asked to start for this instance (a build's, and a rebuild's). */
+export function guestSpec(c: ComputeContext, inst: Instance, image: GuestSpec['image'], net: { mac: string; ip: string }): GuestSpec {
+  return {
+    uuid: inst.uuid,
+    name: instanceName(inst.seq),
+    hostname: inst.hostname,
+    arch: guestArch(inst),
+    vcpus: inst.flavor.vcpus,
+    memoryMb: inst.flavor.ram,
+    image,
+    network: { mac: net.mac, fixedIp: net.ip },
+    metadata: c.metadata,
+    vnc: c.vncListen,
+    accel: c.acceleratorFor(guestArch(inst), inst.image.properties.hypervisor_type),
+  };
+}
+
 /** A build step refused because a delete took the instance over (or finished it). */
-function deletedMeanwhile(e: Error): boolean {
+export function deletedMeanwhile(e: Error): boolean {
   const details = (e as { details?: { task_state?: unknown } }).details;
   return (
     (e.name === 'UnexpectedTaskState' && details?.task_state === 'deleting') || (e.name === 'NotFound' && e.message.startsWith('Instance '))

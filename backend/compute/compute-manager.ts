@@ -16,6 +16,7 @@ import type { ConsoleStepId } from '../../contract/boot-steps.js';
 import { snapshotInstance } from './snapshot.js';
 import { shelveInstance, shelveOffloadInstance, unshelveInstance } from './shelve.js';
 import { offloadLater } from './shelve-offload-timer.js';
+import { rebuildInstance, rescueInstance, unrescueInstance } from './rebuild.js';
 
 interface PowerOutcome {
   vm_state: VmState;
@@ -147,6 +148,9 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
     shelve_instance: (uuid, imageId) => shelveInstance(c, uuid, imageId, (u) => offloadLater(c, u)),
     shelve_offload_instance: (uuid) => shelveOffloadInstance(c, uuid),
     unshelve_instance: (uuid) => unshelveInstance(c, uuid),
+    rebuild_instance: (uuid, orig) => rebuildInstance(c, uuid, orig),
+    rescue_instance: (uuid, rescue) => rescueInstance(c, uuid, rescue),
+    unrescue_instance: (uuid) => unrescueInstance(c, uuid),
     async get_diagnostics(inst) {
       const state = await c.driver.getPowerState(inst.uuid);
       if (state !== 'running') throw new Error(`guest ${inst.uuid} is ${state}: diagnostics need a running guest`);

@@ -213,8 +213,27 @@ export interface GuestMover {
   finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null>;
 }
 
+/** Rescue, as Nova's: boot a rescue image with the guest's own disk attached second (vdb),
+ *  so a user can repair it; unrescue boots the guest's own disk again. A rescued guest stays
+ *  rescued across power cycles and restarts until unrescue. */
+export interface GuestRescuer {
+  /** Stop the guest (politely, then firmly) and boot `image` on a fresh overlay, own disk second. */
+  rescue(uuid: string, image: GuestSpec['image']): Promise<GuestHandle>;
+  /** Stop the rescue guest, drop the rescue disk, boot the guest's own disk. */
+  unrescue(uuid: string): Promise<GuestHandle>;
+}
+
 export interface ComputeDriver
-  extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory, GuestSnapshotter, GuestMover {
+  extends
+    GuestLifecycle,
+    GuestPauser,
+    GuestSuspender,
+    GuestConsoles,
+    GuestDiagnostics,
+    GuestInventory,
+    GuestSnapshotter,
+    GuestMover,
+    GuestRescuer {
   readonly name: string;
   /** Probe the host (accelerator, versions) once; call before anything else. */
   init(host: DriverHostInfo): Promise<DriverHostReport>;

@@ -36,3 +36,18 @@ test("a guest stopped behind Nova's back is recorded in its own project's contex
   for (const s of seen) assert.equal(s.project, 'p-demo', s.what);
   assert.equal(published[0]!.kind, 'service');
 });
+
+test('a rescue guest that stopped leaves the server RESCUE (only its power state changes), so unrescue still works', async () => {
+  const inst = instanceFixture({ vm_state: 'rescued', power_state: 1 });
+  const updates: unknown[] = [];
+  const c = {
+    host: 'host-a',
+    conductor: {
+      instance_get: async () => inst,
+      instance_update: async (_uuid: string, patch: unknown) => void updates.push(patch),
+    },
+    publish: () => undefined,
+  } as unknown as ComputeContext;
+  await recordGuestStopped(c, inst.uuid, "the guest's hypervisor process ended");
+  assert.deepEqual(updates, [{ power_state: 4 }]);
+});

@@ -10,6 +10,12 @@ import type { GuestExitInfo } from './driver.js';
 export async function recordGuestStopped(c: ComputeContext, uuid: string, why: string): Promise<void> {
   const inst = await c.conductor.instance_get(uuid);
   if (!inst || inst.vm_state === 'deleted' || inst.task_state === 'deleting') return;
+  if (inst.vm_state === 'rescued') {
+    // As Nova's power-state sync: a rescued server stays RESCUE (unrescue boots its own disk);
+    // only its power state says the rescue guest stopped.
+    await c.conductor.instance_update(uuid, { power_state: PowerState.SHUTDOWN });
+    return;
+  }
   const requestId = `req-sync-${uuid.slice(0, 8)}-${Date.now()}`;
   const now = new Date().toISOString();
   // The sync acts for the instance's project: its members see these events, other projects do not.
@@ -57,7 +63,7 @@ export async function reconcileOnStart(c: ComputeContext): Promise<void> {
   const running = new Set(await c.driver.listRunning());
   const mine = await c.conductor.instance_list({ host: c.host });
   for (const inst of mine) {
-    const shouldRun = inst.vm_state === 'active' || inst.vm_state === 'paused';
+    const shouldRun = inst.vm_state === 'active' || inst.vm_state === 'paused' || inst.vm_state === 'rescued';
     if (shouldRun && !running.has(inst.uuid)) {
       const why = report.vanished.includes(inst.uuid)
         ? 'its hypervisor process vanished while nova-compute was down'

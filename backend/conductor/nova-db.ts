@@ -46,6 +46,8 @@ export interface NovaData {
   flavors: Flavor[];
   keypairs: KeyPair[];
   quotas: Record<string, Partial<QuotaSet>>;
+  /** Quota classes (os-quota-class-sets): "default" overrides the built-in defaults. */
+  quota_classes?: Record<string, Record<string, number>>;
   server_groups: ServerGroup[];
   /** Host aggregates (seeded on open when the database has none stored yet). */
   aggregates: Aggregate[];

@@ -40,6 +40,8 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
   // Reads over every instance (usage, quotas, lists) use the plain document: they change nothing
   // and would otherwise pay the write tracking's Proxy on each record they look at.
   const instances = () => db.plain.instances;
+  /** The built-in defaults, as the quota class "default" overrides them (Nova's DbQuotaDriver). */
+  const defaultQuotas = (): QuotaSet => ({ ...DEFAULT_QUOTAS, ...d().quota_classes?.default }) as QuotaSet;
   const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
   // Found in the plain list, handed out tracked: the caller may change it inside a mutate().
   const findInstance = (uuid: string) => {
@@ -374,16 +376,26 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
 
     async quota_get(project_id) {
-      return { ...DEFAULT_QUOTAS, ...d().quotas[project_id] } as QuotaSet;
+      return { ...defaultQuotas(), ...d().quotas[project_id] } as QuotaSet;
     },
     async quota_update(project_id, values) {
       return db.mutate((data) => {
         data.quotas[project_id] = { ...data.quotas[project_id], ...values };
-        return { ...DEFAULT_QUOTAS, ...data.quotas[project_id] } as QuotaSet;
+        return { ...defaultQuotas(), ...data.quotas[project_id] } as QuotaSet;
       });
     },
     async quota_defaults() {
-      return { ...DEFAULT_QUOTAS };
+      return defaultQuotas();
+    },
+    async quota_class_get(name) {
+      return { ...d().quota_classes?.[name] };
+    },
+    async quota_class_update(name, values) {
+      return db.mutate((data) => {
+        const classes = (data.quota_classes ??= {});
+        classes[name] = { ...classes[name], ...values };
+        return { ...classes[name] };
+      });
     },
     async quota_delete(project_id) {
       await db.mutate((data) => {

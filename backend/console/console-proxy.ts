@@ -2,7 +2,8 @@
 // (proxy.connect), the proxy asks nova-consoleauth about the token (proxy.check_token →
 // consoleauth.validated), then dials the address the token names and relays (proxy.relay).
 // A foreign Origin never gets a WebSocket (HTTP 403); a bad token gets one that closes at
-// once with a reason the page can show. A guest on TCP asks for a VNC password: the proxy
+// once without a status, as Nova's proxy drops it (clients such as Tempest read any close
+// payload as data the proxy should not have sent); the page names the empty close (1005). A guest on TCP asks for a VNC password: the proxy
 // answers it itself and the browser sees security type None (rfb-security-proxy). Nothing
 // here logs or publishes a token or a password: sessions are named by a request id and a
 // hash tag of the token.
@@ -25,7 +26,8 @@ import { tokenTag } from './token-store.js';
 import { dialVnc, relay, type VncLink } from './ws-relay.js';
 
 export const CLOSE = {
-  invalidToken: 4001,
+  /** A missing, unknown or expired token: a close frame with no status (received as 1005). */
+  invalidToken: null,
   targetNotAllowed: 4002,
   originNotAllowed: 4003,
   unreachable: 4004,
@@ -133,9 +135,12 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     };
     ws.on('error', onEarlyError);
     const tag = token ? tokenTag(token) : 'none';
-    const refuse = (code: number, reason: string) => {
+    const refuse = (code: number | null, reason: string) => {
       deps.log.warn(`console session ${ctx.request_id} from ${peer} refused: ${reason} (key ${tag})`);
-      ws.close(code, closeReason(reason));
+      if (code !== null) return ws.close(code, closeReason(reason));
+      ws.close();
+      // A client that never answers the close (Tempest's) is not waited on for ws's 30 s.
+      setTimeout(() => ws.terminate(), 1000).unref();
     };
     step('proxy.connect', ctx, `a browser (${peer}) opened a console WebSocket to nova-novncproxy`, { peer, key: tag });
     if (!token) return refuse(CLOSE.invalidToken, 'missing token');

@@ -6,7 +6,10 @@
 // `console_allowed_origins` ("host", "host:port" or a full "scheme://host:port"). A Host
 // header counts only when it is an IP address or localhost: a DNS name must be configured,
 // so a rebound DNS name (evil.example → 127.0.0.1) cannot pass as "the proxy itself".
-// No Origin at all is refused: browsers always send one, and other clients can send one.
+// No Origin header at all is a client that is not a browser (a browser always sends one with
+// a WebSocket), which holds the token and could name any Origin: as Nova's proxy ("missing
+// origin header indicates non-browser client which is OK"), it passes; an empty or "null"
+// Origin (a sandboxed or file: page) does not.
 import net from 'node:net';
 
 export interface OriginPolicy {
@@ -71,7 +74,8 @@ function allowedByList(origin: HostPort & { scheme: string }, entries: readonly 
 }
 
 export function checkOrigin(origin: string | undefined, hostHeader: string | undefined, policy: OriginPolicy): OriginVerdict {
-  if (origin === undefined || origin.trim() === '') return { ok: false, reason: 'no Origin header' };
+  if (origin === undefined) return { ok: true };
+  if (origin.trim() === '') return { ok: false, reason: 'an empty Origin header' };
   const o = urlHostPort(origin.trim());
   if (!o || o.scheme === 'ws:' || o.scheme === 'wss:')
     return { ok: false, reason: `origin ${JSON.stringify(origin)} is not an http(s) origin` };

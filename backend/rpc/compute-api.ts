@@ -1,6 +1,6 @@
 // nova-compute's RPC interface (topic "compute.<host>"): casts for what changes a guest,
 // calls for what answers.
-import type { Instance } from '../../contract/model.js';
+import type { ImageMeta, Instance } from '../../contract/model.js';
 
 /** Where nova-novncproxy reaches a guest's VNC server. A TCP server asks for VNC
  *  authentication with `password` (random per guest; the proxy answers the challenge itself):
@@ -53,6 +53,12 @@ export interface ComputeApi {
   shelve_offload_instance(uuid: string): Promise<void>;
   /** Bring a shelved instance back here: power on (SHELVED) or boot from its shelve image. */
   unshelve_instance(uuid: string): Promise<void>;
+  /** Re-create the guest from the instance's image on a fresh disk (the record names the new
+   *  image; `orig` is the one the guest runs, restored if the rebuild fails before touching it). */
+  rebuild_instance(uuid: string, orig?: { image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null }): Promise<void>;
+  /** Boot the rescue image with the guest's own disk second; kernel and ramdisk as nova-api resolved them. */
+  rescue_instance(uuid: string, rescue: { image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null }): Promise<void>;
+  unrescue_instance(uuid: string): Promise<void>;
   get_console_output(uuid: string, length: number | null): Promise<string>;
   get_vnc_console(uuid: string): Promise<VncConnectInfo>;
   /** A running guest's diagnostics (the driver's statistics, the instance's flavor and NICs). */

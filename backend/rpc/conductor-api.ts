@@ -205,6 +205,9 @@ export interface ConductorApi {
   quota_defaults(): Promise<QuotaSet>;
   /** Drop a project's overrides: it has the defaults again. */
   quota_delete(project_id: string): Promise<void>;
+  /** A quota class's stored values (os-quota-class-sets); class "default" sets every project's defaults. */
+  quota_class_get(name: string): Promise<Record<string, number>>;
+  quota_class_update(name: string, values: Record<string, number>): Promise<Record<string, number>>;
 
   // the build flow (cast from nova-api; the conductor asks the scheduler, then casts to compute)
   build_instances(instance_uuids: string[], spec: Omit<RequestSpec, 'instance_uuid' | 'retry'>): Promise<void>;

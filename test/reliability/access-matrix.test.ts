@@ -98,6 +98,12 @@ const ACCESS: Record<string, Access> = {
   'compute GET /v2.1/os-hypervisors/:id': 'admin',
   'compute GET /v2.1/os-hypervisors/:id/uptime': 'admin',
   'compute GET /v2.1/os-hypervisors/:pattern/search': 'admin',
+  'compute GET /v2.1/os-hypervisors/:pattern/servers': 'admin',
+  'compute GET /v2.1/servers/:id/os-server-password': 'owned',
+  'compute DELETE /v2.1/servers/:id/os-server-password': 'owned',
+  'compute POST /v2.1/os-server-external-events': 'admin',
+  'compute GET /v2.1/os-quota-class-sets/:id': 'admin',
+  'compute PUT /v2.1/os-quota-class-sets/:id': 'admin',
   'compute GET /v2.1/os-services': 'admin',
   'compute PUT /v2.1/os-services/:id': 'admin',
   'compute DELETE /v2.1/os-services/:id': 'admin',
@@ -240,6 +246,7 @@ const ACCESS: Record<string, Access> = {
 /** Routes that exist only below some microversion are asked at one where they exist (2.79 otherwise). */
 const MICROVERSION: Record<string, string> = {
   'compute GET /v2.1/os-hypervisors/:pattern/search': '2.52',
+  'compute GET /v2.1/os-hypervisors/:pattern/servers': '2.52',
   // os-hosts went away in 2.43.
   'compute GET /v2.1/os-hosts': '2.42',
   'compute GET /v2.1/os-hosts/:id': '2.42',
@@ -438,6 +445,7 @@ function fill(r: Route): string {
       if (p.startsWith('/v2.1/os-keypairs')) return fx.keypair;
       if (p.startsWith('/v2.1/os-server-groups')) return fx.group;
       if (p.startsWith('/v2.1/os-quota-sets')) return fx.adminProject;
+      if (p.startsWith('/v2.1/os-quota-class-sets')) return 'default';
       if (p.startsWith('/v2.1/os-hypervisors')) return name === 'pattern' ? 'host' : '1';
       if (p.startsWith('/v2.1/os-services')) return '1';
       if (p.startsWith('/v2.1/os-aggregates')) return '1';

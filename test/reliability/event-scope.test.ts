@@ -52,7 +52,7 @@ async function stream(token: string, into: LabEvent[]): Promise<WebSocket> {
   return ws;
 }
 
-/** What the console proxy says to a token: 4001 is "invalid token"; anything else means it opened. */
+/** What the console proxy says to a token: 1005 (a close without status) is "invalid token"; anything else means it opened. */
 async function tryConsole(token: string): Promise<number> {
   const origin = `http://127.0.0.1:${lab.port('nova-novncproxy')}`;
   const ws = await openWebSocket(`ws://127.0.0.1:${lab.port('nova-novncproxy')}/?token=${encodeURIComponent(token)}`, { origin });
@@ -105,7 +105,7 @@ before(async () => {
   demo = await party('demo', demoClient);
   admin = await party('admin', await ComputeClient.admin(lab));
   // Each console token used once at the proxy, as a browser would (check_token carries it).
-  for (const p of [demo, admin]) assert.notEqual(await tryConsole(p.consoleToken), 4001, `${p.name}'s own console token is refused`);
+  for (const p of [demo, admin]) assert.notEqual(await tryConsole(p.consoleToken), 1005, `${p.name}'s own console token is refused`);
   // Everything above has reached the event log (the proxy's checks come last).
   await eventually('the console checks in the event log', async () => {
     const all = await labEvents(admin.client.authToken);
@@ -210,8 +210,8 @@ test("nothing demo can read in its events opens admin's console", async () => {
   const candidates = new Set<string>();
   for (const e of [...events, ...demoLive]) for (const m of JSON.stringify(e).matchAll(UUID)) candidates.add(m[0]);
   assert.ok(candidates.size > 0);
-  for (const c of candidates) assert.equal(await tryConsole(c), 4001, `the proxy accepted ${c}, read from demo's events`);
-  assert.notEqual(await tryConsole(admin.consoleToken), 4001, "admin's real token still works: the probe tells them apart");
+  for (const c of candidates) assert.equal(await tryConsole(c), 1005, `the proxy accepted ${c}, read from demo's events`);
+  assert.notEqual(await tryConsole(admin.consoleToken), 1005, "admin's real token still works: the probe tells them apart");
 });
 
 test("admin sees both projects' events, still without secrets", async () => {

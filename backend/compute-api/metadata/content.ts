@@ -95,7 +95,7 @@ function openstack(rest: string[], i: Instance): MdReply {
     case 'vendor_data2.json':
       return json({});
     case 'password':
-      return text('');
+      return text(i.server_password ?? '');
     case 'user_data':
       return ud ? { status: 200, type: 'application/octet-stream', body: ud } : notFoundReply();
     default:

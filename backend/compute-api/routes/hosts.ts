@@ -28,6 +28,7 @@ import {
 } from '../views/host-views.js';
 import { toBool } from '../validation.js';
 import { serviceIsUp } from '../../shared/service-health.js';
+import { instanceName } from '../../shared/instance-name.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -241,6 +242,25 @@ async function aggregateAction(c: Call): Promise<Reply> {
   return ok({ aggregate: aggregateView(a, c.st.version) });
 }
 
+/** Before 2.53: the hypervisors whose name contains the pattern, each with its instances
+ *  (Nova's instance names, instance-0000000a), listed only when it has some. */
+async function hypervisorServers(c: Call): Promise<Reply> {
+  if (atLeast(c.st.version, '2.53')) throw new ApiFault(404, 'The resource could not be found.');
+  authorize(c, 'os_compute_api:os-hypervisors:servers');
+  const pattern = c.params.pattern!;
+  const hs = (await hypervisors(c)).filter((x) => x.node.hypervisor_hostname.includes(pattern));
+  if (hs.length === 0) throw notFound(`No hypervisor matching '${pattern}' could be found.`);
+  const views = await Promise.all(
+    hs.map(async (x) => {
+      const on = await c.deps.conductor.call.instance_list({ host: x.node.host });
+      const v: Record<string, unknown> = hypervisorSummary(x, c.st.version);
+      if (on.length) v.servers = on.map((i) => ({ name: instanceName(i.seq), uuid: i.uuid }));
+      return v;
+    }),
+  );
+  return ok({ hypervisors: views });
+}
+
 export function hostRoutes(deps: ApiDeps): Router {
   const r = Router();
   const h = (fn: (c: Call) => Promise<Reply>) => handle(deps, fn);
@@ -287,6 +307,7 @@ export function hostRoutes(deps: ApiDeps): Router {
       }),
     )
     .all(methodNotAllowed);
+  r.route('/os-hypervisors/:pattern/servers').get(h(hypervisorServers)).all(methodNotAllowed);
   r.route('/os-services').get(h(listServices)).all(methodNotAllowed);
   r.route('/os-services/:id').put(h(updateService)).delete(h(deleteService)).all(methodNotAllowed);
   r.route('/os-availability-zone')

@@ -15,6 +15,7 @@ import { checkConsoleOutput, checkReboot, checkResetState, checkRemoteConsole, c
 import { HARD_REBOOT, invalidStateMessage, SERVER_ACTIONS, serverStatus, SOFT_REBOOT, type ServerAction } from '../server-state.js';
 import { computeDown, computeUp, recordAction, visibleInstance } from './server-common.js';
 import { MOVE_ACTIONS } from './server-resize.js';
+import { checkNotLocked, lockServer, rebuildServer, rescueServer, unlockServer, unrescueServer } from './server-rebuild.js';
 
 /** Console calls answer in milliseconds; a host that does not is reported rather than waited on. */
 const COMPUTE_CALL_MS = 15_000;
@@ -23,19 +24,8 @@ import { SNAPSHOT_ACTIONS, snapshotAction } from './server-snapshot.js';
 
 /** Nova actions this lab does not implement: a clear 501 rather than "no such action". */
 const UNSUPPORTED = new Set([
-  'lock',
-  'unlock',
-  'rebuild',
-  'resize',
-  'confirmResize',
-  'revertResize',
-  'migrate',
-  'createImage',
-  'createBackup',
   'os-migrateLive',
   'evacuate',
-  'rescue',
-  'unrescue',
   'changePassword',
   'addSecurityGroup',
   'removeSecurityGroup',
@@ -55,6 +45,7 @@ const UNSUPPORTED = new Set([
 
 async function changeState(c: Call, inst: Instance, a: ServerAction, extra: unknown[] = []): Promise<Reply> {
   authorize(c, a.policy, inst);
+  checkNotLocked(c, inst);
   const wrong = invalidStateMessage(a, inst.uuid, inst.vm_state, inst.task_state);
   if (wrong) throw conflict(wrong);
   if (!inst.host) throw conflict(`Cannot '${a.action}' instance ${inst.uuid}: it has no host (it was never scheduled)`);
@@ -165,6 +156,16 @@ async function serverAction(c: Call): Promise<Reply> {
     }
     case 'os-getConsoleOutput':
       return consoleOutput(c, inst);
+    case 'rebuild':
+      return rebuildServer(c, inst);
+    case 'rescue':
+      return rescueServer(c, inst);
+    case 'unrescue':
+      return unrescueServer(c, inst);
+    case 'lock':
+      return lockServer(c, inst);
+    case 'unlock':
+      return unlockServer(c, inst);
     case 'os-getVNCConsole':
       return legacyVnc(c, inst);
     case 'restore':

@@ -59,7 +59,7 @@ async function announceAndAuthorize(c: Call): Promise<void> {
   if (!d.allowed) throw forbidden(d.message);
 }
 
-function imageMeta(img: GlanceImage): ImageMeta {
+export function imageMeta(img: GlanceImage): ImageMeta {
   const bytes = (v: unknown) => (typeof v === 'number' ? v : null);
   return {
     id: img.id,
@@ -75,7 +75,7 @@ function imageMeta(img: GlanceImage): ImageMeta {
 }
 
 /** Nova's _validate_flavor_image_nostatus for a local root disk: memory, then size, then min_disk. */
-function checkImageFits(c: Call, flavor: Flavor, img: ImageMeta): void {
+export function checkImageFits(c: Call, flavor: Flavor, img: ImageMeta): void {
   if (flavor.ram < img.min_ram) throw badRequest("Flavor's memory is too small for requested image.");
   if (flavor.disk === 0) {
     // A 0 GB root disk grows to the image's size, however large: Nova allows it to admins only.
@@ -98,7 +98,7 @@ function checkImageFits(c: Call, flavor: Flavor, img: ImageMeta): void {
  * requester's token, so an image cannot borrow another project's private one. nova-compute
  * fetches these ids and no others.
  */
-async function kernelAndRamdisk(c: Call, image: ImageMeta): Promise<{ kernel_id: string | null; ramdisk_id: string | null }> {
+export async function kernelAndRamdisk(c: Call, image: ImageMeta): Promise<{ kernel_id: string | null; ramdisk_id: string | null }> {
   const { kernel_id: kernel = null, ramdisk_id: ramdisk = null } = image.properties;
   if (kernel === 'nokernel') return { kernel_id: null, ramdisk_id: null };
   const visible = async (id: string | null) => {

@@ -25,6 +25,7 @@ import { parseIsoTime } from '../iso-time.js';
 import { shortIPv6 } from '../ip-address.js';
 import { deleteShelveImage } from './server-snapshot.js';
 import { confirmBeforeDelete } from './server-resize.js';
+import { checkNotLocked } from './server-rebuild.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
@@ -220,11 +221,12 @@ async function updateServer(c: Call) {
 async function deleteServer(c: Call) {
   const inst = await visibleInstance(c, c.params.id!);
   authorize(c, 'os_compute_api:servers:delete', inst);
+  checkNotLocked(c, inst);
   if (inst.task_state === 'deleting') return empty(204);
   await c.deps.conductor.call.instance_update(
     inst.uuid,
     { task_state: 'deleting' },
-    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error', 'shelved', 'shelved_offloaded', 'resized'] },
+    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error', 'shelved', 'shelved_offloaded', 'resized', 'rescued'] },
   );
   await recordAction(c, inst, 'delete');
   await confirmBeforeDelete(c, inst);

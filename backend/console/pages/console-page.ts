@@ -1,6 +1,7 @@
 // The console page. The npm package of noVNC 1.7 ships the protocol library (core/, vendor/)
 // but not its app (vnc.html, vnc_lite.html, app/), so this is our small equivalent of
-// vnc_lite/vnc_auto: it connects at once. Like noVNC ≥ 1.1 it reads the token from
+// vnc_lite/vnc_auto (a noVNC client, as its title says: Tempest's test_novnc looks for that):
+// it connects at once. Like noVNC ≥ 1.1 it reads the token from
 // `?path=%3Ftoken%3D…` (Nova's URL) or `?token=…`, then opens `ws(s)://<this host>/?token=…` —
 // never another host, whatever the URL says. It moves the token out of the address bar (and so
 // out of history and bookmarks) into sessionStorage, so a reload still works.
@@ -12,7 +13,7 @@ export const CONSOLE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>novalab console</title>
+<title>novalab console (noVNC)</title>
 <link rel="stylesheet" href="app/console.css">
 <script type="module" src="app/console.js"></script>
 </head>
@@ -70,7 +71,7 @@ function tokenFromLocation() {
 }
 
 const WHY = {
-  4001: 'the console link is not valid any more (links expire after a few minutes): ask for a new console URL',
+  1005: 'the console link is not valid any more (links expire after a few minutes): ask for a new console URL',
   4002: 'the proxy may not connect to this console address',
   4004: 'the console is unreachable: is the instance running?',
   4005: 'the console proxy could not authenticate to the VNC server of the instance',

@@ -42,6 +42,8 @@ interface FakeGuest {
   console: string[];
   vnc: VncAddress;
   boots: number;
+  /** While rescued: the rescue image it boots instead of its own disk. */
+  rescue?: GuestSpec['image'];
 }
 
 export class FakeDriver implements ComputeDriver {
@@ -95,6 +97,25 @@ export class FakeDriver implements ComputeDriver {
     g.state = 'running';
     g.console.push(`[fake] booting ${g.spec.name} (${g.spec.arch}, ${g.spec.vcpus} vCPU, ${g.spec.memoryMb} MB)`);
     g.console.push(`novalab ${g.spec.hostname} ${g.spec.uuid}`);
+  }
+
+  /** Rescue, as the real driver: stop, boot the rescue image with the own disk second. */
+  async rescue(uuid: string, image: GuestSpec['image']): Promise<GuestHandle> {
+    const g = this.get(uuid);
+    this.expect(g, ['running', 'paused', 'shutdown', 'crashed'], 'rescue');
+    g.rescue = image;
+    g.console.push(`[fake] rescue: booting rescue image ${path.basename(image.disk)} as vda, own disk as vdb`);
+    this.boot(g);
+    return this.handle(g);
+  }
+
+  async unrescue(uuid: string): Promise<GuestHandle> {
+    const g = this.get(uuid);
+    if (!g.rescue) throw new Error(`cannot unrescue guest ${uuid}: it is not rescued`);
+    delete g.rescue;
+    g.console.push(`[fake] unrescue: booting own disk (image ${path.basename(g.spec.image.disk)})`);
+    this.boot(g);
+    return this.handle(g);
   }
 
   private handle(g: FakeGuest): GuestHandle {

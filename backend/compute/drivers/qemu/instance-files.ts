@@ -24,6 +24,10 @@ export const INSTANCE_FILE_NAMES = {
   snapshot: 'snapshot.qcow2',
   /** The GuestSpec it was spawned with (to power on again after a restart). */
   spec: 'spec.json',
+  /** While rescued: the rescue image's overlay (booted as vda; the own disk is vdb). */
+  rescueDisk: 'disk.rescue',
+  /** While rescued: the GuestSpec of the rescue boot (its presence means "rescued"). */
+  rescueSpec: 'rescue.json',
 } as const;
 
 export type InstanceFileKey = keyof typeof INSTANCE_FILE_NAMES;

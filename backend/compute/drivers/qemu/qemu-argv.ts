@@ -22,6 +22,9 @@ export interface QemuArgvOptions {
    *  first free one up to `vncDisplayRange` further; query-vnc tells which). */
   vncDisplayFirst?: number;
   vncDisplayRange?: number;
+  /** The disks, in the order the guest sees them (vda, vdb…); default the instance's own
+   *  disk alone. A rescue boots the rescue overlay first and the own disk second. */
+  disks?: string[];
 }
 
 export interface QemuCommand {
@@ -134,8 +137,7 @@ export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuA
     ...kernel,
     '-append',
     guestCmdline(spec),
-    '-drive',
-    `file=${qemuOptValue(files.disk)},if=virtio,format=qcow2`,
+    ...(opts.disks ?? [files.disk]).flatMap((d) => ['-drive', `file=${qemuOptValue(d)},if=virtio,format=qcow2`]),
     ...networkArgs(spec, opts),
     ...consoleArgs(spec, files),
     ...vncArgs(spec, files, opts),

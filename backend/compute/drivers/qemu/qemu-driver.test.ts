@@ -214,3 +214,40 @@ test("a TCP console gets a random per-guest VNC password over QMP, kept for the 
   await second.d.destroy(a.uuid);
   await second.d.destroy(b.uuid);
 });
+
+test('rescue: the rescue overlay boots as vda with the own disk as vdb, across a power cycle; unrescue drops it', async () => {
+  const { d, exits } = await driver();
+  const s = spec();
+  await d.spawn(s);
+  const f = instanceFiles(instancesDir, s.uuid);
+  const rescueImage = { ...s.image, cmdline: 'console=ttyS0 rescue' };
+  const h = await d.rescue(s.uuid, rescueImage);
+  const drives = (args: string[]) => args.flatMap((a, i) => (args[i - 1] === '-drive' ? [a.split(',')[0]] : []));
+  assert.deepEqual(drives(h.command!.args), [`file=${f.rescueDisk}`, `file=${f.disk}`]);
+  assert.ok(h.command!.args.join(' ').includes('console=ttyS0 rescue'));
+  assert.ok(fs.existsSync(f.rescueDisk) && fs.existsSync(f.rescueSpec));
+  // A rescued guest stays rescued when it is powered off and on again.
+  await d.powerOff(s.uuid);
+  const again = await d.powerOn(s.uuid);
+  assert.deepEqual(drives(again.command!.args), [`file=${f.rescueDisk}`, `file=${f.disk}`]);
+  await assert.rejects(d.rescue(s.uuid, rescueImage), /already rescued/);
+  const back = await d.unrescue(s.uuid);
+  assert.deepEqual(drives(back.command!.args), [`file=${f.disk}`]);
+  assert.ok(!fs.existsSync(f.rescueDisk) && !fs.existsSync(f.rescueSpec));
+  assert.equal(await d.getPowerState(s.uuid), 'running');
+  await assert.rejects(d.unrescue(s.uuid), /not rescued/);
+  assert.equal(exits.length, 0, 'the stops rescue and unrescue asked for are not reported as exits');
+  await d.destroy(s.uuid);
+});
+
+test('rescue with a missing rescue image changes nothing: the guest keeps running on its own disk', async () => {
+  const { d } = await driver();
+  const s = spec();
+  const h = await d.spawn(s);
+  await assert.rejects(d.rescue(s.uuid, { ...s.image, disk: path.join(tmp, 'missing.qcow2') }), /rescue image file missing/);
+  const f = instanceFiles(instancesDir, s.uuid);
+  assert.ok(!fs.existsSync(f.rescueSpec));
+  assert.deepEqual(await d.listRunning(), [s.uuid]);
+  assert.equal(Number(fs.readFileSync(f.pidFile, 'utf8')), h.pid);
+  await d.destroy(s.uuid);
+});

@@ -140,7 +140,7 @@ export class QemuDriver implements ComputeDriver {
     if (fs.existsSync(files.suspendState)) return this.resume(uuid);
     return this.serial(uuid, async () => {
       const p = this.procs.get(uuid);
-      const spec = readSpec(files);
+      const spec = bootSpec(files);
       return p ? this.handle(spec, files, p, null) : this.start(spec, files, false);
     });
   }
@@ -151,7 +151,7 @@ export class QemuDriver implements ComputeDriver {
       const p = this.procs.get(uuid);
       if (type === 'SOFT') {
         if (!p) throw new Error(`cannot soft-reboot guest ${uuid}: it is not running`);
-        const spec = readSpec(files);
+        const spec = bootSpec(files);
         const outcome = await softReboot(p, spec.arch, this.opts.softRebootTimeoutMs ?? 10_000);
         if (outcome === 'exited') await this.start(spec, files, false);
         return;
@@ -162,7 +162,7 @@ export class QemuDriver implements ComputeDriver {
         return;
       }
       fs.rmSync(files.suspendState, { force: true });
-      await this.start(readSpec(files), files, false);
+      await this.start(bootSpec(files), files, false);
     });
   }
 
@@ -205,7 +205,7 @@ export class QemuDriver implements ComputeDriver {
       const files = this.files(uuid, true);
       if (this.procs.has(uuid)) throw new Error(`cannot resume guest ${uuid}: it is running`);
       if (!fs.existsSync(files.suspendState)) throw new Error(`cannot resume guest ${uuid}: it has no saved state`);
-      const handle = await this.start(readSpec(files), files, true);
+      const handle = await this.start(bootSpec(files), files, true);
       const p = this.procs.get(uuid)!;
       try {
         await finishIncoming(p.qmp, this.opts.stateTimeoutMs ?? 120_000);
@@ -254,6 +254,33 @@ export class QemuDriver implements ComputeDriver {
     });
   }
 
+  async rescue(uuid: string, image: GuestSpec['image']): Promise<GuestHandle> {
+    return this.serial(uuid, async () => {
+      const files = this.files(uuid, true);
+      if (fs.existsSync(files.rescueSpec)) throw new Error(`guest ${uuid} is already rescued`);
+      const spec: GuestSpec = { ...readSpec(files), image };
+      this.command(spec, files, false); // validates before anything changes
+      for (const f of [image.kernel, image.ramdisk, image.disk]) {
+        if (f && !fs.existsSync(f)) throw new Error(`rescue image file missing: ${f}`);
+      }
+      const p = this.procs.get(uuid);
+      const wasRunning = !!p?.isRunning;
+      if (p) await stopGracefully(p, this.opts.powerOffTimeoutMs ?? 10_000);
+      fs.rmSync(files.suspendState, { force: true });
+      try {
+        await createOverlay({ ...files, disk: files.rescueDisk }, image.disk, image.diskFormat, this.opts.binDir);
+        writeSpec({ ...files, spec: files.rescueSpec }, spec); // from here on, a boot is a rescue boot
+        return await this.start(spec, files, false);
+      } catch (err) {
+        // Nothing half-done: the rescue files go, the guest runs on its own disk as before.
+        await this.procs.get(uuid)?.kill();
+        dropRescue(files);
+        if (wasRunning) await this.start(readSpec(files), files, false).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
   async finishMigration(spec: GuestSpec, opts: { powerOn: boolean; rootGb: number }): Promise<GuestHandle | null> {
     return this.serial(spec.uuid, async () => {
       const files = this.files(spec.uuid, true);
@@ -281,13 +308,25 @@ export class QemuDriver implements ComputeDriver {
     });
   }
 
+  async unrescue(uuid: string): Promise<GuestHandle> {
+    return this.serial(uuid, async () => {
+      const files = this.files(uuid, true);
+      if (!fs.existsSync(files.rescueSpec)) throw new Error(`guest ${uuid} is not rescued`);
+      // As Nova's libvirt driver: the rescue guest is destroyed, not shut down.
+      await this.procs.get(uuid)?.kill();
+      dropRescue(files);
+      fs.rmSync(files.suspendState, { force: true });
+      return this.start(readSpec(files), files, false);
+    });
+  }
+
   async getConsoleOutput(uuid: string, lines?: number): Promise<string> {
     return readConsoleLog(this.files(uuid, true).consoleLog, lines);
   }
 
   async getVncConsole(uuid: string): Promise<VncAddress> {
     const files = this.files(uuid, true);
-    return (await this.handle(readSpec(files), files, this.running(uuid), null)).vnc;
+    return (await this.handle(bootSpec(files), files, this.running(uuid), null)).vnc;
   }
 
   async getStats(uuid: string): Promise<GuestStats> {
@@ -359,6 +398,7 @@ export class QemuDriver implements ComputeDriver {
 
   private command(spec: GuestSpec, files: InstanceFiles, incoming: boolean): QemuCommand {
     return buildQemuArgv(spec, files, {
+      ...(fs.existsSync(files.rescueSpec) ? { disks: [files.rescueDisk, files.disk] } : {}),
       forwarder: this.forwarder ?? null,
       incomingFd: incoming ? 3 : null,
       aarch64TcgCpu: this.opts.aarch64TcgCpu,
@@ -448,6 +488,15 @@ export class QemuDriver implements ComputeDriver {
       });
     return next;
   }
+}
+
+/** The spec the guest boots now: the rescue boot's while rescued, else its own. */
+function bootSpec(files: InstanceFiles): GuestSpec {
+  return fs.existsSync(files.rescueSpec) ? readSpec({ ...files, spec: files.rescueSpec }) : readSpec(files);
+}
+
+function dropRescue(files: InstanceFiles): void {
+  for (const f of [files.rescueSpec, files.rescueDisk]) fs.rmSync(f, { force: true });
 }
 
 function defaultForwarder(): { node: string; script: string } | null {

@@ -60,3 +60,10 @@ export const overlayArgs = (base: string, baseFormat: BaseDiskFormat, disk: stri
   path.resolve(base),
   disk,
 ];
+
+/** The guest's own UEFI variable store, copied from the firmware's template (the guest and
+ *  its firmware write boot entries there; the template is shared and read-only). */
+export function createNvram(files: InstanceFiles, template: string): void {
+  fs.copyFileSync(template, files.nvram, fs.constants.COPYFILE_FICLONE);
+  fs.chmodSync(files.nvram, 0o600);
+}

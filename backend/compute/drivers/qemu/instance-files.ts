@@ -22,6 +22,8 @@ export const INSTANCE_FILE_NAMES = {
   migrateSocket: 'migrate.sock',
   /** The GuestSpec it was spawned with (to power on again after a restart). */
   spec: 'spec.json',
+  /** The UEFI variable store (a copy of the firmware's template), for UEFI guests only. */
+  nvram: 'nvram.fd',
 } as const;
 
 export type InstanceFileKey = keyof typeof INSTANCE_FILE_NAMES;

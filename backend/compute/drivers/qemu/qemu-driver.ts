@@ -31,7 +31,8 @@ import { buildHostReport, hostCpu, installedQemu } from './host-report.js';
 import { finishIncoming, saveState } from './saved-state.js';
 import { readConsoleLog } from './console-log.js';
 import { cpuStats, diskStats, readThreadStat, type QmpBlockStats, type QmpCpu } from './guest-stats.js';
-import { createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
+import { createNvram, createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
+import { uefiCandidates, uefiFirmwareFor, type UefiFirmware } from './firmware.js';
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
 
@@ -59,6 +60,9 @@ export interface QemuDriverOptions {
   powerOffTimeoutMs?: number;
   /** Longest suspend (state save) or resume (state load) (default 120 s). */
   stateTimeoutMs?: number;
+  /** Where whole-disk guests' UEFI firmware is looked for, per architecture (default:
+   *  Debian's packages, then QEMU's own share directory: firmware.ts). */
+  uefiCandidates?: Partial<Record<GuestArch, UefiFirmware[]>>;
 }
 
 export class QemuDriver implements ComputeDriver {
@@ -107,6 +111,8 @@ export class QemuDriver implements ComputeDriver {
         detail: ['qemu-img', ...overlayArgs(spec.image.disk, spec.image.diskFormat, files.disk)].join(' '),
       });
       await createOverlay(files, spec.image.disk, spec.image.diskFormat, this.opts.binDir);
+      const uefi = this.uefiFirmware(spec);
+      if (uefi) createNvram(files, uefi.varsTemplate);
       try {
         return await this.start(spec, files, false, onProgress);
       } catch (err) {
@@ -288,7 +294,15 @@ export class QemuDriver implements ComputeDriver {
       forwarder: this.forwarder ?? null,
       incomingFd: incoming ? 3 : null,
       aarch64TcgCpu: this.opts.aarch64TcgCpu,
+      uefiCode: this.uefiFirmware(spec)?.code ?? null,
     });
+  }
+
+  /** A whole-disk guest's UEFI firmware (null for kernel and BIOS boots); throws, naming the
+   *  package to install, when this host has none. */
+  private uefiFirmware(spec: GuestSpec): UefiFirmware | null {
+    const candidates = this.opts.uefiCandidates?.[spec.arch] ?? uefiCandidates(spec.arch, this.opts.binDir);
+    return uefiFirmwareFor(spec, (f) => fs.existsSync(f), candidates);
   }
 
   private async start(spec: GuestSpec, files: InstanceFiles, incoming: boolean, onProgress?: ProgressFn): Promise<GuestHandle> {

@@ -42,6 +42,13 @@ export function uefiCandidates(arch: GuestArch, qemuBinDir?: string): UefiFirmwa
   ];
 }
 
+/** Every folder the candidates live in: nova-compute runs under Node's permission model,
+ *  which must let it see (and copy the variable store from) them. */
+export function uefiFirmwareDirs(qemuBinDir?: string): string[] {
+  const all = (['x86_64', 'aarch64'] as const).flatMap((a) => uefiCandidates(a, qemuBinDir));
+  return [...new Set(all.flatMap((c) => [path.dirname(c.code), path.dirname(c.varsTemplate)]))];
+}
+
 export class FirmwareMissingError extends Error {
   override readonly name = 'FirmwareMissingError';
 }

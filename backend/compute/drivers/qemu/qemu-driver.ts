@@ -302,7 +302,7 @@ export class QemuDriver implements ComputeDriver {
    *  package to install, when this host has none. */
   private uefiFirmware(spec: GuestSpec): UefiFirmware | null {
     const candidates = this.opts.uefiCandidates?.[spec.arch] ?? uefiCandidates(spec.arch, this.opts.binDir);
-    return uefiFirmwareFor(spec, (f) => fs.existsSync(f), candidates);
+    return uefiFirmwareFor(spec, readable, candidates);
   }
 
   private async start(spec: GuestSpec, files: InstanceFiles, incoming: boolean, onProgress?: ProgressFn): Promise<GuestHandle> {
@@ -387,6 +387,16 @@ export class QemuDriver implements ComputeDriver {
         if (this.locks.get(uuid) === next) this.locks.delete(uuid);
       });
     return next;
+  }
+}
+
+/** Whether a file is there for us: a folder Node's permission model keeps from this process
+ *  throws rather than answering, which means the same here. */
+function readable(file: string): boolean {
+  try {
+    return fs.existsSync(file);
+  } catch {
+    return false;
   }
 }
 

@@ -5,7 +5,9 @@
 # prints the same banner and asks the metadata service the same way; the bootloader is
 # Debian's GRUB, its modules taken from the .deb with dpkg-deb -x. No root, no loop mount:
 # the FAT file system is made in a file (mkfs.fat, mtools) and copied into the disk.
-#   x86_64:  MBR disk, GRUB i386-pc (boot.img in the MBR, core.img after it) for SeaBIOS
+#   x86_64:  MBR disk, GRUB i386-pc (boot.img in the MBR, core.img after it) for SeaBIOS,
+#            and EFI/BOOT/BOOTX64.EFI on the same FAT partition for UEFI (OVMF), as Debian's
+#            own cloud images boot either way
 #   aarch64: GPT disk, an EFI system partition with EFI/BOOT/BOOTAA64.EFI for UEFI (AAVMF)
 # Output: resources/images/whole-disk/<arch>/disk.qcow2 and resources/images/whole-disk/manifest.json
 # Usage: build-disk-images.sh [--check | --force]   (as build-images.sh)
@@ -22,11 +24,15 @@ ARCHES=(x86_64 aarch64)
 declare -A DEBIAN_ARCH=([x86_64]=amd64 [aarch64]=arm64)
 declare -A GRUB_PACKAGE=([x86_64]=grub-pc-bin [aarch64]=grub-efi-arm64-bin)
 declare -A GRUB_TARGET=([x86_64]=i386-pc [aarch64]=arm64-efi)
+# x86_64's second bootloader, for UEFI.
+X86_EFI_PACKAGE=grub-efi-amd64-bin
+X86_EFI_TARGET=x86_64-efi
 declare -A FIRMWARE=([x86_64]=bios [aarch64]=uefi)
 # The first partition is GRUB's root: msdos1 on the MBR disk, gpt1 on the GPT disk.
 declare -A PARTITION=([x86_64]=msdos1 [aarch64]=gpt1)
 # Only what the embedded config uses: no menu, no normal mode, so no timeout to wait out.
 declare -A GRUB_MODULES=([x86_64]="biosdisk part_msdos fat linux boot" [aarch64]="part_gpt fat linux boot")
+X86_EFI_MODULES="part_msdos fat linux boot"
 DISK_MIB=64
 START_SECTOR=2048 # 1 MiB: room for GRUB's core.img between the MBR and the partition
 # Fixed ids and clock: the same inputs make the same bytes.
@@ -154,7 +160,10 @@ build_arch() { # build_arch <arch>: into $OUT/.staging/<arch>
 	case $arch in
 	x86_64)
 		grub-mkimage -O i386-pc -d "$grub_dir" -o "$WORK/core.img" -p "(hd0,${PARTITION[$arch]})/" -c "$WORK/grub.cfg" ${GRUB_MODULES[$arch]}
-		make_fat "$fat" "$(partition_sectors "$arch")" "$arch"
+		dpkg-deb -x "$(fetch_deb amd64 "$X86_EFI_PACKAGE")" "$WORK/grub-efi"
+		grub-mkimage -O "$X86_EFI_TARGET" -d "$WORK/grub-efi/usr/lib/grub/$X86_EFI_TARGET" -o "$WORK/BOOTX64.EFI" -p /EFI/BOOT \
+			-c "$WORK/grub.cfg" $X86_EFI_MODULES
+		make_fat "$fat" "$(partition_sectors "$arch")" "$arch" "EFI/BOOT=$WORK/BOOTX64.EFI"
 		make_bios_disk "$raw" "$grub_dir" "$fat"
 		;;
 	aarch64)

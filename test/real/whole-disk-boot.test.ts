@@ -43,6 +43,24 @@ function qemuArgv(uuid: string): string[] | null {
   return null;
 }
 
+/** ms from now until the instance's console log (read on the host) shows the banner: a
+ *  figure for the report, finer than polling the CLI. */
+async function msToBanner(uuid: string): Promise<number> {
+  const t0 = Date.now();
+  const hosts = path.join(lab.stateDir, 'hosts');
+  await eventually(
+    'the banner in the console log',
+    () =>
+      fs.readdirSync(hosts).some((h) => {
+        const log = path.join(hosts, h, 'instances', uuid, 'console.log');
+        return fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('novalab login:');
+      }),
+    600_000,
+    100,
+  );
+  return Date.now() - t0;
+}
+
 before(async () => {
   // Builds what is missing (the lab images first); a no-op when current.
   let started = Date.now();
@@ -59,16 +77,19 @@ after(async () => {
   if (userData) fs.rmSync(path.dirname(userData), { recursive: true, force: true });
 });
 
+/** The x86_64 disk carries both bootloaders, as Debian's cloud images do: SeaBIOS by default,
+ *  OVMF when the image says hw_firmware_type=uefi. aarch64 has UEFI only. */
 const cases = [
-  { arch: 'x86_64', firmware: 'bios', binary: 'qemu-system-x86_64' },
-  { arch: 'aarch64', firmware: 'uefi', binary: 'qemu-system-aarch64' },
+  { arch: 'x86_64', firmware: 'bios', binary: 'qemu-system-x86_64', code: null },
+  { arch: 'x86_64', firmware: 'uefi', binary: 'qemu-system-x86_64', code: '/usr/share/OVMF/OVMF_CODE_4M.fd' },
+  { arch: 'aarch64', firmware: 'uefi', binary: 'qemu-system-aarch64', code: '/usr/share/AAVMF/AAVMF_CODE.fd' },
 ] as const;
 
 for (const c of cases) {
   test(`${c.arch}: a whole-disk image uploaded with the CLI boots through ${c.firmware === 'bios' ? 'SeaBIOS' : 'UEFI'} to its banner, with its metadata`, async (t) => {
     const disk = path.join(DISKS, c.arch, 'disk.qcow2');
-    const imageName = `course-disk-${c.arch}`;
-    const server = `disk-${c.arch.replace('_', '-')}`;
+    const imageName = `course-disk-${c.arch}-${c.firmware}`;
+    const server = `disk-${c.arch.replace('_', '-')}-${c.firmware}`;
     const props = ['--property', `architecture=${c.arch}`, '--property', 'os_distro=debian'];
     if (c.firmware === 'uefi') props.push('--property', 'hw_firmware_type=uefi');
     const image = await json(
@@ -101,12 +122,13 @@ for (const c of cases) {
     const pflash = argv.filter((a) => a.startsWith('if=pflash'));
     if (c.firmware === 'bios') assert.deepEqual(pflash, []);
     else {
-      assert.match(pflash[0]!, /^if=pflash,format=raw,unit=0,readonly=on,file=\/usr\/share\/AAVMF\/AAVMF_CODE\.fd$/);
+      assert.equal(pflash[0], `if=pflash,format=raw,unit=0,readonly=on,file=${c.code}`);
       const nvram = /file=(.*)$/.exec(pflash[1]!)![1]!;
       assert.equal(path.basename(nvram), 'nvram.fd');
       assert.ok(nvram.includes(id) && fs.existsSync(nvram), `the variable store is the instance's own: ${nvram}`);
     }
 
+    const banner = await msToBanner(id);
     const log = await eventually(
       `${server}'s banner and user data`,
       async () => {
@@ -116,7 +138,7 @@ for (const c of cases) {
       600_000,
       2000,
     );
-    t.diagnostic(`${c.arch}: ACTIVE ${active} ms after server create, banner and user data within ${Date.now() - started} ms`);
+    t.diagnostic(`${c.arch} ${c.firmware}: ACTIVE ${active} ms after server create; the banner ${banner} ms after ACTIVE`);
     // The hostname and id came from the metadata service: nothing else tells this guest its id.
     assert.ok(log.includes(`novalab login: ${server} (${id})`), log.slice(-3000));
     assert.ok(log.includes(`user data says hello from ${server}`), log.slice(-3000));
@@ -128,7 +150,7 @@ for (const c of cases) {
 }
 
 test('the lab registers its own whole-disk images with their firmware properties', async () => {
-  for (const c of cases) {
+  for (const c of [cases[0], cases[2]]) {
     const image = await json('image', 'show', `novalab-disk-${c.arch}`);
     const props = image.properties as Record<string, string>;
     assert.equal(image.disk_format, 'qcow2');

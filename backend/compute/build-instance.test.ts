@@ -186,7 +186,7 @@ test("the kernel fetched is the one nova-api resolved for the requester, not one
 test('a whole-disk image (no kernel_id) is built: the driver gets its disk alone, and hw_firmware_type', async () => {
   asked.length = 0;
   const r = await build({
-    image: imageMeta('small-qcow2', 'qcow2', { hw_firmware_type: 'UEFI' }),
+    image: imageMeta('small-qcow2', 'qcow2', { hw_firmware_type: 'uefi' }),
     kernel_id: null,
     ramdisk_id: 'kernel',
   });

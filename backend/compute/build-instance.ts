@@ -185,10 +185,10 @@ async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ image: 
   };
 }
 
-/** hw_firmware_type as Nova's image meta reads it (case-insensitive; anything else: unset). */
+/** hw_firmware_type as Nova's image meta reads it (nova-api refused other values at create;
+ *  one set on the image since then counts as unset). */
 export function firmwareType(value: string | undefined): 'bios' | 'uefi' | null {
-  const v = value?.toLowerCase();
-  return v === 'bios' || v === 'uefi' ? v : null;
+  return value === 'bios' || value === 'uefi' ? value : null;
 }
 
 export function guestArch(inst: Instance): GuestArch {

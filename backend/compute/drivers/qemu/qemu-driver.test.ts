@@ -176,6 +176,17 @@ test('a whole-disk aarch64 guest gets its own copy of the UEFI variable store; t
   const f = instanceFiles(instancesDir, s.uuid);
   assert.equal(fs.readFileSync(f.nvram, 'utf8'), 'the template variable store');
   assert.equal(fs.statSync(f.nvram).mode & 0o777, 0o600);
+  const second = spec({ arch: 'aarch64', image: { ...spec().image, kernel: null } });
+  // A template of zeros with data in the middle (AAVMF's is 64 MiB of zeros): same bytes, sparse.
+  const big = Buffer.alloc(8 * 1024 * 1024);
+  big.write('variables', 3 * 1024 * 1024 + 5);
+  fs.writeFileSync(vars, big);
+  await d.spawn(second);
+  const copy = instanceFiles(instancesDir, second.uuid).nvram;
+  assert.ok(fs.readFileSync(copy).equals(big));
+  assert.ok(fs.statSync(copy).blocks * 512 < big.length / 4, `${fs.statSync(copy).blocks} blocks`);
+  fs.writeFileSync(vars, 'the template variable store');
+  await d.destroy(second.uuid);
   assert.ok(h.command!.args.includes(`if=pflash,format=raw,unit=0,readonly=on,file=${code}`));
   assert.ok(h.command!.args.includes(`if=pflash,format=raw,unit=1,file=${f.nvram}`));
   // The guest writes its own store, never the template.

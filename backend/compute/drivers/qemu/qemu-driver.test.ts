@@ -189,9 +189,12 @@ test('a whole-disk aarch64 guest gets its own copy of the UEFI variable store; t
   await d.destroy(second.uuid);
   assert.ok(h.command!.args.includes(`if=pflash,format=raw,unit=0,readonly=on,file=${code}`));
   assert.ok(h.command!.args.includes(`if=pflash,format=raw,unit=1,file=${f.nvram}`));
-  // The guest writes its own store, never the template.
+  // The guest writes its own store, never the template; the store outlives a stop and start.
   fs.writeFileSync(f.nvram, 'boot entries');
   assert.equal(fs.readFileSync(vars, 'utf8'), 'the template variable store');
+  await d.powerOff(s.uuid);
+  await d.powerOn(s.uuid);
+  assert.equal(fs.readFileSync(f.nvram, 'utf8'), 'boot entries');
   await d.destroy(s.uuid);
   assert.equal(fs.existsSync(f.dir), false);
 });

@@ -111,8 +111,6 @@ export class QemuDriver implements ComputeDriver {
         detail: ['qemu-img', ...overlayArgs(spec.image.disk, spec.image.diskFormat, files.disk)].join(' '),
       });
       await createOverlay(files, spec.image.disk, spec.image.diskFormat, this.opts.binDir);
-      const uefi = this.uefiFirmware(spec);
-      if (uefi) createNvram(files, uefi.varsTemplate);
       try {
         return await this.start(spec, files, false, onProgress);
       } catch (err) {
@@ -307,6 +305,9 @@ export class QemuDriver implements ComputeDriver {
 
   private async start(spec: GuestSpec, files: InstanceFiles, incoming: boolean, onProgress?: ProgressFn): Promise<GuestHandle> {
     const command = this.command(spec, files, incoming);
+    // A UEFI guest's variable store: made at its first start, kept across stops and reboots.
+    const uefi = this.uefiFirmware(spec);
+    if (uefi && !fs.existsSync(files.nvram)) createNvram(files, uefi.varsTemplate);
     onProgress?.({ phase: 'starting', detail: [command.binary, ...command.args].join(' ') });
     for (const f of [files.qmpSocket, files.vncSocket, files.pidFile]) fs.rmSync(f, { force: true });
     const stateFd = incoming ? fs.openSync(files.suspendState, 'r') : undefined;

@@ -1,7 +1,17 @@
 // The data model of the lab's compute service, as the conductor stores it and the
 // API, scheduler, compute hosts and GUI read it.
 
-export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+export type VmState =
+  | 'building'
+  | 'active'
+  | 'stopped'
+  | 'paused'
+  | 'suspended'
+  | 'error'
+  | 'deleted'
+  /** Shelved: snapshotted and stopped, still on its host; offloaded: the host is freed. */
+  | 'shelved'
+  | 'shelved_offloaded';
 
 /** Every status a server list may be filtered by (Nova's API status), and the vm_state it lives in. */
 export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
@@ -15,6 +25,8 @@ export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
   REBOOT: 'active',
   HARD_REBOOT: 'active',
   REBUILD: 'active',
+  SHELVED: 'shelved',
+  SHELVED_OFFLOADED: 'shelved_offloaded',
 };
 /** Task states of a build in progress: a build's own updates expect one of these (not a delete's). */
 export const BUILD_TASK_STATES = [null, 'scheduling', 'networking', 'block_device_mapping', 'spawning'] as const;
@@ -38,7 +50,18 @@ export type TaskState =
   | 'suspending'
   | 'resuming'
   | 'rebuilding'
-  | 'deleting';
+  | 'deleting'
+  // snapshots, backups and shelving (Nova's task_states)
+  | 'image_snapshot'
+  | 'image_snapshot_pending'
+  | 'image_pending_upload'
+  | 'image_uploading'
+  | 'image_backup'
+  | 'shelving'
+  | 'shelving_image_pending_upload'
+  | 'shelving_image_uploading'
+  | 'shelving_offloading'
+  | 'unshelving';
 
 /** Nova's power_state integers (nova/compute/power_state.py). */
 export const PowerState = {
@@ -134,6 +157,11 @@ export interface Instance {
   launched_at: string | null;
   terminated_at: string | null;
   fault: InstanceFault | null;
+  /** While shelved (Nova's system_metadata shelved_*): the snapshot it comes back from, when
+   *  it was shelved and on which host. */
+  shelved_image_id?: string | null;
+  shelved_at?: string | null;
+  shelved_host?: string | null;
   /** The request that created it: ties the boot walkthrough to its events. */
   create_request_id: string;
   /** Ordinal used for instance_name (instance-0000000a). */

@@ -157,6 +157,15 @@ export const NOVA_CONF_OPTIONS = [
     'let compute hosts open the database themselves (not supported: the conductor is the only way in)',
     'nova-compute',
   ),
+  o(
+    'DEFAULT',
+    'shelved_offload_time',
+    'int',
+    0,
+    'seconds a shelved server keeps its host before it is offloaded (0: at once, -1: never)',
+    'nova-compute',
+    -1,
+  ),
   o('DEFAULT', 'compute_driver', 'string', 'qemu', 'the hypervisor driver: qemu (real guests) or fake (no guests)', 'nova-compute'),
   o('DEFAULT', 'vnc_enabled', 'bool', true, 'give guests a VNC console', 'nova-compute'),
   o(

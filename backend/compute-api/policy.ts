@@ -96,6 +96,11 @@ export const POLICY: Record<string, Rule> = {
   'os_compute_api:os-server-tags:delete_all': 'owner',
   'os_compute_api:extensions': 'any',
   'os_compute_api:os-deferred-delete:restore': 'owner',
+  'os_compute_api:servers:create_image': 'owner',
+  'os_compute_api:os-create-backup': 'owner',
+  'os_compute_api:os-shelve:shelve': 'owner',
+  'os_compute_api:os-shelve:shelve_offload': 'admin',
+  'os_compute_api:os-shelve:unshelve': 'owner',
 };
 
 export interface Caller {

@@ -22,6 +22,8 @@ const STATE_MAP: Record<VmState, { default: string } & Partial<Record<Exclude<Ta
   suspended: { default: 'SUSPENDED' },
   error: { default: 'ERROR', rebuilding: 'REBUILD' },
   deleted: { default: 'DELETED' },
+  shelved: { default: 'SHELVED' },
+  shelved_offloaded: { default: 'SHELVED_OFFLOADED' },
 };
 
 export function serverStatus(vm: VmState, task: TaskState): string {

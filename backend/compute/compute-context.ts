@@ -6,6 +6,7 @@ import type { PublishedEvent } from '../bus/wire.js';
 import type { Logger } from '../common/log.js';
 import type { Accelerator, ComputeDriver, GuestArch, GuestSpec, VncListen } from './driver.js';
 import type { ImageCache } from './image-cache.js';
+import type { GlanceWriter } from './glance-writer.js';
 
 export interface ComputeContext {
   host: string;
@@ -13,6 +14,10 @@ export interface ComputeContext {
   conductor: ConductorApi;
   lab: LabApi;
   images: ImageCache;
+  /** Snapshot uploads and image deletes, with the service token. */
+  glance: GlanceWriter;
+  /** shelved_offload_time (seconds; 0 at once, -1 never). */
+  shelvedOffloadTime: number;
   metadata: GuestSpec['metadata'];
   vncListen: VncListen;
   /** vncserver_proxyclient_address: what the proxy dials when a guest listens on every interface. */

@@ -12,6 +12,9 @@ import { instanceDiagnostics } from './diagnostics.js';
 import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
+import { snapshotInstance } from './snapshot.js';
+import { shelveInstance, shelveOffloadInstance, unshelveInstance } from './shelve.js';
+import { offloadLater } from './shelve-offload-timer.js';
 
 interface PowerOutcome {
   vm_state: VmState;
@@ -136,6 +139,12 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
       }),
     resume_instance: (uuid) => operate(c, uuid, 'compute_resume_instance', () => c.driver.resume(uuid), ACTIVE),
     terminate_instance: (uuid) => terminateOnce(c, work, uuid),
+    snapshot_instance: (uuid, imageId) => snapshotInstance(c, uuid, { imageId, from: 'image_snapshot_pending' }),
+    backup_instance: (uuid, imageId, type, rotation) =>
+      snapshotInstance(c, uuid, { imageId, from: 'image_backup', backup: { type, rotation } }),
+    shelve_instance: (uuid, imageId) => shelveInstance(c, uuid, imageId, (u) => offloadLater(c, u)),
+    shelve_offload_instance: (uuid) => shelveOffloadInstance(c, uuid),
+    unshelve_instance: (uuid) => unshelveInstance(c, uuid),
     async get_diagnostics(inst) {
       const state = await c.driver.getPowerState(inst.uuid);
       if (state !== 'running') throw new Error(`guest ${inst.uuid} is ${state}: diagnostics need a running guest`);

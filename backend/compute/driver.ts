@@ -185,7 +185,22 @@ export interface GuestInventory {
   onGuestExit(callback: (uuid: string, info: GuestExitInfo) => void): () => void;
 }
 
-export interface ComputeDriver extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory {
+/** A standalone copy of a guest's disk (no backing file), for a snapshot image. */
+export interface GuestSnapshot {
+  /** The copy, in a file the driver chose; the caller removes it when done. */
+  file: string;
+  /** Its format, as glance's disk_format names it. */
+  format: BaseDiskFormat;
+}
+
+export interface GuestSnapshotter {
+  /** Copy the guest's disk as it is now, consistently even while the guest runs (Nova's
+   *  driver.snapshot). A guest without a disk on this host is GuestNotFoundError. */
+  snapshot(uuid: string): Promise<GuestSnapshot>;
+}
+
+export interface ComputeDriver
+  extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory, GuestSnapshotter {
   readonly name: string;
   /** Probe the host (accelerator, versions) once; call before anything else. */
   init(host: DriverHostInfo): Promise<DriverHostReport>;

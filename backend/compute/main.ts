@@ -16,6 +16,7 @@ import { nodeReport } from './host-inventory.js';
 import { hostZone } from '../shared/host-zone.js';
 import { diskAvailableLeast, filesystemFreeBytes } from './disk-available-least.js';
 import { ImageCache } from './image-cache.js';
+import { GlanceWriter } from './glance-writer.js';
 import { computeManager, newHostWork } from './compute-manager.js';
 import { recoverHost } from './recover-host.js';
 import { describeExit, reconcileOnStart, recordGuestStopped } from './power-sync.js';
@@ -41,6 +42,8 @@ runMain(async () => {
     platform: process.platform,
   });
   rt.log.info(`guest VNC consoles: ${why}`);
+  const glanceUrl = `http://${listen}:${conf.int('novalab.glance_port')}`;
+  const serviceToken = serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password'));
   const ctx: ComputeContext = {
     host,
     driver,
@@ -49,11 +52,9 @@ runMain(async () => {
     lab: rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({
       timeoutMs: 60 * 60 * 1000,
     }),
-    images: new ImageCache(
-      dirs.imageCache,
-      `http://${listen}:${conf.int('novalab.glance_port')}`,
-      serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password')),
-    ),
+    images: new ImageCache(dirs.imageCache, glanceUrl, serviceToken),
+    glance: new GlanceWriter(glanceUrl, serviceToken),
+    shelvedOffloadTime: conf.int('shelved_offload_time'),
     metadata: {
       address: `${conf.str('metadata_listen')}:${conf.int('metadata_listen_port')}`,
       hmacSecretFile: secretFile(paths, 'metadata-hmac'),

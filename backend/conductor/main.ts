@@ -10,7 +10,8 @@ import { NovaDb } from './nova-db.js';
 import { dbMarker } from '../config/state-dir.js';
 import { instanceDisksEvidence } from './instance-evidence.js';
 import { recordsApi } from './records.js';
-import { buildFlowApi } from './build-flow.js';
+import { buildFlowApi, type BuildFlowDeps } from './build-flow.js';
+import { unshelveFlow } from './unshelve-flow.js';
 import { runRecovery } from './run-recovery.js';
 import { loadTopology } from '../config/topology.js';
 import { seedAggregates } from './aggregates.js';
@@ -47,7 +48,7 @@ runMain(async () => {
     publish: (e) => rt.publish(e),
     defaultZone,
   });
-  const flow = buildFlowApi({
+  const flowDeps: BuildFlowDeps = {
     db,
     records,
     log: rt.log,
@@ -61,11 +62,13 @@ runMain(async () => {
         timeoutMs: HELD_CALL_TIMEOUT_MS,
       }),
     maxAttempts: () => rt.conf.int('scheduler_max_attempts'),
-  });
+  };
+  const flow = buildFlowApi(flowDeps);
   const api: ConductorApi = {
     ...records,
     build_instances: flow.build_instances,
     reschedule: flow.reschedule,
+    unshelve_instance: unshelveFlow(flowDeps),
   };
   serveApi(rt.bus, 'conductor', api);
   // Work lost with a process that died: now (what this conductor's previous process was

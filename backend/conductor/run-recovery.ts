@@ -36,6 +36,12 @@ export async function runRecovery(db: NovaDb, records: RecordsApi, flow: BuildFl
           )
           .catch(() => undefined);
         break;
+      case 'clear-task':
+        log.warn(`instance ${r.uuid}: its unshelve was lost with a process that stopped; it stays offloaded`);
+        await records
+          .instance_update(r.uuid, { task_state: null }, { vm_state: ['shelved_offloaded'], task_state: ['unshelving'] })
+          .catch(() => undefined);
+        break;
       case 'destroy':
         log.warn(`instance ${r.uuid}: finishing the delete nova-api began`);
         await records.instance_destroy(r.uuid);

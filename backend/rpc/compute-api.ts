@@ -43,6 +43,16 @@ export interface ComputeApi {
   suspend_instance(uuid: string): Promise<void>;
   resume_instance(uuid: string): Promise<void>;
   terminate_instance(uuid: string): Promise<void>;
+  /** Copy the guest's disk into the queued image `imageId` (createImage). */
+  snapshot_instance(uuid: string, imageId: string): Promise<void>;
+  /** A snapshot of type backup, then only the newest `rotation` backups of `backupType` are kept. */
+  backup_instance(uuid: string, imageId: string, backupType: string, rotation: number): Promise<void>;
+  /** Power off, snapshot into `imageId`, SHELVED; offloaded as shelved_offload_time says. */
+  shelve_instance(uuid: string, imageId: string): Promise<void>;
+  /** Destroy the shelved guest and free this host (SHELVED_OFFLOADED). */
+  shelve_offload_instance(uuid: string): Promise<void>;
+  /** Bring a shelved instance back here: power on (SHELVED) or boot from its shelve image. */
+  unshelve_instance(uuid: string): Promise<void>;
   get_console_output(uuid: string, length: number | null): Promise<string>;
   get_vnc_console(uuid: string): Promise<VncConnectInfo>;
   /** A running guest's diagnostics (the driver's statistics, the instance's flavor and NICs). */

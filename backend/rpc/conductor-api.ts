@@ -184,6 +184,11 @@ export interface ConductorApi {
 
   // the build flow (cast from nova-api; the conductor asks the scheduler, then casts to compute)
   build_instances(instance_uuids: string[], spec: Omit<RequestSpec, 'instance_uuid' | 'retry'>): Promise<void>;
+  /**
+   * Cast by nova-api: a SHELVED instance is powered on by its host; a SHELVED_OFFLOADED one is
+   * scheduled again (in `availability_zone` when given) and booted from its shelve image.
+   */
+  unshelve_instance(instance_uuid: string, availability_zone?: string | null): Promise<void>;
   /** Cast by a compute host whose spawn failed with a retryable error. */
   reschedule(instance_uuid: string, failed_host: string, reason: string): Promise<void>;
 

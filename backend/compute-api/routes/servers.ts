@@ -23,6 +23,7 @@ import { computeUp, recordAction, viewOptions, visibleInstance } from './server-
 import { pyRepr, toBool } from '../validation.js';
 import { parseIsoTime } from '../iso-time.js';
 import { shortIPv6 } from '../ip-address.js';
+import { deleteShelveImage } from './server-snapshot.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
@@ -226,9 +227,10 @@ async function deleteServer(c: Call) {
   await c.deps.conductor.call.instance_update(
     inst.uuid,
     { task_state: 'deleting' },
-    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error'] },
+    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error', 'shelved', 'shelved_offloaded'] },
   );
   await recordAction(c, inst, 'delete');
+  await deleteShelveImage(c, inst);
   // With no host, or a host whose nova-compute is down, Nova deletes locally: nothing runs there.
   if (inst.host && (await computeUp(c, inst.host))) c.deps.compute(inst.host).cast.terminate_instance(inst.uuid);
   else await c.deps.conductor.call.instance_destroy(inst.uuid);

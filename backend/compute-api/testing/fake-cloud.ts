@@ -301,6 +301,10 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
         return img && glanceShows(t, img) ? img : null;
       },
       listImages: async () => [IMAGE],
+      createImage: async (_t, body) => ({ ...IMAGE, ...body, id: `snap-${GLANCE_IMAGES.length}`, status: 'queued' }) as GlanceImage,
+      addMember: async () => undefined,
+      deleteImage: async () => undefined,
+      patchImage: async (_t, id) => ({ ...IMAGE, id }),
     },
     validator: { validate: async (token) => TOKENS[token] ?? null },
     settings: {

@@ -111,7 +111,16 @@ export interface ServerGroupView {
   members: string[];
 }
 
-export type ServerAction = 'os-stop' | 'os-start' | 'reboot' | 'pause' | 'unpause' | 'suspend' | 'resume';
+export type ServerAction =
+  'os-stop' | 'os-start' | 'reboot' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'createImage' | 'shelve' | 'unshelve';
+
+/** The action's body: a snapshot is named after its server and the time, as a student would. */
+export function actionBody(action: ServerAction, serverName: string, now = new Date()): Record<string, unknown> {
+  if (action === 'reboot') return { reboot: { type: 'SOFT' } };
+  if (action === 'createImage')
+    return { createImage: { name: `${serverName}-snapshot-${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}` } };
+  return { [action]: null };
+}
 
 export function createCompute(token: string) {
   const call = <T>(path: string, opts: { method?: string; body?: unknown; version?: string } = {}): Promise<ApiResponse<T>> =>
@@ -127,10 +136,10 @@ export function createCompute(token: string) {
     getServer: (id: string) => get<{ server: ServerDetail }>(`/servers/${encodeURIComponent(id)}`).then((b) => b.server),
     createServer: (body: ServerCreateBody) => call<{ server: { id: string } }>('/servers', { method: 'POST', body }),
     deleteServer: (id: string) => call<null>(`/servers/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-    action: (id: string, action: ServerAction) =>
+    action: (id: string, action: ServerAction, serverName = id) =>
       call<null>(`/servers/${encodeURIComponent(id)}/action`, {
         method: 'POST',
-        body: action === 'reboot' ? { reboot: { type: 'SOFT' } } : { [action]: null },
+        body: actionBody(action, serverName),
       }),
     consoleOutput: (id: string, length?: number) =>
       call<{ output: string }>(`/servers/${encodeURIComponent(id)}/action`, {

@@ -17,6 +17,7 @@ import {
   type GuestExitInfo,
   type GuestHandle,
   type GuestPowerState,
+  type GuestSnapshot,
   type GuestSpec,
   type GuestStats,
   type ProgressFn,
@@ -35,6 +36,7 @@ import { createNvram, createOverlay, makeInstanceDirs, overlayArgs, readSpec, re
 import { uefiCandidates, uefiFirmwareFor, type UefiFirmware } from './firmware.js';
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
+import { backupRunningDisk, copyQuietDisk } from './snapshot-disk.js';
 
 export interface QemuDriverOptions {
   /** Where the accelerator probe's result is cached (one probe per machine). */
@@ -208,6 +210,24 @@ export class QemuDriver implements ComputeDriver {
       }
       fs.rmSync(files.suspendState, { force: true });
       return handle;
+    });
+  }
+
+  /** A running guest is copied live (drive-backup), a stopped or suspended one by qemu-img. */
+  async snapshot(uuid: string): Promise<GuestSnapshot> {
+    return this.serial(uuid, async () => {
+      const files = this.files(uuid, true);
+      if (!fs.existsSync(files.disk)) throw new GuestNotFoundError(uuid);
+      fs.rmSync(files.snapshot, { force: true });
+      const p = this.procs.get(uuid);
+      try {
+        if (p?.isRunning) await backupRunningDisk(p.qmp, files.disk, files.snapshot, this.opts.stateTimeoutMs ?? 30 * 60_000);
+        else await copyQuietDisk(files.disk, files.snapshot, this.opts.binDir);
+      } catch (err) {
+        fs.rmSync(files.snapshot, { force: true });
+        throw err;
+      }
+      return { file: files.snapshot, format: 'qcow2' };
     });
   }
 

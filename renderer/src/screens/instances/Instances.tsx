@@ -28,7 +28,10 @@ const ALLOWED: Record<ServerAction | 'delete', string[]> = {
   unpause: ['PAUSED'],
   suspend: ['ACTIVE'],
   resume: ['SUSPENDED'],
-  delete: ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'ERROR', 'BUILD'],
+  createImage: ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED'],
+  shelve: ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED'],
+  unshelve: ['SHELVED', 'SHELVED_OFFLOADED'],
+  delete: ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'ERROR', 'BUILD', 'SHELVED', 'SHELVED_OFFLOADED'],
 };
 const ACTIONS = Object.keys(ALLOWED) as (ServerAction | 'delete')[];
 
@@ -60,7 +63,7 @@ export function Instances() {
     setActionError(null);
     try {
       if (action === 'delete') await compute.deleteServer(s.id);
-      else await compute.action(s.id, action);
+      else await compute.action(s.id, action, s.name);
       await servers.refresh();
     } catch (err) {
       setActionError({ what: t('instances.actionFailed', { action: t(`instances.action.${action}`), name: s.name }), error: err });

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package novalab needs to run the lab, build guest images and run its tests.
+# (qemu-efi-aarch64, ovmf: UEFI firmware for whole-disk guests; grub-common, mtools, dosfstools,
+# fdisk: building the whole-disk images without root)
 # Idempotent: apt-get skips what is already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -7,6 +9,8 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   qemu-system-x86 qemu-system-arm qemu-utils \
+  qemu-efi-aarch64 ovmf \
+  grub-common mtools dosfstools fdisk \
   chromium \
   python3-openstackclient python3-websockify \
   tempest gettext-base \

@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiFault } from './faults.js';
 import { parseVersion } from './microversion.js';
-import { idFromRef, instanceNames, parseZone, planCreate, quotaCount, sanitizeHostname } from './server-create-plan.js';
+import {
+  checkImageProperties,
+  idFromRef,
+  instanceNames,
+  parseZone,
+  planCreate,
+  quotaCount,
+  sanitizeHostname,
+} from './server-create-plan.js';
 
 const v = (s: string) => parseVersion(s)!;
 const quota = {
@@ -82,4 +90,17 @@ test('a create plan refuses what novalab cannot do, with clear messages', () => 
     ['nova', 'host-b', 1, 2, 'IyEvYmluL3NoCg==', { same_host: 'x' }],
   );
   assert.equal(planCreate(body({ networks: 'none' }), v('2.37')).forcedHost, null);
+});
+
+test("an image whose hw_firmware_type Nova does not know is refused at create, as Nova's ImageMeta refuses it", () => {
+  checkImageProperties({ hw_firmware_type: 'uefi', architecture: 'aarch64' });
+  checkImageProperties({ hw_firmware_type: 'bios' });
+  checkImageProperties({});
+  rejects(
+    () => checkImageProperties({ hw_firmware_type: 'coreboot' }),
+    400,
+    /^Invalid image metadata\. Error: Field value coreboot is invalid$/,
+  );
+  // Nova's enum fields compare exactly.
+  rejects(() => checkImageProperties({ hw_firmware_type: 'UEFI' }), 400, /Field value UEFI is invalid/);
 });

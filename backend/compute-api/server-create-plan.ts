@@ -133,3 +133,15 @@ export function quotaCount(q: QuotaSet, used: QuotaUsage, need: QuotaNeed, min: 
     `Quota exceeded for ${list((r) => r.name)}: Requested ${list((r) => r.req)}, but already used ${list((r) => r.used)} of ${list((r) => r.limit)} ${list((r) => r.name)}`,
   );
 }
+
+/** The enumerated image properties nova-api reads when it builds the image's ImageMeta; a
+ *  value Nova does not know makes that fail, and the create with it (a 400, before anything
+ *  is made). hw_firmware_type picks the firmware a whole-disk image boots through. */
+const IMAGE_PROPERTY_ENUMS: Record<string, readonly string[]> = { hw_firmware_type: ['bios', 'uefi'] };
+
+export function checkImageProperties(properties: Record<string, string | undefined>): void {
+  for (const [key, valid] of Object.entries(IMAGE_PROPERTY_ENUMS)) {
+    const value = properties[key];
+    if (value !== undefined && !valid.includes(value)) throw badRequest(`Invalid image metadata. Error: Field value ${value} is invalid`);
+  }
+}

@@ -178,10 +178,28 @@ test("the kernel fetched is the one nova-api resolved for the requester, not one
   const r = await build({ image: imageMeta('small-qcow2', 'qcow2', { kernel_id: 'other-kernel' }), kernel_id: 'kernel' });
   assert.equal(r.final.vm_state, 'active', JSON.stringify(r.fault));
   assert.ok(!asked.includes('other-kernel'), `fetched: ${asked.join(', ')}`);
-  assert.equal(path.basename(r.driver.spawned[0]!.image.kernel), 'kernel');
+  assert.equal(path.basename(r.driver.spawned[0]!.image.kernel!), 'kernel');
   assert.deepEqual(bootImageIds({ image: imageMeta('x', 'qcow2', { kernel_id: 'k', ramdisk_id: 'r' }) }), {
     disk: 'x',
     kernel: null,
     ramdisk: null,
   });
+});
+
+test('a whole-disk image (no kernel_id) is built: the driver gets its disk alone, and hw_firmware_type', async () => {
+  asked.length = 0;
+  const r = await build({
+    image: imageMeta('small-qcow2', 'qcow2', { hw_firmware_type: 'uefi' }),
+    kernel_id: null,
+    ramdisk_id: 'kernel',
+  });
+  assert.equal(r.final.vm_state, 'active', JSON.stringify(r.fault));
+  const image = r.driver.spawned[0]!.image;
+  assert.equal(image.kernel, null);
+  assert.equal(image.ramdisk, null, 'a ramdisk without a kernel has nothing to load it');
+  assert.equal(image.firmwareType, 'uefi');
+  assert.ok(!asked.includes('kernel'), `fetched: ${asked.join(', ')}`);
+  const plain = await build({ image: imageMeta('raw', 'raw'), kernel_id: null });
+  assert.equal(plain.final.vm_state, 'active', JSON.stringify(plain.fault));
+  assert.equal(plain.driver.spawned[0]!.image.firmwareType, null);
 });

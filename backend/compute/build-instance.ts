@@ -150,7 +150,9 @@ export function bootImageIds(inst: Pick<Instance, 'image' | 'kernel_id' | 'ramdi
   };
 }
 
-/** Step 11: the root disk, and the kernel and ramdisk, into this host's cache, verified. */
+/** Step 11: the root disk, and the kernel and ramdisk, into this host's cache, verified. An
+ *  image without a kernel is a whole-disk image: the driver boots it through the firmware
+ *  (its ramdisk_id alone would have nothing to load it, so it is not fetched). */
 export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ image: GuestSpec['image']; virtualSize: number }> {
   const props = inst.image.properties;
   const ids = bootImageIds(inst);
@@ -159,7 +161,6 @@ export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ 
     summary: `${c.host} fetches image ${inst.image.name} from glance into its cache`,
     detail: ids,
   });
-  if (!ids.kernel) throw new Error(`image ${inst.image.name} has no kernel_id: novalab boots images with a kernel (aki) and ramdisk (ari)`);
   const get = async (id: string) => {
     const rec = await c.images.describe(id);
     return c.images.fetch(rec, (p) =>
@@ -173,19 +174,26 @@ export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ 
   };
   const [disk, kernel, ramdisk] = await Promise.all([
     get(ids.disk),
-    get(ids.kernel),
-    ids.ramdisk ? get(ids.ramdisk) : Promise.resolve(null),
+    ids.kernel ? get(ids.kernel) : Promise.resolve(null),
+    ids.kernel && ids.ramdisk ? get(ids.ramdisk) : Promise.resolve(null),
   ]);
   return {
     image: {
       disk: disk.file,
       diskFormat: disk.format,
-      kernel: kernel.file,
+      kernel: kernel?.file ?? null,
       ramdisk: ramdisk?.file ?? null,
+      firmwareType: firmwareType(props.hw_firmware_type),
       cmdline: props.os_command_line ?? 'console=ttyS0',
     },
     virtualSize: disk.virtualSize,
   };
+}
+
+/** hw_firmware_type as Nova's image meta reads it (nova-api refused other values at create;
+ *  one set on the image since then counts as unset). */
+export function firmwareType(value: string | undefined): 'bios' | 'uefi' | null {
+  return value === 'bios' || value === 'uefi' ? value : null;
 }
 
 export function guestArch(inst: Instance): GuestArch {

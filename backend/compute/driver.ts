@@ -53,9 +53,13 @@ export interface GuestSpec {
   vcpus: number;
   memoryMb: number;
   image: {
-    kernel: string;
+    /** The kernel QEMU loads directly, or null: a whole-disk image with its own bootloader,
+     *  booted through the firmware. */
+    kernel: string | null;
     /** The initrd, or null for none. */
     ramdisk: string | null;
+    /** The image's hw_firmware_type: 'uefi' asks for UEFI where BIOS is the default (x86_64). */
+    firmwareType?: 'bios' | 'uefi' | null;
     /** The cached base disk; the driver puts a per-instance qcow2 overlay on it. */
     disk: string;
     /** The base disk's format as nova-compute verified it (the overlay's backing format). */

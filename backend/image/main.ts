@@ -38,6 +38,15 @@ runMain(async () => {
     rt.log.info(`lab images: registered [${lab.registered.join(', ')}], already there [${lab.kept.join(', ')}]`);
     for (const f of lab.failed) rt.log.error(`lab image ${f.name} not registered: ${f.error}`);
   }
+  // The whole-disk images (scripts/build-disk-images.sh), booted through the firmware; optional.
+  const disks = await registerLabImages(store, resourcePath('images', 'whole-disk', 'manifest.json')).catch((err: Error) => {
+    rt.log.error(`whole-disk lab images not registered: ${err.message}`);
+    return undefined;
+  });
+  if (disks) {
+    rt.log.info(`whole-disk lab images: registered [${disks.registered.join(', ')}], already there [${disks.kept.join(', ')}]`);
+    for (const f of disks.failed) rt.log.error(`lab image ${f.name} not registered: ${f.error}`);
+  }
 
   const images = new ImageService({
     store,

@@ -46,6 +46,8 @@ test('nova-compute runs under a permission model that leaves out the database', 
     const readable = compute.nodeArgs.filter((a) => a.startsWith('--allow-fs-read=')).map((a) => a.slice('--allow-fs-read='.length));
     assert.ok(!readable.some((r) => r === '/state' || r.startsWith('/state/db')), `compute may read ${readable.join(', ')}`);
     assert.ok(readable.includes('/state/nova.conf'));
+    // Whole-disk guests boot with Debian's UEFI builds: the driver must see and copy them.
+    assert.ok(readable.includes('/usr/share/AAVMF') && readable.includes('/usr/share/OVMF'), readable.join(', '));
   }
   const linked = planServices(conf, topo, { appRoot: '/app', stateDir: '/state', modulesDir: '/shared/node_modules' });
   assert.ok(

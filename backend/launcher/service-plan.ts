@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { NovaConf } from '../config/nova-conf.js';
 import type { Topology } from '../config/topology.js';
 import type { ServiceBinary } from '../../contract/services.js';
+import { uefiFirmwareDirs } from '../compute/drivers/qemu/firmware.js';
 
 export interface PortClaim {
   port: number;
@@ -31,8 +32,8 @@ export interface PlanPaths {
 }
 
 /**
- * nova-compute may read the app, nova.conf, the topology, its service password and its hosts'
- * folders, and write only the hosts' folders: Node's permission model then refuses it the
+ * nova-compute may read the app, nova.conf, the topology, its service password, its hosts'
+ * folders and the UEFI firmware whole-disk guests boot with, and write only the hosts' folders: Node's permission model then refuses it the
  * database (state/db) — the course's point that compute nodes never touch the database.
  */
 export function computeNodeArgs(p: PlanPaths): string[] {
@@ -45,6 +46,7 @@ export function computeNodeArgs(p: PlanPaths): string[] {
     s('hosts'),
     '/proc',
     '/dev/kvm',
+    ...uefiFirmwareDirs(),
   ];
   return [
     '--experimental-permission',

@@ -10,7 +10,7 @@ import { badRequest, forbidden } from '../faults.js';
 import { type Call, type Reply } from '../http/kit.js';
 import { decide } from '../policy.js';
 import { serverCreateCheck } from '../schemas.js';
-import { instanceNames, planCreate, quotaCount, sanitizeHostname, type CreatePlan } from '../server-create-plan.js';
+import { checkImageProperties, instanceNames, planCreate, quotaCount, sanitizeHostname, type CreatePlan } from '../server-create-plan.js';
 import type { GlanceImage } from '../views/image-view.js';
 import { imageProperties } from '../views/image-view.js';
 import { links } from '../views/format.js';
@@ -134,6 +134,7 @@ async function lookUp(c: Call, p: CreatePlan): Promise<Looked> {
   if (!img) throw badRequest(`Image ${p.imageId} could not be found.`);
   if (img.status !== 'active') throw badRequest(`Image ${p.imageId} is not active.`);
   const image = imageMeta(img);
+  checkImageProperties(image.properties);
   checkImageFits(c, flavor, image);
   const boot = await kernelAndRamdisk(c, image);
   if (p.keyName && !key) throw badRequest('Invalid key_name provided.');

@@ -28,6 +28,8 @@ export const INSTANCE_FILE_NAMES = {
   rescueDisk: 'disk.rescue',
   /** While rescued: the GuestSpec of the rescue boot (its presence means "rescued"). */
   rescueSpec: 'rescue.json',
+  /** The UEFI variable store (a copy of the firmware's template), for UEFI guests only. */
+  nvram: 'nvram.fd',
 } as const;
 
 export type InstanceFileKey = keyof typeof INSTANCE_FILE_NAMES;

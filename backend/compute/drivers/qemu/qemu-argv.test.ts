@@ -203,6 +203,65 @@ test('commas in file paths are doubled for QEMU option strings', () => {
   assert.equal(qemuOptValue('a,b,,c'), 'a,,b,,,,c');
 });
 
+const wholeDisk = (over: Partial<GuestSpec['image']> = {}): GuestSpec['image'] => ({
+  kernel: null,
+  ramdisk: null,
+  disk: '/cache/whole.qcow2',
+  diskFormat: 'qcow2',
+  cmdline: 'console=ttyS0',
+  ...over,
+});
+const CODE = '/usr/share/AAVMF/AAVMF_CODE.fd';
+
+test('a kernel image boots as before: -kernel, -initrd, -append, the disk a plain virtio drive, no firmware', () => {
+  const { args } = buildQemuArgv(spec(), files, { ...base, uefiCode: CODE });
+  const at = args.indexOf('-kernel');
+  assert.deepEqual(args.slice(at, at + 8), [
+    '-kernel',
+    '/cache/k',
+    '-initrd',
+    '/cache/i',
+    '-append',
+    guestCmdline(spec()),
+    '-drive',
+    `file=${files.disk},if=virtio,format=qcow2`,
+  ]);
+  assert.equal(all(args, '-drive').length, 1, 'no pflash');
+  assert.ok(!args.some((x) => x.includes('bootindex')));
+});
+
+test('x86_64 whole-disk image: SeaBIOS (no firmware option), no -kernel/-append, the disk is the boot device', () => {
+  const { binary, args } = buildQemuArgv(spec({ image: wholeDisk() }), files, base);
+  assert.equal(binary, 'qemu-system-x86_64');
+  assert.equal(after(args, '-machine'), 'q35');
+  for (const flag of ['-kernel', '-initrd', '-append', '-bios']) assert.ok(!args.includes(flag), flag);
+  assert.deepEqual(all(args, '-drive'), [`file=${files.disk},if=none,id=disk0,format=qcow2`]);
+  assert.ok(all(args, '-device').includes('virtio-blk-pci,drive=disk0,bootindex=0'));
+  assert.ok(!args.some((x) => x.includes('pflash')));
+});
+
+test('aarch64 whole-disk image: UEFI as pflash, code read-only, the instance own variable store writable', () => {
+  const { binary, args } = buildQemuArgv(spec({ arch: 'aarch64', image: wholeDisk() }), files, { ...base, uefiCode: CODE });
+  assert.equal(binary, 'qemu-system-aarch64');
+  assert.equal(after(args, '-machine'), 'virt');
+  assert.ok(!args.includes('-kernel'));
+  assert.deepEqual(all(args, '-drive'), [
+    `if=pflash,format=raw,unit=0,readonly=on,file=${CODE}`,
+    `if=pflash,format=raw,unit=1,file=${files.dir}/nvram.fd`,
+    `file=${files.disk},if=none,id=disk0,format=qcow2`,
+  ]);
+  assert.ok(all(args, '-device').includes('virtio-blk-pci,drive=disk0,bootindex=0'));
+});
+
+test('x86_64 whole-disk image with hw_firmware_type=uefi: pflash too; a UEFI boot without firmware is refused', () => {
+  const { args } = buildQemuArgv(spec({ image: wholeDisk({ firmwareType: 'uefi' }) }), files, { ...base, uefiCode: '/ovmf,code.fd' });
+  assert.equal(all(args, '-drive')[0], 'if=pflash,format=raw,unit=0,readonly=on,file=/ovmf,,code.fd');
+  assert.throws(
+    () => buildQemuArgv(spec({ arch: 'aarch64', image: wholeDisk() }), files, base),
+    /boots through UEFI, but no UEFI firmware/,
+  );
+});
+
 test('shellWord leaves plain words alone and quotes the rest', () => {
   assert.equal(shellWord('/usr/bin/node'), '/usr/bin/node');
   assert.equal(shellWord('a b'), "'a b'");

@@ -7,6 +7,7 @@
 // single-quoted there, shell-style — no shell ever runs it.
 import type { GuestSpec } from '../../driver.js';
 import type { InstanceFiles } from './instance-files.js';
+import { bootMode } from './firmware.js';
 
 export type QemuBinary = 'qemu-system-x86_64' | 'qemu-system-aarch64';
 
@@ -25,6 +26,9 @@ export interface QemuArgvOptions {
   /** The disks, in the order the guest sees them (vda, vdb…); default the instance's own
    *  disk alone. A rescue boots the rescue overlay first and the own disk second. */
   disks?: string[];
+  /** The UEFI code a firmware-booted guest maps read-only (firmware.ts chose it); its
+   *  variable store is the instance's nvram file. Needed when bootMode(spec) is 'uefi'. */
+  uefiCode?: string | null;
 }
 
 export interface QemuCommand {
@@ -118,10 +122,39 @@ function networkArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
   return ['-netdev', netdev.join(','), '-device', `virtio-net-pci,netdev=net0,mac=${spec.network.mac.toLowerCase()}`];
 }
 
+/** A kernel image: QEMU loads kernel and initrd itself, the disk is a plain virtio drive.
+ *  A whole-disk image: the firmware boots the disk (bootindex, so neither SeaBIOS nor UEFI
+ *  tries the network first); UEFI as two pflash units, code read-only and the per-instance
+ *  variable store writable (as libvirt's <loader>/<nvram>). */
+function bootArgs(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): string[] {
+  const disks = opts.disks ?? [files.disk];
+  const mode = bootMode(spec);
+  if (mode === 'kernel') {
+    const initrd = spec.image.ramdisk ? ['-initrd', spec.image.ramdisk] : [];
+    const drives = disks.flatMap((d) => ['-drive', `file=${qemuOptValue(d)},if=virtio,format=qcow2`]);
+    return ['-kernel', spec.image.kernel!, ...initrd, '-append', guestCmdline(spec), ...drives];
+  }
+  // Firmware boots the first disk (a rescue overlay while rescued); the others follow it.
+  const drives = disks.flatMap((d, i) => [
+    '-drive',
+    `file=${qemuOptValue(d)},if=none,id=disk${i},format=qcow2`,
+    '-device',
+    `virtio-blk-pci,drive=disk${i}${i === 0 ? ',bootindex=0' : ''}`,
+  ]);
+  if (mode === 'bios') return drives;
+  if (!opts.uefiCode) throw new Error(`guest ${spec.uuid} boots through UEFI, but no UEFI firmware was given`);
+  return [
+    '-drive',
+    `if=pflash,format=raw,unit=0,readonly=on,file=${qemuOptValue(opts.uefiCode)}`,
+    '-drive',
+    `if=pflash,format=raw,unit=1,file=${qemuOptValue(files.nvram)}`,
+    ...drives,
+  ];
+}
+
 export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): QemuCommand {
   validateSpec(spec);
   const binary: QemuBinary = spec.arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-aarch64';
-  const kernel = ['-kernel', spec.image.kernel, ...(spec.image.ramdisk ? ['-initrd', spec.image.ramdisk] : [])];
   const args = [
     '-nodefaults',
     '-no-user-config',
@@ -134,10 +167,7 @@ export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuA
     String(spec.memoryMb),
     '-smp',
     String(spec.vcpus),
-    ...kernel,
-    '-append',
-    guestCmdline(spec),
-    ...(opts.disks ?? [files.disk]).flatMap((d) => ['-drive', `file=${qemuOptValue(d)},if=virtio,format=qcow2`]),
+    ...bootArgs(spec, files, opts),
     ...networkArgs(spec, opts),
     ...consoleArgs(spec, files),
     ...vncArgs(spec, files, opts),

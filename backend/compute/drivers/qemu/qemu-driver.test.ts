@@ -165,6 +165,56 @@ test('an accelerator the host lacks is retryable; a bad spec is not, and creates
   assert.equal(fs.existsSync(instanceFiles(instancesDir, bad.uuid).dir), false);
 });
 
+test('a whole-disk aarch64 guest gets its own copy of the UEFI variable store; the code is mapped read-only', async () => {
+  const code = path.join(tmp, 'CODE.fd');
+  const vars = path.join(tmp, 'VARS.fd');
+  fs.writeFileSync(code, 'code');
+  fs.writeFileSync(vars, 'the template variable store');
+  const { d } = await driver({ uefiCandidates: { aarch64: [{ code, varsTemplate: vars }] } });
+  const s = spec({ arch: 'aarch64', image: { ...spec().image, kernel: null } });
+  const h = await d.spawn(s);
+  const f = instanceFiles(instancesDir, s.uuid);
+  assert.equal(fs.readFileSync(f.nvram, 'utf8'), 'the template variable store');
+  assert.equal(fs.statSync(f.nvram).mode & 0o777, 0o600);
+  const second = spec({ arch: 'aarch64', image: { ...spec().image, kernel: null } });
+  // A template of zeros with data in the middle (AAVMF's is 64 MiB of zeros): same bytes, sparse.
+  const big = Buffer.alloc(8 * 1024 * 1024);
+  big.write('variables', 3 * 1024 * 1024 + 5);
+  fs.writeFileSync(vars, big);
+  await d.spawn(second);
+  const copy = instanceFiles(instancesDir, second.uuid).nvram;
+  assert.ok(fs.readFileSync(copy).equals(big));
+  assert.ok(fs.statSync(copy).blocks * 512 < big.length / 4, `${fs.statSync(copy).blocks} blocks`);
+  fs.writeFileSync(vars, 'the template variable store');
+  await d.destroy(second.uuid);
+  assert.ok(h.command!.args.includes(`if=pflash,format=raw,unit=0,readonly=on,file=${code}`));
+  assert.ok(h.command!.args.includes(`if=pflash,format=raw,unit=1,file=${f.nvram}`));
+  // The guest writes its own store, never the template; the store outlives a stop and start.
+  fs.writeFileSync(f.nvram, 'boot entries');
+  assert.equal(fs.readFileSync(vars, 'utf8'), 'the template variable store');
+  await d.powerOff(s.uuid);
+  await d.powerOn(s.uuid);
+  assert.equal(fs.readFileSync(f.nvram, 'utf8'), 'boot entries');
+  await d.destroy(s.uuid);
+  assert.equal(fs.existsSync(f.dir), false);
+});
+
+test('a whole-disk UEFI guest on a host without the firmware: a fault naming the package, nothing created', async () => {
+  const { d } = await driver({
+    uefiCandidates: { aarch64: [{ code: path.join(tmp, 'none.fd'), varsTemplate: path.join(tmp, 'none-vars.fd') }] },
+  });
+  const s = spec({ arch: 'aarch64', image: { ...spec().image, kernel: null } });
+  await assert.rejects(
+    d.spawn(s),
+    (e: Error) => !(e instanceof RetryableSpawnError) && /install Debian's qemu-efi-aarch64 package/.test(e.message),
+  );
+  assert.equal(fs.existsSync(instanceFiles(instancesDir, s.uuid).dir), false);
+  // A kernel image of the same architecture still boots without any firmware file.
+  const k = spec({ arch: 'aarch64' });
+  await d.spawn(k);
+  await d.destroy(k.uuid);
+});
+
 test('a new driver adopts running guests, reports vanished ones, and notices an adopted one dying', async () => {
   const first = await driver();
   const s = spec();

@@ -32,7 +32,8 @@ import { buildHostReport, hostCpu, installedQemu } from './host-report.js';
 import { finishIncoming, saveState } from './saved-state.js';
 import { readConsoleLog } from './console-log.js';
 import { cpuStats, diskStats, readThreadStat, type QmpBlockStats, type QmpCpu } from './guest-stats.js';
-import { createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
+import { createNvram, createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
+import { uefiCandidates, uefiFirmwareFor, type UefiFirmware } from './firmware.js';
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
 import { backupRunningDisk, copyQuietDisk } from './snapshot-disk.js';
@@ -70,6 +71,9 @@ export interface QemuDriverOptions {
   powerOffTimeoutMs?: number;
   /** Longest suspend (state save) or resume (state load) (default 120 s). */
   stateTimeoutMs?: number;
+  /** Where whole-disk guests' UEFI firmware is looked for, per architecture (default:
+   *  Debian's packages, then QEMU's own share directory: firmware.ts). */
+  uefiCandidates?: Partial<Record<GuestArch, UefiFirmware[]>>;
 }
 
 export class QemuDriver implements ComputeDriver {
@@ -402,11 +406,22 @@ export class QemuDriver implements ComputeDriver {
       forwarder: this.forwarder ?? null,
       incomingFd: incoming ? 3 : null,
       aarch64TcgCpu: this.opts.aarch64TcgCpu,
+      uefiCode: this.uefiFirmware(spec)?.code ?? null,
     });
+  }
+
+  /** A whole-disk guest's UEFI firmware (null for kernel and BIOS boots); throws, naming the
+   *  package to install, when this host has none. */
+  private uefiFirmware(spec: GuestSpec): UefiFirmware | null {
+    const candidates = this.opts.uefiCandidates?.[spec.arch] ?? uefiCandidates(spec.arch, this.opts.binDir);
+    return uefiFirmwareFor(spec, readable, candidates);
   }
 
   private async start(spec: GuestSpec, files: InstanceFiles, incoming: boolean, onProgress?: ProgressFn): Promise<GuestHandle> {
     const command = this.command(spec, files, incoming);
+    // A UEFI guest's variable store: made at its first start, kept across stops and reboots.
+    const uefi = this.uefiFirmware(spec);
+    if (uefi && !fs.existsSync(files.nvram)) createNvram(files, uefi.varsTemplate);
     onProgress?.({ phase: 'starting', detail: [command.binary, ...command.args].join(' ') });
     for (const f of [files.qmpSocket, files.vncSocket, files.pidFile]) fs.rmSync(f, { force: true });
     const stateFd = incoming ? fs.openSync(files.suspendState, 'r') : undefined;
@@ -497,6 +512,16 @@ function bootSpec(files: InstanceFiles): GuestSpec {
 
 function dropRescue(files: InstanceFiles): void {
   for (const f of [files.rescueSpec, files.rescueDisk]) fs.rmSync(f, { force: true });
+}
+
+/** Whether a file is there for us: a folder Node's permission model keeps from this process
+ *  throws rather than answering, which means the same here. */
+function readable(file: string): boolean {
+  try {
+    return fs.existsSync(file);
+  } catch {
+    return false;
+  }
 }
 
 function defaultForwarder(): { node: string; script: string } | null {

@@ -7,6 +7,7 @@ import { NOVA_CONF_OPTIONS, optionKey, type ConfKey, type ConfOption, type ConfV
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { DEFAULT_PORTS } from '../../contract/services.js';
 import { unknownNamesMessage } from '../shared/option-names.js';
+import { editNovaConfText, type ConfEdit } from './nova-conf-edit.js';
 
 export type { ConfValue };
 
@@ -171,21 +172,10 @@ export function renderDefaultNovaConf(): string {
   return out.join('\n');
 }
 
-/** Set (or clear, with null) options in an existing nova.conf text, keeping everything else. */
-export function setOptions(text: string, changes: { section: string; name: string; value: ConfValue | null }[]): string {
-  const parsed = ini.parse(text) as Record<string, Record<string, unknown>>;
-  for (const c of changes) {
-    const sec = c.section;
-    parsed[sec] ??= {};
-    if (c.value === null) delete parsed[sec]![c.name];
-    else parsed[sec]![c.name] = Array.isArray(c.value) ? c.value.join(',') : String(c.value);
-  }
-  const header = text
-    .split('\n')
-    .filter((l) => l.startsWith('#'))
-    .slice(0, 1)
-    .join('\n');
-  return `${header}\n${ini.stringify(parsed)}`;
+/** Set (or clear, with null) options in an existing nova.conf text, keeping everything else:
+ *  comments, order and unknown sections (a line edit, not a parse and re-render). */
+export function setOptions(text: string, changes: ConfEdit[]): string {
+  return editNovaConfText(text, changes);
 }
 
 export function readNovaConf(file: string, opts: ResolveOptions = {}): { conf: NovaConf; errors: string[] } {

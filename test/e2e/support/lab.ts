@@ -60,8 +60,15 @@ const alive = (pid: number) => {
   }
 };
 
-export async function startLab(): Promise<Lab> {
+export interface StartLabOptions {
+  /** The nova.conf the lab starts with (e.g. compute_driver = fake where no guest is needed);
+   *  absent: the lab writes its commented default. */
+  novaConf?: string;
+}
+
+export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-e2e-'));
+  if (opts.novaConf !== undefined) fs.writeFileSync(path.join(stateDir, 'nova.conf'), opts.novaConf, { mode: 0o600 });
   const offset = await freeOffset();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -1,0 +1,88 @@
+// Issue 14: what the GUI tells a learner is what the lab really does. Against a lab with the
+// fake driver (no guest is needed here): a save in Configuration changes only the saved
+// option's line of nova.conf, its comments kept, with an invalid value marked at its field.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { renderDefaultNovaConf } from '../../backend/config/nova-conf.js';
+import { DEFAULT_FILTERS } from '../../contract/scheduler-names.js';
+import { startLab, type Lab } from './support/lab.js';
+import { launchBrowser, newPage, shot } from './support/browser.js';
+import { AppPage } from './pages/app-page.js';
+import { ConfigPage } from './pages/config-page.js';
+
+/** The lab's own commented nova.conf, with the fake driver and the anti-affinity filter on. */
+function fakeDriverConf(): string {
+  const filters = [...DEFAULT_FILTERS, 'ServerGroupAntiAffinityFilter'].join(',');
+  return renderDefaultNovaConf()
+    .replace(/^#compute_driver = .*$/m, (l) => `${l}\ncompute_driver = fake`)
+    .replace(/^#scheduler_default_filters = .*$/m, (l) => `${l}\nscheduler_default_filters = ${filters}`);
+}
+
+describe('the GUI teaches what the lab really does', { timeout: 10 * 60_000 }, () => {
+  let lab: Lab;
+  let browser: Browser;
+  let page: Page;
+  let app: AppPage;
+  const confFile = () => path.join(lab.stateDir, 'nova.conf');
+
+  before(async () => {
+    lab = await startLab({ novaConf: fakeDriverConf() });
+    browser = await launchBrowser();
+    ({ page } = await newPage(browser));
+    app = new AppPage(page, lab.guiUrl);
+    await app.open();
+    await app.signIn();
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    if (lab) {
+      const { leftovers } = await lab.stop();
+      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
+    }
+  });
+
+  test('Configuration: one save changes only that option line of nova.conf; comments stay; an invalid value is marked at its field', async () => {
+    const before = fs.readFileSync(confFile(), 'utf8');
+    const comments = before.split('\n').filter((l) => l.startsWith('#'));
+    assert.ok(comments.length > 50, 'the lab wrote its commented defaults');
+
+    const config = new ConfigPage(app);
+    await config.open();
+    const workers = await config.value('osapi_compute_workers');
+    await config.set('osapi_compute_workers', '0');
+    await config.save();
+    const field = app.byTestId('conf-field-error-osapi_compute_workers');
+    await field.waitFor({ timeout: 10_000 });
+    assert.match(await field.innerText(), /osapi_compute_workers = 0: must be >= 1/);
+    assert.equal(await app.byTestId('option-osapi_compute_workers').getAttribute('data-invalid'), 'true');
+    assert.equal(fs.readFileSync(confFile(), 'utf8'), before, 'an invalid save writes nothing');
+    await shot(page, 'truthful-03-config-invalid-field');
+
+    await config.set('osapi_compute_workers', workers);
+    await config.set('cpu_allocation_ratio', '8');
+    await config.save();
+    await app.byTestId('conf-restart-nova-compute').waitFor({ timeout: 15_000 });
+    assert.equal(await app.byTestId('conf-field-error-osapi_compute_workers').count(), 0);
+
+    const after = fs.readFileSync(confFile(), 'utf8');
+    const a = before.split('\n');
+    const b = after.split('\n');
+    assert.deepEqual(
+      b.filter((l) => !a.includes(l)).map((l) => l.replace(/\s+/g, '')),
+      ['cpu_allocation_ratio=8'],
+      'the one saved option is the one new line',
+    );
+    assert.deepEqual(
+      a.filter((l) => !b.includes(l)),
+      [],
+      'no line of the file was lost',
+    );
+    const at = b.findIndex((l) => /^cpu_allocation_ratio\s*=/.test(l));
+    assert.match(b[at - 1]!, /^#cpu_allocation_ratio = /, 'written under its commented default');
+    assert.equal(b.length, a.length + 1);
+  });
+});

@@ -94,7 +94,7 @@ export interface ResolveOptions {
 /** Pure: INI text in, resolved options or every problem at once out. */
 export function resolveNovaConf(text: string, opts: ResolveOptions = {}): { conf: NovaConf; errors: string[] } {
   const parsed = ini.parse(text) as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: string[] = syntaxErrors(text);
   const values = new Map<string, ConfValue>();
   const cpus = opts.cpuCount ?? os.cpus().length;
   for (const opt of NOVA_CONF_OPTIONS) {
@@ -116,6 +116,21 @@ export function resolveNovaConf(text: string, opts: ResolveOptions = {}): { conf
     values.set('novncproxy_base_url', `http://${values.get('novncproxy_host')}:${values.get('novncproxy_port')}/vnc_auto.html`);
   }
   return { conf: new NovaConf(values), errors };
+}
+
+/** Lines the ini reader would take silently but mean nothing: an unclosed [section], an option
+ *  without "=" (read as "true"). oslo.config refuses them too. */
+export function syntaxErrors(text: string): string[] {
+  const errors: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    if (/^\[[^\]]+\]$/.test(line) || /^[^=[\s][^=]*=/.test(line)) return;
+    errors.push(
+      `line ${i + 1}: "${line.length > 60 ? line.slice(0, 60) + '…' : line}" is not a [section], an option = value, or a # comment`,
+    );
+  });
+  return errors;
 }
 
 function parsedHas(parsed: Record<string, unknown>, name: string): boolean {

@@ -1,19 +1,11 @@
 // First-run check: is QEMU installed, and if not, exactly how to install it on this OS.
 import { execFileSync } from 'node:child_process';
 import type { QemuCheck } from '../contract/desktop-api.js';
+import { installInstructions } from '../contract/qemu-install.js';
+
+export { installInstructions };
 
 const BINARIES = ['qemu-system-x86_64', 'qemu-system-aarch64', 'qemu-img'];
-
-export function installInstructions(platform: string): string {
-  switch (platform) {
-    case 'darwin':
-      return 'Install QEMU with Homebrew: brew install qemu';
-    case 'win32':
-      return 'Install QEMU for Windows from https://www.qemu.org/download/#windows and add its folder (e.g. C:\\Program Files\\qemu) to PATH, then restart novalab.';
-    default:
-      return "Install QEMU: sudo apt-get install qemu-system-x86 qemu-system-arm qemu-utils (Debian/Ubuntu), or your distribution's qemu packages.";
-  }
-}
 
 /** Pure: the check's verdict from what was found where. */
 export function qemuVerdict(found: Record<string, string | null>, platform: string): QemuCheck {

@@ -4,6 +4,8 @@ export interface CliArgs {
   stateDir: string | null;
   portOffset: number;
   json: boolean;
+  /** Show stack traces of failures (otherwise a failure is one or two plain lines). */
+  debug: boolean;
 }
 
 export function parseArgs(argv: string[]): CliArgs | { error: string } {
@@ -14,6 +16,7 @@ export function parseArgs(argv: string[]): CliArgs | { error: string } {
     stateDir: null,
     portOffset: 0,
     json: false,
+    debug: false,
   };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -27,6 +30,7 @@ export function parseArgs(argv: string[]): CliArgs | { error: string } {
       else if (a.startsWith('--state-dir=')) out.stateDir = a.slice(12);
       else if (a === '--port-offset') out.portOffset = Number(value());
       else if (a === '--json') out.json = true;
+      else if (a === '--debug') out.debug = true;
       else return { error: `unknown option ${a}` };
     } catch (err) {
       return { error: (err as Error).message };
@@ -37,11 +41,12 @@ export function parseArgs(argv: string[]): CliArgs | { error: string } {
   return out;
 }
 
-export const USAGE = `usage: novalab <command> [--state-dir DIR] [--port-offset N]
+export const USAGE = `usage: novalab <command> [--state-dir DIR] [--port-offset N] [--debug]
 
   up       start the whole lab cloud in the foreground (Ctrl-C stops it)
   status   show the services like \`nova service-list\`, with PIDs and ports
   down     stop a running lab
 
 The state directory defaults to the per-user app-data folder; NOVALAB_STATE_DIR overrides it.
---port-offset N moves every default port by N, so several labs can run side by side.`;
+--port-offset N moves every default port by N, so several labs can run side by side.
+--debug shows the stack trace of a failure.`;

@@ -4,6 +4,7 @@ import { defaultStateDir, statePaths, secretFile } from '../config/state-dir.js'
 import { launch, LaunchError } from '../launcher/launcher.js';
 import { parseArgs, USAGE } from './args.js';
 import { renderTable, statusRows } from './status-table.js';
+import { failureText } from './failure-text.js';
 
 const print = (line: string) => process.stdout.write(line + '\n');
 
@@ -108,15 +109,14 @@ async function main(): Promise<number> {
   }
 }
 
+const debug = process.argv.includes('--debug');
+
 main().then(
   (code) => {
     if (code >= 0) process.exit(code);
   },
   (err: Error) => {
-    const refusal = (e: LaunchError) => (e.problems.length === 1 ? ` ${e.problems[0]}` : `\n  ${e.problems.join('\n  ')}`);
-    process.stderr.write(
-      err instanceof LaunchError ? `novalab: cannot start the lab:${refusal(err)}\n` : `novalab: ${err.stack ?? err.message}\n`,
-    );
+    process.stderr.write(failureText(err, debug));
     process.exit(1);
   },
 );

@@ -23,3 +23,12 @@ test('every option of the table resolves to a value of its type, defaults includ
     assert.equal(typeof v, want, optionKey(opt));
   }
 });
+
+test('lines the ini reader would take silently (an unclosed section, an option without =) are errors naming the line', () => {
+  const { errors } = resolveNovaConf('# ok\n[DEFAULT\nosapi_compute_workers = 2\nverbose\n\n[metrics]\n; fine\n', { cpuCount: 1 });
+  assert.deepEqual(errors, [
+    'line 2: "[DEFAULT" is not a [section], an option = value, or a # comment',
+    'line 4: "verbose" is not a [section], an option = value, or a # comment',
+  ]);
+  assert.deepEqual(resolveNovaConf('[DEFAULT]\nosapi_compute_workers=2\n  cpu_allocation_ratio = 4 \n', { cpuCount: 1 }).errors, []);
+});

@@ -7,6 +7,7 @@ import { NOVA_CONF_OPTIONS, optionKey, type ConfKey, type ConfOption, type ConfV
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { DEFAULT_PORTS } from '../../contract/services.js';
 import { unknownNamesMessage } from '../shared/option-names.js';
+import { editNovaConfText, type ConfEdit } from './nova-conf-edit.js';
 
 export type { ConfValue };
 
@@ -93,7 +94,7 @@ export interface ResolveOptions {
 /** Pure: INI text in, resolved options or every problem at once out. */
 export function resolveNovaConf(text: string, opts: ResolveOptions = {}): { conf: NovaConf; errors: string[] } {
   const parsed = ini.parse(text) as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: string[] = syntaxErrors(text);
   const values = new Map<string, ConfValue>();
   const cpus = opts.cpuCount ?? os.cpus().length;
   for (const opt of NOVA_CONF_OPTIONS) {
@@ -115,6 +116,21 @@ export function resolveNovaConf(text: string, opts: ResolveOptions = {}): { conf
     values.set('novncproxy_base_url', `http://${values.get('novncproxy_host')}:${values.get('novncproxy_port')}/vnc_auto.html`);
   }
   return { conf: new NovaConf(values), errors };
+}
+
+/** Lines the ini reader would take silently but mean nothing: an unclosed [section], an option
+ *  without "=" (read as "true"). oslo.config refuses them too. */
+export function syntaxErrors(text: string): string[] {
+  const errors: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    if (/^\[[^\]]+\]$/.test(line) || /^[^=[\s][^=]*=/.test(line)) return;
+    errors.push(
+      `line ${i + 1}: "${line.length > 60 ? line.slice(0, 60) + '…' : line}" is not a [section], an option = value, or a # comment`,
+    );
+  });
+  return errors;
 }
 
 function parsedHas(parsed: Record<string, unknown>, name: string): boolean {
@@ -171,21 +187,10 @@ export function renderDefaultNovaConf(): string {
   return out.join('\n');
 }
 
-/** Set (or clear, with null) options in an existing nova.conf text, keeping everything else. */
-export function setOptions(text: string, changes: { section: string; name: string; value: ConfValue | null }[]): string {
-  const parsed = ini.parse(text) as Record<string, Record<string, unknown>>;
-  for (const c of changes) {
-    const sec = c.section;
-    parsed[sec] ??= {};
-    if (c.value === null) delete parsed[sec]![c.name];
-    else parsed[sec]![c.name] = Array.isArray(c.value) ? c.value.join(',') : String(c.value);
-  }
-  const header = text
-    .split('\n')
-    .filter((l) => l.startsWith('#'))
-    .slice(0, 1)
-    .join('\n');
-  return `${header}\n${ini.stringify(parsed)}`;
+/** Set (or clear, with null) options in an existing nova.conf text, keeping everything else:
+ *  comments, order and unknown sections (a line edit, not a parse and re-render). */
+export function setOptions(text: string, changes: ConfEdit[]): string {
+  return editNovaConfText(text, changes);
 }
 
 export function readNovaConf(file: string, opts: ResolveOptions = {}): { conf: NovaConf; errors: string[] } {

@@ -27,6 +27,7 @@ import { renderCloudsYaml, renderOpenrc } from './openrc.js';
 import { labHandlers } from './lab-handlers.js';
 import { buildImages, imagesCurrent } from './guest-images.js';
 import { stopOrphans, writePids } from './orphans.js';
+import { onPath, qemuProblems } from './qemu-preflight.js';
 
 export interface LaunchOptions {
   stateDir: string;
@@ -58,7 +59,18 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     portOffset: opts.portOffset,
   });
   const { topology, errors: topoErrors } = loadTopology(errors.length ? 'default' : conf.str('novalab.topology'), paths.topology);
-  if (errors.length || topoErrors.length) throw new LaunchError([...errors.map((e) => `nova.conf: ${e}`), ...topoErrors]);
+  if (errors.length || topoErrors.length)
+    throw new LaunchError([
+      ...errors.map((e) => `nova.conf: ${e}`),
+      ...topoErrors,
+      ...(errors.length
+        ? [`Correct it in ${paths.novaConf} (each option is explained there), or delete the file to get the defaults.`]
+        : []),
+    ]);
+  if (conf.str('compute_driver') === 'qemu') {
+    const noQemu = qemuProblems((b) => onPath(b), process.platform);
+    if (noQemu.length) throw new LaunchError(noQemu);
+  }
   const root = fs.realpathSync(appRoot());
   // Node's permission model checks real paths: a node_modules linked from elsewhere must be readable too.
   const modulesDir = fs.realpathSync(path.join(root, 'node_modules'));
@@ -72,7 +84,8 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   if (clash.length) throw new LaunchError(clash);
   const taken = [];
   for (const c of claims) if (!(await portIsFree(c.host, c.port))) taken.push(`port ${c.port} (${c.what}) on ${c.host} is already in use`);
-  if (taken.length) throw new LaunchError(taken);
+  if (taken.length)
+    throw new LaunchError([...taken, 'Stop what holds it, or start with --port-offset N to move every port of the lab by N.']);
 
   // The lab's images are part of the lab: glance registers them at start.
   if (!imagesCurrent()) await buildImages(opts.print);

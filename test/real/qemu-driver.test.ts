@@ -69,7 +69,7 @@ function spec(arch: GuestArch, hostname: string): GuestSpec {
       diskFormat: 'qcow2',
       cmdline: img.os_command_line!,
     },
-    network: { mac: 'fa:16:3e:12:34:56', fixedIp: '10.0.0.7' },
+    network: { mac: 'fa:16:3e:12:34:56', fixedIp: '169.254.10.7' },
     metadata: options.forwarder ? { address: `127.0.0.1:${metadataPort}`, hmacSecretFile: path.join(tmp, 'secret') } : null,
     vnc: { kind: 'unix' },
     accel: report.accelerators[arch]!,

@@ -79,6 +79,39 @@ test('the anti-affinity lab is complete only when the filter is on, members spre
   assert.equal(evaluate(lab.steps[3]!.check, done, '3').ok, false, 'a wrong count');
 });
 
+test('the run-out answer is what the group really placed: four hosts up, one aarch64-only, three members placed', () => {
+  const lab = LABS.find((l) => l.id === 'server-group-anti-affinity')!;
+  const runOut = lab.steps.find((s) => s.id === 'run-out')!;
+  // The default topology: host-d is up and enabled but runs aarch64 only, so the x86_64
+  // members went to a, b and c, and the fourth was refused.
+  const placed = snap({
+    hypervisors: [host('host-a'), host('host-b'), host('host-c'), host('host-d', { vcpus: 2 })],
+    servers: [
+      server('m1', 'ACTIVE', 'host-a'),
+      server('m2', 'ACTIVE', 'host-b'),
+      server('m3', 'ACTIVE', 'host-c'),
+      server('m4', 'ERROR', null),
+    ],
+    serverGroups: [group('web', 'anti-affinity', ['m1', 'm2', 'm3', 'm4'])],
+  });
+  assert.equal(FACTS.usable_hosts(placed), 4);
+  assert.equal(FACTS.anti_affinity_placed(placed), 3);
+  assert.deepEqual(evaluate(runOut.check, placed, '3'), {
+    ok: true,
+    facts: { anti_affinity_placed: 3, anti_affinity_refused: 1 },
+    answer: 'right',
+  });
+  const four = evaluate(runOut.check, placed, '4');
+  assert.equal(four.ok, false);
+  assert.equal(four.answer, 'wrong', 'a wrong answer gets a verdict the GUI shows');
+  assert.equal(evaluate(runOut.check, placed, '').answer, undefined, 'nothing typed: no verdict');
+  // Before a member was refused the lab has not shown where the hosts run out.
+  const early = snap({ ...placed, servers: placed.servers.slice(0, 3), serverGroups: [group('web', 'anti-affinity', ['m1', 'm2', 'm3'])] });
+  assert.ok(Number.isNaN(FACTS.anti_affinity_placed(early)));
+  assert.equal(evaluate(runOut.check, early, '3').answer, 'pending');
+  assert.equal(evaluate(runOut.check, early, '3').ok, false);
+});
+
 test('every lab has both languages for every text', () => {
   for (const lab of LABS) {
     const texts = [

@@ -75,6 +75,21 @@ export const FACTS = {
           return new Set(hosts.filter(Boolean)).size;
         }),
     ),
+  /** What an anti-affinity group really placed once the lab refused it a member: the hosts its
+   *  ACTIVE members are on, for the group that has a refused member (the most, if several).
+   *  Not every up host counts — ImagePropertiesFilter keeps an x86_64 image off an
+   *  aarch64-only host — so the answer is read from the lab's result, not from a host count.
+   *  NaN until a member was refused: until then nobody knows where the hosts run out. */
+  anti_affinity_placed: (s: LabSnapshot) => {
+    const refused = (g: ServerGroupView) => s.servers.some((x) => g.members.includes(x.id) && x.status === 'ERROR');
+    const placed = s.serverGroups
+      .filter((g) => g.policy === 'anti-affinity' && refused(g))
+      .map(
+        (g) =>
+          new Set(s.servers.filter((x) => g.members.includes(x.id) && x.status === 'ACTIVE').map((x) => x['OS-EXT-SRV-ATTR:host'])).size,
+      );
+    return placed.length ? Math.max(...placed) : NaN;
+  },
   /** Members of anti-affinity groups that ended in ERROR (no host was left for them). */
   anti_affinity_refused: (s: LabSnapshot) =>
     s.servers.filter((x) => x.status === 'ERROR' && s.serverGroups.some((g) => g.policy === 'anti-affinity' && g.members.includes(x.id)))
@@ -82,19 +97,27 @@ export const FACTS = {
 } satisfies Record<string, (s: LabSnapshot) => number>;
 export type FactName = keyof typeof FACTS;
 
+/** A typed answer against the lab: right, wrong, or not checkable yet (the lab has not done
+ *  the thing the question is about). Absent when nothing was typed. */
+export type AnswerVerdict = 'right' | 'wrong' | 'pending';
+
 export interface CheckResult {
   ok: boolean;
   facts: Partial<Record<FactName, number>>;
+  answer?: AnswerVerdict;
 }
 
 export function evaluate(check: Check, snap: LabSnapshot, answer: string | undefined): CheckResult {
   const facts: Partial<Record<FactName, number>> = {};
   const fact = (f: FactName) => (facts[f] = FACTS[f](snap));
+  let verdict: AnswerVerdict | undefined;
   const run = (c: Check): boolean => {
     switch (c.kind) {
       case 'answer-equals-fact': {
         const v = fact(c.fact);
-        return answer !== undefined && answer.trim() !== '' && Number(answer) === v;
+        if (answer === undefined || answer.trim() === '') return false;
+        verdict = Number.isNaN(v) ? 'pending' : Number(answer) === v ? 'right' : 'wrong';
+        return verdict === 'right';
       }
       case 'config-equals':
         return snap.config[c.key] === c.value;
@@ -110,5 +133,6 @@ export function evaluate(check: Check, snap: LabSnapshot, answer: string | undef
         return c.checks.map(run).every(Boolean);
     }
   };
-  return { ok: run(check), facts };
+  const ok = run(check);
+  return { ok, facts, ...(verdict ? { answer: verdict } : {}) };
 }

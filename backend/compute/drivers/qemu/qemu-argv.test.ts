@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuestSpec } from '../../driver.js';
 import { instanceFiles } from './instance-files.js';
-import { buildQemuArgv, guestCmdline, qemuOptValue, shellWord, type QemuArgvOptions } from './qemu-argv.js';
+import { buildQemuArgv, guestCmdline, guestNetAddress, qemuOptValue, shellWord, type QemuArgvOptions } from './qemu-argv.js';
+import { allocateNetwork } from '../../host-inventory.js';
 
 const UUID = '0b6f1a52-3c1e-4c39-9d1f-6a2f4ed5a001';
 const files = instanceFiles('/var/lab/instances', UUID);
@@ -17,7 +18,7 @@ function spec(over: Partial<GuestSpec> = {}): GuestSpec {
     vcpus: 1,
     memoryMb: 256,
     image: { kernel: '/cache/k', ramdisk: '/cache/i', disk: '/cache/base.qcow2', diskFormat: 'qcow2', cmdline: 'console=ttyS0 quiet' },
-    network: { mac: 'FA:16:3E:00:00:0A', fixedIp: '10.0.0.5' },
+    network: { mac: 'FA:16:3E:00:00:0A', fixedIp: '169.254.10.5' },
     metadata: { address: '127.0.0.1:8775', hmacSecretFile: '/state/metadata.secret' },
     vnc: { kind: 'unix' },
     accel: 'tcg',
@@ -106,16 +107,16 @@ const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b
     expect: (_, a) =>
       assert.equal(
         after(a, '-append'),
-        `console=ttyS0 quiet novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a novalab.ip=10.0.0.5`,
+        `console=ttyS0 quiet novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a novalab.ip=169.254.10.5`,
       ),
   },
   {
-    name: 'user network: 169.254/16, restricted, hostname, metadata guestfwd to the forwarder',
+    name: "user network: 169.254/16, restricted, hostname, DHCP from Nova's fixed IP, metadata guestfwd to the forwarder",
     spec: spec(),
     expect: (_, a) => {
       assert.equal(
         after(a, '-netdev'),
-        'user,id=net0,net=169.254.0.0/16,restrict=on,hostname=web-1,' +
+        'user,id=net0,net=169.254.0.0/16,restrict=on,hostname=web-1,dhcpstart=169.254.10.5,' +
           `guestfwd=tcp:169.254.169.254:80-cmd:/usr/bin/node ${forwarder.script} 127.0.0.1:8775 ${UUID} /state/metadata.secret`,
       );
       assert.ok(all(a, '-device').includes('virtio-net-pci,netdev=net0,mac=fa:16:3e:00:00:0a'));
@@ -130,6 +131,11 @@ const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b
         after(a, '-netdev')!,
         /-cmd:'\/Applications\/Nova Lab\.app\/node' \/s\.js 127\.0\.0\.1:8775 \S+ '\/home\/Ann Lee\/it'\\''s,,here'$/,
       ),
+  },
+  {
+    name: 'no fixed IP: slirp picks the address (no dhcpstart)',
+    spec: spec({ network: { mac: 'fa:16:3e:00:00:0a', fixedIp: null } }),
+    expect: (_, a) => assert.doesNotMatch(after(a, '-netdev')!, /dhcpstart/),
   },
   {
     name: 'no metadata or no forwarder: no guestfwd at all',
@@ -272,6 +278,10 @@ test('rejects specs that would break the command line', () => {
   assert.throws(() => buildQemuArgv(spec({ hostname: 'web 1' }), files, base), /hostname/);
   assert.throws(() => buildQemuArgv(spec({ hostname: 'a,restrict=off' }), files, base), /hostname/);
   assert.throws(() => buildQemuArgv(spec({ network: { mac: 'fa:16:3e:00:00', fixedIp: null } }), files, base), /mac/);
+  // A fixed IP slirp could not hand out (outside 169.254/16, or the network's own host, DNS
+  // or metadata address) would stop QEMU; it is refused before, naming the address.
+  for (const ip of ['10.0.0.5', '169.254.0.2', '169.254.0.3', '169.254.169.254', '169.254.10.0', '169.254.10.255', '169.254.1.2,x'])
+    assert.throws(() => buildQemuArgv(spec({ network: { mac: 'fa:16:3e:00:00:0a', fixedIp: ip } }), files, base), /fixed IP/, ip);
   assert.throws(() => buildQemuArgv(spec({ name: 'x,process=y' }), files, base), /name/);
   assert.throws(() => buildQemuArgv(spec({ vcpus: 0 }), files, base), /vcpus/);
   assert.throws(
@@ -288,4 +298,11 @@ test('guestCmdline skips an empty image command line and an absent fixed ip', ()
     network: { mac: 'fa:16:3e:00:00:01', fixedIp: null },
   });
   assert.equal(guestCmdline(s), `novalab.uuid=${UUID} novalab.hostname=web-1 novalab.name=instance-0000000a`);
+});
+
+test('every fixed IP Nova allocates is one the guest network can hand out by DHCP', () => {
+  for (let seq = 0; seq < 60_000; seq++) {
+    const { ip } = allocateNetwork(UUID, seq);
+    if (!guestNetAddress(ip)) assert.fail(`seq ${seq}: ${ip}`);
+  }
 });

@@ -41,6 +41,15 @@ export const METADATA_IP = '169.254.169.254';
 /** The guests' user network: it must contain METADATA_IP for guestfwd to accept it. */
 export const GUEST_NET = '169.254.0.0/16';
 
+/** The user network's own addresses (slirp's defaults for GUEST_NET: host .0.2, DNS .0.3). */
+const SLIRP_RESERVED = new Set(['169.254.0.2', '169.254.0.3', METADATA_IP]);
+
+/** Pure: is this a fixed IP slirp's DHCP can hand out on GUEST_NET? */
+export function guestNetAddress(ip: string): boolean {
+  const m = /^169\.254\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  return !!m && Number(m[1]) <= 255 && Number(m[2]) >= 1 && Number(m[2]) <= 254 && !SLIRP_RESERVED.has(ip);
+}
+
 /** Doubles commas, so the value survives QEMU's option parser. */
 export function qemuOptValue(s: string): string {
   return s.replaceAll(',', ',,');
@@ -61,6 +70,8 @@ export function validateSpec(spec: GuestSpec): void {
   };
   if (!HOSTNAME.test(spec.hostname)) bad(`hostname ${JSON.stringify(spec.hostname)}`);
   if (!MAC.test(spec.network.mac)) bad(`mac ${JSON.stringify(spec.network.mac)}`);
+  if (spec.network.fixedIp !== null && !guestNetAddress(spec.network.fixedIp))
+    bad(`fixed IP ${JSON.stringify(spec.network.fixedIp)} is not an address of the guest network ${GUEST_NET}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) bad(`name ${JSON.stringify(spec.name)}`);
   if (!Number.isInteger(spec.vcpus) || spec.vcpus < 1) bad(`vcpus ${spec.vcpus}`);
   if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < 16) bad(`memoryMb ${spec.memoryMb}`);
@@ -111,8 +122,13 @@ function vncHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** Each guest has its own slirp, whose DHCP hands its first client the `dhcpstart` address
+ *  (and keeps it for that MAC across reboots): starting the pool at the fixed IP Nova
+ *  allocated makes the guest's address the one `openstack server show` reports, rather than
+ *  slirp's default .15. */
 function networkArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
   const netdev = ['user', 'id=net0', `net=${GUEST_NET}`, 'restrict=on', `hostname=${spec.hostname}`];
+  if (spec.network.fixedIp) netdev.push(`dhcpstart=${spec.network.fixedIp}`);
   if (spec.metadata && opts.forwarder) {
     const cmd = [opts.forwarder.node, opts.forwarder.script, spec.metadata.address, spec.uuid, spec.metadata.hmacSecretFile]
       .map(shellWord)

@@ -55,23 +55,24 @@ export const serverGroupAntiAffinity: Lab = {
       id: 'run-out',
       title: { en: 'When do the hosts run out?', 'zh-CN': '主机什么时候会用完？' },
       body: {
-        en: 'Each usable host can take one member. How many members can the group place in this lab? Launch one more than that: it goes to ERROR with "No valid host was found", naming the filter.',
+        en: 'Each host that can run the image takes one member. How many members can the group place in this lab? Launch members until one goes to ERROR with "No valid host was found", naming the filter; then type how many the group placed.',
         'zh-CN':
-          '每台可用的主机只能放一个成员。这个服务器组在本实验环境中最多能放下多少个成员？再多启动一个试试：它会进入 ERROR 状态，错误信息是“No valid host was found”，并指出是哪个过滤器。',
+          '每台能运行该镜像的主机只能放一个成员。这个服务器组在本实验环境中最多能放下多少个成员？一直启动成员，直到有一个进入 ERROR 状态（错误信息是“No valid host was found”，并指出是哪个过滤器）；然后填写服务器组实际放下的成员数。',
       },
       answer: { label: { en: 'Members the group can place', 'zh-CN': '服务器组最多能放下的成员数' } },
       check: {
         kind: 'all',
         checks: [
-          { kind: 'answer-equals-fact', fact: 'usable_hosts' },
+          { kind: 'answer-equals-fact', fact: 'anti_affinity_placed' },
           { kind: 'fact-at-least', fact: 'anti_affinity_refused', value: 1 },
         ],
       },
       hint: {
-        en: 'Count the hosts that are up and enabled in the Overview.',
-        'zh-CN': '在“总览”中数一数处于 up 且 enabled 状态的主机。',
+        en: 'Not every host that is up can take a member: in the Scheduler view of the refused member, see which filter rejected each host (an aarch64-only host cannot run an x86_64 image).',
+        'zh-CN':
+          '并不是每台 up 的主机都能放成员：在“调度”视图中查看被拒绝的那个成员，看看每台主机是被哪个过滤器排除的（只支持 aarch64 的主机无法运行 x86_64 镜像）。',
       },
-      goto: 'overview',
+      goto: 'scheduler',
     },
   ],
 };

@@ -11,7 +11,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Spinner } from '../../components/Status';
 import { OptionField } from './OptionField';
 import { RestartPanel } from './RestartPanel';
-import { asText, changesFrom, servicesToRestart } from './conf-edit';
+import { asText, changesFrom, errorsByOption, servicesToRestart } from './conf-edit';
 
 export function ConfigScreen() {
   const { t } = useTranslation();
@@ -44,6 +44,7 @@ export function ConfigScreen() {
     );
   const { options, values } = conf.data;
   const changes = changesFrom(options, values, edits);
+  const fieldErrors = errorsByOption(options, validation);
 
   const save = async () => {
     setSaving(true);
@@ -128,6 +129,7 @@ export function ConfigScreen() {
                   opt={o}
                   saved={saved}
                   text={edits[key] ?? saved}
+                  errors={fieldErrors[key] ?? []}
                   onChange={(text) => setEdits((e) => ({ ...e, [key]: text }))}
                 />
               );

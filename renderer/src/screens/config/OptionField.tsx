@@ -37,7 +37,20 @@ function ListChoice({
   );
 }
 
-export function OptionField({ opt, text, saved, onChange }: { opt: ConfOption; text: string; saved: string; onChange(t: string): void }) {
+export function OptionField({
+  opt,
+  text,
+  saved,
+  errors = [],
+  onChange,
+}: {
+  opt: ConfOption;
+  text: string;
+  saved: string;
+  /** The lab's validation errors for this option, from the last save. */
+  errors?: string[];
+  onChange(t: string): void;
+}) {
   const { t } = useTranslation();
   const id = `conf-input-${opt.section === 'DEFAULT' ? '' : opt.section + '.'}${opt.name}`;
   const dirty = text !== saved;
@@ -45,7 +58,11 @@ export function OptionField({ opt, text, saved, onChange }: { opt: ConfOption; t
     opt.default === null ? t('config.cpuDefault') : Array.isArray(opt.default) ? opt.default.join(',') || '""' : String(opt.default);
   const choices = CHOICES[opt.name];
   return (
-    <div className={`option ${dirty ? 'dirty' : ''}`} data-testid={`option-${opt.name}`}>
+    <div
+      className={`option ${dirty ? 'dirty' : ''} ${errors.length ? 'invalid' : ''}`}
+      data-testid={`option-${opt.name}`}
+      data-invalid={errors.length ? 'true' : undefined}
+    >
       <div className="option-head">
         <code className="option-name">
           {opt.section !== 'DEFAULT' ? `[${opt.section}] ` : ''}
@@ -70,9 +87,15 @@ export function OptionField({ opt, text, saved, onChange }: { opt: ConfOption; t
           inputMode={opt.type === 'int' || opt.type === 'float' ? 'decimal' : undefined}
           data-testid={id}
           aria-label={opt.name}
+          aria-invalid={errors.length ? true : undefined}
         />
       )}
       {dirty && <span className="muted small">{t('config.was', { value: saved || '""' })}</span>}
+      {errors.map((e) => (
+        <div key={e} className="field-error" role="alert" data-testid={`conf-field-error-${opt.name}`}>
+          {e}
+        </div>
+      ))}
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findOption, NOVA_CONF_OPTIONS } from '../../../../contract/nova-conf-options';
-import { asText, changesFrom, parseEdit, servicesToRestart } from './conf-edit';
+import { asText, changesFrom, errorsByOption, parseEdit, servicesToRestart } from './conf-edit';
 
 const opt = (section: string, name: string) => findOption(section, name)!;
 
@@ -31,4 +31,16 @@ test('a change restarts the services the option applies to, each once', () => {
     { section: 'nowhere', name: 'unknown' },
   ];
   assert.deepEqual(servicesToRestart(NOVA_CONF_OPTIONS, changed).sort(), ['nova-api', 'nova-scheduler']);
+});
+
+test("the lab's validation errors are placed at the field of the option they name", () => {
+  const errs = errorsByOption(NOVA_CONF_OPTIONS, [
+    '[DEFAULT] osapi_compute_workers = 0: must be >= 1',
+    '[metrics] weight_setting: "x" is not name=ratio',
+    'something about no option',
+  ]);
+  assert.deepEqual(errs, {
+    osapi_compute_workers: ['[DEFAULT] osapi_compute_workers = 0: must be >= 1'],
+    'metrics.weight_setting': ['[metrics] weight_setting: "x" is not name=ratio'],
+  });
 });

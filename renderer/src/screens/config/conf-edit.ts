@@ -51,3 +51,16 @@ export function servicesToRestart(options: readonly ConfOption[], changed: { sec
   }
   return [...set];
 }
+
+/** The lab's validation errors ("[DEFAULT] osapi_compute_workers = 0: must be >= 1") by the
+ *  option they name, so each is shown at its field. */
+export function errorsByOption(options: readonly ConfOption[], errors: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const e of errors) {
+    for (const o of options) {
+      const m = new RegExp(`^\\[${o.section}\\] ${o.name}\\b`).exec(e);
+      if (m) (out[confKey(o)] ??= []).push(e);
+    }
+  }
+  return out;
+}

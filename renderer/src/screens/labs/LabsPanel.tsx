@@ -10,12 +10,32 @@ import { evaluate, type Lab, type LabSnapshot, type LabText } from '../../labs/l
 import { ErrorBox } from '../../components/ErrorBox';
 
 const STORE = 'novalab.labs.completed';
+/** Typed answers outlive a visit to the screen a step links to (and a reload). */
+const ANSWERS = 'novalab.labs.answers';
 
 function loadCompleted(): Record<string, boolean> {
   try {
     return JSON.parse(localStorage.getItem(STORE) ?? '{}') as Record<string, boolean>;
   } catch {
     return {};
+  }
+}
+
+function loadAnswers(labId: string): Record<string, string> {
+  try {
+    return (JSON.parse(localStorage.getItem(ANSWERS) ?? '{}') as Record<string, Record<string, string>>)[labId] ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function saveAnswers(labId: string, answers: Record<string, string>): void {
+  try {
+    const all = JSON.parse(localStorage.getItem(ANSWERS) ?? '{}') as Record<string, Record<string, string>>;
+    all[labId] = answers;
+    localStorage.setItem(ANSWERS, JSON.stringify(all));
+  } catch {
+    /* storage unavailable */
   }
 }
 
@@ -56,7 +76,11 @@ export function LabsPanel() {
 function LabCard({ lab, snap }: { lab: Lab; snap: LabSnapshot | null }) {
   const { t } = useTranslation();
   const text = useText();
-  const [answers, setAnswers] = useState<Record<string, string>>({});
+  const [answers, setAnswersState] = useState<Record<string, string>>(() => loadAnswers(lab.id));
+  const setAnswers = (next: Record<string, string>) => {
+    setAnswersState(next);
+    saveAnswers(lab.id, next);
+  };
   const [completed, setCompleted] = useState<Record<string, boolean>>(loadCompleted);
   const results = lab.steps.map((s) => (snap ? evaluate(s.check, snap, answers[s.id]) : null));
 
@@ -127,6 +151,16 @@ function LabCard({ lab, snap }: { lab: Lab; snap: LabSnapshot | null }) {
                     data-testid={`lab-answer-${s.id}`}
                   />
                 </label>
+              )}
+              {s.answer && !ok && r?.answer === 'wrong' && (
+                <div className="lab-feedback lab-feedback-wrong" role="status" data-testid={`lab-feedback-${s.id}`} data-verdict="wrong">
+                  {t('labs.answerWrong', { answer: answers[s.id]!.trim() })}
+                </div>
+              )}
+              {s.answer && !ok && r?.answer === 'pending' && (
+                <div className="lab-feedback muted" role="status" data-testid={`lab-feedback-${s.id}`} data-verdict="pending">
+                  {t('labs.answerPending', { answer: answers[s.id]!.trim() })}
+                </div>
               )}
               <div className="small">
                 {ok ? (

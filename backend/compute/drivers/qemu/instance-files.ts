@@ -22,6 +22,8 @@ export const INSTANCE_FILE_NAMES = {
   migrateSocket: 'migrate.sock',
   /** The GuestSpec it was spawned with (to power on again after a restart). */
   spec: 'spec.json',
+  /** The optional devices QEMU was last started with (a resume must recreate them). */
+  machine: 'machine.json',
 } as const;
 
 export type InstanceFileKey = keyof typeof INSTANCE_FILE_NAMES;

@@ -22,6 +22,14 @@ export interface QemuArgvOptions {
    *  first free one up to `vncDisplayRange` further; query-vnc tells which). */
   vncDisplayFirst?: number;
   vncDisplayRange?: number;
+  /** TCG's translation-block cache, in MiB. QEMU's default (up to 1 GiB) lets a lab guest's
+   *  boot fill ~50 MB of it; a smaller cache is flushed and refilled instead. 0 or absent:
+   *  QEMU's default. TCG only (KVM, HVF and WHPX translate nothing). */
+  tcgTbSizeMb?: number;
+  /** A virtio balloon taking the guest's free-page reports: QEMU hands the pages the guest
+   *  reports free back to the host. The balloon is never inflated, so the guest keeps all of
+   *  its memory. */
+  freePageReporting?: boolean;
 }
 
 export interface QemuCommand {
@@ -70,7 +78,8 @@ export function guestCmdline(spec: GuestSpec): string {
 }
 
 function machineArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
-  const accel = ['-accel', spec.accel];
+  const tb = opts.tcgTbSizeMb ?? 0;
+  const accel = ['-accel', spec.accel === 'tcg' && tb > 0 ? `tcg,tb-size=${tb}` : spec.accel];
   const hwCpu = spec.accel === 'whpx' ? 'max' : 'host';
   if (spec.arch === 'x86_64') {
     return ['-machine', 'q35', ...accel, ...(spec.accel === 'tcg' ? [] : ['-cpu', hwCpu])];
@@ -104,6 +113,11 @@ function vncHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** Added after every other device, so the devices' PCI slots stay where they were without it. */
+function memoryArgs(opts: QemuArgvOptions): string[] {
+  return opts.freePageReporting ? ['-device', 'virtio-balloon-pci,id=balloon0,free-page-reporting=on'] : [];
+}
+
 function networkArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
   const netdev = ['user', 'id=net0', `net=${GUEST_NET}`, 'restrict=on', `hostname=${spec.hostname}`];
   if (spec.metadata && opts.forwarder) {
@@ -117,6 +131,8 @@ function networkArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
 
 export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): QemuCommand {
   validateSpec(spec);
+  const tb = opts.tcgTbSizeMb;
+  if (tb !== undefined && !(Number.isInteger(tb) && tb >= 0)) throw new Error(`invalid TCG translation cache size ${tb} MiB`);
   const binary: QemuBinary = spec.arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-aarch64';
   const kernel = ['-kernel', spec.image.kernel, ...(spec.image.ramdisk ? ['-initrd', spec.image.ramdisk] : [])];
   const args = [
@@ -138,6 +154,7 @@ export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuA
     `file=${qemuOptValue(files.disk)},if=virtio,format=qcow2`,
     ...networkArgs(spec, opts),
     ...consoleArgs(spec, files),
+    ...memoryArgs(opts),
     ...vncArgs(spec, files, opts),
     '-qmp',
     `unix:${qemuOptValue(files.qmpSocket)},server=on,wait=off`,

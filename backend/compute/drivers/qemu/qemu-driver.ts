@@ -34,6 +34,7 @@ import { cpuStats, diskStats, readThreadStat, type QmpBlockStats, type QmpCpu } 
 import { createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance, writeSpec } from './instance-dir.js';
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
+import { readMachineDevices, writeMachineDevices, type MachineDevices } from './machine-devices.js';
 
 export interface QemuDriverOptions {
   /** Where the accelerator probe's result is cached (one probe per machine). */
@@ -59,6 +60,10 @@ export interface QemuDriverOptions {
   powerOffTimeoutMs?: number;
   /** Longest suspend (state save) or resume (state load) (default 120 s). */
   stateTimeoutMs?: number;
+  /** TCG translation-block cache per guest, MiB (0: QEMU's default). */
+  tcgTbSizeMb?: number;
+  /** Give guests a virtio balloon that takes their free-page reports (see qemu-argv). */
+  freePageReporting?: boolean;
 }
 
 export class QemuDriver implements ComputeDriver {
@@ -288,13 +293,21 @@ export class QemuDriver implements ComputeDriver {
       forwarder: this.forwarder ?? null,
       incomingFd: incoming ? 3 : null,
       aarch64TcgCpu: this.opts.aarch64TcgCpu,
+      tcgTbSizeMb: this.opts.tcgTbSizeMb,
+      ...this.devices(files, incoming),
     });
+  }
+
+  /** A fresh start gets the configured devices; a resume the ones its state was saved with. */
+  private devices(files: InstanceFiles, incoming: boolean): MachineDevices {
+    return incoming ? readMachineDevices(files) : { freePageReporting: this.opts.freePageReporting ?? false };
   }
 
   private async start(spec: GuestSpec, files: InstanceFiles, incoming: boolean, onProgress?: ProgressFn): Promise<GuestHandle> {
     const command = this.command(spec, files, incoming);
     onProgress?.({ phase: 'starting', detail: [command.binary, ...command.args].join(' ') });
     for (const f of [files.qmpSocket, files.vncSocket, files.pidFile]) fs.rmSync(f, { force: true });
+    if (!incoming) writeMachineDevices(files, this.devices(files, false));
     const stateFd = incoming ? fs.openSync(files.suspendState, 'r') : undefined;
     let p: QemuProcess;
     try {

@@ -29,6 +29,8 @@ declare -A KERNEL_CMDLINE=(
 # The guest's init loads the network modules before its banner, the others after it.
 NET_MODULES="virtio_pci virtio_net"
 DISK_MODULES="virtio_blk"
+# Free page reporting to QEMU's virtio balloon (loaded after the banner too).
+BALLOON_MODULES="virtio_balloon"
 # x86_64's ACPI power button reaches acpid as an input event; aarch64 uses a GPIO line.
 declare -A POWER_MODULES=([x86_64]="button evdev" [aarch64]="")
 # Uncompressed: gunzip of a 1 MB initramfs costs the emulated CPU more (~0.9 s) than QEMU
@@ -104,7 +106,7 @@ build_arch() { # build_arch <arch>
 	dpkg-deb -x "$kernel_deb" "$work/kernel"
 	dpkg-deb -x "$busybox_deb" "$work/busybox"
 	release=${kernel_pkg#linux-image-}
-	log "$arch: kernel $release, modules: $NET_MODULES $DISK_MODULES ${POWER_MODULES[$arch]}"
+	log "$arch: kernel $release, modules: $NET_MODULES $DISK_MODULES $BALLOON_MODULES ${POWER_MODULES[$arch]}"
 	install_kernel "$work/kernel/boot/vmlinuz-$release" "$stage/vmlinuz"
 	assemble_root "$work/root" "$work/busybox" "$work/kernel" "${POWER_MODULES[$arch]}"
 	pack_initramfs "$work/root" "$stage/initrd.img"

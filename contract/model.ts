@@ -1,7 +1,18 @@
 // The data model of the lab's compute service, as the conductor stores it and the
 // API, scheduler, compute hosts and GUI read it.
 
-export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'error' | 'deleted';
+export type VmState =
+  | 'building'
+  | 'active'
+  | 'stopped'
+  | 'paused'
+  | 'suspended'
+  | 'error'
+  | 'deleted'
+  /** Shelved: snapshotted and stopped, still on its host; offloaded: the host is freed. */
+  | 'shelved'
+  | 'shelved_offloaded'
+  | 'resized';
 
 /** Every status a server list may be filtered by (Nova's API status), and the vm_state it lives in. */
 export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
@@ -15,6 +26,9 @@ export const STATUS_VM_STATE: Readonly<Record<string, VmState>> = {
   REBOOT: 'active',
   HARD_REBOOT: 'active',
   REBUILD: 'active',
+  SHELVED: 'shelved',
+  SHELVED_OFFLOADED: 'shelved_offloaded',
+  VERIFY_RESIZE: 'resized',
 };
 /** Task states of a build in progress: a build's own updates expect one of these (not a delete's). */
 export const BUILD_TASK_STATES = [null, 'scheduling', 'networking', 'block_device_mapping', 'spawning'] as const;
@@ -38,7 +52,25 @@ export type TaskState =
   | 'suspending'
   | 'resuming'
   | 'rebuilding'
-  | 'deleting';
+  | 'deleting'
+  // snapshots, backups and shelving (Nova's task_states)
+  | 'image_snapshot'
+  | 'image_snapshot_pending'
+  | 'image_pending_upload'
+  | 'image_uploading'
+  | 'image_backup'
+  | 'shelving'
+  | 'shelving_image_pending_upload'
+  | 'shelving_image_uploading'
+  | 'shelving_offloading'
+  | 'unshelving'
+  // resize and cold migrate (Nova's task_states.RESIZE_*)
+  | 'resize_prep'
+  | 'resize_migrating'
+  | 'resize_migrated'
+  | 'resize_finish'
+  | 'resize_reverting'
+  | 'resize_confirming';
 
 /** Nova's power_state integers (nova/compute/power_state.py). */
 export const PowerState = {
@@ -134,10 +166,62 @@ export interface Instance {
   launched_at: string | null;
   terminated_at: string | null;
   fault: InstanceFault | null;
+  /** While shelved (Nova's system_metadata shelved_*): the snapshot it comes back from, when
+   *  it was shelved and on which host. */
+  shelved_image_id?: string | null;
+  shelved_at?: string | null;
+  shelved_host?: string | null;
   /** The request that created it: ties the boot walkthrough to its events. */
   create_request_id: string;
   /** Ordinal used for instance_name (instance-0000000a). */
   seq: number;
+  /** While a resize or cold migration is under way or awaits confirmation (Nova's migration context). */
+  migration_context?: MigrationContext | null;
+}
+
+/**
+ * Nova's MigrationContext: an instance being moved is counted on both hosts until the move is
+ * confirmed or reverted — the old flavor on the source, the new one on the destination.
+ */
+export interface MigrationContext {
+  migration_id: number;
+  kind: 'resize' | 'migration';
+  old_flavor: Flavor;
+  new_flavor: Flavor;
+  source_host: string;
+  source_node: string | null;
+  source_az: string | null;
+  /** null until the scheduler has claimed a destination. */
+  dest_host: string | null;
+  dest_node: string | null;
+  dest_az: string | null;
+  /** The vm_state before the move: a stopped guest stays stopped (Nova's old_vm_state). */
+  old_vm_state: VmState;
+  /** true once the source handed the instance over (host = destination, flavor = new one). */
+  at_dest: boolean;
+}
+
+/** A row of Nova's migrations table (os-migrations). */
+export interface Migration {
+  id: number;
+  uuid: string;
+  instance_uuid: string;
+  /** resize | migration (cold migrate). */
+  migration_type: 'resize' | 'migration';
+  /** pre-migrating → migrating → post-migrating → finished → confirming → confirmed; reverting → reverted; error. */
+  status: string;
+  source_compute: string | null;
+  source_node: string | null;
+  dest_compute: string | null;
+  dest_node: string | null;
+  dest_host: string | null;
+  old_instance_type_id: number | null;
+  new_instance_type_id: number | null;
+  user_id: string;
+  project_id: string;
+  hidden: boolean;
+  created_at: string;
+  updated_at: string | null;
 }
 
 /**

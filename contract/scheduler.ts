@@ -60,6 +60,18 @@ export interface RequestSpec {
    * per member on it), and for anti-affinity how many members a host may hold (default 1).
    */
   instance_group: { uuid: string; policy: ServerGroupPolicy; member_hosts: string[]; max_server_per_host?: number } | null;
+  /** A resize or cold migration (absent for a boot): the claim is the migration's, on the destination. */
+  move?: MoveRequest;
+}
+
+/** What a resize or cold migration adds to the request (Nova's RequestSpec.ignore_hosts and requested_destination). */
+export interface MoveRequest {
+  kind: 'resize' | 'migrate';
+  migration_id: number;
+  /** Hosts removed before filtering: the current host unless allow_resize_to_same_host (never for a migrate). */
+  ignore_hosts: string[];
+  /** The host an admin asked for (migrate, 2.56): the only candidate, still filtered. */
+  requested_host: string | null;
 }
 
 /**
@@ -116,4 +128,6 @@ export interface ScheduleTrace {
   /** For a NoValidHost: the filter that emptied the list. */
   emptied_by: string | null;
   error: string | null;
+  /** What caused this scheduling: a boot (absent in older traces), a resize or a cold migration. */
+  kind?: 'boot' | 'resize' | 'migrate';
 }

@@ -9,5 +9,6 @@ $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends 
   qemu-system-x86 qemu-system-arm qemu-utils \
   chromium \
   python3-openstackclient python3-websockify \
+  tempest gettext-base \
   cpio gzip xz-utils procps iproute2 fonts-wqy-microhei \
   ca-certificates >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled test files with node's own test runner, one file at a time (the
 // integration suites start whole labs and real guests; two at once would fight for 2 cores).
-// Usage: node scripts/run-tests.mjs [unit|functional|real|reliability|e2e|electron ...]
+// Usage: node scripts/run-tests.mjs [unit|functional|real|reliability|e2e|electron|tempest ...]
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,8 +15,9 @@ const suites = {
   reliability: (f) => f.startsWith('test/reliability/'),
   e2e: (f) => f.startsWith('test/e2e/'),
   electron: (f) => f.startsWith('test/electron/'),
+  tempest: (f) => f.startsWith('test/tempest/'),
 };
-const order = ['unit', 'functional', 'real', 'reliability', 'e2e', 'electron'];
+const order = ['unit', 'functional', 'real', 'reliability', 'e2e', 'electron', 'tempest'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : order;
 for (const w of wanted)
   if (!suites[w]) {

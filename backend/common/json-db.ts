@@ -34,14 +34,14 @@ export interface JsonDbSpec<T> {
 }
 
 /** What to do about a database that cannot be used, in one sentence. */
-function advice(spec: JsonDbSpec<unknown>): string {
+export function advice(spec: JsonDbSpec<unknown>): string {
   const startOver = spec.stateDir
     ? `remove the state directory ${spec.stateDir} to start over with a new lab (everything in it is lost)`
     : 'remove it to start over with an empty database';
   return `Restore ${spec.file} from a backup, or ${startOver}.`;
 }
 
-function readText(spec: JsonDbSpec<unknown>): string | null {
+export function readText(spec: JsonDbSpec<unknown>): string | null {
   try {
     return fs.readFileSync(spec.file, 'utf8');
   } catch (err) {
@@ -54,7 +54,7 @@ function readText(spec: JsonDbSpec<unknown>): string | null {
 }
 
 /** Why a missing file is a lost database, not a first start (null: a first start). */
-function lossEvidence(spec: JsonDbSpec<unknown>): string | null {
+export function lossEvidence(spec: JsonDbSpec<unknown>): string | null {
   if (spec.marker && fs.existsSync(spec.marker)) return `it was created before (${spec.marker} says so)`;
   return spec.evidence?.() ?? null;
 }
@@ -95,7 +95,7 @@ export async function openJsonDb<T>(spec: JsonDbSpec<T>): Promise<Low<T>> {
   return low;
 }
 
-function markCreated(spec: JsonDbSpec<unknown>): void {
+export function markCreated(spec: JsonDbSpec<unknown>): void {
   if (!spec.marker || fs.existsSync(spec.marker)) return;
   fs.mkdirSync(path.dirname(spec.marker), { recursive: true, mode: 0o700 });
   fs.writeFileSync(spec.marker, `${new Date().toISOString()} ${spec.file}\n`, {
@@ -167,7 +167,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
 }
 
 /** fsync a directory so a rename in it survives a power cut (not possible on Windows). */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   let fh: fsp.FileHandle | null = null;
   try {
     fh = await fsp.open(dir, 'r');

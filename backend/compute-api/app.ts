@@ -21,6 +21,7 @@ import { serverRoutes } from './routes/servers.js';
 import { serverTagRoutes } from './routes/server-tags.js';
 import { extensionRoutes } from './routes/extensions.js';
 import { usageRoutes } from './routes/usage.js';
+import { migrationRoutes } from './routes/migrations.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -112,6 +113,7 @@ export function computeApp(deps: ApiDeps): Express {
     imageRoutes,
     extensionRoutes,
     usageRoutes,
+    migrationRoutes,
   ]) {
     v21.use(routes(deps));
   }

@@ -14,7 +14,17 @@ export interface GlanceClient {
   /** null when glance says 404. */
   getImage(token: string, id: string): Promise<GlanceImage | null>;
   listImages(token: string, query: Record<string, string>): Promise<GlanceImage[]>;
+  /** The record a snapshot's bytes will go to (queued), with the caller's token. */
+  createImage(token: string, body: Record<string, unknown>): Promise<GlanceImage>;
+  /** Share an image with a project (an admin's snapshot of another project's server). */
+  addMember(token: string, id: string, project: string): Promise<void>;
+  /** A refusal is Nova's translation of glance's (404 ImageNotFound, 403…). */
+  deleteImage(token: string, id: string): Promise<void>;
+  /** JSON-patch operations (add/replace/remove of properties): the image metadata API. */
+  patchImage(token: string, id: string, ops: ImagePatchOp[]): Promise<GlanceImage>;
 }
+
+export type ImagePatchOp = { op: 'add' | 'replace'; path: string; value: string } | { op: 'remove'; path: string };
 
 export interface ApiSettings {
   /** novncproxy_base_url from nova.conf. */

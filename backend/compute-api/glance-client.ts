@@ -1,6 +1,6 @@
 // Glance v2 as nova-api reads it: one image by id (for POST /servers and the image proxy) and
 // image lists, always with the caller's own token.
-import type { GlanceClient } from './deps.js';
+import type { GlanceClient, ImagePatchOp } from './deps.js';
 import type { GlanceImage } from './views/image-view.js';
 import { ApiFault } from './faults.js';
 
@@ -33,6 +33,17 @@ export function glanceClient(glanceUrl: string, fetchImpl: typeof fetch = fetch)
       throw new ApiFault(503, `The image service (glance-api at ${glanceUrl}) did not answer: ${(err as Error).message}`);
     }
   };
+  const send = async (token: string, method: string, path: string, body?: unknown, type = 'application/json'): Promise<Response> => {
+    try {
+      return await fetchImpl(`${glanceUrl}${path}`, {
+        method,
+        headers: { 'X-Auth-Token': token, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': type }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new ApiFault(503, `The image service (glance-api at ${glanceUrl}) did not answer: ${(err as Error).message}`);
+    }
+  };
   const failed = async (res: Response, imageId?: string): Promise<never> => {
     throw glanceFault(res.status, await res.text().catch(() => ''), imageId);
   };
@@ -58,6 +69,28 @@ export function glanceClient(glanceUrl: string, fetchImpl: typeof fetch = fetch)
         path = query.limit ? null : (body.next ?? null);
       }
       return out;
+    },
+    async createImage(token, body) {
+      const res = await send(token, 'POST', '/v2/images', body);
+      if (res.status !== 201) return failed(res);
+      return (await res.json()) as GlanceImage;
+    },
+    async addMember(token, id, project) {
+      const res = await send(token, 'POST', `/v2/images/${encodeURIComponent(id)}/members`, { member: project });
+      if (!res.ok) return failed(res, id);
+      await res.arrayBuffer();
+    },
+    async deleteImage(token, id) {
+      if (!/^[A-Za-z0-9._-]{1,255}$/.test(id)) throw glanceFault(404, '', id);
+      const res = await send(token, 'DELETE', `/v2/images/${encodeURIComponent(id)}`);
+      if (!res.ok) return failed(res, id);
+      await res.arrayBuffer();
+    },
+    async patchImage(token, id, ops: ImagePatchOp[]) {
+      if (!/^[A-Za-z0-9._-]{1,255}$/.test(id)) throw glanceFault(404, '', id);
+      const res = await send(token, 'PATCH', `/v2/images/${encodeURIComponent(id)}`, ops, 'application/openstack-images-v2.1-json-patch');
+      if (!res.ok) return failed(res, id);
+      return (await res.json()) as GlanceImage;
     },
   };
 }

@@ -19,6 +19,12 @@ export const POLICY: Record<string, Rule> = {
   'os_compute_api:servers:start': 'owner',
   'os_compute_api:servers:stop': 'owner',
   'os_compute_api:servers:reboot': 'owner',
+  'os_compute_api:servers:resize': 'owner',
+  'os_compute_api:servers:confirm_resize': 'owner',
+  'os_compute_api:servers:revert_resize': 'owner',
+  'os_compute_api:os-migrate-server:migrate': 'admin',
+  'os_compute_api:os-migrations:index': 'admin',
+  'os_compute_api:servers:migrations:index': 'admin',
   'os_compute_api:os-pause-server:pause': 'owner',
   'os_compute_api:os-pause-server:unpause': 'owner',
   'os_compute_api:os-suspend-server:suspend': 'owner',
@@ -96,6 +102,11 @@ export const POLICY: Record<string, Rule> = {
   'os_compute_api:os-server-tags:delete_all': 'owner',
   'os_compute_api:extensions': 'any',
   'os_compute_api:os-deferred-delete:restore': 'owner',
+  'os_compute_api:servers:create_image': 'owner',
+  'os_compute_api:os-create-backup': 'owner',
+  'os_compute_api:os-shelve:shelve': 'owner',
+  'os_compute_api:os-shelve:shelve_offload': 'admin',
+  'os_compute_api:os-shelve:unshelve': 'owner',
 };
 
 export interface Caller {

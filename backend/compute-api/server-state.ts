@@ -14,20 +14,43 @@ const REBOOT: Partial<Record<Exclude<TaskState, null>, string>> = {
   rebuilding: 'REBUILD',
 };
 
+/** A resize or cold migration on its way shows as RESIZE (Nova's state map). */
+const RESIZING: Partial<Record<Exclude<TaskState, null>, string>> = {
+  resize_prep: 'RESIZE',
+  resize_migrating: 'RESIZE',
+  resize_migrated: 'RESIZE',
+  resize_finish: 'RESIZE',
+};
+
 const STATE_MAP: Record<VmState, { default: string } & Partial<Record<Exclude<TaskState, null>, string>>> = {
-  active: { default: 'ACTIVE', ...REBOOT },
+  active: { default: 'ACTIVE', ...REBOOT, ...RESIZING },
   building: { default: 'BUILD' },
-  stopped: { default: 'SHUTOFF', rebuilding: 'REBUILD' },
+  stopped: { default: 'SHUTOFF', rebuilding: 'REBUILD', ...RESIZING },
   paused: { default: 'PAUSED' },
   suspended: { default: 'SUSPENDED' },
   error: { default: 'ERROR', rebuilding: 'REBUILD' },
   deleted: { default: 'DELETED' },
+  shelved: { default: 'SHELVED' },
+  shelved_offloaded: { default: 'SHELVED_OFFLOADED' },
+  resized: { default: 'VERIFY_RESIZE', resize_reverting: 'REVERT_RESIZE' },
 };
 
 export function serverStatus(vm: VmState, task: TaskState): string {
   const map = STATE_MAP[vm];
   if (!map) return 'UNKNOWN';
   return (task && map[task]) || map.default;
+}
+
+/**
+ * A status within its vm_state as a condition on task_state, for a list filtered where the
+ * instances are: the task states that give it, or (when it is the vm_state's default) those that do not.
+ */
+export function statusTaskStates(status: string, vm: VmState): { task_state_in: TaskState[] } | { task_state_not_in: TaskState[] } {
+  const map = STATE_MAP[vm];
+  if (!map) return { task_state_in: [] };
+  const tasks = Object.keys(map).filter((k) => k !== 'default') as Exclude<TaskState, null>[];
+  if (map.default === status) return { task_state_not_in: tasks.filter((t) => map[t] !== status) };
+  return { task_state_in: tasks.filter((t) => map[t] === status) };
 }
 
 type ComputeMethod = Extract<keyof ComputeApi, string>;

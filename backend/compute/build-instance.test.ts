@@ -19,6 +19,7 @@ import { bootImageIds, buildAndRunInstance } from './build-instance.js';
 import type { ComputeContext } from './compute-context.js';
 import type { GuestSpec, ProgressFn } from './driver.js';
 import { FakeDriver } from './drivers/fake/fake-driver.js';
+import { GlanceWriter } from './glance-writer.js';
 import { ImageCache } from './image-cache.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'build-instance-'));
@@ -97,6 +98,8 @@ async function build(over: Partial<Instance>) {
     conductor,
     lab: { step: async () => undefined } as unknown as LabApi,
     images: new ImageCache(cacheDir, glanceUrl, { token: async () => 'service-token' }),
+    glance: new GlanceWriter(glanceUrl, { token: async () => 'service-token' }),
+    shelvedOffloadTime: 0,
     metadata: null,
     vncListen: { kind: 'unix' },
     vncProxyclientAddress: '127.0.0.1',

@@ -146,7 +146,7 @@ export function bootImageIds(inst: Pick<Instance, 'image' | 'kernel_id' | 'ramdi
 }
 
 /** Step 11: the root disk, and the kernel and ramdisk, into this host's cache, verified. */
-async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ image: GuestSpec['image']; virtualSize: number }> {
+export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ image: GuestSpec['image']; virtualSize: number }> {
   const props = inst.image.properties;
   const ids = bootImageIds(inst);
   await c.lab.step({

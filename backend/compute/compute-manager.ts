@@ -11,7 +11,11 @@ import { buildAndRunInstance, guestArch } from './build-instance.js';
 import { instanceDiagnostics } from './diagnostics.js';
 import { proxyDialHost } from './vnc-listen.js';
 import { readableConsole } from './console-text.js';
+import { resizeManager } from './resize.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
+import { snapshotInstance } from './snapshot.js';
+import { shelveInstance, shelveOffloadInstance, unshelveInstance } from './shelve.js';
+import { offloadLater } from './shelve-offload-timer.js';
 
 interface PowerOutcome {
   vm_state: VmState;
@@ -100,6 +104,7 @@ export function terminateOnce(c: ComputeContext, work: HostWork, uuid: string): 
 
 export function computeManager(c: ComputeContext, work: HostWork = newHostWork()): ComputeApi {
   return {
+    ...resizeManager(c),
     async build_and_run_instance(instance: Instance) {
       await buildOnce(c, work, instance.uuid);
     },
@@ -136,6 +141,12 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
       }),
     resume_instance: (uuid) => operate(c, uuid, 'compute_resume_instance', () => c.driver.resume(uuid), ACTIVE),
     terminate_instance: (uuid) => terminateOnce(c, work, uuid),
+    snapshot_instance: (uuid, imageId) => snapshotInstance(c, uuid, { imageId, from: 'image_snapshot_pending' }),
+    backup_instance: (uuid, imageId, type, rotation) =>
+      snapshotInstance(c, uuid, { imageId, from: 'image_backup', backup: { type, rotation } }),
+    shelve_instance: (uuid, imageId) => shelveInstance(c, uuid, imageId, (u) => offloadLater(c, u)),
+    shelve_offload_instance: (uuid) => shelveOffloadInstance(c, uuid),
+    unshelve_instance: (uuid) => unshelveInstance(c, uuid),
     async get_diagnostics(inst) {
       const state = await c.driver.getPowerState(inst.uuid);
       if (state !== 'running') throw new Error(`guest ${inst.uuid} is ${state}: diagnostics need a running guest`);

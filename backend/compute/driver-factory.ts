@@ -12,6 +12,7 @@ export function createDriver(conf: NovaConf, accelCacheFile: string): ComputeDri
   if (conf.str('compute_driver') === 'fake')
     return new FakeDriver({
       spawnDelayMs: Number(process.env.NOVALAB_FAKE_SPAWN_DELAY_MS ?? 0) || 0,
+      snapshotDelayMs: Number(process.env.NOVALAB_FAKE_SNAPSHOT_DELAY_MS ?? 0) || 0,
     });
   const kernel = (arch: string) => {
     const p = resourcePath('images', arch, 'vmlinuz');

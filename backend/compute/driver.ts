@@ -181,7 +181,40 @@ export interface GuestInventory {
   onGuestExit(callback: (uuid: string, info: GuestExitInfo) => void): () => void;
 }
 
-export interface ComputeDriver extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory {
+/** A standalone copy of a guest's disk (no backing file), for a snapshot image. */
+export interface GuestSnapshot {
+  /** The copy, in a file the driver chose; the caller removes it when done. */
+  file: string;
+  /** Its format, as glance's disk_format names it. */
+  format: BaseDiskFormat;
+}
+
+export interface GuestSnapshotter {
+  /** Copy the guest's disk as it is now, consistently even while the guest runs (Nova's
+   *  driver.snapshot). A guest without a disk on this host is GuestNotFoundError. */
+  snapshot(uuid: string): Promise<GuestSnapshot>;
+}
+
+/**
+ * Resize and cold migration (Nova's migrate_disk_and_power_off, finish_migration,
+ * confirm_migration, finish_revert_migration). The source keeps its copy of the guest until
+ * the move is confirmed or reverted; every lab host is on this machine, so the copy is local.
+ */
+export interface GuestMover {
+  /** Source: stop the guest, keep its files aside as the source copy, copy them into `destInstancesDir`
+   *  (this host's own directory for a resize on the same host). */
+  migrateDiskAndPowerOff(uuid: string, destInstancesDir: string): Promise<void>;
+  /** Destination: adopt the copied files with `spec` (the new flavor, this host's image cache), grow the
+   *  disk to `rootGb` when larger, and start the guest when `powerOn`. */
+  finishMigration(spec: GuestSpec, opts: { powerOn: boolean; rootGb: number }): Promise<GuestHandle | null>;
+  /** Source: the move is kept; delete the source copy. */
+  confirmMigration(uuid: string): Promise<void>;
+  /** Source: put the source copy back and start it when `powerOn` (the destination removed its own). */
+  finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null>;
+}
+
+export interface ComputeDriver
+  extends GuestLifecycle, GuestPauser, GuestSuspender, GuestConsoles, GuestDiagnostics, GuestInventory, GuestSnapshotter, GuestMover {
   readonly name: string;
   /** Probe the host (accelerator, versions) once; call before anything else. */
   init(host: DriverHostInfo): Promise<DriverHostReport>;

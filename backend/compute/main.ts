@@ -8,7 +8,7 @@ import { hostPaths, secretFile } from '../config/state-dir.js';
 import { serviceTokenSource } from '../common/service-auth.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
-import { computeTopic } from '../rpc/compute-api.js';
+import { computeTopic, type ComputeApi } from '../rpc/compute-api.js';
 import { LAB_TOPIC, type LabApi } from '../rpc/lab-api.js';
 import { createDriver } from './driver-factory.js';
 import { chooseVncListen } from './vnc-listen.js';
@@ -16,6 +16,7 @@ import { nodeReport } from './host-inventory.js';
 import { hostZone } from '../shared/host-zone.js';
 import { diskAvailableLeast, filesystemFreeBytes } from './disk-available-least.js';
 import { ImageCache } from './image-cache.js';
+import { GlanceWriter } from './glance-writer.js';
 import { computeManager, newHostWork } from './compute-manager.js';
 import { recoverHost } from './recover-host.js';
 import { describeExit, reconcileOnStart, recordGuestStopped } from './power-sync.js';
@@ -41,6 +42,8 @@ runMain(async () => {
     platform: process.platform,
   });
   rt.log.info(`guest VNC consoles: ${why}`);
+  const glanceUrl = `http://${listen}:${conf.int('novalab.glance_port')}`;
+  const serviceToken = serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password'));
   const ctx: ComputeContext = {
     host,
     driver,
@@ -49,11 +52,9 @@ runMain(async () => {
     lab: rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({
       timeoutMs: 60 * 60 * 1000,
     }),
-    images: new ImageCache(
-      dirs.imageCache,
-      `http://${listen}:${conf.int('novalab.glance_port')}`,
-      serviceTokenSource(`http://${listen}:${conf.int('novalab.keystone_port')}`, secretFile(paths, 'service-password')),
-    ),
+    images: new ImageCache(dirs.imageCache, glanceUrl, serviceToken),
+    glance: new GlanceWriter(glanceUrl, serviceToken),
+    shelvedOffloadTime: conf.int('shelved_offload_time'),
     metadata: {
       address: `${conf.str('metadata_listen')}:${conf.int('metadata_listen_port')}`,
       hmacSecretFile: secretFile(paths, 'metadata-hmac'),
@@ -64,6 +65,8 @@ runMain(async () => {
     publish: (e) => rt.publish(e),
     rescheduleCast: (uuid, h, reason) => conductor.cast.reschedule(uuid, h, reason),
     deleteConsoleTokensCast: (uuid) => rpcClient<ConsoleAuthApi>(rt.bus, 'consoleauth').cast.delete_tokens_for_instance(uuid),
+    peerCast: (h) => rpcClient<ComputeApi>(rt.bus, computeTopic(h)).cast,
+    instancesDirOf: (h) => hostPaths(paths, h).instances,
   };
   const ratios = {
     cpu: conf.float('cpu_allocation_ratio'),

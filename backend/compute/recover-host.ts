@@ -5,6 +5,7 @@ import type { Instance } from '../../contract/model.js';
 import type { ComputeContext } from './compute-context.js';
 import { buildOnce, terminateOnce, type HostWork } from './compute-manager.js';
 import { computeRecoveries, type HostClock } from './recovery.js';
+import { moveRecovery, recoverMove } from './resize-recovery.js';
 
 export async function recoverHost(c: ComputeContext, work: HostWork, clock: HostClock): Promise<void> {
   const mine = (await c.conductor.instance_list({
@@ -44,10 +45,20 @@ export async function recoverHost(c: ComputeContext, work: HostWork, clock: Host
           )
           .catch(() => undefined);
         break;
-      case 'clear-task':
+      case 'clear-task': {
+        const move = moveRecovery(r.task);
+        const inst = mine.find((i) => i.uuid === r.uuid);
+        if (move && inst) {
+          c.log.warn(
+            `instance ${r.uuid} was ${r.task} when nova-compute stopped: ${move === 'roll-back' ? 'rolling the move back' : 'ERROR'}`,
+          );
+          await recoverMove(c, inst, move);
+          break;
+        }
         c.log.warn(`instance ${r.uuid} was ${r.task} when nova-compute stopped: clearing the task`);
         await c.conductor.instance_update(r.uuid, { task_state: null }, { task_state: [r.task] }).catch(() => undefined);
         break;
+      }
     }
   }
 }

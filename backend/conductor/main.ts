@@ -10,7 +10,10 @@ import { NovaDb } from './nova-db.js';
 import { dbMarker } from '../config/state-dir.js';
 import { instanceDisksEvidence } from './instance-evidence.js';
 import { recordsApi } from './records.js';
-import { buildFlowApi } from './build-flow.js';
+import { buildFlowApi, type BuildFlowDeps } from './build-flow.js';
+import { migrationRecords } from './migration-records.js';
+import { migrateFlowApi } from './migrate-flow.js';
+import { unshelveFlow } from './unshelve-flow.js';
 import { runRecovery } from './run-recovery.js';
 import { loadTopology } from '../config/topology.js';
 import { seedAggregates } from './aggregates.js';
@@ -33,6 +36,8 @@ runMain(async () => {
       marker: dbMarker(rt.paths, 'nova'),
       stateDir: rt.paths.root,
       evidence: () => instanceDisksEvidence(rt.paths),
+      traceKeep: () => rt.conf.int('novalab.scheduler_trace_keep'),
+      log: (line) => rt.log.info(line),
     },
     () =>
       seedAggregates(
@@ -47,7 +52,7 @@ runMain(async () => {
     publish: (e) => rt.publish(e),
     defaultZone,
   });
-  const flow = buildFlowApi({
+  const flowDeps: BuildFlowDeps = {
     db,
     records,
     log: rt.log,
@@ -61,11 +66,29 @@ runMain(async () => {
         timeoutMs: HELD_CALL_TIMEOUT_MS,
       }),
     maxAttempts: () => rt.conf.int('scheduler_max_attempts'),
+  };
+  const flow = buildFlowApi(flowDeps);
+  const moves = migrationRecords(db, () => records.compute_node_list());
+  const moveFlow = migrateFlowApi({
+    db,
+    records,
+    moves,
+    log: rt.log,
+    scheduler: () => rpcClient<SchedulerApi>(rt.bus, 'scheduler').with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
+    compute: (host) => rpcClient<ComputeApi>(rt.bus, computeTopic(host)),
+    lab: () => rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
+    allowResizeToSameHost: () => rt.conf.bool('allow_resize_to_same_host'),
   });
   const api: ConductorApi = {
     ...records,
     build_instances: flow.build_instances,
     reschedule: flow.reschedule,
+    unshelve_instance: unshelveFlow(flowDeps),
+    migration_claim: moves.migration_claim,
+    migration_get: moves.migration_get,
+    migration_list: moves.migration_list,
+    migration_update: moves.migration_update,
+    migrate_server: moveFlow.migrate_server,
   };
   serveApi(rt.bus, 'conductor', api);
   // Work lost with a process that died: now (what this conductor's previous process was

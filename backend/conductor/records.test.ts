@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NovaDb } from './nova-db.js';
+import { NovaDb, readNovaData } from './nova-db.js';
 import { recordsApi } from './records.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
 import type { Instance } from '../../contract/model.js';
@@ -54,7 +54,7 @@ const instance = (uuid: string, flavor = DEFAULT_FLAVORS[0]!): Instance => ({
 test('an instance record is on disk when instance_create returns, and the conductor announces step 5', async () => {
   const { file, api, events } = await fresh();
   await api.instance_create([instance('a')]);
-  const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { instances: Instance[] };
+  const onDisk = readNovaData(file);
   assert.deepEqual(
     onDisk.instances.map((i) => i.uuid),
     ['a'],
@@ -138,16 +138,11 @@ test('a claim without limits (no resource filter enabled, or a forced host) plac
 
 test('a burst of concurrent changes is persisted in a few writes, each change on disk when acknowledged', async () => {
   const { file, db, api } = await fresh();
-  let writes = 0;
-  const low = (db as unknown as { low: { write(): Promise<void> } }).low;
-  const original = low.write.bind(low);
-  low.write = async () => {
-    writes++;
-    await original();
-  };
+  const before = db.writeStats.commits;
   await Promise.all(Array.from({ length: 100 }, (_, i) => api.instance_create([instance(`i${i}`)])));
-  const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { instances: Instance[] };
+  const onDisk = readNovaData(file);
   assert.equal(onDisk.instances.length, 100);
+  const writes = db.writeStats.commits - before;
   assert.ok(writes <= 3, `${writes} writes for 100 concurrent creates`);
 });
 
@@ -260,4 +255,118 @@ test("a claim records the zone of the host's aggregate", async () => {
   await api.aggregate_add_host(east.id, 'h1');
   await api.instance_create([instance('a')]);
   assert.equal((await api.instance_claim('a', 'h1')).instance!.availability_zone, 'az-east');
+});
+
+test('after every kind of record change, the files hold exactly what the conductor holds in memory', async () => {
+  const { file, db, api } = await fresh();
+  const node = {
+    host: 'h',
+    hypervisor_hostname: 'h',
+    availability_zone: 'nova',
+    vcpus: 8,
+    memory_mb: 8192,
+    local_gb: 100,
+    hypervisor_type: 'QEMU',
+    hypervisor_version: 1,
+    cpu_info: {},
+    supported_instances: [],
+    capabilities: {},
+    aggregates: [],
+    metrics: {},
+    accelerator: 'tcg' as const,
+    accelerator_reason: '',
+    cpu_allocation_ratio: 2,
+    ram_allocation_ratio: 1,
+    disk_allocation_ratio: 1,
+  };
+  const same = () => assert.deepEqual(readNovaData(file), JSON.parse(JSON.stringify(db.plain)));
+  await api.service_heartbeat('nova-compute', 'h', 'nova');
+  await api.service_heartbeat('nova-scheduler', 's', 'internal');
+  await api.compute_node_update(node);
+  await api.compute_node_update({ ...node, vcpus: 16 });
+  const group = {
+    id: 'g',
+    name: 'g',
+    policy: 'anti-affinity' as const,
+    rules: {},
+    members: [],
+    project_id: 'p',
+    user_id: 'u',
+    created_at: '',
+  };
+  await api.server_group_create(group);
+  await api.instance_create([instance('a'), instance('b')], { id: 'g', max_members: 10 });
+  await api.action_start({
+    instance_uuid: 'a',
+    request_id: 'r1',
+    action: 'create',
+    start_time: 't',
+    user_id: 'u',
+    project_id: 'p',
+    message: null,
+  } as never);
+  await api.action_event_start('a', 'r1', 'compute__do_build_and_run_instance', 'h');
+  await api.instance_claim('a', 'h');
+  await api.instance_update('a', { vm_state: 'active', task_state: null });
+  await api.action_event_finish('a', 'r1', 'compute__do_build_and_run_instance', 'Error', 'x', 'tb');
+  same();
+  await api.keypair_create({ user_id: 'u', name: 'k', public_key: 'ssh-rsa AAAA', fingerprint: 'f', type: 'ssh' } as never);
+  await api.quota_update('p', { instances: 5 });
+  await api.flavor_create({ ...DEFAULT_FLAVORS[0]!, id: 'x', name: 'x', extra_specs: {} });
+  await api.flavor_extra_specs_update('x', { 'hw:cpu_policy': 'shared' });
+  await api.flavor_extra_specs_update('x', { 'hw:cpu_policy': null });
+  await api.aggregate_create({ name: 'agg', availability_zone: 'az1' });
+  same();
+  await api.instance_destroy('b');
+  await api.keypair_delete('u', 'k');
+  await api.quota_delete('p');
+  await api.flavor_delete('x');
+  await api.service_delete((await api.service_list({ binary: 'nova-scheduler' }))[0]!.uuid);
+  await api.server_group_delete('g');
+  same();
+  await db.close();
+  const again = await NovaDb.open(file);
+  assert.deepEqual(JSON.parse(JSON.stringify(again.plain)), JSON.parse(JSON.stringify(db.plain)));
+  assert.equal((await recordsApi(again, { serviceDownTime: () => 60 }).action_list('a'))[0]!.events[0]!.result, 'Error');
+});
+
+test('scheduling traces: the last N are kept, outside the database, and survive a restart', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novadb-'));
+  const file = path.join(dir, 'nova.json');
+  const db = await NovaDb.open(file, { traceKeep: () => 5 });
+  const api = recordsApi(db, { serviceDownTime: () => 60 });
+  const before = db.writeStats.commits;
+  for (let i = 0; i < 23; i++) await api.trace_save({ request_id: `r${i}`, instance_uuid: i % 2 ? 'odd' : 'even' } as never);
+  assert.equal(db.writeStats.commits, before, 'no database write for a trace');
+  assert.deepEqual(
+    (await api.trace_list('odd')).map((t) => t.request_id),
+    ['r19', 'r21'],
+  );
+  await db.close();
+  assert.ok(fs.readFileSync(path.join(dir, 'scheduler-traces.jsonl'), 'utf8').split('\n').length <= 11, 'the file stays bounded');
+  const again = recordsApi(await NovaDb.open(file, { traceKeep: () => 5 }), { serviceDownTime: () => 60 });
+  assert.deepEqual(
+    (await again.trace_get('r22')).map((t) => t.instance_uuid),
+    ['even'],
+  );
+  assert.deepEqual(await again.trace_list('odd'), await api.trace_list('odd'));
+});
+
+test('instance_list filters and cuts the page in the conductor: newest first, limit, marker, any filter', async () => {
+  const { api } = await fresh();
+  const made = Array.from({ length: 30 }, (_, k) => ({
+    ...instance(`u${k}`),
+    image: { ...instance('x').image, id: k % 3 === 0 ? 'img-a' : 'img-b' },
+    tags: k % 2 ? ['odd'] : [],
+  }));
+  await api.instance_create(made);
+  const ids = (f: Parameters<typeof api.instance_list>[0]) => api.instance_list(f).then((l) => l.map((i) => i.uuid));
+  const imgA = made.filter((i) => i.image.id === 'img-a').map((i) => i.uuid);
+  assert.deepEqual(await ids({ image: 'img-a', limit: 4 }), imgA.slice().reverse().slice(0, 4));
+  assert.deepEqual(await ids({ image: 'img-a', limit: 4, marker: 'u18' }), ['u15', 'u12', 'u9', 'u6']);
+  assert.deepEqual(await ids({ image: 'img-a', tags: ['odd'] }), ['u27', 'u21', 'u15', 'u9', 'u3']);
+  assert.deepEqual(await ids({ image: 'img-a', not_tags_any: ['odd'], limit: 2 }), ['u24', 'u18']);
+  // A marker that the filters exclude is not found, as before.
+  await assert.rejects(api.instance_list({ image: 'img-a', marker: 'u1' }), (e: Error & { code?: number }) => e.code === 400);
+  assert.equal((await api.instance_list({})).length, 30);
 });

@@ -10,7 +10,8 @@ import { BusFailure } from '../bus/errors.js';
 import type { NovaDb } from './nova-db.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import { buildHostStates, claimRefusal, usageByHost } from './usage.js';
-import { STATUS_VM_STATE } from '../../contract/model.js';
+import { STATUS_VM_STATE, type VmState } from '../../contract/model.js';
+import { instanceMatcher } from '../shared/instance-match.js';
 import { DEFAULT_QUOTAS } from './default-flavors.js';
 import { aggregatesApi } from './aggregate-records.js';
 import { aggregatesByHost, nodeWithAggregates } from './aggregates.js';
@@ -22,11 +23,12 @@ const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
 const notFound = (what: string) => new BusFailure('NotFound', `${what} could not be found.`, { code: 404 });
 
-export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule'>;
+export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule' | 'unshelve_instance' | MoveMethods>;
+/** Served by migration-records.ts and migrate-flow.ts. */
+type MoveMethods = 'migrate_server' | 'migration_claim' | 'migration_get' | 'migration_list' | 'migration_update';
 
 export interface RecordsOptions {
   serviceDownTime: () => number;
-  maxTraces?: number;
   /** Course step 5: the conductor tells the lab when it has written an instance record. */
   publish?: (e: PublishedEvent) => void;
   /** nova.conf default_availability_zone: the zone of a host in no zoned aggregate. */
@@ -35,8 +37,16 @@ export interface RecordsOptions {
 
 export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
   const d = () => db.data;
+  // Reads over every instance (usage, quotas, lists) use the plain document: they change nothing
+  // and would otherwise pay the write tracking's Proxy on each record they look at.
+  const instances = () => db.plain.instances;
   const findService = (key: string) => d().services.find((s) => s.uuid === key || String(s.id) === key);
-  const findInstance = (uuid: string) => d().instances.find((i) => i.uuid === uuid);
+  // Found in the plain list, handed out tracked: the caller may change it inside a mutate().
+  const findInstance = (uuid: string) => {
+    const at = instances().findIndex((i) => i.uuid === uuid);
+    return at < 0 ? undefined : d().instances[at];
+  };
+  const actionOf = (uuid: string, request_id: string) => d().instance_actions[uuid]?.find((x) => x.request_id === request_id);
   const groupOf = (uuid: string) => d().server_groups.find((g) => g.members.includes(uuid));
   const defaultZone = () => opts.defaultZone?.() ?? 'nova';
   // A host's zone and aggregates come from the stored aggregates, never from its own report.
@@ -112,7 +122,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async compute_node_list() {
-      const usage = usageByHost(d().instances);
+      const usage = usageByHost(instances());
       return nodes().map((n) => {
         const u = usage.get(n.host);
         return { ...n, vcpus_used: u?.vcpus ?? 0, memory_mb_used: u?.ram ?? 0, local_gb_used: u?.disk ?? 0, running_vms: u?.count ?? 0 };
@@ -122,7 +132,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const states = buildHostStates(
         nodes(),
         d().services,
-        usageByHost(d().instances),
+        usageByHost(instances()),
         Date.now(),
         opts.serviceDownTime(),
         d().failed_builds,
@@ -171,27 +181,25 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       const i = findInstance(uuid);
       return i && (o.include_deleted || i.vm_state !== 'deleted') ? i : null;
     },
+    // Served from memory (the plain document: a list pays nothing for write tracking), filtered
+    // and paged here, so a page of `limit` is all that crosses the bus.
     async instance_list(filter: InstanceFilter) {
-      const nameRe = filter.name ? safeRegex(filter.name) : null;
       const vmState = filter.vm_state ?? (filter.status ? (STATUS_VM_STATE[filter.status.toUpperCase()] ?? 'unknown') : undefined);
-      let out = d().instances.filter(
-        (i) =>
-          (filter.include_deleted || i.vm_state !== 'deleted') &&
-          (!filter.project_id || i.project_id === filter.project_id) &&
-          (!filter.host || i.host === filter.host) &&
-          (!vmState || i.vm_state === vmState) &&
-          (!nameRe || nameRe.test(i.name)),
-      );
-      out = out.slice().reverse(); // newest first, as Nova sorts by created_at desc
+      const match = instanceMatcher({ ...filter, ...(vmState ? { vm_state: vmState as VmState } : {}) });
+      const all = db.plain.instances;
+      // Newest first, as Nova sorts by created_at desc: walk from the end, stop once the page is full.
+      let i = all.length - 1;
       if (filter.marker) {
-        const at = out.findIndex((i) => i.uuid === filter.marker);
-        if (at < 0) throw new BusFailure('MarkerNotFound', `marker [${filter.marker}] not found`, { code: 400 });
-        out = out.slice(at + 1);
+        for (; i >= 0; i--) if (all[i]!.uuid === filter.marker && match(all[i]!)) break;
+        if (i < 0) throw new BusFailure('MarkerNotFound', `marker [${filter.marker}] not found`, { code: 400 });
+        i -= 1;
       }
-      return (filter.limit ? out.slice(0, filter.limit) : out).map(listed);
+      const out: ListedInstance[] = [];
+      for (; i >= 0 && (!filter.limit || out.length < filter.limit); i--) if (match(all[i]!)) out.push(listed(all[i]!));
+      return out;
     },
     async instance_usage_window(q) {
-      return usageWindow(d().instances, q);
+      return usageWindow(instances(), q);
     },
     async instance_update(uuid, patch: InstancePatch, expect?: InstanceExpect) {
       const i = findInstance(uuid);
@@ -232,12 +240,12 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       if (!i || i.vm_state === 'deleted') return { ok: false, reason: `instance ${uuid} is gone`, instance: null };
       const node = nodes().find((n) => n.host === host);
       if (!node) return { ok: false, reason: `${host}: no such compute node`, instance: i };
-      const others = d().instances.filter((x) => x.uuid !== uuid);
+      const others = instances().filter((x) => x.uuid !== uuid);
       const used = usageByHost(others).get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };
       const refusal = claimRefusal(node, used, i.flavor, limits);
       if (refusal) return { ok: false, reason: refusal, instance: i };
       const group = groupOf(uuid);
-      const policy = group && groupRefusal(group, d().instances, uuid, host);
+      const policy = group && groupRefusal(group, instances(), uuid, host);
       if (policy) return { ok: false, reason: policy, instance: i };
       const claimed = await db.mutate(() =>
         Object.assign(i, {
@@ -250,15 +258,16 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       return { ok: true, reason: null, instance: claimed };
     },
 
+    // Actions are kept per instance: finding one and recording an event touch only that instance's list.
     async action_start(a) {
       return db.mutate((data) => {
         const rec = { ...a, updated_at: a.start_time, events: [] };
-        data.actions.push(rec);
+        (data.instance_actions[a.instance_uuid] ??= []).push(rec);
         return rec;
       });
     },
     async action_event_start(uuid, request_id, event, host) {
-      const a = d().actions.find((x) => x.instance_uuid === uuid && x.request_id === request_id);
+      const a = actionOf(uuid, request_id);
       if (!a) return;
       await db.mutate(() => {
         a.events.push({ event, start_time: now(), finish_time: null, result: null, traceback: null, host, details: null });
@@ -266,7 +275,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async action_event_finish(uuid, request_id, event, result, details = null, traceback = null) {
-      const a = d().actions.find((x) => x.instance_uuid === uuid && x.request_id === request_id);
+      const a = actionOf(uuid, request_id);
       const e = a?.events
         .slice()
         .reverse()
@@ -279,12 +288,10 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async action_list(uuid) {
-      return d()
-        .actions.filter((a) => a.instance_uuid === uuid)
-        .reverse();
+      return (d().instance_actions[uuid] ?? []).slice().reverse();
     },
     async action_get(uuid, request_id) {
-      return d().actions.find((a) => a.instance_uuid === uuid && a.request_id === request_id) ?? null;
+      return actionOf(uuid, request_id) ?? null;
     },
 
     async flavor_list(o = {}) {
@@ -384,7 +391,7 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
       });
     },
     async quota_usage(project_id) {
-      const mine = d().instances.filter((i) => i.project_id === project_id && i.vm_state !== 'deleted');
+      const mine = instances().filter((i) => i.project_id === project_id && i.vm_state !== 'deleted');
       return {
         instances: mine.length,
         cores: mine.reduce((s, i) => s + i.flavor.vcpus, 0),
@@ -417,29 +424,18 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
     },
     async instance_group_spec(uuid) {
       const group = groupOf(uuid);
-      return group ? groupSpec(group, d().instances, uuid) : null;
+      return group ? groupSpec(group, instances(), uuid) : null;
     },
 
+    // Traces live in their own bounded store (the last N), not in the database's write path.
     async trace_save(trace) {
-      const max = opts.maxTraces ?? 2000;
-      await db.mutate((data) => {
-        data.traces.push(trace);
-        if (data.traces.length > max) data.traces.splice(0, data.traces.length - max);
-      });
+      db.traces.save(trace);
     },
     async trace_list(uuid) {
-      return d().traces.filter((t) => t.instance_uuid === uuid);
+      return db.traces.list(uuid);
     },
     async trace_get(request_id) {
-      return d().traces.filter((t) => t.request_id === request_id);
+      return db.traces.byRequest(request_id);
     },
   };
-}
-
-function safeRegex(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  }
 }

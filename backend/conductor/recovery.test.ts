@@ -67,3 +67,11 @@ test('settled and deleted instances are never touched', () => {
   ];
   assert.deepEqual(conductorRecoveries(list, {}, new Set(), at(6000, true)), []);
 });
+
+test('an unshelve lost with a process: once abandoned, the task is cleared and the instance stays offloaded', () => {
+  const i = inst('u', { vm_state: 'shelved_offloaded', task_state: 'unshelving', host: null });
+  assert.deepEqual(conductorRecoveries([i], {}, new Set(), at(1)), [], 'not while it may be in progress');
+  assert.deepEqual(conductorRecoveries([i], {}, new Set(), at(61)), [{ uuid: 'u', action: 'clear-task' }]);
+  const placed = inst('p', { vm_state: 'shelved_offloaded', task_state: 'unshelving', host: 'h' });
+  assert.deepEqual(conductorRecoveries([placed], {}, new Set(), at(61)), [], "placed: the host's nova-compute has it");
+});

@@ -15,7 +15,8 @@ export type ConductorRecovery =
   | { uuid: string; action: 'reschedule'; spec: RequestSpec }
   | { uuid: string; action: 'recast'; host: string }
   | { uuid: string; action: 'error'; why: string }
-  | { uuid: string; action: 'destroy' };
+  | { uuid: string; action: 'destroy' }
+  | { uuid: string; action: 'clear-task' };
 
 export interface RecoveryClock {
   now: number;
@@ -38,6 +39,12 @@ export function conductorRecoveries(
     const spec = specs[i.uuid] ?? null;
     if (i.task_state === 'deleting') {
       if (i.host === null && abandoned) out.push({ uuid: i.uuid, action: 'destroy' });
+      continue;
+    }
+    // An unshelve whose scheduling died with a process: offloaded again, without the task, so
+    // the user can unshelve once more.
+    if (i.vm_state === 'shelved_offloaded' && i.task_state === 'unshelving' && i.host === null && abandoned) {
+      out.push({ uuid: i.uuid, action: 'clear-task' });
       continue;
     }
     if (i.vm_state !== 'building') continue;

@@ -7,7 +7,8 @@ import type { BuildFlow } from './build-flow.js';
 import { conductorRecoveries, type RecoveryClock } from './recovery.js';
 
 export async function runRecovery(db: NovaDb, records: RecordsApi, flow: BuildFlow, log: Logger, clock: RecoveryClock): Promise<void> {
-  const todo = conductorRecoveries(db.data.instances, db.data.request_specs, flow.scheduling, clock);
+  // A pure decision over every instance: the plain document (no write tracking to pay for).
+  const todo = conductorRecoveries(db.plain.instances, db.plain.request_specs, flow.scheduling, clock);
   for (const r of todo) {
     switch (r.action) {
       case 'reschedule':
@@ -34,6 +35,12 @@ export async function runRecovery(db: NovaDb, records: RecordsApi, flow: BuildFl
             },
             { vm_state: ['building'], task_state: ['scheduling', null] },
           )
+          .catch(() => undefined);
+        break;
+      case 'clear-task':
+        log.warn(`instance ${r.uuid}: its unshelve was lost with a process that stopped; it stays offloaded`);
+        await records
+          .instance_update(r.uuid, { task_state: null }, { vm_state: ['shelved_offloaded'], task_state: ['unshelving'] })
           .catch(() => undefined);
         break;
       case 'destroy':

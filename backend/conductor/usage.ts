@@ -39,18 +39,40 @@ export const holdsResources = (i: Instance) => i.vm_state !== 'deleted' && i.hos
 
 export function usageByHost(instances: Iterable<Instance>): Map<string, HostUsage> {
   const out = new Map<string, HostUsage>();
+  // `resident`: the instance is on this host (Nova's running_vms and host_state.instances count
+  // only those); a move's other claim adds its resources alone.
+  const add = (host: string, i: Instance, flavor: Instance['flavor'], resident: boolean) => {
+    const u = out.get(host) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [], io_ops: 0 };
+    u.vcpus += flavor.vcpus;
+    u.ram += flavor.ram;
+    u.disk += instanceDiskGb(flavor);
+    if (resident) {
+      u.count += 1;
+      u.uuids.push(i.uuid);
+      u.io_ops = (u.io_ops ?? 0) + ioOpsOf(i);
+    }
+    out.set(host, u);
+  };
   for (const i of instances) {
     if (!holdsResources(i)) continue;
-    const u = out.get(i.host!) ?? { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [], io_ops: 0 };
-    u.vcpus += i.flavor.vcpus;
-    u.ram += i.flavor.ram;
-    u.disk += instanceDiskGb(i.flavor);
-    u.count += 1;
-    u.uuids.push(i.uuid);
-    u.io_ops = (u.io_ops ?? 0) + ioOpsOf(i);
-    out.set(i.host!, u);
+    add(i.host!, i, i.flavor, true);
+    const other = moveClaim(i);
+    if (other) add(other.host, i, other.flavor, false);
   }
   return out;
+}
+
+/**
+ * The second claim of an instance being resized or migrated (Nova's migration context): until
+ * the move is confirmed or reverted, the host it is not on keeps (source) or already holds
+ * (destination) its flavor there. null when nothing is being moved or no destination is claimed.
+ */
+export function moveClaim(i: Pick<Instance, 'host' | 'migration_context'>): { host: string; flavor: Instance['flavor'] } | null {
+  const m = i.migration_context;
+  if (!m || !m.dest_host || !i.host) return null;
+  // Before the hand-over the instance is the source's (old flavor) and the destination holds the
+  // new one; after it, the other way round. A resize on the same host counts both there.
+  return m.at_dest ? { host: m.source_host, flavor: m.old_flavor } : { host: m.dest_host, flavor: m.new_flavor };
 }
 
 const NO_USAGE: HostUsage = { vcpus: 0, ram: 0, disk: 0, count: 0, uuids: [] };

@@ -8,11 +8,16 @@ import type { Logger } from '../common/log.js';
 import { GlanceError, plainErrorBody } from './errors.js';
 import { hidePaths } from '../common/host-paths.js';
 import type { ImageService } from './image-service.js';
-import { imageRoutes } from './routes.js';
+import type { MemberService } from './member-service.js';
+import { metadefRoutes } from './metadefs/routes.js';
+import type { MetadefService } from './metadefs/service.js';
+import { imageRoutes, JSON_LIMIT } from './routes.js';
 import { versionsDocument } from './serialize.js';
 
 export interface AppDeps {
   images: ImageService;
+  members: MemberService;
+  metadefs: MetadefService;
   tokens: TokenValidator;
   /** For the WWW-Authenticate header of 401s. */
   identityUrl: string;
@@ -70,7 +75,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.locals.caller = { project_id: ctx.project_id, is_admin: ctx.is_admin };
     next();
   };
-  const api = imageRoutes(deps.images);
+  const api = express.Router();
+  api.use(imageRoutes(deps.images, deps.members), metadefRoutes(deps.metadefs, JSON_LIMIT));
   app.use('/image', auth, api);
   app.use(auth, api);
 

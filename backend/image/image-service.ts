@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { badRequest, conflict, forbidden, GlanceError, imageNotFound } from './errors.js';
 import { imageFromCreate, type Caller, type ImageRecord } from './image-record.js';
-import { applyPatch, parsePatch } from './json-patch.js';
+import { applyPatch, parsePatch, type PatchDraft } from './json-patch.js';
 import { listImages, parseListQuery, type ListPage, type RawQuery } from './list-query.js';
 import { inspectImageFile, type QemuImgRunner, type Verdict } from '../shared/image-inspection/inspector.js';
 import { receiveToFile, tooLarge, type Received } from './upload.js';
@@ -36,7 +36,7 @@ export class ImageService {
   /** The image if this caller may see it; 404 otherwise (never reveal another project's image). */
   show(id: string, caller: Caller): ImageRecord {
     const rec = this.store.get(id);
-    if (!rec || !canSee(caller, rec)) throw imageNotFound(id);
+    if (!rec || !canSee(caller, rec, this.store.membership(id, caller.project_id)?.status)) throw imageNotFound(id);
     return rec;
   }
 
@@ -47,7 +47,8 @@ export class ImageService {
   }
 
   list(query: RawQuery, caller: Caller): ListPage {
-    return listImages(this.store.all(), parseListQuery(query), caller, query);
+    const membershipOf = (imageId: string) => this.store.membership(imageId, caller.project_id)?.status;
+    return listImages(this.store.all(), parseListQuery(query), caller, query, membershipOf);
   }
 
   async create(body: unknown, caller: Caller): Promise<ImageRecord> {
@@ -57,8 +58,8 @@ export class ImageService {
     return rec;
   }
 
-  async patch(id: string, body: unknown, caller: Caller): Promise<ImageRecord> {
-    const ops = parsePatch(body);
+  async patch(id: string, body: unknown, caller: Caller, draft: PatchDraft = 10): Promise<ImageRecord> {
+    const ops = parsePatch(body, draft);
     const next = applyPatch(this.modifiable(id, caller, 'modify'), ops, caller);
     await this.store.put(next);
     return next;
@@ -78,9 +79,26 @@ export class ImageService {
     await this.store.remove(id);
   }
 
+  /**
+   * POST /actions/deactivate and /actions/reactivate: active ⇄ deactivated (each a no-op when
+   * already there), by the owner or an admin. A deactivated image's data is refused to all but
+   * admins, so nothing boots from it until it is reactivated.
+   */
+  async setActive(id: string, caller: Caller, active: boolean): Promise<void> {
+    const action = active ? 'reactivate' : 'deactivate';
+    const rec = this.show(id, caller);
+    if (!canModify(caller, rec)) throw forbidden(`You are not authorized to complete ${action} action.`);
+    const [from, to] = active ? (['deactivated', 'active'] as const) : (['active', 'deactivated'] as const);
+    if (rec.status === to) return;
+    if (rec.status !== from) throw forbidden(`Not allowed to ${action} image in status '${rec.status}'`);
+    await this.store.update(id, { status: to });
+  }
+
   download(id: string, caller: Caller): Download | null {
     const rec = this.show(id, caller);
-    if (rec.status !== 'active' || rec.size === null) return null;
+    if (rec.status === 'deactivated' && !caller.is_admin)
+      throw forbidden('The requested image has been deactivated. Image data download is forbidden.');
+    if ((rec.status !== 'active' && rec.status !== 'deactivated') || rec.size === null) return null;
     return { file: this.store.dataPath(id), size: rec.size, checksum: rec.checksum };
   }
 

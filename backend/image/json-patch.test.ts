@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPatch, decodePath, parsePatch } from './json-patch.js';
+import { applyPatch, decodePath, parsePatch, patchDraft } from './json-patch.js';
 import { imageFromCreate, type Caller } from './image-record.js';
 import { GlanceError } from './errors.js';
 
@@ -124,4 +124,32 @@ test('malformed documents are 400s', () => {
 
 test('JSON pointer escapes are decoded', () => {
   assert.equal(decodePath('/a~1b~0c'), 'a/b~c');
+});
+
+test('the v2.0 form (draft 4) names the operation by its key; v2.1 needs "op" and "path"', () => {
+  assert.equal(patchDraft('application/openstack-images-v2.0-json-patch'), 4);
+  assert.equal(patchDraft('application/openstack-images-v2.1-json-patch; charset=utf-8'), 10);
+  const d4 = parsePatch([{ replace: '/name', value: 'new' }, { add: '/hw_disk_bus', value: 'virtio' }, { remove: '/architecture' }], 4);
+  assert.deepEqual(d4, [
+    { op: 'replace', key: 'name', value: 'new' },
+    { op: 'add', key: 'hw_disk_bus', value: 'virtio' },
+    { op: 'remove', key: 'architecture' },
+  ]);
+  const next = applyPatch(base(), d4, demo);
+  assert.equal(next.name, 'new');
+  assert.deepEqual(next.properties, { hw_disk_bus: 'virtio' });
+  // Each form refuses the other's shape, with Glance's words.
+  assert.throws(
+    () => parsePatch([{ op: 'replace', path: '/name', value: 'x' }], 4),
+    /exactly one member named "add", "remove", or "replace"/,
+  );
+  assert.throws(() => parsePatch([{ replace: '/name', add: '/x', value: 'x' }], 4), /only one member/);
+  assert.throws(() => parsePatch([{ replace: '/name', value: 'x' }], 10), /Unable to find `op`/);
+  assert.throws(() => parsePatch([{ op: 'move', path: '/name' }], 10), /Invalid operation: `move`/);
+  assert.throws(() => parsePatch([{ op: 'replace', value: 'x' }], 10), /Unable to find 'path'/);
+  // Both forms take JSON pointers with the leading slash.
+  assert.equal(
+    status(() => parsePatch([{ replace: 'name', value: 'x' }], 4)),
+    400,
+  );
 });

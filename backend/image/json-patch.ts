@@ -1,11 +1,19 @@
-// PATCH /v2/images/{id}: the JSON-patch document (application/openstack-images-v2.1-json-patch)
-// parsed and applied to a record the way Glance does it — `add` sets, `replace` needs the key to
-// exist, `remove` deletes extra properties only. Pure.
+// PATCH /v2/images/{id}: the JSON-patch document parsed and applied to a record the way Glance
+// does it — `add` sets, `replace` needs the key to exist, `remove` deletes extra properties only.
+// Two forms, told apart by the media type: v2.1 (draft 10: {"op": "replace", "path": "/name"})
+// and the older v2.0 (draft 4: {"replace": "/name"}, the operation's name holds the path). Pure.
 import { badRequest, conflict, forbidden } from './errors.js';
 import { assertPropertyQuota, assertSettable, isWritableCore, WRITABLE_CORE, type Caller, type ImageRecord } from './image-record.js';
 import { validateImageShape } from './image-schema.js';
 
 export const PATCH_MEDIA_TYPES = ['application/openstack-images-v2.1-json-patch', 'application/openstack-images-v2.0-json-patch'];
+export type PatchDraft = 4 | 10;
+const OPERATIONS = ['add', 'remove', 'replace'] as const;
+type OpName = (typeof OPERATIONS)[number];
+
+/** The JSON-schema draft a PATCH media type names (v2.0 → 4, v2.1 → 10). */
+export const patchDraft = (mediaType: string | undefined): PatchDraft =>
+  mediaType?.split(';')[0]?.trim().toLowerCase() === 'application/openstack-images-v2.0-json-patch' ? 4 : 10;
 
 export type PatchOp = { op: 'add' | 'replace'; key: string; value: unknown } | { op: 'remove'; key: string };
 
@@ -19,14 +27,32 @@ export function decodePath(path: unknown): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-export function parsePatch(body: unknown): PatchOp[] {
+/** Draft 10: {"op": ..., "path": ...}. */
+function opAndPathD10(raw: Record<string, unknown>): [OpName, unknown] {
+  const { op } = raw;
+  const available = OPERATIONS.join(', ');
+  if (op === undefined || op === null)
+    throw badRequest(`Unable to find \`op\` in JSON Schema change. It must be one of the following: ${available}.`);
+  if (!(OPERATIONS as readonly unknown[]).includes(op))
+    throw badRequest(`Invalid operation: \`${String(op)}\`. It must be one of the following: ${available}.`);
+  if (!('path' in raw)) throw badRequest("Unable to find 'path' in JSON Schema change");
+  return [op as OpName, raw.path];
+}
+
+/** Draft 4: exactly one of "add" / "remove" / "replace", whose value is the path. */
+function opAndPathD4(raw: Record<string, unknown>): [OpName, unknown] {
+  const present = OPERATIONS.filter((k) => k in raw);
+  if (present.length > 1) throw badRequest('Operation objects must contain only one member named "add", "remove", or "replace".');
+  const [op] = present;
+  if (op === undefined) throw badRequest('Operation objects must contain exactly one member named "add", "remove", or "replace".');
+  return [op, raw[op]];
+}
+
+export function parsePatch(body: unknown, draft: PatchDraft = 10): PatchOp[] {
   if (!Array.isArray(body)) throw badRequest('Request body must be a JSON array of operation objects.');
   return body.map((raw) => {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Operations must be JSON objects.');
-    const { op, path } = raw as Record<string, unknown>;
-    if (op !== 'add' && op !== 'replace' && op !== 'remove') {
-      throw badRequest('Operation objects must contain exactly one member named "add", "remove", or "replace".');
-    }
+    const [op, path] = draft === 4 ? opAndPathD4(raw as Record<string, unknown>) : opAndPathD10(raw as Record<string, unknown>);
     const key = decodePath(path);
     if (op === 'remove') return { op, key };
     if (!('value' in raw)) throw badRequest(`Operation "${op}" requires a member named "value".`);

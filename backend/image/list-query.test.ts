@@ -110,3 +110,33 @@ test('"sort=" without a key is Glance\'s 400 for the empty sort key, not a crash
     (e: GlanceError) => e.status === 400,
   );
 });
+
+test("size=N and the other core columns filter on the image's own attribute, not on a property", () => {
+  const sized = [
+    { ...img('small', { visibility: 'public' }), size: 1024, checksum: 'abc' },
+    { ...img('big', { visibility: 'public' }), size: 2048 },
+    img('queued', { visibility: 'public' }),
+  ];
+  assert.deepEqual(
+    list(sized, { size: '1024' }).images.map((i) => i.name),
+    ['small'],
+  );
+  assert.deepEqual(
+    list(sized, { checksum: 'abc' }).images.map((i) => i.name),
+    ['small'],
+  );
+  assert.deepEqual(
+    list(sized, { size_min: '1500' }).images.map((i) => i.name),
+    ['big'],
+  );
+  assert.throws(() => parseListQuery({ member_status: 'maybe' }), /Invalid status: maybe/);
+});
+
+test('member_status lists the shared images a project was offered', () => {
+  const offered = img('offered', {}, admin);
+  const statusOf = (id: string) => (id === offered.id ? ('pending' as const) : undefined);
+  const names = (q: RawQuery) => listImages([offered], parseListQuery(q), demo, q, statusOf).images.map((i) => i.name);
+  assert.deepEqual(names({}), []);
+  assert.deepEqual(names({ visibility: 'shared', member_status: 'pending' }), ['offered']);
+  assert.deepEqual(names({ member_status: 'all' }), ['offered']);
+});

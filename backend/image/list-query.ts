@@ -2,7 +2,8 @@
 // records the caller may see. `next` only when the page is full (the SDK follows it). Pure.
 import { badRequest } from './errors.js';
 import { STATUSES, VISIBILITIES, type Caller, type ImageRecord, type Visibility } from './image-record.js';
-import { inDefaultList, inVisibilityList } from './visibility.js';
+import { MEMBER_STATUSES, type MemberStatus } from './members.js';
+import { inDefaultList, inVisibilityList, type MemberStatusFilter } from './visibility.js';
 
 export type RawQuery = Record<string, string | string[] | undefined>;
 
@@ -26,6 +27,11 @@ const SORT_KEYS = [
 type SortKey = (typeof SORT_KEYS)[number];
 /** Core attributes that filter by equality, with Glance's "in:a,b" form. */
 const CORE_FILTERS = ['id', 'name', 'status', 'disk_format', 'container_format', 'owner'] as const;
+/**
+ * Other core attributes: Glance compares a filter named after an image column with the column
+ * (`size=1024` is the image's size), never with an extra property of that name.
+ */
+const CORE_EQUALITY = ['size', 'virtual_size', 'min_disk', 'min_ram', 'checksum', 'os_hash_algo', 'os_hash_value'] as const;
 /** Query keys that are not property filters. */
 const NOT_FILTERS = new Set([
   'limit',
@@ -53,6 +59,8 @@ export interface ListQuery {
   sort: [SortBy, ...SortBy[]];
   visibility?: Visibility | 'all';
   core: { key: (typeof CORE_FILTERS)[number]; values: string[] }[];
+  coreEquals: { key: (typeof CORE_EQUALITY)[number]; value: string }[];
+  member_status: MemberStatusFilter;
   properties: Record<string, string>;
   tags: string[];
   os_hidden: boolean;
@@ -123,16 +131,25 @@ export function parseListQuery(q: RawQuery): ListQuery {
       for (const s of values) if (!(STATUSES as readonly string[]).includes(s)) throw badRequest(`Invalid status value: ${s}`);
     return [{ key, values }];
   });
+  const coreEquals = CORE_EQUALITY.flatMap((key) => {
+    const value = one(q[key]);
+    return value === undefined ? [] : [{ key, value }];
+  });
+  const memberStatus = one(q.member_status) ?? 'accepted';
+  if (memberStatus !== 'all' && !(MEMBER_STATUSES as readonly string[]).includes(memberStatus))
+    throw badRequest(`Invalid status: ${memberStatus}`);
   const properties: Record<string, string> = {};
-  for (const [k, v] of Object.entries(q)) {
-    if (!NOT_FILTERS.has(k) && !(CORE_FILTERS as readonly string[]).includes(k) && v !== undefined) properties[k] = one(v) as string;
-  }
+  const notProperty = (k: string) =>
+    NOT_FILTERS.has(k) || (CORE_FILTERS as readonly string[]).includes(k) || (CORE_EQUALITY as readonly string[]).includes(k);
+  for (const [k, v] of Object.entries(q)) if (!notProperty(k) && v !== undefined) properties[k] = one(v) as string;
   return {
     limit: Math.min(int('limit', one(q.limit), 0) ?? DEFAULT_LIMIT, MAX_LIMIT),
     marker: one(q.marker),
     sort: parseSort(q),
     visibility: visibility as ListQuery['visibility'],
     core,
+    coreEquals,
+    member_status: memberStatus as MemberStatusFilter,
     properties,
     tags: many(q.tag),
     os_hidden: bool('os_hidden', one(q.os_hidden)) ?? false,
@@ -142,11 +159,18 @@ export function parseListQuery(q: RawQuery): ListQuery {
   };
 }
 
-function matches(rec: ImageRecord, q: ListQuery, caller: Caller): boolean {
-  const visible = q.visibility ? inVisibilityList(caller, rec, q.visibility) : inDefaultList(caller, rec);
+/** The caller's membership status of an image (undefined: not a member). */
+export type MembershipOf = (imageId: string) => MemberStatus | undefined;
+
+function matches(rec: ImageRecord, q: ListQuery, caller: Caller, membershipOf: MembershipOf): boolean {
+  const membership = membershipOf(rec.id);
+  const visible = q.visibility
+    ? inVisibilityList(caller, rec, q.visibility, membership, q.member_status)
+    : inDefaultList(caller, rec, membership, q.member_status);
   if (!visible || rec.os_hidden !== q.os_hidden) return false;
   if (q.protected !== undefined && rec.protected !== q.protected) return false;
   if (!q.core.every(({ key, values }) => values.includes(String(rec[key])))) return false;
+  if (!q.coreEquals.every(({ key, value }) => rec[key] !== null && String(rec[key]) === value)) return false;
   if (!Object.entries(q.properties).every(([k, v]) => rec.properties[k] === v)) return false;
   if (!q.tags.every((t) => rec.tags.includes(t))) return false;
   if (q.size_min !== undefined && (rec.size ?? -1) < q.size_min) return false;
@@ -173,8 +197,14 @@ export interface ListPage {
 }
 
 /** Filter, sort and cut one page; `next` only when the page is full. */
-export function listImages(all: Iterable<ImageRecord>, q: ListQuery, caller: Caller, rawQuery: RawQuery): ListPage {
-  const sorted = [...all].filter((r) => matches(r, q, caller)).sort((a, b) => compare(a, b, q.sort));
+export function listImages(
+  all: Iterable<ImageRecord>,
+  q: ListQuery,
+  caller: Caller,
+  rawQuery: RawQuery,
+  membershipOf: MembershipOf = () => undefined,
+): ListPage {
+  const sorted = [...all].filter((r) => matches(r, q, caller, membershipOf)).sort((a, b) => compare(a, b, q.sort));
   let start = 0;
   if (q.marker !== undefined) {
     const at = sorted.findIndex((r) => r.id === q.marker);

@@ -6,6 +6,8 @@ import { keystoneValidator } from '../common/http/keystone-auth.js';
 import { resourcePath } from '../common/app-root.js';
 import { createApp } from './http-app.js';
 import { ImageService } from './image-service.js';
+import { MemberService } from './member-service.js';
+import { MetadefService } from './metadefs/service.js';
 import { qemuImgRunner } from '../shared/image-inspection/inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
@@ -53,6 +55,8 @@ runMain(async () => {
   const server = await listen(
     createApp({
       images,
+      members: new MemberService(store, images),
+      metadefs: new MetadefService(store),
       tokens: keystoneValidator(identityUrl),
       identityUrl,
       log: rt.log,

@@ -8,7 +8,9 @@ import { verifyJsonDepth } from '../common/http/json-depth.js';
 import type { Caller } from './image-record.js';
 import { IMAGE_SCHEMA, IMAGES_SCHEMA } from './image-schema.js';
 import type { ImageService } from './image-service.js';
-import { PATCH_MEDIA_TYPES } from './json-patch.js';
+import type { MemberService } from './member-service.js';
+import { MEMBER_SCHEMA, MEMBERS_SCHEMA, toApiMember } from './members.js';
+import { PATCH_MEDIA_TYPES, patchDraft } from './json-patch.js';
 import type { RawQuery } from './list-query.js';
 import { toApiImage } from './serialize.js';
 
@@ -28,8 +30,9 @@ const methodNotAllowed = (allow: string) => (_req: Request, res: Response) => {
   throw new GlanceError(405, 'The method is not allowed for this resource.');
 };
 
-export function imageRoutes(images: ImageService): Router {
-  const r = express.Router();
+export function imageRoutes(images: ImageService, members: MemberService): Router {
+  // Strict: GET /v2/images/ names an image with an empty id, a 404 as in Glance, not the list.
+  const r = express.Router({ strict: true });
   const json = express.json({ limit: JSON_LIMIT, verify: verifyJsonDepth() });
   const jsonPatch = express.json({ limit: JSON_LIMIT, type: PATCH_MEDIA_TYPES, verify: verifyJsonDepth() });
 
@@ -68,7 +71,7 @@ export function imageRoutes(images: ImageService): Router {
       },
       jsonPatch,
       async (req, res) => {
-        res.json(toApiImage(await images.patch(idParam(req), req.body, caller(res))));
+        res.json(toApiImage(await images.patch(idParam(req), req.body, caller(res), patchDraft(req.headers['content-type']))));
       },
     )
     .delete(async (req, res) => {
@@ -109,6 +112,42 @@ export function imageRoutes(images: ImageService): Router {
     })
     .all(methodNotAllowed('PUT, DELETE'));
 
+  for (const action of ['deactivate', 'reactivate'] as const)
+    r.route(`/v2/images/:id/actions/${action}`)
+      .post(async (req, res) => {
+        await images.setActive(idParam(req), caller(res), action === 'reactivate');
+        res.status(204).end();
+      })
+      .all(methodNotAllowed('POST'));
+
+  const memberParam = (req: Request) => String(req.params.member);
+  r.route('/v2/images/:id/members')
+    .get((req, res) => {
+      res.json({ members: members.list(idParam(req), caller(res)).map(toApiMember), schema: '/v2/schemas/members' });
+    })
+    .post(json, async (req, res) => {
+      res.json(toApiMember(await members.add(idParam(req), req.body, caller(res))));
+    })
+    .all(methodNotAllowed('GET, POST'));
+  r.route('/v2/images/:id/members/:member')
+    .get((req, res) => {
+      res.json(toApiMember(members.show(idParam(req), memberParam(req), caller(res))));
+    })
+    .put(json, async (req, res) => {
+      res.json(toApiMember(await members.setStatus(idParam(req), memberParam(req), req.body, caller(res))));
+    })
+    .delete(async (req, res) => {
+      await members.remove(idParam(req), memberParam(req), caller(res));
+      res.status(204).end();
+    })
+    .all(methodNotAllowed('GET, PUT, DELETE'));
+
+  r.get('/v2/schemas/member', (_req, res) => {
+    res.json(MEMBER_SCHEMA);
+  });
+  r.get('/v2/schemas/members', (_req, res) => {
+    res.json(MEMBERS_SCHEMA);
+  });
   r.get('/v2/schemas/image', (_req, res) => {
     res.json(IMAGE_SCHEMA);
   });

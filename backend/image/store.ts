@@ -9,15 +9,21 @@ import { randomBytes } from 'node:crypto';
 import type { Low } from 'lowdb';
 import { openJsonDb, shape, type JsonDbSpec } from '../common/json-db.js';
 import type { ImageRecord } from './image-record.js';
+import type { MemberRecord } from './members.js';
+import { emptyMetadefs, type MetadefsDb } from './metadefs/model.js';
 
 interface GlanceDb {
   images: Record<string, ImageRecord>;
+  /** Image id → its members (absent in databases written before sharing existed). */
+  members?: Record<string, MemberRecord[]>;
+  /** Metadata definitions (absent until first used; then seeded with the lab's resource types). */
+  metadefs?: MetadefsDb;
 }
 
 /** Pure: what makes a parsed document not glance's database. */
 export function glanceShapeProblems(doc: unknown): string[] {
   if (!shape.isObject(doc)) return [`the document is ${Array.isArray(doc) ? 'a list' : doc === null ? 'null' : typeof doc}, not an object`];
-  return shape.fields(doc, [], ['images'], ['images']);
+  return shape.fields(doc, [], ['images', 'members', 'metadefs'], ['images']);
 }
 
 /** Image files stored beside a missing database: it existed (their records would be lost). */
@@ -75,8 +81,38 @@ export class ImageStore {
     return rec;
   }
 
+  /** The image's members, oldest first. */
+  members(imageId: string): MemberRecord[] {
+    const all = this.db.data.members ?? {};
+    return Object.hasOwn(all, imageId) ? all[imageId]! : [];
+  }
+
+  /** This project's membership of the image, if it has one. */
+  membership(imageId: string, projectId: string): MemberRecord | undefined {
+    return this.members(imageId).find((m) => m.member_id === projectId);
+  }
+
+  /** Replace the image's member list and persist. */
+  async setMembers(imageId: string, members: MemberRecord[]): Promise<void> {
+    const all = (this.db.data.members ??= {});
+    if (members.length) all[imageId] = members;
+    else delete all[imageId];
+    await this.db.write();
+  }
+
+  /** The metadata definitions as stored; callers change a copy and hand it to saveMetadefs. */
+  metadefs(): MetadefsDb {
+    return (this.db.data.metadefs ??= emptyMetadefs());
+  }
+
+  async saveMetadefs(next: MetadefsDb): Promise<void> {
+    this.db.data.metadefs = next;
+    await this.db.write();
+  }
+
   async remove(id: string): Promise<void> {
     delete this.db.data.images[id];
+    if (this.db.data.members) delete this.db.data.members[id];
     await this.db.write();
     await fs.rm(this.dataPath(id), { force: true });
   }

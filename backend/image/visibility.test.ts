@@ -33,3 +33,18 @@ test('only the owner or admin may modify; images without an owner only admin', (
   assert.equal(canModify(demo, img('public', null)), false);
   assert.equal(canModify(admin, img('public', null)), true);
 });
+
+test('a shared image: a member sees it whatever its answer; lists show it once accepted, or by member_status', () => {
+  const sharedImg = img('shared', 'admin');
+  assert.equal(canSee(demo, sharedImg, 'pending'), true);
+  assert.equal(canSee(demo, sharedImg, 'rejected'), true);
+  assert.equal(canSee(demo, img('private', 'admin'), 'accepted'), false, 'members of an image no longer shared see nothing');
+  assert.equal(inDefaultList(demo, sharedImg, 'pending'), false);
+  assert.equal(inDefaultList(demo, sharedImg, 'accepted'), true);
+  assert.equal(inDefaultList(demo, sharedImg, 'rejected'), false);
+  assert.equal(inVisibilityList(demo, sharedImg, 'shared', 'pending', 'pending'), true);
+  assert.equal(inVisibilityList(demo, sharedImg, 'shared', 'pending', 'accepted'), false);
+  assert.equal(inVisibilityList(demo, sharedImg, 'shared', 'rejected', 'all'), true);
+  // The owner's own shared images are listed whatever member_status asks.
+  assert.equal(inVisibilityList(demo, img('shared', 'demo'), 'shared', undefined, 'pending'), true);
+});

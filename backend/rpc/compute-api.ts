@@ -43,10 +43,34 @@ export interface ComputeApi {
   suspend_instance(uuid: string): Promise<void>;
   resume_instance(uuid: string): Promise<void>;
   terminate_instance(uuid: string): Promise<void>;
+  /** Copy the guest's disk into the queued image `imageId` (createImage). */
+  snapshot_instance(uuid: string, imageId: string): Promise<void>;
+  /** A snapshot of type backup, then only the newest `rotation` backups of `backupType` are kept. */
+  backup_instance(uuid: string, imageId: string, backupType: string, rotation: number): Promise<void>;
+  /** Power off, snapshot into `imageId`, SHELVED; offloaded as shelved_offload_time says. */
+  shelve_instance(uuid: string, imageId: string): Promise<void>;
+  /** Destroy the shelved guest and free this host (SHELVED_OFFLOADED). */
+  shelve_offload_instance(uuid: string): Promise<void>;
+  /** Bring a shelved instance back here: power on (SHELVED) or boot from its shelve image. */
+  unshelve_instance(uuid: string): Promise<void>;
   get_console_output(uuid: string, length: number | null): Promise<string>;
   get_vnc_console(uuid: string): Promise<VncConnectInfo>;
   /** A running guest's diagnostics (the driver's statistics, the instance's flavor and NICs). */
   get_diagnostics(instance: Instance): Promise<InstanceDiagnostics>;
+
+  // resize and cold migration, cast between the two hosts in Nova's order (compute/resize.ts)
+  /** Destination: the scheduler chose this host; ask the source to hand the guest over. */
+  prep_resize(uuid: string, migration_id: number): Promise<void>;
+  /** Source: stop the guest, keep its files as the source copy, copy them to the destination. */
+  resize_instance(uuid: string, migration_id: number): Promise<void>;
+  /** Destination: start the guest from the copied files with the new flavor (VERIFY_RESIZE). */
+  finish_resize(uuid: string, migration_id: number): Promise<void>;
+  /** Source: the move is kept; delete the source copy and release the source's claim. */
+  confirm_resize(uuid: string, migration_id: number): Promise<void>;
+  /** Destination: the move is undone; remove the guest here and hand the instance back to the source. */
+  revert_resize(uuid: string, migration_id: number): Promise<void>;
+  /** Source: start the source copy again with the old flavor. */
+  finish_revert_resize(uuid: string, migration_id: number): Promise<void>;
 }
 
 export const computeTopic = (host: string) => `compute.${host}`;

@@ -9,14 +9,17 @@ import type {
   ListedInstance,
   ServerGroup,
   KeyPair,
+  Migration,
   QuotaSet,
   TaskState,
   VmState,
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
+import type { InstanceMatch } from '../shared/instance-match.js';
 import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 
-export interface InstanceFilter {
+/** What a server list asks for (instance-match.ts), then its page: nova-conductor cuts it, only the page crosses the bus. */
+export interface InstanceFilter extends InstanceMatch {
   project_id?: string; // omit for all projects (admin)
   name?: string; // regex, as Nova
   status?: string; // API status (ACTIVE, BUILD…), mapped by the caller to vm_state
@@ -57,6 +60,27 @@ export interface UsageInstance {
   launched_at: string | null;
   terminated_at: string | null;
   flavor: Pick<Flavor, 'name' | 'ram' | 'disk' | 'ephemeral' | 'vcpus'>;
+}
+
+/** os-migrations' filters (each optional; `host` matches the source or the destination). */
+export interface MigrationFilter {
+  instance_uuid?: string;
+  status?: string;
+  statuses?: string[];
+  migration_type?: string;
+  source_compute?: string;
+  host?: string;
+  user_id?: string;
+  project_id?: string;
+}
+
+/** A resize (a new flavor) or a cold migration (flavor null), as nova-api hands it to the conductor. */
+export interface MoveServerRequest {
+  instance_uuid: string;
+  flavor: Flavor | null;
+  /** migrate at 2.56: the host an admin asked for. */
+  host: string | null;
+  user_id: string;
 }
 
 export interface ConductorApi {
@@ -184,8 +208,23 @@ export interface ConductorApi {
 
   // the build flow (cast from nova-api; the conductor asks the scheduler, then casts to compute)
   build_instances(instance_uuids: string[], spec: Omit<RequestSpec, 'instance_uuid' | 'retry'>): Promise<void>;
+  /**
+   * Cast by nova-api: a SHELVED instance is powered on by its host; a SHELVED_OFFLOADED one is
+   * scheduled again (in `availability_zone` when given) and booted from its shelve image.
+   */
+  unshelve_instance(instance_uuid: string, availability_zone?: string | null): Promise<void>;
   /** Cast by a compute host whose spawn failed with a retryable error. */
   reschedule(instance_uuid: string, failed_host: string, reason: string): Promise<void>;
+
+  // resize and cold migration (Nova's migrations table and the conductor's MigrationTask)
+  /** Cast by nova-api once the instance is in task_state resize_prep: schedule it again, then prep_resize on the destination. */
+  migrate_server(req: MoveServerRequest): Promise<void>;
+  /** The scheduler's claim for a move: the new flavor on `host` under `limits`, the instance staying on its source. */
+  migration_claim(migration_id: number, host: string, limits?: ResourceLimits): Promise<ClaimResult>;
+  migration_get(id: number): Promise<Migration | null>;
+  /** Newest first; hidden rows are left out. */
+  migration_list(filter: MigrationFilter): Promise<Migration[]>;
+  migration_update(id: number, patch: Partial<Pick<Migration, 'status'>>): Promise<Migration>;
 
   // scheduling explanations
   trace_save(trace: ScheduleTrace): Promise<void>;

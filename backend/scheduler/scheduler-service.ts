@@ -80,7 +80,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
         });
         if (trace.chosen) {
           const limitsOf = (host: string) => hostLimits(byName.get(host)!, one, filters);
-          const claim = await claimFirst(deps.conductor, one.instance_uuid, [trace.chosen, ...alternates(trace)], limitsOf);
+          const claim = await claimFirst(deps.conductor, one, [trace.chosen, ...alternates(trace)], limitsOf);
           if (claim.host && claim.host !== trace.chosen)
             trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
           if (!claim.host)
@@ -141,13 +141,17 @@ async function releaseRequest(conductor: ConductorApi, traces: ScheduleTrace[], 
 /** Claim the first host that still has room under its limits; concurrent creates may have taken the best one. */
 async function claimFirst(
   conductor: ConductorApi,
-  uuid: string,
+  spec: RequestSpec,
   hosts: string[],
   limitsOf: (host: string) => ResourceLimits,
 ): Promise<{ host: string | null; refusals: string[] }> {
   const refusals: string[] = [];
+  const uuid = spec.instance_uuid;
   for (const host of hosts) {
-    const r = await conductor.instance_claim(uuid, host, limitsOf(host));
+    // A resize or migrate claims the new flavor on the destination for its migration; the instance stays where it is.
+    const r = spec.move
+      ? await conductor.migration_claim(spec.move.migration_id, host, limitsOf(host))
+      : await conductor.instance_claim(uuid, host, limitsOf(host));
     if (r.ok) return { host, refusals };
     refusals.push(r.reason ?? host);
     if (!r.instance) break; // the instance is gone: nothing to place

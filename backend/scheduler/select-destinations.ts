@@ -13,6 +13,7 @@ import { noValidHostMessage, runFilters, type FilterRun } from './host-filter-ha
 import { weighHosts, type WeighResult } from './weigher-handler.js';
 import { ComputeHostMetricNotFound } from './weighers/types.js';
 import { filtersFor } from './filters/index.js';
+import { moveCandidates } from './move-hosts.js';
 
 export interface SelectHostOptions {
   /** scheduler_default_filters, in order. */
@@ -70,9 +71,12 @@ function failureMessage(run: FilterRun, spec: RequestSpec, hostCount: number): s
 /** Decide where one instance goes, and say why. `chosen` is null (with `error`) on NoValidHost. */
 export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts: SelectHostOptions): ScheduleTrace {
   const started_at = (opts.now ?? (() => new Date()))().toISOString();
-  const run = spec.force_host
-    ? forceHost(hosts, spec.force_host)
-    : runFilters(hosts, spec, opts.filters, { instanceIndex: opts.instanceIndex, filterOptions: opts.filterOptions });
+  // A resize or migrate first leaves out the hosts it may not go to (no host is forced then).
+  const moving = moveCandidates(hosts, spec);
+  const filtered = spec.force_host
+    ? forceHost(moving.hosts, spec.force_host)
+    : runFilters(moving.hosts, spec, opts.filters, { instanceIndex: opts.instanceIndex, filterOptions: opts.filterOptions });
+  const run: FilterRun = { ...filtered, trace: [...moving.trace, ...filtered.trace], emptiedBy: moving.emptiedBy ?? filtered.emptiedBy };
   let weighed: WeighResult;
   try {
     weighed = weighHosts(run.passed, spec, opts.weighers, opts.weigherOptions);
@@ -93,6 +97,7 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
       chosen: null,
       emptied_by: null,
       error: `MetricsWeigher: ${err.message}`,
+      ...(spec.move ? { kind: spec.move.kind } : {}),
     };
   }
   const subset_size = clampSubsetSize(opts.subsetSize, weighed.ranking.length);
@@ -121,6 +126,7 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
         }),
     emptied_by: chosen === null ? run.emptiedBy : null,
     error: chosen === null ? failureMessage(run, spec, hosts.length) : null,
+    ...(spec.move ? { kind: spec.move.kind } : {}),
   };
 }
 

@@ -415,6 +415,110 @@ test(
   },
 );
 
+async function projectId(name: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${keystonePort}/v3/projects?name=${name}`, { headers: { 'X-Auth-Token': adminToken } });
+  return ((await res.json()) as { projects: { id: string }[] }).projects[0]!.id;
+}
+async function cli(args: string[], who: 'admin' | 'demo' = 'admin'): Promise<any> {
+  const env = who === 'admin' ? cliEnv() : cliEnv('demo', 'demo', 'demo');
+  const { stdout } = await run('openstack', args, { env, timeout: 60_000 });
+  return stdout.trim() ? JSON.parse(stdout) : null;
+}
+const demoSees = async (id: string) =>
+  ((await glance('GET', '/v2/images?limit=1000', { token: demoToken })).json.images as { id: string }[]).some((i) => i.id === id);
+const sharing = { image: '', bytes: Buffer.alloc(0), namespace: 'OS::Lab::Functional' };
+
+test('sharing through the real CLI: image add project, demo accepts with image set --accept, then downloads it', async () => {
+  sharing.bytes = Buffer.alloc(64 * 1024, 3);
+  fs.writeFileSync(file('shared.raw'), sharing.bytes);
+  const created = await cli([
+    'image',
+    'create',
+    '--file',
+    file('shared.raw'),
+    '--disk-format',
+    'raw',
+    '--shared',
+    'shared-img',
+    '-f',
+    'json',
+  ]);
+  sharing.image = created.id;
+  const demo = await projectId('demo');
+  const added = await cli(['image', 'add', 'project', 'shared-img', demo, '-f', 'json']);
+  assert.deepEqual([added.member_id, added.status], [demo, 'pending']);
+  // Offered but not accepted: demo may look at it, its default list does not show it.
+  assert.equal((await glance('GET', `/v2/images/${sharing.image}`, { token: demoToken })).status, 200);
+  assert.equal(await demoSees(sharing.image), false);
+  const pending = await cli(['image', 'list', '--shared', '--member-status', 'pending', '-f', 'json'], 'demo');
+  assert.deepEqual(
+    pending.map((i: { ID: string }) => i.ID),
+    [sharing.image],
+  );
+  // A member cannot share the image on (the owner adds members; a non-admin owner cannot
+  // answer for a member either: members.test.ts).
+  assert.equal((await glance('POST', `/v2/images/${sharing.image}/members`, { token: demoToken, body: { member: 'x' } })).status, 403);
+
+  await cli(['image', 'set', '--accept', sharing.image], 'demo');
+  assert.equal(await demoSees(sharing.image), true);
+  const members = await cli(['image', 'member', 'list', 'shared-img', '-f', 'json']);
+  assert.deepEqual(
+    members.map((m: { 'Member ID': string; Status: string }) => [m['Member ID'], m.Status]),
+    [[demo, 'accepted']],
+  );
+  await run('openstack', ['image', 'save', '--file', file('got.raw'), sharing.image], { env: cliEnv('demo', 'demo', 'demo') });
+  assert.ok(fs.readFileSync(file('got.raw')).equals(sharing.bytes));
+});
+
+test('a deactivated image refuses downloads to all but admins until it is reactivated', async () => {
+  await cli(['image', 'set', '--deactivate', sharing.image]);
+  assert.equal((await glance('GET', `/v2/images/${sharing.image}`)).json.status, 'deactivated');
+  const refused = await glance('GET', `/v2/images/${sharing.image}/file`, { token: demoToken });
+  assert.equal(refused.status, 403);
+  assert.match(refused.text, /^403 Forbidden\n\nThe requested image has been deactivated/);
+  const asAdmin = await fetch(`http://127.0.0.1:${glancePort}/v2/images/${sharing.image}/file`, {
+    headers: { 'X-Auth-Token': adminToken },
+  });
+  assert.ok(Buffer.from(await asAdmin.arrayBuffer()).equals(sharing.bytes));
+  // Only the owner (or an admin) deactivates: demo, a member, is refused.
+  assert.equal((await glance('POST', `/v2/images/${sharing.image}/actions/reactivate`, { token: demoToken })).status, 403);
+  await cli(['image', 'set', '--activate', sharing.image]);
+  assert.equal((await glance('GET', `/v2/images/${sharing.image}/file`, { token: demoToken })).status, 200);
+  // A queued image has nothing to deactivate.
+  const queued = await createImage({ name: 'empty', disk_format: 'raw', container_format: 'bare' });
+  const r = await glance('POST', `/v2/images/${queued}/actions/deactivate`);
+  assert.deepEqual([r.status, r.text], [403, "403 Forbidden\n\nNot allowed to deactivate image in status 'queued'"]);
+});
+
+test('metadefs over HTTP: admin defines a public namespace, demo reads it and may not change it', async () => {
+  const ns = sharing.namespace;
+  const created = await glance('POST', '/v2/metadefs/namespaces', {
+    body: { namespace: ns, visibility: 'public', resource_type_associations: [{ name: 'OS::Glance::Image', prefix: 'hw_' }] },
+  });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.headers.get('location'), `/v2/metadefs/namespaces/${ns}`);
+  const prop = await glance('POST', `/v2/metadefs/namespaces/${ns}/properties`, {
+    body: { name: 'disk_bus', title: 'Disk bus', type: 'string', enum: ['virtio', 'scsi'] },
+  });
+  assert.equal(prop.status, 201, prop.text);
+  const shown = await glance('GET', `/v2/metadefs/namespaces/${ns}`, { token: demoToken });
+  assert.equal(shown.status, 200);
+  assert.deepEqual(shown.json.properties.disk_bus.enum, ['virtio', 'scsi']);
+  assert.equal(shown.json.resource_type_associations[0].prefix, 'hw_');
+  const byType = await glance('GET', '/v2/metadefs/namespaces?resource_types=OS::Glance::Image', { token: demoToken });
+  assert.ok(byType.json.namespaces.some((n: { namespace: string }) => n.namespace === ns));
+  const denied = await glance('DELETE', `/v2/metadefs/namespaces/${ns}/properties/disk_bus`, { token: demoToken });
+  assert.deepEqual(
+    [denied.status, denied.text],
+    [403, '403 Forbidden\n\nYou are not authorized to complete remove_metadef_property action.'],
+  );
+  const schema = await glance('GET', '/v2/schemas/metadefs/namespace', { token: demoToken });
+  assert.deepEqual([schema.json.name, schema.json.required], ['namespace', ['namespace']]);
+  const bad = await glance('POST', `/v2/metadefs/namespaces/${ns}/objects`, { body: { name: 'o', colour: 'red' } });
+  assert.equal(bad.status, 400);
+  assert.equal((await glance('GET', `/v2/metadefs/namespaces/${ns}/objects`)).json.objects.length, 0, 'a refused object is not stored');
+});
+
 test('killed and started again, glance-api has every image and its bytes, and registers nothing twice', async () => {
   const bytes = fs.readFileSync(file('img1.qcow2'));
   const id = await createImage({ name: 'survivor', disk_format: 'qcow2', container_format: 'bare' });
@@ -431,4 +535,10 @@ test('killed and started again, glance-api has every image and its bytes, and re
   const res = await fetch(`http://127.0.0.1:${glancePort}/v2/images/${id}/file`, { headers: { 'X-Auth-Token': adminToken } });
   assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes));
   if (fs.existsSync(MANIFEST)) assert.match(children.find((c) => c.name === 'glance-api')!.output(), /lab images: registered \[\]/);
+});
+
+test('memberships and metadefs outlive the restart above', async () => {
+  assert.equal(await demoSees(sharing.image), true, "demo's accepted membership is still there");
+  const shown = await glance('GET', `/v2/metadefs/namespaces/${sharing.namespace}/properties/disk_bus`, { token: demoToken });
+  assert.equal(shown.json.title, 'Disk bus');
 });

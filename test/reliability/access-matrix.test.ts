@@ -58,6 +58,8 @@ const ACCESS: Record<string, Access> = {
   'compute POST /v2.1/servers/:id/action': 'owned',
   'compute POST /v2.1/servers/:id/remote-consoles': 'owned',
   'compute GET /v2.1/servers/:id/os-instance-actions': 'owned',
+  'compute GET /v2.1/servers/:id/migrations': 'owned',
+  'compute GET /v2.1/os-migrations': 'admin',
   'compute GET /v2.1/servers/:id/os-instance-actions/:req': 'owned',
   'compute GET /v2.1/flavors': 'member',
   'compute POST /v2.1/flavors': 'admin',
@@ -117,6 +119,14 @@ const ACCESS: Record<string, Access> = {
   'compute GET /v2.1/images': 'collection',
   'compute GET /v2.1/images/detail': 'collection',
   'compute GET /v2.1/images/:id': 'owned',
+  'compute DELETE /v2.1/images': 'member', // DELETE /images/ is a 404, the collection a 405
+  'compute DELETE /v2.1/images/:id': 'owned',
+  'compute GET /v2.1/images/:id/metadata': 'owned',
+  'compute POST /v2.1/images/:id/metadata': 'owned',
+  'compute PUT /v2.1/images/:id/metadata': 'owned',
+  'compute GET /v2.1/images/:id/metadata/:key': 'owned',
+  'compute PUT /v2.1/images/:id/metadata/:key': 'owned',
+  'compute DELETE /v2.1/images/:id/metadata/:key': 'owned',
 
   'identity GET /': 'public',
   'identity GET /v3': 'public',
@@ -171,6 +181,47 @@ const ACCESS: Record<string, Access> = {
       [`image DELETE ${p}/v2/images/:id/tags/:tag`, 'owned'],
       [`image GET ${p}/v2/schemas/image`, 'member'],
       [`image GET ${p}/v2/schemas/images`, 'member'],
+      [`image POST ${p}/v2/images/:id/actions/deactivate`, 'owned'],
+      [`image POST ${p}/v2/images/:id/actions/reactivate`, 'owned'],
+      [`image GET ${p}/v2/images/:id/members`, 'owned'],
+      [`image POST ${p}/v2/images/:id/members`, 'owned'],
+      [`image GET ${p}/v2/images/:id/members/:member`, 'owned'],
+      [`image PUT ${p}/v2/images/:id/members/:member`, 'owned'],
+      [`image DELETE ${p}/v2/images/:id/members/:member`, 'owned'],
+      [`image GET ${p}/v2/schemas/member`, 'member'],
+      [`image GET ${p}/v2/schemas/members`, 'member'],
+      // Metadefs: admin's private namespace (fx.namespace) is a 404 to demo; writes are admin-only.
+      [`image GET ${p}/v2/metadefs/namespaces`, 'collection'],
+      [`image POST ${p}/v2/metadefs/namespaces`, 'admin'],
+      [`image GET ${p}/v2/metadefs/resource_types`, 'member'],
+      [`image GET ${p}/v2/schemas/metadefs/:kind`, 'member'],
+      ...[
+        ['GET', ''],
+        ['PUT', ''],
+        ['DELETE', ''],
+        ['GET', '/objects'],
+        ['POST', '/objects'],
+        ['DELETE', '/objects'],
+        ['GET', '/objects/:object'],
+        ['PUT', '/objects/:object'],
+        ['DELETE', '/objects/:object'],
+        ['GET', '/properties'],
+        ['POST', '/properties'],
+        ['DELETE', '/properties'],
+        ['GET', '/properties/:property'],
+        ['PUT', '/properties/:property'],
+        ['DELETE', '/properties/:property'],
+        ['GET', '/tags'],
+        ['POST', '/tags'],
+        ['DELETE', '/tags'],
+        ['GET', '/tags/:tag'],
+        ['POST', '/tags/:tag'],
+        ['PUT', '/tags/:tag'],
+        ['DELETE', '/tags/:tag'],
+        ['GET', '/resource_types'],
+        ['POST', '/resource_types'],
+        ['DELETE', '/resource_types/:resource_type'],
+      ].map(([m, sub]) => [`image ${m} ${p}/v2/metadefs/namespaces/:namespace${sub}`, 'owned']),
     ]),
   ) as Record<string, Access>),
 
@@ -200,6 +251,15 @@ const MICROVERSION: Record<string, string> = {
   'compute GET /v2.1/images': '2.35',
   'compute GET /v2.1/images/detail': '2.35',
   'compute GET /v2.1/images/:id': '2.35',
+  'compute DELETE /v2.1/images': '2.35',
+  'compute DELETE /v2.1/images/:id': '2.35',
+  // Its metadata calls went away in 2.39.
+  'compute GET /v2.1/images/:id/metadata': '2.38',
+  'compute POST /v2.1/images/:id/metadata': '2.38',
+  'compute PUT /v2.1/images/:id/metadata': '2.38',
+  'compute GET /v2.1/images/:id/metadata/:key': '2.38',
+  'compute PUT /v2.1/images/:id/metadata/:key': '2.38',
+  'compute DELETE /v2.1/images/:id/metadata/:key': '2.38',
 };
 
 interface Route {
@@ -228,7 +288,12 @@ function enumerateRoutes(): Route[] {
         }),
       ),
     ),
-    ...of('image', expressRoutes(imageApp({ images: {} as never, tokens: {} as never, identityUrl: 'http://x', log }))),
+    ...of(
+      'image',
+      expressRoutes(
+        imageApp({ images: {} as never, members: {} as never, metadefs: {} as never, tokens: {} as never, identityUrl: 'http://x', log }),
+      ),
+    ),
     ...of(
       'lab',
       labRoutes({ handlers: {} as never, events: {} as never }).map((r) => ({ method: r.method, path: r.path, websocket: r.websocket })),
@@ -258,6 +323,7 @@ const fx = {
   service: '',
   adminSubject: '',
   computeHost: '',
+  namespace: `matrix-ns-${randomBytes(3).toString('hex')}`,
 };
 
 async function keystone(method: string, p: string, token: string, body?: unknown, extra: Record<string, string> = {}) {
@@ -325,6 +391,20 @@ before(async () => {
     body: JSON.stringify({ name: 'matrix-private', disk_format: 'raw', container_format: 'bare', visibility: 'private' }),
   });
   fx.image = ((await privImage.json()) as { id: string }).id;
+  // Admin's private metadefs namespace, with one of each definition inside it.
+  const ns = await fetch(lab.url('glance-api', '/v2/metadefs/namespaces'), {
+    method: 'POST',
+    headers: { 'X-Auth-Token': admin.authToken, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      namespace: fx.namespace,
+      visibility: 'private',
+      objects: [{ name: 'matrix-object' }],
+      properties: { 'matrix-prop': { type: 'string', title: 'Matrix' } },
+      tags: [{ name: 'matrix' }],
+      resource_type_associations: [{ name: 'OS::Glance::Image' }],
+    }),
+  });
+  assert.equal(ns.status, 201, await ns.text());
 
   // A revoked token: used everywhere first (so every validator has it cached), revoked, then
   // left past the validators' 5 s cache, as a stolen-then-revoked token would be.
@@ -377,7 +457,18 @@ function fill(r: Route): string {
       if (p.startsWith('/v3/regions')) return 'RegionOne';
       if (p.startsWith('/v3/endpoints')) return 'any';
     }
-    if (r.service === 'image') return name === 'tag' ? 'matrix' : fx.image;
+    if (r.service === 'image') {
+      const named: Record<string, string> = {
+        tag: 'matrix',
+        member: fx.demoProject,
+        namespace: fx.namespace,
+        object: 'matrix-object',
+        property: 'matrix-prop',
+        resource_type: 'OS::Glance::Image',
+        kind: 'namespace',
+      };
+      return named[name] ?? fx.image;
+    }
     if (r.service === 'lab') return 'nova-scheduler';
     throw new Error(`no value for :${name} in ${r.service} ${r.path}`);
   };
@@ -391,6 +482,8 @@ function bodyFor(r: Route): { body?: string; type?: string } {
   if (r.service === 'compute') {
     if (k === 'POST /v2.1/servers/:id/action') return json({ 'os-stop': null });
     if (k === 'PUT /v2.1/servers/:id') return json({ server: { name: 'by-demo' } });
+    if (k === 'POST /v2.1/images/:id/metadata' || k === 'PUT /v2.1/images/:id/metadata') return json({ metadata: { by: 'demo' } });
+    if (k === 'PUT /v2.1/images/:id/metadata/:key') return json({ meta: { [fx.image]: 'by-demo' } });
     if (k === 'PUT /v2.1/servers/:id/tags') return json({ tags: ['by-demo'] });
     if (k === 'PUT /v2.1/servers/:id/tags/:tag') return {};
     if (k === 'POST /v2.1/servers/:id/remote-consoles') return json({ remote_console: { protocol: 'vnc', type: 'novnc' } });
@@ -422,6 +515,12 @@ function bodyFor(r: Route): { body?: string; type?: string } {
         type: 'application/openstack-images-v2.1-json-patch',
       };
     if (r.path.endsWith('/file') && r.method === 'PUT') return { body: 'x'.repeat(512), type: 'application/octet-stream' };
+    if (r.path.endsWith('/members') && r.method === 'POST') return json({ member: fx.demoProject });
+    if (r.path.endsWith('/members/:member') && r.method === 'PUT') return json({ status: 'accepted' });
+    if (r.path.includes('/metadefs/') && r.method === 'PUT')
+      return json({ namespace: fx.namespace, name: 'by-demo', type: 'string', title: 'x' });
+    if (r.path.includes('/metadefs/') && r.method === 'POST')
+      return json({ namespace: 'by-demo', name: 'by-demo', type: 'string', title: 'x' });
     if (r.method === 'POST') return json({ name: 'by-demo', disk_format: 'raw', container_format: 'bare' });
   }
   if (r.service === 'lab') {

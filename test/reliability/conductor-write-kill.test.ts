@@ -1,5 +1,5 @@
 // The conductor (nova's only database writer) killed with SIGKILL during writes: the database
-// file is always whole, parseable and either the last acknowledged state or the one being
+// files (snapshot + journal) always load, and hold either the last acknowledged state or the one being
 // written — never a mix, never empty. First the write path alone (a writer process killed at
 // random moments, seeded), then the real conductor of a running lab under a create load.
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { distPath } from '../../backend/common/app-root.js';
-import { novaShapeProblems, type NovaData } from '../../backend/conductor/nova-db.js';
+import { novaShapeProblems, readNovaData, type NovaData } from '../../backend/conductor/nova-db.js';
 import { startLab, eventually } from '../../harness/lab-process.js';
 import { runningService, kill9 } from '../../harness/lab-services.js';
 import { ComputeClient } from '../../harness/compute-client.js';
@@ -27,10 +27,10 @@ function rng(seed: number): () => number {
   };
 }
 
+/** What the files hold (snapshot + journal); throws (a DatabaseRefusal) on a torn snapshot or a damaged journal. */
 function readDb(file: string): NovaData {
-  const text = fs.readFileSync(file, 'utf8');
-  const doc = JSON.parse(text) as NovaData; // throws on a torn file
-  assert.deepEqual(novaShapeProblems(doc), [], "the file is nova's database");
+  const doc = readNovaData(file);
+  assert.deepEqual(novaShapeProblems(doc), [], "the files are nova's database");
   return doc;
 }
 

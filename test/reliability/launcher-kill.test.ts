@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startLab, processTree, cliEnv, eventually, type LabHandle } from '../../harness/lab-process.js';
 import { appRoot } from '../../backend/common/app-root.js';
-import { novaShapeProblems, type NovaData } from '../../backend/conductor/nova-db.js';
+import { novaShapeProblems, readNovaData, type NovaData } from '../../backend/conductor/nova-db.js';
 
 const exec = promisify(execFile);
 const novalab = path.join(appRoot(), 'bin', 'novalab.js');
@@ -79,7 +79,7 @@ const hostCount = () =>
   fs.readdirSync(path.join(stateDir, 'hosts')).filter((h) => fs.statSync(path.join(stateDir, 'hosts', h)).isDirectory()).length;
 
 function readDb(): NovaData {
-  const doc = JSON.parse(fs.readFileSync(path.join(stateDir, 'db', 'nova.json'), 'utf8')) as NovaData;
+  const doc = readNovaData(path.join(stateDir, 'db', 'nova.json'));
   assert.deepEqual(novaShapeProblems(doc), []);
   return doc;
 }

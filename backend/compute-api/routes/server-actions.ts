@@ -14,10 +14,12 @@ import { atLeast } from '../microversion.js';
 import { checkConsoleOutput, checkReboot, checkResetState, checkRemoteConsole, checkVncConsole } from '../schemas.js';
 import { HARD_REBOOT, invalidStateMessage, SERVER_ACTIONS, serverStatus, SOFT_REBOOT, type ServerAction } from '../server-state.js';
 import { computeDown, computeUp, recordAction, visibleInstance } from './server-common.js';
+import { MOVE_ACTIONS } from './server-resize.js';
 
 /** Console calls answer in milliseconds; a host that does not is reported rather than waited on. */
 const COMPUTE_CALL_MS = 15_000;
 import { actionDetail, actionSummary } from '../views/action-view.js';
+import { SNAPSHOT_ACTIONS, snapshotAction } from './server-snapshot.js';
 
 /** Nova actions this lab does not implement: a clear 501 rather than "no such action". */
 const UNSUPPORTED = new Set([
@@ -27,14 +29,11 @@ const UNSUPPORTED = new Set([
   'resize',
   'confirmResize',
   'revertResize',
+  'migrate',
   'createImage',
   'createBackup',
-  'migrate',
   'os-migrateLive',
   'evacuate',
-  'shelve',
-  'unshelve',
-  'shelveOffload',
   'rescue',
   'unrescue',
   'changePassword',
@@ -153,9 +152,12 @@ async function serverAction(c: Call): Promise<Reply> {
   const key = Object.keys(body)[0]!;
   // Nova validates this action's body before it looks the server up.
   if (key === 'os-resetState') return resetState(c, checkResetState(body)['os-resetState'].state);
+  if (SNAPSHOT_ACTIONS.has(key)) return snapshotAction(c, key);
   const inst = await visibleInstance(c, c.params.id!);
   const plain = SERVER_ACTIONS[key];
   if (plain) return changeState(c, inst, plain);
+  const move = Object.hasOwn(MOVE_ACTIONS, key) ? MOVE_ACTIONS[key] : undefined;
+  if (move) return move(c, inst);
   switch (key) {
     case 'reboot': {
       const type = checkReboot(body).reboot.type.toUpperCase() as 'SOFT' | 'HARD';

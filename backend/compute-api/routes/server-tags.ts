@@ -6,6 +6,7 @@ import { Router } from 'express';
 import type { Instance } from '../../../contract/model.js';
 import { BusFailure } from '../../bus/errors.js';
 import type { ApiDeps } from '../deps.js';
+import type { InstanceFilter } from '../../rpc/conductor-api.js';
 import { ApiFault, badRequest, conflict, notFound } from '../faults.js';
 import { authorize, empty, handle, ok, type Call, type Reply } from '../http/kit.js';
 import { methodNotAllowed } from '../http/errors.js';
@@ -113,21 +114,21 @@ async function deleteTag(c: Call): Promise<Reply> {
 }
 
 /** The list filters tags / tags-any / not-tags / not-tags-any (comma-separated), from 2.26. */
-export function tagFilter(query: (k: string) => string | undefined): ((tags: string[]) => boolean) | null {
-  const split = (k: string) => {
-    const v = query(k);
-    return v === undefined ? null : v.split(',');
-  };
+/** The tag filters of a server list (2.26), as the conductor's InstanceFilter carries them. */
+export function tagQuery(
+  query: (k: string) => string | undefined,
+): Pick<InstanceFilter, 'tags' | 'tags_any' | 'not_tags' | 'not_tags_any'> {
+  const split = (k: string) => query(k)?.split(',');
+  const out: Pick<InstanceFilter, 'tags' | 'tags_any' | 'not_tags' | 'not_tags_any'> = {};
   const all = split('tags');
   const any = split('tags-any');
   const notAll = split('not-tags');
   const notAny = split('not-tags-any');
-  if (!all && !any && !notAll && !notAny) return null;
-  return (tags) =>
-    (!all || all.every((t) => tags.includes(t))) &&
-    (!any || any.some((t) => tags.includes(t))) &&
-    (!notAll || !notAll.every((t) => tags.includes(t))) &&
-    (!notAny || !notAny.some((t) => tags.includes(t)));
+  if (all) out.tags = all;
+  if (any) out.tags_any = any;
+  if (notAll) out.not_tags = notAll;
+  if (notAny) out.not_tags_any = notAny;
+  return out;
 }
 
 export function serverTagRoutes(deps: ApiDeps): Router {

@@ -8,21 +8,23 @@ import { serverUpdateCheck } from '../schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, notFound } from '../faults.js';
 import { authorize, empty, handle, ok, queryOne, type Call } from '../http/kit.js';
-import { applyPage, pageParams } from '../http/paging.js';
+import { pageParams } from '../http/paging.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
-import { serverStatus } from '../server-state.js';
+import { statusTaskStates } from '../server-state.js';
 import { STATUS_VM_STATE } from '../../../contract/model.js';
 import { nextLinks } from '../views/format.js';
 import { serverBasic, serverDetail } from '../views/server-view.js';
 import { validateQuery } from '../http/query.js';
 import { withContext } from '../../bus/client.js';
 import { createServer } from './server-create.js';
-import { tagFilter } from './server-tags.js';
+import { tagQuery } from './server-tags.js';
 import { computeUp, recordAction, viewOptions, visibleInstance } from './server-common.js';
 import { pyRepr, toBool } from '../validation.js';
 import { parseIsoTime } from '../iso-time.js';
 import { shortIPv6 } from '../ip-address.js';
+import { deleteShelveImage } from './server-snapshot.js';
+import { confirmBeforeDelete } from './server-resize.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
@@ -113,37 +115,33 @@ async function listServers(c: Call, detail: boolean) {
     if (!vm) return ok({ servers: [] });
     filter.vm_state = vm;
   }
-  const post: ((i: ListedInstance) => boolean)[] = [];
-  if (status) post.push((i) => (i.vm_state === 'deleted' ? 'DELETED' : serverStatus(i.vm_state, i.task_state)) === status);
-  if (q('image')) post.push((i) => i.image.id === q('image'));
-  if (q('flavor')) post.push((i) => i.flavor.id === q('flavor'));
-  if (q('reservation_id')) post.push((i) => i.reservation_id === q('reservation_id'));
-  if (q('availability_zone')) post.push((i) => i.availability_zone === q('availability_zone'));
+  // Every filter goes to nova-conductor with the page: it filters where the instances are and
+  // sends back only the page (a list of thousands never crosses the bus to be cut here).
+  if (status) Object.assign(filter, statusTaskStates(status, filter.vm_state!));
+  if (q('image')) filter.image = q('image');
+  if (q('flavor')) filter.flavor = q('flavor');
+  if (q('reservation_id')) filter.reservation_id = q('reservation_id');
+  if (q('availability_zone')) filter.availability_zone = q('availability_zone');
   const since = isoQuery(c, 'changes-since');
   const before = atLeast(v, '2.66') ? isoQuery(c, 'changes-before') : null;
   if (since !== null && before !== null && before < since)
     throw badRequest('The value of changes-since must be less than or equal to changes-before.');
-  if (since !== null) post.push((i) => Date.parse(i.updated_at) >= since);
-  if (before !== null) post.push((i) => Date.parse(i.updated_at) <= before);
+  if (since !== null) filter.changes_since = since;
+  if (before !== null) filter.changes_before = before;
   // As Nova: changes-since/-before also list recently deleted servers, unless `deleted` is given.
   if ((since !== null || before !== null) && q('deleted') === undefined) filter.include_deleted = true;
-  if (admin && q('node')) post.push((i) => i.node === q('node'));
-  const tagged = atLeast(v, '2.26') ? tagFilter(q) : null;
-  if (tagged) post.push((i) => tagged(i.tags));
+  if (admin && q('node')) filter.node = q('node');
+  if (atLeast(v, '2.26')) Object.assign(filter, tagQuery(q));
   const page = pageParams(c.query, c.deps.settings.maxLimit);
-  let instances: ListedInstance[];
   // limit=0 is an empty page, as Nova's database query answers it (before reading the marker).
-  if (page.limit === 0) instances = [];
-  else if (post.length === 0) {
-    instances = await c.deps.conductor.call.instance_list({
-      ...filter,
-      ...(page.limit !== null ? { limit: page.limit } : { limit: c.deps.settings.maxLimit }),
-      ...(page.marker ? { marker: page.marker } : {}),
-    });
-  } else {
-    const all = (await c.deps.conductor.call.instance_list(filter)).filter((i) => post.every((p) => p(i)));
-    instances = applyPage(all, page, (i) => i.uuid, c.deps.settings.maxLimit);
-  }
+  const instances: ListedInstance[] =
+    page.limit === 0
+      ? []
+      : await c.deps.conductor.call.instance_list({
+          ...filter,
+          limit: page.limit ?? c.deps.settings.maxLimit,
+          ...(page.marker ? { marker: page.marker } : {}),
+        });
   const opts = detail ? await viewOptions(c) : null;
   const servers = instances.map((i) => (opts ? serverDetail(i, opts) : serverBasic(i, c.st.base)));
   const body: Record<string, unknown> = { servers };
@@ -226,9 +224,11 @@ async function deleteServer(c: Call) {
   await c.deps.conductor.call.instance_update(
     inst.uuid,
     { task_state: 'deleting' },
-    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error'] },
+    { vm_state: ['building', 'active', 'stopped', 'paused', 'suspended', 'error', 'shelved', 'shelved_offloaded', 'resized'] },
   );
   await recordAction(c, inst, 'delete');
+  await confirmBeforeDelete(c, inst);
+  await deleteShelveImage(c, inst);
   // With no host, or a host whose nova-compute is down, Nova deletes locally: nothing runs there.
   if (inst.host && (await computeUp(c, inst.host))) c.deps.compute(inst.host).cast.terminate_instance(inst.uuid);
   else await c.deps.conductor.call.instance_destroy(inst.uuid);

@@ -1,5 +1,6 @@
 // An in-memory stand-in for everything nova-api talks to (conductor, compute, consoleauth,
 // glance, keystone, the lab's step topic), for tests of the HTTP app without processes.
+import { instanceMatcher } from '../../shared/instance-match.js';
 import type { RpcClient } from '../../bus/rpc.js';
 import { BusFailure } from '../../bus/errors.js';
 import type { ConductorApi } from '../../rpc/conductor-api.js';
@@ -182,12 +183,7 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
     },
     instance_list: async (f) =>
       live()
-        .filter(
-          (i) =>
-            (!f.project_id || i.project_id === f.project_id) &&
-            (!f.name || new RegExp(f.name).test(i.name)) &&
-            (!f.vm_state || i.vm_state === f.vm_state),
-        )
+        .filter(instanceMatcher(f))
         .reverse()
         .slice(0, f.limit ?? 1000),
     instance_update: async (uuid, patch, expect) => {
@@ -301,6 +297,10 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
         return img && glanceShows(t, img) ? img : null;
       },
       listImages: async () => [IMAGE],
+      createImage: async (_t, body) => ({ ...IMAGE, ...body, id: `snap-${GLANCE_IMAGES.length}`, status: 'queued' }) as GlanceImage,
+      addMember: async () => undefined,
+      deleteImage: async () => undefined,
+      patchImage: async (_t, id) => ({ ...IMAGE, id }),
     },
     validator: { validate: async (token) => TOKENS[token] ?? null },
     settings: {

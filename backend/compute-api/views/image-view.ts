@@ -65,12 +65,20 @@ function imageLinks(id: string, base: string, glanceUrl: string) {
 }
 
 export function imageDetail(img: GlanceImage, base: string, glanceUrl: string): Record<string, unknown> {
+  const metadata = imageProperties(img);
+  const extra: Record<string, unknown> = {};
+  // A snapshot links the server it was taken of; auto_disk_config shows as OS-DCF:diskConfig (as Nova's view).
+  if (metadata.instance_uuid !== undefined)
+    extra.server = { id: metadata.instance_uuid, links: links(base, 'servers', metadata.instance_uuid) };
+  if (metadata.auto_disk_config !== undefined)
+    extra['OS-DCF:diskConfig'] = /^(1|t|true|on|y|yes)$/i.test(metadata.auto_disk_config) ? 'AUTO' : 'MANUAL';
   return {
+    ...extra,
     id: img.id,
     name: img.name,
     minRam: Number(img.min_ram ?? 0),
     minDisk: Number(img.min_disk ?? 0),
-    metadata: imageProperties(img),
+    metadata,
     created: isoTime(img.created_at as string),
     updated: isoTime(img.updated_at as string),
     status: STATUS[img.status] ?? 'UNKNOWN',

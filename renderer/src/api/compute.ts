@@ -111,7 +111,7 @@ export interface ServerGroupView {
   members: string[];
 }
 
-export type ServerAction = 'os-stop' | 'os-start' | 'reboot' | 'pause' | 'unpause' | 'suspend' | 'resume';
+export type { InstanceActionName as ServerAction } from '../screens/instances/instance-actions';
 
 export function createCompute(token: string) {
   const call = <T>(path: string, opts: { method?: string; body?: unknown; version?: string } = {}): Promise<ApiResponse<T>> =>
@@ -127,11 +127,9 @@ export function createCompute(token: string) {
     getServer: (id: string) => get<{ server: ServerDetail }>(`/servers/${encodeURIComponent(id)}`).then((b) => b.server),
     createServer: (body: ServerCreateBody) => call<{ server: { id: string } }>('/servers', { method: 'POST', body }),
     deleteServer: (id: string) => call<null>(`/servers/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-    action: (id: string, action: ServerAction) =>
-      call<null>(`/servers/${encodeURIComponent(id)}/action`, {
-        method: 'POST',
-        body: action === 'reboot' ? { reboot: { type: 'SOFT' } } : { [action]: null },
-      }),
+    /** POST /servers/{id}/action with a body built by actionBody. */
+    action: (id: string, body: Record<string, unknown>) =>
+      call<null>(`/servers/${encodeURIComponent(id)}/action`, { method: 'POST', body }),
     consoleOutput: (id: string, length?: number) =>
       call<{ output: string }>(`/servers/${encodeURIComponent(id)}/action`, {
         method: 'POST',

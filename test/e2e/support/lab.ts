@@ -60,8 +60,10 @@ const alive = (pid: number) => {
   }
 };
 
-export async function startLab(): Promise<Lab> {
+/** `novaConf`: the lab's nova.conf, e.g. the fake driver and a topology for the cheap tests. */
+export async function startLab(opts: { novaConf?: string } = {}): Promise<Lab> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-e2e-'));
+  if (opts.novaConf !== undefined) fs.writeFileSync(path.join(stateDir, 'nova.conf'), opts.novaConf);
   const offset = await freeOffset();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -56,7 +56,14 @@ export const identityRoutes = (): RouteEntry[] =>
 
 export const imageRoutes = (): RouteEntry[] =>
   expressRoutes(
-    glanceApp({ images: {} as ImageService, tokens: { validate: async () => null }, identityUrl: 'http://identity.invalid', log: quiet }),
+    glanceApp({
+      images: {} as ImageService,
+      members: {} as never,
+      metadefs: {} as never,
+      tokens: { validate: async () => null },
+      identityUrl: 'http://identity.invalid',
+      log: quiet,
+    }),
   );
 
 /** The metadata service's tree (content.ts routes by these names). */

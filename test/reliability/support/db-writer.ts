@@ -4,7 +4,8 @@
 import { NovaDb } from '../../../backend/conductor/nova-db.js';
 
 const [file, marker] = process.argv.slice(2) as [string, string];
-const db = await NovaDb.open(file, { marker });
+// A small compaction threshold, so that kills also land in the middle of snapshot rewrites.
+const db = await NovaDb.open(file, { marker, compactAtBytes: 64 * 1024 });
 let n = db.data.counters.instance;
 process.stdout.write(`open ${n}\n`);
 for (;;) {
@@ -13,8 +14,8 @@ for (;;) {
   // A change touching several tables, as an instance create does; the document grows.
   await db.mutate((d) => {
     d.counters.instance = seq;
-    d.traces.push({ request_id: `req-${seq}`, pad: 'x'.repeat(2048) } as never);
-    if (d.traces.length > 200) d.traces.shift();
+    d.request_specs[`r${seq}`] = { pad: 'x'.repeat(2048) } as never;
+    delete d.request_specs[`r${seq - 200}`];
     d.quotas[`p${seq % 7}`] = { instances: seq };
   });
   process.stdout.write(`ack ${seq}\n`);

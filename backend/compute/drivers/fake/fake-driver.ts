@@ -1,6 +1,9 @@
 // A compute driver that keeps its guests in memory (as Nova's fake driver): every call
 // behaves like the real one — states, errors, console output, exits — without a process.
 // For fast functional tests of the whole backend. Failures are injected by options.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   GuestNotFoundError,
   RetryableSpawnError,
@@ -11,6 +14,7 @@ import {
   type GuestExitInfo,
   type GuestHandle,
   type GuestPowerState,
+  type GuestSnapshot,
   type GuestSpec,
   type GuestStats,
   type ProgressFn,
@@ -26,6 +30,8 @@ export interface FakeDriverOptions {
   failSpawnRetryable?: boolean;
   /** How long a spawn takes (default 0). */
   spawnDelayMs?: number;
+  /** How long a snapshot's copy takes (default 0), so tests can see an image SAVING. */
+  snapshotDelayMs?: number;
   /** Guests a previous compute process left: adopt() re-adopts those marked alive. */
   leftover?: { spec: GuestSpec; alive: boolean }[];
 }
@@ -154,6 +160,58 @@ export class FakeDriver implements ComputeDriver {
     this.expect(g, ['suspended'], 'resume');
     g.state = 'running';
     return this.handle(g);
+  }
+
+  /** The fake guest's disk is its base image, unchanged: the copy is that file's bytes. */
+  async snapshot(uuid: string): Promise<GuestSnapshot> {
+    const g = this.get(uuid);
+    if (this.opts.snapshotDelayMs) await new Promise((r) => setTimeout(r, this.opts.snapshotDelayMs));
+    if (!this.guests.has(uuid)) throw new GuestNotFoundError(uuid);
+    const dir = this.host?.instancesDir ?? os.tmpdir();
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${uuid}.snapshot`);
+    await fs.promises.copyFile(g.spec.image.disk, file);
+    return { file, format: g.spec.image.diskFormat };
+  }
+
+  // Resize and migration: the same bookkeeping as the QEMU driver's, in memory. The source keeps
+  // its stopped guest aside; the destination (another process) makes its own from the spec.
+  private readonly resizeSources = new Map<string, FakeGuest>();
+
+  async migrateDiskAndPowerOff(uuid: string): Promise<void> {
+    const g = this.get(uuid);
+    this.expect(g, ['running', 'shutdown'], 'migrate');
+    g.state = 'shutdown';
+    g.console.push('[fake] power down for migration');
+    this.guests.delete(uuid);
+    this.resizeSources.set(uuid, g);
+  }
+
+  async finishMigration(spec: GuestSpec, opts: { powerOn: boolean }): Promise<GuestHandle | null> {
+    const guest: FakeGuest = { spec, state: 'shutdown', console: [], vnc: { host: '127.0.0.1', port: this.nextPort++ }, boots: 0 };
+    this.guests.set(spec.uuid, guest);
+    if (!opts.powerOn) return null;
+    this.boot(guest);
+    return this.handle(guest);
+  }
+
+  async confirmMigration(uuid: string): Promise<void> {
+    this.resizeSources.delete(uuid);
+  }
+
+  async finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null> {
+    const g = this.resizeSources.get(uuid);
+    if (!g) throw new GuestNotFoundError(uuid);
+    this.resizeSources.delete(uuid);
+    this.guests.set(uuid, g);
+    if (!powerOn) return null;
+    this.boot(g);
+    return this.handle(g);
+  }
+
+  /** Test hook: the source copies this host keeps until a move is confirmed or reverted. */
+  get keptSources(): string[] {
+    return [...this.resizeSources.keys()];
   }
 
   async getConsoleOutput(uuid: string, lines?: number): Promise<string> {

@@ -20,6 +20,8 @@ export const INSTANCE_FILE_NAMES = {
   suspendStatePartial: 'suspend.state.partial',
   /** The socket QEMU streams its state to while suspending. */
   migrateSocket: 'migrate.sock',
+  /** A snapshot's standalone copy of the disk while it is written and uploaded. */
+  snapshot: 'snapshot.qcow2',
   /** The GuestSpec it was spawned with (to power on again after a restart). */
   spec: 'spec.json',
   /** The optional devices QEMU was last started with (a resume must recreate them). */

@@ -17,6 +17,7 @@ import {
   type GuestExitInfo,
   type GuestHandle,
   type GuestPowerState,
+  type GuestSnapshot,
   type GuestSpec,
   type GuestStats,
   type ProgressFn,
@@ -35,6 +36,16 @@ import { createOverlay, makeInstanceDirs, overlayArgs, readSpec, removeInstance,
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
 import { readMachineDevices, writeMachineDevices, type MachineDevices } from './machine-devices.js';
+import { backupRunningDisk, copyQuietDisk } from './snapshot-disk.js';
+import {
+  copyToDestination,
+  dropSourceCopy,
+  growDisk,
+  keepSourceCopy,
+  rebaseOnto,
+  restoreSourceCopy,
+  sourceCopyDir,
+} from './migrate-files.js';
 
 export interface QemuDriverOptions {
   /** Where the accelerator probe's result is cached (one probe per machine). */
@@ -209,6 +220,69 @@ export class QemuDriver implements ComputeDriver {
       }
       fs.rmSync(files.suspendState, { force: true });
       return handle;
+    });
+  }
+
+  /** A running guest is copied live (drive-backup), a stopped or suspended one by qemu-img. */
+  async snapshot(uuid: string): Promise<GuestSnapshot> {
+    return this.serial(uuid, async () => {
+      const files = this.files(uuid, true);
+      if (!fs.existsSync(files.disk)) throw new GuestNotFoundError(uuid);
+      fs.rmSync(files.snapshot, { force: true });
+      const p = this.procs.get(uuid);
+      try {
+        if (p?.isRunning) await backupRunningDisk(p.qmp, files.disk, files.snapshot, this.opts.stateTimeoutMs ?? 30 * 60_000);
+        else await copyQuietDisk(files.disk, files.snapshot, this.opts.binDir);
+      } catch (err) {
+        fs.rmSync(files.snapshot, { force: true });
+        throw err;
+      }
+      return { file: files.snapshot, format: 'qcow2' };
+    });
+  }
+
+  // --- resize and cold migration (see migrate-files) ---------------------------------
+
+  async migrateDiskAndPowerOff(uuid: string, destInstancesDir: string): Promise<void> {
+    await this.serial(uuid, async () => {
+      const files = this.files(uuid, true);
+      if (fs.existsSync(files.suspendState)) throw new Error(`cannot move guest ${uuid}: it is suspended`);
+      const p = this.procs.get(uuid);
+      if (p) await stopGracefully(p, this.opts.powerOffTimeoutMs ?? 10_000);
+      keepSourceCopy(files);
+      try {
+        copyToDestination(sourceCopyDir(files), instanceFiles(destInstancesDir, uuid));
+      } catch (err) {
+        restoreSourceCopy(files);
+        throw err;
+      }
+    });
+  }
+
+  async finishMigration(spec: GuestSpec, opts: { powerOn: boolean; rootGb: number }): Promise<GuestHandle | null> {
+    return this.serial(spec.uuid, async () => {
+      const files = this.files(spec.uuid, true);
+      if (this.procs.has(spec.uuid)) throw new Error(`guest ${spec.uuid} is already running on this host`);
+      this.command(spec, files, false); // validates the spec before anything changes
+      await rebaseOnto(files.disk, spec.image.disk, spec.image.diskFormat, this.opts.binDir);
+      await growDisk(files.disk, opts.rootGb, this.opts.binDir);
+      writeSpec(files, spec);
+      return opts.powerOn ? this.start(spec, files, false) : null;
+    });
+  }
+
+  async confirmMigration(uuid: string): Promise<void> {
+    await this.serial(uuid, async () => dropSourceCopy(this.files(uuid)));
+  }
+
+  async finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null> {
+    return this.serial(uuid, async () => {
+      const files = this.files(uuid);
+      if (!fs.existsSync(sourceCopyDir(files))) throw new GuestNotFoundError(uuid);
+      // A resize on this same host: the destination's guest is this uuid too; it goes first.
+      await this.procs.get(uuid)?.kill();
+      restoreSourceCopy(files);
+      return powerOn ? this.start(readSpec(files), files, false) : null;
     });
   }
 

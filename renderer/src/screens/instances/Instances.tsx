@@ -4,11 +4,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session/session';
 import { usePoll } from '../../hooks/use-poll';
-import type { ServerAction, ServerDetail } from '../../api/compute';
+import type { ServerDetail } from '../../api/compute';
+import { bootable } from '../../api/image';
 import { href } from '../../hooks/use-route';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Status, Spinner } from '../../components/Status';
 import { InstanceHistory } from './InstanceHistory';
+import { InstanceActions } from './InstanceActions';
+import { actionBody, DELETABLE, type InstanceActionName } from './instance-actions';
 
 export const POWER_STATES: Record<number, string> = {
   0: 'NOSTATE',
@@ -18,19 +21,6 @@ export const POWER_STATES: Record<number, string> = {
   6: 'Crashed',
   7: 'Suspended',
 };
-
-/** Which actions make sense in which status (Nova answers 409 otherwise). */
-const ALLOWED: Record<ServerAction | 'delete', string[]> = {
-  'os-stop': ['ACTIVE', 'ERROR'],
-  'os-start': ['SHUTOFF'],
-  reboot: ['ACTIVE', 'SHUTOFF'],
-  pause: ['ACTIVE'],
-  unpause: ['PAUSED'],
-  suspend: ['ACTIVE'],
-  resume: ['SUSPENDED'],
-  delete: ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'ERROR', 'BUILD'],
-};
-const ACTIONS = Object.keys(ALLOWED) as (ServerAction | 'delete')[];
 
 function addresses(s: ServerDetail): string {
   return (
@@ -43,29 +33,40 @@ function addresses(s: ServerDetail): string {
 
 export function Instances() {
   const { t } = useTranslation();
-  const { compute } = useSession();
+  const { compute, image, session } = useSession();
   const servers = usePoll(() => compute.listServers(), 2000, [compute]);
+  // What resize, rebuild and rescue choose from; a new flavor or image shows within 15 s.
+  const flavors = usePoll(() => compute.flavors(), 15_000, [compute]);
+  const images = usePoll(() => image.list().then(bootable), 15_000, [image]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  // Per instance: a reboot of one leaves the others' actions usable.
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState<string | null>(null);
   const [actionError, setActionError] = useState<{ what: string; error: unknown } | null>(null);
 
-  const run = async (s: ServerDetail, action: ServerAction | 'delete') => {
+  const mark = (id: string, on: boolean) =>
+    setBusy((b) => {
+      const next = new Set(b);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const run = async (s: ServerDetail, action: InstanceActionName | 'delete', value = '') => {
     if (action === 'delete' && confirming !== s.id) {
       setConfirming(s.id);
       return;
     }
     setConfirming(null);
-    setBusy(`${s.id}:${action}`);
+    mark(s.id, true);
     setActionError(null);
     try {
       if (action === 'delete') await compute.deleteServer(s.id);
-      else await compute.action(s.id, action);
+      else await compute.action(s.id, actionBody(action, value));
       await servers.refresh();
     } catch (err) {
       setActionError({ what: t('instances.actionFailed', { action: t(`instances.action.${action}`), name: s.name }), error: err });
     } finally {
-      setBusy(null);
+      mark(s.id, false);
     }
   };
 
@@ -128,22 +129,23 @@ export function Instances() {
                   <td>{s.flavor?.original_name ?? s.flavor?.id ?? '-'}</td>
                   <td className="small">{addresses(s)}</td>
                   <td className="actions">
-                    {ACTIONS.map((a) => (
-                      <button
-                        key={a}
-                        type="button"
-                        className={a === 'delete' ? 'danger small-btn' : 'small-btn'}
-                        disabled={!ALLOWED[a].includes(s.status) || busy !== null}
-                        onClick={() => void run(s, a)}
-                        data-testid={`instance-${a}-${s.name}`}
-                      >
-                        {busy === `${s.id}:${a}`
-                          ? '…'
-                          : a === 'delete' && confirming === s.id
-                            ? t('instances.confirmDelete')
-                            : t(`instances.action.${a}`)}
-                      </button>
-                    ))}
+                    <InstanceActions
+                      server={s}
+                      isAdmin={session.isAdmin}
+                      flavors={flavors.data ?? []}
+                      images={images.data ?? []}
+                      busy={busy.has(s.id)}
+                      onRun={(a, v) => void run(s, a, v)}
+                    />
+                    <button
+                      type="button"
+                      className="danger small-btn"
+                      disabled={!DELETABLE.includes(s.status) || busy.has(s.id)}
+                      onClick={() => void run(s, 'delete')}
+                      data-testid={`instance-delete-${s.name}`}
+                    >
+                      {confirming === s.id ? t('instances.confirmDelete') : t('instances.action.delete')}
+                    </button>
                     <a className="small-btn button" href={href('boot', s.id)}>
                       {t('instances.walkthrough')}
                     </a>

@@ -12,9 +12,17 @@ export function TraceView({ trace }: { trace: ScheduleTrace }) {
   const limits = claimLimits(trace);
   const failed = !trace.chosen;
   return (
-    <section className="card trace" data-testid="scheduler-trace" data-attempt={trace.attempt}>
+    <section className="card trace" data-testid="scheduler-trace" data-attempt={trace.attempt} data-kind={trace.kind ?? 'boot'}>
       <div className="trace-head">
-        <h3>{t('scheduler.attempt', { n: trace.attempt })}</h3>
+        <h3>
+          {t('scheduler.attempt', { n: trace.attempt })}
+          {trace.kind === 'resize' || trace.kind === 'migrate' ? (
+            <span className="trace-kind" data-testid="scheduler-kind">
+              {' '}
+              · {t(`scheduler.kind_${trace.kind}`)}
+            </span>
+          ) : null}
+        </h3>
         {trace.chosen ? (
           <span className="status status-ok" data-testid="scheduler-chosen">
             {t('scheduler.chosen', { host: trace.chosen })}

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     ['api', await optional('./api-bench.js', 'benchApi')],
     ['boot', await optional('./boot-bench.js', 'benchBoot')],
     ['console', await optional('./console-bench.js', 'benchConsole')],
+    ['density', await optional('./density-bench.js', 'benchDensity')],
     ['db', await optional('./db-bench.js', 'benchDb')],
   ];
   const figures: Record<string, number | string> = {

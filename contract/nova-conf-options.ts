@@ -240,6 +240,23 @@ export const NOVA_CONF_OPTIONS = [
     1,
   ),
   o('novalab', 'topology', 'string', 'default', 'lab topology: "default" or a path to a topology JSON file', 'nova-compute'),
+  o(
+    'novalab',
+    'tcg_tb_size_mb',
+    'int',
+    16,
+    "TCG guests' translation-block cache, MiB each (0: QEMU's default, up to 1 GiB; ~50 MB RSS per booted guest). Smaller saves memory, costs re-translation",
+    'nova-compute',
+    0,
+  ),
+  o(
+    'novalab',
+    'free_page_reporting',
+    'bool',
+    true,
+    'give guests a virtio balloon that hands the pages they report free back to the host (they keep all their memory)',
+    'nova-compute',
+  ),
 ] as const satisfies readonly ConfOption[];
 
 type DeclaredOptions = (typeof NOVA_CONF_OPTIONS)[number];

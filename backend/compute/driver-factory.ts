@@ -21,5 +21,7 @@ export function createDriver(conf: NovaConf, accelCacheFile: string): ComputeDri
   return new QemuDriver({
     accelCacheFile,
     probeKernels: { x86_64: kernel('x86_64'), aarch64: kernel('aarch64') },
+    tcgTbSizeMb: conf.int('novalab.tcg_tb_size_mb'),
+    freePageReporting: conf.bool('novalab.free_page_reporting'),
   });
 }

@@ -84,6 +84,7 @@ assemble_root() { # assemble_root <root> <busybox-tree> <kernel-tree> <power-mod
 	MODULE_ORDER=()
 	install_modules "$modules" "$target" "$root/etc/novalab/modules-net" $NET_MODULES
 	install_modules "$modules" "$target" "$root/etc/novalab/modules-disk" $DISK_MODULES
+	install_modules "$modules" "$target" "$root/etc/novalab/modules-balloon" $BALLOON_MODULES
 	install_modules "$modules" "$target" "$root/etc/novalab/modules-power" $power_modules
 	write_modules_dep "$target"
 }

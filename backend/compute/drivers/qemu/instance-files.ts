@@ -30,6 +30,8 @@ export const INSTANCE_FILE_NAMES = {
   rescueSpec: 'rescue.json',
   /** The UEFI variable store (a copy of the firmware's template), for UEFI guests only. */
   nvram: 'nvram.fd',
+  /** The optional devices QEMU was last started with (a resume must recreate them). */
+  machine: 'machine.json',
 } as const;
 
 export type InstanceFileKey = keyof typeof INSTANCE_FILE_NAMES;

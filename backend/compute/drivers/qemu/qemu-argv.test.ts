@@ -188,6 +188,48 @@ const cases: { name: string; spec: GuestSpec; opts?: QemuArgvOptions; expect: (b
     },
   },
   {
+    name: 'TCG with a translation cache size: -accel tcg,tb-size=N; guest memory stays the flavor size',
+    spec: spec({ memoryMb: 512 }),
+    opts: { ...base, tcgTbSizeMb: 16 },
+    expect: (_, a) => {
+      assert.equal(after(a, '-accel'), 'tcg,tb-size=16');
+      assert.equal(after(a, '-m'), '512');
+    },
+  },
+  {
+    name: 'aarch64 TCG takes the translation cache size too',
+    spec: spec({ arch: 'aarch64' }),
+    opts: { ...base, tcgTbSizeMb: 24 },
+    expect: (_, a) => assert.equal(after(a, '-accel'), 'tcg,tb-size=24'),
+  },
+  {
+    name: 'a translation cache size of 0 leaves QEMU its own default',
+    spec: spec(),
+    opts: { ...base, tcgTbSizeMb: 0 },
+    expect: (_, a) => assert.equal(after(a, '-accel'), 'tcg'),
+  },
+  {
+    name: 'KVM never gets a TCG option (QEMU would refuse tb-size for it)',
+    spec: spec({ accel: 'kvm' }),
+    opts: { ...base, tcgTbSizeMb: 16 },
+    expect: (_, a) => assert.equal(after(a, '-accel'), 'kvm'),
+  },
+  {
+    name: 'free page reporting: a virtio balloon after every other device; memory unchanged',
+    spec: spec({ memoryMb: 256 }),
+    opts: { ...base, freePageReporting: true },
+    expect: (_, a) => {
+      const devices = all(a, '-device');
+      assert.equal(devices.at(-1), 'virtio-balloon-pci,id=balloon0,free-page-reporting=on');
+      assert.equal(after(a, '-m'), '256');
+    },
+  },
+  {
+    name: 'without free page reporting: no balloon device',
+    spec: spec(),
+    expect: (_, a) => assert.ok(!all(a, '-device').some((d) => d.startsWith('virtio-balloon'))),
+  },
+  {
     name: 'resume: -incoming from an inherited file descriptor',
     spec: spec(),
     opts: { ...base, incomingFd: 3 },
@@ -284,6 +326,8 @@ test('rejects specs that would break the command line', () => {
     assert.throws(() => buildQemuArgv(spec({ network: { mac: 'fa:16:3e:00:00:0a', fixedIp: ip } }), files, base), /fixed IP/, ip);
   assert.throws(() => buildQemuArgv(spec({ name: 'x,process=y' }), files, base), /name/);
   assert.throws(() => buildQemuArgv(spec({ vcpus: 0 }), files, base), /vcpus/);
+  assert.throws(() => buildQemuArgv(spec(), files, { ...base, tcgTbSizeMb: 1.5 }), /translation cache/);
+  assert.throws(() => buildQemuArgv(spec(), files, { ...base, tcgTbSizeMb: -1 }), /translation cache/);
   assert.throws(
     () => buildQemuArgv(spec({ metadata: { address: '127.0.0.1:8775 --evil', hmacSecretFile: '/s' } }), files, base),
     /metadata/,

@@ -29,6 +29,14 @@ export interface QemuArgvOptions {
   /** The UEFI code a firmware-booted guest maps read-only (firmware.ts chose it); its
    *  variable store is the instance's nvram file. Needed when bootMode(spec) is 'uefi'. */
   uefiCode?: string | null;
+  /** TCG's translation-block cache, in MiB. QEMU's default (up to 1 GiB) lets a lab guest's
+   *  boot fill ~50 MB of it; a smaller cache is flushed and refilled instead. 0 or absent:
+   *  QEMU's default. TCG only (KVM, HVF and WHPX translate nothing). */
+  tcgTbSizeMb?: number;
+  /** A virtio balloon taking the guest's free-page reports: QEMU hands the pages the guest
+   *  reports free back to the host. The balloon is never inflated, so the guest keeps all of
+   *  its memory. */
+  freePageReporting?: boolean;
 }
 
 export interface QemuCommand {
@@ -88,7 +96,8 @@ export function guestCmdline(spec: GuestSpec): string {
 }
 
 function machineArgs(spec: GuestSpec, opts: QemuArgvOptions): string[] {
-  const accel = ['-accel', spec.accel];
+  const tb = opts.tcgTbSizeMb ?? 0;
+  const accel = ['-accel', spec.accel === 'tcg' && tb > 0 ? `tcg,tb-size=${tb}` : spec.accel];
   const hwCpu = spec.accel === 'whpx' ? 'max' : 'host';
   if (spec.arch === 'x86_64') {
     return ['-machine', 'q35', ...accel, ...(spec.accel === 'tcg' ? [] : ['-cpu', hwCpu])];
@@ -120,6 +129,11 @@ function vncArgs(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): 
 /** QEMU wants an IPv6 address in brackets. */
 function vncHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** Added after every other device, so the devices' PCI slots stay where they were without it. */
+function memoryArgs(opts: QemuArgvOptions): string[] {
+  return opts.freePageReporting ? ['-device', 'virtio-balloon-pci,id=balloon0,free-page-reporting=on'] : [];
 }
 
 /** Each guest has its own slirp, whose DHCP hands its first client the `dhcpstart` address
@@ -170,6 +184,8 @@ function bootArgs(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions):
 
 export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuArgvOptions): QemuCommand {
   validateSpec(spec);
+  const tb = opts.tcgTbSizeMb;
+  if (tb !== undefined && !(Number.isInteger(tb) && tb >= 0)) throw new Error(`invalid TCG translation cache size ${tb} MiB`);
   const binary: QemuBinary = spec.arch === 'x86_64' ? 'qemu-system-x86_64' : 'qemu-system-aarch64';
   const args = [
     '-nodefaults',
@@ -186,6 +202,7 @@ export function buildQemuArgv(spec: GuestSpec, files: InstanceFiles, opts: QemuA
     ...bootArgs(spec, files, opts),
     ...networkArgs(spec, opts),
     ...consoleArgs(spec, files),
+    ...memoryArgs(opts),
     ...vncArgs(spec, files, opts),
     '-qmp',
     `unix:${qemuOptValue(files.qmpSocket)},server=on,wait=off`,

@@ -150,6 +150,29 @@ test('suspend streams the state to suspend.state and ends QEMU; resume starts fr
   await d.destroy(s.uuid);
 });
 
+test('a resume recreates the devices the guest was started with, not the ones configured now', async () => {
+  const balloon = (args: string[] | undefined) => (args ?? []).some((a) => a.startsWith('virtio-balloon-pci'));
+  const { d: before } = await driver({ freePageReporting: false, tcgTbSizeMb: 16 });
+  const s = spec();
+  assert.equal(balloon((await before.spawn(s)).command?.args), false);
+  await before.suspend(s.uuid);
+  await before.close();
+  // nova.conf now asks for free page reporting: a fresh start gets the balloon, the resume does not
+  const { d } = await driver({ freePageReporting: true, tcgTbSizeMb: 16 });
+  const resumed = await d.resume(s.uuid);
+  assert.equal(balloon(resumed.command?.args), false, 'the saved state has no balloon to load into');
+  assert.ok(resumed.command?.args.includes('tcg,tb-size=16'));
+  await d.powerOff(s.uuid);
+  assert.equal(balloon((await d.powerOn(s.uuid)).command?.args), true, 'a fresh boot takes the configured devices');
+  await d.suspend(s.uuid);
+  assert.equal(balloon((await d.resume(s.uuid)).command?.args), true, 'and keeps them across suspend and resume');
+  // a guest suspended by a version that recorded nothing had no optional devices
+  await d.suspend(s.uuid);
+  fs.rmSync(instanceFiles(instancesDir, s.uuid).machine);
+  assert.equal(balloon((await d.resume(s.uuid)).command?.args), false);
+  await d.destroy(s.uuid);
+});
+
 test('a QEMU that exits at start is a RetryableSpawnError carrying its words, and leaves nothing', async () => {
   const { d } = await driver({ env: { FAKE_QEMU_FAIL: '1' } });
   const s = spec();

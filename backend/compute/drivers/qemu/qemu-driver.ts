@@ -36,6 +36,7 @@ import { createNvram, createOverlay, makeInstanceDirs, overlayArgs, readSpec, re
 import { uefiCandidates, uefiFirmwareFor, type UefiFirmware } from './firmware.js';
 import { adoptLeftovers } from './leftovers.js';
 import { softReboot, stopGracefully } from './power.js';
+import { readMachineDevices, writeMachineDevices, type MachineDevices } from './machine-devices.js';
 import { backupRunningDisk, copyQuietDisk } from './snapshot-disk.js';
 import {
   copyToDestination,
@@ -74,6 +75,10 @@ export interface QemuDriverOptions {
   /** Where whole-disk guests' UEFI firmware is looked for, per architecture (default:
    *  Debian's packages, then QEMU's own share directory: firmware.ts). */
   uefiCandidates?: Partial<Record<GuestArch, UefiFirmware[]>>;
+  /** TCG translation-block cache per guest, MiB (0: QEMU's default). */
+  tcgTbSizeMb?: number;
+  /** Give guests a virtio balloon that takes their free-page reports (see qemu-argv). */
+  freePageReporting?: boolean;
 }
 
 export class QemuDriver implements ComputeDriver {
@@ -407,6 +412,8 @@ export class QemuDriver implements ComputeDriver {
       incomingFd: incoming ? 3 : null,
       aarch64TcgCpu: this.opts.aarch64TcgCpu,
       uefiCode: this.uefiFirmware(spec)?.code ?? null,
+      tcgTbSizeMb: this.opts.tcgTbSizeMb,
+      ...this.devices(files, incoming),
     });
   }
 
@@ -417,6 +424,11 @@ export class QemuDriver implements ComputeDriver {
     return uefiFirmwareFor(spec, readable, candidates);
   }
 
+  /** A fresh start gets the configured devices; a resume the ones its state was saved with. */
+  private devices(files: InstanceFiles, incoming: boolean): MachineDevices {
+    return incoming ? readMachineDevices(files) : { freePageReporting: this.opts.freePageReporting ?? false };
+  }
+
   private async start(spec: GuestSpec, files: InstanceFiles, incoming: boolean, onProgress?: ProgressFn): Promise<GuestHandle> {
     const command = this.command(spec, files, incoming);
     // A UEFI guest's variable store: made at its first start, kept across stops and reboots.
@@ -424,6 +436,7 @@ export class QemuDriver implements ComputeDriver {
     if (uefi && !fs.existsSync(files.nvram)) createNvram(files, uefi.varsTemplate);
     onProgress?.({ phase: 'starting', detail: [command.binary, ...command.args].join(' ') });
     for (const f of [files.qmpSocket, files.vncSocket, files.pidFile]) fs.rmSync(f, { force: true });
+    if (!incoming) writeMachineDevices(files, this.devices(files, false));
     const stateFd = incoming ? fs.openSync(files.suspendState, 'r') : undefined;
     let p: QemuProcess;
     try {

@@ -28,7 +28,20 @@ run_user_data() {
 	echo "novalab: user data exited with status $?"
 }
 
+# The virtio balloon (when QEMU has one) takes free-page reports and hands those pages back
+# to the host; the guest keeps all its memory. Linux reports only free blocks of 2 MB and up
+# (page_reporting_order 9), which leaves held most of what the boot freed: the compressed
+# kernel's 14 MB below 16 MB (a zone too small for 2 MB reports) and the gaps of the kernel
+# image. 128 KB blocks (order 5) give back ~24 MB of an x86_64 guest. Set after the driver
+# loads: registering overrides the order (Linux 6.1).
+report_free_pages() {
+	load_modules /etc/novalab/modules-balloon
+	[ -w /sys/module/page_reporting/parameters/page_reporting_order ] &&
+		echo 5 > /sys/module/page_reporting/parameters/page_reporting_order
+}
+
 ip link set lo up
+report_free_pages
 watch_power_button
 install_ssh_key
 mount_root_disk

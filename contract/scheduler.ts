@@ -128,6 +128,6 @@ export interface ScheduleTrace {
   /** For a NoValidHost: the filter that emptied the list. */
   emptied_by: string | null;
   error: string | null;
-  /** What caused this scheduling: a boot (absent in older traces), a resize or a cold migration. */
-  kind?: 'boot' | 'resize' | 'migrate';
+  /** What caused this scheduling: a boot (absent in older traces), a resize, a cold migration or an unshelve. */
+  kind?: 'boot' | 'resize' | 'migrate' | 'unshelve';
 }

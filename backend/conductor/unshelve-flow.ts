@@ -35,7 +35,8 @@ export function unshelveFlow(deps: BuildFlowDeps): (uuid: string, zone?: string 
     };
     try {
       const traces = await deps.scheduler().select_destinations(spec, [uuid]);
-      for (const t of traces) await deps.records.trace_save(t);
+      // Marked so the scheduler view and the walkthrough tell it from the first boot.
+      for (const t of traces) await deps.records.trace_save({ ...t, kind: 'unshelve' });
       const chosen = traces.find((t) => t.instance_uuid === uuid)?.chosen ?? null;
       if (!chosen) {
         const why = traces[traces.length - 1]?.error ?? 'No valid host was found.';

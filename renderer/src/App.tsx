@@ -56,7 +56,7 @@ function Screen() {
     case 'boot':
       return <BootWalkthrough target={args[0] ?? null} />;
     case 'scheduler':
-      return <SchedulerScreen target={args[0] ?? null} />;
+      return <SchedulerScreen target={args[0] ?? null} focus={args[1] ?? null} />;
     case 'console':
       return <ConsoleScreen serverId={args[0] ?? null} />;
     case 'instances':

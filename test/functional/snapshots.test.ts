@@ -255,6 +255,8 @@ test('shelve snapshots and frees the host; unshelve schedules again, boots from 
   const trace = await nova('GET', `/servers/${id}/os-scheduler-trace`, { token: admin });
   assert.equal(trace.status, 200, JSON.stringify(trace.body));
   assert.ok(JSON.stringify(trace.body).split('"chosen"').length >= 3, 'the unshelve has its own scheduling explanation');
+  const kinds = (trace.body.traces as { kind?: string; chosen: string | null }[]).map((t) => t.kind ?? 'boot');
+  assert.ok(kinds.includes('unshelve'), `the unshelve's trace is marked as one: ${kinds.join(', ')}`);
   const actions = (await nova('GET', `/servers/${id}/os-instance-actions`)).body.instanceActions.map((a: { action: string }) => a.action);
   assert.ok(actions.includes('shelve') && actions.includes('unshelve'));
 

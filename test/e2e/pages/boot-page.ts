@@ -7,6 +7,13 @@ export interface StepState {
   summary: string;
 }
 
+export interface LaterEntry {
+  kind: string;
+  /** The chosen host, or '' for NoValidHost. */
+  host: string;
+  text: string;
+}
+
 export class BootPage {
   constructor(private app: AppPage) {}
 
@@ -84,6 +91,21 @@ export class BootPage {
 
   async continueAll(): Promise<void> {
     await this.app.byTestId('step-continue').click();
+  }
+
+  /** The later-scheduling list after the boot steps, once it holds an entry of `kind`. */
+  async laterEntries(kind: string, timeoutMs = 30_000): Promise<LaterEntry[]> {
+    const entries = this.app.page.locator('[data-testid="later-entry"]');
+    await this.app.page.locator(`[data-testid="later-entry"][data-kind="${kind}"]`).first().waitFor({ timeout: timeoutMs });
+    return entries.evaluateAll((els) =>
+      els.map((e) => ({ kind: e.getAttribute('data-kind') ?? '', host: e.getAttribute('data-host') ?? '', text: e.textContent ?? '' })),
+    );
+  }
+
+  /** Follow the link of the first later entry of `kind` to the scheduler view. */
+  async openLaterDecision(kind: string): Promise<void> {
+    await this.app.page.locator(`[data-testid="later-entry"][data-kind="${kind}"] [data-testid="later-open"]`).first().click();
+    await this.app.byTestId('screen-scheduler').waitFor();
   }
 
   async openConsole(): Promise<void> {

@@ -39,6 +39,17 @@ export class SchedulerPage {
     return this.app.byTestId('scheduler-emptied-by').innerText();
   }
 
+  /** The decision the address points at (#/scheduler/<server>/<request id>): its kind label and chosen host. */
+  async focusedTrace(timeoutMs = 30_000): Promise<{ kind: string; label: string; chosen: string }> {
+    const trace = this.app.page.locator('[data-testid="scheduler-trace"][data-focused="true"]').first();
+    await trace.waitFor({ timeout: timeoutMs });
+    return {
+      kind: (await trace.getAttribute('data-kind')) ?? '',
+      label: (await trace.getByTestId('scheduler-kind').count()) ? await trace.getByTestId('scheduler-kind').innerText() : '',
+      chosen: (await trace.getByTestId('scheduler-chosen').count()) ? await trace.getByTestId('scheduler-chosen').innerText() : '',
+    };
+  }
+
   async hasNoValidHost(): Promise<boolean> {
     return (await this.app.byTestId('scheduler-novalidhost').count()) > 0;
   }

@@ -13,6 +13,7 @@ import { Status } from '../../components/Status';
 import { ErrorBox } from '../../components/ErrorBox';
 import { StepModeBar } from './StepModeBar';
 import { StepRow } from './StepRow';
+import { LaterScheduling } from './LaterScheduling';
 import type { LaunchRecord } from '../../boot/launch-record';
 
 /** A server not launched from this window: its create request id from os-instance-actions. */
@@ -120,6 +121,7 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
           <StepRow key={s.id} step={s} images={view.images} serverId={serverId} />
         ))}
       </ol>
+      {serverId && <LaterScheduling serverId={serverId} />}
       {view.finished === 'ACTIVE' && serverId && (
         <div className="actions-row">
           <a className="button primary" href={href('console', serverId)} data-testid="open-console">

@@ -16,7 +16,8 @@ import { TraceView } from './TraceView';
 const isDecision = (e: LabEvent) =>
   e.kind === 'step' && e.step === 'scheduler.decide' && !!e.detail && Array.isArray((e.detail as ScheduleTrace).filters);
 
-export function SchedulerScreen({ target }: { target: string | null }) {
+/** `focus`: a request id (from the walkthrough's later-scheduling list) whose decision is scrolled into view and outlined. */
+export function SchedulerScreen({ target, focus = null }: { target: string | null; focus?: string | null }) {
   const { t } = useTranslation();
   const { list, find } = useLaunches();
   const launch = target ? find(target) : (list[list.length - 1] ?? null);
@@ -31,12 +32,12 @@ export function SchedulerScreen({ target }: { target: string | null }) {
         </a>
       </div>
       <p className="lead">{t('scheduler.lead')}</p>
-      <Traces serverId={serverId} />
+      <Traces serverId={serverId} focus={focus} />
     </div>
   );
 }
 
-function Traces({ serverId }: { serverId: string }) {
+function Traces({ serverId, focus }: { serverId: string; focus: string | null }) {
   const { t } = useTranslation();
   const { compute } = useSession();
   const decisions = useLabEvents(isDecision);
@@ -70,7 +71,7 @@ function Traces({ serverId }: { serverId: string }) {
           </p>
         ))}
       {traces.map((tr) => (
-        <TraceView key={`${tr.request_id}-${tr.attempt}-${tr.started_at}`} trace={tr} />
+        <TraceView key={`${tr.request_id}-${tr.attempt}-${tr.started_at}`} trace={tr} focused={focus !== null && tr.request_id === focus} />
       ))}
     </>
   );

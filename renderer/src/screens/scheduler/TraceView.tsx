@@ -1,22 +1,36 @@
 // One scheduling decision: host × filter (pass or the reason), weighers raw → normalized ×
 // multiplier, the ranking, the random subset and the chosen host; for NoValidHost, the
 // filter that emptied the list stands out with every host's reason.
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
 import { claimLimits, filterGrid, fmt, weightRows } from './trace-table';
 
-export function TraceView({ trace }: { trace: ScheduleTrace }) {
+export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; focused?: boolean }) {
   const { t } = useTranslation();
+  const ref = useRef<HTMLElement>(null);
+  // Opened from the walkthrough for this decision: bring it into view once it is there.
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView?.({ block: 'start' });
+  }, [focused]);
   const grid = filterGrid(trace);
   const weights = weightRows(trace);
   const limits = claimLimits(trace);
   const failed = !trace.chosen;
   return (
-    <section className="card trace" data-testid="scheduler-trace" data-attempt={trace.attempt} data-kind={trace.kind ?? 'boot'}>
+    <section
+      ref={ref}
+      className={focused ? 'card trace trace-focused' : 'card trace'}
+      data-testid="scheduler-trace"
+      data-attempt={trace.attempt}
+      data-kind={trace.kind ?? 'boot'}
+      data-request-id={trace.request_id}
+      data-focused={focused ? 'true' : undefined}
+    >
       <div className="trace-head">
         <h3>
           {t('scheduler.attempt', { n: trace.attempt })}
-          {trace.kind === 'resize' || trace.kind === 'migrate' ? (
+          {trace.kind && trace.kind !== 'boot' ? (
             <span className="trace-kind" data-testid="scheduler-kind">
               {' '}
               · {t(`scheduler.kind_${trace.kind}`)}

@@ -1,15 +1,20 @@
 // Guest images are built from Debian packages by the project's script, not shipped in git:
 // `novalab up` builds them when they are missing or stale (a few minutes, once), so a fresh
 // clone boots real guests without a separate step.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { appRoot, resourcePath } from '../common/app-root.js';
 
 const script = () => `${appRoot()}/scripts/build-images.sh`;
 
-export function imagesCurrent(): boolean {
-  if (!fs.existsSync(script())) return fs.existsSync(resourcePath('images', 'manifest.json'));
-  return spawnSync('bash', [script(), '--check'], { stdio: 'ignore' }).status === 0;
+/** Asynchronous, so the launcher checks its ports meanwhile. */
+export function imagesCurrent(): Promise<boolean> {
+  if (!fs.existsSync(script())) return Promise.resolve(fs.existsSync(resourcePath('images', 'manifest.json')));
+  return new Promise((resolve) => {
+    const child = spawn('bash', [script(), '--check'], { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
 }
 
 export function buildImages(print: (line: string) => void): Promise<void> {

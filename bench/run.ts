@@ -36,11 +36,11 @@ function fromModule(modulePath: string, exportName: string): SectionEntry['load'
  * exports `async function benchX(ctx: SectionContext)` (see deadline.ts).
  */
 export const SECTIONS: SectionEntry[] = [
-  { name: 'scheduler', budgetMs: 45_000, load: fromModule('./scheduler-bench.js', 'benchScheduler') },
-  { name: 'lab', budgetMs: 100_000, load: fromModule('./lab-bench.js', 'benchLab') },
-  { name: 'api', budgetMs: 330_000, load: fromModule('./api-bench.js', 'benchApi') },
-  { name: 'console', budgetMs: 100_000, load: fromModule('./console-bench.js', 'benchConsole') },
-  { name: 'boot', budgetMs: 170_000, load: fromModule('./boot-bench.js', 'benchBoot') },
+  { name: 'scheduler', budgetMs: 30_000, load: fromModule('./scheduler-bench.js', 'benchScheduler') },
+  { name: 'lab', budgetMs: 90_000, load: fromModule('./lab-bench.js', 'benchLab') },
+  { name: 'api', budgetMs: 450_000, load: fromModule('./api-bench.js', 'benchApi') },
+  { name: 'console', budgetMs: 60_000, load: fromModule('./console-bench.js', 'benchConsole') },
+  { name: 'boot', budgetMs: 150_000, load: fromModule('./boot-bench.js', 'benchBoot') },
   // Guest density (bench/density-bench.ts, `benchDensity(ctx)`): guests at once, summed RSS.
   { name: 'guests', budgetMs: 120_000, load: fromModule('./density-bench.js', 'benchDensity') },
 ];

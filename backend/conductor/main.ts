@@ -10,6 +10,7 @@ import { NovaDb } from './nova-db.js';
 import { dbMarker } from '../config/state-dir.js';
 import { instanceDisksEvidence } from './instance-evidence.js';
 import { recordsApi } from './records.js';
+import { listSince } from './list-since.js';
 import { buildFlowApi } from './build-flow.js';
 import { runRecovery } from './run-recovery.js';
 import { loadTopology } from '../config/topology.js';
@@ -64,6 +65,7 @@ runMain(async () => {
   });
   const api: ConductorApi = {
     ...records,
+    instance_list_since: listSince(db, records),
     build_instances: flow.build_instances,
     reschedule: flow.reschedule,
   };

@@ -107,6 +107,19 @@ export class NovaDb {
     return this.low.data;
   }
 
+  /** Changes since this process opened the database; with `boot`, a stamp no other process shares. */
+  private changes = 0;
+  private readonly boot = `${process.pid}.${Date.now().toString(36)}`;
+
+  /**
+   * Differs after every change (bumped as the change is applied, before it is acknowledged):
+   * what a reader keeps a derived copy against (nova-api's list cache). A new store must keep
+   * this promise for every write path.
+   */
+  get generation(): string {
+    return `${this.boot}:${this.changes}`;
+  }
+
   /**
    * Apply a change and persist it before returning; a failed write leaves the file as it was.
    * Group commit: changes made while a write is on its way share the next write, so a burst
@@ -114,6 +127,7 @@ export class NovaDb {
    */
   async mutate<T>(change: (d: NovaData) => T): Promise<T> {
     const result = change(this.low.data);
+    this.changes++;
     await this.flush();
     return result;
   }

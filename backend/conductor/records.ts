@@ -22,7 +22,7 @@ const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
 const notFound = (what: string) => new BusFailure('NotFound', `${what} could not be found.`, { code: 404 });
 
-export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule'>;
+export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule' | 'instance_list_since'>;
 
 export interface RecordsOptions {
   serviceDownTime: () => number;

@@ -22,6 +22,7 @@ import { tagFilter } from './server-tags.js';
 import { computeUp, recordAction, viewOptions, visibleInstance } from './server-common.js';
 import { pyRepr, toBool } from '../validation.js';
 import { parseIsoTime } from '../iso-time.js';
+import { ServerListCache } from '../server-list-cache.js';
 import { shortIPv6 } from '../ip-address.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
@@ -132,31 +133,51 @@ async function listServers(c: Call, detail: boolean) {
   if (tagged) post.push((i) => tagged(i.tags));
   const page = pageParams(c.query, c.deps.settings.maxLimit);
   let instances: ListedInstance[];
+  let cached: { key: string; instances: ListedInstance[] } | null = null;
   // limit=0 is an empty page, as Nova's database query answers it (before reading the marker).
   if (page.limit === 0) instances = [];
   else if (post.length === 0) {
-    instances = await c.deps.conductor.call.instance_list({
+    const paged: InstanceFilter = {
       ...filter,
       ...(page.limit !== null ? { limit: page.limit } : { limit: c.deps.settings.maxLimit }),
       ...(page.marker ? { marker: page.marker } : {}),
-    });
+    };
+    const since = c.deps.conductor.call.instance_list_since;
+    if (typeof since === 'function') {
+      cached = await listCache(c.deps).list((f, known) => since(f, known), paged);
+      instances = cached.instances;
+    } else instances = await c.deps.conductor.call.instance_list(paged);
   } else {
     const all = (await c.deps.conductor.call.instance_list(filter)).filter((i) => post.every((p) => p(i)));
     instances = applyPage(all, page, (i) => i.uuid, c.deps.settings.maxLimit);
   }
   const opts = detail ? await viewOptions(c) : null;
-  const servers = instances.map((i) => (opts ? serverDetail(i, opts) : serverBasic(i, c.st.base)));
-  const body: Record<string, unknown> = { servers };
-  const next = nextLinks(
-    c.st.base,
-    detail ? 'servers/detail' : 'servers',
-    c.query,
-    instances.map((i) => ({ id: i.uuid })),
-    page.limit,
-  );
-  if (next) body.servers_links = next;
-  return ok(body);
+  const render = () => {
+    const servers = instances.map((i) => (opts ? serverDetail(i, opts) : serverBasic(i, c.st.base)));
+    const body: Record<string, unknown> = { servers };
+    const next = nextLinks(
+      c.st.base,
+      detail ? 'servers/detail' : 'servers',
+      c.query,
+      instances.map((i) => ({ id: i.uuid })),
+      page.limit,
+    );
+    if (next) body.servers_links = next;
+    return body;
+  };
+  if (!cached) return ok(render());
+  // Everything the rendering reads besides the instances.
+  const hosts = opts?.hostStatus ? [...new Set(instances.map((i) => i.host))].map((h) => `${h}=${opts.hostStatus!(h)}`) : [];
+  const viewKey = JSON.stringify([detail, c.st.version, opts?.isAdmin ?? null, c.st.base, c.query, hosts]);
+  return { status: 200, raw: listCache(c.deps).body(cached.key, cached.instances, viewKey, () => JSON.stringify(render())) };
 }
+
+const listCaches = new WeakMap<ApiDeps, ServerListCache>();
+const listCache = (deps: ApiDeps): ServerListCache => {
+  let cache = listCaches.get(deps);
+  if (!cache) listCaches.set(deps, (cache = new ServerListCache()));
+  return cache;
+};
 
 /** The walkthrough's step 12: a client polling a server it just created. */
 const finalAnnounced = new Set<string>();

@@ -251,13 +251,22 @@ export async function benchConsole(ctx: SectionContext): Promise<Record<string, 
       return fn(signal);
     });
 
-  const qemu: QemuVnc = await step('start-qemu', 20_000, async () => startQemuVnc({ tcpPort: await freeVncPort() }));
+  // A start that completes after its deadline is undone at once (nobody else will stop it).
+  const qemu: QemuVnc = await step('start-qemu', 20_000, async (signal) => {
+    const q = await startQemuVnc({ tcpPort: await freeVncPort() });
+    if (signal.aborted) await q.stop();
+    return q;
+  });
   ctx.defer('stop qemu', () => within(5_000, 'stop qemu', qemu.stop()).catch(() => killAndWait(qemu.proc)));
   if (qemu.info.kind !== 'tcp') throw new Error('unreachable');
   const vnc = qemu.info;
   const source = await byteSource(capacityBytes);
   ctx.defer('close byte source', () => source.close());
-  const l: ConsoleLab = await step('start-console-lab', 30_000, () => startConsoleLab());
+  const l: ConsoleLab = await step('start-console-lab', 30_000, async (signal) => {
+    const lab = await startConsoleLab();
+    if (signal.aborted) await lab.stop();
+    return lab;
+  });
   ctx.defer('stop console services', () => l.stop());
   const [qemuToken, sourceToken] = await step('authorize', 10_000, async () => [
     (await l.consoleauth.authorize_console('bench-qemu', vnc)).token,
@@ -274,13 +283,14 @@ export async function benchConsole(ctx: SectionContext): Promise<Record<string, 
         openWsBounded(`ws://127.0.0.1:${l.proxyPort}/?token=${t === 'qemu' ? qemuToken : sourceToken}`, signal, l.proxyOrigin),
     },
   ];
-  await step('start-websockify', 25_000, async () => {
+  await step('start-websockify', 25_000, async (signal) => {
     const wsQemuPort = await freePort();
     const wsSourcePort = await freePort();
     const wsQemu = await startWebsockify(wsQemuPort, `127.0.0.1:${vnc.port}`).catch(() => null);
     ctx.defer('stop websockify (qemu)', () => stopProc(wsQemu));
-    const wsSource = wsQemu ? await startWebsockify(wsSourcePort, `127.0.0.1:${srcPort}`).catch(() => null) : null;
+    const wsSource = wsQemu && !signal.aborted ? await startWebsockify(wsSourcePort, `127.0.0.1:${srcPort}`).catch(() => null) : null;
     ctx.defer('stop websockify (source)', () => stopProc(wsSource));
+    if (signal.aborted) await Promise.all([stopProc(wsQemu), stopProc(wsSource)]);
     if (wsQemu && wsSource) {
       routes.push({
         name: 'websockify',

@@ -37,10 +37,10 @@ function fromModule(modulePath: string, exportName: string): SectionEntry['load'
  */
 export const SECTIONS: SectionEntry[] = [
   { name: 'scheduler', budgetMs: 30_000, load: fromModule('./scheduler-bench.js', 'benchScheduler') },
-  { name: 'lab', budgetMs: 90_000, load: fromModule('./lab-bench.js', 'benchLab') },
-  { name: 'api', budgetMs: 450_000, load: fromModule('./api-bench.js', 'benchApi') },
+  { name: 'lab', budgetMs: 120_000, load: fromModule('./lab-bench.js', 'benchLab') },
+  { name: 'api', budgetMs: 420_000, load: fromModule('./api-bench.js', 'benchApi') },
   { name: 'console', budgetMs: 60_000, load: fromModule('./console-bench.js', 'benchConsole') },
-  { name: 'boot', budgetMs: 150_000, load: fromModule('./boot-bench.js', 'benchBoot') },
+  { name: 'boot', budgetMs: 120_000, load: fromModule('./boot-bench.js', 'benchBoot') },
   // Guest density (bench/density-bench.ts, `benchDensity(ctx)`): guests at once, summed RSS.
   { name: 'guests', budgetMs: 120_000, load: fromModule('./density-bench.js', 'benchDensity') },
 ];

@@ -58,6 +58,8 @@ export interface StartLabOptions {
   stateDir?: string;
   timeoutMs?: number;
   env?: Record<string, string>;
+  /** Gives up (the launcher killed) when this fires before the lab is ready. */
+  signal?: AbortSignal;
 }
 
 export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
@@ -108,8 +110,29 @@ export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
       clearTimeout(timer);
       reject(new Error(`novalab up exited with ${code}:\n${output.join('\n')}`));
     });
+    opts.signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        // Half-started: the launcher may not yet stop what it spawned, so end the whole tree.
+        if (child.pid && child.exitCode === null) killTree(child.pid);
+        reject(opts.signal!.reason);
+      },
+      { once: true },
+    );
   });
   return handle;
+}
+
+/** SIGKILL a process and every descendant (collected first, so none is orphaned unseen). */
+export function killTree(root: number): void {
+  for (const pid of processTree(root).reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 /** The PIDs of a process and all its descendants (Linux /proc). */

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 const suites = {
-  unit: (f) => /^(backend|contract|electron|renderer-tests|test\/lint|test\/unit)\//.test(f),
+  unit: (f) => /^(backend|bench|contract|electron|renderer-tests|test\/lint|test\/unit)\//.test(f),
   functional: (f) => f.startsWith('test/functional/'),
   real: (f) => f.startsWith('test/real/'),
   reliability: (f) => f.startsWith('test/reliability/'),

@@ -34,11 +34,8 @@ export function requireEnv(name: string): string {
   return v;
 }
 
-export async function startService(binary: ServiceBinary): Promise<ServiceRuntime> {
-  process.title = binary;
-  const host = process.env.NOVALAB_HOST ?? 'novalab';
-  const name = binary === 'nova-compute' ? `${binary}@${host}` : binary;
-  const log = createLogger(name);
+/** nova.conf as a service reads it (a process that must act before startService resolves). */
+export function readServiceConf(log: Logger = createLogger(process.title)): NovaConf {
   const paths = statePaths(requireEnv('NOVALAB_STATE_DIR'));
   const portOffset = Number(process.env.NOVALAB_PORT_OFFSET ?? 0);
   const { conf, errors } = readNovaConf(paths.novaConf, { portOffset });
@@ -46,6 +43,17 @@ export async function startService(binary: ServiceBinary): Promise<ServiceRuntim
     log.error(`nova.conf is invalid: ${errors.join('; ')}`);
     process.exit(78);
   }
+  return conf;
+}
+
+export async function startService(binary: ServiceBinary): Promise<ServiceRuntime> {
+  process.title = binary;
+  const host = process.env.NOVALAB_HOST ?? 'novalab';
+  const name = binary === 'nova-compute' ? `${binary}@${host}` : binary;
+  const log = createLogger(name);
+  const paths = statePaths(requireEnv('NOVALAB_STATE_DIR'));
+  const portOffset = Number(process.env.NOVALAB_PORT_OFFSET ?? 0);
+  const conf = readServiceConf(log);
   const bus = new BusClient(name);
   await bus.connect(Number(requireEnv('NOVALAB_BUS_PORT')), requireEnv('NOVALAB_BUS_SECRET'));
   const hooks: ((how: ShutdownKind) => Promise<void> | void)[] = [];

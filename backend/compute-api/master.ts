@@ -2,7 +2,7 @@
 // port through it), says ready once every worker listens, tells the launcher the worker PIDs,
 // and restarts a worker that dies. A port already taken stops the whole service, naming it.
 import cluster, { type Worker } from 'node:cluster';
-import { startService } from '../bus/service-runtime.js';
+import { readServiceConf, startService } from '../bus/service-runtime.js';
 import { apiGroups, type ApiGroup } from './worker-plan.js';
 
 interface Slot {
@@ -33,8 +33,11 @@ export function workerExecArgv(parentArgv: readonly string[], role: ApiGroup['ro
 }
 
 export async function runMaster(): Promise<void> {
-  const rt = await startService('nova-api');
-  const groups = apiGroups(rt.conf);
+  // The workers need nothing of the master's bus connection: they are forked at once and the
+  // master joins the bus meanwhile (under load, that handshake with the broker held them back).
+  const runtime = startService('nova-api');
+  runtime.catch(() => undefined); // awaited below; a failure ends the process there
+  const groups = apiGroups(readServiceConf());
   const slots: Slot[] = groups.flatMap((group) =>
     Array.from({ length: group.count }, (_, index) => ({ group, index, worker: null, listening: false, startedAt: 0, crashes: 0 })),
   );
@@ -65,9 +68,9 @@ export async function runMaster(): Promise<void> {
         if (!started && slots.every((s) => s.listening)) {
           started = true;
           reportWorkers(); // before ready, so the launcher's summary lists the workers
-          rt.ready(groups.map((g) => g.port));
+          void runtime.then((rt) => rt.ready(groups.map((g) => g.port)));
         } else if (started) {
-          rt.log.info(`${slot.group.what} worker ${slot.index} is back (pid ${w.process.pid})`);
+          void runtime.then((rt) => rt.log.info(`${slot.group.what} worker ${slot.index} is back (pid ${w.process.pid})`));
           reportWorkers();
         }
       } else if (msg?.type === 'port-in-use') {
@@ -86,13 +89,15 @@ export async function runMaster(): Promise<void> {
         return;
       }
       const delay = Math.min(5_000, 100 * 2 ** slot.crashes);
-      rt.log.warn(
-        `${slot.group.what} worker ${slot.index} (pid ${w.process.pid}) died (code ${code}, signal ${signal}); restarting in ${delay} ms`,
-      );
-      rt.publish({
-        kind: 'service',
-        summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`,
-        detail: { code, signal, role: slot.group.role },
+      void runtime.then((rt) => {
+        rt.log.warn(
+          `${slot.group.what} worker ${slot.index} (pid ${w.process.pid}) died (code ${code}, signal ${signal}); restarting in ${delay} ms`,
+        );
+        rt.publish({
+          kind: 'service',
+          summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`,
+          detail: { code, signal, role: slot.group.role },
+        });
       });
       reportWorkers();
       setTimeout(() => {
@@ -101,6 +106,8 @@ export async function runMaster(): Promise<void> {
     });
   };
 
+  for (const slot of slots) fork(slot);
+  const rt = await runtime;
   rt.onShutdown(async () => {
     stopping = true;
     const alive = slots.map((s) => s.worker).filter((w): w is Worker => w !== null && !w.isDead());
@@ -118,6 +125,4 @@ export async function runMaster(): Promise<void> {
       ),
     );
   });
-
-  for (const slot of slots) fork(slot);
 }

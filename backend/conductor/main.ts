@@ -10,6 +10,7 @@ import { NovaDb } from './nova-db.js';
 import { dbMarker } from '../config/state-dir.js';
 import { instanceDisksEvidence } from './instance-evidence.js';
 import { recordsApi } from './records.js';
+import { listSince } from './list-since.js';
 import { buildFlowApi, type BuildFlowDeps } from './build-flow.js';
 import { migrationRecords } from './migration-records.js';
 import { migrateFlowApi } from './migrate-flow.js';
@@ -81,6 +82,7 @@ runMain(async () => {
   });
   const api: ConductorApi = {
     ...records,
+    instance_list_since: listSince(db, records),
     build_instances: flow.build_instances,
     reschedule: flow.reschedule,
     unshelve_instance: unshelveFlow(flowDeps),

@@ -185,12 +185,27 @@ export class NovaDb {
     return this.store.stats;
   }
 
+  /** Changes since this process opened the database; with `boot`, a stamp no other process shares. */
+  private changes = 0;
+  private readonly boot = `${process.pid}.${Date.now().toString(36)}`;
+
+  /**
+   * Differs after every change (bumped as the change is applied, before it is acknowledged):
+   * what a reader keeps a derived copy against (nova-api's list cache). A new store must keep
+   * this promise for every write path.
+   */
+  get generation(): string {
+    return `${this.boot}:${this.changes}`;
+  }
+
   /**
    * Apply a change and persist it before returning; a failed write is retried with the next.
    * Group commit: changes made while a write is on its way share the next journal line, and a
    * line holds only the records the changes touched.
    */
   mutate<T>(change: (d: NovaData) => T): Promise<T> {
+    // Bumped as the change is applied, before it is acknowledged (no await in between).
+    this.changes++;
     return this.store.mutate(change);
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { labImageId, planLabImages, registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
 
@@ -97,6 +98,53 @@ test('registration is idempotent, and a rebuilt kernel becomes a new image the d
     assert.equal(v2['novalab-x86_64'].properties.kernel_id, v2['novalab-x86_64-kernel'].id);
     assert.equal(fs.readFileSync(store.dataPath(v2['novalab-x86_64-kernel'].id), 'utf8'), 'kernel v2');
     assert.ok(!fs.existsSync(store.dataPath(v1['novalab-x86_64-kernel'].id)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a new lab reuses the sums of unchanged image files, and a changed file is read again', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-lab-sums-'));
+  try {
+    const res = path.join(dir, 'resources');
+    fs.mkdirSync(path.join(res, 'x86_64'), { recursive: true });
+    const qcow2 = Buffer.alloc(512);
+    qcow2.writeUInt32BE(0x514649fb, 0);
+    qcow2.writeUInt32BE(3, 4);
+    qcow2.writeBigUInt64BE(64n << 20n, 24);
+    fs.writeFileSync(path.join(res, 'x86_64/disk.qcow2'), qcow2);
+    fs.writeFileSync(path.join(res, 'x86_64/vmlinuz'), 'kernel v1');
+    fs.writeFileSync(path.join(res, 'x86_64/initrd.img'), 'initrd v1');
+    fs.writeFileSync(path.join(res, 'manifest.json'), JSON.stringify(manifest));
+    const manifestFile = path.join(res, 'manifest.json');
+    const lab = async (n: number) => {
+      const store = await ImageStore.open(path.join(dir, `db${n}`, 'glance.json'), path.join(dir, `images${n}`));
+      await registerLabImages(store, manifestFile);
+      return Object.fromEntries(store.all().map((r) => [r.name, r]));
+    };
+
+    const first = await lab(1);
+    const sumsFile = path.join(res, '.cache', 'lab-image-sums.json');
+    assert.equal(Object.keys(JSON.parse(fs.readFileSync(sumsFile, 'utf8'))).length, 3);
+    const second = await lab(2);
+    for (const name of Object.keys(first))
+      assert.deepEqual(
+        [second[name]!.id, second[name]!.checksum, second[name]!.os_hash_value],
+        [first[name]!.id, first[name]!.checksum, first[name]!.os_hash_value],
+      );
+
+    // The cache is what a fresh lab reads: a recorded sum stands for the file's bytes ...
+    const sums = JSON.parse(fs.readFileSync(sumsFile, 'utf8')) as Record<string, { checksum: string }>;
+    const kernelKey = Object.keys(sums).find((k) => k.startsWith('x86_64/vmlinuz:'))!;
+    sums[kernelKey]!.checksum = 'f'.repeat(32);
+    fs.writeFileSync(sumsFile, JSON.stringify(sums));
+    assert.equal((await lab(3))['novalab-x86_64-kernel']!.checksum, 'f'.repeat(32));
+
+    // ... until the file changes: then it is read and hashed again.
+    fs.writeFileSync(path.join(res, 'x86_64/vmlinuz'), 'a rebuilt kernel');
+    const fourth = await lab(4);
+    assert.equal(fourth['novalab-x86_64-kernel']!.checksum, createHash('md5').update('a rebuilt kernel').digest('hex'));
+    assert.equal(fourth['novalab-x86_64-kernel']!.size, 'a rebuilt kernel'.length);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import type { ContainerFormat, DiskFormat, ImageRecord } from './image-record.js
 import { judgeHead, readHead } from '../shared/image-inspection/inspector.js';
 import type { ImageStore } from './store.js';
 import { hashFile, type Received } from './upload.js';
+import { openSumsCache, type SumsCache } from './lab-image-sums.js';
 
 export interface LabManifestEntry {
   name: string;
@@ -103,7 +104,13 @@ type Outcome = 'kept' | 'registered';
 const findLab = (store: ImageStore, name: string) => store.all().filter((r) => r.properties[LAB_IMAGE_PROPERTY] === name && r.lab_source);
 
 /** Keep what is there, refresh its properties, or copy a new version in (and drop the old). */
-async function registerOne(store: ImageStore, root: string, plan: PlannedImage, ids: Map<string, string>): Promise<Outcome> {
+async function registerOne(
+  store: ImageStore,
+  root: string,
+  plan: PlannedImage,
+  ids: Map<string, string>,
+  cache: SumsCache,
+): Promise<Outcome> {
   const properties = { ...plan.properties };
   for (const [key, other] of Object.entries(plan.refs)) {
     const id = ids.get(other);
@@ -117,7 +124,11 @@ async function registerOne(store: ImageStore, root: string, plan: PlannedImage, 
   const tmp = store.incomingPath(current?.id ?? labImageId(plan.name, 'incoming'));
   try {
     await fs.copyFile(path.join(root, plan.source), tmp, fs.constants.COPYFILE_FICLONE);
-    const sums = await hashFile(tmp);
+    let sums = cache.get(plan.source, st);
+    if (!sums) {
+      sums = await hashFile(tmp);
+      cache.set(plan.source, st, sums);
+    }
     if (current && current.os_hash_value === sums.os_hash_value) return await keep(store, current, properties, stamp, ids);
     await addVersion(store, plan, tmp, sums, { ...properties }, stamp, ids);
     return 'registered';
@@ -197,12 +208,15 @@ export async function registerLabImages(store: ImageStore, manifestFile: string)
   }
   const out: LabRegistration = { registered: [], kept: [], failed: [] };
   const ids = new Map<string, string>();
+  const root = path.dirname(manifestFile);
+  const cache = await openSumsCache(root);
   for (const plan of planLabImages(JSON.parse(text))) {
     try {
-      out[await registerOne(store, path.dirname(manifestFile), plan, ids)].push(plan.name);
+      out[await registerOne(store, root, plan, ids, cache)].push(plan.name);
     } catch (err) {
       out.failed.push({ name: plan.name, error: (err as Error).message });
     }
   }
+  await cache.save();
   return out;
 }

@@ -2,18 +2,25 @@
 // `novalab up` builds them when they are missing or stale (a few minutes, once), so a fresh
 // clone boots real guests without a separate step. The whole-disk images (booted through the
 // firmware) come second and are optional: without them the lab still runs, minus those two.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { appRoot, resourcePath } from '../common/app-root.js';
 
 const script = () => `${appRoot()}/scripts/build-images.sh`;
 const diskScript = () => `${appRoot()}/scripts/build-disk-images.sh`;
 
-const current = (file: string) => spawnSync('bash', [file, '--check'], { stdio: 'ignore' }).status === 0;
+const current = (file: string) =>
+  new Promise<boolean>((resolve) => {
+    const child = spawn('bash', [file, '--check'], { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
 
-export function imagesCurrent(): boolean {
+/** Asynchronous, so the launcher checks its ports meanwhile. */
+export async function imagesCurrent(): Promise<boolean> {
   if (!fs.existsSync(script())) return fs.existsSync(resourcePath('images', 'manifest.json'));
-  return current(script()) && (!fs.existsSync(diskScript()) || current(diskScript()));
+  const [kernels, disks] = await Promise.all([current(script()), fs.existsSync(diskScript()) ? current(diskScript()) : true]);
+  return kernels && disks;
 }
 
 function run(file: string, print: (line: string) => void): Promise<number | null> {

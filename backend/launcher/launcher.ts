@@ -21,10 +21,8 @@ import { allPortClaims, duplicatePorts, planServices, type ServicePlanEntry } fr
 import { Supervisor } from './supervisor.js';
 import { StepGate } from './step-gate.js';
 import { EventLog } from './event-log.js';
-import { createLabServer } from './lab-server.js';
 import { prepareStateDir, writeControlSecret } from './prepare-state.js';
 import { renderCloudsYaml, renderOpenrc } from './openrc.js';
-import { labHandlers } from './lab-handlers.js';
 import { buildImages, imagesCurrent } from './guest-images.js';
 import { stopOrphans, writePids } from './orphans.js';
 import { onPath, qemuProblems } from './qemu-preflight.js';
@@ -82,13 +80,15 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   const claims = allPortClaims(conf, plan);
   const clash = duplicatePorts(claims);
   if (clash.length) throw new LaunchError(clash);
-  const taken = [];
-  for (const c of claims) if (!(await portIsFree(c.host, c.port))) taken.push(`port ${c.port} (${c.what}) on ${c.host} is already in use`);
+  // The image check (a script) runs while the ports are checked, all at once.
+  const imagesReady = imagesCurrent();
+  const free = await Promise.all(claims.map((c) => portIsFree(c.host, c.port)));
+  const taken = claims.filter((_, i) => !free[i]).map((c) => `port ${c.port} (${c.what}) on ${c.host} is already in use`);
   if (taken.length)
     throw new LaunchError([...taken, 'Stop what holds it, or start with --port-offset N to move every port of the lab by N.']);
 
   // The lab's images are part of the lab: glance registers them at start.
-  if (!imagesCurrent()) await buildImages(opts.print);
+  if (!(await imagesReady)) await buildImages(opts.print);
 
   const events = new EventLog();
   const broker = new Broker();
@@ -163,9 +163,23 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   try {
     // A service that refuses to start (e.g. its database is missing or corrupt) says why in
     // one sentence; that sentence is the launcher's refusal.
-    await Promise.all(plan.map((p) => supervisor.start(p))).catch((err: Error) => {
+    const services = Promise.all(plan.map((p) => supervisor.start(p))).catch((err: Error) => {
       throw new LaunchError([err.message]);
     });
+    // The services are spawned; the lab server's code (express, ws) loads and listens while
+    // they start, not before them.
+    const gui = startLabServer();
+    await Promise.all([services, gui]).catch(async (err: unknown) => {
+      await gui.catch(() => undefined); // listening or failed: never a server left behind stop()
+      throw err;
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  async function startLabServer(): Promise<void> {
+    const [{ createLabServer }, { labHandlers }] = await Promise.all([import('./lab-server.js'), import('./lab-handlers.js')]);
     labServer = await listen(
       createLabServer({
         rendererDir: distPath('renderer'),
@@ -211,9 +225,6 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
       conf.int('novalab.gui_port'),
       'novalab gui',
     );
-  } catch (err) {
-    await stop();
-    throw err;
   }
 
   const creds = {

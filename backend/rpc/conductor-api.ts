@@ -18,6 +18,12 @@ import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
 import type { InstanceMatch } from '../shared/instance-match.js';
 import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 
+/** The answer of instance_list_since. */
+export interface InstanceListSince {
+  generation: string;
+  instances: ListedInstance[] | null;
+}
+
 /** What a server list asks for (instance-match.ts), then its page: nova-conductor cuts it, only the page crosses the bus. */
 export interface InstanceFilter extends InstanceMatch {
   project_id?: string; // omit for all projects (admin)
@@ -128,6 +134,11 @@ export interface ConductorApi {
   instance_create(instances: Instance[], group?: { id: string; max_members: number }): Promise<Instance[]>;
   instance_get(uuid: string, opts?: { include_deleted?: boolean }): Promise<Instance | null>;
   instance_list(filter: InstanceFilter): Promise<ListedInstance[]>;
+  /**
+   * instance_list, unless nothing in the database changed since `known` (a generation this
+   * method returned): then `instances` is null and the caller's copy is current.
+   */
+  instance_list_since(filter: InstanceFilter, known: string | null): Promise<InstanceListSince>;
   instance_update(uuid: string, patch: InstancePatch, expect?: InstanceExpect): Promise<Instance>;
   /** Marks deleted and releases its resources. */
   instance_destroy(uuid: string): Promise<Instance | null>;

@@ -46,6 +46,8 @@ export interface Call {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** The body already encoded as JSON (a cached rendering); sent as res.json would send it. */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
@@ -70,6 +72,10 @@ export function handle(deps: ApiDeps, fn: Handler): RequestHandler {
 
 export function reply(res: Response, r: Reply): void {
   if (r.headers) res.set(r.headers);
+  if (r.raw !== undefined) {
+    res.status(r.status).set('Content-Type', 'application/json').send(r.raw);
+    return;
+  }
   if (r.body === undefined) {
     res.status(r.status).end();
     return;

@@ -22,6 +22,7 @@ import { tagQuery } from './server-tags.js';
 import { computeUp, recordAction, viewOptions, visibleInstance } from './server-common.js';
 import { pyRepr, toBool } from '../validation.js';
 import { parseIsoTime } from '../iso-time.js';
+import { ServerListCache } from '../server-list-cache.js';
 import { shortIPv6 } from '../ip-address.js';
 import { deleteShelveImage } from './server-snapshot.js';
 import { confirmBeforeDelete } from './server-resize.js';
@@ -134,28 +135,49 @@ async function listServers(c: Call, detail: boolean) {
   if (admin && q('node')) filter.node = q('node');
   if (atLeast(v, '2.26')) Object.assign(filter, tagQuery(q));
   const page = pageParams(c.query, c.deps.settings.maxLimit);
+  let instances: ListedInstance[];
+  let cached: { key: string; instances: ListedInstance[] } | null = null;
   // limit=0 is an empty page, as Nova's database query answers it (before reading the marker).
-  const instances: ListedInstance[] =
-    page.limit === 0
-      ? []
-      : await c.deps.conductor.call.instance_list({
-          ...filter,
-          limit: page.limit ?? c.deps.settings.maxLimit,
-          ...(page.marker ? { marker: page.marker } : {}),
-        });
+  if (page.limit === 0) instances = [];
+  else {
+    const paged: InstanceFilter = {
+      ...filter,
+      limit: page.limit ?? c.deps.settings.maxLimit,
+      ...(page.marker ? { marker: page.marker } : {}),
+    };
+    const since = c.deps.conductor.call.instance_list_since;
+    if (typeof since === 'function') {
+      cached = await listCache(c.deps).list((f, known) => since(f, known), paged);
+      instances = cached.instances;
+    } else instances = await c.deps.conductor.call.instance_list(paged);
+  }
   const opts = detail ? await viewOptions(c) : null;
-  const servers = instances.map((i) => (opts ? serverDetail(i, opts) : serverBasic(i, c.st.base)));
-  const body: Record<string, unknown> = { servers };
-  const next = nextLinks(
-    c.st.base,
-    detail ? 'servers/detail' : 'servers',
-    c.query,
-    instances.map((i) => ({ id: i.uuid })),
-    page.limit,
-  );
-  if (next) body.servers_links = next;
-  return ok(body);
+  const render = () => {
+    const servers = instances.map((i) => (opts ? serverDetail(i, opts) : serverBasic(i, c.st.base)));
+    const body: Record<string, unknown> = { servers };
+    const next = nextLinks(
+      c.st.base,
+      detail ? 'servers/detail' : 'servers',
+      c.query,
+      instances.map((i) => ({ id: i.uuid })),
+      page.limit,
+    );
+    if (next) body.servers_links = next;
+    return body;
+  };
+  if (!cached) return ok(render());
+  // Everything the rendering reads besides the instances.
+  const hosts = opts?.hostStatus ? [...new Set(instances.map((i) => i.host))].map((h) => `${h}=${opts.hostStatus!(h)}`) : [];
+  const viewKey = JSON.stringify([detail, c.st.version, opts?.isAdmin ?? null, c.st.base, c.query, hosts]);
+  return { status: 200, raw: listCache(c.deps).body(cached.key, cached.instances, viewKey, () => JSON.stringify(render())) };
 }
+
+const listCaches = new WeakMap<ApiDeps, ServerListCache>();
+const listCache = (deps: ApiDeps): ServerListCache => {
+  let cache = listCaches.get(deps);
+  if (!cache) listCaches.set(deps, (cache = new ServerListCache()));
+  return cache;
+};
 
 /** The walkthrough's step 12: a client polling a server it just created. */
 const finalAnnounced = new Set<string>();

@@ -149,6 +149,7 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
   };
   let seq = 0;
   const live = () => [...instances.values()].filter((i) => i.vm_state !== 'deleted');
+  let listGeneration = 0;
   const conductor: Partial<ConductorApi> = {
     flavor_list: async () => flavors,
     flavor_get: async (id) => flavors.find((f) => f.id === id) ?? null,
@@ -181,6 +182,8 @@ export function fakeCloud(opts: { consoleText?: string; autoActivate?: boolean }
       const i = instances.get(uuid);
       return i && (o.include_deleted || i.vm_state !== 'deleted') ? i : null;
     },
+    // Tests change the fake's records directly: every list is a new generation (never cached).
+    instance_list_since: async (f, _known) => ({ generation: `fake-${++listGeneration}`, instances: await conductor.instance_list!(f) }),
     instance_list: async (f) =>
       live()
         .filter(instanceMatcher(f))

@@ -124,6 +124,8 @@ export function createCompute(token: string) {
   const get = async <T>(path: string): Promise<T> => (await call<T>(path)).body;
   return {
     listServers: () => get<{ servers: ServerDetail[] }>('/servers/detail').then((b) => b.servers),
+    /** Every project's servers for an admin (Nova ignores all_tenants for others: then their own). */
+    listAllServers: () => get<{ servers: ServerDetail[] }>('/servers/detail?all_tenants=1').then((b) => b.servers),
     getServer: (id: string) => get<{ server: ServerDetail }>(`/servers/${encodeURIComponent(id)}`).then((b) => b.server),
     createServer: (body: ServerCreateBody) => call<{ server: { id: string } }>('/servers', { method: 'POST', body }),
     deleteServer: (id: string) => call<null>(`/servers/${encodeURIComponent(id)}`, { method: 'DELETE' }),

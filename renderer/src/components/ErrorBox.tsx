@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/http';
+import { errorHint } from './error-hint';
 import { isLabErrorCode, type LabErrorBody } from '../../../contract/lab-api';
 
 /** The message in the learner's language where the lab gave a catalogue code; the service's own text otherwise. */
@@ -13,22 +14,12 @@ export function errorText(t: TFunction, error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-function hintKey(err: unknown): string {
-  if (!(err instanceof ApiError)) return 'error.hint.generic';
-  if (err.status === 0) return 'error.hint.unreachable';
-  if (err.status === 401) return 'error.hint.401';
-  if (err.status === 403) return 'error.hint.403';
-  if (err.status === 404) return 'error.hint.404';
-  if (err.status === 409) return 'error.hint.409';
-  if (err.status === 400) return 'error.hint.400';
-  if (err.status >= 500) return 'error.hint.5xx';
-  return 'error.hint.generic';
-}
-
-export function ErrorBox({ what, error, testId }: { what: string; error: unknown; testId?: string }) {
+/** `signIn`: the error came from the sign-in form, where a 401 is a refused password rather than a token. */
+export function ErrorBox({ what, error, testId, signIn }: { what: string; error: unknown; testId?: string; signIn?: boolean }) {
   const { t } = useTranslation();
   if (!error) return null;
   const api = error instanceof ApiError ? error : null;
+  const hint = errorHint(api, signIn);
   return (
     <div className="error-box" role="alert" data-testid={testId ?? 'error-box'}>
       <div className="error-what">{what}</div>
@@ -42,7 +33,9 @@ export function ErrorBox({ what, error, testId }: { what: string; error: unknown
           {api.requestId ? ` · ${api.requestId}` : ''}
         </div>
       )}
-      <div className="error-hint">{t(hintKey(error))}</div>
+      <div className="error-hint" data-testid="error-hint" data-hint={hint.key}>
+        {t(`error.hint.${hint.key}`, { ...hint.params, interpolation: { escapeValue: false } })}
+      </div>
     </div>
   );
 }

@@ -16,6 +16,7 @@ import { VncScreen, type VncState } from './VncScreen';
 import { ConsoleLog } from './ConsoleLog';
 import { ConsoleFlow } from './ConsoleFlow';
 import { consoleFlow, type ConsoleSession } from './console-flow';
+import { consoleCanOpen } from './console-status';
 import type { LabEvent } from '../../../../contract/events';
 
 const isStep = (e: LabEvent) => e.kind === 'step';
@@ -67,7 +68,7 @@ function Console({ serverId }: { serverId: string }) {
 
   const flow = useMemo(() => consoleFlow(stepEvents, session), [stepEvents, session]);
   const name = server.data?.name ?? serverId;
-  const active = server.data ? ['ACTIVE', 'PAUSED'].includes(server.data.status) : true;
+  const active = server.data ? consoleCanOpen(server.data.status) : true;
 
   return (
     <div className="screen">
@@ -114,13 +115,14 @@ function ConsolePicker() {
   const { t } = useTranslation();
   const { compute } = useSession();
   const servers = usePoll(() => compute.listServers(), 5000, [compute]);
+  const openable = (servers.data ?? []).filter((s) => consoleCanOpen(s.status));
   return (
     <div className="screen">
       <h2>{t('console.title')}</h2>
       <p className="lead">{t('console.pickLead')}</p>
       <ErrorBox what={t('instances.loadFailed')} error={servers.error} />
       <ul className="picker">
-        {(servers.data ?? []).map((s) => (
+        {openable.map((s) => (
           <li key={s.id}>
             <a href={href('console', s.id)} data-testid={`console-pick-${s.name}`}>
               {s.name}
@@ -129,7 +131,11 @@ function ConsolePicker() {
           </li>
         ))}
       </ul>
-      {servers.data && servers.data.length === 0 && <p className="muted">{t('console.noServers')}</p>}
+      {servers.data && openable.length === 0 && (
+        <p className="muted" data-testid="console-no-servers">
+          {t('console.noServers')}
+        </p>
+      )}
     </div>
   );
 }

@@ -3,8 +3,18 @@ import { useTranslation } from 'react-i18next';
 import type { Hypervisor } from '../../api/compute';
 import { Bar } from '../../components/Bar';
 import { Status } from '../../components/Status';
+import type { HostCount } from './host-counts';
 
-export function HostCards({ hypervisors, zones }: { hypervisors: Hypervisor[]; zones: Record<string, string> }) {
+export function HostCards({
+  hypervisors,
+  zones,
+  counts,
+}: {
+  hypervisors: Hypervisor[];
+  zones: Record<string, string>;
+  /** Per host, from the servers' power state; null until the servers are read. */
+  counts: Map<string, HostCount> | null;
+}) {
   const { t } = useTranslation();
   const sorted = [...hypervisors].sort((a, b) => a.hypervisor_hostname.localeCompare(b.hypervisor_hostname));
   return (
@@ -19,7 +29,16 @@ export function HostCards({ hypervisors, zones }: { hypervisors: Hypervisor[]; z
           </div>
           <div className="muted small">
             {t('overview.zone')}: {zones[h.service.host] ?? '-'} · {h.hypervisor_type} ·{' '}
-            {t('overview.runningVms', { count: h.running_vms })}
+            {/* Nova's running_vms counts every instance on the host, SHUTOFF ones too. */}
+            <span data-testid={`host-instances-${h.hypervisor_hostname}`}>{t('overview.instanceCount', { count: h.running_vms })}</span>
+            {counts && (
+              <>
+                {' · '}
+                <span data-testid={`host-running-${h.hypervisor_hostname}`}>
+                  {t('overview.runningVms', { count: counts.get(h.service.host)?.running ?? 0 })}
+                </span>
+              </>
+            )}
           </div>
           <Bar label={t('overview.vcpus')} used={h.vcpus_used} total={h.vcpus} />
           <Bar label={t('overview.ramMb')} used={h.memory_mb_used} total={h.memory_mb} />

@@ -9,12 +9,14 @@ import { ServiceMap } from './ServiceMap';
 import { ProcessTable } from './ProcessTable';
 import { ServiceList } from './ServiceList';
 import { HostCards } from './HostCards';
+import { hostCounts } from './host-counts';
 
 export function Overview() {
   const { t } = useTranslation();
   const { lab, compute } = useSession();
   const services = usePoll(() => lab.services(), 3000, [lab]);
   const hypervisors = usePoll(() => compute.hypervisors(), 5000, [compute]);
+  const servers = usePoll(() => compute.listAllServers(), 5000, [compute]);
 
   return (
     <div className="screen">
@@ -41,12 +43,20 @@ export function Overview() {
       )}
       <section className="card">
         <h3>
-          {t('overview.hosts')} <code className="cmd-hint">openstack hypervisor list</code>
+          {t('overview.hosts')}
+          {hypervisors.data && (
+            <span className="muted small" data-testid="host-count">
+              {' '}
+              ({t('overview.hostCount', { count: hypervisors.data.length })})
+            </span>
+          )}{' '}
+          <code className="cmd-hint">openstack hypervisor list</code>
         </h3>
         <ErrorBox what={t('overview.hypervisorsFailed')} error={hypervisors.error} />
         {hypervisors.data && (
           <HostCards
             hypervisors={hypervisors.data}
+            counts={servers.data ? hostCounts(servers.data) : null}
             zones={Object.fromEntries(
               (services.data?.services ?? []).filter((r) => r.binary === 'nova-compute').map((r) => [r.host, r.zone]),
             )}

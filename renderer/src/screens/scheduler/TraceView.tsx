@@ -76,7 +76,7 @@ export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; fo
                   data-emptied={f.emptied ? 'true' : 'false'}
                 >
                   {f.name}
-                  <div className="muted small">{t('scheduler.startEnd', { start: f.start, end: f.end })}</div>
+                  <div className="muted small">{t('scheduler.startEnd', { start: f.start, count: f.end })}</div>
                 </th>
               ))}
             </tr>

@@ -57,7 +57,7 @@ export function SignIn() {
       <button type="submit" className="primary" disabled={busy} data-testid="signin-submit">
         {busy ? <Spinner label={t('signin.signingIn')} /> : t('signin.submit')}
       </button>
-      <ErrorBox what={t('signin.failed')} error={error} />
+      <ErrorBox what={t('signin.failed')} error={error} signIn />
       <p className="muted small">{t('signin.hint')}</p>
     </form>
   );

@@ -13,28 +13,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { freePort } from '../harness/lab-process.js';
+import { freePort, topologyFile } from '../harness/lab-process.js';
 import { ComputeClient } from '../harness/compute-client.js';
 import type { LabHandle } from '../harness/lab-process.js';
 import { sleep, type SectionContext } from './deadline.js';
 import { fetchWithin, killAndWait, labFor, median, percentile, ratio, round, spawnFloor, untilAllAnswer } from './bounded.js';
 
+/** Four hosts large enough that capacity never limits the fill. */
 function bigTopology(): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-bench-')), 'topology.json');
-  const hosts = Array.from({ length: 4 }, (_, i) => ({
-    name: `big-${i}`,
-    vcpus: 4096,
-    memory_mb: 16 * 1024 * 1024,
-    disk_gb: 1_000_000,
-    availability_zone: 'nova',
-    architectures: ['x86_64', 'aarch64'],
-    hypervisor_types: ['qemu'],
-    capabilities: {},
-    aggregates: [],
-    metrics: {},
-  }));
-  fs.writeFileSync(file, JSON.stringify({ hosts }));
-  return file;
+  return topologyFile(
+    Array.from({ length: 4 }, (_, i) => ({
+      name: `big-${i}`,
+      vcpus: 4096,
+      memory_mb: 16 * 1024 * 1024,
+      disk_gb: 1_000_000,
+      architectures: ['x86_64', 'aarch64'],
+    })),
+  );
 }
 
 /** The parts of the API's answers the bench reads. */

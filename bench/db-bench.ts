@@ -10,31 +10,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { startLab, type LabHandle } from '../harness/lab-process.js';
+import { startLab, topologyFile, type LabHandle } from '../harness/lab-process.js';
+import { median } from './bounded.js';
 import { ComputeClient } from '../harness/compute-client.js';
 
 const SAMPLES = 12;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
+/** Four hosts large enough that capacity never limits the fill. */
 function bigTopology(): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-dbbench-')), 'topology.json');
-  const hosts = Array.from({ length: 4 }, (_, i) => ({
-    name: `big-${i}`,
-    vcpus: 1024,
-    memory_mb: 4 * 1024 * 1024,
-    disk_gb: 1_000_000,
-    availability_zone: 'nova',
-    architectures: ['x86_64', 'aarch64'],
-    hypervisor_types: ['qemu'],
-    capabilities: {},
-    aggregates: [],
-    metrics: {},
-  }));
-  fs.writeFileSync(file, JSON.stringify({ hosts }));
-  return file;
+  return topologyFile(
+    Array.from({ length: 4 }, (_, i) => ({
+      name: `big-${i}`,
+      vcpus: 1024,
+      memory_mb: 4 * 1024 * 1024,
+      disk_gb: 1_000_000,
+      architectures: ['x86_64', 'aarch64'],
+    })),
+  );
 }
 
 type Doc = Record<string, unknown> & {

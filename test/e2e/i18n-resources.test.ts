@@ -13,7 +13,24 @@ function keys(obj: Record<string, unknown>, prefix = ''): string[] {
     v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
   );
 }
-const load = (lang: string) => keys(JSON.parse(fs.readFileSync(path.join(I18N, `${lang}.json`), 'utf8')));
+type Tree = { [key: string]: string | Tree };
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Tree;
+/** A language's strings as the GUI merges them: the core file and every parts/<area>.<lang>.json. */
+function resources(lang: string): Tree {
+  const merged = readJson(path.join(I18N, `${lang}.json`));
+  const into = (target: Tree, source: Tree) => {
+    for (const [k, v] of Object.entries(source)) {
+      if (typeof v === 'object') into((target[k] ??= {}) as Tree, v);
+      else target[k] = v;
+    }
+  };
+  const partsDir = path.join(I18N, 'parts');
+  for (const f of fs.existsSync(partsDir) ? fs.readdirSync(partsDir).sort() : []) {
+    if (f.endsWith(`.${lang}.json`)) into(merged, readJson(path.join(partsDir, f)));
+  }
+  return merged;
+}
+const load = (lang: string) => keys(resources(lang));
 const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
 
 function sources(dir: string): string[] {
@@ -22,6 +39,16 @@ function sources(dir: string): string[] {
     return d.isDirectory() ? sources(p) : /\.tsx?$/.test(d.name) ? [p] : [];
   });
 }
+
+test('every i18n part comes in both languages', () => {
+  const partsDir = path.join(I18N, 'parts');
+  const files = fs.existsSync(partsDir) ? fs.readdirSync(partsDir) : [];
+  for (const f of files) {
+    assert.match(f, /^[a-z0-9-]+\.(en|zh-CN)\.json$/, `${f}: parts are named <area>.<lang>.json`);
+    const twin = f.endsWith('.en.json') ? f.replace(/\.en\.json$/, '.zh-CN.json') : f.replace(/\.zh-CN\.json$/, '.en.json');
+    assert.ok(files.includes(twin), `${f} has no ${twin}`);
+  }
+});
 
 test('en and zh-CN have the same keys', () => {
   const en = new Set(load('en').map(base));
@@ -61,7 +88,7 @@ test("every lab API error code is translated, with the catalogue's own parameter
   const { LAB_ERRORS } = await import('../../contract/lab-api.js');
   const params = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
   for (const lang of ['en', 'zh-CN']) {
-    const tr = (JSON.parse(fs.readFileSync(path.join(I18N, `${lang}.json`), 'utf8')) as { labErrors: Record<string, string> }).labErrors;
+    const tr = (resources(lang) as { labErrors: Record<string, string> }).labErrors;
     for (const [code, { text }] of Object.entries(LAB_ERRORS)) {
       assert.ok(tr[code], `${lang}: labErrors.${code}`);
       assert.deepEqual(params(tr[code]!), params(text), `${lang}: labErrors.${code} names the parameters the backend sends`);

@@ -31,6 +31,8 @@ export interface StepMessage {
   params: Record<string, string | number>;
   /** Parameters that are lists of names with a translation each: parameter → key prefix. */
   translate?: Record<string, string>;
+  /** Parameters that are ISO times, written in the learner's language. */
+  times?: string[];
 }
 
 /** What the GUI itself sent or got for a step of its own launch, and the line that says it
@@ -93,7 +95,7 @@ export const BOOT_STEP_TABLE: readonly StepRule[] = [
       return {
         local: r,
         summary: `${params.status}: token for ${params.user}@${params.project}, roles ${params.roles}, expires ${params.expires}`,
-        message: { key: 'bootSummary.token', params },
+        message: { key: 'bootSummary.token', params, times: ['expires'] },
       };
     },
   },

@@ -2,7 +2,7 @@
 // expanded — what the GUI sent or got and every event behind it.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useFormat } from '../../i18n/format';
+import { formatDateTime, useFormat } from '../../i18n/format';
 import type { TFunction } from 'i18next';
 import type { StepView, ImageProgress } from '../../boot/boot-model';
 import type { StepMessage } from '../../boot/boot-steps-table';
@@ -49,8 +49,9 @@ function commandLine(step: StepView): string | null {
 }
 
 /** A line the GUI built, in the learner's language; listed names translated one by one. */
-function messageText(t: TFunction, m: StepMessage): string {
+function messageText(t: TFunction, lang: string, m: StepMessage): string {
   const params: Record<string, string | number> = { ...m.params };
+  for (const p of m.times ?? []) params[p] = formatDateTime(String(params[p] ?? ''), lang);
   for (const [p, prefix] of Object.entries(m.translate ?? {}))
     params[p] = String(params[p] ?? '')
       .split(', ')
@@ -60,7 +61,7 @@ function messageText(t: TFunction, m: StepMessage): string {
 }
 
 export function StepRow({ step, images, serverId }: { step: StepView; images: ImageProgress[]; serverId: string | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const [open, setOpen] = useState(false);
   const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
@@ -85,7 +86,7 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
         <div className="step-summary" data-testid={`boot-step-summary-${step.n}`} data-from={step.message ? 'gui' : 'lab'}>
           {step.message ? (
             <>
-              {messageText(t, step.message)}
+              {messageText(t, i18n.language, step.message)}
               {step.fault && (
                 <>
                   {' — '}

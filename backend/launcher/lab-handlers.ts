@@ -11,6 +11,8 @@ import type { Supervisor } from './supervisor.js';
 import type { StepGate } from './step-gate.js';
 import type { LabHandlers } from './lab-server.js';
 import { LabFailure } from './lab-routes.js';
+import { apiWorkerGroups, hostArchitecture } from './lab-architecture.js';
+import { serviceKey } from './supervisor.js';
 
 export interface LabHandlerDeps {
   paths: StatePaths;
@@ -43,6 +45,18 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
       return {
         processes: d.supervisor.list(),
         services: records.map((r) => toServiceRow(r, now, conf.int('service_down_time'))),
+      };
+    },
+    async architecture() {
+      const { conf } = d.conf();
+      const filters = conf.list('scheduler_default_filters');
+      const nodes = await d.conductor.with({ timeoutMs: 5000 }).compute_node_list();
+      const api = d.supervisor.workerGroups(serviceKey({ binary: 'nova-api', host: '' }));
+      return {
+        launcher_pid: process.pid,
+        api_workers: apiWorkerGroups(api.masterPid, api.groups),
+        hosts: nodes.sort((a, b) => a.host.localeCompare(b.host)).map((n) => hostArchitecture(n, filters)),
+        enabled_filters: filters,
       };
     },
     stepMode: () => ({ enabled: d.gate.stepMode, holds: d.gate.holds() }),

@@ -139,7 +139,8 @@ export interface LabArchitecture {
   /** The launcher: it supervises the services and runs the embedded message broker. */
   launcher_pid: number;
   api_workers: ApiWorkerGroup[];
-  hosts: HostArchitecture[];
+  /** null: nova-conductor (which keeps the compute nodes) did not answer. */
+  hosts: HostArchitecture[] | null;
   /** scheduler_default_filters as nova.conf says now. */
   enabled_filters: string[];
 }

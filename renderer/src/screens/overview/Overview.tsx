@@ -90,7 +90,8 @@ export function Overview() {
         </h3>
         <ErrorBox what={t('overview.apiWorkers.failed')} error={architecture.error} />
         <ErrorBox what={t('overview.hostArch.aggregatesFailed')} error={aggregates.error} />
-        {architecture.data && (
+        {architecture.data?.hosts === null && <p className="muted">{t('overview.hostArch.conductorAway')}</p>}
+        {architecture.data?.hosts && (
           <HostArchitecture hosts={architecture.data.hosts} hypervisors={hypervisors.data} aggregates={aggregates.data} />
         )}
       </section>

@@ -143,6 +143,8 @@ export interface LabArchitecture {
   hosts: HostArchitecture[] | null;
   /** scheduler_default_filters as nova.conf says now. */
   enabled_filters: string[];
+  /** Running services that read nova.conf before its last change (they use what they read then). */
+  stale_conf: string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiWorkerGroups, ratioSources } from './lab-architecture.js';
+import { apiWorkerGroups, ratioSources, readBeforeChange } from './lab-architecture.js';
+import type { ServiceProcess } from '../../contract/services.js';
 
 const node = (aggregates: { name: string; metadata: Record<string, string> }[]) => ({
   cpu_allocation_ratio: 16,
@@ -58,5 +59,36 @@ test('the API groups name their nova.conf option and the master; unknown roles a
       ['metadata_workers', 8775, 100, [103]],
       ['ec2_workers', 8773, 100, [104]],
     ],
+  );
+});
+
+test('nova-scheduler and each nova-compute started before nova.conf changed are named; later ones and others are not', () => {
+  const p = (binary: ServiceProcess['binary'], host: string, startedAt: string | null): ServiceProcess => ({
+    binary,
+    host,
+    pid: startedAt ? 1 : null,
+    workerPids: [],
+    ports: [],
+    state: 'running',
+    restarts: 0,
+    failures: 0,
+    nextTryAt: null,
+    startedAt,
+    lastExit: null,
+    lastError: null,
+  });
+  const changed = Date.parse('2026-01-01T10:00:00Z');
+  assert.deepEqual(
+    readBeforeChange(
+      [
+        p('nova-scheduler', 'novalab', '2026-01-01T09:00:00Z'),
+        p('nova-compute', 'host-a', '2026-01-01T09:00:00Z'),
+        p('nova-compute', 'host-b', '2026-01-01T11:00:00Z'),
+        p('nova-compute', 'host-c', null),
+        p('keystone', 'novalab', '2026-01-01T09:00:00Z'),
+      ],
+      changed,
+    ),
+    ['nova-scheduler', 'nova-compute (host-a)'],
   );
 });

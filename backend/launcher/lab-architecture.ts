@@ -4,6 +4,7 @@
 // the filters' own).
 import type { ApiRole, ApiWorkerGroup, HostArchitecture, RatioSource } from '../../contract/lab-api.js';
 import type { ComputeNode } from '../../contract/model.js';
+import type { ServiceProcess } from '../../contract/services.js';
 import { aggregateAllocationRatio, aggregateValuesFromKey } from '../shared/aggregate-values.js';
 import type { WorkerGroupReport } from './supervisor.js';
 
@@ -70,4 +71,15 @@ export function apiWorkerGroups(masterPid: number | null, groups: readonly Worke
       worker_pids: [...g.pids],
       accepts: g.accepts,
     }));
+}
+
+/**
+ * The running services that read nova.conf before its last change and so still use the values
+ * they read then: nova-scheduler (its filters) and each nova-compute (its ratios).
+ */
+export function readBeforeChange(processes: readonly ServiceProcess[], confChangedAtMs: number): string[] {
+  return processes
+    .filter((p) => p.binary === 'nova-scheduler' || p.binary === 'nova-compute')
+    .filter((p) => p.pid !== null && p.startedAt !== null && Date.parse(p.startedAt) < confChangedAtMs)
+    .map((p) => (p.binary === 'nova-compute' ? `nova-compute (${p.host})` : p.binary));
 }

@@ -11,7 +11,7 @@ import type { Supervisor } from './supervisor.js';
 import type { StepGate } from './step-gate.js';
 import type { LabHandlers } from './lab-server.js';
 import { LabFailure } from './lab-routes.js';
-import { apiWorkerGroups, hostArchitecture } from './lab-architecture.js';
+import { apiWorkerGroups, hostArchitecture, readBeforeChange } from './lab-architecture.js';
 import { serviceKey } from './supervisor.js';
 
 export interface LabHandlerDeps {
@@ -61,6 +61,7 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
         api_workers: apiWorkerGroups(api.masterPid, api.groups),
         hosts: nodes && nodes.sort((a, b) => a.host.localeCompare(b.host)).map((n) => hostArchitecture(n, filters)),
         enabled_filters: filters,
+        stale_conf: readBeforeChange(d.supervisor.list(), fs.statSync(d.paths.novaConf).mtimeMs),
       };
     },
     stepMode: () => ({ enabled: d.gate.stepMode, holds: d.gate.holds() }),

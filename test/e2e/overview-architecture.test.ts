@@ -186,6 +186,25 @@ describe('the overview: the course architecture, nova-api per port, hosts', { ti
     assert.deepEqual([ramX86.value, ramX86.source], [conf.values.ram_allocation_ratio, 'nova.conf']);
   });
 
+  test('after nova.conf changes, the overview names the services still using what they read, and their ratios stay the ones in use', async () => {
+    assert.equal(await app.byTestId('host-arch-stale').count(), 0, 'nothing is stale after start');
+    const before = await arch.ratio('host-arm', 'ram');
+    const token = await adminToken(lab.guiUrl);
+    const r = await fetch(new URL('lab/api/config', lab.guiUrl), {
+      method: 'PUT',
+      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ changes: [{ section: 'DEFAULT', name: 'ram_allocation_ratio', value: before.value * 2 }] }),
+    });
+    assert.equal(r.status, 200, await r.text());
+    const stale = app.byTestId('host-arch-stale');
+    await stale.waitFor({ timeout: 30_000 });
+    const text = await stale.innerText();
+    assert.match(text, /nova-scheduler/);
+    assert.match(text, /nova-compute \(host-arm\)/);
+    const after = await arch.ratio('host-arm', 'ram');
+    assert.equal(after.value, before.value, 'nova-compute keeps the ratio it read at start until it restarts');
+  });
+
   test("in 简体中文 the pictures carry the course's own words", async () => {
     await app.setLanguage('zh-CN');
     await app.until(() => document.querySelector('[data-testid="course-diagram-simple"] figcaption')?.textContent?.includes('简单架构'));

@@ -90,6 +90,11 @@ export function Overview() {
         </h3>
         <ErrorBox what={t('overview.apiWorkers.failed')} error={architecture.error} />
         <ErrorBox what={t('overview.hostArch.aggregatesFailed')} error={aggregates.error} />
+        {architecture.data && architecture.data.stale_conf.length > 0 && (
+          <p className="muted small" data-testid="host-arch-stale">
+            {t('overview.hostArch.staleConf', { services: architecture.data.stale_conf.join(', ') })}
+          </p>
+        )}
         {architecture.data?.hosts === null && <p className="muted">{t('overview.hostArch.conductorAway')}</p>}
         {architecture.data?.hosts && (
           <HostArchitecture hosts={architecture.data.hosts} hypervisors={hypervisors.data} aggregates={aggregates.data} />

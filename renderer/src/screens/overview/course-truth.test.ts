@@ -24,6 +24,7 @@ const proc = (binary: ServiceProcess['binary'], host: string, pid: number | null
 const arch: LabArchitecture = {
   launcher_pid: 10,
   enabled_filters: [],
+  stale_conf: [],
   hosts: [],
   api_workers: [
     {

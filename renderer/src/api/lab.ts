@@ -12,6 +12,7 @@ import {
   type StepModeNext,
   type StepModeState,
 } from '../../../contract/lab-api';
+import type { LabLogs } from '../../../contract/service-health';
 import { request } from './http';
 
 export type { ConfChange, Hold, LabConfig, LabInfo, StepModeState } from '../../../contract/lab-api';
@@ -36,6 +37,13 @@ export function createLab(token: string) {
       (await request<StepModeNext>(SERVICE, LAB_API.stepModeNext, opts('POST', requestId ? { request_id: requestId } : {}))).body,
     config: async () => (await request<LabConfig>(SERVICE, LAB_API.config, opts())).body,
     saveConfig: async (changes: ConfChange[]) => (await request<LabConfig>(SERVICE, LAB_API.config, opts('PUT', { changes }))).body,
+    logs: async (binary: string, host: string | null, after: number | null) => {
+      const q = new URLSearchParams();
+      if (host) q.set('host', host);
+      if (after !== null) q.set('after', String(after));
+      const path = `${LAB_API.logs.replace(':binary', encodeURIComponent(binary))}?${q}`;
+      return (await request<LabLogs>(SERVICE, path, opts())).body;
+    },
     restart: async (binary: string) =>
       (await request<LabRestart>(SERVICE, LAB_API.restart.replace(':binary', encodeURIComponent(binary)), opts('POST', {}))).body,
   };

@@ -9,6 +9,7 @@ import { ServiceMap } from './ServiceMap';
 import { ProcessTable } from './ProcessTable';
 import { ServiceList } from './ServiceList';
 import { HostCards } from './HostCards';
+import { ServiceEvents } from './ServiceEvents';
 import { hostCounts } from './host-counts';
 
 export function Overview() {
@@ -26,19 +27,20 @@ export function Overview() {
       {services.loading && <Spinner label={t('common.loading')} />}
       {services.data && (
         <>
-          <ServiceMap processes={services.data.processes} />
+          <ServiceMap processes={services.data.processes} health={services.data.health} />
           <section className="card">
             <h3>
               {t('overview.processes')} <code className="cmd-hint">ps aux | grep nova</code>
             </h3>
-            <ProcessTable processes={services.data.processes} />
+            <ProcessTable processes={services.data.processes} health={services.data.health} />
           </section>
           <section className="card">
             <h3>
               {t('overview.serviceList')} <code className="cmd-hint">nova service-list</code>
             </h3>
-            <ServiceList rows={services.data.services} />
+            <ServiceList rows={services.data.services} health={services.data.health} />
           </section>
+          <ServiceEvents />
         </>
       )}
       <section className="card">

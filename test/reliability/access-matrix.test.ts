@@ -241,6 +241,7 @@ const ACCESS: Record<string, Access> = {
   'lab GET /lab/api/config': 'member',
   'lab PUT /lab/api/config': 'admin',
   'lab POST /lab/api/services/:binary/restart': 'admin',
+  'lab GET /lab/api/services/:binary/logs': 'admin', // what every project's requests printed
 };
 
 /** Routes that exist only below some microversion are asked at one where they exist (2.79 otherwise). */

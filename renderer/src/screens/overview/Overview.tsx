@@ -59,6 +59,7 @@ export function Overview() {
           <HostCards
             hypervisors={hypervisors.data}
             counts={servers.data ? hostCounts(servers.data) : null}
+            health={services.data?.health}
             zones={Object.fromEntries(
               (services.data?.services ?? []).filter((r) => r.binary === 'nova-compute').map((r) => [r.host, r.zone]),
             )}

@@ -59,6 +59,8 @@ export interface ServiceLifeDetail {
   /** The plan: start it again at once (`restart`) or after a back-off (`backoff`), and when. */
   plan?: { action: 'restart' | 'backoff'; delay_ms: number; next_try_at: string | null; failures: number };
   restarts: number;
+  /** A worker of a master process (nova-api's), which the master itself starts again. */
+  worker?: { role: string; index: number };
 }
 
 /** One line of a service's log as the lab API serves it (secrets already masked). */

@@ -117,6 +117,18 @@ describe('service health, crash events and service logs', { timeout: 10 * 60_000
     assert.notEqual(back.pid, scheduler.pid);
     assert.match(await health.backOf('nova-scheduler').first().innerText(), new RegExp(`pid ${back.pid}`));
     await allSay('nova-scheduler', 'novalab', 'up');
+
+    // A nova-api worker is started again by its master, not the launcher: its death is a crash event too.
+    const api = await processOf('nova-api', 'novalab');
+    const worker = api.workerPids[0]!;
+    process.kill(worker, 'SIGKILL');
+    const workerCrash = health.crashOf('nova-api').first();
+    await workerCrash.waitFor({ timeout: 60_000 });
+    assert.notEqual(await workerCrash.getAttribute('data-worker'), '');
+    assert.match(
+      await workerCrash.innerText(),
+      new RegExp(`nova-api worker \\((osapi_compute|metadata|ec2)\\) \\(pid ${worker}\\) crashed: SIGKILL`),
+    );
   });
 
   test("a service's log shows new lines live, filters by text and level, and holds no token", async () => {

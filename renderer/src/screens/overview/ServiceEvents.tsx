@@ -34,14 +34,20 @@ export function ServiceEvents() {
       <ul className="service-events">
         {events.map((e) => {
           const d = e.detail as ServiceLifeDetail;
-          const service = d.binary === 'nova-compute' ? `${d.binary}@${d.host}` : d.binary;
+          const service =
+            d.binary === 'nova-compute'
+              ? `${d.binary}@${d.host}`
+              : d.worker
+                ? t('health.event.worker', { binary: d.binary, role: d.worker.role })
+                : d.binary;
           const exit = d.exit ? exitText(t, d.exit) : t('health.exit.unknown');
           return (
             <li
               key={e.seq}
               data-testid="service-event"
               data-event={d.event}
-              data-service={service}
+              data-service={d.binary === 'nova-compute' ? `${d.binary}@${d.host}` : d.binary}
+              data-worker={d.worker?.role ?? ''}
               data-signal={d.exit?.signal ?? ''}
               className={`service-event service-event-${d.event}`}
             >

@@ -12,6 +12,8 @@ import { HealthBadge, healthFor } from '../../components/HealthBadge';
 import { appendLines, filterLines, LEVEL_FILTERS, type LevelFilter, type ShownLine } from './log-model';
 
 const POLL_MS = 1000;
+/** After a refused or failed read (a member's token: admin only), ask less often. */
+const RETRY_MS = 5000;
 
 function useLiveLog(binary: string | null, host: string | null) {
   const { lab } = useSession();
@@ -27,6 +29,7 @@ function useLiveLog(binary: string | null, host: string | null) {
     let next: number | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const read = async () => {
+      let wait = POLL_MS;
       try {
         const r = await lab.logs(binary, host, next);
         if (!alive) return;
@@ -36,9 +39,10 @@ function useLiveLog(binary: string | null, host: string | null) {
         if (r.lines.length) setLines((kept) => appendLines(kept, r.lines));
         setError(null);
       } catch (err) {
+        wait = RETRY_MS;
         if (alive) setError(err);
       }
-      if (alive) timer = setTimeout(() => void read(), POLL_MS);
+      if (alive) timer = setTimeout(() => void read(), wait);
     };
     void read();
     return () => {

@@ -9,8 +9,9 @@ export class LogsPage {
     await this.app.byTestId('log-lines').waitFor();
   }
 
-  /** The service the screen shows, as its picker says ("binary|host"). */
-  selected(): Promise<string> {
+  /** The service the screen shows, as its picker says ("binary|host"), once the services are read. */
+  async selected(): Promise<string> {
+    await this.app.page.locator('[data-testid="log-service"] option').first().waitFor({ state: 'attached', timeout: 30_000 });
     return this.app.byTestId('log-service').inputValue();
   }
 

@@ -81,12 +81,14 @@ export function LogsScreen({ binary, host }: { binary: string | null; host: stri
           {t('health.logs.service')}{' '}
           <select
             data-testid="log-service"
-            value={current ? `${current.binary}|${current.host}` : ''}
+            value={current ? `${current.binary}|${current.host}` : chosen ? `${chosen.binary}|${chosen.host ?? ''}` : ''}
             onChange={(e) => {
               const [b, h] = e.target.value.split('|');
               go('logs', b!, h!);
             }}
           >
+            {/* Until the services are read, the one named in the URL. */}
+            {!current && chosen && <option value={`${chosen.binary}|${chosen.host ?? ''}`}>{chosen.binary}</option>}
             {processes.map((p) => (
               <option key={`${p.binary}|${p.host}`} value={`${p.binary}|${p.host}`}>
                 {p.binary === 'nova-compute' ? `${p.binary}@${p.host}` : p.binary}

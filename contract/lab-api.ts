@@ -5,6 +5,7 @@ import type { BootStepId, ConsoleStepId } from './boot-steps.js';
 import type { LabEvent, RequestContext } from './events.js';
 import type { ConfOption, ConfValue } from './nova-conf-options.js';
 import type { ServiceProcess, ServiceRow } from './services.js';
+import type { ServiceHealth } from './service-health.js';
 
 export const LAB_API = {
   info: '/lab/api/info',
@@ -16,6 +17,7 @@ export const LAB_API = {
   config: '/lab/api/config',
   restart: '/lab/api/services/:binary/restart',
   architecture: '/lab/api/architecture',
+  logs: '/lab/api/services/:binary/logs',
 } as const;
 
 /** GET /lab/api/info (no token): where the APIs are under the GUI's origin. */
@@ -32,6 +34,8 @@ export interface LabInfo {
 export interface LabServices {
   processes: ServiceProcess[];
   services: ServiceRow[];
+  /** One per process: the health every screen shows (backend/shared/service-health.ts). */
+  health: ServiceHealth[];
 }
 
 /** GET /lab/api/events?since=N[&request_id=…][&instance_uuid=…]: the events the caller may see. */

@@ -61,8 +61,9 @@ async function status(stateDir: string, json: boolean): Promise<number> {
   const body = (await res.json()) as {
     processes: Parameters<typeof statusRows>[0];
     services: Parameters<typeof statusRows>[1];
+    health?: Parameters<typeof statusRows>[2];
   };
-  const rows = statusRows(body.processes, body.services);
+  const rows = statusRows(body.processes, body.services, body.health);
   print(json ? JSON.stringify(rows, null, 2) : `${renderTable(rows)}\n\ngui: ${run.gui_url}   launcher pid: ${run.pid}`);
   return 0;
 }

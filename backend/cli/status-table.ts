@@ -1,6 +1,7 @@
 // Pure: `novalab status` as a table like `nova service-list`, plus PIDs, ports, restarts and
 // what the supervisor is doing about a service that keeps failing.
 import type { ServiceProcess, ServiceRow } from '../../contract/services.js';
+import type { ServiceHealth } from '../../contract/service-health.js';
 
 export interface StatusRow {
   binary: string;
@@ -23,17 +24,26 @@ export interface StatusRow {
 
 const exitText = (e: ServiceProcess['lastExit']) => (!e ? '-' : `${e.signal ? `signal ${e.signal}` : `code ${e.code}`} at ${e.at}`);
 
-export function statusRows(processes: ServiceProcess[], services: ServiceRow[]): StatusRow[] {
+/** `health`: the lab's one health per process (backend/shared/service-health.ts), as the GUI shows it. */
+export function statusRows(processes: ServiceProcess[], services: ServiceRow[], health: ServiceHealth[] = []): StatusRow[] {
   return processes.map((p) => {
     const rec = services.find((s) => s.binary === p.binary && s.host === p.host);
     const running = p.state === 'running';
+    const h = health.find((x) => x.binary === p.binary && x.host === p.host);
     return {
       binary: p.binary,
       host: p.host,
       zone: rec?.zone ?? (p.binary === 'nova-compute' ? '-' : 'internal'),
       status: rec?.status ?? 'enabled',
-      // A service with a heartbeat is up when the conductor says so; the others when running.
-      state: running && (rec ? rec.state === 'up' : true) ? 'up' : 'down',
+      // The GUI's word when the lab gave it; else: a service with a heartbeat is up when the
+      // conductor says so, the others when running.
+      state: h
+        ? h.state === 'up' || h.state === 'unknown'
+          ? h.state
+          : 'down'
+        : running && (rec ? rec.state === 'up' : true)
+          ? 'up'
+          : 'down',
       updated_at: rec?.updated_at ?? p.startedAt ?? '-',
       pids: [p.pid, ...p.workerPids].filter((x) => x !== null).join(',') || '-',
       ports: p.ports.join(',') || '-',

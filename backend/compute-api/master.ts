@@ -4,6 +4,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { readServiceConf, startService } from '../bus/service-runtime.js';
 import { apiGroups, type ApiGroup } from './worker-plan.js';
+import type { ServiceLifeDetail } from '../../contract/service-health.js';
 
 interface Slot {
   group: ApiGroup;
@@ -12,6 +13,8 @@ interface Slot {
   listening: boolean;
   startedAt: number;
   crashes: number;
+  /** Times this slot's worker was started again. */
+  restarts: number;
 }
 
 interface WorkerMessage {
@@ -39,7 +42,15 @@ export async function runMaster(): Promise<void> {
   runtime.catch(() => undefined); // awaited below; a failure ends the process there
   const groups = apiGroups(readServiceConf());
   const slots: Slot[] = groups.flatMap((group) =>
-    Array.from({ length: group.count }, (_, index) => ({ group, index, worker: null, listening: false, startedAt: 0, crashes: 0 })),
+    Array.from({ length: group.count }, (_, index) => ({
+      group,
+      index,
+      worker: null,
+      listening: false,
+      startedAt: 0,
+      crashes: 0,
+      restarts: 0,
+    })),
   );
   let stopping = false;
   let started = false;
@@ -102,15 +113,22 @@ export async function runMaster(): Promise<void> {
         return;
       }
       const delay = Math.min(5_000, 100 * 2 ** slot.crashes);
+      slot.restarts += 1;
       void runtime.then((rt) => {
         rt.log.warn(
           `${slot.group.what} worker ${slot.index} (pid ${w.process.pid}) died (code ${code}, signal ${signal}); restarting in ${delay} ms`,
         );
-        rt.publish({
-          kind: 'service',
-          summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`,
-          detail: { code, signal, role: slot.group.role },
-        });
+        const detail: ServiceLifeDetail = {
+          event: 'crash',
+          binary: 'nova-api',
+          host: rt.host,
+          pid: w.process.pid ?? null,
+          exit: signal ? { signal, code: null } : { signal: null, code },
+          plan: { action: slot.crashes > 1 ? 'backoff' : 'restart', delay_ms: delay, next_try_at: null, failures: slot.crashes || 1 },
+          restarts: slot.restarts,
+          worker: { role: slot.group.role, index: slot.index },
+        };
+        rt.publish({ kind: 'service', summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`, detail });
       });
       reportWorkers();
       setTimeout(() => {

@@ -1,18 +1,19 @@
 // What the lab endpoints do: read the supervisor and the conductor, drive step mode, edit
 // nova.conf (validated before it is written) and restart services so a change applies.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { StatePaths } from '../config/state-dir.js';
 import { resolveNovaConf, setOptions, type ConfValue, type NovaConf, optionKey } from '../config/nova-conf.js';
 import type { RpcClient } from '../bus/rpc.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
-import { toServiceRow } from '../shared/service-health.js';
+import { serviceHealth, toServiceRow } from '../shared/service-health.js';
 import { NOVA_CONF_OPTIONS } from '../../contract/nova-conf-options.js';
-import type { Supervisor } from './supervisor.js';
+import { serviceKey, type Supervisor } from './supervisor.js';
+import { readServiceLog } from './service-logs.js';
 import type { StepGate } from './step-gate.js';
 import type { LabHandlers } from './lab-server.js';
 import { LabFailure } from './lab-routes.js';
 import { apiWorkerGroups, hostArchitecture, readBeforeChange } from './lab-architecture.js';
-import { serviceKey } from './supervisor.js';
 
 export interface LabHandlerDeps {
   paths: StatePaths;
@@ -37,14 +38,18 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
     }),
     async services() {
       const { conf } = d.conf();
+      // null: the conductor did not answer (frozen, restarting): no heartbeat can be judged.
       const records = await d.conductor
         .with({ timeoutMs: 5000 })
         .service_list()
-        .catch(() => []);
+        .catch(() => null);
       const now = Date.now();
+      const downTime = conf.int('service_down_time');
+      const processes = d.supervisor.list();
       return {
-        processes: d.supervisor.list(),
-        services: records.map((r) => toServiceRow(r, now, conf.int('service_down_time'))),
+        processes,
+        services: (records ?? []).map((r) => toServiceRow(r, now, downTime)),
+        health: processes.map((p) => serviceHealth(p, records, now, downTime)),
       };
     },
     async architecture() {
@@ -93,6 +98,13 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
       fs.writeFileSync(tmp, next, { mode: 0o600 });
       fs.renameSync(tmp, d.paths.novaConf);
       return this.config();
+    },
+    async logs(binary, host, after) {
+      const p = d.supervisor.list().find((s) => s.binary === binary && (!host || s.host === host));
+      if (!p) throw new LabFailure('no_such_service', { binary, where: host ? ` on ${host}` : '' });
+      // The file's name comes from the supervisor's own list, never from the request.
+      const read = await readServiceLog(path.join(d.paths.logs, `${serviceKey(p)}.log`), after);
+      return { binary: p.binary, host: p.host, ...read };
     },
     async restart(binary, host) {
       const restarted = await d.supervisor.restartService(binary, host);

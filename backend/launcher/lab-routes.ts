@@ -136,7 +136,21 @@ export function labRoutes(opts: Pick<LabServerOptions, 'handlers' | 'events'>): 
       access: 'admin',
       handle: async ({ params, query }) => ok(await h().restart(params.binary!, query.get('host') ?? undefined)),
     },
+    // Logs hold what services print about every project's requests: admin only.
+    {
+      method: 'GET',
+      path: LAB_API.logs,
+      access: 'admin',
+      handle: async ({ params, query }) =>
+        ok(await h().logs(params.binary!, query.get('host') ?? undefined, byteOffset(query.get('after')))),
+    },
   ];
+}
+
+/** ?after=N: a byte offset; anything else reads the tail. */
+export function byteOffset(v: string | null): number | null {
+  if (v === null || !/^\d{1,15}$/.test(v)) return null;
+  return Number(v);
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabEvent } from '../../contract/events.js';
 import type { LabArchitecture, LabConfig, LabInfo, LabRestart, LabServices, StepModeNext, StepModeState } from '../../contract/lab-api.js';
+import type { LabLogs } from '../../contract/service-health.js';
 import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.js';
 import { eventFor, eventsFor } from './event-scope.js';
 import { EVENT_STREAM_PATH, findLabRoute, LabFailure, labError, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
@@ -31,6 +32,8 @@ export interface LabHandlers {
   updateConfig(body: unknown): Promise<LabConfig>;
   /** Throws LabFailure (no_such_service). */
   restart(binary: string, host?: string): Promise<LabRestart>;
+  /** A service's log, tail-limited (after: a byte offset from a previous answer). Throws LabFailure (no_such_service). */
+  logs(binary: string, host: string | undefined, after: number | null): Promise<LabLogs>;
   info(): LabInfo;
   architecture(): Promise<LabArchitecture>;
 }

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_SHUTDOWN_MESSAGE, type ServiceProcess } from '../../contract/services.js';
+import type { ServiceLifeDetail } from '../../contract/service-health.js';
 import type { ServicePlanEntry } from './service-plan.js';
 import { DEFAULT_RESTART_POLICY, failuresInARow, restartDelayMs, type RestartPolicy } from './restart-policy.js';
 
@@ -11,7 +12,7 @@ export interface SupervisorOptions {
   distDir: string;
   logsDir: string;
   env: Record<string, string>;
-  onEvent: (summary: string, detail: Record<string, unknown>) => void;
+  onEvent: (summary: string, detail: ServiceLifeDetail & { error?: string }) => void;
   /** When to try a dead service again (tests shorten it). */
   restartPolicy?: RestartPolicy;
   /** A service process (or a worker) started or ended: the launcher records the pids. */
@@ -162,15 +163,11 @@ export class Supervisor {
           return;
         }
         if (this.stopping) return;
-        this.onDeath(m, ranMs);
+        const delay = this.onDeath(m, ranMs);
+        // A crash is an event of its own (the GUI lists it with its exit reason), not only a counter.
         this.opts.onEvent(`${key} died (code ${code}, signal ${signal}); ${this.nextTryText(m)}`, {
-          binary: m.plan.binary,
-          host: m.plan.host,
-          code,
-          signal,
-          restarts: m.proc.restarts,
-          failures: m.proc.failures,
-          next_try_at: m.proc.nextTryAt,
+          ...this.lifeDetail(m, 'crash', child.pid ?? null, delay),
+          exit: signal ? { signal, code: null } : { signal: null, code },
         });
       });
     });
@@ -186,8 +183,29 @@ export class Supervisor {
       : `restarting (restart #${m.proc.restarts + 1})`;
   }
 
-  /** A death (after ready: ranMs; a failed try: null) schedules the next try — never gives up. */
-  private onDeath(m: Managed, ranMs: number | null): void {
+  /** What a service event says of one service's life: contract/service-health.ts. */
+  private lifeDetail(m: Managed, event: ServiceLifeDetail['event'], pid: number | null, delay?: number): ServiceLifeDetail {
+    return {
+      event,
+      binary: m.plan.binary,
+      host: m.plan.host,
+      pid,
+      restarts: m.proc.restarts,
+      ...(delay === undefined
+        ? {}
+        : {
+            plan: {
+              action: m.proc.failures > 1 ? 'backoff' : 'restart',
+              delay_ms: delay,
+              next_try_at: m.proc.nextTryAt,
+              failures: m.proc.failures,
+            },
+          }),
+    };
+  }
+
+  /** A death (after ready: ranMs; a failed try: null) schedules the next try — never gives up. Returns the delay. */
+  private onDeath(m: Managed, ranMs: number | null): number {
     m.streak = failuresInARow(m.streak, ranMs, this.policy);
     m.proc.failures = m.streak;
     const delay = restartDelayMs(m.streak, this.policy);
@@ -195,6 +213,7 @@ export class Supervisor {
     m.proc.nextTryAt = new Date(Date.now() + delay).toISOString();
     if (m.retry) clearTimeout(m.retry);
     m.retry = setTimeout(() => this.tryAgain(m), delay);
+    return delay;
   }
 
   private tryAgain(m: Managed): void {
@@ -206,22 +225,20 @@ export class Supervisor {
       () => {
         m.proc.failures = 0;
         m.proc.lastError = null;
-        this.opts.onEvent(`${key} is back (pid ${m.proc.pid})`, {
-          binary: m.plan.binary,
-          host: m.plan.host,
-          pid: m.proc.pid,
-          restarts: m.proc.restarts,
-        });
+        this.opts.onEvent(`${key} is back (pid ${m.proc.pid})`, this.lifeDetail(m, 'back', m.proc.pid));
       },
       (err: Error) => {
         if (this.stopping) return;
-        this.onDeath(m, null);
+        const delay = this.onDeath(m, null);
         this.opts.onEvent(`${key} failed to start again: ${err.message}; ${this.nextTryText(m)}`, {
-          binary: m.plan.binary,
-          host: m.plan.host,
-          restarts: m.proc.restarts,
-          failures: m.proc.failures,
-          next_try_at: m.proc.nextTryAt,
+          ...this.lifeDetail(m, 'start_failed', null, delay),
+          ...(m.proc.lastExit
+            ? {
+                exit: m.proc.lastExit.signal
+                  ? { signal: m.proc.lastExit.signal, code: null }
+                  : { signal: null, code: m.proc.lastExit.code },
+              }
+            : {}),
           error: err.message,
         });
       },

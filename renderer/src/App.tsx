@@ -14,8 +14,9 @@ import { ConsoleScreen } from './screens/console/ConsoleScreen';
 import { Instances } from './screens/instances/Instances';
 import { ConfigScreen } from './screens/config/ConfigScreen';
 import { LabsPanel } from './screens/labs/LabsPanel';
+import { LogsScreen } from './screens/logs/LogsScreen';
 
-const NAV = ['overview', 'launch', 'boot', 'scheduler', 'console', 'instances', 'config', 'labs'] as const;
+const NAV = ['overview', 'launch', 'boot', 'scheduler', 'console', 'instances', 'config', 'labs', 'logs'] as const;
 
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -65,6 +66,8 @@ function Screen() {
       return <ConfigScreen />;
     case 'labs':
       return <LabsPanel />;
+    case 'logs':
+      return <LogsScreen binary={args[0] ?? null} host={args[1] ?? null} />;
     default:
       return <Overview />;
   }

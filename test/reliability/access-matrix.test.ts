@@ -242,6 +242,7 @@ const ACCESS: Record<string, Access> = {
   'lab PUT /lab/api/config': 'admin',
   'lab POST /lab/api/services/:binary/restart': 'admin',
   'lab GET /lab/api/architecture': 'admin', // nova-api's pids per port, the hosts' ratios: the admin's overview
+  'lab GET /lab/api/services/:binary/logs': 'admin', // what every project's requests printed
 };
 
 /** Routes that exist only below some microversion are asked at one where they exist (2.79 otherwise). */

@@ -23,6 +23,10 @@ export function requestStart(deps: ApiDeps): RequestHandler {
         detail: { method: req.method, path: req.originalUrl, status: res.statusCode, ms, microversion: versionText(st.version) },
         ctx: { request_id: requestId, ...(st.auth ? { user_id: st.auth.user_id, project_id: st.auth.project_id } : {}) },
       });
+      // Nova's wsgi access line, so the service's log shows its requests as Nova's does.
+      deps.log.info(
+        `[${requestId}] ${req.socket.remoteAddress ?? '-'} "${req.method} ${req.originalUrl} HTTP/${req.httpVersion}" status: ${res.statusCode} len: ${res.get('content-length') ?? 0} microversion: ${versionText(st.version)} time: ${(ms / 1000).toFixed(6)}`,
+      );
     });
     next();
   };

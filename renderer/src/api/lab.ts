@@ -13,6 +13,7 @@ import {
   type StepModeNext,
   type StepModeState,
 } from '../../../contract/lab-api';
+import type { LabLogs } from '../../../contract/service-health';
 import { request } from './http';
 
 export type { ConfChange, Hold, LabArchitecture, LabConfig, LabInfo, StepModeState } from '../../../contract/lab-api';
@@ -39,6 +40,13 @@ export function createLab(token: string) {
     saveConfig: async (changes: ConfChange[]) => (await request<LabConfig>(SERVICE, LAB_API.config, opts('PUT', { changes }))).body,
     /** Admin only: nova-api's pids per port, each host's capabilities and ratios with their source. */
     architecture: async () => (await request<LabArchitecture>(SERVICE, LAB_API.architecture, opts())).body,
+    logs: async (binary: string, host: string | null, after: number | null) => {
+      const q = new URLSearchParams();
+      if (host) q.set('host', host);
+      if (after !== null) q.set('after', String(after));
+      const path = `${LAB_API.logs.replace(':binary', encodeURIComponent(binary))}?${q}`;
+      return (await request<LabLogs>(SERVICE, path, opts())).body;
+    },
     restart: async (binary: string) =>
       (await request<LabRestart>(SERVICE, LAB_API.restart.replace(':binary', encodeURIComponent(binary)), opts('POST', {}))).body,
   };

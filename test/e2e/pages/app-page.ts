@@ -1,7 +1,7 @@
 // The shell every screen shares: navigation, language, sign-out — and sign-in before it.
 import type { Locator, Page } from 'playwright';
 
-export type ScreenId = 'overview' | 'launch' | 'boot' | 'scheduler' | 'console' | 'instances' | 'config' | 'labs';
+export type ScreenId = 'overview' | 'launch' | 'boot' | 'scheduler' | 'console' | 'instances' | 'config' | 'labs' | 'logs';
 
 export class AppPage {
   constructor(

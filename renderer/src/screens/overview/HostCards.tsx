@@ -3,17 +3,22 @@ import { useTranslation } from 'react-i18next';
 import type { Hypervisor } from '../../api/compute';
 import { Bar } from '../../components/Bar';
 import { Status } from '../../components/Status';
+import { HealthBadge, healthFor } from '../../components/HealthBadge';
+import type { ServiceHealth } from '../../../../contract/service-health';
 import type { HostCount } from './host-counts';
 
 export function HostCards({
   hypervisors,
   zones,
   counts,
+  health,
 }: {
   hypervisors: Hypervisor[];
   zones: Record<string, string>;
   /** Per host, from the servers' power state; null until the servers are read. */
   counts: Map<string, HostCount> | null;
+  /** The lab's one health per service: the host's nova-compute decides the card's state word. */
+  health?: readonly ServiceHealth[];
 }) {
   const { t } = useTranslation();
   const sorted = [...hypervisors].sort((a, b) => a.hypervisor_hostname.localeCompare(b.hypervisor_hostname));
@@ -24,7 +29,11 @@ export function HostCards({
           <div className="host-head">
             <strong>{h.hypervisor_hostname}</strong>
             <span>
-              <Status value={h.state} /> <Status value={h.status} />
+              {(() => {
+                const sh = healthFor(health, 'nova-compute', h.service.host);
+                return sh ? <HealthBadge health={sh} testId={`host-health-${h.service.host}`} /> : <Status value={h.state} />;
+              })()}{' '}
+              <Status value={h.status} />
             </span>
           </div>
           <div className="muted small">

@@ -9,6 +9,7 @@ import { ServiceMap } from './ServiceMap';
 import { ProcessTable } from './ProcessTable';
 import { ServiceList } from './ServiceList';
 import { HostCards } from './HostCards';
+import { ServiceEvents } from './ServiceEvents';
 import { hostCounts } from './host-counts';
 import { CourseDiagrams } from './CourseDiagrams';
 import { ApiWorkers } from './ApiWorkers';
@@ -32,7 +33,7 @@ export function Overview() {
       {services.loading && <Spinner label={t('common.loading')} />}
       {services.data && (
         <>
-          <ServiceMap processes={services.data.processes} />
+          <ServiceMap processes={services.data.processes} health={services.data.health} />
           {/* The course's two pictures beside the live one: what stands for each box here. */}
           <CourseDiagrams
             live={{
@@ -52,14 +53,15 @@ export function Overview() {
             <h3>
               {t('overview.processes')} <code className="cmd-hint">ps aux | grep nova</code>
             </h3>
-            <ProcessTable processes={services.data.processes} />
+            <ProcessTable processes={services.data.processes} health={services.data.health} />
           </section>
           <section className="card">
             <h3>
               {t('overview.serviceList')} <code className="cmd-hint">nova service-list</code>
             </h3>
-            <ServiceList rows={services.data.services} />
+            <ServiceList rows={services.data.services} health={services.data.health} />
           </section>
+          <ServiceEvents />
         </>
       )}
       <section className="card">
@@ -78,6 +80,7 @@ export function Overview() {
           <HostCards
             hypervisors={hypervisors.data}
             counts={servers.data ? hostCounts(servers.data) : null}
+            health={services.data?.health}
             zones={Object.fromEntries(
               (services.data?.services ?? []).filter((r) => r.binary === 'nova-compute').map((r) => [r.host, r.zone]),
             )}

@@ -3,9 +3,12 @@
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format';
 import type { ServiceProcess } from '../../../../contract/services';
+import type { ServiceHealth } from '../../../../contract/service-health';
 import { Status } from '../../components/Status';
+import { HealthBadge, healthFor } from '../../components/HealthBadge';
+import { href } from '../../hooks/use-route';
 
-export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
+export function ProcessTable({ processes, health }: { processes: ServiceProcess[]; health?: readonly ServiceHealth[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   return (
@@ -37,7 +40,14 @@ export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
             </td>
             <td>{p.ports.join(', ') || '-'}</td>
             <td>
-              <Status value={p.state} label={t(`overview.state.${p.state}`)} />
+              {(() => {
+                const h = healthFor(health, p.binary, p.host);
+                return h ? (
+                  <HealthBadge health={h} testId={`process-health-${p.binary}-${p.host}`} />
+                ) : (
+                  <Status value={p.state} label={t(`overview.state.${p.state}`)} />
+                );
+              })()}
               {/* A failing service is retried with backoff for as long as the lab runs: say when. */}
               {p.nextTryAt && (
                 <div className="muted small" data-testid={`process-next-try-${p.binary}`}>
@@ -48,7 +58,12 @@ export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
                 </div>
               )}
             </td>
-            <td className="num">{p.restarts}</td>
+            <td className="num">
+              {p.restarts}{' '}
+              <a href={href('logs', p.binary, p.host)} className="small" data-testid={`process-logs-${p.binary}-${p.host}`}>
+                {t('health.logs.open')}
+              </a>
+            </td>
             <td className="time">{p.startedAt ? fmt.time(p.startedAt) : '-'}</td>
           </tr>
         ))}

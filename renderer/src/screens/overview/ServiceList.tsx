@@ -1,9 +1,11 @@
 // `nova service-list`: the services' heartbeats as the conductor records them.
 import { useTranslation } from 'react-i18next';
 import type { ServiceRow } from '../../../../contract/services';
+import type { ServiceHealth } from '../../../../contract/service-health';
 import { Status } from '../../components/Status';
+import { HealthBadge, healthFor } from '../../components/HealthBadge';
 
-export function ServiceList({ rows }: { rows: ServiceRow[] }) {
+export function ServiceList({ rows, health }: { rows: ServiceRow[]; health?: readonly ServiceHealth[] }) {
   const { t } = useTranslation();
   if (rows.length === 0) return <p className="muted">{t('overview.noServices')}</p>;
   return (
@@ -27,8 +29,16 @@ export function ServiceList({ rows }: { rows: ServiceRow[] }) {
             <td>
               <Status value={r.status} />
             </td>
-            <td>
-              <Status value={r.state} />
+            <td data-testid={`service-state-${r.binary}-${r.host}`}>
+              {/* The lab's one health, which includes Nova's heartbeat rule; Nova's own word if no process matches. */}
+              {(() => {
+                const h = healthFor(health, r.binary, r.host);
+                return h ? (
+                  <HealthBadge health={h} testId={`service-health-${r.binary}-${r.host}`} withReason />
+                ) : (
+                  <Status value={r.state} />
+                );
+              })()}
             </td>
             <td className="time">{r.updated_at}</td>
             <td>{r.disabled_reason ?? '-'}</td>

@@ -3,10 +3,14 @@
 // one nova-compute per lab host.
 import { useTranslation } from 'react-i18next';
 import type { ServiceProcess } from '../../../../contract/services';
+import type { ServiceHealth } from '../../../../contract/service-health';
+import { HealthBadge, healthFor } from '../../components/HealthBadge';
 
-function Box({ p }: { p: ServiceProcess }) {
+function Box({ p, health }: { p: ServiceProcess; health?: ServiceHealth }) {
   const { t } = useTranslation();
-  const up = p.state === 'running';
+  // The lab's one health (process and heartbeat), not the process state alone: a frozen
+  // nova-compute runs but is down.
+  const up = health ? health.state === 'up' : p.state === 'running';
   const count = p.pid ? 1 + p.workerPids.length : 0;
   return (
     <div className={`svc-box ${up ? 'svc-up' : 'svc-down'}`} data-testid={`svc-box-${p.binary}-${p.host}`}>
@@ -22,6 +26,11 @@ function Box({ p }: { p: ServiceProcess }) {
         {p.pid ? t('statesText.pid', { pid: p.pid }) : t('overview.noPid')}
         {p.workerPids.length > 0 && <span> · {t('overview.processCount', { count })}</span>}
       </div>
+      {health && (
+        <div className="svc-meta">
+          <HealthBadge health={health} testId={`svc-health-${p.binary}-${p.host}`} />
+        </div>
+      )}
     </div>
   );
 }
@@ -29,7 +38,7 @@ function Box({ p }: { p: ServiceProcess }) {
 const FRONT = ['keystone', 'glance-api', 'nova-api', 'nova-novncproxy'];
 const BACK = ['nova-scheduler', 'nova-conductor', 'nova-consoleauth'];
 
-export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
+export function ServiceMap({ processes, health }: { processes: ServiceProcess[]; health?: readonly ServiceHealth[] }) {
   const { t } = useTranslation();
   const pick = (names: string[]) => names.flatMap((n) => processes.filter((p) => p.binary === n));
   const computes = processes.filter((p) => p.binary === 'nova-compute');
@@ -40,7 +49,7 @@ export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
         <div className="map-label">{t('overview.mapFront')}</div>
         <div className="map-boxes">
           {pick(FRONT).map((p) => (
-            <Box key={p.binary + p.host} p={p} />
+            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} />
           ))}
         </div>
       </div>
@@ -49,7 +58,7 @@ export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
         <div className="map-label">{t('overview.mapControl')}</div>
         <div className="map-boxes">
           {pick(BACK).map((p) => (
-            <Box key={p.binary + p.host} p={p} />
+            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} />
           ))}
           <div className="svc-box svc-db">{t('overview.mapDb')}</div>
         </div>
@@ -58,7 +67,7 @@ export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
         <div className="map-label">{t('overview.mapCompute')}</div>
         <div className="map-boxes">
           {computes.map((p) => (
-            <Box key={p.binary + p.host} p={p} />
+            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} />
           ))}
         </div>
       </div>

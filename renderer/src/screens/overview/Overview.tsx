@@ -10,6 +10,7 @@ import { ProcessTable } from './ProcessTable';
 import { ServiceList } from './ServiceList';
 import { HostCards } from './HostCards';
 import { hostCounts } from './host-counts';
+import { useStepMode } from '../../hooks/use-step-mode';
 
 export function Overview() {
   const { t } = useTranslation();
@@ -17,6 +18,7 @@ export function Overview() {
   const services = usePoll(() => lab.services(), 3000, [lab]);
   const hypervisors = usePoll(() => compute.hypervisors(), 5000, [compute]);
   const servers = usePoll(() => compute.listAllServers(), 5000, [compute]);
+  const stepMode = useStepMode();
 
   return (
     <div className="screen">
@@ -26,7 +28,7 @@ export function Overview() {
       {services.loading && <Spinner label={t('common.loading')} />}
       {services.data && (
         <>
-          <ServiceMap processes={services.data.processes} />
+          <ServiceMap processes={services.data.processes} held={stepMode.holds} />
           <section className="card">
             <h3>
               {t('overview.processes')} <code className="cmd-hint">ps aux | grep nova</code>

@@ -3,13 +3,20 @@
 // one nova-compute per lab host.
 import { useTranslation } from 'react-i18next';
 import type { ServiceProcess } from '../../../../contract/services';
+import type { Hold } from '../../../../contract/lab-api';
+import { heldBy } from '../../boot/step-mode-notes';
 
-function Box({ p }: { p: ServiceProcess }) {
+function Box({ p, held = [] }: { p: ServiceProcess; held?: readonly Hold[] }) {
   const { t } = useTranslation();
   const up = p.state === 'running';
   const count = p.pid ? 1 + p.workerPids.length : 0;
+  const mine = heldBy(held, p);
   return (
-    <div className={`svc-box ${up ? 'svc-up' : 'svc-down'}`} data-testid={`svc-box-${p.binary}-${p.host}`}>
+    <div
+      className={`svc-box ${up ? 'svc-up' : 'svc-down'}${mine.length ? ' svc-held' : ''}`}
+      data-testid={`svc-box-${p.binary}-${p.host}`}
+      data-held={mine.length ? 'true' : undefined}
+    >
       <div className="svc-name">
         <span className={`dot ${up ? 'dot-ok' : 'dot-bad'}`} />
         {p.binary}
@@ -22,6 +29,11 @@ function Box({ p }: { p: ServiceProcess }) {
         {p.pid ? t('statesText.pid', { pid: p.pid }) : t('overview.noPid')}
         {p.workerPids.length > 0 && <span> · {t('overview.processCount', { count })}</span>}
       </div>
+      {mine.map((h) => (
+        <div key={h.id} className="svc-holding" data-testid="svc-holding">
+          {t('stepMode.map.holding', { n: h.n, pid: h.pid ?? '?' })}
+        </div>
+      ))}
     </div>
   );
 }
@@ -29,7 +41,8 @@ function Box({ p }: { p: ServiceProcess }) {
 const FRONT = ['keystone', 'glance-api', 'nova-api', 'nova-novncproxy'];
 const BACK = ['nova-scheduler', 'nova-conductor', 'nova-consoleauth'];
 
-export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
+/** `held`: step mode's holds; the service that holds one is highlighted. */
+export function ServiceMap({ processes, held = [] }: { processes: ServiceProcess[]; held?: readonly Hold[] }) {
   const { t } = useTranslation();
   const pick = (names: string[]) => names.flatMap((n) => processes.filter((p) => p.binary === n));
   const computes = processes.filter((p) => p.binary === 'nova-compute');
@@ -40,7 +53,7 @@ export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
         <div className="map-label">{t('overview.mapFront')}</div>
         <div className="map-boxes">
           {pick(FRONT).map((p) => (
-            <Box key={p.binary + p.host} p={p} />
+            <Box key={p.binary + p.host} p={p} held={held} />
           ))}
         </div>
       </div>
@@ -49,7 +62,7 @@ export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
         <div className="map-label">{t('overview.mapControl')}</div>
         <div className="map-boxes">
           {pick(BACK).map((p) => (
-            <Box key={p.binary + p.host} p={p} />
+            <Box key={p.binary + p.host} p={p} held={held} />
           ))}
           <div className="svc-box svc-db">{t('overview.mapDb')}</div>
         </div>
@@ -58,7 +71,7 @@ export function ServiceMap({ processes }: { processes: ServiceProcess[] }) {
         <div className="map-label">{t('overview.mapCompute')}</div>
         <div className="map-boxes">
           {computes.map((p) => (
-            <Box key={p.binary + p.host} p={p} />
+            <Box key={p.binary + p.host} p={p} held={held} />
           ))}
         </div>
       </div>

@@ -107,7 +107,8 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     // A held step is shown by GET /lab/api/step-mode and in hold events: no secrets in it either.
     const a = redactSecrets(args[0]) as StepAnnouncement;
     // The caller is the process that really waits: the hold names it (service, host, pid, worker).
-    await gate.pass(a, ctx ?? {}, caller);
+    // A hold whose process went away ends without the step: no event says it happened.
+    if (!(await gate.pass(a, ctx ?? {}, caller))) return null;
     broker.emit({
       kind: 'step',
       source: 'novalab',

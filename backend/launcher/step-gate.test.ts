@@ -70,6 +70,7 @@ test('a hold whose process went away is dropped, and the change is told', async 
   const stays = gate.pass({ step: 'scheduler.call', summary: '' }, { request_id: 'r2' }, caller({ clientId: 'c2' }));
   gate.callerGone('c1');
   assert.equal(await settled(gone), true);
+  assert.equal(await gone, false, 'the step of a gone caller does not happen');
   assert.equal(await settled(stays), false);
   assert.deepEqual(
     gate.holds().map((h) => h.ctx.request_id),
@@ -86,5 +87,6 @@ test('a hold ends when its caller stops waiting (its own timeout)', async () => 
   assert.equal(gate.holds().length, 1);
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(await settled(p), true);
+  assert.equal(await p, true);
   assert.equal(gate.holds().length, 0);
 });

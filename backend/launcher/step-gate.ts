@@ -35,7 +35,8 @@ export function holdPlace(c: Pick<HoldCaller, 'name' | 'pid' | 'worker'>): HoldP
 interface Held {
   hold: Hold;
   clientId: string | null;
-  release: () => void;
+  /** true: the step goes on (Next, Continue, the caller's timeout); false: nobody waits any more. */
+  release: (proceeds: boolean) => void;
   timer: NodeJS.Timeout | null;
 }
 
@@ -55,13 +56,13 @@ export class StepGate {
 
   setStepMode(on: boolean): void {
     this.enabled = on;
-    if (!on) this.releaseWhere(() => true);
+    if (!on) this.releaseWhere(() => true, true);
     this.onChange(this.holds(), this.enabled);
   }
 
-  /** Resolves when the step may proceed. */
-  pass(announcement: StepAnnouncement, ctx: RequestContext, caller: HoldCaller | null = null): Promise<void> {
-    if (!this.enabled || NEVER_HELD.has(announcement.step)) return Promise.resolve();
+  /** Resolves when the step may proceed (true), or when its caller went away (false: the step never happens). */
+  pass(announcement: StepAnnouncement, ctx: RequestContext, caller: HoldCaller | null = null): Promise<boolean> {
+    if (!this.enabled || NEVER_HELD.has(announcement.step)) return Promise.resolve(true);
     return new Promise((release) => {
       const hold: Hold = {
         id: ++this.nextId,
@@ -73,7 +74,7 @@ export class StepGate {
       const entry: Held = { hold, clientId: caller?.clientId || null, release, timer: null };
       // The caller gives up at its timeout and goes on by itself: the hold is over then.
       if (caller && caller.timeoutMs > 0) {
-        entry.timer = setTimeout(() => this.drop((h) => h === entry), caller.timeoutMs);
+        entry.timer = setTimeout(() => this.drop((h) => h === entry, true), caller.timeoutMs);
         entry.timer.unref();
       }
       this.held.push(entry);
@@ -85,26 +86,26 @@ export class StepGate {
   next(requestId?: string): Hold | null {
     const h = this.held.find((x) => !requestId || x.hold.ctx.request_id === requestId);
     if (!h) return null;
-    this.drop((x) => x === h);
+    this.drop((x) => x === h, true);
     return h.hold;
   }
 
   /** A bus client went away (its service stopped, crashed or restarted): nothing of it waits now. */
   callerGone(clientId: string): void {
-    if (this.held.some((h) => h.clientId === clientId)) this.drop((h) => h.clientId === clientId);
+    if (this.held.some((h) => h.clientId === clientId)) this.drop((h) => h.clientId === clientId, false);
   }
 
-  private drop(pred: (h: Held) => boolean): void {
-    this.releaseWhere(pred);
+  private drop(pred: (h: Held) => boolean, proceeds: boolean): void {
+    this.releaseWhere(pred, proceeds);
     this.onChange(this.holds(), this.enabled);
   }
 
-  private releaseWhere(pred: (h: Held) => boolean): void {
+  private releaseWhere(pred: (h: Held) => boolean, proceeds: boolean): void {
     const keep: Held[] = [];
     for (const h of this.held) {
       if (pred(h)) {
         if (h.timer) clearTimeout(h.timer);
-        h.release();
+        h.release(proceeds);
       } else keep.push(h);
     }
     this.held = keep;

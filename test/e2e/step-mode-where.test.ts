@@ -5,7 +5,8 @@
 // waits (checked against the lab's process list and /proc), the held step is opened and in
 // view, and that service is highlighted in the architecture view (in the walkthrough and on
 // the overview). Steps 10 and 11 explain the lab's real order. After a NoValidHost the banner
-// says the request failed at step 7 instead of promising a next step.
+// says the request failed at step 7 instead of promising a next step, and a hold whose
+// nova-compute is restarted is not left on the banner.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -213,6 +214,37 @@ describe('step mode says where the request is held', { timeout: 10 * 60_000 }, (
       assert.doesNotMatch(banner, /Held|next step will wait/, `the banner is stale after the failure: ${banner}`);
       assert.match(banner, /failed at step 7/);
       await shot(page, 'step-mode-after-novalidhost');
+    } finally {
+      await labApi(lab.guiUrl, 'PUT', 'step-mode', { enabled: false }).catch(() => undefined);
+    }
+  });
+  test('a hold in a nova-compute that is restarted leaves the banner: no hold names a process that is gone', async () => {
+    const launch = new LaunchPage(app);
+    await launch.open();
+    await launch.fill({ name: 'held-restart', image: IMAGE, flavor: 'm1.tiny', stepMode: true });
+    await launch.submit();
+    try {
+      let n = await nextHeld();
+      while (n !== null && n < 9) {
+        await releaseAndWait(n);
+        n = await nextHeld();
+      }
+      assert.equal(n, 9, 'held in nova-compute before step 9');
+      const m = /on (\S+) \(pid (\d+)\)/.exec(await boot.heldText());
+      assert.ok(m, await boot.heldText());
+      const [, host, pidText] = m;
+      const r = await labApi(lab.guiUrl, 'POST', `services/nova-compute/restart?host=${host}`, {});
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      // The old process is gone: the banner no longer says the request waits in it.
+      await page.waitForFunction(
+        (pid) => !(document.querySelector('[data-testid="held-step"]')?.textContent ?? '').includes(`(pid ${pid})`),
+        pidText,
+        { timeout: 30_000 },
+      );
+      const listed = (await labApi<LabServices>(lab.guiUrl, 'GET', 'services')).body.processes.flatMap((p) => [p.pid, ...p.workerPids]);
+      for (const h of await holdsNow())
+        assert.ok(h.holder?.pid && listed.includes(h.holder.pid), `a hold names a process the lab runs: ${JSON.stringify(h)}`);
+      assert.doesNotMatch(await boot.heldText(), new RegExp(`\\(pid ${pidText}\\)`));
     } finally {
       await labApi(lab.guiUrl, 'PUT', 'step-mode', { enabled: false }).catch(() => undefined);
     }

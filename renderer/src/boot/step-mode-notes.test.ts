@@ -27,6 +27,8 @@ test('the place names the service, the host of a nova-compute and a nova-api wor
   assert.deepEqual(w.params, { service: 'nova-api', role: 'osapi_compute', index: 1, pid: 4242 });
   assert.deepEqual(heldLine(hold('scheduler.call'), 'X'), { key: 'stepMode.heldIn', params: { n: 6, step: 'scheduler.call', place: 'X' } });
   assert.equal(heldLine(hold('scheduler.call', undefined, null), null).key, 'stepMode.heldStep');
+  const consoleHold = { ...hold('api.request'), announcement: { step: 'api.compute_call' as const, summary: '' } };
+  assert.deepEqual(heldLine(consoleHold, 'X'), { key: 'stepMode.heldConsoleIn', params: { n: 3, step: 'api.compute_call', place: 'X' } });
 });
 
 test('the banner says a request ended (and where it failed) instead of waiting for a step that never comes', () => {
@@ -64,7 +66,9 @@ test('a retry, several instances, the record through the conductor and the unhel
 
 test('the architecture view highlights the process that holds, matching a nova-compute by its host', () => {
   const h = hold('compute.network', undefined, place({ service: 'nova-compute', host: 'host-b', pid: 9 }));
-  assert.deepEqual(heldBy([h], { binary: 'nova-compute', host: 'host-b' }), [{ id: 1, n: 9, pid: 9 }]);
+  assert.deepEqual(heldBy([h], { binary: 'nova-compute', host: 'host-b' }), [{ id: 1, key: 'stepMode.map.holding', n: 9, pid: 9 }]);
   assert.deepEqual(heldBy([h], { binary: 'nova-compute', host: 'host-a' }), []);
-  assert.deepEqual(heldBy([hold('scheduler.call')], { binary: 'nova-conductor', host: 'novalab' }), [{ id: 1, n: 6, pid: 4242 }]);
+  assert.deepEqual(heldBy([hold('scheduler.call')], { binary: 'nova-conductor', host: 'novalab' }), [
+    { id: 1, key: 'stepMode.map.holding', n: 6, pid: 4242 },
+  ]);
 });

@@ -1,7 +1,7 @@
 // Pure: what step mode tells the learner about a held request — the process that holds it,
 // the banner's state for the request on screen, and where the lab's real order differs from
 // the course's twelve steps. Each text is an i18n key with its parameters.
-import { bootStepNumber, BOOT_STEPS, type BootStepId } from '../../../contract/boot-steps';
+import { bootStepNumber, BOOT_STEPS, CONSOLE_STEPS, type BootStepId } from '../../../contract/boot-steps';
 import type { Hold, HoldPlace } from '../../../contract/lab-api';
 import type { StepView } from './boot-model';
 
@@ -20,12 +20,19 @@ export function placeText(p: HoldPlace): Said {
 
 const isBootStep = (s: string): s is BootStepId => (BOOT_STEPS as readonly string[]).includes(s);
 
-/** The held line: where the request waits and before which step. */
+/** A console step's number in the course's fourteen (0 if it is none). */
+const consoleStepNumber = (s: string): number => (CONSOLE_STEPS as readonly string[]).indexOf(s) + 1;
+
+/** The held line: where the request waits and before which step (of the boot, or of a console session). */
 export function heldLine(h: Hold, place: string | null): Said {
   const id = h.announcement.step;
-  const at = isBootStep(id) ? { n: bootStepNumber(id), step: id } : { n: 0, step: id };
-  if (!place) return isBootStep(id) ? { key: 'stepMode.heldStep', params: at } : { key: 'stepMode.heldOther', params: at };
-  return { key: isBootStep(id) ? 'stepMode.heldIn' : 'stepMode.heldOtherIn', params: { ...at, place } };
+  if (isBootStep(id)) {
+    const at = { n: bootStepNumber(id), step: id };
+    return place ? { key: 'stepMode.heldIn', params: { ...at, place } } : { key: 'stepMode.heldStep', params: at };
+  }
+  const n = consoleStepNumber(id);
+  if (n > 0 && place) return { key: 'stepMode.heldConsoleIn', params: { n, step: id, place } };
+  return place ? { key: 'stepMode.heldOtherIn', params: { step: id, place } } : { key: 'stepMode.heldOther', params: { step: id } };
 }
 
 export type BannerState =
@@ -101,12 +108,14 @@ export function orderNotes(step: BootStepId, hold: Hold | null, heldElsewhere: r
 export function heldBy(
   holds: readonly Hold[],
   p: { binary: string; host: string },
-): { id: number; n: number | string; pid: number | null }[] {
+): { id: number; key: string; n: number | string; pid: number | null }[] {
   return holds
     .filter((h) => h.holder && h.holder.service === p.binary && (h.holder.host === null || h.holder.host === p.host))
     .map((h) => ({
       id: h.id,
-      n: isBootStep(h.announcement.step) ? bootStepNumber(h.announcement.step) : h.announcement.step,
+      ...(isBootStep(h.announcement.step)
+        ? { key: 'stepMode.map.holding', n: bootStepNumber(h.announcement.step) }
+        : { key: 'stepMode.map.holdingConsole', n: consoleStepNumber(h.announcement.step) }),
       pid: h.holder!.pid,
     }));
 }

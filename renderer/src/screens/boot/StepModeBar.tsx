@@ -14,7 +14,8 @@ type StepMode = ReturnType<typeof useStepMode>;
 export function heldText(t: TFunction, h: Hold): string {
   const place = h.holder ? placeText(h.holder) : null;
   const line = heldLine(h, place ? t(place.key, place.params) : null);
-  return t(line.key, { ...line.params, title: t(`steps.${h.announcement.step}.title`) });
+  const title = line.key === 'stepMode.heldConsoleIn' ? t(`consoleSteps.${h.announcement.step}`) : t(`steps.${h.announcement.step}.title`);
+  return t(line.key, { ...line.params, title });
 }
 
 function bannerText(t: TFunction, s: BannerState): string {

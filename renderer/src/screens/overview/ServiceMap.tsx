@@ -31,7 +31,7 @@ function Box({ p, held = [] }: { p: ServiceProcess; held?: readonly Hold[] }) {
       </div>
       {mine.map((h) => (
         <div key={h.id} className="svc-holding" data-testid="svc-holding">
-          {t('stepMode.map.holding', { n: h.n, pid: h.pid ?? '?' })}
+          {t(h.key, { n: h.n, pid: h.pid ?? '?' })}
         </div>
       ))}
     </div>

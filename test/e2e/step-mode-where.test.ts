@@ -134,7 +134,7 @@ describe('step mode says where the request is held', { timeout: 10 * 60_000 }, (
           // In 简体中文 the same place, in the course's words.
           await app.setLanguage('zh-CN');
           await page.waitForFunction(() => /^停在/.test(document.querySelector('[data-testid="held-step"]')?.textContent ?? ''));
-          assert.match(await boot.heldText(), new RegExp(`停在 ${listed!.host} 上的 nova-compute（pid ${pid}）中，第 9 步之前`));
+          assert.match(await boot.heldText(), new RegExp(`停在 ${listed!.host} 上的 nova-compute（PID ${pid}）中，第 9 步之前`));
           await app.setLanguage('en');
           await page.waitForFunction(() => /^Held in/.test(document.querySelector('[data-testid="held-step"]')?.textContent ?? ''));
         }

@@ -16,7 +16,7 @@ const hold = (step: BootStepId, detail?: unknown, holder: HoldPlace | null = pla
   holder,
 });
 const step = (n: number, status: StepView['status']): StepView =>
-  ({ id: 'scheduler.decide', n, status, summary: null, events: [], hold: null, local: null }) as StepView;
+  ({ id: 'scheduler.decide', n, status, summary: null, message: null, fault: null, events: [], hold: null, local: null }) as StepView;
 const keys = (notes: { key: string }[]) => notes.map((n) => n.key);
 
 test('the place names the service, the host of a nova-compute and a nova-api worker, with the pid', () => {
@@ -36,6 +36,7 @@ test('the banner says a request ended (and where it failed) instead of waiting f
   assert.deepEqual(bannerState(true, [], [step(7, 'done')], 'ACTIVE'), { kind: 'ended', status: 'ACTIVE', step: null });
   assert.deepEqual(bannerState(true, [], [step(7, 'active')], null), { kind: 'waiting' });
   assert.deepEqual(bannerState(false, [], null, null), { kind: 'off' });
+  assert.deepEqual(bannerState(false, [], [step(7, 'error')], 'ERROR'), { kind: 'off' }, 'with step mode off it says so, not "stays on"');
   const h = hold('compute.network');
   assert.deepEqual(bannerState(true, [h], [step(7, 'done')], null), { kind: 'held', hold: h });
 });

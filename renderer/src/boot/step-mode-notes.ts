@@ -49,10 +49,11 @@ export function bannerState(
   finished: 'ACTIVE' | 'ERROR' | null,
 ): BannerState {
   if (mine[0]) return { kind: 'held', hold: mine[0] };
+  if (!enabled) return { kind: 'off' };
   const failed = steps?.find((s) => s.status === 'error') ?? null;
   if (failed || finished === 'ERROR') return { kind: 'ended', status: 'ERROR', step: failed?.n ?? null };
   if (finished === 'ACTIVE') return { kind: 'ended', status: 'ACTIVE', step: null };
-  return enabled ? { kind: 'waiting' } : { kind: 'off' };
+  return { kind: 'waiting' };
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

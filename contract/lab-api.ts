@@ -43,12 +43,25 @@ export interface LabEvents {
   events: LabEvent[];
 }
 
+/** The process in which a request is held: the one whose call to the lab waits for Next. */
+export interface HoldPlace {
+  /** The service's binary, e.g. "nova-conductor". */
+  service: string;
+  /** The lab host of a nova-compute (e.g. "host-a"); null for the other services. */
+  host: string | null;
+  pid: number | null;
+  /** A nova-api worker: which API it serves and its index among that API's workers. */
+  worker: { role: string; index: number } | null;
+}
+
 /** One request held by step mode before a step. */
 export interface Hold {
   id: number;
   since: string;
   ctx: RequestContext;
   announcement: { step: BootStepId | ConsoleStepId; summary: string; detail?: unknown };
+  /** Where it waits; null only if the broker could not tell who called. */
+  holder: HoldPlace | null;
 }
 
 /** GET/PUT /lab/api/step-mode. */

@@ -5,13 +5,25 @@
 import net from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { LabEvent, LabEventKind, RequestContext } from '../../contract/events.js';
-import { encodeFrame, rawFrameReader, writeFrame, writeRawFrame, type BusFrame, type FrameHead, type PublishedEvent } from './wire.js';
+import {
+  encodeFrame,
+  rawFrameReader,
+  writeFrame,
+  writeRawFrame,
+  type BusFrame,
+  type FrameHead,
+  type PublishedEvent,
+  type WorkerSlot,
+} from './wire.js';
 import { BusFailure, timeoutError, toBusError } from './errors.js';
 import { redactEvent } from './redact.js';
 
 interface Client {
   id: string;
   name: string;
+  /** The process on the other end, as it said at hello. */
+  pid: number | null;
+  worker: WorkerSlot | null;
   socket: net.Socket;
   topics: Set<string>;
   subscribed: boolean;
@@ -47,10 +59,25 @@ interface QueuedCast {
  */
 const CAST_HOLD_MS = 10 * 60 * 1000;
 const CAST_HOLD_MAX = 1000;
-type LocalHandler = (method: string, args: unknown[], ctx: RequestContext | undefined) => Promise<unknown>;
+/** Who made a call to a local topic: the process that waits for its reply (step mode names it). */
+export interface BusCaller {
+  clientId: string;
+  name: string;
+  pid: number | null;
+  worker: WorkerSlot | null;
+  /** How long the caller waits for the reply. */
+  timeoutMs: number;
+}
+type LocalHandler = (method: string, args: unknown[], ctx: RequestContext | undefined, caller: BusCaller) => Promise<unknown>;
 
 /** Payloads larger than this are summarised in events rather than decoded and copied. */
 const EVENT_DETAIL_LIMIT = 16 * 1024;
+
+/** A hello's worker slot, if it is one (anything else is ignored). */
+const workerSlot = (w: unknown): WorkerSlot | null => {
+  const o = w as Partial<WorkerSlot> | null | undefined;
+  return o && typeof o.role === 'string' && Number.isSafeInteger(o.index) ? { role: o.role.slice(0, 40), index: o.index! } : null;
+};
 
 /** A body's one field (args, result or error, event), decoded. */
 const bodyField = (body: Buffer | null, ...names: string[]): unknown => {
@@ -71,6 +98,7 @@ export class Broker {
   private queuedCasts = new Map<string, QueuedCast[]>();
   private local = new Map<string, LocalHandler>();
   private observers = new Set<(e: LabEvent) => void>();
+  private goneObservers = new Set<(clientId: string) => void>();
   private seq = 0;
   private nextClient = 0;
 
@@ -90,6 +118,11 @@ export class Broker {
   /** Serve a topic from inside the launcher process (e.g. "lab" for step mode). */
   serveLocal(topic: string, handler: LocalHandler): void {
     this.local.set(topic, handler);
+  }
+
+  /** Told when a client's connection ends (its process stopped or died): its calls wait no more. */
+  onClientGone(observer: (clientId: string) => void): void {
+    this.goneObservers.add(observer);
   }
 
   onEvent(observer: (e: LabEvent) => void): () => void {
@@ -145,6 +178,8 @@ export class Broker {
     const client: Client = {
       id: `c${++this.nextClient}`,
       name: frame.name,
+      pid: Number.isSafeInteger(frame.pid) && frame.pid > 0 ? frame.pid : null,
+      worker: workerSlot(frame.worker),
       socket,
       topics: new Set(),
       subscribed: false,
@@ -201,7 +236,14 @@ export class Broker {
     this.observe('rpc.call', frame.from ?? caller?.name ?? '?', frame.topic, frame.method, frame.ctx, body, 'args');
     const localHandler = this.local.get(frame.topic);
     if (localHandler) {
-      localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).then(
+      const who: BusCaller = {
+        clientId: callerId,
+        name: frame.from ?? caller?.name ?? '?',
+        pid: caller?.pid ?? null,
+        worker: caller?.worker ?? null,
+        timeoutMs: remainingMs,
+      };
+      localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx, who).then(
         (result) => this.replyTo(callerId, { op: 'reply', id: frame.id, result }, frame.topic, frame.method, frame.ctx),
         (err) => this.replyTo(callerId, { op: 'reply', id: frame.id, error: toBusError(err) }, frame.topic, frame.method, frame.ctx),
       );
@@ -279,7 +321,8 @@ export class Broker {
     this.observe('rpc.cast', frame.from ?? '?', frame.topic, frame.method, frame.ctx, body, 'args');
     const localHandler = this.local.get(frame.topic);
     if (localHandler) {
-      void localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx).catch(() => undefined);
+      const who: BusCaller = { clientId: '', name: frame.from ?? '?', pid: null, worker: null, timeoutMs: 0 };
+      void localHandler(frame.method, bodyField(body, 'args') as unknown[], frame.ctx, who).catch(() => undefined);
       return;
     }
     const target = this.pickListener(frame.topic);
@@ -389,6 +432,7 @@ export class Broker {
 
   private drop(client: Client): void {
     this.clients.delete(client.id);
+    for (const o of this.goneObservers) o(client.id);
     for (const topic of client.topics) {
       const list = (this.listeners.get(topic) ?? []).filter((id) => id !== client.id);
       this.listeners.set(topic, list);

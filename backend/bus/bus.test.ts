@@ -172,3 +172,26 @@ test('a subscribed service gets every event and its own calls still get their re
   assert.ok(seen.some((e) => e.kind === 'step' && e.summary === 'a step' && e.source === 'watcher'));
   broker.close();
 });
+
+test('a local topic learns who calls it (name, pid, worker slot) and when that caller goes away', async () => {
+  const { broker, port } = await lab();
+  const seen: unknown[] = [];
+  const gone: string[] = [];
+  broker.onClientGone((id) => gone.push(id));
+  broker.serveLocal('lab', async (_m, _a, _ctx, caller) => {
+    seen.push(caller);
+    return null;
+  });
+  const worker = new BusClient('nova-api', 2000, { role: 'osapi_compute', index: 2 });
+  await worker.connect(port, broker.secret);
+  await worker.call('lab', 'step', [{}]);
+  const caller = seen[0] as { clientId: string; name: string; pid: number; worker: unknown; timeoutMs: number };
+  assert.equal(caller.name, 'nova-api');
+  assert.equal(caller.pid, process.pid);
+  assert.deepEqual(caller.worker, { role: 'osapi_compute', index: 2 });
+  assert.equal(caller.timeoutMs, 2000);
+  worker.close();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(gone, [caller.clientId]);
+  broker.close();
+});

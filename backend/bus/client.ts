@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestContext } from '../../contract/events.js';
-import { frameReader, writeFrame, type BusFrame, type PublishedEvent } from './wire.js';
+import { frameReader, writeFrame, type BusFrame, type PublishedEvent, type WorkerSlot } from './wire.js';
 import { fromBusError, toBusError } from './errors.js';
 
 // Handlers take each RPC method's own arguments; the bus only forwards them.
@@ -39,6 +39,8 @@ export class BusClient {
   constructor(
     readonly name: string,
     readonly defaultTimeoutMs = 30_000,
+    /** Told to the broker at hello, so a step held in this process can name it (step mode). */
+    readonly worker?: WorkerSlot,
   ) {}
 
   async connect(port: number, secret: string, host = '127.0.0.1'): Promise<void> {
@@ -60,7 +62,15 @@ export class BusClient {
           this.handle(frame);
         }),
       );
-      this.socket.once('connect', () => writeFrame(this.socket, { op: 'hello', secret, name: this.name, pid: process.pid }));
+      this.socket.once('connect', () =>
+        writeFrame(this.socket, {
+          op: 'hello',
+          secret,
+          name: this.name,
+          pid: process.pid,
+          ...(this.worker ? { worker: this.worker } : {}),
+        }),
+      );
     });
     this.socket.on('error', () => undefined);
     this.socket.on('close', () => {

@@ -54,7 +54,11 @@ export async function startService(binary: ServiceBinary): Promise<ServiceRuntim
   const paths = statePaths(requireEnv('NOVALAB_STATE_DIR'));
   const portOffset = Number(process.env.NOVALAB_PORT_OFFSET ?? 0);
   const conf = readServiceConf(log);
-  const bus = new BusClient(name);
+  // A nova-api worker says which one it is (the master forked it with these): a step held in
+  // it is then shown as "nova-api osapi_compute worker 1 (pid …)".
+  const role = process.env.NOVA_API_ROLE;
+  const index = Number(process.env.NOVA_API_WORKER);
+  const bus = new BusClient(name, undefined, role && Number.isInteger(index) ? { role, index } : undefined);
   await bus.connect(Number(requireEnv('NOVALAB_BUS_PORT')), requireEnv('NOVALAB_BUS_SECRET'));
   const hooks: ((how: ShutdownKind) => Promise<void> | void)[] = [];
   let stopping = false;

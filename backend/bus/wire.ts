@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { RequestContext } from '../../contract/events.js';
 
 export type BusFrame =
-  | { op: 'hello'; secret: string; name: string; pid: number }
+  | { op: 'hello'; secret: string; name: string; pid: number; worker?: WorkerSlot }
   | { op: 'welcome'; clientId: string }
   | { op: 'listen'; topic: string }
   | { op: 'call'; id: string; topic: string; method: string; args: unknown[]; ctx?: RequestContext; timeoutMs: number; from?: string }
@@ -12,6 +12,12 @@ export type BusFrame =
   | { op: 'publish'; event: PublishedEvent }
   | { op: 'subscribe' }
   | { op: 'event'; event: unknown };
+
+/** Which worker of a master process a client is (a nova-api worker: its API and its index). */
+export interface WorkerSlot {
+  role: string;
+  index: number;
+}
 
 /** Errors travel as data; the caller re-raises them as RemoteError. */
 export interface BusError {

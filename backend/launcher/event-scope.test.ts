@@ -21,6 +21,7 @@ const hold = (id: number, project?: string): Hold => ({
   since: 't',
   ctx: { request_id: `req-h${id}`, project_id: project },
   announcement: { step: 'api.request', summary: 's' },
+  holder: { service: 'nova-api', host: null, pid: 100 + id, worker: { role: 'osapi_compute', index: 0 } },
 });
 
 test("a member sees its own project's events, the scheduler's explanation included, and never another project's", () => {

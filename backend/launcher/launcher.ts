@@ -101,11 +101,14 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
       detail: { enabled, holds },
     }),
   );
-  broker.serveLocal(LAB_TOPIC, async (method, args, ctx) => {
+  broker.onClientGone((clientId) => gate.callerGone(clientId));
+  broker.serveLocal(LAB_TOPIC, async (method, args, ctx, caller) => {
     if (method !== 'step') throw new Error(`lab has no method ${method}`);
     // A held step is shown by GET /lab/api/step-mode and in hold events: no secrets in it either.
     const a = redactSecrets(args[0]) as StepAnnouncement;
-    await gate.pass(a, ctx ?? {});
+    // The caller is the process that really waits: the hold names it (service, host, pid, worker).
+    // A hold whose process went away ends without the step: no event says it happened.
+    if (!(await gate.pass(a, ctx ?? {}, caller))) return null;
     broker.emit({
       kind: 'step',
       source: 'novalab',

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StepGate } from './step-gate.js';
+import { StepGate, holdPlace, type HoldCaller } from './step-gate.js';
 
 const settled = async (p: Promise<unknown>) => {
   let done = false;
@@ -35,4 +35,58 @@ test("a client's status poll is never held", async () => {
   const gate = new StepGate();
   gate.setStepMode(true);
   assert.equal(await settled(gate.pass({ step: 'api.poll', summary: '' }, {})), true);
+});
+
+const caller = (over: Partial<HoldCaller> = {}): HoldCaller => ({
+  clientId: 'c7',
+  name: 'nova-conductor',
+  pid: 4242,
+  worker: null,
+  timeoutMs: 60_000,
+  ...over,
+});
+
+test('a hold names the process that waits: service, host of a nova-compute, pid, nova-api worker', () => {
+  assert.deepEqual(holdPlace(caller()), { service: 'nova-conductor', host: null, pid: 4242, worker: null });
+  assert.deepEqual(holdPlace(caller({ name: 'nova-compute@host-b', pid: 17 })), {
+    service: 'nova-compute',
+    host: 'host-b',
+    pid: 17,
+    worker: null,
+  });
+  const w = { role: 'osapi_compute', index: 1 };
+  assert.deepEqual(holdPlace(caller({ name: 'nova-api', worker: w })).worker, w);
+  const gate = new StepGate();
+  gate.setStepMode(true);
+  void gate.pass({ step: 'scheduler.call', summary: '' }, { request_id: 'r' }, caller());
+  assert.equal(gate.holds()[0]!.holder?.pid, 4242);
+});
+
+test('a hold whose process went away is dropped, and the change is told', async () => {
+  const told: number[] = [];
+  const gate = new StepGate((holds) => told.push(holds.length));
+  gate.setStepMode(true);
+  const gone = gate.pass({ step: 'compute.network', summary: '' }, { request_id: 'r1' }, caller({ clientId: 'c1' }));
+  const stays = gate.pass({ step: 'scheduler.call', summary: '' }, { request_id: 'r2' }, caller({ clientId: 'c2' }));
+  gate.callerGone('c1');
+  assert.equal(await settled(gone), true);
+  assert.equal(await gone, false, 'the step of a gone caller does not happen');
+  assert.equal(await settled(stays), false);
+  assert.deepEqual(
+    gate.holds().map((h) => h.ctx.request_id),
+    ['r2'],
+  );
+  assert.equal(told[told.length - 1], 1);
+  gate.setStepMode(false);
+});
+
+test('a hold ends when its caller stops waiting (its own timeout)', async () => {
+  const gate = new StepGate();
+  gate.setStepMode(true);
+  const p = gate.pass({ step: 'compute.image', summary: '' }, { request_id: 'r' }, caller({ timeoutMs: 20 }));
+  assert.equal(gate.holds().length, 1);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(await settled(p), true);
+  assert.equal(await p, true);
+  assert.equal(gate.holds().length, 0);
 });

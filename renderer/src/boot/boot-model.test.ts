@@ -87,7 +87,13 @@ test("NoValidHost: step 7 is the error with the fault, nothing after it happened
 });
 
 test('step mode: the held step shows as held with what it is about to do', () => {
-  const hold: Hold = { id: 1, since: '', ctx, announcement: { step: 'scheduler.call', summary: 'rpc.call scheduler.select_destinations' } };
+  const hold: Hold = {
+    id: 1,
+    since: '',
+    ctx,
+    announcement: { step: 'scheduler.call', summary: 'rpc.call scheduler.select_destinations' },
+    holder: { service: 'nova-conductor', host: null, pid: 1234, worker: null },
+  };
   const v = bootView(null, REQ, boot(5), [hold], { status: 'BUILD', fault: null });
   assert.equal(v.steps[5]!.status, 'held');
   assert.equal(v.steps[5]!.summary, 'rpc.call scheduler.select_destinations');

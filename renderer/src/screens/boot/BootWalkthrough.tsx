@@ -15,6 +15,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { StepModeBar } from './StepModeBar';
 import { StepRow } from './StepRow';
 import { LaterScheduling } from './LaterScheduling';
+import { HeldArchitecture } from './HeldArchitecture';
 import type { LaunchRecord } from '../../boot/launch-record';
 
 /** A server not launched from this window: its create request id from os-instance-actions. */
@@ -80,6 +81,7 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
     () => bootView(launch, requestId, events, mode.holds, server ? { status: server.status, fault: server.fault?.message ?? null } : null),
     [launch, requestId, events, mode.holds, server],
   );
+  const myHolds = useMemo(() => mode.holds.filter((h) => !!requestId && h.ctx.request_id === requestId), [mode.holds, requestId]);
   const name = launch?.name ?? server?.name ?? serverId ?? '';
   const status = launch?.finalStatus ?? server?.status ?? (launch?.postError ? 'ERROR' : 'BUILD');
   const doneCount = view.steps.filter((s) => s.status === 'done').length;
@@ -103,7 +105,8 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
         {' · '}
         <span data-testid="boot-progress">{t('boot.doneCount', { done: doneCount, total: view.steps.length })}</span>
       </div>
-      <StepModeBar mode={mode} requestId={requestId} />
+      <StepModeBar mode={mode} requestId={requestId} view={view} />
+      {mode.enabled && <HeldArchitecture holds={myHolds} />}
       {launch?.authError && <ErrorBox what={t('boot.authFailed')} error={new Error(launch.authError)} />}
       {launch?.postError && <ErrorBox what={t('boot.postFailed')} error={new Error(launch.postError.message)} testId="boot-post-error" />}
       {!launch && origin.error && <ErrorBox what={t('boot.serverFailed')} error={origin.error} />}
@@ -120,7 +123,7 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
       )}
       <ol className="timeline" data-testid="boot-timeline">
         {view.steps.map((s) => (
-          <StepRow key={s.id} step={s} images={view.images} serverId={serverId} />
+          <StepRow key={s.id} step={s} images={view.images} serverId={serverId} holds={myHolds} />
         ))}
       </ol>
       {serverId && <LaterScheduling serverId={serverId} />}

@@ -1,23 +1,50 @@
-// Step mode: hold the real request before each step until Next; Continue lets it run.
+// Step mode: hold the real request before each step until Next; Continue lets it run. The
+// banner names the process that holds the request, and says when the request on screen has
+// ended (nothing of it will be held again) rather than promising a next step.
 import { useTranslation } from 'react-i18next';
-import { bootStepNumber, BOOT_STEPS, type BootStepId } from '../../../../contract/boot-steps';
+import type { TFunction } from 'i18next';
 import type { useStepMode } from '../../hooks/use-step-mode';
 import type { Hold } from '../../api/lab';
+import type { StepView } from '../../boot/boot-model';
+import { bannerState, heldLine, placeText, type BannerState } from '../../boot/step-mode-notes';
 
 type StepMode = ReturnType<typeof useStepMode>;
 
-function heldLabel(t: (k: string, o?: Record<string, unknown>) => string, h: Hold): string {
-  const id = h.announcement.step;
-  const boot = (BOOT_STEPS as readonly string[]).includes(id);
-  return boot
-    ? t('boot.heldStep', { n: bootStepNumber(id as BootStepId), title: t(`steps.${id}.title`) })
-    : t('boot.heldOther', { step: id });
+/** "Held in nova-conductor (pid 1234) before step 6: …", in the learner's language. */
+export function heldText(t: TFunction, h: Hold): string {
+  const place = h.holder ? placeText(h.holder) : null;
+  const line = heldLine(h, place ? t(place.key, place.params) : null);
+  const title = line.key === 'stepMode.heldConsoleIn' ? t(`consoleSteps.${h.announcement.step}`) : t(`steps.${h.announcement.step}.title`);
+  return t(line.key, { ...line.params, title });
 }
 
-export function StepModeBar({ mode, requestId }: { mode: StepMode; requestId: string | null }) {
+function bannerText(t: TFunction, s: BannerState): string {
+  switch (s.kind) {
+    case 'held':
+      return heldText(t, s.hold);
+    case 'ended':
+      return s.status === 'ERROR' && s.step !== null ? t('stepMode.ended.ERROR_at', { n: s.step }) : t(`stepMode.ended.${s.status}`);
+    case 'waiting':
+      return t('boot.waitingForStep');
+    default:
+      return t('boot.stepModeOff');
+  }
+}
+
+export function StepModeBar({
+  mode,
+  requestId,
+  view,
+}: {
+  mode: StepMode;
+  requestId: string | null;
+  /** The request on screen, when there is one: its steps and how it ended. */
+  view?: { steps: readonly StepView[]; finished: 'ACTIVE' | 'ERROR' | null };
+}) {
   const { t } = useTranslation();
   const mine = mode.holds.filter((h) => !requestId || h.ctx.request_id === requestId);
   const others = mode.holds.length - mine.length;
+  const state = bannerState(mode.enabled, mine, view?.steps ?? null, view?.finished ?? null);
   return (
     <div className={`stepmode ${mode.enabled ? 'on' : ''}`} data-testid="step-mode-bar">
       <label className="switch">
@@ -41,8 +68,8 @@ export function StepModeBar({ mode, requestId }: { mode: StepMode; requestId: st
       <button type="button" disabled={mode.busy || !mode.enabled} onClick={() => void mode.continueAll()} data-testid="step-continue">
         {t('boot.continue')}
       </button>
-      <span className="held" data-testid="held-step" aria-live="polite">
-        {mine[0] ? heldLabel(t, mine[0]) : mode.enabled ? t('boot.waitingForStep') : t('boot.stepModeOff')}
+      <span className="held" data-testid="held-step" data-state={state.kind} aria-live="polite">
+        {bannerText(t, state)}
         {others > 0 && <span className="muted"> · {t('boot.otherHolds', { count: others })}</span>}
       </span>
       {mode.error && <span className="field-error">{mode.error}</span>}

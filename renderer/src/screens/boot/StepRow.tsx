@@ -1,6 +1,6 @@
 // One step of the boot flow: number, the course's words, status, the real message, and —
 // expanded — what the GUI sent or got and every event behind it.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, useFormat } from '../../i18n/format';
 import type { TFunction } from 'i18next';
@@ -8,6 +8,8 @@ import type { StepView, ImageProgress } from '../../boot/boot-model';
 import type { StepMessage } from '../../boot/boot-steps-table';
 import { JsonView } from '../../components/JsonView';
 import { href } from '../../hooks/use-route';
+import type { Hold } from '../../api/lab';
+import { StepModeNote } from './StepModeNote';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -60,20 +62,44 @@ function messageText(t: TFunction, lang: string, m: StepMessage): string {
   return t(m.key, params);
 }
 
-export function StepRow({ step, images, serverId }: { step: StepView; images: ImageProgress[]; serverId: string | null }) {
+export function StepRow({
+  step,
+  images,
+  serverId,
+  holds = [],
+}: {
+  step: StepView;
+  images: ImageProgress[];
+  serverId: string | null;
+  /** Step mode's holds of this request (for the notes on steps waiting on another). */
+  holds?: readonly Hold[];
+}) {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const [open, setOpen] = useState(false);
+  const row = useRef<HTMLLIElement>(null);
+  const autoOpened = useRef(false);
+  // A newly held step opens and comes into view: it is what the learner is to read now. Once
+  // released it closes again, unless the learner toggled it meanwhile.
+  const holdId = step.hold?.id ?? null;
+  useEffect(() => {
+    if (holdId === null) {
+      if (autoOpened.current) setOpen(false);
+      autoOpened.current = false;
+      return;
+    }
+    setOpen(true);
+    autoOpened.current = true;
+    row.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }, [holdId]);
+  const toggle = () => {
+    autoOpened.current = false;
+    setOpen(!open);
+  };
   const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
   return (
-    <li className={`step step-${step.status}`} data-testid={`boot-step-${step.n}`} data-status={step.status} data-step={step.id}>
-      <button
-        type="button"
-        className="step-head"
-        onClick={() => setOpen(!open)}
-        aria-expanded={open}
-        data-testid={`boot-step-toggle-${step.n}`}
-      >
+    <li ref={row} className={`step step-${step.status}`} data-testid={`boot-step-${step.n}`} data-status={step.status} data-step={step.id}>
+      <button type="button" className="step-head" onClick={toggle} aria-expanded={open} data-testid={`boot-step-toggle-${step.n}`}>
         <span className="step-n">{step.n}</span>
         <span className="step-text">
           <span className="step-title">{t(`steps.${step.id}.title`)}</span>
@@ -99,6 +125,7 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
           )}
         </div>
       )}
+      {(step.hold || holds.length > 0) && <StepModeNote step={step} holds={holds} />}
       {step.id === 'compute.image' && <Progress images={images} />}
       {step.id === 'scheduler.decide' && serverId && step.status !== 'pending' && (
         <a className="link small" href={href('scheduler', serverId)} data-testid="open-scheduler">

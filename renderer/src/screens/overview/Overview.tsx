@@ -14,6 +14,7 @@ import { hostCounts } from './host-counts';
 import { CourseDiagrams } from './CourseDiagrams';
 import { ApiWorkers } from './ApiWorkers';
 import { HostArchitecture } from './HostArchitecture';
+import { useStepMode } from '../../hooks/use-step-mode';
 
 export function Overview() {
   const { t } = useTranslation();
@@ -24,6 +25,7 @@ export function Overview() {
   // nova-api's pids per port and the hosts' ratios (admin only), and the aggregates (os-aggregates).
   const architecture = usePoll(() => lab.architecture(), 5000, [lab]);
   const aggregates = usePoll(() => compute.aggregates(), 5000, [compute]);
+  const stepMode = useStepMode();
 
   return (
     <div className="screen">
@@ -33,7 +35,7 @@ export function Overview() {
       {services.loading && <Spinner label={t('common.loading')} />}
       {services.data && (
         <>
-          <ServiceMap processes={services.data.processes} health={services.data.health} />
+          <ServiceMap processes={services.data.processes} health={services.data.health} held={stepMode.holds} />
           {/* The course's two pictures beside the live one: what stands for each box here. */}
           <CourseDiagrams
             live={{

@@ -5,15 +5,22 @@ import { useTranslation } from 'react-i18next';
 import type { ServiceProcess } from '../../../../contract/services';
 import type { ServiceHealth } from '../../../../contract/service-health';
 import { HealthBadge, healthFor } from '../../components/HealthBadge';
+import type { Hold } from '../../../../contract/lab-api';
+import { heldBy } from '../../boot/step-mode-notes';
 
-function Box({ p, health }: { p: ServiceProcess; health?: ServiceHealth }) {
+function Box({ p, health, held = [] }: { p: ServiceProcess; health?: ServiceHealth; held?: readonly Hold[] }) {
   const { t } = useTranslation();
   // The lab's one health (process and heartbeat), not the process state alone: a frozen
   // nova-compute runs but is down.
   const up = health ? health.state === 'up' : p.state === 'running';
   const count = p.pid ? 1 + p.workerPids.length : 0;
+  const mine = heldBy(held, p);
   return (
-    <div className={`svc-box ${up ? 'svc-up' : 'svc-down'}`} data-testid={`svc-box-${p.binary}-${p.host}`}>
+    <div
+      className={`svc-box ${up ? 'svc-up' : 'svc-down'}${mine.length ? ' svc-held' : ''}`}
+      data-testid={`svc-box-${p.binary}-${p.host}`}
+      data-held={mine.length ? 'true' : undefined}
+    >
       <div className="svc-name">
         <span className={`dot ${up ? 'dot-ok' : 'dot-bad'}`} />
         {p.binary}
@@ -31,6 +38,11 @@ function Box({ p, health }: { p: ServiceProcess; health?: ServiceHealth }) {
           <HealthBadge health={health} testId={`svc-health-${p.binary}-${p.host}`} />
         </div>
       )}
+      {mine.map((h) => (
+        <div key={h.id} className="svc-holding" data-testid="svc-holding">
+          {t(h.key, { n: h.n, pid: h.pid ?? '?' })}
+        </div>
+      ))}
     </div>
   );
 }
@@ -38,7 +50,16 @@ function Box({ p, health }: { p: ServiceProcess; health?: ServiceHealth }) {
 const FRONT = ['keystone', 'glance-api', 'nova-api', 'nova-novncproxy'];
 const BACK = ['nova-scheduler', 'nova-conductor', 'nova-consoleauth'];
 
-export function ServiceMap({ processes, health }: { processes: ServiceProcess[]; health?: readonly ServiceHealth[] }) {
+/** `held`: step mode's holds; the service that holds one is highlighted. */
+export function ServiceMap({
+  processes,
+  health,
+  held = [],
+}: {
+  processes: ServiceProcess[];
+  health?: readonly ServiceHealth[];
+  held?: readonly Hold[];
+}) {
   const { t } = useTranslation();
   const pick = (names: string[]) => names.flatMap((n) => processes.filter((p) => p.binary === n));
   const computes = processes.filter((p) => p.binary === 'nova-compute');
@@ -49,7 +70,7 @@ export function ServiceMap({ processes, health }: { processes: ServiceProcess[];
         <div className="map-label">{t('overview.mapFront')}</div>
         <div className="map-boxes">
           {pick(FRONT).map((p) => (
-            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} />
+            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} held={held} />
           ))}
         </div>
       </div>
@@ -58,7 +79,7 @@ export function ServiceMap({ processes, health }: { processes: ServiceProcess[];
         <div className="map-label">{t('overview.mapControl')}</div>
         <div className="map-boxes">
           {pick(BACK).map((p) => (
-            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} />
+            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} held={held} />
           ))}
           <div className="svc-box svc-db">{t('overview.mapDb')}</div>
         </div>
@@ -67,7 +88,7 @@ export function ServiceMap({ processes, health }: { processes: ServiceProcess[];
         <div className="map-label">{t('overview.mapCompute')}</div>
         <div className="map-boxes">
           {computes.map((p) => (
-            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} />
+            <Box key={p.binary + p.host} p={p} health={healthFor(health, p.binary, p.host)} held={held} />
           ))}
         </div>
       </div>

@@ -36,8 +36,12 @@ export function createLab(token: string) {
       (await request<StepModeNext>(SERVICE, LAB_API.stepModeNext, opts('POST', requestId ? { request_id: requestId } : {}))).body,
     config: async () => (await request<LabConfig>(SERVICE, LAB_API.config, opts())).body,
     saveConfig: async (changes: ConfChange[]) => (await request<LabConfig>(SERVICE, LAB_API.config, opts('PUT', { changes }))).body,
-    restart: async (binary: string) =>
-      (await request<LabRestart>(SERVICE, LAB_API.restart.replace(':binary', encodeURIComponent(binary)), opts('POST', {}))).body,
+    /** `host`: only that host's process (one nova-compute of several); every one of `binary` otherwise. */
+    restart: async (binary: string, host?: string) => {
+      const path = LAB_API.restart.replace(':binary', encodeURIComponent(binary));
+      const q = host ? `?${new URLSearchParams({ host })}` : '';
+      return (await request<LabRestart>(SERVICE, `${path}${q}`, opts('POST', {}))).body;
+    },
   };
 }
 

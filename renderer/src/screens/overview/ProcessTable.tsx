@@ -3,11 +3,15 @@
 import { useTranslation } from 'react-i18next';
 import type { ServiceProcess } from '../../../../contract/services';
 import { Status } from '../../components/Status';
+import { RestartProcess } from './RestartProcess';
 
 export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
   const { t } = useTranslation();
   return (
     <table className="table" data-testid="process-table">
+      <caption className="muted small" data-testid="process-restart-note">
+        {t('processRestart.note')}
+      </caption>
       <thead>
         <tr>
           <th>{t('overview.col.binary')}</th>
@@ -19,6 +23,7 @@ export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
           <th>{t('overview.col.state')}</th>
           <th>{t('overview.col.restarts')}</th>
           <th>{t('overview.col.started')}</th>
+          <th>{t('processRestart.col')}</th>
         </tr>
       </thead>
       <tbody>
@@ -48,6 +53,9 @@ export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
             </td>
             <td className="num">{p.restarts}</td>
             <td className="time">{p.startedAt ? new Date(p.startedAt).toLocaleTimeString() : '-'}</td>
+            <td>
+              <RestartProcess process={p} />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -58,8 +58,15 @@ export interface RequestSpec {
   /**
    * Server group membership: the host of each other member already placed (a host appears once
    * per member on it), and for anti-affinity how many members a host may hold (default 1).
+   * `name`: what the learner called the group, so explanations can say it (Nova's InstanceGroup.name).
    */
-  instance_group: { uuid: string; policy: ServerGroupPolicy; member_hosts: string[]; max_server_per_host?: number } | null;
+  instance_group: {
+    uuid: string;
+    name?: string;
+    policy: ServerGroupPolicy;
+    member_hosts: string[];
+    max_server_per_host?: number;
+  } | null;
   /** A resize or cold migration (absent for a boot): the claim is the migration's, on the destination. */
   move?: MoveRequest;
 }

@@ -191,7 +191,7 @@ test('server groups: members join in the create, claims keep anti-affinity even 
   );
   assert.equal(claims[1]!.reason, 'server group g has policy anti-affinity and h1 already holds 1 of its members (at most 1)');
   assert.equal((await api.instance_claim('b', 'h2')).ok, true);
-  assert.deepEqual(await api.instance_group_spec('c'), { uuid: 'g', policy: 'anti-affinity', member_hosts: ['h1', 'h2'] });
+  assert.deepEqual(await api.instance_group_spec('c'), { uuid: 'g', name: 'g', policy: 'anti-affinity', member_hosts: ['h1', 'h2'] });
   await api.instance_destroy('a');
   assert.deepEqual((await api.server_group_get('g'))!.members, ['b', 'c']);
   assert.equal((await api.instance_claim('c', 'h1')).ok, true, 'h1 is free of members again');

@@ -2,7 +2,8 @@
 // metadata forwarder, and checks what the lab relies on: the banner carries the hostname and
 // uuid the metadata service gave (not the kernel command line's fallback), the request was
 // signed, user data runs, and typed keys reach a shell (x86_64: the VGA console's keyboard;
-// aarch64: the serial port, which the VNC display shows as a text console).
+// aarch64: the serial port, which the VNC display shows as a text console), and that the
+// serial console's shell sends no terminal query that QEMU's text console would draw.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -267,6 +268,11 @@ async function bootAndCheck(t: TestContext, image: ManifestImage): Promise<void>
     await guest.waitFor(new RegExp(`user data ran on ${who.hostname}`));
     await guest.waitFor(new RegExp(`${who.hostname}:~# `));
     await checkTypedKeysReachAShell(guest, image.architecture);
+    // The serial console's shell never asks the terminal where its cursor is (ESC [ 6 n):
+    // QEMU's text console, which the aarch64 VNC screen shows, draws its answer on the screen.
+    if (image.architecture === 'aarch64') await guest.waitFor(new RegExp(`typed 42[\\s\\S]*${who.hostname}:~# `));
+    const log = readLog(guest.files.serialLog);
+    assert.ok(!log.includes('\x1b[6n'), `a terminal query on the serial console:\n${JSON.stringify(log.slice(-300))}`);
   } finally {
     await guest.stop();
   }

@@ -28,3 +28,11 @@ test('rejects a host the members are not on', () => {
 test('ignores anti-affinity groups', () => {
   assert.equal(serverGroupAffinityFilter.check(makeHost(), group('anti-affinity', ['host-b'])), true);
 });
+
+test('names the group as the learner named it, its id beside the name', () => {
+  const spec = makeSpec({ instance_group: { uuid: 'g1', name: 'db', policy: 'affinity', member_hosts: ['host-b'] } });
+  assert.equal(
+    serverGroupAffinityFilter.check(makeHost(), spec),
+    'server group db (g1) has policy affinity and its members are on host-b, not on this host',
+  );
+});

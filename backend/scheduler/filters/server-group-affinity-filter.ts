@@ -2,6 +2,7 @@
 // host(s) its members already use; the first member may go anywhere.
 import type { SchedulerFilter } from './types.js';
 import { list } from '../../shared/format.js';
+import { groupLabel } from '../../shared/group-members.js';
 
 export const serverGroupAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAffinityFilter',
@@ -10,7 +11,7 @@ export const serverGroupAffinityFilter: SchedulerFilter = {
     if (!group || group.policy !== 'affinity' || group.member_hosts.length === 0) return true;
     if (group.member_hosts.includes(host.host)) return true;
     return (
-      `server group ${group.uuid} has policy affinity and its members are on ` +
+      `server group ${groupLabel(group)} has policy affinity and its members are on ` +
       `${list([...new Set(group.member_hosts)])}, not on this host`
     );
   },

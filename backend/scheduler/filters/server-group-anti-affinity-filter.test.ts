@@ -35,3 +35,11 @@ test('max_server_per_host lets a host take that many members, and no more', () =
     'server group g2 has policy anti-affinity with max_server_per_host=2 and host-a already holds 2 members',
   );
 });
+
+test('names the group as the learner named it, its id beside the name', () => {
+  const spec = makeSpec({ instance_group: { uuid: 'g1', name: 'web', policy: 'anti-affinity', member_hosts: ['host-a'] } });
+  assert.equal(
+    serverGroupAntiAffinityFilter.check(makeHost(), spec),
+    'server group web (g1) has policy anti-affinity and already has a member on host-a',
+  );
+});

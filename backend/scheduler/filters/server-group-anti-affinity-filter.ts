@@ -2,7 +2,7 @@
 // a different host, or (rule max_server_per_host, from 2.64) at most that many on one host.
 // A host already holding this very instance (a move) is not refused.
 import type { SchedulerFilter } from './types.js';
-import { membersOnHost } from '../../shared/group-members.js';
+import { groupLabel, membersOnHost } from '../../shared/group-members.js';
 
 export const serverGroupAntiAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAntiAffinityFilter',
@@ -14,7 +14,7 @@ export const serverGroupAntiAffinityFilter: SchedulerFilter = {
     const here = membersOnHost(group.member_hosts, host.host);
     if (here < max) return true;
     return max === 1
-      ? `server group ${group.uuid} has policy anti-affinity and already has a member on ${host.host}`
-      : `server group ${group.uuid} has policy anti-affinity with max_server_per_host=${max} and ${host.host} already holds ${here} members`;
+      ? `server group ${groupLabel(group)} has policy anti-affinity and already has a member on ${host.host}`
+      : `server group ${groupLabel(group)} has policy anti-affinity with max_server_per_host=${max} and ${host.host} already holds ${here} members`;
   },
 };

@@ -47,8 +47,12 @@ export function createLab(token: string) {
       const path = `${LAB_API.logs.replace(':binary', encodeURIComponent(binary))}?${q}`;
       return (await request<LabLogs>(SERVICE, path, opts())).body;
     },
-    restart: async (binary: string) =>
-      (await request<LabRestart>(SERVICE, LAB_API.restart.replace(':binary', encodeURIComponent(binary)), opts('POST', {}))).body,
+    /** `host`: only that host's process (one nova-compute of several); every one of `binary` otherwise. */
+    restart: async (binary: string, host?: string) => {
+      const path = LAB_API.restart.replace(':binary', encodeURIComponent(binary));
+      const q = host ? `?${new URLSearchParams({ host })}` : '';
+      return (await request<LabRestart>(SERVICE, `${path}${q}`, opts('POST', {}))).body;
+    },
   };
 }
 

@@ -7,12 +7,16 @@ import type { ServiceHealth } from '../../../../contract/service-health';
 import { Status } from '../../components/Status';
 import { HealthBadge, healthFor } from '../../components/HealthBadge';
 import { href } from '../../hooks/use-route';
+import { RestartProcess } from './RestartProcess';
 
 export function ProcessTable({ processes, health }: { processes: ServiceProcess[]; health?: readonly ServiceHealth[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   return (
     <table className="table" data-testid="process-table">
+      <caption className="muted small" data-testid="process-restart-note">
+        {t('processRestart.note')}
+      </caption>
       <thead>
         <tr>
           <th>{t('overview.col.binary')}</th>
@@ -24,6 +28,7 @@ export function ProcessTable({ processes, health }: { processes: ServiceProcess[
           <th>{t('overview.col.state')}</th>
           <th>{t('overview.col.restarts')}</th>
           <th>{t('overview.col.started')}</th>
+          <th>{t('processRestart.col')}</th>
         </tr>
       </thead>
       <tbody>
@@ -65,6 +70,9 @@ export function ProcessTable({ processes, health }: { processes: ServiceProcess[
               </a>
             </td>
             <td className="time">{p.startedAt ? fmt.time(p.startedAt) : '-'}</td>
+            <td>
+              <RestartProcess process={p} />
+            </td>
           </tr>
         ))}
       </tbody>

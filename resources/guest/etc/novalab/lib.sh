@@ -121,11 +121,15 @@ identify_instance() {
 	: "${INSTANCE_ID:=unknown}" "${INSTANCE_HOSTNAME:=novalab}"
 }
 
-# busybox init keeps a root shell on each console (no getty, no password: a lab guest).
+# busybox init keeps a root shell on each console (no getty, no password: a lab guest);
+# a serial port's shell takes its lines from the kernel (see serial-shell.sh).
 write_inittab() {
 	find_consoles
 	for c in $CONSOLES; do
-		echo "$c::respawn:-/bin/sh"
+		case "$c" in
+		ttyS* | ttyAMA*) echo "$c::respawn:/bin/sh /etc/novalab/serial-shell.sh" ;;
+		*) echo "$c::respawn:-/bin/sh" ;;
+		esac
 	done
 	echo "::ctrlaltdel:/bin/reboot"
 	echo "::shutdown:/bin/umount -a -r"

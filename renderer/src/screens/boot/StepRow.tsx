@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StepView, ImageProgress } from '../../boot/boot-model';
 import { JsonView } from '../../components/JsonView';
-import { href } from '../../hooks/use-route';
+import type { NoDecision } from '../../boot/no-decision';
+import { NoDecisionNote } from './NoDecisionNote';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -45,7 +46,18 @@ function commandLine(step: StepView): string | null {
   return null;
 }
 
-export function StepRow({ step, images, serverId }: { step: StepView; images: ImageProgress[]; serverId: string | null }) {
+/** `decisionLink`: the scheduler view of this request's decision, only when there is one; `missing`: why there is none. */
+export function StepRow({
+  step,
+  images,
+  decisionLink,
+  missing,
+}: {
+  step: StepView;
+  images: ImageProgress[];
+  decisionLink: string | null;
+  missing: NoDecision | null;
+}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
@@ -71,11 +83,12 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
         </div>
       )}
       {step.id === 'compute.image' && <Progress images={images} />}
-      {step.id === 'scheduler.decide' && serverId && step.status !== 'pending' && (
-        <a className="link small" href={href('scheduler', serverId)} data-testid="open-scheduler">
+      {step.id === 'scheduler.decide' && decisionLink && step.status !== 'pending' && (
+        <a className="link small" href={decisionLink} data-testid="open-scheduler">
           {t('boot.openScheduler')}
         </a>
       )}
+      {step.id === 'scheduler.decide' && missing && <NoDecisionNote missing={missing} testId="boot-no-decision" />}
       {open && (
         <div className="step-detail" data-testid={`boot-step-detail-${step.n}`}>
           <p className="muted small">{t(`steps.${step.id}.explain`)}</p>

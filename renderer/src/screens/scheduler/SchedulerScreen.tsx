@@ -1,6 +1,6 @@
 // The scheduler's decisions for one server: from GET …/os-scheduler-trace, or from the
 // scheduler.decide events when that endpoint is not there.
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
 import type { LabEvent } from '../../../../contract/events';
@@ -8,7 +8,9 @@ import { useSession } from '../../session/session';
 import { usePoll } from '../../hooks/use-poll';
 import { useLabEvents } from '../../hooks/use-events';
 import { useLaunches } from '../../boot/launches';
-import { href } from '../../hooks/use-route';
+import { href, replaceRoute } from '../../hooks/use-route';
+import { isLaunchKey } from '../../boot/launch-key';
+import { RecentDecisions } from './RecentDecisions';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Status, Spinner } from '../../components/Status';
 import { TraceView } from './TraceView';
@@ -21,7 +23,11 @@ export function SchedulerScreen({ target, focus = null }: { target: string | nul
   const { t } = useTranslation();
   const { list, find } = useLaunches();
   const launch = target ? find(target) : (list[list.length - 1] ?? null);
-  const serverId = launch?.serverId ?? target;
+  const serverId = launch?.serverId ?? (target && isLaunchKey(target) ? null : target);
+  // The address names the instance by its id, so it survives a reload and a new sign-in.
+  useEffect(() => {
+    if (serverId && target !== serverId) replaceRoute('scheduler', serverId, ...(focus ? [focus] : []));
+  }, [serverId, target, focus]);
   if (!serverId) return <SchedulerPicker />;
   return (
     <div className="screen">
@@ -93,6 +99,7 @@ function SchedulerPicker() {
           </li>
         ))}
       </ul>
+      <RecentDecisions servers={servers.data ?? []} />
     </div>
   );
 }

@@ -240,6 +240,13 @@ describe('the walkthrough and the scheduler view address an instance by its id',
     const traces = await compute<{ traces: unknown[] }>(lab.guiUrl, 'GET', `/servers/${id}/os-scheduler-trace`);
     assert.deepEqual(traces.body.traces, [], 'the lab really has no decision for it');
     await shot(page, 'walkthrough-scheduler-died', { fullPage: true });
+    // The scheduler view of the instance says the same, and shows no decision.
+    await app.goTo('scheduler', id);
+    const none = page.locator('[data-testid="scheduler-no-decision"][data-reason="scheduler_died"]');
+    await none.waitFor({ timeout: 30_000 });
+    assert.equal(await app.byTestId('scheduler-trace').count(), 0);
+    await page.goBack();
+    await app.byTestId('screen-boot').waitFor();
 
     // After a reload, the same statement (the crash is among the lab's events).
     await page.reload();

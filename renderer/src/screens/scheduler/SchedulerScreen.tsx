@@ -11,6 +11,9 @@ import { useLaunches } from '../../boot/launches';
 import { href, replaceRoute } from '../../hooks/use-route';
 import { isLaunchKey } from '../../boot/launch-key';
 import { RecentDecisions } from './RecentDecisions';
+import { bootOutcome } from '../../boot/boot-model';
+import { noDecision } from '../../boot/no-decision';
+import { NoDecisionNote } from '../boot/NoDecisionNote';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Status, Spinner } from '../../components/Status';
 import { TraceView } from './TraceView';
@@ -53,6 +56,25 @@ function Traces({ serverId, focus }: { serverId: string; focus: string | null })
     if (api.data && api.data.length) return api.data;
     return decisions.map((e) => e.detail as ScheduleTrace).filter((tr) => tr.instance_uuid === serverId);
   }, [api.data, decisions, serverId]);
+  // With none to show for a boot that has ended: why (the same statement as the walkthrough's), not "yet".
+  const events = useLabEvents();
+  const actions = usePoll(() => compute.instanceActions(serverId), 0, [compute, serverId]);
+  const createRequest = actions.data?.find((a) => a.action === 'create')?.request_id ?? null;
+  const missing = useMemo(
+    () =>
+      traces.length || !api.data || !server.data
+        ? null
+        : noDecision({
+            trace: null,
+            saved: api.data,
+            requestEvents: createRequest ? events.filter((e) => e.ctx?.request_id === createRequest) : [],
+            allEvents: events,
+            finished: bootOutcome(server.data.status),
+            fault: server.data.fault?.message ?? null,
+            faultAt: server.data.fault?.created ?? null,
+          }),
+    [traces.length, api.data, server.data, createRequest, events],
+  );
 
   return (
     <>
@@ -71,6 +93,8 @@ function Traces({ serverId, focus }: { serverId: string; focus: string | null })
       {traces.length === 0 &&
         (api.loading ? (
           <Spinner label={t('common.loading')} />
+        ) : missing ? (
+          <NoDecisionNote missing={missing} testId="scheduler-no-decision" className="muted" />
         ) : (
           <p className="muted" data-testid="scheduler-empty">
             {t('scheduler.none')}

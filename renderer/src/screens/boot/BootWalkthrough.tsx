@@ -3,6 +3,7 @@
 // launch made here whose POST has not answered yet; once it has, the address becomes the id.
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format';
 import { useLaunches } from '../../boot/launches';
 import { bootView, findRequestId } from '../../boot/boot-model';
 import { isLaunchKey } from '../../boot/launch-key';
@@ -31,6 +32,7 @@ function useServerOrigin(serverId: string | null, finished: boolean) {
 
 function Picker({ launches }: { launches: LaunchRecord[] }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const { compute } = useSession();
   const servers = usePoll(() => compute.listServers(), 5000, [compute]);
   return (
@@ -40,8 +42,7 @@ function Picker({ launches }: { launches: LaunchRecord[] }) {
       <ul className="picker">
         {[...launches].reverse().map((l) => (
           <li key={l.key}>
-            <a href={href('boot', l.serverId ?? l.key)}>{l.name}</a>{' '}
-            <span className="muted small">{new Date(l.startedAt).toLocaleTimeString()}</span>
+            <a href={href('boot', l.serverId ?? l.key)}>{l.name}</a> <span className="muted small">{fmt.time(l.startedAt)}</span>
           </li>
         ))}
         {(servers.data ?? [])

@@ -2,6 +2,7 @@
 // why nova-scheduler made none (or why the lab no longer has it). Never a link to an empty page.
 import { useTranslation } from 'react-i18next';
 import type { NoDecision } from '../../boot/no-decision';
+import { useFormat } from '../../i18n/format';
 
 export function NoDecisionNote({
   missing,
@@ -13,6 +14,7 @@ export function NoDecisionNote({
   className?: string;
 }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const text =
     missing.reason === 'scheduler_died'
       ? t('walkById.noDecision.scheduler_died', {
@@ -20,7 +22,7 @@ export function NoDecisionNote({
           how: missing.signal
             ? t('walkById.exitSignal', { signal: missing.signal })
             : t('walkById.exitCode', { code: missing.code ?? '?' }),
-          time: new Date(missing.at).toLocaleTimeString(),
+          time: fmt.time(missing.at),
         })
       : t(`walkById.noDecision.${missing.reason}`);
   return (

@@ -7,9 +7,11 @@ import { useSession } from '../../session/session';
 import { usePoll } from '../../hooks/use-poll';
 import { href } from '../../hooks/use-route';
 import { recentDecisions } from './recent-decisions';
+import { useFormat } from '../../i18n/format';
 
 export function RecentDecisions({ servers }: { servers: Pick<ServerDetail, 'id' | 'name'>[] }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const { compute } = useSession();
   const ids = servers.map((s) => s.id).join(',');
   const traces = usePoll(
@@ -30,7 +32,7 @@ export function RecentDecisions({ servers }: { servers: Pick<ServerDetail, 'id' 
               {d.serverName}
             </a>{' '}
             <strong>{d.kind === 'boot' ? t('walkById.kindBoot') : t(`scheduler.kind_${d.kind}`)}</strong>{' '}
-            <span className="muted small">{new Date(d.at).toLocaleTimeString()}</span>{' '}
+            <span className="muted small">{fmt.time(d.at)}</span>{' '}
             {d.host ? (
               <span className="status status-ok">{t('scheduler.chosen', { host: d.host })}</span>
             ) : (

@@ -115,3 +115,18 @@ test("another request's events are not this request's steps", () => {
   assert.equal(v.steps[4]!.status, 'active');
   assert.equal(v.steps[4]!.summary, null);
 });
+
+test('after a reload, with the events no longer kept: an ACTIVE instance shows every step done, never "in progress"', () => {
+  const v = bootView(null, REQ, [], [], { status: 'ACTIVE', fault: null });
+  assert.deepEqual(statuses(v), Array(12).fill('done'));
+  const off = bootView(null, REQ, [], [], { status: 'SHUTOFF', fault: null });
+  assert.deepEqual(statuses(off), Array(12).fill('done'), 'a stopped instance was booted once');
+  const unknown = bootView(null, REQ, [], [], null);
+  assert.ok(!statuses(unknown).includes('active'), 'nothing is in progress while the state is not known');
+});
+
+test('the decision comes from the saved traces when its event is gone', () => {
+  const v = bootView(null, REQ, boot(6), [], { status: 'BUILD', fault: null }, [trace('host-b')]);
+  assert.equal(v.trace?.chosen, 'host-b');
+  assert.equal(v.steps[6]!.status, 'done');
+});

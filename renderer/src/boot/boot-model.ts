@@ -69,12 +69,30 @@ function imageProgress(events: LabEvent[]): ImageProgress[] {
   return [...byName.values()];
 }
 
+/**
+ * The boot's outcome from the instance's status now: BUILD is still booting, ERROR failed,
+ * any other status (ACTIVE, SHUTOFF, PAUSED, a resize…) means the boot ended ACTIVE once.
+ */
+export function bootOutcome(status: string | null | undefined): 'ACTIVE' | 'ERROR' | null {
+  if (!status || status === 'BUILD') return null;
+  return status === 'ERROR' ? 'ERROR' : 'ACTIVE';
+}
+
+/** The last saved decision of this request's boot (its attempts share the request id), if the lab still keeps it. */
+export function savedBootTrace(saved: readonly ScheduleTrace[], requestId: string | null): ScheduleTrace | null {
+  if (!requestId) return null;
+  const mine = saved.filter((t) => t.request_id === requestId && (!t.kind || t.kind === 'boot'));
+  return mine.sort((a, b) => a.attempt - b.attempt || a.started_at.localeCompare(b.started_at))[mine.length - 1] ?? null;
+}
+
 export function bootView(
   launch: LaunchRecord | null,
   requestId: string | null,
   allEvents: readonly LabEvent[],
   holds: Hold[],
   serverStatus: { status: string; fault: string | null } | null,
+  /** The instance's saved decisions (GET …/os-scheduler-trace): they outlive the events. */
+  saved: readonly ScheduleTrace[] = [],
 ): BootView {
   const events = requestId ? allEvents.filter((e) => e.ctx?.request_id === requestId) : [];
   const perStep = new Map<BootStepId, LabEvent[]>(BOOT_STEPS.map((s) => [s, []]));
@@ -110,21 +128,23 @@ export function bootView(
   }
 
   const traceEvent = [...perStep.get('scheduler.decide')!].reverse().find((e) => isTrace(e.detail));
-  const trace = traceEvent ? (traceEvent.detail as ScheduleTrace) : null;
+  const trace = traceEvent ? (traceEvent.detail as ScheduleTrace) : savedBootTrace(saved, requestId);
   const driverStarted = perStep
     .get('compute.driver')!
     .some((e) => e.kind === 'step' && (e.detail as { pid?: unknown } | undefined)?.pid !== undefined);
   const images = imageProgress(perStep.get('compute.image')!);
-  const finalStatus =
-    launch?.finalStatus ??
-    (serverStatus && (serverStatus.status === 'ACTIVE' || serverStatus.status === 'ERROR') ? serverStatus.status : null);
+  // Another client's launch, or one made before a reload: what the instance is now says how its boot ended.
+  const finalStatus = launch?.finalStatus ?? bootOutcome(serverStatus?.status);
   const finished = finalStatus === 'ACTIVE' || finalStatus === 'ERROR' ? finalStatus : null;
   const fault = launch?.server?.fault?.message ?? serverStatus?.fault ?? null;
   const myHolds = holds.filter((h) => h.ctx.request_id && h.ctx.request_id === requestId);
-  const pollEvents = perStep.get('api.poll')!;
+  // Another client's polls are its own step events; a reply that merely followed step 11 is not one.
+  const pollEvents = perStep.get('api.poll')!.filter((e) => e.kind === 'step');
 
   const facts: StepFacts = { launch, happened, trace, driverStarted, images, finished };
   const done = (id: BootStepId): boolean => {
+    // A boot that ended ACTIVE went through every step, whether or not the lab still keeps their events.
+    if (finished === 'ACTIVE') return true;
     const rule = BOOT_STEP_TABLE.find((r) => r.id === id);
     return rule?.done ? rule.done(facts) : happened.has(id);
   };
@@ -132,7 +152,8 @@ export function bootView(
     BOOT_STEP_TABLE.find((r) => r.failed?.(facts))?.id ??
     (finished === 'ERROR' ? (BOOT_STEPS.find((s) => s !== 'api.poll' && !done(s)) ?? 'api.poll') : null);
   const firstOpen = BOOT_STEPS.find((s) => !done(s)) ?? null;
-  const running = !failed && !finished && !launch?.pollError;
+  // Not another client's instance whose state is not known yet: nothing is "in progress" on a guess.
+  const running = !failed && !finished && !launch?.pollError && (!!launch || serverStatus?.status === 'BUILD');
 
   const steps: StepView[] = BOOT_STEP_TABLE.map((rule, i) => {
     const id = rule.id;

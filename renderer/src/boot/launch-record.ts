@@ -4,7 +4,7 @@ import type { AuthExchange } from '../api/identity';
 import type { ServerCreateBody, ServerDetail } from '../api/compute';
 
 export interface LaunchRecord {
-  /** Local id, used in the walkthrough's address until the server id is known. */
+  /** A random provisional address (launch-key.ts), used only until the server id is known. */
   key: string;
   name: string;
   startedAt: string;

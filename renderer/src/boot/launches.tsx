@@ -6,6 +6,7 @@ import { reissue } from '../api/identity';
 import { createCompute, type ServerCreateBody } from '../api/compute';
 import { ApiError } from '../api/http';
 import type { LaunchRecord } from './launch-record';
+import { newLaunchKey } from './launch-key';
 import { useSession } from '../session/session';
 import { useEventStore } from '../hooks/use-events';
 import type { Session } from '../api/identity';
@@ -16,7 +17,6 @@ class LaunchStore {
   private records = new Map<string, LaunchRecord>();
   private listeners = new Set<() => void>();
   private version = 0;
-  private n = 0;
 
   subscribe = (l: () => void) => {
     this.listeners.add(l);
@@ -42,7 +42,7 @@ class LaunchStore {
   }
 
   start(session: Session, body: ServerCreateBody, startSeq: number): string {
-    const key = `launch-${++this.n}`;
+    const key = newLaunchKey();
     this.records.set(key, { key, name: body.server.name, startedAt: new Date().toISOString(), startSeq, body, polls: [] });
     this.update(key, {});
     void this.run(key, session, body);

@@ -26,3 +26,13 @@ export function go(screen: string, ...args: string[]): void {
 }
 
 export const href = (screen: string, ...args: string[]) => `#/${[screen, ...args].map(encodeURIComponent).join('/')}`;
+
+/**
+ * Swap the current address for another without a new history entry: a launch's provisional
+ * address becomes its instance's id once Nova answers, and Back does not return to it.
+ */
+export function replaceRoute(screen: string, ...args: string[]): void {
+  history.replaceState(history.state, '', href(screen, ...args));
+  // replaceState fires no hashchange; useRoute listens for it.
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}

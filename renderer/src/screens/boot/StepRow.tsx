@@ -7,9 +7,10 @@ import type { TFunction } from 'i18next';
 import type { StepView, ImageProgress } from '../../boot/boot-model';
 import type { StepMessage } from '../../boot/boot-steps-table';
 import { JsonView } from '../../components/JsonView';
-import { href } from '../../hooks/use-route';
 import type { Hold } from '../../api/lab';
 import { StepModeNote } from './StepModeNote';
+import type { NoDecision } from '../../boot/no-decision';
+import { NoDecisionNote } from './NoDecisionNote';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -62,15 +63,18 @@ function messageText(t: TFunction, lang: string, m: StepMessage): string {
   return t(m.key, params);
 }
 
+/** `decisionLink`: the scheduler view of this request's decision, only when there is one; `missing`: why there is none. */
 export function StepRow({
   step,
   images,
-  serverId,
+  decisionLink,
+  missing,
   holds = [],
 }: {
   step: StepView;
   images: ImageProgress[];
-  serverId: string | null;
+  decisionLink: string | null;
+  missing: NoDecision | null;
   /** Step mode's holds of this request (for the notes on steps waiting on another). */
   holds?: readonly Hold[];
 }) {
@@ -127,11 +131,12 @@ export function StepRow({
       )}
       {(step.hold || holds.length > 0) && <StepModeNote step={step} holds={holds} />}
       {step.id === 'compute.image' && <Progress images={images} />}
-      {step.id === 'scheduler.decide' && serverId && step.status !== 'pending' && (
-        <a className="link small" href={href('scheduler', serverId)} data-testid="open-scheduler">
+      {step.id === 'scheduler.decide' && decisionLink && step.status !== 'pending' && (
+        <a className="link small" href={decisionLink} data-testid="open-scheduler">
           {t('boot.openScheduler')}
         </a>
       )}
+      {step.id === 'scheduler.decide' && missing && <NoDecisionNote missing={missing} testId="boot-no-decision" />}
       {open && (
         <div className="step-detail" data-testid={`boot-step-detail-${step.n}`}>
           <p className="muted small">{t(`steps.${step.id}.explain`)}</p>

@@ -6,6 +6,7 @@ import { useSession } from '../../session/session';
 import { usePoll } from '../../hooks/use-poll';
 import { ErrorBox } from '../../components/ErrorBox';
 import { CommandBlock } from '../../components/CommandBlock';
+import { href } from '../../hooks/use-route';
 
 export function InstanceHistory({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
@@ -19,6 +20,9 @@ export function InstanceHistory({ serverId }: { serverId: string }) {
     3000,
     [compute, serverId],
   );
+  // The decisions nova-conductor still keeps, by the request that caused them: each action that has one opens it.
+  const traces = usePoll(() => compute.schedulerTraces(serverId), 5000, [compute, serverId]);
+  const attempts = (requestId: string) => (traces.data ?? []).filter((tr) => tr.request_id === requestId).length;
   return (
     <section className="card" data-testid="instance-history">
       <h3>{t('instances.history')}</h3>
@@ -31,6 +35,7 @@ export function InstanceHistory({ serverId }: { serverId: string }) {
             <th>{t('instances.col.start')}</th>
             <th>{t('instances.col.events')}</th>
             <th>{t('instances.col.message')}</th>
+            <th>{t('walkById.colDecision')}</th>
           </tr>
         </thead>
         <tbody>
@@ -59,6 +64,15 @@ export function InstanceHistory({ serverId }: { serverId: string }) {
                 ))}
               </td>
               <td className="small">{a.message ? t(`eventResults.${a.message}`, { defaultValue: a.message }) : '-'}</td>
+              <td className="small">
+                {attempts(a.request_id) > 0 ? (
+                  <a className="link" href={href('scheduler', serverId, a.request_id)} data-testid={`history-decision-${a.action}`}>
+                    {t('walkById.openDecision', { count: attempts(a.request_id) })}
+                  </a>
+                ) : (
+                  '-'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,6 @@
 // The scheduler's decisions for one server: from GET …/os-scheduler-trace, or from the
 // scheduler.decide events when that endpoint is not there.
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
 import type { LabEvent } from '../../../../contract/events';
@@ -8,7 +8,12 @@ import { useSession } from '../../session/session';
 import { usePoll } from '../../hooks/use-poll';
 import { useLabEvents } from '../../hooks/use-events';
 import { useLaunches } from '../../boot/launches';
-import { href } from '../../hooks/use-route';
+import { href, replaceRoute } from '../../hooks/use-route';
+import { isLaunchKey } from '../../boot/launch-key';
+import { RecentDecisions } from './RecentDecisions';
+import { bootOutcome } from '../../boot/boot-model';
+import { noDecision } from '../../boot/no-decision';
+import { NoDecisionNote } from '../boot/NoDecisionNote';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Status, Spinner } from '../../components/Status';
 import { TraceView } from './TraceView';
@@ -21,7 +26,11 @@ export function SchedulerScreen({ target, focus = null }: { target: string | nul
   const { t } = useTranslation();
   const { list, find } = useLaunches();
   const launch = target ? find(target) : (list[list.length - 1] ?? null);
-  const serverId = launch?.serverId ?? target;
+  const serverId = launch?.serverId ?? (target && isLaunchKey(target) ? null : target);
+  // The address names the instance by its id, so it survives a reload and a new sign-in.
+  useEffect(() => {
+    if (serverId && target !== serverId) replaceRoute('scheduler', serverId, ...(focus ? [focus] : []));
+  }, [serverId, target, focus]);
   if (!serverId) return <SchedulerPicker />;
   return (
     <div className="screen">
@@ -47,6 +56,25 @@ function Traces({ serverId, focus }: { serverId: string; focus: string | null })
     if (api.data && api.data.length) return api.data;
     return decisions.map((e) => e.detail as ScheduleTrace).filter((tr) => tr.instance_uuid === serverId);
   }, [api.data, decisions, serverId]);
+  // With none to show for a boot that has ended: why (the same statement as the walkthrough's), not "yet".
+  const events = useLabEvents();
+  const actions = usePoll(() => compute.instanceActions(serverId), 0, [compute, serverId]);
+  const createRequest = actions.data?.find((a) => a.action === 'create')?.request_id ?? null;
+  const missing = useMemo(
+    () =>
+      traces.length || !api.data || !server.data
+        ? null
+        : noDecision({
+            trace: null,
+            saved: api.data,
+            requestEvents: createRequest ? events.filter((e) => e.ctx?.request_id === createRequest) : [],
+            allEvents: events,
+            finished: bootOutcome(server.data.status),
+            fault: server.data.fault?.message ?? null,
+            faultAt: server.data.fault?.created ?? null,
+          }),
+    [traces.length, api.data, server.data, createRequest, events],
+  );
 
   return (
     <>
@@ -65,6 +93,8 @@ function Traces({ serverId, focus }: { serverId: string; focus: string | null })
       {traces.length === 0 &&
         (api.loading ? (
           <Spinner label={t('common.loading')} />
+        ) : missing ? (
+          <NoDecisionNote missing={missing} testId="scheduler-no-decision" className="muted" />
         ) : (
           <p className="muted" data-testid="scheduler-empty">
             {t('scheduler.none')}
@@ -93,6 +123,7 @@ function SchedulerPicker() {
           </li>
         ))}
       </ul>
+      <RecentDecisions servers={servers.data ?? []} />
     </div>
   );
 }

@@ -162,13 +162,15 @@ export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ 
     detail: ids,
   });
   const get = async (id: string) => {
+    // When this image's fetch began (the three run at once): the waterfall's bar starts here.
+    const startedAt = new Date().toISOString();
     const rec = await c.images.describe(id);
     return c.images.fetch(rec, (p) =>
       c.publish({
         kind: 'progress',
         step: 'compute.image',
         summary: p.cached ? `${p.name}: already in ${c.host}'s cache` : `${p.name}: ${p.bytes} of ${p.total ?? '?'} bytes`,
-        detail: p,
+        detail: { ...p, started_at: startedAt },
       }),
     );
   };

@@ -14,6 +14,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { StepModeBar } from './StepModeBar';
 import { StepRow } from './StepRow';
 import { LaterScheduling } from './LaterScheduling';
+import { Waterfall } from './Waterfall';
 import type { LaunchRecord } from '../../boot/launch-record';
 
 /** A server not launched from this window: its create request id from os-instance-actions. */
@@ -121,6 +122,7 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
           <StepRow key={s.id} step={s} images={view.images} serverId={serverId} />
         ))}
       </ol>
+      <Waterfall model={view.waterfall} />
       {serverId && <LaterScheduling serverId={serverId} />}
       {view.finished === 'ACTIVE' && serverId && (
         <div className="actions-row">

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { StepView, ImageProgress } from '../../boot/boot-model';
 import { JsonView } from '../../components/JsonView';
 import { href } from '../../hooks/use-route';
+import { formatDuration } from './Waterfall';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -49,6 +50,7 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
+  const timed = !!step.span && (step.status === 'done' || step.status === 'error');
   return (
     <li className={`step step-${step.status}`} data-testid={`boot-step-${step.n}`} data-status={step.status} data-step={step.id}>
       <button
@@ -56,6 +58,8 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
         className="step-head"
         onClick={() => setOpen(!open)}
         aria-expanded={open}
+        aria-controls={`boot-step-detail-${step.n}`}
+        title={t(open ? 'waterfall.collapse' : 'waterfall.expand', { n: step.n })}
         data-testid={`boot-step-toggle-${step.n}`}
       >
         <span className="step-n">{step.n}</span>
@@ -63,7 +67,23 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
           <span className="step-title">{t(`steps.${step.id}.title`)}</span>
           <span className="step-course">{t(`steps.${step.id}.course`)}</span>
         </span>
+        {/* Only a finished step has a duration; a running one has no end yet. */}
+        {timed ? (
+          <span
+            className="step-duration"
+            data-testid={`boot-step-duration-${step.n}`}
+            data-ms={step.span!.ms}
+            title={t('waterfall.stepTook', { duration: formatDuration(t, step.span!.ms) })}
+          >
+            {formatDuration(t, step.span!.ms)}
+          </span>
+        ) : (
+          <span />
+        )}
         <span className={`step-badge badge-${step.status}`}>{t(`boot.status.${step.status}`)}</span>
+        <span className="step-chevron" aria-hidden="true">
+          ▸
+        </span>
       </button>
       {step.summary && (
         <div className="step-summary" data-testid={`boot-step-summary-${step.n}`}>
@@ -77,7 +97,7 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
         </a>
       )}
       {open && (
-        <div className="step-detail" data-testid={`boot-step-detail-${step.n}`}>
+        <div className="step-detail" id={`boot-step-detail-${step.n}`} data-testid={`boot-step-detail-${step.n}`}>
           <p className="muted small">{t(`steps.${step.id}.explain`)}</p>
           {step.hold && (
             <>

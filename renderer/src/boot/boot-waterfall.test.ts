@@ -64,6 +64,8 @@ const BOOT = events([
   [1400, { kind: 'step', step: 'compute.driver', source: 'nova-compute@host-c', detail: { pid: 42 } }],
   [1402, { ...call('conductor', 'action_event_finish'), source: 'nova-compute@host-c' }],
   [1403, { ...reply('conductor', 'action_event_finish'), source: 'nova-conductor' }],
+  // ACTIVE came before the guest had booted: its banner shows later on the serial console.
+  [4400, { kind: 'progress', source: 'nova-compute@host-c', detail: { phase: 'banner', detail: 'novalab login: vm1 (0b7c)' } }],
 ]);
 
 const find = (bars: Bar[], lane: string, kind: string, label?: string) =>
@@ -78,7 +80,7 @@ test('one lane per service that took part, in the order each joined, plus glance
   );
   assert.equal(w.driver, 'qemu');
   assert.equal(w.t0, T0 - 60);
-  assert.equal(w.t1, T0 + 1403);
+  assert.equal(w.t1, T0 + 4400);
 });
 
 test('an rpc call is a wait bar on the caller and a work bar on the callee, linked', () => {
@@ -116,6 +118,9 @@ test('HTTP, token, scheduler decision, image fetches and the guest keep the time
   assert.deepEqual(rel(guest!), [400, 1400]);
   const [build] = find(w.bars, 'nova-compute@host-c', 'work', 'compute.host-c.build_and_run_instance');
   assert.ok(w.links.some((l) => l.from === build!.id && l.to === guest!.id));
+  const [booting] = find(w.bars, 'guest', 'boot');
+  assert.deepEqual(rel(booting!), [1400, 4400], 'from the driver\'s "started" to the banner');
+  assert.equal(booting!.label, 'novalab login: vm1 (0b7c)');
 });
 
 test('the lab announcements and the bus are no lanes; a reply from the bus fails the call; an unanswered one stays open', () => {

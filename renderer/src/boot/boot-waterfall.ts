@@ -10,13 +10,15 @@
 //   fetch — nova-compute fetching one image (started_at to its last progress), with
 //   serve — glance sending it over the same span (only when the bytes really came from glance);
 //   decide — nova-scheduler filtering and weighing (step 7's events);
-//   guest — the guest's process from its start to the driver's "started".
+//   guest — the guest's process from its start to the driver's "started";
+//   boot  — the guest booting from there to its login banner on the serial console (nova-compute
+//           watches for it; ACTIVE usually comes first).
 import type { LabEvent } from '../../../contract/events';
 import { bootStepNumber, type BootStepId } from '../../../contract/boot-steps';
 import { rpcStep } from './boot-steps-table';
 import { eventStart, eventTime } from './boot-timing';
 
-export type BarKind = 'wait' | 'work' | 'cast' | 'http' | 'token' | 'fetch' | 'serve' | 'decide' | 'guest';
+export type BarKind = 'wait' | 'work' | 'cast' | 'http' | 'token' | 'fetch' | 'serve' | 'decide' | 'guest' | 'boot';
 
 export interface Bar {
   id: string;
@@ -67,6 +69,7 @@ export function topicServer(topic: string): string {
 }
 
 const NOT_A_LANE = new Set(['novalab', 'broker']);
+const isBanner = (e: LabEvent) => e.kind === 'progress' && (e.detail as { phase?: string } | null)?.phase === 'banner';
 const stepOf = (id: BootStepId | null) => (id ? bootStepNumber(id) : null);
 
 /** Packs bars into the fewest rows, earliest first, so that bars in a row do not overlap. */
@@ -123,7 +126,8 @@ export function bootWaterfall(input: readonly LabEvent[]): Waterfall {
       const cast = add({ lane: e.source, kind: 'cast', start: t, end: t, label: key, step: stepOf(rpcStep(e)), seq: e.seq });
       // The receiver's work: up to the last message it sent for this request after the cast.
       const target = topicServer(e.topic);
-      const later = events.filter((x) => x.seq > e.seq && x.source === target && x.kind !== 'rpc.reply');
+      // (The banner is reported by a watch that outlives the build: not part of its work.)
+      const later = events.filter((x) => x.seq > e.seq && x.source === target && x.kind !== 'rpc.reply' && !isBanner(x));
       const last = later[later.length - 1];
       if (last) {
         const work = add({ lane: target, kind: 'work', start: t, end: eventTime(last), label: key, step: cast.step, seq: e.seq });
@@ -173,6 +177,10 @@ export function bootWaterfall(input: readonly LabEvent[]): Waterfall {
       if (p.phase === 'starting' && !guest)
         guests.set(e.source, add({ lane: 'guest', kind: 'guest', start: t, end: t, label: e.source, step: 10, seq: e.seq }));
       else if (p.phase === 'started' && guest) guest.end = t;
+      else if (p.phase === 'banner' && guest) {
+        const line = ((e.detail ?? {}) as { detail?: string }).detail ?? '';
+        add({ lane: 'guest', kind: 'boot', start: guest.end, end: t, label: line, step: null, seq: e.seq });
+      }
     }
   }
 

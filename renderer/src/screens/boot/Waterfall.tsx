@@ -21,7 +21,7 @@ function laneName(t: TFunction, id: string, driver: string | null): string {
   return driver ? t('waterfall.guestLane', { driver: driver === 'qemu' ? 'QEMU' : driver }) : t('waterfall.guestLaneUnknown');
 }
 
-const KINDS: readonly BarKind[] = ['token', 'http', 'wait', 'work', 'cast', 'decide', 'fetch', 'serve', 'guest'];
+const KINDS: readonly BarKind[] = ['token', 'http', 'wait', 'work', 'cast', 'decide', 'fetch', 'serve', 'guest', 'boot'];
 
 export function Waterfall({ model }: { model: Model }) {
   const { t } = useTranslation();

@@ -1,10 +1,11 @@
 // Issue 14: each boot step shows how long it took and the walkthrough draws the whole boot as
-// a waterfall across the services — and both are the lab's truth. Against a lab with the fake
-// driver (the times come from the bus, not from a guest), a launch from the GUI: the test reads
-// the lab's own events for that request from /lab/api/events and computes, on its own, every
-// step's duration and every rpc wait, then checks the GUI shows exactly those; that the step
-// cards say they open and do; and that the waterfall has a lane for each service that took
-// part, with bars in the order the bus saw the messages.
+// a waterfall across the services — and both are the lab's truth. Against a lab with one host
+// and a real QEMU guest (the waterfall's last lane is the guest booting to its banner), a
+// launch from the GUI: the test reads the lab's own events for that request from
+// /lab/api/events and computes, on its own, every step's duration, every rpc wait and the
+// guest's start and boot, then checks the GUI shows exactly those; that the step cards say
+// they open and do; and that the waterfall has a lane for each service that took part, with
+// bars in the order the bus saw the messages.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
@@ -50,13 +51,13 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
   /** The launch's own events (its request id) and the GUI's keystone login just before them. */
   let mine: LabEvent[];
   let login: LabEvent[];
+  let requestId: string;
+  let readEvents: () => Promise<LabEvent[]>;
 
   before(async () => {
-    const topology = topologyFile([
-      { name: 'host-a', vcpus: 8, memory_mb: 8192, architectures: ['x86_64'] },
-      { name: 'host-b', vcpus: 8, memory_mb: 8192, architectures: ['x86_64'] },
-    ]);
-    lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n` });
+    // One host (the cheapest lab with a real guest): nova-compute with the QEMU driver.
+    const topology = topologyFile([{ name: 'host-a', vcpus: 4, memory_mb: 4096, architectures: ['x86_64'] }]);
+    lab = await startLab({ novaConf: `[novalab]\ntopology = ${topology}\n` });
     browser = await launchBrowser();
     ({ page } = await newPage(browser));
     app = new AppPage(page, lab.guiUrl);
@@ -75,11 +76,14 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
     await launch.submit();
     boot = new BootPage(app);
     await boot.waitAllDone(90_000);
-    const requestId = await app.byTestId('boot-request-id').innerText();
+    requestId = await app.byTestId('boot-request-id').innerText();
     assert.match(requestId, /^req-/);
 
-    const r = await fetch(new URL('lab/api/events?since=0', lab.guiUrl), { headers: { 'X-Auth-Token': token } });
-    const all = ((await r.json()) as { events: LabEvent[] }).events;
+    readEvents = async () => {
+      const r = await fetch(new URL('lab/api/events?since=0', lab.guiUrl), { headers: { 'X-Auth-Token': token } });
+      return ((await r.json()) as { events: LabEvent[] }).events;
+    };
+    const all = await readEvents();
     mine = all.filter((e) => e.ctx?.request_id === requestId);
     assert.ok(mine.length > 20, `the lab reported the request's events (${mine.length})`);
     // keystone's steps carry keystone's own request id: the GUI's login is the last one before the request.
@@ -153,6 +157,9 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
 
   test('the waterfall has a lane per service that took part, bars in the bus order, waits as long as the replies took', async () => {
     const panel = app.byTestId('waterfall');
+    // The guest is ACTIVE before it has booted: wait for its banner (nova-compute reports it), then read the events again.
+    await panel.locator('[data-testid="waterfall-bar"][data-kind="boot"]').waitFor({ state: 'attached', timeout: 240_000 });
+    mine = (await readEvents()).filter((e) => e.ctx?.request_id === requestId);
     await panel.scrollIntoViewIfNeeded();
     const lanes = await panel.locator('[data-testid="waterfall-lane"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')!));
     const bars: BarSeen[] = await panel.locator('[data-testid="waterfall-bar"]').evaluateAll((els) =>
@@ -198,6 +205,19 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
       assert.equal(bar.ms, at(reply.ts) - at(call.ts), `${call.topic}.${call.method} waited until its reply`);
       assert.equal(bar.start, at(call.ts) - t0, `${call.topic}.${call.method} starts at its call`);
     }
+
+    // The guest lane: QEMU's process from its start to the driver's "started", then its boot to the banner.
+    const phase = (p: string) => at(mine.find((e) => e.kind === 'progress' && (e.detail as { phase?: string }).phase === p)!.ts);
+    const guest = bars.filter((b) => b.lane === 'guest');
+    assert.deepEqual(
+      guest.map((b) => [b.kind, b.start, b.ms]),
+      [
+        ['guest', phase('starting') - t0, phase('started') - phase('starting')],
+        ['boot', phase('started') - t0, phase('banner') - phase('started')],
+      ],
+    );
+    assert.match(guest[1]!.label, /^novalab login: /);
+    assert.equal(await panel.locator('[data-testid="waterfall-lane"][data-lane="guest"] .wf-label').innerText(), 'QEMU guest');
 
     // Pointing at the conductor's wait for the scheduler says whom it waited for.
     const wait = panel.locator(

@@ -13,7 +13,11 @@ const until = (p: () => boolean) =>
   });
 
 test('reports the banner line once, when the console shows it', async () => {
-  const consoles = ['', 'SeaBIOS\nBooting from ROM', 'Linux version 6.1\n[ ok ] udhcpc\nnovalab login: vm1 (0b7c) \nmore'];
+  const consoles = [
+    '',
+    'SeaBIOS\nBooting from ROM',
+    'Linux version 6.1\n[ ok ] udhcpc\n\u001b[1;32mnovalab login: vm1 (0b7c)\u001b[0m \r\nmore',
+  ];
   let reads = 0;
   const found: string[] = [];
   watchBanner({ read: async () => consoles[Math.min(reads++, consoles.length - 1)]!, found: (l) => found.push(l), everyMs: 1 });

@@ -6,6 +6,9 @@
 /** The lab images print this when their boot is done (see test/real/guest-image.test.ts). */
 export const BANNER = /^.*novalab login:.*$/m;
 
+// eslint-disable-next-line no-control-regex -- the escape character is the point
+const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
 export interface BannerWatch {
   /** The last lines of the guest's console; throws once the guest is gone. */
   read: () => Promise<string>;
@@ -32,7 +35,8 @@ export function watchBanner(w: BannerWatch): () => void {
     }
     if (stopped) return;
     const line = BANNER.exec(text)?.[0];
-    if (line) return w.found(line.trim());
+    // Without the terminal's escape sequences (an aarch64 guest's prompt carries some).
+    if (line) return w.found(line.replace(ESCAPES, '').trim());
     if (Date.now() < deadline) {
       timer = setTimeout(() => void tick(), every);
       timer.unref();

@@ -219,11 +219,14 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
     assert.match(guest[1]!.label, /^novalab login: /);
     assert.equal(await panel.locator('[data-testid="waterfall-lane"][data-lane="guest"] .wf-label').innerText(), 'QEMU guest');
 
-    // Pointing at the conductor's wait for the scheduler says whom it waited for.
+    // Pointing at a bar says what it was; focusing the conductor's wait for the scheduler (a
+    // sliver beside a guest's seconds of boot) says whom it waited for.
+    await panel.locator('[data-testid="waterfall-bar"][data-kind="boot"]').hover();
+    assert.match(await app.byTestId('waterfall-hover').innerText(), /^QEMU guest — guest booting to its login banner: novalab login: /);
     const wait = panel.locator(
       '[data-testid="waterfall-bar"][data-lane="nova-conductor"][data-kind="wait"][data-label="scheduler.select_destinations"]',
     );
-    await wait.hover();
+    await wait.focus();
     assert.match(await app.byTestId('waterfall-hover').innerText(), /waited for nova-scheduler \(scheduler\.select_destinations\)/);
     await shot(page, 'waterfall-03-panel', { fullPage: true });
   });

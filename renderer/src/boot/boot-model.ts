@@ -6,7 +6,7 @@ import type { LabEvent } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { Hold } from '../api/lab';
 import type { LaunchRecord } from './launch-record';
-import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts } from './boot-steps-table';
+import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts, type StepMessage } from './boot-steps-table';
 import { stepSpan, type Span } from './boot-timing';
 import { bootWaterfall, type Waterfall } from './boot-waterfall';
 
@@ -19,6 +19,11 @@ export interface StepView {
   n: number;
   status: StepStatus;
   summary: string | null;
+  /** The summary when the GUI built it (its own steps): rendered in the learner's language.
+   *  null: the summary is the lab's event line. */
+  message: StepMessage | null;
+  /** The instance's fault, when this is the step where the request failed. */
+  fault: string | null;
   events: LabEvent[];
   hold: Hold | null;
   /** For steps the GUI made itself (1, 2, 3, 12): what it sent or got. */
@@ -153,16 +158,24 @@ export function bootView(
     if (status === 'pending' && (failed || finished === 'ERROR')) status = 'skipped';
     const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
     let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
+    let message: StepMessage | null = null;
     if (id === 'scheduler.decide' && traceEvent) summary = traceEvent.summary;
     if (!summary && rule.rpcSummary) {
       const rpc = evs.filter((e) => e.kind.startsWith('rpc.') && rpcStep(e) === id);
-      if (rpc.length) summary = rpc.map((e) => `${e.kind} ${e.topic}.${e.method}`).join(' · ');
+      if (rpc.length) {
+        summary = rpc.map((e) => `${e.kind} ${e.topic}.${e.method}`).join(' · ');
+        message = { key: 'bootSummary.rpc', params: { messages: summary } };
+      }
     }
     let local: unknown = null;
-    if (launch && rule.local) ({ local, summary } = rule.local(launch, summary));
-    else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
-    if (status === 'error' && fault && id === failed && !summary?.includes(fault)) summary = summary ? `${summary} — ${fault}` : fault;
-    return { id, n: i + 1, status, summary, events: evs, hold, local, span: stepSpan(id, timed) };
+    if (launch && rule.local) {
+      const part = rule.local(launch, summary);
+      ({ local, summary } = part);
+      message = part.message ?? null;
+    } else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
+    const stepFault = status === 'error' && fault && id === failed && !summary?.includes(fault) ? fault : null;
+    if (stepFault) summary = summary ? `${summary} — ${stepFault}` : stepFault;
+    return { id, n: i + 1, status, summary, message, fault: stepFault, events: evs, hold, local, span: stepSpan(id, timed) };
   });
 
   const instanceUuid = launch?.serverId ?? events.find((e) => e.ctx?.instance_uuid)?.ctx?.instance_uuid ?? null;

@@ -10,6 +10,8 @@ export interface FlowStep {
   n: number;
   status: FlowStatus;
   summary: string | null;
+  /** 'lab': the summary is the lab's event line; 'gui': the request this tab sent (data). */
+  from: 'lab' | 'gui' | null;
 }
 
 export interface ConsoleSession {
@@ -64,6 +66,7 @@ export function consoleFlow(events: readonly LabEvent[], s: ConsoleSession): Flo
     const e = byStep.get(id);
     let status: FlowStatus = happened(id) ? 'done' : implied(id, i) ? 'implied' : 'pending';
     if (s.failed && !happened(id) && i === lastHappened + 1) status = 'failed';
-    return { id, n: i + 1, status, summary: e?.summary ?? localSummary[id] ?? null };
+    const summary = e?.summary ?? localSummary[id] ?? null;
+    return { id, n: i + 1, status, summary, from: e ? 'lab' : summary ? 'gui' : null };
   });
 }

@@ -184,8 +184,8 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
     const spawned = mine.some((e) => e.kind === 'progress' && (e.detail as { phase?: string }).phase === 'starting');
     assert.deepEqual(
       [...lanes].sort(),
-      [...services, ...(fetched ? ['glance'] : []), ...(spawned ? ['guest'] : [])].sort(),
-      'one lane per service that took part (and glance, and the guest)',
+      [...services, ...(fetched ? ['glance-api'] : []), ...(spawned ? ['guest'] : [])].sort(),
+      'one lane per service that took part (and glance-api, and the guest)',
     );
 
     // Each rpc call and cast, in the order the bus saw them, is a bar in that order.

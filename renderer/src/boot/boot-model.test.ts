@@ -135,7 +135,7 @@ test("each step's span comes from its events; a launch made here is timed from i
   assert.equal(v.steps[11]!.span?.start, t(11));
   assert.deepEqual(
     v.waterfall.lanes.map((l) => l.id),
-    ['test', 'glance'],
+    ['test', 'glance-api'],
     'lanes are the sources of the events (here one, "test", and glance for the image it sent)',
   );
 });

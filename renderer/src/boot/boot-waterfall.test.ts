@@ -72,11 +72,11 @@ const find = (bars: Bar[], lane: string, kind: string, label?: string) =>
   bars.filter((b) => b.lane === lane && b.kind === kind && (label === undefined || b.label === label));
 const rel = (b: Bar) => [b.start - T0, b.end - T0];
 
-test('one lane per service that took part, in the order each joined, plus glance and the guest', () => {
+test('one lane per service that took part, in the order each joined, plus glance-api and the guest', () => {
   const w = bootWaterfall(BOOT);
   assert.deepEqual(
     w.lanes.map((l) => l.id),
-    ['keystone', 'nova-api', 'nova-conductor', 'nova-scheduler', 'nova-compute@host-c', 'glance', 'guest'],
+    ['keystone', 'nova-api', 'nova-conductor', 'nova-scheduler', 'nova-compute@host-c', 'glance-api', 'guest'],
   );
   assert.equal(w.driver, 'qemu');
   assert.equal(w.t0, T0 - 60);
@@ -112,8 +112,8 @@ test('HTTP, token, scheduler decision, image fetches and the guest keep the time
   assert.deepEqual(rel(find(w.bars, 'keystone', 'token')[0]!), [-60, 0]);
   assert.deepEqual(rel(find(w.bars, 'nova-scheduler', 'decide')[0]!), [168, 178]);
   assert.deepEqual(rel(find(w.bars, 'nova-compute@host-c', 'fetch', 'disk')[0]!), [197, 386]);
-  assert.deepEqual(rel(find(w.bars, 'glance', 'serve', 'disk')[0]!), [197, 386]);
-  assert.equal(find(w.bars, 'glance', 'serve', 'kernel').length, 0, 'a cached image is not sent by glance');
+  assert.deepEqual(rel(find(w.bars, 'glance-api', 'serve', 'disk')[0]!), [197, 386]);
+  assert.equal(find(w.bars, 'glance-api', 'serve', 'kernel').length, 0, 'a cached image is not sent by glance');
   const [guest] = find(w.bars, 'guest', 'guest');
   assert.deepEqual(rel(guest!), [400, 1400]);
   const [build] = find(w.bars, 'nova-compute@host-c', 'work', 'compute.host-c.build_and_run_instance');

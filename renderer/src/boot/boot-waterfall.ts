@@ -40,7 +40,7 @@ export interface Bar {
 }
 
 export interface Lane {
-  /** The emitting process, e.g. nova-api, nova-compute@host-a; or glance, guest. */
+  /** The emitting process, e.g. nova-api, nova-compute@host-a; or glance-api, guest. */
   id: string;
   kind: 'service' | 'glance' | 'guest';
   /** Bars packed into rows so that none overlap. */
@@ -69,6 +69,8 @@ export function topicServer(topic: string): string {
 }
 
 const NOT_A_LANE = new Set(['novalab', 'broker']);
+/** glance's lane: glance-api serves the image bytes (it reports no events of its own for a download). */
+const GLANCE = 'glance-api';
 const isBanner = (e: LabEvent) => e.kind === 'progress' && (e.detail as { phase?: string } | null)?.phase === 'banner';
 const stepOf = (id: BootStepId | null) => (id ? bootStepNumber(id) : null);
 
@@ -192,7 +194,7 @@ export function bootWaterfall(input: readonly LabEvent[]): Waterfall {
   }
   for (const { bar, cached } of fetches.values()) {
     if (cached) continue;
-    const serve = add({ lane: 'glance', kind: 'serve', start: bar.start, end: bar.end, label: bar.label, step: 11, seq: bar.seq });
+    const serve = add({ lane: GLANCE, kind: 'serve', start: bar.start, end: bar.end, label: bar.label, step: 11, seq: bar.seq });
     links.push({ from: bar.id, to: serve.id });
   }
   for (const guest of guests.values()) {
@@ -208,7 +210,7 @@ export function bootWaterfall(input: readonly LabEvent[]): Waterfall {
   for (const b of [...bars].sort((a, b) => a.start - b.start || a.seq - b.seq)) if (!laneIds.includes(b.lane)) laneIds.push(b.lane);
   const lanes: Lane[] = laneIds.map((id) => ({
     id,
-    kind: id === 'glance' ? 'glance' : id === 'guest' ? 'guest' : 'service',
+    kind: id === GLANCE ? 'glance' : id === 'guest' ? 'guest' : 'service',
     tracks: packTracks(bars.filter((b) => b.lane === id)),
   }));
   return { t0, t1, lanes, bars, links, driver };

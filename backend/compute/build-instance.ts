@@ -10,6 +10,7 @@ import { RetryableSpawnError, type GuestArch, type GuestSpec } from './driver.js
 import { allocateNetwork } from './host-inventory.js';
 import type { ComputeContext } from './compute-context.js';
 import { instanceName } from '../shared/instance-name.js';
+import { watchBanner } from './banner-watch.js';
 
 const BUILD_EVENT = 'compute__do_build_and_run_instance';
 
@@ -60,6 +61,15 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
       summary: handle.command ? `started ${handle.command.binary} (pid ${handle.pid})` : `started ${inst.name} (${c.driver.name} driver)`,
       detail: { pid: handle.pid, command: handle.command },
     });
+    // The guest keeps booting after ACTIVE; its banner says when it is done (the waterfall's
+    // guest lane). The fake driver prints none.
+    if (c.driver.name !== 'fake')
+      watchBanner({
+        everyMs: 200,
+        read: () => c.driver.getConsoleOutput(uuid, 20),
+        found: (line) =>
+          c.publish({ kind: 'progress', summary: `${inst.name}: banner ${line}`, detail: { phase: 'banner', detail: line } }),
+      });
     await c.conductor.instance_update(
       uuid,
       {
@@ -162,13 +172,15 @@ export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ 
     detail: ids,
   });
   const get = async (id: string) => {
+    // When this image's fetch began (the three run at once): the waterfall's bar starts here.
+    const startedAt = new Date().toISOString();
     const rec = await c.images.describe(id);
     return c.images.fetch(rec, (p) =>
       c.publish({
         kind: 'progress',
         step: 'compute.image',
         summary: p.cached ? `${p.name}: already in ${c.host}'s cache` : `${p.name}: ${p.bytes} of ${p.total ?? '?'} bytes`,
-        detail: p,
+        detail: { ...p, started_at: startedAt },
       }),
     );
   };

@@ -14,13 +14,22 @@ export function requestStart(deps: ApiDeps): RequestHandler {
     res.locals.nova = { requestId, base: `${req.protocol}://${host}`, version: MIN } as Partial<RequestState>;
     res.set({ 'x-openstack-request-id': requestId, 'x-compute-request-id': requestId });
     const started = process.hrtime.bigint();
+    // When the request arrived: the walkthrough's waterfall starts nova-api's bar here, not at the event.
+    const startedAt = new Date().toISOString();
     res.on('finish', () => {
       const st = res.locals.nova as RequestState;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       deps.publish({
         kind: 'http',
         summary: `${req.method} ${req.originalUrl} → ${res.statusCode} (${ms.toFixed(1)} ms)`,
-        detail: { method: req.method, path: req.originalUrl, status: res.statusCode, ms, microversion: versionText(st.version) },
+        detail: {
+          method: req.method,
+          path: req.originalUrl,
+          status: res.statusCode,
+          ms,
+          microversion: versionText(st.version),
+          started_at: startedAt,
+        },
         ctx: { request_id: requestId, ...(st.auth ? { user_id: st.auth.user_id, project_id: st.auth.project_id } : {}) },
       });
       // Nova's wsgi access line, so the service's log shows its requests as Nova's does.

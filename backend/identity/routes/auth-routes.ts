@@ -34,6 +34,7 @@ const requestCtx = (res: Response, project_id?: string) => {
 function publishCredentials(
   deps: IdentityDeps,
   who: { user: string; project: string | null },
+  startedAt: string,
   ctx?: { request_id: string; project_id?: string },
 ) {
   deps.publish({
@@ -41,7 +42,8 @@ function publishCredentials(
     step: 'identity.credentials',
     ctx,
     summary: `POST ${AUTH_PATH} for user ${who.user}${who.project ? `, project ${who.project}` : ' (unscoped)'}`,
-    detail: { method: 'POST', path: AUTH_PATH, user: who.user, project: who.project },
+    // started_at: when keystone began checking them (the event itself is published once the token is issued).
+    detail: { method: 'POST', path: AUTH_PATH, user: who.user, project: who.project, started_at: startedAt },
   });
 }
 
@@ -79,6 +81,7 @@ function publishOutcome(
 }
 
 async function issue(req: Request, res: Response, deps: IdentityDeps) {
+  const startedAt = new Date().toISOString();
   const body = validateAuthRequest(req.body);
   const who = describeLogin(body);
   let result;
@@ -87,13 +90,13 @@ async function issue(req: Request, res: Response, deps: IdentityDeps) {
   } catch (err) {
     // A refused login belongs to no project: only admin's event view shows it.
     const ctx = requestCtx(res);
-    publishCredentials(deps, who, ctx);
+    publishCredentials(deps, who, startedAt, ctx);
     publishOutcome(deps, who, null, err instanceof KeystoneError ? err : undefined, ctx);
     throw err;
   }
   // Published once the project is known, so the project's members (and admin) see their login steps.
   const ctx = requestCtx(res, result.token.project?.id);
-  publishCredentials(deps, who, ctx);
+  publishCredentials(deps, who, startedAt, ctx);
   publishOutcome(deps, who, result.token, undefined, ctx);
   deps.log.info(`token issued to user ${result.token.user.name} (project ${result.token.project?.name ?? 'none'})`);
   res.setHeader('X-Subject-Token', result.raw);

@@ -6,6 +6,7 @@ import type { LabEvent, RequestContext } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { Hold } from '../api/lab';
 import { bootView, type StepStatus } from './boot-model';
+import type { LaunchRecord } from './launch-record';
 
 const REQ = 'req-11111111-2222-3333-4444-555555555555';
 const UUID = '0b7c6d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e';
@@ -129,4 +130,33 @@ test('the decision comes from the saved traces when its event is gone', () => {
   const v = bootView(null, REQ, boot(6), [], { status: 'BUILD', fault: null }, [trace('host-b')]);
   assert.equal(v.trace?.chosen, 'host-b');
   assert.equal(v.steps[6]!.status, 'done');
+});
+
+test("each step's span comes from its events; a launch made here is timed from its own login, not an earlier one", () => {
+  // boot(): one event per millisecond, in order; an earlier login (seq 0) before the launch began.
+  const earlier = {
+    ...events([{ kind: 'step', step: 'identity.credentials', summary: 'someone earlier' }])[0]!,
+    seq: 0,
+    ts: new Date(1_799_999_000_000).toISOString(),
+  };
+  const all = [earlier, ...boot(12)];
+  const launch = {
+    key: 'launch-1',
+    name: 'vm1',
+    startedAt: '',
+    startSeq: 0,
+    body: { server: { name: 'vm1' } },
+    polls: [],
+    finalStatus: 'ACTIVE',
+  };
+  const v = bootView(launch as unknown as LaunchRecord, REQ, all, [], null);
+  const t = (i: number) => 1_800_000_000_000 + i;
+  assert.deepEqual(v.steps[0]!.span, { start: t(0), end: t(0), ms: 0 }, 'the login after the launch began, not the earlier one');
+  assert.deepEqual(v.steps[6]!.span, { start: t(6), end: t(6), ms: 0 });
+  assert.equal(v.steps[11]!.span?.start, t(11));
+  assert.deepEqual(
+    v.waterfall.lanes.map((l) => l.id),
+    ['test', 'glance-api'],
+    'lanes are the sources of the events (here one, "test", and glance for the image it sent)',
+  );
 });

@@ -7,6 +7,8 @@ import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { Hold } from '../api/lab';
 import type { LaunchRecord } from './launch-record';
 import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts, type StepMessage } from './boot-steps-table';
+import { stepSpan, type Span } from './boot-timing';
+import { bootWaterfall, type Waterfall } from './boot-waterfall';
 
 export type { ImageProgress } from './boot-steps-table';
 
@@ -26,6 +28,8 @@ export interface StepView {
   hold: Hold | null;
   /** For steps the GUI made itself (1, 2, 3, 12): what it sent or got. */
   local: unknown;
+  /** When the step started and ended, from its events' timestamps (boot-timing.ts). */
+  span: Span | null;
 }
 
 export interface BootView {
@@ -36,6 +40,8 @@ export interface BootView {
   images: ImageProgress[];
   finished: 'ACTIVE' | 'ERROR' | null;
   fault: string | null;
+  /** The whole boot across the services (boot-waterfall.ts). */
+  waterfall: Waterfall;
 }
 
 const isTrace = (d: unknown): d is ScheduleTrace =>
@@ -114,18 +120,24 @@ export function bootView(
     }
   }
 
-  // Another client's launch: keystone's own identity steps carry no request id, so take the
-  // last login before this request's first event (correlated by time).
-  if (!launch && events.length) {
+  // keystone's identity steps carry its own request id, not this one: take the last login
+  // before this request's first event (correlated by time) — for a launch made here, one
+  // after the launch began (the GUI's own fresh token).
+  const logins: LabEvent[] = [];
+  if (events.length) {
     const first = events[0]!.seq;
     for (const id of ['identity.credentials', 'identity.token'] as const) {
-      const e = [...allEvents].reverse().find((x) => x.seq < first && x.kind === 'step' && x.step === id);
+      const e = [...allEvents]
+        .reverse()
+        .find((x) => x.seq < first && (!launch || x.seq > launch.startSeq) && x.kind === 'step' && x.step === id);
       if (e) {
         perStep.get(id)!.push(e);
+        logins.push(e);
         happened.add(id);
       }
     }
   }
+  const timed = [...logins, ...events];
 
   const traceEvent = [...perStep.get('scheduler.decide')!].reverse().find((e) => isTrace(e.detail));
   const trace = traceEvent ? (traceEvent.detail as ScheduleTrace) : savedBootTrace(saved, requestId);
@@ -184,9 +196,9 @@ export function bootView(
     } else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
     const stepFault = status === 'error' && fault && id === failed && !summary?.includes(fault) ? fault : null;
     if (stepFault) summary = summary ? `${summary} — ${stepFault}` : stepFault;
-    return { id, n: i + 1, status, summary, message, fault: stepFault, events: evs, hold, local };
+    return { id, n: i + 1, status, summary, message, fault: stepFault, events: evs, hold, local, span: stepSpan(id, timed) };
   });
 
   const instanceUuid = launch?.serverId ?? events.find((e) => e.ctx?.instance_uuid)?.ctx?.instance_uuid ?? null;
-  return { requestId, instanceUuid, steps, trace, images, finished, fault };
+  return { requestId, instanceUuid, steps, trace, images, finished, fault, waterfall: bootWaterfall(timed) };
 }

@@ -20,6 +20,7 @@ import { StepRow } from './StepRow';
 import { LaterScheduling } from './LaterScheduling';
 import { HeldArchitecture } from './HeldArchitecture';
 import { NoDecisionNote } from './NoDecisionNote';
+import { Waterfall } from './Waterfall';
 import type { LaunchRecord } from '../../boot/launch-record';
 
 /** A server not launched from this window: its create request id from os-instance-actions. */
@@ -168,6 +169,7 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
           <StepRow key={s.id} step={s} images={view.images} decisionLink={decisionLink} missing={missing} holds={myHolds} />
         ))}
       </ol>
+      <Waterfall model={view.waterfall} />
       {serverId && <LaterScheduling serverId={serverId} />}
       {view.finished === 'ACTIVE' && serverId && (
         <div className="actions-row">

@@ -11,6 +11,7 @@ import type { Hold } from '../../api/lab';
 import { StepModeNote } from './StepModeNote';
 import type { NoDecision } from '../../boot/no-decision';
 import { NoDecisionNote } from './NoDecisionNote';
+import { formatDuration } from './Waterfall';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -101,15 +102,40 @@ export function StepRow({
     setOpen(!open);
   };
   const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
+  const timed = !!step.span && (step.status === 'done' || step.status === 'error');
   return (
     <li ref={row} className={`step step-${step.status}`} data-testid={`boot-step-${step.n}`} data-status={step.status} data-step={step.id}>
-      <button type="button" className="step-head" onClick={toggle} aria-expanded={open} data-testid={`boot-step-toggle-${step.n}`}>
+      <button
+        type="button"
+        className="step-head"
+        onClick={toggle}
+        aria-expanded={open}
+        aria-controls={`boot-step-detail-${step.n}`}
+        title={t(open ? 'waterfall.collapse' : 'waterfall.expand', { n: step.n })}
+        data-testid={`boot-step-toggle-${step.n}`}
+      >
         <span className="step-n">{step.n}</span>
         <span className="step-text">
           <span className="step-title">{t(`steps.${step.id}.title`)}</span>
           <span className="step-course">{t(`steps.${step.id}.course`)}</span>
         </span>
+        {/* Only a finished step has a duration; a running one has no end yet. */}
+        {timed ? (
+          <span
+            className="step-duration"
+            data-testid={`boot-step-duration-${step.n}`}
+            data-ms={step.span!.ms}
+            title={t('waterfall.stepTook', { duration: formatDuration(t, step.span!.ms) })}
+          >
+            {formatDuration(t, step.span!.ms)}
+          </span>
+        ) : (
+          <span />
+        )}
         <span className={`step-badge badge-${step.status}`}>{t(`boot.status.${step.status}`)}</span>
+        <span className="step-chevron" aria-hidden="true">
+          ▸
+        </span>
       </button>
       {step.summary && (
         // The GUI's own lines in the learner's language; the lab's event lines as the lab wrote them.
@@ -138,7 +164,7 @@ export function StepRow({
       )}
       {step.id === 'scheduler.decide' && missing && <NoDecisionNote missing={missing} testId="boot-no-decision" />}
       {open && (
-        <div className="step-detail" data-testid={`boot-step-detail-${step.n}`}>
+        <div className="step-detail" id={`boot-step-detail-${step.n}`} data-testid={`boot-step-detail-${step.n}`}>
           <p className="muted small">{t(`steps.${step.id}.explain`)}</p>
           {step.hold && (
             <>

@@ -2,6 +2,7 @@
 // host(s) its members already use; the first member may go anywhere.
 import type { SchedulerFilter } from './types.js';
 import { list } from '../../shared/format.js';
+import { msg } from '../../../contract/messages.js';
 
 export const serverGroupAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAffinityFilter',
@@ -9,9 +10,6 @@ export const serverGroupAffinityFilter: SchedulerFilter = {
     const group = spec.instance_group;
     if (!group || group.policy !== 'affinity' || group.member_hosts.length === 0) return true;
     if (group.member_hosts.includes(host.host)) return true;
-    return (
-      `server group ${group.uuid} has policy affinity and its members are on ` +
-      `${list([...new Set(group.member_hosts)])}, not on this host`
-    );
+    return msg('filter.groupAffinity', { group: group.uuid, hosts: list([...new Set(group.member_hosts)]) });
   },
 };

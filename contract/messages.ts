@@ -139,6 +139,8 @@ export const MESSAGES = {
   'step.schedulerCall': { text: 'rpc.call scheduler.select_destinations for {{names}} (attempt {{attempt}})' },
   'step.schedulerCallMany': { text: 'rpc.call scheduler.select_destinations for {{count}} instances ({{names}}) (attempt {{attempt}})' },
   'step.computeCast': { text: 'rpc.cast compute.{{host}}.build_and_run_instance for {{name}}' },
+  // How a list of messages is joined ("; " in English).
+  'list.separator': { text: '; ' },
   'fault.retriesExceeded': {
     text:
       'Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {{uuid}}. ' +

@@ -89,6 +89,8 @@ export function noValidHostMessage(run: Pick<FilterRun, 'trace' | 'emptiedBy'>):
   return messageText(noValidHost(run));
 }
 
+const LIST_SEP = messageText(msg('list.separator'));
+
 /** The NoValidHost message by code: each host's reason is carried by code too. */
 export function noValidHost(run: Pick<FilterRun, 'trace' | 'emptiedBy'>): LabMessage {
   const last = run.trace.find((t) => t.name === run.emptiedBy && t.end === 0);
@@ -102,7 +104,7 @@ export function noValidHost(run: Pick<FilterRun, 'trace' | 'emptiedBy'>): LabMes
     .map((t) => msg('noValidHost.removed', { filter: t.name, hosts: t.rejected.map((r) => r.host).join(', ') }));
   return msg('noValidHost.emptied', {
     filter: last.name,
-    reasons: { sep: '; ', items: reasons },
-    before: earlier.length ? msg('noValidHost.before', { removed: { sep: '; ', items: earlier } }) : '',
+    reasons: { sep: LIST_SEP, items: reasons },
+    before: earlier.length ? msg('noValidHost.before', { removed: { sep: LIST_SEP, items: earlier } }) : '',
   });
 }

@@ -4,6 +4,7 @@
 import { BOOT_STEPS, type BootStepId } from '../../../contract/boot-steps';
 import type { LabEvent } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
+import type { LabMessage } from '../../../contract/messages';
 import type { Hold } from '../api/lab';
 import type { LaunchRecord } from './launch-record';
 import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts } from './boot-steps-table';
@@ -17,6 +18,8 @@ export interface StepView {
   n: number;
   status: StepStatus;
   summary: string | null;
+  /** The summary by code, when it is an event's own (the GUI translates it). */
+  message: LabMessage | null;
   events: LabEvent[];
   hold: Hold | null;
   /** For steps the GUI made itself (1, 2, 3, 12): what it sent or got. */
@@ -31,6 +34,8 @@ export interface BootView {
   images: ImageProgress[];
   finished: 'ACTIVE' | 'ERROR' | null;
   fault: string | null;
+  /** The fault by code, when it is the scheduler's NoValidHost (the decision's error). */
+  faultMessage: LabMessage | null;
 }
 
 const isTrace = (d: unknown): d is ScheduleTrace =>
@@ -141,7 +146,11 @@ export function bootView(
     if (status === 'pending' && (failed || finished === 'ERROR')) status = 'skipped';
     const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
     let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
-    if (id === 'scheduler.decide' && traceEvent) summary = traceEvent.summary;
+    let said = lastStep;
+    if (id === 'scheduler.decide' && traceEvent) {
+      summary = traceEvent.summary;
+      said = traceEvent;
+    }
     if (!summary && rule.rpcSummary) {
       const rpc = evs.filter((e) => e.kind.startsWith('rpc.') && rpcStep(e) === id);
       if (rpc.length) summary = rpc.map((e) => `${e.kind} ${e.topic}.${e.method}`).join(' · ');
@@ -150,9 +159,11 @@ export function bootView(
     if (launch && rule.local) ({ local, summary } = rule.local(launch, summary));
     else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
     if (status === 'error' && fault && id === failed && !summary?.includes(fault)) summary = summary ? `${summary} — ${fault}` : fault;
-    return { id, n: i + 1, status, summary, events: evs, hold, local };
+    const message = said?.message && summary === said.summary ? said.message : null;
+    return { id, n: i + 1, status, summary, message, events: evs, hold, local };
   });
 
   const instanceUuid = launch?.serverId ?? events.find((e) => e.ctx?.instance_uuid)?.ctx?.instance_uuid ?? null;
-  return { requestId, instanceUuid, steps, trace, images, finished, fault };
+  const faultMessage = fault !== null && trace?.error === fault ? (trace.error_message ?? null) : null;
+  return { requestId, instanceUuid, steps, trace, images, finished, fault, faultMessage };
 }

@@ -13,6 +13,7 @@ import { Status } from '../../components/Status';
 import { ErrorBox } from '../../components/ErrorBox';
 import { StepModeBar } from './StepModeBar';
 import { StepRow } from './StepRow';
+import { renderMessage } from '../../i18n/message';
 import { LaterScheduling } from './LaterScheduling';
 import type { LaunchRecord } from '../../boot/launch-record';
 
@@ -108,7 +109,7 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
       {view.finished === 'ERROR' && view.fault && (
         <div className="error-box" data-testid="boot-fault">
           <div className="error-what">{t('boot.faultTitle')}</div>
-          <div className="error-message">{view.fault}</div>
+          <div className="error-message">{view.faultMessage ? renderMessage(t, view.faultMessage, view.fault) : view.fault}</div>
           {serverId && (
             <div className="error-hint">
               {t('boot.faultHint')} <a href={href('scheduler', serverId)}>{t('boot.openScheduler')}</a>

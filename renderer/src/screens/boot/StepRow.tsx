@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { StepView, ImageProgress } from '../../boot/boot-model';
 import { JsonView } from '../../components/JsonView';
 import { href } from '../../hooks/use-route';
+import { renderMessage } from '../../i18n/message';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -67,7 +68,7 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
       </button>
       {step.summary && (
         <div className="step-summary" data-testid={`boot-step-summary-${step.n}`}>
-          {step.summary}
+          {step.message ? renderMessage(t, step.message, step.summary) : step.summary}
         </div>
       )}
       {step.id === 'compute.image' && <Progress images={images} />}
@@ -112,7 +113,7 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
                 )}
                 <span className="time">{new Date(e.ts).toLocaleTimeString()}</span>
               </div>
-              <div className="event-summary">{e.summary}</div>
+              <div className="event-summary">{e.message ? renderMessage(t, e.message, e.summary) : e.summary}</div>
               {e.detail !== undefined && <JsonView value={e.detail} />}
             </div>
           ))}

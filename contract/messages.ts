@@ -139,6 +139,27 @@ export const MESSAGES = {
   'step.schedulerCall': { text: 'rpc.call scheduler.select_destinations for {{names}} (attempt {{attempt}})' },
   'step.schedulerCallMany': { text: 'rpc.call scheduler.select_destinations for {{count}} instances ({{names}}) (attempt {{attempt}})' },
   'step.computeCast': { text: 'rpc.cast compute.{{host}}.build_and_run_instance for {{name}}' },
+  'step.identityCredentials': { text: 'POST {{path}} for user {{user}}, project {{project}}' },
+  'step.identityCredentialsUnscoped': { text: 'POST {{path}} for user {{user}} (unscoped)' },
+  'step.identityRefused': { text: 'no token for user {{user}}: {{status}} {{error}}' },
+  'step.identityToken': { text: 'token issued to {{user}} for project {{project}}, roles {{roles}}' },
+  'step.identityTokenUnscoped': { text: 'token issued to {{user}} for no project (unscoped), roles {{roles}}' },
+  'step.apiRequest': { text: 'POST /v2.1/servers (microversion {{microversion}})' },
+  'step.apiPolicyAllowed': { text: 'token valid for {{user}}@{{project}}; {{rule}}: allowed' },
+  'step.apiPolicyDenied': { text: 'token valid for {{user}}@{{project}}; {{rule}}: denied' },
+  'step.conductorRecord': {
+    text: 'rpc.call conductor.instance_create: {{count}} instance records for {{name}}, flavor {{flavor}}, image {{image}}',
+    one: 'rpc.call conductor.instance_create: {{count}} instance record for {{name}}, flavor {{flavor}}, image {{image}}',
+  },
+  'step.computeNetwork': {
+    text: 'network for {{name}}: MAC {{mac}}, fixed IP {{ip}} (QEMU user-mode network, metadata at 169.254.169.254)',
+  },
+  'step.computeDriverPrepare': { text: '{{host}}: the {{driver}} driver prepares {{name}} ({{vcpus}} vCPU, {{ram_mb}} MB)' },
+  'step.computeStarted': { text: 'started {{binary}} (pid {{pid}})' },
+  'step.computeStartedNoProcess': { text: 'started {{name}} ({{driver}} driver)' },
+  'step.computeImage': { text: '{{host}} fetches image {{image}} from glance into its cache' },
+  'step.imageCached': { text: "{{name}}: already in {{host}}'s cache" },
+  'step.imageBytes': { text: '{{name}}: {{bytes}} of {{total}} bytes' },
   // How a list of messages is joined ("; " in English).
   'list.separator': { text: '; ' },
   'fault.retriesExceeded': {
@@ -190,6 +211,9 @@ export function paramText(p: MessageParam | undefined): string {
   if (isMessageList(p)) return p.items.map(messageText).join(p.sep);
   return messageText(p);
 }
+
+/** An event's summary in English and by code. */
+export const summaryOf = (m: LabMessage): { summary: string; message: LabMessage } => ({ summary: messageText(m), message: m });
 
 /** The English text of a message: what the API, the CLI and the logs say. */
 export function messageText(m: LabMessage): string {

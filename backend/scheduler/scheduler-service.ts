@@ -11,7 +11,7 @@ import type { PublishedEvent } from '../bus/wire.js';
 import { currentContext } from '../bus/client.js';
 import { selectHost, alternates, hostLimits } from './select-destinations.js';
 import { consumeFromRequest } from './consume.js';
-import { messageText, msg, type LabMessage } from '../../contract/messages.js';
+import { messageText, msg, summaryOf, type LabMessage } from '../../contract/messages.js';
 import type { WeigherOptions } from './weighers/types.js';
 import type { FilterOptions } from './filters/types.js';
 
@@ -59,7 +59,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
       const byName = new Map(hosts.map((h) => [h.host, h]));
       await deps.lab.step({
         step: 'scheduler.decide',
-        ...said(msg('step.schedulerFiltering', { count: hosts.length, filters: filters.join(', '), weighers: weighers.join(', ') })),
+        ...summaryOf(msg('step.schedulerFiltering', { count: hosts.length, filters: filters.join(', '), weighers: weighers.join(', ') })),
         detail: { hosts: hosts.map((h) => h.host), instances: uuids.length },
       });
       const traces: ScheduleTrace[] = [];
@@ -99,7 +99,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
         deps.publish({
           kind: 'step',
           step: 'scheduler.decide',
-          ...said(
+          ...summaryOf(
             trace.chosen
               ? msg('step.schedulerChose', { host: trace.chosen, subset: trace.subset_size, count: trace.ranking.length })
               : (trace.error_message ?? msg('noValidHost.plain')),
@@ -149,11 +149,6 @@ async function releaseRequest(conductor: ConductorApi, traces: ScheduleTrace[], 
 function setError(trace: ScheduleTrace, m: LabMessage): void {
   trace.error = messageText(m);
   trace.error_message = m;
-}
-
-/** An event's summary in English and by code. */
-function said(m: LabMessage): { summary: string; message: LabMessage } {
-  return { summary: messageText(m), message: m };
 }
 
 /** Claim the first host that still has room under its limits; concurrent creates may have taken the best one. */

@@ -160,6 +160,24 @@ export const MESSAGES = {
   'step.computeImage': { text: '{{host}} fetches image {{image}} from glance into its cache' },
   'step.imageCached': { text: "{{name}}: already in {{host}}'s cache" },
   'step.imageBytes': { text: '{{name}}: {{bytes}} of {{total}} bytes' },
+  // The noVNC console's steps (the course's 14), as the services live them.
+  'console.whereUnix': { text: 'unix socket {{path}} (owner-only: only nova-novncproxy connects)' },
+  'console.whereTcp': { text: '{{host}}:{{port}}' },
+  'console.whereTcpPassword': { text: '{{host}}:{{port}} (VNC password: only nova-novncproxy gets it)' },
+  'console.driverQuery': { text: "nova-compute on {{host}} asks the {{driver}} driver for {{uuid}}'s VNC console" },
+  'console.readConfig': { text: "the driver reads the guest's VNC setting from its QEMU command line: {{where}}" },
+  'console.driverConnectInfo': { text: "the driver returns the VNC server's address: {{where}}" },
+  'console.token': { text: 'nova-compute hands back connect_info; nova-consoleauth mints the random token for it (step 8)' },
+  'console.connectInfo': { text: "connect_info for nova-api: {{where}} (vncserver_proxyclient_address and the guest's display)" },
+  'console.url': { text: 'console URL handed to the client ({{url}}?path=…)' },
+  'console.authorized': { text: 'nova-consoleauth stored a console token for {{where}}, valid {{ttl}} s' },
+  'console.validated': { text: 'nova-consoleauth validated the token: connect_info {{where}}' },
+  'console.proxyConnect': { text: 'a browser ({{peer}}) opened a console WebSocket to nova-novncproxy' },
+  'console.proxyCheckToken': { text: 'nova-novncproxy asks nova-consoleauth to check token {{key}}…' },
+  'console.proxyRelay': { text: 'nova-novncproxy relays the console of {{uuid}} to {{where}}' },
+  'console.proxyRelayPassword': {
+    text: "nova-novncproxy relays the console of {{uuid}} to {{where}} (it answered the guest's VNC password challenge itself; the browser was offered security type None)",
+  },
   // How a list of messages is joined ("; " in English).
   'list.separator': { text: '; ' },
   'fault.retriesExceeded': {

@@ -1,6 +1,7 @@
 // The course's 14-step noVNC flow, drawn beside the console and lit by the real events.
 import { useTranslation } from 'react-i18next';
 import type { FlowStep } from './console-flow';
+import { renderMessage } from '../../i18n/message';
 
 export function ConsoleFlow({ steps }: { steps: FlowStep[] }) {
   const { t } = useTranslation();
@@ -13,7 +14,7 @@ export function ConsoleFlow({ steps }: { steps: FlowStep[] }) {
             <span className="flow-n">{s.n}</span>
             <span className="flow-text">
               <span>{t(`consoleSteps.${s.id}`)}</span>
-              {s.summary && <span className="flow-summary">{s.summary}</span>}
+              {s.summary && <span className="flow-summary">{s.message ? renderMessage(t, s.message, s.summary) : s.summary}</span>}
               {!s.summary && s.id === 'browser.open' && s.status === 'done' && (
                 <span className="flow-summary">{t('console.openedHere')}</span>
               )}

@@ -3,14 +3,14 @@
 // template from messages.<lang>.json with i18next interpolation and plurals. A code this GUI
 // does not know (a newer backend) shows the backend's English text.
 import type { TFunction } from 'i18next';
-import { isLabMessage, isMessageList, messageText, type LabMessage, type MessageParam } from '../../../contract/messages';
+import { isLabMessage, isMessageCode, isMessageList, messageText, type LabMessage, type MessageParam } from '../../../contract/messages';
 
 export function renderMessage(t: TFunction, m: LabMessage, fallback?: string): string {
   const key = `messages.${m.code}`;
   const params: Record<string, string | number> = {};
   for (const [name, p] of Object.entries(m.params)) params[name] = renderParam(t, p);
   const text = t(key, { ...params, defaultValue: '' });
-  return text && text !== key ? text : (fallback ?? messageText(m));
+  return text && text !== key ? text : (fallback ?? (isMessageCode(m.code) ? messageText(m) : m.code));
 }
 
 function renderParam(t: TFunction, p: MessageParam): string | number {

@@ -151,6 +151,9 @@ export const MESSAGES = {
     text: 'rpc.call conductor.instance_create: {{count}} instance records for {{name}}, flavor {{flavor}}, image {{image}}',
     one: 'rpc.call conductor.instance_create: {{count}} instance record for {{name}}, flavor {{flavor}}, image {{image}}',
   },
+  'step.conductorWrote': {
+    text: 'nova-conductor wrote instance {{name}} ({{uuid}}) to the database: vm_state {{vm_state}}, task_state {{task_state}}',
+  },
   'step.computeNetwork': {
     text: 'network for {{name}}: MAC {{mac}}, fixed IP {{ip}} (QEMU user-mode network, metadata at 169.254.169.254)',
   },

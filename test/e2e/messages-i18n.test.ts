@@ -89,9 +89,12 @@ describe('backend explanations in the learner language', { timeout: 10 * 60_000 
       }
       assert.doesNotMatch(fault, /not enough hosts|MB requested|physical RAM|rejected every/);
 
-      // The scheduling step's line says the same.
-      const decide = await app.byTestId('boot-step-summary-7').innerText();
-      assert.match(decide, /没有找到有效主机/);
+      // The steps' lines the services sent are Chinese too: policy, record, scheduler call, decision.
+      const line = (n: number) => app.byTestId(`boot-step-summary-${n}`).innerText();
+      assert.match(await line(4), /的令牌有效；os_compute_api:servers:create：允许/);
+      assert.match(await line(5), /nova-conductor 把实例 nowhere（[0-9a-f-]+）写入了数据库：vm_state building，task_state scheduling/);
+      assert.match(await line(6), /为 nowhere（第 1 次尝试）/);
+      assert.match(await line(7), /没有找到有效主机/);
 
       const scheduler = new SchedulerPage(app);
       await scheduler.open(serverId);
@@ -118,6 +121,10 @@ describe('backend explanations in the learner language', { timeout: 10 * 60_000 
         assert.ok(fault.includes(`${host}: ${REQUESTED_MB} MB requested > ${mb} MB physical RAM`), `${host}'s reason: ${fault}`);
       }
       assert.doesNotMatch(fault, /[\u4e00-\u9fff]/);
+      assert.match(
+        await app.byTestId('boot-step-summary-5').innerText(),
+        /nova-conductor wrote instance nowhere \([0-9a-f-]+\) to the database: vm_state building, task_state scheduling/,
+      );
 
       const scheduler = new SchedulerPage(app);
       await scheduler.open(serverId);

@@ -15,6 +15,7 @@ export const LAB_API = {
   stepModeNext: '/lab/api/step-mode/next',
   config: '/lab/api/config',
   restart: '/lab/api/services/:binary/restart',
+  architecture: '/lab/api/architecture',
 } as const;
 
 /** GET /lab/api/info (no token): where the APIs are under the GUI's origin. */
@@ -82,6 +83,68 @@ export interface LabConfigUpdate {
 /** POST /lab/api/services/:binary/restart: the processes started again. */
 export interface LabRestart {
   restarted: ServiceProcess[];
+}
+
+/** The three APIs nova-api serves, each on its port with its own workers (the course's homework). */
+export type ApiRole = 'osapi_compute' | 'metadata' | 'ec2';
+
+/** One API of nova-api: the master holds its listening socket, these workers answer its requests. */
+export interface ApiWorkerGroup {
+  role: ApiRole;
+  /** The nova.conf option that sets how many workers: osapi_compute_workers, metadata_workers, ec2_workers. */
+  option: string;
+  listen: string;
+  port: number;
+  master_pid: number | null;
+  worker_pids: number[];
+  /**
+   * Who accepts the connections: 'master' (node:cluster round-robin: the master accepts and
+   * hands each connection to the next worker) or 'workers' (each worker accepts on the shared socket).
+   */
+  accepts: 'master' | 'workers';
+}
+
+/** One allocation ratio of a host and where the scheduler takes it from. */
+export interface RatioSource {
+  key: 'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio';
+  /** The value the scheduler uses. */
+  value: number;
+  /** 'nova.conf': the host's nova-compute reported it from nova.conf; 'aggregate': its aggregates' metadata (the minimum). */
+  source: 'nova.conf' | 'aggregate';
+  /** The host's own ratio, from nova.conf as its nova-compute read it at start. */
+  conf_value: number;
+  /** The aggregates whose metadata sets the key, with their values. */
+  aggregates: { name: string; value: string }[];
+  /** The filter that reads the aggregates' value (AggregateCoreFilter, …) and whether it is enabled. */
+  filter: string;
+  filter_enabled: boolean;
+}
+
+/** One compute host as its nova-compute reported it: what it can run and its ratios. */
+export interface HostArchitecture {
+  host: string;
+  /** The architectures of its supported_instances. */
+  architectures: string[];
+  supported_instances: [string, string, string][];
+  cpu_info: Record<string, unknown>;
+  hypervisor_type: string;
+  accelerator: string;
+  capabilities: Record<string, string>;
+  aggregates: string[];
+  ratios: RatioSource[];
+}
+
+/** GET /lab/api/architecture (admin): nova-api's processes per port, the hosts' capabilities and ratios. */
+export interface LabArchitecture {
+  /** The launcher: it supervises the services and runs the embedded message broker. */
+  launcher_pid: number;
+  api_workers: ApiWorkerGroup[];
+  /** null: nova-conductor (which keeps the compute nodes) did not answer. */
+  hosts: HostArchitecture[] | null;
+  /** scheduler_default_filters as nova.conf says now. */
+  enabled_filters: string[];
+  /** Running services that read nova.conf before its last change (they use what they read then). */
+  stale_conf: string[];
 }
 
 /**

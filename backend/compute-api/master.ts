@@ -52,8 +52,21 @@ export async function runMaster(): Promise<void> {
     process.exit(1);
   };
 
+  // Per API too (which workers answer which port), and who accepts its connections: with
+  // node:cluster's round-robin policy the master accepts and hands each to the next worker.
+  const pidsOf = (of: Slot[]) => of.map((s) => s.worker?.process.pid).filter((p): p is number => typeof p === 'number');
   const reportWorkers = () => {
-    process.send?.({ type: 'workers', pids: slots.map((s) => s.worker?.process.pid).filter((p): p is number => typeof p === 'number') });
+    process.send?.({
+      type: 'workers',
+      pids: pidsOf(slots),
+      groups: groups.map((g) => ({
+        role: g.role,
+        listen: g.host,
+        port: g.port,
+        pids: pidsOf(slots.filter((s) => s.group === g)),
+        accepts: cluster.schedulingPolicy === cluster.SCHED_RR ? 'master' : 'workers',
+      })),
+    });
   };
 
   const fork = (slot: Slot) => {

@@ -2,8 +2,9 @@
 // metadata_workers on the metadata port, ec2_workers on the EC2 port — the course's three
 // counts, each at least 1 (nova.conf validation says so; an unset count is the CPU count).
 import type { NovaConf } from '../config/nova-conf.js';
+import type { ApiRole } from '../../contract/lab-api.js';
 
-export type ApiRole = 'osapi_compute' | 'metadata' | 'ec2';
+export type { ApiRole };
 
 export interface ApiGroup {
   role: ApiRole;

@@ -6,6 +6,7 @@ import ini from 'ini';
 import { NOVA_CONF_OPTIONS, optionKey, type ConfKey, type ConfOption, type ConfValue } from '../../contract/nova-conf-options.js';
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { DEFAULT_PORTS } from '../../contract/services.js';
+import { checkConfValue, confIssueText } from '../../contract/conf-check.js';
 import { unknownNamesMessage } from '../shared/option-names.js';
 import { editNovaConfText, type ConfEdit } from './nova-conf-edit.js';
 
@@ -50,40 +51,8 @@ const PORT_OPTIONS: Record<string, number> = {
 };
 
 function coerce(opt: ConfOption, raw: unknown): { value?: ConfValue; error?: string } {
-  const text = Array.isArray(raw) ? raw.join(',') : String(raw).trim();
-  const where = `[${opt.section}] ${opt.name}`;
-  switch (opt.type) {
-    case 'int': {
-      if (!/^-?\d+$/.test(text)) return { error: `${where} = ${text}: not a whole number` };
-      const n = Number(text);
-      if (opt.min !== undefined && n < opt.min) return { error: `${where} = ${n}: must be >= ${opt.min}` };
-      return { value: n };
-    }
-    case 'float': {
-      const n = Number(text);
-      if (text === '' || !Number.isFinite(n)) return { error: `${where} = ${text}: not a number` };
-      if (opt.min !== undefined && n < opt.min) return { error: `${where} = ${n}: must be >= ${opt.min}` };
-      return { value: n };
-    }
-    case 'bool': {
-      const t = text.toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(t)) return { value: true };
-      if (['false', '0', 'no', 'off'].includes(t)) return { value: false };
-      return { error: `${where} = ${text}: not true or false` };
-    }
-    case 'list':
-      return {
-        value:
-          text === ''
-            ? []
-            : text
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean),
-      };
-    default:
-      return { value: text };
-  }
+  const r = checkConfValue(opt, raw);
+  return 'issue' in r ? { error: confIssueText(opt, r.issue) } : { value: r.value };
 }
 
 export interface ResolveOptions {

@@ -11,6 +11,8 @@ import type { Supervisor } from './supervisor.js';
 import type { StepGate } from './step-gate.js';
 import type { LabHandlers } from './lab-server.js';
 import { LabFailure } from './lab-routes.js';
+import { apiWorkerGroups, hostArchitecture, readBeforeChange } from './lab-architecture.js';
+import { serviceKey } from './supervisor.js';
 
 export interface LabHandlerDeps {
   paths: StatePaths;
@@ -43,6 +45,23 @@ export function labHandlers(d: LabHandlerDeps): LabHandlers {
       return {
         processes: d.supervisor.list(),
         services: records.map((r) => toServiceRow(r, now, conf.int('service_down_time'))),
+      };
+    },
+    async architecture() {
+      const { conf } = d.conf();
+      const filters = conf.list('scheduler_default_filters');
+      // nova-api's workers are the launcher's own knowledge: they are answered even while the conductor is away.
+      const nodes = await d.conductor
+        .with({ timeoutMs: 5000 })
+        .compute_node_list()
+        .catch(() => null);
+      const api = d.supervisor.workerGroups(serviceKey({ binary: 'nova-api', host: '' }));
+      return {
+        launcher_pid: process.pid,
+        api_workers: apiWorkerGroups(api.masterPid, api.groups),
+        hosts: nodes && nodes.sort((a, b) => a.host.localeCompare(b.host)).map((n) => hostArchitecture(n, filters)),
+        enabled_filters: filters,
+        stale_conf: readBeforeChange(d.supervisor.list(), fs.statSync(d.paths.novaConf).mtimeMs),
       };
     },
     stepMode: () => ({ enabled: d.gate.stepMode, holds: d.gate.holds() }),

@@ -128,6 +128,8 @@ export function labRoutes(opts: Pick<LabServerOptions, 'handlers' | 'events'>): 
       handle: ({ viewer }) => ok(viewer.admin ? h().config() : maskConfig(h().config())),
     },
     { method: 'PUT', path: LAB_API.config, access: 'admin', handle: async ({ body }) => ok(await h().updateConfig(await body())) },
+    // nova-api's pids per port and the hosts' ratios: what the overview draws beside the course's pictures.
+    { method: 'GET', path: LAB_API.architecture, access: 'admin', handle: async () => ok(await h().architecture()) },
     {
       method: 'POST',
       path: LAB_API.restart,

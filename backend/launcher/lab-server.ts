@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabEvent } from '../../contract/events.js';
-import type { LabConfig, LabInfo, LabRestart, LabServices, StepModeNext, StepModeState } from '../../contract/lab-api.js';
+import type { LabArchitecture, LabConfig, LabInfo, LabRestart, LabServices, StepModeNext, StepModeState } from '../../contract/lab-api.js';
 import type { TokenValidator, AuthContext } from '../common/http/keystone-auth.js';
 import { eventFor, eventsFor } from './event-scope.js';
 import { EVENT_STREAM_PATH, findLabRoute, LabFailure, labError, labRoutes, viewerOf, type LabReply } from './lab-routes.js';
@@ -32,6 +32,7 @@ export interface LabHandlers {
   /** Throws LabFailure (no_such_service). */
   restart(binary: string, host?: string): Promise<LabRestart>;
   info(): LabInfo;
+  architecture(): Promise<LabArchitecture>;
 }
 
 export interface LabServerOptions {

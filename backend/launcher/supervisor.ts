@@ -31,6 +31,17 @@ interface Managed {
    * that dies a second after each ready is still crash-looping and keeps backing off.
    */
   streak: number;
+  /** A master's workers per port, as it last reported them (nova-api). */
+  workerGroups: WorkerGroupReport[];
+}
+
+/** What a master (nova-api) says of one group of its workers. */
+export interface WorkerGroupReport {
+  role: string;
+  listen: string;
+  port: number;
+  pids: number[];
+  accepts: 'master' | 'workers';
 }
 
 /**
@@ -61,6 +72,12 @@ export class Supervisor {
     }));
   }
 
+  /** The worker groups a service's master reported last, with its pid (empty when it has none). */
+  workerGroups(key: string): { masterPid: number | null; groups: WorkerGroupReport[] } {
+    const m = this.managed.get(key);
+    return { masterPid: m?.proc.pid ?? null, groups: (m?.workerGroups ?? []).map((g) => ({ ...g, pids: [...g.pids] })) };
+  }
+
   /** Start one service; resolves when it says ready, rejects if it dies first. */
   start(plan: ServicePlanEntry): Promise<void> {
     const key = serviceKey(plan);
@@ -84,6 +101,7 @@ export class Supervisor {
       readyAt: null,
       retry: null,
       streak: 0,
+      workerGroups: [],
     };
     this.managed.set(key, m);
     return this.spawnChild(m);
@@ -110,12 +128,13 @@ export class Supervisor {
     m.readyAt = null;
     m.proc.pid = child.pid ?? null;
     m.proc.workerPids = [];
+    m.workerGroups = [];
     m.proc.nextTryAt = null;
     if (m.proc.restarts === 0) m.proc.state = 'starting';
     this.opts.onPidsChanged?.();
     return new Promise((resolve, reject) => {
       let fatal: string | null = null;
-      child.on('message', (msg: { type?: string; ports?: number[]; pids?: number[]; message?: string }) => {
+      child.on('message', (msg: { type?: string; ports?: number[]; pids?: number[]; groups?: WorkerGroupReport[]; message?: string }) => {
         if (msg.type === 'ready') {
           m.readyAt = Date.now();
           m.proc.state = 'running';
@@ -123,6 +142,7 @@ export class Supervisor {
           resolve();
         } else if (msg.type === 'workers' && Array.isArray(msg.pids)) {
           m.proc.workerPids = msg.pids;
+          if (Array.isArray(msg.groups)) m.workerGroups = msg.groups;
           this.opts.onPidsChanged?.();
         } else if (msg.type === 'fatal') {
           fatal = String(msg.message);
@@ -133,6 +153,7 @@ export class Supervisor {
         m.proc.lastExit = { code, signal, at: new Date().toISOString() };
         m.proc.pid = null;
         m.proc.workerPids = [];
+        m.workerGroups = [];
         m.child = null;
         this.opts.onPidsChanged?.();
         if (ranMs === null) {

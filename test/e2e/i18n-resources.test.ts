@@ -95,3 +95,10 @@ test("every lab API error code is translated, with the catalogue's own parameter
     }
   }
 });
+
+test('every nova.conf option the Configuration screen shows has Chinese help', async () => {
+  const { NOVA_CONF_OPTIONS } = await import('../../contract/nova-conf-options.js');
+  const zh = new Set(load('zh-CN'));
+  const missing = NOVA_CONF_OPTIONS.filter((o) => !zh.has(`confHelp.${o.name}`)).map((o) => `[${o.section}] ${o.name}`);
+  assert.deepEqual(missing, [], 'options shown with English help in 简体中文');
+});

@@ -241,6 +241,7 @@ const ACCESS: Record<string, Access> = {
   'lab GET /lab/api/config': 'member',
   'lab PUT /lab/api/config': 'admin',
   'lab POST /lab/api/services/:binary/restart': 'admin',
+  'lab GET /lab/api/architecture': 'admin', // nova-api's pids per port, the hosts' ratios: the admin's overview
 };
 
 /** Routes that exist only below some microversion are asked at one where they exist (2.79 otherwise). */

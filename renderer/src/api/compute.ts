@@ -46,6 +46,17 @@ export interface Hypervisor extends Pick<
   status: string;
   host_ip?: string;
   service: { host: string; id: string | number; disabled_reason: string | null };
+  /** An object from 2.28 (the GUI asks for 2.79). */
+  cpu_info?: Record<string, unknown> | string;
+}
+
+/** os-aggregates: a host aggregate, its hosts and metadata (availability_zone among them). */
+export interface AggregateView {
+  id: number;
+  name: string;
+  availability_zone: string | null;
+  hosts: string[];
+  metadata: Record<string, string>;
 }
 
 export interface FlavorDetail {
@@ -154,6 +165,7 @@ export function createCompute(token: string) {
       get<{ traces: ScheduleTrace[] }>(`/servers/${encodeURIComponent(id)}/os-scheduler-trace`).then((b) => b.traces),
     hypervisors: () => get<{ hypervisors: Hypervisor[] }>('/os-hypervisors/detail').then((b) => b.hypervisors),
     services: () => get<{ services: OsService[] }>('/os-services').then((b) => b.services),
+    aggregates: () => get<{ aggregates: AggregateView[] }>('/os-aggregates').then((b) => b.aggregates),
     flavors: () => get<{ flavors: FlavorDetail[] }>('/flavors/detail').then((b) => b.flavors),
     serverGroups: () => get<{ server_groups: ServerGroupView[] }>('/os-server-groups').then((b) => b.server_groups),
     keypairs: () => get<{ keypairs: KeyPairEntry[] }>('/os-keypairs').then((b) => b.keypairs.map((k) => k.keypair)),

@@ -3,6 +3,7 @@
 import {
   LAB_API,
   type ConfChange,
+  type LabArchitecture,
   type LabConfValue,
   type LabConfig,
   type LabEvents,
@@ -14,7 +15,7 @@ import {
 } from '../../../contract/lab-api';
 import { request } from './http';
 
-export type { ConfChange, Hold, LabConfig, LabInfo, StepModeState } from '../../../contract/lab-api';
+export type { ConfChange, Hold, LabArchitecture, LabConfig, LabInfo, StepModeState } from '../../../contract/lab-api';
 export { optionKey as confKey } from '../../../contract/nova-conf-options';
 export type ConfValue = LabConfValue;
 
@@ -36,6 +37,8 @@ export function createLab(token: string) {
       (await request<StepModeNext>(SERVICE, LAB_API.stepModeNext, opts('POST', requestId ? { request_id: requestId } : {}))).body,
     config: async () => (await request<LabConfig>(SERVICE, LAB_API.config, opts())).body,
     saveConfig: async (changes: ConfChange[]) => (await request<LabConfig>(SERVICE, LAB_API.config, opts('PUT', { changes }))).body,
+    /** Admin only: nova-api's pids per port, each host's capabilities and ratios with their source. */
+    architecture: async () => (await request<LabArchitecture>(SERVICE, LAB_API.architecture, opts())).body,
     restart: async (binary: string) =>
       (await request<LabRestart>(SERVICE, LAB_API.restart.replace(':binary', encodeURIComponent(binary)), opts('POST', {}))).body,
   };

@@ -7,7 +7,7 @@ import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { LabMessage } from '../../../contract/messages';
 import type { Hold } from '../api/lab';
 import type { LaunchRecord } from './launch-record';
-import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts } from './boot-steps-table';
+import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts, type StepMessage } from './boot-steps-table';
 
 export type { ImageProgress } from './boot-steps-table';
 
@@ -18,8 +18,13 @@ export interface StepView {
   n: number;
   status: StepStatus;
   summary: string | null;
-  /** The summary by code, when it is an event's own (the GUI translates it). */
-  message: LabMessage | null;
+  /** The summary when the GUI built it (its own steps): rendered in the learner's language.
+   *  null: the summary is the lab's event line. */
+  message: StepMessage | null;
+  /** The instance's fault, when this is the step where the request failed. */
+  fault: string | null;
+  /** The summary by code, when it is the lab's event line (the GUI translates it). */
+  labMessage: LabMessage | null;
   events: LabEvent[];
   hold: Hold | null;
   /** For steps the GUI made itself (1, 2, 3, 12): what it sent or got. */
@@ -146,6 +151,7 @@ export function bootView(
     if (status === 'pending' && (failed || finished === 'ERROR')) status = 'skipped';
     const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
     let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
+    let message: StepMessage | null = null;
     let said = lastStep;
     if (id === 'scheduler.decide' && traceEvent) {
       summary = traceEvent.summary;
@@ -153,14 +159,21 @@ export function bootView(
     }
     if (!summary && rule.rpcSummary) {
       const rpc = evs.filter((e) => e.kind.startsWith('rpc.') && rpcStep(e) === id);
-      if (rpc.length) summary = rpc.map((e) => `${e.kind} ${e.topic}.${e.method}`).join(' · ');
+      if (rpc.length) {
+        summary = rpc.map((e) => `${e.kind} ${e.topic}.${e.method}`).join(' · ');
+        message = { key: 'bootSummary.rpc', params: { messages: summary } };
+      }
     }
     let local: unknown = null;
-    if (launch && rule.local) ({ local, summary } = rule.local(launch, summary));
-    else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
-    if (status === 'error' && fault && id === failed && !summary?.includes(fault)) summary = summary ? `${summary} — ${fault}` : fault;
-    const message = said?.message && summary === said.summary ? said.message : null;
-    return { id, n: i + 1, status, summary, message, events: evs, hold, local };
+    if (launch && rule.local) {
+      const part = rule.local(launch, summary);
+      ({ local, summary } = part);
+      message = part.message ?? null;
+    } else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
+    const stepFault = status === 'error' && fault && id === failed && !summary?.includes(fault) ? fault : null;
+    if (stepFault) summary = summary ? `${summary} — ${stepFault}` : stepFault;
+    const labMessage = said?.message && summary === said.summary ? said.message : null;
+    return { id, n: i + 1, status, summary, message, labMessage, fault: stepFault, events: evs, hold, local };
   });
 
   const instanceUuid = launch?.serverId ?? events.find((e) => e.ctx?.instance_uuid)?.ctx?.instance_uuid ?? null;

@@ -25,10 +25,22 @@ export interface StepFacts {
   finished: 'ACTIVE' | 'ERROR' | null;
 }
 
-/** What the GUI itself sent or got for a step of its own launch, and the line that says it. */
+/** A line the GUI builds itself: an i18n key and its parameters, rendered in the learner's language. */
+export interface StepMessage {
+  key: string;
+  params: Record<string, string | number>;
+  /** Parameters that are lists of names with a translation each: parameter → key prefix. */
+  translate?: Record<string, string>;
+  /** Parameters that are ISO times, written in the learner's language. */
+  times?: string[];
+}
+
+/** What the GUI itself sent or got for a step of its own launch, and the line that says it
+ *  (`summary` in English, for logs and tests; `message` for the screen). */
 export interface LocalPart {
   local: unknown;
   summary: string | null;
+  message?: StepMessage | null;
 }
 
 export interface StepRule {
@@ -56,12 +68,16 @@ export const BOOT_STEP_TABLE: readonly StepRule[] = [
     id: 'identity.credentials',
     done: loggedIn,
     failed: (f) => !!f.launch?.authError,
-    local: (l) => ({
-      local: l.auth?.request ?? (l.authError ? { error: l.authError } : null),
-      summary: l.auth
-        ? `${l.auth.request.method} ${l.auth.request.path} (method: ${(l.auth.request.body as { auth: { identity: { methods: string[] } } }).auth.identity.methods.join(', ')})`
-        : (l.authError ?? null),
-    }),
+    local: (l) => {
+      if (!l.auth) return { local: l.authError ? { error: l.authError } : null, summary: l.authError ?? null };
+      const { method, path, body } = l.auth.request;
+      const methods = (body as { auth: { identity: { methods: string[] } } }).auth.identity.methods.join(', ');
+      return {
+        local: l.auth.request,
+        summary: `${method} ${path} (method: ${methods})`,
+        message: { key: 'bootSummary.credentials', params: { method, path, methods }, translate: { methods: 'authMethods' } },
+      };
+    },
   },
   {
     id: 'identity.token',
@@ -69,9 +85,17 @@ export const BOOT_STEP_TABLE: readonly StepRule[] = [
     local: (l, summary) => {
       if (!l.auth) return { local: null, summary };
       const r = l.auth.response;
+      const params = {
+        status: r.status,
+        user: r.info.user.name,
+        project: r.info.project?.name ?? '-',
+        roles: (r.info.roles ?? []).map((x) => x.name).join(', '),
+        expires: r.info.expires_at,
+      };
       return {
         local: r,
-        summary: `${r.status}: token for ${r.info.user.name}@${r.info.project?.name ?? '-'}, roles ${(r.info.roles ?? []).map((x) => x.name).join(', ')}, expires ${r.info.expires_at}`,
+        summary: `${params.status}: token for ${params.user}@${params.project}, roles ${params.roles}, expires ${params.expires}`,
+        message: { key: 'bootSummary.token', params, times: ['expires'] },
       };
     },
   },
@@ -107,11 +131,15 @@ export const BOOT_STEP_TABLE: readonly StepRule[] = [
     done: (f) => f.finished === 'ACTIVE',
     local: (l, summary) => {
       const last = l.polls[l.polls.length - 1];
+      if (!last) return { local: l.polls, summary };
+      const path = `/compute/v2.1/servers/${l.serverId}`;
       return {
         local: l.polls,
-        summary: last
-          ? `GET /compute/v2.1/servers/${l.serverId} → ${last.status}${last.task_state ? ` (${last.task_state})` : ''} · ${l.polls.length}×`
-          : summary,
+        summary: `GET ${path} → ${last.status}${last.task_state ? ` (${last.task_state})` : ''} · ${l.polls.length}×`,
+        message: {
+          key: last.task_state ? 'bootSummary.pollTask' : 'bootSummary.poll',
+          params: { path, status: last.status, task: last.task_state ?? '', count: l.polls.length },
+        },
       };
     },
   },

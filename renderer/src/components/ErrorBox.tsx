@@ -27,7 +27,8 @@ export function ErrorBox({ what, error, testId, signIn }: { what: string; error:
         {errorText(t, error)}
       </div>
       {api && (
-        <div className="error-meta">
+        // Which request failed, as data: service, method, address, status, request id.
+        <div className="error-meta" data-raw="request">
           {api.service} · {api.method} {api.url}
           {api.status ? ` · HTTP ${api.status}` : ''}
           {api.requestId ? ` · ${api.requestId}` : ''}

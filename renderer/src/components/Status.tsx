@@ -1,5 +1,9 @@
-// A coloured status word (ACTIVE, BUILD, ERROR, up, down…).
-export function Status({ value, testId }: { value: string | null | undefined; testId?: string }) {
+// A coloured status word (ACTIVE, BUILD, ERROR, up, down…), in the learner's language; the
+// value itself stays in data-value for whoever reads the page as data.
+import { useTranslation } from 'react-i18next';
+
+export function Status({ value, testId, label }: { value: string | null | undefined; testId?: string; label?: string }) {
+  const { t } = useTranslation();
   const v = (value ?? '-').toString();
   const k = v.toLowerCase();
   const tone = ['active', 'up', 'running', 'enabled', 'done', 'success'].includes(k)
@@ -10,8 +14,8 @@ export function Status({ value, testId }: { value: string | null | undefined; te
         ? 'busy'
         : 'neutral';
   return (
-    <span className={`status status-${tone}`} data-testid={testId}>
-      {v}
+    <span className={`status status-${tone}`} data-testid={testId} data-value={v}>
+      {label ?? t(`states.${v}`, { defaultValue: v })}
     </span>
   );
 }

@@ -16,14 +16,13 @@ export const novaApiAndOvercommit: Lab = {
       title: { en: 'Count the nova-api processes', 'zh-CN': '数一数 nova-api 进程' },
       body: {
         en: 'Open the Overview. nova-api is one master process plus worker processes (like `ps aux | grep nova-api`). How many nova-api processes are running?',
-        'zh-CN':
-          '打开“总览”。nova-api 由一个主进程和若干服务进程（worker）组成（相当于 `ps aux | grep nova-api`）。现在一共有多少个 nova-api 进程？',
+        'zh-CN': '打开“总览”。nova-api 由一个主进程和若干工作进程组成（相当于 `ps aux | grep nova-api`）。现在一共有多少个 nova-api 进程？',
       },
       answer: { label: { en: 'Number of nova-api processes', 'zh-CN': 'nova-api 进程数' } },
       check: { kind: 'answer-equals-fact', fact: 'nova_api_processes' },
       hint: {
         en: 'Count the master and every worker PID in the nova-api row.',
-        'zh-CN': '主进程加上 nova-api 那一行里的每个 worker PID。',
+        'zh-CN': '主进程加上 nova-api 那一行里的每个工作进程 PID。',
       },
       goto: 'overview',
     },

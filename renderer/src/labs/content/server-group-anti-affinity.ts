@@ -9,7 +9,7 @@ export const serverGroupAntiAffinity: Lab = {
   summary: {
     en: 'Put servers in an anti-affinity server group, see ServerGroupAntiAffinityFilter keep them on different hosts, and find out how many members the lab can place.',
     'zh-CN':
-      '把云主机放进一个反亲和（anti-affinity）服务器组，观察 ServerGroupAntiAffinityFilter 如何让它们分布在不同的主机上，并算出实验环境最多能放下多少个成员。',
+      '把实例放进一个反亲和服务器组，观察 ServerGroupAntiAffinityFilter 如何让它们分布在不同的主机上，并算出实验环境最多能放下多少个成员。',
   },
   steps: [
     {
@@ -32,7 +32,7 @@ export const serverGroupAntiAffinity: Lab = {
       title: { en: 'Create the group', 'zh-CN': '创建服务器组' },
       body: {
         en: "With the lab's openrc sourced: `openstack server group create --policy anti-affinity web`.",
-        'zh-CN': '先 source 实验环境的 openrc，然后执行：`openstack server group create --policy anti-affinity web`。',
+        'zh-CN': '先执行实验环境的 `source openrc`，然后执行：`openstack server group create --policy anti-affinity web`。',
       },
       check: { kind: 'fact-at-least', fact: 'anti_affinity_groups', value: 1 },
     },
@@ -42,7 +42,7 @@ export const serverGroupAntiAffinity: Lab = {
       body: {
         en: 'Launch servers with the group chosen in the wizard (the hint group=<id>). In the Scheduler view, the hosts that already hold a member are rejected by ServerGroupAntiAffinityFilter, with the reason.',
         'zh-CN':
-          '在“启动”向导中选择这个服务器组来启动云主机（调度提示 group=<id>）。在“调度”视图中可以看到：已经有成员的主机被 ServerGroupAntiAffinityFilter 过滤掉，并给出原因。',
+          '在“创建实例”页面中选择这个服务器组来启动实例（调度提示 group=<id>）。在“调度器”页面中可以看到：已经有成员的主机被 ServerGroupAntiAffinityFilter 过滤掉，并给出原因。',
       },
       check: { kind: 'fact-at-least', fact: 'anti_affinity_hosts_used', value: 2 },
       hint: {
@@ -57,7 +57,7 @@ export const serverGroupAntiAffinity: Lab = {
       body: {
         en: 'Each host that can run the image takes one member. How many members can the group place in this lab? Launch members until one goes to ERROR with "No valid host was found", naming the filter; then type how many the group placed.',
         'zh-CN':
-          '每台能运行该镜像的主机只能放一个成员。这个服务器组在本实验环境中最多能放下多少个成员？一直启动成员，直到有一个进入 ERROR 状态（错误信息是“No valid host was found”，并指出是哪个过滤器）；然后填写服务器组实际放下的成员数。',
+          '每台能运行该镜像的主机只能放一个成员。这个服务器组在本实验环境中最多能放下多少个成员？一直启动成员，直到有一个进入 ERROR 状态（错误是 NoValidHost：没有找到有效主机，并指出是哪个过滤器）；然后填写服务器组实际放下的成员数。',
       },
       answer: { label: { en: 'Members the group can place', 'zh-CN': '服务器组最多能放下的成员数' } },
       check: {
@@ -70,7 +70,7 @@ export const serverGroupAntiAffinity: Lab = {
       hint: {
         en: 'Not every host that is up can take a member: in the Scheduler view of the refused member, see which filter rejected each host (an aarch64-only host cannot run an x86_64 image).',
         'zh-CN':
-          '并不是每台 up 的主机都能放成员：在“调度”视图中查看被拒绝的那个成员，看看每台主机是被哪个过滤器排除的（只支持 aarch64 的主机无法运行 x86_64 镜像）。',
+          '并不是每台运行中的主机都能放成员：在“调度器”页面中查看被拒绝的那个成员，看看每台主机是被哪个过滤器排除的（只支持 aarch64 的主机无法运行 x86_64 镜像）。',
       },
       goto: 'scheduler',
     },

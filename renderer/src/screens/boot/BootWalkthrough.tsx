@@ -2,6 +2,7 @@
 // The target is a launch made here (its local key or server id) or any server id.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format';
 import { useLaunches } from '../../boot/launches';
 import { bootView, findRequestId } from '../../boot/boot-model';
 import { useLabEvents } from '../../hooks/use-events';
@@ -28,6 +29,7 @@ function useServerOrigin(serverId: string | null, finished: boolean) {
 
 function Picker({ launches }: { launches: LaunchRecord[] }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const { compute } = useSession();
   const servers = usePoll(() => compute.listServers(), 5000, [compute]);
   return (
@@ -37,7 +39,7 @@ function Picker({ launches }: { launches: LaunchRecord[] }) {
       <ul className="picker">
         {[...launches].reverse().map((l) => (
           <li key={l.key}>
-            <a href={href('boot', l.key)}>{l.name}</a> <span className="muted small">{new Date(l.startedAt).toLocaleTimeString()}</span>
+            <a href={href('boot', l.key)}>{l.name}</a> <span className="muted small">{fmt.time(l.startedAt)}</span>
           </li>
         ))}
         {(servers.data ?? [])

@@ -2,7 +2,10 @@
 // expanded — what the GUI sent or got and every event behind it.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime, useFormat } from '../../i18n/format';
+import type { TFunction } from 'i18next';
 import type { StepView, ImageProgress } from '../../boot/boot-model';
+import type { StepMessage } from '../../boot/boot-steps-table';
 import { JsonView } from '../../components/JsonView';
 import { href } from '../../hooks/use-route';
 import { renderMessage } from '../../i18n/message';
@@ -46,8 +49,21 @@ function commandLine(step: StepView): string | null {
   return null;
 }
 
+/** A line the GUI built, in the learner's language; listed names translated one by one. */
+function messageText(t: TFunction, lang: string, m: StepMessage): string {
+  const params: Record<string, string | number> = { ...m.params };
+  for (const p of m.times ?? []) params[p] = formatDateTime(String(params[p] ?? ''), lang);
+  for (const [p, prefix] of Object.entries(m.translate ?? {}))
+    params[p] = String(params[p] ?? '')
+      .split(', ')
+      .map((x) => t(`${prefix}.${x}`, { defaultValue: x }))
+      .join(', ');
+  return t(m.key, params);
+}
+
 export function StepRow({ step, images, serverId }: { step: StepView; images: ImageProgress[]; serverId: string | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
   const [open, setOpen] = useState(false);
   const evs = step.events.filter((e) => e.kind !== 'progress' || e.step !== 'compute.image');
   return (
@@ -67,8 +83,23 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
         <span className={`step-badge badge-${step.status}`}>{t(`boot.status.${step.status}`)}</span>
       </button>
       {step.summary && (
-        <div className="step-summary" data-testid={`boot-step-summary-${step.n}`}>
-          {step.message ? renderMessage(t, step.message, step.summary) : step.summary}
+        // The GUI's own lines in the learner's language; the lab's event lines as the lab wrote them.
+        <div className="step-summary" data-testid={`boot-step-summary-${step.n}`} data-from={step.message ? 'gui' : 'lab'}>
+          {step.message ? (
+            <>
+              {messageText(t, i18n.language, step.message)}
+              {step.fault && (
+                <>
+                  {' — '}
+                  <span data-from="lab">{step.fault}</span>
+                </>
+              )}
+            </>
+          ) : step.labMessage ? (
+            renderMessage(t, step.labMessage, step.summary)
+          ) : (
+            step.summary
+          )}
         </div>
       )}
       {step.id === 'compute.image' && <Progress images={images} />}
@@ -104,14 +135,16 @@ export function StepRow({ step, images, serverId }: { step: StepView; images: Im
           {evs.map((e) => (
             <div key={e.seq} className="event">
               <div className="event-head">
-                <span className="event-kind">{e.kind}</span>
-                <span className="event-source">{e.source}</span>
+                <span className="event-kind" data-value={e.kind}>
+                  {t(`eventKinds.${e.kind}`, { defaultValue: e.kind })}
+                </span>
+                <code className="event-source">{e.source}</code>
                 {e.topic && (
                   <code>
                     {e.topic}.{e.method}
                   </code>
                 )}
-                <span className="time">{new Date(e.ts).toLocaleTimeString()}</span>
+                <span className="time">{fmt.time(e.ts)}</span>
               </div>
               <div className="event-summary">{e.message ? renderMessage(t, e.message, e.summary) : e.summary}</div>
               {e.detail !== undefined && <JsonView value={e.detail} />}

@@ -9,7 +9,7 @@ import { confKey, type ConfChange } from '../../api/lab';
 import { ApiError } from '../../api/http';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Spinner } from '../../components/Status';
-import { OptionField } from './OptionField';
+import { ConfError, OptionField } from './OptionField';
 import { RestartPanel } from './RestartPanel';
 import { asText, changesFrom, errorsByOption, servicesToRestart } from './conf-edit';
 
@@ -105,12 +105,26 @@ export function ConfigScreen() {
       </div>
       {saveError !== null && (
         <div data-testid="conf-errors">
-          <ErrorBox what={t('config.saveFailed')} error={saveError} />
+          {/* With the lab's list of invalid values, each is said below (at its field too); the box
+              would repeat them in the lab's own words. */}
+          {validation.length === 0 ? (
+            <ErrorBox what={t('config.saveFailed')} error={saveError} />
+          ) : (
+            <div className="error-box" role="alert" data-testid="error-box">
+              <div className="error-what">{t('config.saveFailed')}</div>
+              <div className="error-hint">{t('error.hint.400')}</div>
+            </div>
+          )}
           {validation.length > 0 && (
             <ul className="validation">
-              {validation.map((v) => (
-                <li key={v}>{v}</li>
-              ))}
+              {validation.map((v) => {
+                const o = options.find((x) => fieldErrors[confKey(x)]?.includes(v)) ?? null;
+                return (
+                  <li key={v}>
+                    <ConfError opt={o} error={v} text={o ? (edits[confKey(o)] ?? asText(values[confKey(o)])) : ''} />
+                  </li>
+                );
+              })}
             </ul>
           )}
         </div>
@@ -118,7 +132,7 @@ export function ConfigScreen() {
       <RestartPanel services={servicesToRestart(options, applied)} />
       {groups.map(([service, opts]) => (
         <section key={service} className="card">
-          <h3>{t('config.appliesTo', { service })}</h3>
+          <h3>{service === 'all' ? t('statesText.wholeLab') : t('config.appliesTo', { service })}</h3>
           <div className="options">
             {opts.map((o) => {
               const key = confKey(o);

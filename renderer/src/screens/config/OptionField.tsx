@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ConfOption } from '../../../../contract/nova-conf-options';
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../../../contract/scheduler-names';
+import { issueFor } from './conf-edit';
 
 const CHOICES: Record<string, readonly string[]> = {
   scheduler_default_filters: FILTER_NAMES,
@@ -37,6 +38,22 @@ function ListChoice({
   );
 }
 
+/** One of the lab's validation errors: said in the learner's language where the shared check
+ *  explains it, with the lab's own line beside it as data. */
+export function ConfError({ opt, error, text }: { opt: ConfOption | null; error: string; text: string }) {
+  const { t } = useTranslation();
+  const issue = opt ? issueFor(opt, error, text) : null;
+  if (!issue) return <span data-from="lab">{error}</span>;
+  return (
+    <>
+      {t(`confIssue.${issue.code}`, { option: opt!.name, value: issue.text, min: 'min' in issue ? issue.min : '' })}{' '}
+      <code className="small" data-raw="lab">
+        {error}
+      </code>
+    </>
+  );
+}
+
 export function OptionField({
   opt,
   text,
@@ -69,7 +86,7 @@ export function OptionField({
           {opt.name}
         </code>
         <span className="muted small">
-          {opt.type} · {t('config.default')}: {def}
+          <code>{opt.type}</code> · {t('config.default')}: <code>{def}</code>
         </span>
       </div>
       <div className="option-help">{t(`confHelp.${opt.name}`, { defaultValue: opt.help })}</div>
@@ -93,7 +110,7 @@ export function OptionField({
       {dirty && <span className="muted small">{t('config.was', { value: saved || '""' })}</span>}
       {errors.map((e) => (
         <div key={e} className="field-error" role="alert" data-testid={`conf-field-error-${opt.name}`}>
-          {e}
+          <ConfError opt={opt} error={e} text={text} />
         </div>
       ))}
     </div>

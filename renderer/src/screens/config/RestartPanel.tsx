@@ -90,8 +90,8 @@ export function RestartPanel({ services }: { services: string[] }) {
               data-after={results[b].after ?? ''}
             >
               {results[b].after === null
-                ? t('config.restartWaiting', { service: b, before: results[b].before })
-                : t('config.restartDone', { service: b, before: results[b].before, after: results[b].after })}
+                ? t('config.restartWaiting', { service: b, before: results[b].before, count: results[b].before })
+                : t('config.restartDone', { service: b, before: results[b].before, after: results[b].after, count: results[b].after })}
             </span>
           )}
         </div>

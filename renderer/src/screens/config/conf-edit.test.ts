@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findOption, NOVA_CONF_OPTIONS } from '../../../../contract/nova-conf-options';
-import { asText, changesFrom, errorsByOption, parseEdit, servicesToRestart } from './conf-edit';
+import { asText, changesFrom, errorsByOption, issueFor, parseEdit, servicesToRestart } from './conf-edit';
 
 const opt = (section: string, name: string) => findOption(section, name)!;
 
@@ -43,4 +43,22 @@ test("the lab's validation errors are placed at the field of the option they nam
     osapi_compute_workers: ['[DEFAULT] osapi_compute_workers = 0: must be >= 1'],
     'metrics.weight_setting': ['[metrics] weight_setting: "x" is not name=ratio'],
   });
+});
+
+test('issueFor: the lab refused the value for the reason the shared check gives', () => {
+  const workers = {
+    section: 'DEFAULT',
+    name: 'osapi_compute_workers',
+    type: 'int',
+    default: null,
+    min: 1,
+    help: '',
+    applies_to: 'nova-api',
+  } as const;
+  assert.deepEqual(issueFor(workers, '[DEFAULT] osapi_compute_workers = 0: must be >= 1', '0'), { code: 'below_min', text: '0', min: 1 });
+  assert.deepEqual(issueFor(workers, '[DEFAULT] osapi_compute_workers = two: not a whole number', 'two'), {
+    code: 'not_integer',
+    text: 'two',
+  });
+  assert.equal(issueFor(workers, '[DEFAULT] osapi_compute_workers = 0: must be >= 1', '4'), null, 'the text was corrected since');
 });

@@ -1,6 +1,7 @@
 // Pure: editing nova.conf options as text fields, and turning edits into the changes
 // PUT /lab/api/config takes.
 import type { ConfOption } from '../../../../contract/nova-conf-options';
+import { checkConfValue, type ConfIssue } from '../../../../contract/conf-check';
 import { confKey, type ConfChange, type ConfValue } from '../../api/lab';
 
 export const asText = (v: ConfValue | undefined): string =>
@@ -63,4 +64,13 @@ export function errorsByOption(options: readonly ConfOption[], errors: readonly 
     }
   }
   return out;
+}
+
+/** Why the lab refused an option's value, as a code to say in the learner's language: the same
+ *  check the lab ran (contract/conf-check.ts) on the text that was sent. null when the lab's
+ *  reason is another (a cross-check), or the text has changed since. */
+export function issueFor(opt: ConfOption, labError: string, text: string): ConfIssue | null {
+  const r = checkConfValue(opt, parseEdit(opt, text));
+  if (!('issue' in r)) return null;
+  return labError.includes(`${opt.name} = ${r.issue.text}:`) ? r.issue : null;
 }

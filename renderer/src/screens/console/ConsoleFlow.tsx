@@ -14,7 +14,12 @@ export function ConsoleFlow({ steps }: { steps: FlowStep[] }) {
             <span className="flow-n">{s.n}</span>
             <span className="flow-text">
               <span>{t(`consoleSteps.${s.id}`)}</span>
-              {s.summary && <span className="flow-summary">{s.message ? renderMessage(t, s.message, s.summary) : s.summary}</span>}
+              {s.summary && s.from === 'lab' && (
+                <span className="flow-summary" data-from="lab">
+                  {s.message ? renderMessage(t, s.message, s.summary) : s.summary}
+                </span>
+              )}
+              {s.summary && s.from === 'gui' && <code className="flow-summary">{s.summary}</code>}
               {!s.summary && s.id === 'browser.open' && s.status === 'done' && (
                 <span className="flow-summary">{t('console.openedHere')}</span>
               )}

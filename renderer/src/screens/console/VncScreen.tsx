@@ -103,7 +103,7 @@ export function VncScreen({ getUrl, onState }: { getUrl: () => Promise<string>; 
           {t(`console.state.${state}`)}
         </span>
         <button type="button" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={state !== 'connected'} data-testid="vnc-ctrl-alt-del">
-          Ctrl-Alt-Del
+          <kbd>Ctrl-Alt-Del</kbd>
         </button>
         <button type="button" onClick={fullScreen} data-testid="vnc-fullscreen">
           {t('console.fullScreen')}

@@ -13,6 +13,8 @@ export interface FlowStep {
   summary: string | null;
   /** The summary by code, when it is the event's (the GUI translates it). */
   message?: LabMessage;
+  /** 'lab': the summary is the lab's event line; 'gui': the request this tab sent (data). */
+  from: 'lab' | 'gui' | null;
 }
 
 export interface ConsoleSession {
@@ -67,7 +69,8 @@ export function consoleFlow(events: readonly LabEvent[], s: ConsoleSession): Flo
     const e = byStep.get(id);
     let status: FlowStatus = happened(id) ? 'done' : implied(id, i) ? 'implied' : 'pending';
     if (s.failed && !happened(id) && i === lastHappened + 1) status = 'failed';
-    const step: FlowStep = { id, n: i + 1, status, summary: e?.summary ?? localSummary[id] ?? null };
+    const summary = e?.summary ?? localSummary[id] ?? null;
+    const step: FlowStep = { id, n: i + 1, status, summary, from: e ? 'lab' : summary ? 'gui' : null };
     if (e?.message) step.message = e.message;
     return step;
   });

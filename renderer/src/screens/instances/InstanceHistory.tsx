@@ -1,6 +1,7 @@
 // `openstack server event list`: the instance's actions (os-instance-actions), newest first,
 // each with its events.
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format';
 import { useSession } from '../../session/session';
 import { usePoll } from '../../hooks/use-poll';
 import { ErrorBox } from '../../components/ErrorBox';
@@ -8,6 +9,7 @@ import { CommandBlock } from '../../components/CommandBlock';
 
 export function InstanceHistory({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   const { compute } = useSession();
   const history = usePoll(
     async () => {
@@ -35,20 +37,28 @@ export function InstanceHistory({ serverId }: { serverId: string }) {
           {(history.data ?? []).map((a) => (
             <tr key={a.request_id + a.action} data-testid={`history-${a.action}`}>
               <td>
-                <strong>{a.action}</strong>
+                <strong data-value={a.action}>{t(`instanceActions.${a.action}`, { defaultValue: a.action })}</strong>
               </td>
               <td className="mono small">{a.request_id}</td>
-              <td className="time">{a.start_time}</td>
+              <td className="time">{fmt.dateTime(a.start_time)}</td>
               <td>
                 {a.events.map((e) => (
                   <div key={e.event + e.start_time} className="small">
-                    <code>{e.event}</code> {e.result ?? '…'}
+                    <code>{e.event}</code> {e.result ? t(`eventResults.${e.result}`, { defaultValue: e.result }) : '…'}
                     {e.host ? ` @ ${e.host}` : ''}
-                    {e.details ? ` — ${e.details}` : ''}
+                    {/* Nova's own words for a failed event: the API's data, quoted. */}
+                    {e.details ? (
+                      <>
+                        {' — '}
+                        <span data-raw="nova-api">{e.details}</span>
+                      </>
+                    ) : (
+                      ''
+                    )}
                   </div>
                 ))}
               </td>
-              <td className="small">{a.message ?? '-'}</td>
+              <td className="small">{a.message ? t(`eventResults.${a.message}`, { defaultValue: a.message }) : '-'}</td>
             </tr>
           ))}
         </tbody>

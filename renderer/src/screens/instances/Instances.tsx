@@ -2,6 +2,7 @@
 // instance's history from os-instance-actions.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useSession } from '../../session/session';
 import { usePoll } from '../../hooks/use-poll';
 import type { ServerDetail } from '../../api/compute';
@@ -21,6 +22,17 @@ export const POWER_STATES: Record<number, string> = {
   6: 'Crashed',
   7: 'Suspended',
 };
+
+/** Nova's power state number, named as the course's table names it, in the learner's language. */
+function powerStateText(t: TFunction, n: number | null | undefined): string {
+  const name = POWER_STATES[n ?? 0];
+  return name ? t(`powerStates.${name}`) : String(n);
+}
+
+/** A task state (spawning, powering-off…) in the learner's language; an unknown one as Nova names it. */
+function taskStateText(t: TFunction, state: string | null | undefined): string {
+  return state ? t(`taskStates.${state}`, { defaultValue: state }) : '-';
+}
 
 function addresses(s: ServerDetail): string {
   return (
@@ -122,8 +134,8 @@ export function Instances() {
                   <td>
                     <Status value={s.status} testId={`instance-status-${s.name}`} />
                   </td>
-                  <td>{s['OS-EXT-STS:task_state'] ?? '-'}</td>
-                  <td>{POWER_STATES[s['OS-EXT-STS:power_state'] ?? 0] ?? s['OS-EXT-STS:power_state']}</td>
+                  <td data-value={s['OS-EXT-STS:task_state'] ?? ''}>{taskStateText(t, s['OS-EXT-STS:task_state'])}</td>
+                  <td data-value={s['OS-EXT-STS:power_state'] ?? 0}>{powerStateText(t, s['OS-EXT-STS:power_state'])}</td>
                   <td>{s['OS-EXT-SRV-ATTR:host'] ?? '-'}</td>
                   <td>{s['OS-EXT-AZ:availability_zone'] ?? '-'}</td>
                   <td>{s.flavor?.original_name ?? s.flavor?.id ?? '-'}</td>

@@ -1,11 +1,13 @@
 // Each service process with its PID, worker PIDs (nova-api is a master with workers), ports,
 // state and restarts — what `ps aux | grep nova` and `netstat -anp` show in the course.
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format';
 import type { ServiceProcess } from '../../../../contract/services';
 import { Status } from '../../components/Status';
 
 export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
   const { t } = useTranslation();
+  const fmt = useFormat();
   return (
     <table className="table" data-testid="process-table">
       <thead>
@@ -35,19 +37,19 @@ export function ProcessTable({ processes }: { processes: ServiceProcess[] }) {
             </td>
             <td>{p.ports.join(', ') || '-'}</td>
             <td>
-              <Status value={t(`overview.state.${p.state}`)} />
+              <Status value={p.state} label={t(`overview.state.${p.state}`)} />
               {/* A failing service is retried with backoff for as long as the lab runs: say when. */}
               {p.nextTryAt && (
                 <div className="muted small" data-testid={`process-next-try-${p.binary}`}>
                   {t('overview.nextTry', {
-                    time: new Date(p.nextTryAt).toLocaleTimeString(),
-                    exit: p.lastExit ? (p.lastExit.signal ?? `code ${p.lastExit.code}`) : '-',
+                    time: fmt.time(p.nextTryAt),
+                    exit: p.lastExit ? (p.lastExit.signal ?? t('statesText.exitCode', { code: p.lastExit.code })) : '-',
                   })}
                 </div>
               )}
             </td>
             <td className="num">{p.restarts}</td>
-            <td className="time">{p.startedAt ? new Date(p.startedAt).toLocaleTimeString() : '-'}</td>
+            <td className="time">{p.startedAt ? fmt.time(p.startedAt) : '-'}</td>
           </tr>
         ))}
       </tbody>

@@ -19,7 +19,7 @@ function Box({ p }: { p: ServiceProcess }) {
         {p.ports.length > 0 && <span> :{p.ports.join(', :')}</span>}
       </div>
       <div className="svc-meta">
-        {p.pid ? `pid ${p.pid}` : t('overview.noPid')}
+        {p.pid ? t('statesText.pid', { pid: p.pid }) : t('overview.noPid')}
         {p.workerPids.length > 0 && <span> · {t('overview.processCount', { count })}</span>}
       </div>
     </div>

@@ -3,12 +3,14 @@
 // filter that emptied the list stands out with every host's reason.
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
 import { claimLimits, filterGrid, fmt, weightRows } from './trace-table';
 import { renderMessage } from '../../i18n/message';
 
 export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; focused?: boolean }) {
   const { t } = useTranslation();
+  const when = useFormat();
   const ref = useRef<HTMLElement>(null);
   // Opened from the walkthrough for this decision: bring it into view once it is there.
   useEffect(() => {
@@ -44,11 +46,11 @@ export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; fo
           </span>
         ) : (
           <span className="status status-bad" data-testid="scheduler-novalidhost">
-            NoValidHost
+            {t('statesText.noValidHost')}
           </span>
         )}
         <span className="muted small">
-          {trace.request_id} · {new Date(trace.started_at).toLocaleTimeString()}
+          {trace.request_id} · {when.time(trace.started_at)}
         </span>
       </div>
       {trace.error && (

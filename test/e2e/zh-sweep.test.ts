@@ -1,0 +1,237 @@
+// Issue 14, point 5: in 简体中文 the GUI speaks Chinese. Against a real lab (one x86_64 guest, for
+// a real console session): sign in in 简体中文, boot a guest, open its console, launch a flavor no
+// host fits (NoValidHost), save an invalid value in Configuration; then visit every screen,
+// open what can be opened, and collect every visible text node. Latin letters may remain only
+// in names the lab's own APIs give (services, options, filters, hosts, images…), ids, numbers,
+// units, commands and code, and in raw data (<code>, <pre>, [data-raw]); every other Latin word
+// is English prose and fails the test, listed with its screen.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright';
+import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
+import { SERVICE_BINARIES } from '../../contract/services.js';
+import { NOVA_CONF_OPTIONS } from '../../contract/nova-conf-options.js';
+import { startLab, type Lab } from './support/lab.js';
+import { launchBrowser, newPage, shot } from './support/browser.js';
+import { adminToken, compute } from './support/api.js';
+import { findEnglishProse, formatReport, type TextSample } from './support/english-prose.js';
+import { AppPage } from './pages/app-page.js';
+import { LaunchPage } from './pages/launch-page.js';
+import { ConsolePage } from './pages/console-page.js';
+import { ConfigPage } from './pages/config-page.js';
+
+const IMAGE = 'novalab-x86_64';
+const GUEST = 'zh-guest';
+const TOO_BIG = 'zh-toobig';
+const HUGE_FLAVOR = 'zh.huge';
+
+/**
+ * KNOWN GAPS, to remove when the backend sends codes + parameters (issue 14 point 5, the
+ * backend half, branch s4-f): these elements show text the backend builds in English today.
+ * Their words are listed in the test's output but do not fail it. Each entry: a CSS selector
+ * and what it shows. When that branch is merged, delete the entries it covers.
+ */
+const KNOWN_BACKEND_GAPS: readonly { selector: string; what: string }[] = [
+  // The GUI marks text it shows as the lab wrote it: a step's summary, a noVNC step's evidence
+  // line, the fault after a failed step, a nova.conf cross-check error (unknown filter names…).
+  { selector: '[data-from="lab"]', what: "a line from the lab's event or validation, in the lab's words" },
+  { selector: '.event-summary', what: "an event's summary line (boot step details)" },
+  { selector: '[data-testid="boot-fault"] .error-message', what: 'the NoValidHost fault message' },
+  { selector: '[data-testid="scheduler-error"]', what: "the scheduler's NoValidHost error" },
+  { selector: '[data-testid^="filter-cell-"]', what: "a filter's reason for a host" },
+];
+
+/** Every visible text node of the page, marked raw (data) or as a known gap. */
+async function visibleText(page: Page, screen: string): Promise<TextSample[]> {
+  return page.evaluate(
+    ({ screen, gaps }) => {
+      const out: { screen: string; text: string; raw?: boolean; gap?: string }[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.textContent ?? '';
+        const el = n.parentElement;
+        if (!el || !text.trim() || el.closest('script,style,[hidden]')) continue;
+        const box = el.getBoundingClientRect();
+        if (el.tagName !== 'OPTION' && box.width === 0 && box.height === 0) continue;
+        const raw = !!el.closest('code,pre,kbd,samp,[data-raw]');
+        const gap = gaps.find((g) => el.closest(g.selector))?.what;
+        out.push({ screen, text, ...(raw ? { raw } : {}), ...(gap ? { gap } : {}) });
+      }
+      return out;
+    },
+    { screen, gaps: KNOWN_BACKEND_GAPS },
+  );
+}
+
+/** Opens every step, history row, hint and file view the screen has closed. */
+async function expandAll(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+    for (const b of document.querySelectorAll<HTMLButtonElement>('button[aria-expanded="false"]')) b.click();
+  });
+  await page.waitForTimeout(300);
+}
+
+describe('简体中文 on every screen, after a NoValidHost, a console session and a configuration error', { timeout: 12 * 60_000 }, () => {
+  let lab: Lab;
+  let browser: Browser;
+  let page: Page;
+  let app: AppPage;
+  const samples: TextSample[] = [];
+  const names = new Set<string>();
+  let guestId = '';
+  let tooBigId = '';
+
+  const collect = async (screen: string) => {
+    await expandAll(page);
+    samples.push(...(await visibleText(page, screen)));
+    await shot(page, `zh-sweep-${screen.replace(/[^\w-]+/g, '_')}`);
+  };
+
+  before(async () => {
+    lab = await startLab();
+    browser = await launchBrowser();
+    ({ page } = await newPage(browser));
+    app = new AppPage(page, lab.guiUrl);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    if (lab) {
+      const { leftovers } = await lab.stop();
+      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
+    }
+  });
+
+  test('no English prose on any screen in 简体中文', async (t) => {
+    await app.open();
+    await app.setLanguage('zh-CN');
+    await app.byTestId('signin-user').waitFor();
+    await collect('signin');
+    await app.signIn();
+
+    // A flavor no host fits: every host's RAM is far below it.
+    const flavor = await compute(lab.guiUrl, 'POST', '/flavors', {
+      flavor: { name: HUGE_FLAVOR, ram: 16384, vcpus: 1, disk: 1 },
+    });
+    assert.equal(flavor.status, 200, JSON.stringify(flavor.body));
+
+    // One real x86_64 guest, from the launch form, and its console.
+    const launch = new LaunchPage(app);
+    await launch.open();
+    await launch.fill({ name: GUEST, image: IMAGE, flavor: 'm1.tiny', stepMode: false });
+    await collect('launch');
+    await launch.submit();
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="boot-status"]');
+        return (el?.getAttribute('data-value') ?? el?.textContent) === 'ACTIVE';
+      },
+      undefined,
+      { timeout: 180_000, polling: 500 },
+    );
+    guestId = await app.byTestId('boot-server-id').innerText();
+    await collect('boot (ACTIVE guest)');
+
+    await app.goTo('console', guestId);
+    await new ConsolePage(app).waitConnected(60_000);
+    await app.until(() => document.querySelector('[data-testid="console-step-13"]')?.getAttribute('data-status') === 'done', 30_000);
+    await collect('console (session open)');
+    await app.byTestId('tab-log').click();
+    await collect('console log');
+
+    // NoValidHost, from the launch form too.
+    await launch.open();
+    await launch.fill({ name: TOO_BIG, image: IMAGE, flavor: HUGE_FLAVOR });
+    await launch.submit();
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="boot-status"]');
+        return (el?.getAttribute('data-value') ?? el?.textContent) === 'ERROR';
+      },
+      undefined,
+      { timeout: 60_000, polling: 500 },
+    );
+    await app.byTestId('boot-fault').waitFor({ timeout: 30_000 });
+    tooBigId = await app.byTestId('boot-server-id').innerText();
+    await collect('boot (NoValidHost)');
+
+    // A configuration error: an invalid value saved.
+    const config = new ConfigPage(app);
+    await config.open();
+    await config.set('osapi_compute_workers', '0');
+    await config.save();
+    await app.byTestId('conf-field-error-osapi_compute_workers').waitFor({ timeout: 15_000 });
+    await app.byTestId('conf-errors').waitFor();
+    await collect('config (invalid value)');
+
+    // Every other screen and route.
+    await app.goTo('overview');
+    await app.until(() => document.querySelectorAll('[data-testid^="host-card-"]').length > 0, 20_000);
+    await collect('overview');
+    await app.goTo('instances');
+    await app.byTestId(`instance-row-${TOO_BIG}`).waitFor({ timeout: 15_000 });
+    await app.byTestId(`instance-select-${TOO_BIG}`).click();
+    await app.byTestId('instance-history').waitFor();
+    await page.waitForTimeout(1500);
+    await collect('instances (+ history of the NoValidHost)');
+    await app.byTestId(`instance-select-${GUEST}`).click();
+    await page.waitForTimeout(1500);
+    await collect('instances (+ history of the guest)');
+    await app.goTo('scheduler', guestId);
+    await app.byTestId('scheduler-trace').first().waitFor({ timeout: 15_000 });
+    await collect('scheduler (guest)');
+    await app.goTo('scheduler', tooBigId);
+    await app.byTestId('scheduler-novalidhost').first().waitFor({ timeout: 15_000 });
+    await collect('scheduler (NoValidHost)');
+    await app.goTo('scheduler');
+    await collect('scheduler (picker)');
+    await app.goTo('boot', guestId);
+    await app.byTestId('boot-timeline').waitFor();
+    await page.waitForTimeout(2000);
+    await collect('boot (guest by id)');
+    await app.goTo('console');
+    await collect('console (picker)');
+    await app.goTo('launch');
+    await collect('launch (empty)');
+    await app.goTo('config');
+    await collect('config');
+    await app.goTo('labs');
+    await collect('labs');
+
+    // The names the lab's own APIs give.
+    const token = await adminToken(lab.guiUrl);
+    const get = async <T>(path: string) =>
+      (await (
+        await fetch(new URL(path, lab.guiUrl), { headers: { 'X-Auth-Token': token, 'OpenStack-API-Version': 'compute 2.79' } })
+      ).json()) as T;
+    for (const s of (await get<{ services: { binary: string; host: string; zone: string }[] }>('compute/v2.1/os-services')).services)
+      for (const v of [s.binary, s.host, s.zone]) names.add(v);
+    for (const h of (await get<{ hypervisors: { hypervisor_hostname: string }[] }>('compute/v2.1/os-hypervisors')).hypervisors)
+      names.add(h.hypervisor_hostname);
+    for (const i of (await get<{ images: { name: string; [k: string]: unknown }[] }>('image/v2/images')).images) {
+      names.add(i.name);
+      for (const v of Object.values(i)) if (typeof v === 'string' && !/\s/.test(v)) names.add(v);
+    }
+    for (const f of (await get<{ flavors: { name: string }[] }>('compute/v2.1/flavors')).flavors) names.add(f.name);
+    for (const s of (await get<{ servers: { name: string }[] }>('compute/v2.1/servers')).servers) names.add(s.name);
+    for (const z of (await get<{ availabilityZoneInfo: { zoneName: string }[] }>('compute/v2.1/os-availability-zone')).availabilityZoneInfo)
+      names.add(z.zoneName);
+    for (const o of NOVA_CONF_OPTIONS) {
+      names.add(o.name).add(o.section).add(o.type);
+      if (typeof o.default === 'string') names.add(o.default);
+    }
+    for (const r of (await get<{ roles: { name: string }[] }>('identity/v3/roles')).roles) names.add(r.name);
+    for (const u of (await get<{ users: { name: string }[] }>('identity/v3/users')).users) names.add(u.name);
+    for (const n of [...SERVICE_BINARIES, ...FILTER_NAMES, ...WEIGHER_NAMES]) names.add(n);
+    // A bool option's values, and the language switch, which names each language in its own words.
+    for (const n of ['true', 'false', 'English']) names.add(n);
+
+    const words = findEnglishProse(samples, names);
+    const gaps = words.filter((w) => w.gap);
+    if (gaps.length) t.diagnostic(`known gaps (backend text, s4-f):\n${formatReport(gaps)}`);
+    const prose = words.filter((w) => !w.gap);
+    assert.ok(samples.length > 500, `the sweep saw the screens (${samples.length} text nodes)`);
+    assert.equal(prose.length, 0, `English prose in 简体中文:\n${formatReport(prose)}`);
+  });
+});

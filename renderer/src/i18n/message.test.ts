@@ -42,7 +42,7 @@ test('in 简体中文 the message, the hosts listed in it and their reasons are 
   const t = await translator('zh-CN');
   assert.equal(
     renderMessage(t, noValidHost),
-    '没有找到有效主机（No valid host was found）：没有足够的可用主机。CoreFilter 拒绝了剩下的所有主机：' +
+    '没有找到有效主机：没有足够的可用主机。CoreFilter 拒绝了剩下的所有主机：' +
       'h1：请求 1 个 vCPU > 物理 vCPU 0 个（一个实例不能对自己超分）；h2：请求 4 个 vCPU > 物理 vCPU 2 个（一个实例不能对自己超分）。',
   );
 });

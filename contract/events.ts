@@ -1,6 +1,7 @@
 // Everything that crosses the bus is also an observable event; the GUI's step views are
 // drawn from these. One shape for all of them.
 import type { BootStepId, ConsoleStepId } from './boot-steps.js';
+import type { LabMessage } from './messages.js';
 
 /** Carried with every bus message so events can be tied to the request that caused them. */
 export interface RequestContext {
@@ -32,5 +33,7 @@ export interface LabEvent {
   ctx?: RequestContext;
   step?: BootStepId | ConsoleStepId;
   summary: string;
+  /** `summary` by code, for the GUI to translate (events that explain what happened). */
+  message?: LabMessage;
   detail?: unknown;
 }

@@ -1,5 +1,6 @@
 // What the filter scheduler decides on and what it reports about each decision.
 import type { Flavor, ImageMeta, ServerGroupPolicy, SupportedInstance } from './model.js';
+import type { LabMessage } from './messages.js';
 
 /** One host as the scheduler sees it (Nova's HostState): capacity, usage, service health. */
 export interface HostState {
@@ -93,8 +94,8 @@ export interface ResourceLimits {
   disk_gb?: number;
 }
 
-/** A filter says yes (true) or no, with the one-line reason a learner can read. */
-export type FilterVerdict = true | string;
+/** A filter says yes (true) or no, with the reason a learner can read, by code (contract/messages.ts). */
+export type FilterVerdict = true | LabMessage;
 
 export interface SchedulerFilterTrace {
   name: string;
@@ -103,7 +104,8 @@ export interface SchedulerFilterTrace {
   /** Hosts passing it. */
   end: number;
   passed: string[];
-  rejected: { host: string; reason: string }[];
+  /** `reason`: the English text (API, CLI, logs); `message`: the same by code, for the GUI to translate. */
+  rejected: { host: string; reason: string; message?: LabMessage }[];
 }
 
 export interface SchedulerWeigherTrace {
@@ -135,6 +137,8 @@ export interface ScheduleTrace {
   /** For a NoValidHost: the filter that emptied the list. */
   emptied_by: string | null;
   error: string | null;
+  /** `error` by code, for the GUI to translate (absent in older traces). */
+  error_message?: LabMessage | null;
   /** What caused this scheduling: a boot (absent in older traces), a resize, a cold migration or an unshelve. */
   kind?: 'boot' | 'resize' | 'migrate' | 'unshelve';
 }

@@ -1,6 +1,7 @@
 // The bus's wire format: JSON lines over a loopback TCP connection (see writeFrame).
 import type { Socket } from 'node:net';
 import type { RequestContext } from '../../contract/events.js';
+import type { LabMessage } from '../../contract/messages.js';
 
 export type BusFrame =
   | { op: 'hello'; secret: string; name: string; pid: number; worker?: WorkerSlot }
@@ -38,6 +39,8 @@ export interface PublishedEvent {
   ctx?: RequestContext;
   step?: string;
   summary: string;
+  /** `summary` by code, for the GUI to translate. */
+  message?: LabMessage;
   detail?: unknown;
 }
 

@@ -11,6 +11,7 @@ import { allocateNetwork } from './host-inventory.js';
 import type { ComputeContext } from './compute-context.js';
 import { instanceName } from '../shared/instance-name.js';
 import { watchBanner } from './banner-watch.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 
 const BUILD_EVENT = 'compute__do_build_and_run_instance';
 
@@ -25,7 +26,7 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
     const net = allocateNetwork(uuid, inst.seq);
     await c.lab.step({
       step: 'compute.network',
-      summary: `network for ${inst.name}: MAC ${net.mac}, fixed IP ${net.ip} (QEMU user-mode network, metadata at 169.254.169.254)`,
+      ...summaryOf(msg('step.computeNetwork', { name: inst.name, mac: net.mac, ip: net.ip })),
       detail: net,
     });
     await c.conductor.instance_update(
@@ -39,7 +40,15 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
 
     await c.lab.step({
       step: 'compute.driver',
-      summary: `${c.host}: the ${c.driver.name} driver prepares ${inst.name} (${inst.flavor.vcpus} vCPU, ${inst.flavor.ram} MB)`,
+      ...summaryOf(
+        msg('step.computeDriverPrepare', {
+          host: c.host,
+          driver: c.driver.name,
+          name: inst.name,
+          vcpus: inst.flavor.vcpus,
+          ram_mb: inst.flavor.ram,
+        }),
+      ),
       detail: { driver: c.driver.name },
     });
     const { image: files, virtualSize } = await fetchImages(c, inst);
@@ -58,7 +67,11 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
     c.publish({
       kind: 'step',
       step: 'compute.driver',
-      summary: handle.command ? `started ${handle.command.binary} (pid ${handle.pid})` : `started ${inst.name} (${c.driver.name} driver)`,
+      ...summaryOf(
+        handle.command
+          ? msg('step.computeStarted', { binary: handle.command.binary, pid: handle.pid ?? '' })
+          : msg('step.computeStartedNoProcess', { name: inst.name, driver: c.driver.name }),
+      ),
       detail: { pid: handle.pid, command: handle.command },
     });
     // The guest keeps booting after ACTIVE; its banner says when it is done (the waterfall's
@@ -168,7 +181,7 @@ export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ 
   const ids = bootImageIds(inst);
   await c.lab.step({
     step: 'compute.image',
-    summary: `${c.host} fetches image ${inst.image.name} from glance into its cache`,
+    ...summaryOf(msg('step.computeImage', { host: c.host, image: inst.image.name })),
     detail: ids,
   });
   const get = async (id: string) => {
@@ -179,7 +192,11 @@ export async function fetchImages(c: ComputeContext, inst: Instance): Promise<{ 
       c.publish({
         kind: 'progress',
         step: 'compute.image',
-        summary: p.cached ? `${p.name}: already in ${c.host}'s cache` : `${p.name}: ${p.bytes} of ${p.total ?? '?'} bytes`,
+        ...summaryOf(
+          p.cached
+            ? msg('step.imageCached', { name: p.name, host: c.host })
+            : msg('step.imageBytes', { name: p.name, bytes: p.bytes, total: p.total ?? '?' }),
+        ),
         detail: { ...p, started_at: startedAt },
       }),
     );

@@ -17,6 +17,7 @@ import { snapshotInstance } from './snapshot.js';
 import { shelveInstance, shelveOffloadInstance, unshelveInstance } from './shelve.js';
 import { offloadLater } from './shelve-offload-timer.js';
 import { rebuildInstance, rescueInstance, unrescueInstance } from './rebuild.js';
+import { msg, summaryOf, type LabMessage } from '../../contract/messages.js';
 
 interface PowerOutcome {
   vm_state: VmState;
@@ -163,15 +164,15 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
     },
     async get_vnc_console(uuid): Promise<VncConnectInfo> {
       // The course's noVNC steps 4-7 and 14, as this host lives them.
-      const say = (step: ConsoleStepId, summary: string, detail?: unknown) =>
+      const say = (step: ConsoleStepId, said: LabMessage, detail?: unknown) =>
         c.publish({
           kind: 'step',
           step,
           ctx: { ...currentContext(), instance_uuid: uuid },
-          summary,
+          ...summaryOf(said),
           detail,
         });
-      say('compute.driver_query', `nova-compute on ${c.host} asks the ${c.driver.name} driver for ${uuid}'s VNC console`);
+      say('compute.driver_query', msg('console.driverQuery', { host: c.host, driver: c.driver.name, uuid }));
       const addr = await c.driver.getVncConsole(uuid);
       const info: VncConnectInfo =
         'unixSocket' in addr
@@ -184,13 +185,13 @@ export function computeManager(c: ComputeContext, work: HostWork = newHostWork()
             };
       const where =
         info.kind === 'unix'
-          ? `unix socket ${info.path} (owner-only: only nova-novncproxy connects)`
-          : `${info.host}:${info.port}${info.password !== undefined ? ' (VNC password: only nova-novncproxy gets it)' : ''}`;
+          ? msg('console.whereUnix', { path: info.path })
+          : msg(info.password !== undefined ? 'console.whereTcpPassword' : 'console.whereTcp', { host: info.host, port: info.port });
       const shown = publicConnectInfo(info);
-      say('driver.read_config', `the driver reads the guest's VNC setting from its QEMU command line: ${where}`, shown);
-      say('driver.connect_info', `the driver returns the VNC server's address: ${where}`, shown);
-      say('compute.token', 'nova-compute hands back connect_info; nova-consoleauth mints the random token for it (step 8)');
-      say('compute.connect_info', `connect_info for nova-api: ${where} (vncserver_proxyclient_address and the guest's display)`, shown);
+      say('driver.read_config', msg('console.readConfig', { where }), shown);
+      say('driver.connect_info', msg('console.driverConnectInfo', { where }), shown);
+      say('compute.token', msg('console.token'));
+      say('compute.connect_info', msg('console.connectInfo', { where }), shown);
       return info;
     },
   };

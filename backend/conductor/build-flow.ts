@@ -12,6 +12,7 @@ import type { NovaDb } from './nova-db.js';
 import type { Logger } from '../common/log.js';
 import { withContext } from '../bus/client.js';
 import { BUILD_TASK_STATES } from '../../contract/model.js';
+import { messageText, msg } from '../../contract/messages.js';
 
 export interface BuildFlowDeps {
   db: NovaDb;
@@ -102,10 +103,15 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
     });
     for (const i of insts) await withContext(ctxOf(i), () => deps.records.action_event_start(i.uuid, requestId, SCHEDULE_EVENT, null));
     const traces = await withContext(ctxOf(first), async () => {
-      const names = insts.length > 1 ? `${insts.length} instances (${insts.map((i) => i.name).join(', ')})` : first.name;
+      const attempt = spec.retry.num_attempts;
+      const said =
+        insts.length > 1
+          ? msg('step.schedulerCallMany', { count: insts.length, names: insts.map((i) => i.name).join(', '), attempt })
+          : msg('step.schedulerCall', { names: first.name, attempt });
       await deps.lab().step({
         step: 'scheduler.call',
-        summary: `rpc.call scheduler.select_destinations for ${names} (attempt ${spec.retry.num_attempts})`,
+        summary: messageText(said),
+        message: said,
         detail: { topic: 'scheduler', method: 'select_destinations', request_spec: spec, instance_uuids: live },
       });
       return selectDestinations(spec, live);
@@ -114,9 +120,9 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
     const failed = traces.find((t) => !t.chosen) ?? (traces.length < live.length ? traces[traces.length - 1] : undefined);
     if (failed || traces.length < live.length) {
       const tried = live.length === 1 ? failures.get(first.uuid) : undefined;
-      const error = failed?.error ?? 'No valid host was found. There are not enough hosts available.';
+      const error = failed?.error ?? messageText(msg('noValidHost.plain'));
       const message = tried?.length
-        ? `Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance ${first.uuid}. ${tried.join('; ')}; then: ${error}`
+        ? messageText(msg('fault.retriesExceeded', { uuid: first.uuid, tried: tried.join('; '), error: failed?.error_message ?? error }))
         : error;
       const details = JSON.stringify({ emptied_by: failed?.emptied_by ?? null });
       for (const i of insts) await withContext(ctxOf(i), () => fail(i.uuid, requestId, message, details));
@@ -127,9 +133,11 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
       await withContext(ctxOf(i), async () => {
         const placed = await deps.records.instance_get(i.uuid);
         if (!placed) return;
+        const said = msg('step.computeCast', { host: chosen, name: i.name });
         await deps.lab().step({
           step: 'compute.cast',
-          summary: `rpc.cast compute.${chosen}.build_and_run_instance for ${i.name}`,
+          summary: messageText(said),
+          message: said,
           detail: { topic: `compute.${chosen}`, method: 'build_and_run_instance', host: chosen },
         });
         await deps.records.action_event_finish(i.uuid, requestId, SCHEDULE_EVENT, 'Success', `scheduled to ${chosen}`);

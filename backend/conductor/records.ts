@@ -18,6 +18,7 @@ import { aggregatesByHost, nodeWithAggregates } from './aggregates.js';
 import { hostZone } from '../shared/host-zone.js';
 import { flavorAccessApi, projectsOf } from './flavor-access-records.js';
 import { usageWindow } from './usage-window.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 
 const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
@@ -165,7 +166,9 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
           kind: 'step',
           step: 'conductor.record',
           ctx: { request_id: rec.create_request_id, instance_uuid: rec.uuid, project_id: rec.project_id, user_id: rec.user_id },
-          summary: `nova-conductor wrote instance ${rec.name} (${rec.uuid}) to the database: vm_state ${rec.vm_state}, task_state ${rec.task_state}`,
+          ...summaryOf(
+            msg('step.conductorWrote', { name: rec.name, uuid: rec.uuid, vm_state: rec.vm_state, task_state: String(rec.task_state) }),
+          ),
           detail: {
             uuid: rec.uuid,
             name: rec.name,

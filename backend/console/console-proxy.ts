@@ -24,6 +24,7 @@ import { checkOrigin, type OriginPolicy } from './origin-check.js';
 import { checkTarget, tokenFromUrl } from './console-request.js';
 import { tokenTag } from './token-store.js';
 import { dialVnc, relay, type VncLink } from './ws-relay.js';
+import { msg, summaryOf, type LabMessage } from '../../contract/messages.js';
 
 export const CLOSE = {
   /** A missing, unknown or expired token: a close frame with no status (received as 1005). */
@@ -115,8 +116,8 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
   });
   const sessions = new Set<WebSocket>();
-  const step = (step: ConsoleStepId, ctx: RequestContext, summary: string, detail: unknown) =>
-    deps.publish({ kind: 'step', step, summary, detail, ctx });
+  const step = (step: ConsoleStepId, ctx: RequestContext, said: LabMessage, detail: unknown) =>
+    deps.publish({ kind: 'step', step, ...summaryOf(said), detail, ctx });
 
   async function session(ws: WebSocket, socket: net.Socket, token: string | null, ctx: RequestContext, peer: string): Promise<void> {
     // What the browser sends before the relay starts: the handshake reads it, the relay gets the rest.
@@ -142,10 +143,10 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
       // A client that never answers the close (Tempest's) is not waited on for ws's 30 s.
       setTimeout(() => ws.terminate(), 1000).unref();
     };
-    step('proxy.connect', ctx, `a browser (${peer}) opened a console WebSocket to nova-novncproxy`, { peer, key: tag });
+    step('proxy.connect', ctx, msg('console.proxyConnect', { peer }), { peer, key: tag });
     if (!token) return refuse(CLOSE.invalidToken, 'missing token');
 
-    step('proxy.check_token', ctx, `nova-novncproxy asks nova-consoleauth to check token ${tag}…`, { key: tag });
+    step('proxy.check_token', ctx, msg('console.proxyCheckToken', { key: tag }), { key: tag });
     let auth: ConsoleAuthorization | null;
     try {
       auth = await deps.checkToken(token, ctx);
@@ -192,9 +193,8 @@ export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
     }
 
     const where = info.kind === 'tcp' ? `${info.host}:${info.port}` : `unix:${info.path}`;
-    const how =
-      password !== undefined ? " (it answered the guest's VNC password challenge itself; the browser was offered security type None)" : '';
-    step('proxy.relay', sctx, `nova-novncproxy relays the console of ${auth.instance_uuid} to ${where}${how}`, {
+    const relayed = msg(password !== undefined ? 'console.proxyRelayPassword' : 'console.proxyRelay', { uuid: auth.instance_uuid, where });
+    step('proxy.relay', sctx, relayed, {
       key: tag,
       connect_info: publicConnectInfo(info),
     });

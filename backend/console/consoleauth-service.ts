@@ -8,6 +8,7 @@ import type { Logger } from '../common/log.js';
 import { publicConnectInfo, type VncConnectInfo } from '../rpc/compute-api.js';
 import type { ConsoleAuthApi } from '../rpc/consoleauth-api.js';
 import { tokenTag, type TokenStore } from './token-store.js';
+import { msg, summaryOf, type LabMessage } from '../../contract/messages.js';
 
 export interface ConsoleAuthDeps {
   store: TokenStore;
@@ -41,14 +42,14 @@ export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
   const step = (
     step: PublishedEvent['step'],
     instance_uuid: string,
-    summary: string,
+    said: LabMessage,
     detail: unknown,
     project_id = currentContext()?.project_id,
   ) =>
     deps.publish({
       kind: 'step',
       step,
-      summary,
+      ...summaryOf(said),
       detail,
       ctx: { ...currentContext(), instance_uuid, ...(project_id ? { project_id } : {}) },
     });
@@ -65,12 +66,11 @@ export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
       const issued = deps.store.issue(instance_uuid, connect_info, ttl, currentContext()?.project_id);
       const tag = tokenTag(issued.token);
       deps.log.info(`authorized a console for instance ${instance_uuid} (key ${tag}, valid ${ttl} s)`);
-      step(
-        'consoleauth.authorize',
-        instance_uuid,
-        `nova-consoleauth stored a console token for ${describe(connect_info)}, valid ${ttl} s`,
-        { key: tag, expires_at: issued.expires_at, connect_info: publicConnectInfo(connect_info) },
-      );
+      step('consoleauth.authorize', instance_uuid, msg('console.authorized', { where: describe(connect_info), ttl }), {
+        key: tag,
+        expires_at: issued.expires_at,
+        connect_info: publicConnectInfo(connect_info),
+      });
       return issued;
     },
 
@@ -84,7 +84,7 @@ export function consoleAuthApi(deps: ConsoleAuthDeps): ConsoleAuthApi {
       step(
         'consoleauth.validated',
         auth.instance_uuid,
-        `nova-consoleauth validated the token: connect_info ${describe(auth.connect_info)}`,
+        msg('console.validated', { where: describe(auth.connect_info) }),
         { key: tag, connect_info: publicConnectInfo(auth.connect_info), expires_at: auth.expires_at },
         auth.project_id,
       );

@@ -115,6 +115,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
       step: a.step,
       ctx,
       summary: a.summary,
+      ...(a.message ? { message: a.message } : {}),
       detail: a.detail,
     });
     return null;

@@ -4,6 +4,7 @@
 import type { HostState, RequestSpec, SchedulerFilterTrace } from '../../contract/scheduler.js';
 import { filtersFor } from './filters/index.js';
 import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from './filters/types.js';
+import { messageText, msg, type LabMessage } from '../../contract/messages.js';
 
 export interface FilterRun {
   /** Hosts that passed every filter, in their original order. */
@@ -53,7 +54,7 @@ export function runFilters(
         const host = hosts[alive[k]!]!;
         const verdict = skip ? true : filter.check(host, spec, opts);
         if (verdict === true) alive[kept++] = alive[k]!;
-        else rejected.push({ host: host.host, reason: verdict });
+        else rejected.push({ host: host.host, reason: messageText(verdict), message: verdict });
       }
     // A filter that rejected nobody passed the same hosts as the one before it: share that list.
     const passedNames: string[] = kept === count && lastPassed !== null ? lastPassed : names(hosts, alive, kept);
@@ -78,8 +79,6 @@ export function filterSummary(entry: SchedulerFilterTrace): string {
   return `${entry.name}: (start: ${entry.start}, end: ${entry.end})`;
 }
 
-const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
-
 /**
  * The NoValidHost message, naming the filter that emptied the list and each host's reason:
  * "No valid host was found. There are not enough hosts available. CoreFilter rejected every
@@ -87,15 +86,25 @@ const NO_VALID_HOST = 'No valid host was found. There are not enough hosts avail
  * followed by what the earlier filters removed, if anything.
  */
 export function noValidHostMessage(run: Pick<FilterRun, 'trace' | 'emptiedBy'>): string {
+  return messageText(noValidHost(run));
+}
+
+const LIST_SEP = messageText(msg('list.separator'));
+
+/** The NoValidHost message by code: each host's reason is carried by code too. */
+export function noValidHost(run: Pick<FilterRun, 'trace' | 'emptiedBy'>): LabMessage {
   const last = run.trace.find((t) => t.name === run.emptiedBy && t.end === 0);
   if (!last) {
     const first = run.trace[0];
-    return first === undefined || first.start === 0 ? `${NO_VALID_HOST} No compute host is known to the scheduler.` : NO_VALID_HOST;
+    return msg(first === undefined || first.start === 0 ? 'noValidHost.noHosts' : 'noValidHost.plain');
   }
-  const reasons = last.rejected.map((r) => `${r.host}: ${r.reason}`).join('; ');
+  const reasons = last.rejected.map((r) => msg('noValidHost.hostReason', { host: r.host, reason: r.message ?? r.reason }));
   const earlier = run.trace
     .filter((t) => t !== last && t.rejected.length > 0)
-    .map((t) => `${t.name} removed ${t.rejected.map((r) => r.host).join(', ')}`);
-  const before = earlier.length ? ` Before it, ${earlier.join('; ')}.` : '';
-  return `${NO_VALID_HOST} ${last.name} rejected every remaining host: ${reasons}.${before}`;
+    .map((t) => msg('noValidHost.removed', { filter: t.name, hosts: t.rejected.map((r) => r.host).join(', ') }));
+  return msg('noValidHost.emptied', {
+    filter: last.name,
+    reasons: { sep: LIST_SEP, items: reasons },
+    before: earlier.length ? msg('noValidHost.before', { removed: { sep: LIST_SEP, items: earlier } }) : '',
+  });
 }

@@ -3,6 +3,7 @@
 // each step is written into the trace like a filter, so the explanation says why the
 // current host was never considered.
 import type { HostState, RequestSpec, SchedulerFilterTrace } from '../../contract/scheduler.js';
+import { messageText, msg, type LabMessage } from '../../contract/messages.js';
 
 export interface MoveHosts {
   hosts: HostState[];
@@ -18,14 +19,14 @@ export function moveCandidates(hosts: readonly HostState[], spec: RequestSpec): 
   let left = [...hosts];
   const trace: SchedulerFilterTrace[] = [];
   if (!move) return { hosts: left, trace, emptiedBy: null };
-  const step = (name: string, keep: (h: HostState) => boolean, why: (h: HostState) => string) => {
+  const step = (name: string, keep: (h: HostState) => boolean, why: () => LabMessage) => {
     const passed = left.filter(keep);
     trace.push({
       name,
       start: left.length,
       end: passed.length,
       passed: passed.map((h) => h.host),
-      rejected: left.filter((h) => !keep(h)).map((h) => ({ host: h.host, reason: why(h) })),
+      rejected: left.filter((h) => !keep(h)).map((h) => ({ host: h.host, reason: messageText(why()), message: why() })),
     });
     left = passed;
   };
@@ -33,10 +34,7 @@ export function moveCandidates(hosts: readonly HostState[], spec: RequestSpec): 
     step(
       'ignore_hosts',
       (h) => !move.ignore_hosts.some((x) => sameName(x, h.host)),
-      () =>
-        move.kind === 'migrate'
-          ? 'the instance is already here: a cold migration moves it to another host'
-          : 'the instance is already here (allow_resize_to_same_host = False)',
+      () => msg(move.kind === 'migrate' ? 'filter.move.alreadyHereMigrate' : 'filter.move.alreadyHereResize'),
     );
   }
   if (move.requested_host) {
@@ -44,7 +42,7 @@ export function moveCandidates(hosts: readonly HostState[], spec: RequestSpec): 
     step(
       'requested_destination',
       (h) => sameName(h.host, wanted),
-      () => `not the requested destination ${wanted}`,
+      () => msg('filter.move.notRequested', { host: wanted }),
     );
   }
   const emptied = trace.find((t) => t.end === 0);

@@ -11,6 +11,7 @@ import type { PublishedEvent } from '../bus/wire.js';
 import { currentContext } from '../bus/client.js';
 import { selectHost, alternates, hostLimits } from './select-destinations.js';
 import { consumeFromRequest } from './consume.js';
+import { messageText, msg, summaryOf, type LabMessage } from '../../contract/messages.js';
 import type { WeigherOptions } from './weighers/types.js';
 import type { FilterOptions } from './filters/types.js';
 
@@ -58,7 +59,7 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
       const byName = new Map(hosts.map((h) => [h.host, h]));
       await deps.lab.step({
         step: 'scheduler.decide',
-        summary: `filtering ${hosts.length} hosts with ${filters.join(', ')}; weighing with ${weighers.join(', ')}`,
+        ...summaryOf(msg('step.schedulerFiltering', { count: hosts.length, filters: filters.join(', '), weighers: weighers.join(', ') })),
         detail: { hosts: hosts.map((h) => h.host), instances: uuids.length },
       });
       const traces: ScheduleTrace[] = [];
@@ -82,9 +83,8 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
           const limitsOf = (host: string) => hostLimits(byName.get(host)!, one, filters);
           const claim = await claimFirst(deps.conductor, one, [trace.chosen, ...alternates(trace)], limitsOf);
           if (claim.host && claim.host !== trace.chosen)
-            trace.error = `claim on ${trace.chosen} refused (${claim.refusals.join('; ')}); placed on ${claim.host}`;
-          if (!claim.host)
-            trace.error = `No valid host was found. Every host that passed the filters refused the claim: ${claim.refusals.join('; ')}`;
+            setError(trace, msg('scheduler.claimMoved', { chosen: trace.chosen, refusals: claim.refusals.join('; '), host: claim.host }));
+          if (!claim.host) setError(trace, msg('noValidHost.claimsRefused', { refusals: claim.refusals.join('; ') }));
           trace.chosen = claim.host;
           if (claim.host) trace.limits = limitsOf(claim.host);
           else delete trace.limits;
@@ -99,9 +99,11 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
         deps.publish({
           kind: 'step',
           step: 'scheduler.decide',
-          summary: trace.chosen
-            ? `chose ${trace.chosen} (subset of ${trace.subset_size} from ${trace.ranking.length} weighed hosts)`
-            : (trace.error ?? 'No valid host was found.'),
+          ...summaryOf(
+            trace.chosen
+              ? msg('step.schedulerChose', { host: trace.chosen, subset: trace.subset_size, count: trace.ranking.length })
+              : (trace.error_message ?? msg('noValidHost.plain')),
+          ),
           detail: trace,
         });
         if (!trace.chosen) break;
@@ -131,11 +133,22 @@ async function releaseRequest(conductor: ConductorApi, traces: ScheduleTrace[], 
   const failed = traces[traces.length - 1]!;
   const placed = traces.slice(0, -1);
   await Promise.all(placed.map((t) => conductor.instance_update(t.instance_uuid, { host: null, node: null }).catch(() => undefined)));
-  const which = `instance ${traces.length} of ${uuids.length} found no host`;
-  failed.error =
-    `${failed.error ?? 'No valid host was found.'} The request is for ${uuids.length} instances, all or none: ${which}` +
-    (placed.length ? `, so the ${placed.length} placed before it were released.` : '.');
-  for (const t of placed) t.error = `${t.chosen} was released: the request is for ${uuids.length} instances, all or none, and ${which}.`;
+  const all = { count: uuids.length, index: traces.length };
+  setError(
+    failed,
+    msg('noValidHost.allOrNone', {
+      error: failed.error_message ?? failed.error ?? msg('noValidHost.plain'),
+      ...all,
+      released: placed.length ? msg('noValidHost.allOrNoneReleased', { count: placed.length }) : msg('noValidHost.allOrNoneNone'),
+    }),
+  );
+  for (const t of placed) setError(t, msg('scheduler.released', { host: t.chosen ?? '', ...all }));
+}
+
+/** A decision's error, in English (API, CLI) and by code (GUI). */
+function setError(trace: ScheduleTrace, m: LabMessage): void {
+  trace.error = messageText(m);
+  trace.error_message = m;
 }
 
 /** Claim the first host that still has room under its limits; concurrent creates may have taken the best one. */

@@ -96,7 +96,7 @@ test('a forced host that does not exist is a NoValidHost naming it', () => {
   const trace = selectHost(hosts, makeSpec({ force_host: 'host-z' }), options());
   assert.equal(trace.chosen, null);
   assert.equal(trace.emptied_by, 'force_host');
-  assert.match(String(trace.error), /forced host host-z is not one of the 4 compute host\(s\)/);
+  assert.match(String(trace.error), /forced host host-z is not one of the 4 compute hosts/);
 });
 
 test('a retry avoids the host that already failed', () => {

@@ -9,7 +9,8 @@ import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../.
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
 import type { WeigherOptions } from './weighers/types.js';
 import type { FilterOptions } from './filters/types.js';
-import { noValidHostMessage, runFilters, type FilterRun } from './host-filter-handler.js';
+import { noValidHost, runFilters, type FilterRun } from './host-filter-handler.js';
+import { messageText, msg, type LabMessage } from '../../contract/messages.js';
 import { weighHosts, type WeighResult } from './weigher-handler.js';
 import { ComputeHostMetricNotFound } from './weighers/types.js';
 import { filtersFor } from './filters/index.js';
@@ -53,19 +54,17 @@ function forceHost(hosts: readonly HostState[], forced: string): FilterRun {
   const passed = hosts.filter((h) => isForcedHost(h.host, forced));
   const rejected = hosts
     .filter((h) => !isForcedHost(h.host, forced))
-    .map((h) => ({ host: h.host, reason: `not the forced host ${forced} (filters are skipped when a host is forced)` }));
+    .map((h) => {
+      const message = msg('filter.forcedHost', { host: forced });
+      return { host: h.host, reason: messageText(message), message };
+    });
   const entry = { name: 'force_host', start: hosts.length, end: passed.length, passed: passed.map((h) => h.host), rejected };
   return { passed, trace: [entry], emptiedBy: passed.length ? null : 'force_host' };
 }
 
-function failureMessage(run: FilterRun, spec: RequestSpec, hostCount: number): string {
-  if (run.emptiedBy === 'force_host') {
-    return (
-      `No valid host was found. The forced host ${spec.force_host} is not one of the ` +
-      `${hostCount} compute host(s) known to the scheduler.`
-    );
-  }
-  return noValidHostMessage(run);
+function failureMessage(run: FilterRun, spec: RequestSpec, hostCount: number): LabMessage {
+  if (run.emptiedBy === 'force_host') return msg('noValidHost.forcedHost', { host: spec.force_host ?? '', count: hostCount });
+  return noValidHost(run);
 }
 
 /** Decide where one instance goes, and say why. `chosen` is null (with `error`) on NoValidHost. */
@@ -83,6 +82,10 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
   } catch (err) {
     // [metrics] required: Nova's weigher raises and the whole request fails.
     if (!(err instanceof ComputeHostMetricNotFound)) throw err;
+    const error = msg('scheduler.weigherFailed', {
+      weigher: 'MetricsWeigher',
+      error: msg('scheduler.metricMissing', { metric: err.metric, host: err.host, node: err.node }),
+    });
     return {
       request_id: opts.request_id,
       instance_uuid: spec.instance_uuid,
@@ -96,13 +99,15 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
       subset: [],
       chosen: null,
       emptied_by: null,
-      error: `MetricsWeigher: ${err.message}`,
+      error: messageText(error),
+      error_message: error,
       ...(spec.move ? { kind: spec.move.kind } : {}),
     };
   }
   const subset_size = clampSubsetSize(opts.subsetSize, weighed.ranking.length);
   const subset = weighed.ranking.slice(0, subset_size).map((r) => r.host);
   const chosen = subset.length ? subset[Math.min(subset.length - 1, Math.floor(opts.random() * subset.length))]! : null;
+  const error = chosen === null ? failureMessage(run, spec, hosts.length) : null;
   return {
     request_id: opts.request_id,
     instance_uuid: spec.instance_uuid,
@@ -125,7 +130,8 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
           ),
         }),
     emptied_by: chosen === null ? run.emptiedBy : null,
-    error: chosen === null ? failureMessage(run, spec, hosts.length) : null,
+    error: error && messageText(error),
+    error_message: error,
     ...(spec.move ? { kind: spec.move.kind } : {}),
   };
 }

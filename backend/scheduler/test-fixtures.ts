@@ -1,7 +1,8 @@
 // Builders for scheduler tests (here and in other services' tests): a plausible HostState,
 // Flavor, image and RequestSpec, each with overrides. free_ram_mb and free_disk_mb follow
 // the usage fields unless overridden.
-import type { HostState, RequestSpec } from '../../contract/scheduler.js';
+import type { FilterVerdict, HostState, RequestSpec } from '../../contract/scheduler.js';
+import { messageText } from '../../contract/messages.js';
 import type { Flavor, ImageMeta } from '../../contract/model.js';
 
 type HostOverrides = Partial<Omit<HostState, 'service'>> & { service?: Partial<HostState['service']> };
@@ -107,3 +108,10 @@ export function sequenceRandom(...values: number[]): () => number {
   let i = 0;
   return () => values[i++ % values.length]!;
 }
+
+/** A filter's verdict as the trace's English reason (filters answer by code: contract/messages.ts). */
+export const verdictText = (v: FilterVerdict): true | string => (v === true ? true : messageText(v));
+
+/** A trace's rejections as host and English reason (the code beside each is checked by test/unit/messages.test.ts). */
+export const reasonsOnly = (rejected: readonly { host: string; reason: string }[]) =>
+  rejected.map(({ host, reason }) => ({ host, reason }));

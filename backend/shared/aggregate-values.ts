@@ -6,6 +6,7 @@
 // Aggregate resource filters used.
 import type { HostState } from '../../contract/scheduler.js';
 import { pyFloat, pyInt } from './py-number.js';
+import { messageText, msg, type LabMessage } from '../../contract/messages.js';
 
 /** The distinct values of one metadata key across the host's aggregates, with the aggregates that set them. */
 export function aggregateValuesFromKey(host: Pick<HostState, 'aggregates'>, key: string): { value: string; aggregate: string }[] {
@@ -22,6 +23,8 @@ export interface AggregateNumber {
   value: number;
   /** Where the value comes from, for a reason: "aggregate metadata (agg-1: 2.0, agg-2: 3.0)" or "nova.conf". */
   source: string;
+  /** `source` by code, for the GUI to translate. */
+  sourceMessage: LabMessage;
   /** The metadata values that did not cast (the value is then the configured one, as in Nova). */
   invalid: string[];
 }
@@ -35,11 +38,17 @@ export function aggregateNumber(
   key: string,
   fallback: number,
   cast: 'int' | 'float',
-  fallbackSource = 'nova.conf',
+  fallbackSource: LabMessage = msg('source.novaConf'),
 ): AggregateNumber {
-  if (host.aggregates.length === 0) return { value: fallback, source: fallbackSource, invalid: [] };
+  const said = (value: number, m: LabMessage, invalid: string[]): AggregateNumber => ({
+    value,
+    source: messageText(m),
+    sourceMessage: m,
+    invalid,
+  });
+  if (host.aggregates.length === 0) return said(fallback, fallbackSource, []);
   const vals = aggregateValuesFromKey(host, key);
-  if (vals.length === 0) return { value: fallback, source: fallbackSource, invalid: [] };
+  if (vals.length === 0) return said(fallback, fallbackSource, []);
   const parse = cast === 'int' ? pyInt : pyFloat;
   let min = Infinity;
   const invalid: string[] = [];
@@ -49,9 +58,9 @@ export function aggregateNumber(
     else if (n < min) min = n;
   }
   if (invalid.length)
-    return { value: fallback, source: `${fallbackSource} (aggregate ${key} ${invalid.join(', ')} is not a number)`, invalid };
+    return said(fallback, msg('source.aggregateInvalid', { fallback: fallbackSource, key, values: invalid.join(', ') }), invalid);
   const named = vals.map((v) => `${v.aggregate}: ${v.value}`).join(', ');
-  return { value: min, source: `aggregate metadata ${key} (${vals.length > 1 ? `minimum of ${named}` : named})`, invalid };
+  return said(min, msg(vals.length > 1 ? 'source.aggregateMin' : 'source.aggregate', { key, values: named }), invalid);
 }
 
 const floats = new Map<string, number>();

@@ -1,10 +1,11 @@
 // The capacity arithmetic shared by RamFilter, CoreFilter, DiskFilter and the claims, so
 // that "the filter let it through" and "the claim accepts it" can never disagree.
-// Each filter check answers true or a reason naming every number in the sum; each filter
+// Each filter check answers true or a reason (by code) naming every number in the sum; each filter
 // also names the limit it sets (Nova's host_state.limits, Stein), which the claim enforces.
 import type { Flavor } from '../../contract/model.js';
 import type { HostState, ResourceLimits } from '../../contract/scheduler.js';
 import { qty, ratio } from './format.js';
+import { msg, type LabMessage } from '../../contract/messages.js';
 
 /** The capacity and usage fields of a host that the checks read. */
 export type HostCapacity = Pick<
@@ -38,36 +39,38 @@ export const diskLimitGb = (host: HostCapacity): number => host.local_gb * host.
  * An instance may overcommit against others, never against itself: it must fit in
  * memory_mb before any ratio.
  */
-export function ramFits(host: HostCapacity, requestedMb: number): true | string {
+export function ramFits(host: HostCapacity, requestedMb: number): true | LabMessage {
   if (host.memory_mb < requestedMb) {
-    return `${qty(requestedMb)} MB requested > ${qty(host.memory_mb)} MB physical RAM ` + '(an instance may not overcommit against itself)';
+    return msg('filter.ram.overSelf', { requested_mb: qty(requestedMb), physical_mb: qty(host.memory_mb) });
   }
   const usable = ramLimitMb(host) - host.memory_mb_used;
   if (usable >= requestedMb) return true;
-  return (
-    `${qty(usable)} MB usable RAM < ${qty(requestedMb)} MB requested ` +
-    `(${qty(host.memory_mb)} MB × ratio ${ratio(host.ram_allocation_ratio)} − ${qty(host.memory_mb_used)} MB used)`
-  );
+  return msg('filter.ram.insufficient', {
+    usable_mb: qty(usable),
+    requested_mb: qty(requestedMb),
+    physical_mb: qty(host.memory_mb),
+    ratio: ratio(host.ram_allocation_ratio),
+    used_mb: qty(host.memory_mb_used),
+  });
 }
 
 /**
  * vCPUs (Nova's CoreFilter): usable = vcpus × cpu_allocation_ratio; free = usable − used.
  * A host reporting 0 vCPUs passes (Nova's fail-safe for a broken CPU count).
  */
-export function coresFit(host: HostCapacity, requested: number): true | string {
+export function coresFit(host: HostCapacity, requested: number): true | LabMessage {
   if (!host.vcpus) return true;
-  if (requested > host.vcpus) {
-    return `${vcpus(requested)} requested > ${host.vcpus} physical vCPUs ` + '(an instance may not overcommit against itself)';
-  }
+  if (requested > host.vcpus) return msg('filter.core.overSelf', { count: requested, physical: host.vcpus });
   const usable = host.vcpus * host.cpu_allocation_ratio;
   if (usable - host.vcpus_used >= requested) return true;
-  return (
-    `${vcpus(host.vcpus)} × ratio ${ratio(host.cpu_allocation_ratio)} = ${qty(usable)} usable, ` +
-    `${qty(host.vcpus_used)} used, ${requested} requested`
-  );
+  return msg('filter.core.insufficient', {
+    count: host.vcpus,
+    ratio: ratio(host.cpu_allocation_ratio),
+    usable: qty(usable),
+    used: qty(host.vcpus_used),
+    requested,
+  });
 }
-
-const vcpus = (n: number): string => `${n} vCPU${n === 1 ? '' : 's'}`;
 
 /** Disk a flavor needs, in MB (Nova's DiskFilter): 1024 × (root + ephemeral) + swap. */
 export function requestedDiskMb(flavor: FlavorSize): number {
@@ -78,23 +81,22 @@ export function requestedDiskMb(flavor: FlavorSize): number {
  * Disk (Stein's DiskFilter): the request must fit in local_gb before any ratio (an instance
  * may not overcommit against itself), then in local_gb × 1024 × disk_allocation_ratio − used.
  */
-export function diskFits(host: HostCapacity, flavor: FlavorSize): true | string {
+export function diskFits(host: HostCapacity, flavor: FlavorSize): true | LabMessage {
   const requested = requestedDiskMb(flavor);
   const totalMb = host.local_gb * 1024;
-  const parts = `root ${flavor.disk} GB + ephemeral ${flavor.ephemeral} GB + swap ${flavor.swap} MB`;
-  if (totalMb < requested) {
-    return (
-      `${qty(requested)} MB requested (${parts}) > ${qty(totalMb)} MB disk before overcommit ` +
-      '(an instance may not overcommit against itself)'
-    );
-  }
+  const parts = { root_gb: flavor.disk, ephemeral_gb: flavor.ephemeral, swap_mb: flavor.swap };
+  if (totalMb < requested) return msg('filter.disk.overSelf', { requested_mb: qty(requested), ...parts, total_mb: qty(totalMb) });
   const usedMb = host.local_gb_used * 1024;
   const usable = diskLimitGb(host) * 1024 - usedMb;
   if (usable >= requested) return true;
-  return (
-    `${qty(usable)} MB usable disk < ${qty(requested)} MB requested ` +
-    `(${parts}; ${qty(totalMb)} MB × ratio ${ratio(host.disk_allocation_ratio)} − ${qty(usedMb)} MB used)`
-  );
+  return msg('filter.disk.insufficient', {
+    usable_mb: qty(usable),
+    requested_mb: qty(requested),
+    ...parts,
+    total_mb: qty(totalMb),
+    ratio: ratio(host.disk_allocation_ratio),
+    used_mb: qty(usedMb),
+  });
 }
 
 /** Disk an instance holds on its host, in GB, as Nova's resource tracker counts it: root + ephemeral (swap is not counted). */

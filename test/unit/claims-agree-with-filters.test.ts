@@ -14,7 +14,7 @@ import { filtersFor } from '../../backend/scheduler/filters/index.js';
 import { hostLimits } from '../../backend/scheduler/select-destinations.js';
 import type { ResourceLimits } from '../../contract/scheduler.js';
 import type { FilterName } from '../../contract/scheduler-names.js';
-import { makeFlavor, makeSpec } from '../../backend/scheduler/test-fixtures.js';
+import { makeFlavor, makeSpec, verdictText } from '../../backend/scheduler/test-fixtures.js';
 
 const node = (over: Partial<ComputeNode>): ComputeNode => ({
   host: 'h',
@@ -205,7 +205,7 @@ for (const row of rows) {
     const usage = usageByHost(row.existing);
     const [state] = buildHostStates([row.node], [], usage, Date.now(), 60);
     const spec = makeSpec({ flavor: row.flavor });
-    const verdicts = Object.fromEntries(filtersFor(enabled).map((f) => [f.name, f.check(state!, spec) === true]));
+    const verdicts = Object.fromEntries(filtersFor(enabled).map((f) => [f.name, verdictText(f.check(state!, spec)) === true]));
     assert.deepEqual(verdicts, row.filters, 'each filter');
     if (!passes) return;
     const limits = hostLimits(state!, spec, enabled);

@@ -9,7 +9,7 @@ import { nodeReport } from '../../backend/compute/host-inventory.js';
 import { FakeDriver } from '../../backend/compute/drivers/fake/fake-driver.js';
 import { buildHostStates } from '../../backend/conductor/usage.js';
 import { computeCapabilitiesFilter } from '../../backend/scheduler/filters/compute-capabilities-filter.js';
-import { makeSpec } from '../../backend/scheduler/test-fixtures.js';
+import { makeSpec, verdictText } from '../../backend/scheduler/test-fixtures.js';
 
 const labHost = (name: string, architectures: string[]): LabHost => ({
   name,
@@ -50,7 +50,7 @@ const rows: [spec: Record<string, string>, passing: string[]][] = [
 for (const [extra_specs, passing] of rows) {
   test(`ComputeCapabilitiesFilter ${JSON.stringify(extra_specs)} passes ${passing.join(', ') || 'no host'}`, async () => {
     const spec = makeSpec({ flavor: { extra_specs } });
-    const verdicts = (await hostStates()).map((h) => [h.host, computeCapabilitiesFilter.check(h, spec)] as const);
+    const verdicts = (await hostStates()).map((h) => [h.host, verdictText(computeCapabilitiesFilter.check(h, spec))] as const);
     assert.deepEqual(
       verdicts.filter(([, v]) => v === true).map(([h]) => h),
       passing,
@@ -60,6 +60,8 @@ for (const [extra_specs, passing] of rows) {
 
 test('a host whose cpu_info arch differs is refused with the value named', async () => {
   const arm = (await hostStates()).find((h) => h.host === 'arm-a')!;
-  const verdict = computeCapabilitiesFilter.check(arm, makeSpec({ flavor: { extra_specs: { 'capabilities:cpu_info:arch': 'x86_64' } } }));
+  const verdict = verdictText(
+    computeCapabilitiesFilter.check(arm, makeSpec({ flavor: { extra_specs: { 'capabilities:cpu_info:arch': 'x86_64' } } })),
+  );
   assert.equal(verdict, 'flavor extra spec capabilities:cpu_info:arch="x86_64" does not match the host\'s value "aarch64"');
 });

@@ -21,6 +21,7 @@ import { checkNotLocked, lockServer, rebuildServer, rescueServer, unlockServer, 
 const COMPUTE_CALL_MS = 15_000;
 import { actionDetail, actionSummary } from '../views/action-view.js';
 import { SNAPSHOT_ACTIONS, snapshotAction } from './server-snapshot.js';
+import { msg, summaryOf } from '../../../contract/messages.js';
 
 /** Nova actions this lab does not implement: a clear 501 rather than "no such action". */
 const UNSUPPORTED = new Set([
@@ -101,7 +102,7 @@ export async function vncUrl(c: Call, inst: Instance): Promise<string> {
   const info = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_vnc_console(inst.uuid);
   const { token } = await c.deps.consoleauth.call.authorize_console(inst.uuid, info);
   const url = `${c.deps.settings.novncproxyBaseUrl}?path=${encodeURIComponent(`?token=${token}`)}`;
-  await c.deps.step({ step: 'api.url', summary: `console URL handed to the client (${c.deps.settings.novncproxyBaseUrl}?path=…)` });
+  await c.deps.step({ step: 'api.url', ...summaryOf(msg('console.url', { url: c.deps.settings.novncproxyBaseUrl })) });
   return url;
 }
 

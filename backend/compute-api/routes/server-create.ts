@@ -17,6 +17,7 @@ import { links } from '../views/format.js';
 import { versionText } from '../microversion.js';
 import { flavorForCaller } from './flavors.js';
 import { recordAction } from './server-common.js';
+import { msg, summaryOf } from '../../../contract/messages.js';
 
 export async function createServer(c: Call): Promise<Reply> {
   c.st.instanceUuid = randomUUID();
@@ -38,14 +39,16 @@ async function announceAndAuthorize(c: Call): Promise<void> {
   const { st, deps } = c;
   await deps.step({
     step: 'api.request',
-    summary: `POST /v2.1/servers (microversion ${versionText(st.version)})`,
+    ...summaryOf(msg('step.apiRequest', { microversion: versionText(st.version) })),
     detail: { method: 'POST', path: '/v2.1/servers', microversion: versionText(st.version), body: describedBody(c.body) },
   });
   const rule = 'os_compute_api:servers:create';
   const d = decide(rule, { project_id: st.auth.project_id, is_admin: st.auth.is_admin }, { project_id: st.auth.project_id });
   await deps.step({
     step: 'api.policy',
-    summary: `token valid for ${st.auth.user_name}@${st.auth.project_name}; ${rule}: ${d.allowed ? 'allowed' : 'denied'}`,
+    ...summaryOf(
+      msg(d.allowed ? 'step.apiPolicyAllowed' : 'step.apiPolicyDenied', { user: st.auth.user_name, project: st.auth.project_name, rule }),
+    ),
     detail: {
       user: { id: st.auth.user_id, name: st.auth.user_name },
       project: { id: st.auth.project_id, name: st.auth.project_name },
@@ -248,7 +251,7 @@ async function create(c: Call): Promise<Reply> {
   // Step 5 is held here in step mode, before the record exists; the conductor reports the write.
   await c.deps.step({
     step: 'conductor.record',
-    summary: `rpc.call conductor.instance_create: ${count} instance record(s) for ${body.server.name}, flavor ${looked.flavor.name}, image ${looked.image.name}`,
+    ...summaryOf(msg('step.conductorRecord', { count, name: body.server.name, flavor: looked.flavor.name, image: looked.image.name })),
     detail: { topic: 'conductor', method: 'instance_create', count, flavor: looked.flavor.name, image: looked.image.name },
   });
   // With a group, the instances join it in the same write (or none is recorded).

@@ -9,6 +9,7 @@ import { validateAuthRequest, type AuthRequest } from '../schemas.js';
 import { buildTokenBody, keystoneTime } from '../token-body.js';
 import type { ResolvedToken } from '../token-service.js';
 import { listBody, projectView } from '../views.js';
+import { msg, summaryOf } from '../../../contract/messages.js';
 
 const AUTH_PATH = '/v3/auth/tokens';
 
@@ -41,7 +42,11 @@ function publishCredentials(
     kind: 'step',
     step: 'identity.credentials',
     ctx,
-    summary: `POST ${AUTH_PATH} for user ${who.user}${who.project ? `, project ${who.project}` : ' (unscoped)'}`,
+    ...summaryOf(
+      who.project
+        ? msg('step.identityCredentials', { path: AUTH_PATH, user: who.user, project: who.project })
+        : msg('step.identityCredentialsUnscoped', { path: AUTH_PATH, user: who.user }),
+    ),
     // started_at: when keystone began checking them (the event itself is published once the token is issued).
     detail: { method: 'POST', path: AUTH_PATH, user: who.user, project: who.project, started_at: startedAt },
   });
@@ -59,17 +64,21 @@ function publishOutcome(
       kind: 'step',
       step: 'identity.token',
       ctx,
-      summary: `no token for user ${who.user}: ${error?.code ?? 500} ${error?.message ?? 'internal error'}`,
+      ...summaryOf(msg('step.identityRefused', { user: who.user, status: error?.code ?? 500, error: error?.message ?? 'internal error' })),
       detail: { status: error?.code ?? 500, message: error?.message ?? null },
     });
     return;
   }
-  const scope = token.project ? `project ${token.project.name}` : 'no project (unscoped)';
+  const roles = token.roles.map((r) => r.name).join(', ') || 'none';
   deps.publish({
     kind: 'step',
     step: 'identity.token',
     ctx,
-    summary: `token issued to ${token.user.name} for ${scope}, roles ${token.roles.map((r) => r.name).join(', ') || 'none'}`,
+    ...summaryOf(
+      token.project
+        ? msg('step.identityToken', { user: token.user.name, project: token.project.name, roles })
+        : msg('step.identityTokenUnscoped', { user: token.user.name, roles }),
+    ),
     detail: {
       expires_at: keystoneTime(new Date(token.row.expires_at)),
       user: token.user.name,

@@ -4,6 +4,7 @@
 import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 import { schedulerHint, type SchedulerFilter } from './types.js';
 import { list } from '../../shared/format.js';
+import { msg } from '../../../contract/messages.js';
 
 function hintUuids(spec: RequestSpec, name: string): string[] | null {
   const v = schedulerHint(spec, name);
@@ -20,7 +21,7 @@ export const sameHostFilter: SchedulerFilter = {
   check(host, spec) {
     const uuids = hintUuids(spec, 'same_host');
     if (!uuids || onHost(host, uuids).length > 0) return true;
-    return `scheduler hint same_host asks for the host of ${list(uuids)}; none of them is on this host`;
+    return msg('filter.sameHost', { uuids: list(uuids) });
   },
 };
 
@@ -33,6 +34,6 @@ export const differentHostFilter: SchedulerFilter = {
     if (!uuids) return true;
     const here = onHost(host, uuids);
     if (here.length === 0) return true;
-    return `scheduler hint different_host excludes the hosts of ${list(uuids)}; ${list(here)} ${here.length === 1 ? 'is' : 'are'} on this host`;
+    return msg('filter.differentHost', { uuids: list(uuids), here: list(here), count: here.length });
   },
 };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aggregateInstanceExtraSpecsFilter } from './aggregate-instance-extra-specs-filter.js';
-import { makeHost, makeSpec } from '../test-fixtures.js';
+import { makeHost, makeSpec, verdictText } from '../test-fixtures.js';
 
 const fast = makeHost({
   aggregates: [
@@ -11,7 +11,7 @@ const fast = makeHost({
 });
 const plain = makeHost({ host: 'host-b' });
 const check = (host: typeof fast, extra_specs: Record<string, string>) =>
-  aggregateInstanceExtraSpecsFilter.check(host, makeSpec({ flavor: { extra_specs } }));
+  verdictText(aggregateInstanceExtraSpecsFilter.check(host, makeSpec({ flavor: { extra_specs } })));
 
 test('passes a flavor with no extra specs', () => assert.equal(check(plain, {}), true));
 

@@ -5,11 +5,12 @@
 //  - an unscoped key is NOT optional: a host in no aggregate carrying it fails;
 //  - the metadata of all the host's aggregates is merged, and a value "a, b" counts as the
 //    two values "a" and "b"; one matching value is enough.
-import type { HostState } from '../../../contract/scheduler.js';
+import type { FilterVerdict, HostState } from '../../../contract/scheduler.js';
 import { firstFailure, type SchedulerFilter } from './types.js';
 import { compileExtraSpec, type ExtraSpecMatcher } from '../extra-specs-ops.js';
 import { perRequest } from '../per-request.js';
 import { list } from '../../shared/format.js';
+import { msg } from '../../../contract/messages.js';
 
 const SCOPE = 'aggregate_instance_extra_specs';
 
@@ -62,18 +63,20 @@ function matchAggregates(host: HostState, r: AggregateRequirement): 'yes' | 'no'
   return seen ? 'no' : 'absent';
 }
 
-function checkOne(host: HostState, r: AggregateRequirement): true | string {
+function checkOne(host: HostState, r: AggregateRequirement): FilterVerdict {
   const found = matchAggregates(host, r);
   if (found === 'yes') return true;
   if (found === 'absent') {
     const aggs = host.aggregates.map((a) => a.name);
-    return `flavor extra spec ${r.specKey}="${r.req}": no aggregate of this host ` + `(${list(aggs)}) has metadata "${r.key}"`;
+    return msg('filter.aggregateExtraSpecs.absent', { spec: r.specKey, req: r.req, aggregates: list(aggs), key: r.key });
   }
   const values = aggregateValues(host, r.key);
-  return (
-    `flavor extra spec ${r.specKey}="${r.req}" matches none of the host's aggregate ` +
-    `values ${r.key}=${values.map((v) => `"${v}"`).join(', ')}`
-  );
+  return msg('filter.aggregateExtraSpecs.mismatch', {
+    spec: r.specKey,
+    req: r.req,
+    key: r.key,
+    values: values.map((v) => `"${v}"`).join(', '),
+  });
 }
 
 export const aggregateInstanceExtraSpecsFilter: SchedulerFilter = {

@@ -10,6 +10,7 @@ import { DEFAULT_FILTER_OPTIONS, type SchedulerFilter } from './types.js';
 import { aggregateMetadataByHost, aggregateValuesFromKey } from '../../shared/aggregate-values.js';
 import { perRequest } from '../per-request.js';
 import { imageMetaProps } from './image-meta-fields.js';
+import { msg } from '../../../contract/messages.js';
 
 const quoted = (values: Iterable<string>): string => [...values].map((v) => `"${v}"`).join(', ');
 
@@ -60,7 +61,7 @@ export const aggregateImagePropertiesIsolation: SchedulerFilter = {
         // The key's values across all the host's aggregates: one of them must be the property's.
         if (host.aggregates.some((a) => Object.hasOwn(a.metadata, key) && hasPart(a.metadata[key]!, prop))) continue;
         const options = aggregateMetadataByHost(host).get(key) ?? new Set<string>();
-        return `image property ${key}="${prop}" is not among the host's aggregate values ${key}=${quoted(options)}`;
+        return msg('filter.aggregateImageProperties', { key, value: prop, values: quoted(options) });
       }
     }
     return true;
@@ -81,7 +82,7 @@ export const aggregateTypeAffinityFilter: SchedulerFilter = {
     }
     if (!seen) return true;
     const vals = aggregateValuesFromKey(host, 'instance_type');
-    return `flavor ${flavor} is not in the host's aggregate instance_type ${vals.map((v) => `${v.aggregate}: "${v.value}"`).join(', ')}`;
+    return msg('filter.aggregateTypeAffinity', { flavor, values: vals.map((v) => `${v.aggregate}: "${v.value}"`).join(', ') });
   },
 };
 
@@ -99,6 +100,6 @@ export const aggregateMultiTenancyIsolation: SchedulerFilter = {
     }
     if (tenants === null) return true; // no aggregate of this host isolates tenants
     const named = new Set(tenants.split(',').map((t) => t.trim()));
-    return `project ${spec.project_id} is not in the host's aggregate filter_tenant_id ${quoted(named)}`;
+    return msg('filter.aggregateTenancy', { project: spec.project_id, tenants: quoted(named) });
   },
 };

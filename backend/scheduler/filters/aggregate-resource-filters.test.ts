@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFilters } from '../host-filter-handler.js';
-import { makeHost, makeSpec } from '../test-fixtures.js';
+import { makeHost, makeSpec, reasonsOnly } from '../test-fixtures.js';
 import { aggregateResourceFilter } from './aggregate-resource-filters.js';
 import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 
@@ -24,7 +24,7 @@ test('AggregateCoreFilter (Stein): the minimum ratio over the aggregates, else t
   const entry = runFilters(cpuHosts, makeSpec({ flavor: { vcpus: 2 } }), ['AggregateCoreFilter']).trace[0]!;
   // no-aggregate: 4 × 16 = 64 ≥ 8; ratio-1: 4 − 6 < 2; ratio-2: 8 − 6 = 2 ≥ 2; min-of-two: 6 − 6 < 2; bad-value: 16.0.
   assert.deepEqual(entry.passed, ['no-aggregate', 'ratio-2', 'bad-value']);
-  assert.deepEqual(entry.rejected, [
+  assert.deepEqual(reasonsOnly(entry.rejected), [
     {
       host: 'ratio-1',
       reason: '4 vCPUs × ratio 1.0 = 4 usable, 6 used, 2 requested; ratio from aggregate metadata cpu_allocation_ratio (strict: 1.0)',
@@ -53,7 +53,7 @@ test('AggregateRamFilter: ram_allocation_ratio from the aggregate replaces the h
   ];
   const entry = runFilters(hosts, makeSpec({ flavor: { ram: 1024 } }), ['AggregateRamFilter']).trace[0]!;
   assert.deepEqual(entry.passed, ['default']);
-  assert.deepEqual(entry.rejected, [
+  assert.deepEqual(reasonsOnly(entry.rejected), [
     {
       host: 'no-overcommit',
       reason:

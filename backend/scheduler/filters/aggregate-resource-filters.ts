@@ -3,7 +3,7 @@
 // (cpu_allocation_ratio, ram_allocation_ratio, disk_allocation_ratio; the minimum if several
 // aggregates set it), else the host's own ratio. The arithmetic is the shared one, with that
 // ratio, so the claim and the filters agree.
-import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
+import type { FilterVerdict, HostState, RequestSpec } from '../../../contract/scheduler.js';
 import type { SchedulerFilter } from './types.js';
 import { coresFit, diskFits, ramFits, type HostCapacity } from '../../shared/capacity.js';
 import { aggregateAllocationRatio, aggregateMin, aggregateNumber } from '../../shared/aggregate-values.js';
@@ -11,6 +11,7 @@ import { ratio } from '../../shared/format.js';
 import { coreFilter } from './core-filter.js';
 import { ramFilter } from './ram-filter.js';
 import { diskFilter } from './disk-filter.js';
+import { msg } from '../../../contract/messages.js';
 
 type RatioKey = 'cpu_allocation_ratio' | 'ram_allocation_ratio' | 'disk_allocation_ratio';
 
@@ -49,10 +50,10 @@ export function withAggregateRatio(host: HostState, key: RatioKey): HostCapacity
 }
 
 /** Where the ratio came from, said only for a rejected host. */
-function explain(verdict: true | string, host: HostState, key: RatioKey): true | string {
+function explain(verdict: FilterVerdict, host: HostState, key: RatioKey): FilterVerdict {
   if (verdict === true || aggregateMin(host, key, 'float') === undefined) return verdict;
-  const r = aggregateNumber(host, key, host[key], 'float', `the host's own ${key} ${ratio(host[key])}`);
-  return `${verdict}; ratio from ${r.source}`;
+  const r = aggregateNumber(host, key, host[key], 'float', msg('source.hostRatio', { key, ratio: ratio(host[key]) }));
+  return msg('filter.aggregateRatio', { reason: verdict, source: r.sourceMessage });
 }
 
 /** A filter that may name the limit it sets on a host it passes (Nova's host_state.limits). */
@@ -62,7 +63,7 @@ export function aggregateResourceFilter(
   name: 'AggregateCoreFilter' | 'AggregateRamFilter' | 'AggregateDiskFilter',
   key: RatioKey,
   base: SchedulerFilter,
-  fits: (host: HostCapacity, spec: RequestSpec) => true | string,
+  fits: (host: HostCapacity, spec: RequestSpec) => FilterVerdict,
 ): SchedulerFilter {
   const filter: WithLimits = {
     name,

@@ -3,6 +3,7 @@
 // a host in no such aggregate is in its default zone (the topology's availability_zone).
 import type { SchedulerFilter } from './types.js';
 import { aggregateMetadataByHost } from '../../shared/aggregate-values.js';
+import { msg } from '../../../contract/messages.js';
 
 export const availabilityZoneFilter: SchedulerFilter = {
   name: 'AvailabilityZoneFilter',
@@ -19,9 +20,9 @@ export const availabilityZoneFilter: SchedulerFilter = {
     if (zoned) {
       const zones = aggregateMetadataByHost(host, 'availability_zone').get('availability_zone')!;
       const names = [...zones].map((z) => `"${z}"`).join(', ');
-      return `host is in zone ${names} (aggregate availability_zone metadata), the request asks for zone "${wanted}"`;
+      return msg('filter.zone.aggregate', { zones: names, wanted });
     }
     if (host.availability_zone === wanted) return true;
-    return `host is in zone "${host.availability_zone}", the request asks for zone "${wanted}"`;
+    return msg('filter.zone.default', { zone: host.availability_zone, wanted });
   },
 };

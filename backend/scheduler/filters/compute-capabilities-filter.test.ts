@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCapabilitiesFilter } from './compute-capabilities-filter.js';
-import { makeHost, makeSpec } from '../test-fixtures.js';
+import { makeHost, makeSpec, verdictText } from '../test-fixtures.js';
 
 const host = makeHost({
   hypervisor_type: 'QEMU',
@@ -16,7 +16,8 @@ const host = makeHost({
     features: ['avx', 'avx2'],
   },
 });
-const check = (extra_specs: Record<string, string>) => computeCapabilitiesFilter.check(host, makeSpec({ flavor: { extra_specs } }));
+const check = (extra_specs: Record<string, string>) =>
+  verdictText(computeCapabilitiesFilter.check(host, makeSpec({ flavor: { extra_specs } })));
 
 const cases: [string, Record<string, string>, true | RegExp][] = [
   ['passes a flavor with no extra specs', {}, true],

@@ -9,10 +9,11 @@
 //    free_ram_mb, … and Nova's names vcpus_total, total_usable_ram_mb), then in the host's
 //    capabilities (Nova's stats);
 //  - the value is compared as Python's str() of it, with the extra-spec operators.
-import type { HostState } from '../../../contract/scheduler.js';
+import type { FilterVerdict, HostState } from '../../../contract/scheduler.js';
 import { firstFailure, type SchedulerFilter } from './types.js';
 import { compileExtraSpec, type ExtraSpecMatcher } from '../extra-specs-ops.js';
 import { perRequest } from '../per-request.js';
+import { msg } from '../../../contract/messages.js';
 
 interface CapabilityRequirement {
   key: string;
@@ -99,15 +100,15 @@ export function pyStr(value: unknown, field?: string): string {
   return JSON.stringify(value);
 }
 
-function checkOne(host: HostState, r: CapabilityRequirement): true | string {
+function checkOne(host: HostState, r: CapabilityRequirement): FilterVerdict {
   if (r.optional && !hasCapability(host, r.key, r.field)) return true;
   const cap = lookupCapability(host, r.path, r.field);
   if (cap === undefined) {
-    return `flavor extra spec ${r.key}="${r.req}": the host has no capability "${r.path.join(':')}"`;
+    return msg('filter.capabilities.absent', { spec: r.key, req: r.req, capability: r.path.join(':') });
   }
   const value = pyStr(cap, r.path.length === 1 ? r.path[0] : undefined);
   if (r.match(value)) return true;
-  return `flavor extra spec ${r.key}="${r.req}" does not match the host's value "${value}"`;
+  return msg('filter.capabilities.mismatch', { spec: r.key, req: r.req, value });
 }
 
 export const computeCapabilitiesFilter: SchedulerFilter = {

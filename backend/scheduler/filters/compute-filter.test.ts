@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeFilter } from './compute-filter.js';
-import { makeHost, makeSpec } from '../test-fixtures.js';
+import { makeHost, makeSpec, verdictText } from '../test-fixtures.js';
 
 const cases: [string, Parameters<typeof makeHost>[0], true | RegExp][] = [
   ['passes a host whose service is up and enabled', {}, true],
@@ -18,7 +18,7 @@ const cases: [string, Parameters<typeof makeHost>[0], true | RegExp][] = [
 
 for (const [name, overrides, expected] of cases) {
   test(name, () => {
-    const verdict = computeFilter.check(makeHost(overrides), makeSpec());
+    const verdict = verdictText(computeFilter.check(makeHost(overrides), makeSpec()));
     if (expected === true) assert.equal(verdict, true);
     else assert.match(String(verdict), expected);
   });

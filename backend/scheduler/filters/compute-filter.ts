@@ -1,6 +1,7 @@
 // ComputeFilter: only hosts whose nova-compute service is enabled and up. A disabled
 // service is reported first (with the administrator's reason), as Nova checks it first.
 import type { SchedulerFilter } from './types.js';
+import { msg } from '../../../contract/messages.js';
 
 export const computeFilter: SchedulerFilter = {
   name: 'ComputeFilter',
@@ -8,12 +9,12 @@ export const computeFilter: SchedulerFilter = {
   check(host) {
     const { service } = host;
     if (service.disabled) {
-      return (
-        `nova-compute on ${host.host} is disabled ` + `(reason: ${service.disabled_reason ? `"${service.disabled_reason}"` : 'none given'})`
-      );
+      return service.disabled_reason
+        ? msg('filter.compute.disabled', { host: host.host, reason: service.disabled_reason })
+        : msg('filter.compute.disabledNoReason', { host: host.host });
     }
-    if (service.forced_down) return `nova-compute on ${host.host} is down: forced down by an administrator`;
-    if (!service.up) return `nova-compute on ${host.host} is down: no heartbeat within service_down_time`;
+    if (service.forced_down) return msg('filter.compute.forcedDown', { host: host.host });
+    if (!service.up) return msg('filter.compute.down', { host: host.host });
     return true;
   },
 };

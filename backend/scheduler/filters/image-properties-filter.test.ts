@@ -2,14 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SupportedInstance } from '../../../contract/model.js';
 import { imagePropertiesFilter } from './image-properties-filter.js';
-import { makeHost, makeSpec } from '../test-fixtures.js';
+import { makeHost, makeSpec, verdictText } from '../test-fixtures.js';
 
 const x86Qemu: SupportedInstance = ['x86_64', 'qemu', 'hvm'];
 const x86Kvm: SupportedInstance = ['x86_64', 'kvm', 'hvm'];
 const armQemu: SupportedInstance = ['aarch64', 'qemu', 'hvm'];
 
 const check = (supported: SupportedInstance[], properties: Record<string, string>, hypervisor_version = 8002000) =>
-  imagePropertiesFilter.check(makeHost({ supported_instances: supported, hypervisor_version }), makeSpec({ image: { properties } }));
+  verdictText(
+    imagePropertiesFilter.check(makeHost({ supported_instances: supported, hypervisor_version }), makeSpec({ image: { properties } })),
+  );
 
 test('an aarch64 image never passes a host without aarch64', () => {
   for (const supported of [[x86Qemu], [x86Qemu, x86Kvm], []]) {

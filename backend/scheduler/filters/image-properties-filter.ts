@@ -9,7 +9,8 @@
 //    requirement); a host advertising no triples passes only such an image;
 //  - each asked-for value must appear in the triple; a host reporting version 0 skips the
 //    version check.
-import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
+import type { FilterVerdict, HostState, RequestSpec } from '../../../contract/scheduler.js';
+import { msg, type MessageList } from '../../../contract/messages.js';
 import type { SupportedInstance } from '../../../contract/model.js';
 import type { SchedulerFilter } from './types.js';
 import { canonicalArch, canonicalHvType, canonicalVmMode, type Canonical } from './canonical-names.js';
@@ -67,43 +68,45 @@ function tripleOffers(triple: SupportedInstance, wanted: Wanted[]): boolean {
   return true;
 }
 
-function unknownNote(wanted: Wanted[]): string {
-  const bad = wanted.filter((w) => !w.value.known);
-  return bad
-    .map(
-      (w) =>
-        `; "${w.value.name}" is not a name Nova knows for ${w.prop}` +
-        (Object.hasOwn(HINTS, w.value.name) ? ` (did you mean ${HINTS[w.value.name]}?)` : ''),
-    )
-    .join('');
+function unknownNote(wanted: Wanted[]): MessageList {
+  const items = wanted
+    .filter((w) => !w.value.known)
+    .map((w) =>
+      Object.hasOwn(HINTS, w.value.name)
+        ? msg('filter.image.unknownNameHint', { name: w.value.name, prop: w.prop, hint: HINTS[w.value.name]! })
+        : msg('filter.image.unknownName', { name: w.value.name, prop: w.prop }),
+    );
+  return { sep: '', items };
 }
 
-function versionVerdict(host: HostState, needs: ImageNeeds): true | string {
+function versionVerdict(host: HostState, needs: ImageNeeds): FilterVerdict {
   if (needs.version === null || !host.hypervisor_version) return true;
-  if (typeof needs.version === 'string') return `image property hypervisor_version_requires: ${needs.version}`;
+  if (typeof needs.version === 'string') return msg('filter.image.versionUnreadable', { error: needs.version });
   if (needs.satisfied.has(host.hypervisor_version)) return true;
   const failed = failedCondition(host.hypervisor_version, needs.version);
   if (failed === null) {
     needs.satisfied.add(host.hypervisor_version);
     return true;
   }
-  return (
-    `image needs hypervisor version ${failed.text}; the host's ${host.hypervisor_type} is ` +
-    `${versionToString(host.hypervisor_version)} (${host.hypervisor_version})`
-  );
+  return msg('filter.image.version', {
+    condition: failed.text,
+    hv_type: host.hypervisor_type,
+    version: versionToString(host.hypervisor_version),
+    packed: host.hypervisor_version,
+  });
 }
 
-function check(host: HostState, spec: RequestSpec): true | string {
+function check(host: HostState, spec: RequestSpec): FilterVerdict {
   const needs = needsOf(spec);
   if (needs.wanted.length === 0) return true;
   if (host.supported_instances.length === 0) {
-    return `image needs ${needs.summary} but the host advertises no supported instance types${unknownNote(needs.wanted)}`;
+    return msg('filter.image.noneSupported', { needs: needs.summary, unknown: unknownNote(needs.wanted) });
   }
   for (const triple of host.supported_instances) {
     if (tripleOffers(triple, needs.wanted)) return versionVerdict(host, needs);
   }
   const offers = host.supported_instances.map((t) => `(${t.join(', ')})`).join(', ');
-  return `image needs ${needs.summary}; the host offers ${offers}${unknownNote(needs.wanted)}`;
+  return msg('filter.image.offers', { needs: needs.summary, offers, unknown: unknownNote(needs.wanted) });
 }
 
 export const imagePropertiesFilter: SchedulerFilter = {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runFilters } from '../host-filter-handler.js';
 import { DEFAULT_FILTER_OPTIONS } from './types.js';
-import { makeHost, makeSpec } from '../test-fixtures.js';
+import { makeHost, makeSpec, reasonsOnly } from '../test-fixtures.js';
 
 const hosts = [
   makeHost({ host: 'idle' }),
@@ -15,7 +15,7 @@ test("IoOpsFilter: with Nova's default max_io_ops_per_host 8, a host with 8 I/O 
   assert.equal(DEFAULT_FILTER_OPTIONS.max_io_ops_per_host, 8);
   const entry = runFilters(hosts, makeSpec(), ['IoOpsFilter']).trace[0]!;
   assert.deepEqual(entry.passed, ['idle', 'seven']);
-  assert.deepEqual(entry.rejected[0], {
+  assert.deepEqual(reasonsOnly(entry.rejected)[0], {
     host: 'busy',
     reason: '8 I/O operations under way (builds, resizes, snapshots…), max_io_ops_per_host is 8 (nova.conf)',
   });

@@ -3,15 +3,17 @@
 // AggregateIoOpsFilter: the limit from the aggregates' max_io_ops_per_host metadata.
 import { DEFAULT_FILTER_OPTIONS, type SchedulerFilter } from './types.js';
 import { aggregateMin, aggregateNumber } from '../../shared/aggregate-values.js';
+import { msg, type LabMessage } from '../../../contract/messages.js';
+import type { FilterVerdict } from '../../../contract/scheduler.js';
 
-function verdict(num: number, max: number, source: string): true | string {
+function verdict(num: number, max: number, source: LabMessage): FilterVerdict {
   if (num < max) return true;
-  return `${num} I/O operations under way (builds, resizes, snapshots…), max_io_ops_per_host is ${max} (${source})`;
+  return msg('filter.ioOps', { num, max, source });
 }
 
 export const ioOpsFilter: SchedulerFilter = {
   name: 'IoOpsFilter',
-  check: (host, _spec, opts = DEFAULT_FILTER_OPTIONS) => verdict(host.num_io_ops ?? 0, opts.max_io_ops_per_host, 'nova.conf'),
+  check: (host, _spec, opts = DEFAULT_FILTER_OPTIONS) => verdict(host.num_io_ops ?? 0, opts.max_io_ops_per_host, msg('source.novaConf')),
 };
 
 export const aggregateIoOpsFilter: SchedulerFilter = {
@@ -21,6 +23,6 @@ export const aggregateIoOpsFilter: SchedulerFilter = {
     const max = min === undefined || Number.isNaN(min) ? opts.max_io_ops_per_host : min;
     if ((host.num_io_ops ?? 0) < max) return true;
     const said = aggregateNumber(host, 'max_io_ops_per_host', opts.max_io_ops_per_host, 'int');
-    return verdict(host.num_io_ops ?? 0, said.value, said.source);
+    return verdict(host.num_io_ops ?? 0, said.value, said.sourceMessage);
   },
 };

@@ -8,6 +8,7 @@
 import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 import { schedulerHint, type SchedulerFilter } from './types.js';
 import { perRequest } from '../per-request.js';
+import { msg, type LabMessage } from '../../../contract/messages.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 type Value = JsonValue | undefined;
@@ -208,7 +209,7 @@ function variablesOf(vars: readonly [string, Lookup][], host: HostState): string
 }
 
 /** The query hint, parsed once per request: null without one, else the JSON or the parse error. */
-type ParsedQuery = { text: string; run: Compiled; vars: [string, Lookup][] } | { text: string; error: string } | null;
+type ParsedQuery = { text: string; run: Compiled; vars: [string, Lookup][] } | { text: string; error: LabMessage } | null;
 
 const queryOf = perRequest((spec: RequestSpec): ParsedQuery => {
   const hint = schedulerHint(spec, 'query');
@@ -218,12 +219,12 @@ const queryOf = perRequest((spec: RequestSpec): ParsedQuery => {
   try {
     query = JSON.parse(text) as JsonValue;
   } catch (err) {
-    return { text, error: `the query hint is not JSON (${(err as Error).message})` };
+    return { text, error: msg('filter.json.notJson', { error: (err as Error).message }) };
   }
   try {
     return { text, run: compileQuery(query), vars: variablesIn(query) };
   } catch (err) {
-    if (err instanceof QueryError) return { text, error: `query ${text}: ${err.message}` };
+    if (err instanceof QueryError) return { text, error: msg('filter.json.invalid', { query: text, error: err.message }) };
     throw err;
   }
 });
@@ -238,9 +239,9 @@ export const jsonFilter: SchedulerFilter = {
     try {
       const result = q.run(host);
       if (Array.isArray(result) ? result.some(truthy) : truthy(result)) return true;
-      return `query ${q.text} is false for this host${variablesOf(q.vars, host)}`;
+      return msg('filter.json.false', { query: q.text, variables: variablesOf(q.vars, host) });
     } catch (err) {
-      if (err instanceof QueryError) return `query ${q.text}: ${err.message}`;
+      if (err instanceof QueryError) return msg('filter.json.invalid', { query: q.text, error: err.message });
       throw err;
     }
   },

@@ -3,6 +3,7 @@
 import type { SchedulerFilter } from './types.js';
 import { list } from '../../shared/format.js';
 import { groupLabel } from '../../shared/group-members.js';
+import { msg } from '../../../contract/messages.js';
 
 export const serverGroupAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAffinityFilter',
@@ -10,9 +11,6 @@ export const serverGroupAffinityFilter: SchedulerFilter = {
     const group = spec.instance_group;
     if (!group || group.policy !== 'affinity' || group.member_hosts.length === 0) return true;
     if (group.member_hosts.includes(host.host)) return true;
-    return (
-      `server group ${groupLabel(group)} has policy affinity and its members are on ` +
-      `${list([...new Set(group.member_hosts)])}, not on this host`
-    );
+    return msg('filter.groupAffinity', { group: groupLabel(group), hosts: list([...new Set(group.member_hosts)]) });
   },
 };

@@ -3,6 +3,7 @@
 // A host already holding this very instance (a move) is not refused.
 import type { SchedulerFilter } from './types.js';
 import { groupLabel, membersOnHost } from '../../shared/group-members.js';
+import { msg } from '../../../contract/messages.js';
 
 export const serverGroupAntiAffinityFilter: SchedulerFilter = {
   name: 'ServerGroupAntiAffinityFilter',
@@ -14,7 +15,7 @@ export const serverGroupAntiAffinityFilter: SchedulerFilter = {
     const here = membersOnHost(group.member_hosts, host.host);
     if (here < max) return true;
     return max === 1
-      ? `server group ${groupLabel(group)} has policy anti-affinity and already has a member on ${host.host}`
-      : `server group ${groupLabel(group)} has policy anti-affinity with max_server_per_host=${max} and ${host.host} already holds ${here} members`;
+      ? msg('filter.groupAntiAffinity', { group: groupLabel(group), host: host.host })
+      : msg('filter.groupAntiAffinityMax', { group: groupLabel(group), max, host: host.host, count: here });
   },
 };

@@ -2,6 +2,7 @@
 import type { HostState, RequestSpec } from '../../../contract/scheduler.js';
 import type { WeigherName } from '../../../contract/scheduler-names.js';
 import { findOption } from '../../../contract/nova-conf-options.js';
+import { messageText, msg } from '../../../contract/messages.js';
 
 /** The nova.conf values the weighers read ([DEFAULT] and [metrics]). */
 export interface WeigherOptions {
@@ -34,10 +35,7 @@ export class ComputeHostMetricNotFound extends Error {
     readonly node: string,
     readonly metric: string,
   ) {
-    super(
-      `Metric ${metric} could not be found on the compute host node ${host}.${node}. ` +
-        '([metrics] required is true; set it to false to give such hosts [metrics] weight_of_unavailable instead.)',
-    );
+    super(messageText(msg('scheduler.metricMissing', { metric, host, node })));
     this.name = 'ComputeHostMetricNotFound';
   }
 }

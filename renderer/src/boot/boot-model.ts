@@ -4,6 +4,7 @@
 import { BOOT_STEPS, type BootStepId } from '../../../contract/boot-steps';
 import type { LabEvent } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
+import type { LabMessage } from '../../../contract/messages';
 import type { Hold } from '../api/lab';
 import type { LaunchRecord } from './launch-record';
 import { BOOT_STEP_TABLE, rpcStep, type ImageProgress, type StepFacts, type StepMessage } from './boot-steps-table';
@@ -24,6 +25,8 @@ export interface StepView {
   message: StepMessage | null;
   /** The instance's fault, when this is the step where the request failed. */
   fault: string | null;
+  /** The summary by code, when it is the lab's event line (the GUI translates it). */
+  labMessage: LabMessage | null;
   events: LabEvent[];
   hold: Hold | null;
   /** For steps the GUI made itself (1, 2, 3, 12): what it sent or got. */
@@ -42,6 +45,8 @@ export interface BootView {
   fault: string | null;
   /** The whole boot across the services (boot-waterfall.ts). */
   waterfall: Waterfall;
+  /** The fault by code, when it is the scheduler's NoValidHost (the decision's error). */
+  faultMessage: LabMessage | null;
 }
 
 const isTrace = (d: unknown): d is ScheduleTrace =>
@@ -180,7 +185,11 @@ export function bootView(
     const lastStep = [...evs].reverse().find((e) => e.kind === 'step');
     let summary = lastStep?.summary ?? hold?.announcement.summary ?? null;
     let message: StepMessage | null = null;
-    if (id === 'scheduler.decide' && traceEvent) summary = traceEvent.summary;
+    let said = lastStep;
+    if (id === 'scheduler.decide' && traceEvent) {
+      summary = traceEvent.summary;
+      said = traceEvent;
+    }
     if (!summary && rule.rpcSummary) {
       const rpc = evs.filter((e) => e.kind.startsWith('rpc.') && rpcStep(e) === id);
       if (rpc.length) {
@@ -196,9 +205,11 @@ export function bootView(
     } else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
     const stepFault = status === 'error' && fault && id === failed && !summary?.includes(fault) ? fault : null;
     if (stepFault) summary = summary ? `${summary} — ${stepFault}` : stepFault;
-    return { id, n: i + 1, status, summary, message, fault: stepFault, events: evs, hold, local, span: stepSpan(id, timed) };
+    const labMessage = said?.message && summary === said.summary ? said.message : null;
+    return { id, n: i + 1, status, summary, message, labMessage, fault: stepFault, events: evs, hold, local, span: stepSpan(id, timed) };
   });
 
   const instanceUuid = launch?.serverId ?? events.find((e) => e.ctx?.instance_uuid)?.ctx?.instance_uuid ?? null;
-  return { requestId, instanceUuid, steps, trace, images, finished, fault, waterfall: bootWaterfall(timed) };
+  const faultMessage = fault !== null && trace?.error === fault ? (trace.error_message ?? null) : null;
+  return { requestId, instanceUuid, steps, trace, images, finished, fault, faultMessage, waterfall: bootWaterfall(timed) };
 }

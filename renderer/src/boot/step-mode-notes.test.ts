@@ -16,7 +16,19 @@ const hold = (step: BootStepId, detail?: unknown, holder: HoldPlace | null = pla
   holder,
 });
 const step = (n: number, status: StepView['status']): StepView =>
-  ({ id: 'scheduler.decide', n, status, summary: null, message: null, fault: null, events: [], hold: null, local: null, span: null }) as StepView;
+  ({
+    id: 'scheduler.decide',
+    n,
+    status,
+    summary: null,
+    message: null,
+    fault: null,
+    events: [],
+    hold: null,
+    local: null,
+    span: null,
+    labMessage: null,
+  }) as StepView;
 const keys = (notes: { key: string }[]) => notes.map((n) => n.key);
 
 test('the place names the service, the host of a nova-compute and a nova-api worker, with the pid', () => {

@@ -12,6 +12,7 @@ import { StepModeNote } from './StepModeNote';
 import type { NoDecision } from '../../boot/no-decision';
 import { NoDecisionNote } from './NoDecisionNote';
 import { formatDuration } from './Waterfall';
+import { renderMessage } from '../../i18n/message';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -150,6 +151,8 @@ export function StepRow({
                 </>
               )}
             </>
+          ) : step.labMessage ? (
+            renderMessage(t, step.labMessage, step.summary)
           ) : (
             step.summary
           )}
@@ -201,7 +204,7 @@ export function StepRow({
                 )}
                 <span className="time">{fmt.time(e.ts)}</span>
               </div>
-              <div className="event-summary">{e.summary}</div>
+              <div className="event-summary">{e.message ? renderMessage(t, e.message, e.summary) : e.summary}</div>
               {e.detail !== undefined && <JsonView value={e.detail} />}
             </div>
           ))}

@@ -2,6 +2,7 @@
 // lab's step events (nova-api, nova-consoleauth, nova-novncproxy) and the GUI's own actions.
 import { CONSOLE_STEPS, type ConsoleStepId } from '../../../../contract/boot-steps';
 import type { LabEvent } from '../../../../contract/events';
+import type { LabMessage } from '../../../../contract/messages';
 
 export type FlowStatus = 'pending' | 'done' | 'implied' | 'failed';
 
@@ -10,6 +11,8 @@ export interface FlowStep {
   n: number;
   status: FlowStatus;
   summary: string | null;
+  /** The summary by code, when it is the event's (the GUI translates it). */
+  message?: LabMessage;
   /** 'lab': the summary is the lab's event line; 'gui': the request this tab sent (data). */
   from: 'lab' | 'gui' | null;
 }
@@ -67,6 +70,8 @@ export function consoleFlow(events: readonly LabEvent[], s: ConsoleSession): Flo
     let status: FlowStatus = happened(id) ? 'done' : implied(id, i) ? 'implied' : 'pending';
     if (s.failed && !happened(id) && i === lastHappened + 1) status = 'failed';
     const summary = e?.summary ?? localSummary[id] ?? null;
-    return { id, n: i + 1, status, summary, from: e ? 'lab' : summary ? 'gui' : null };
+    const step: FlowStep = { id, n: i + 1, status, summary, from: e ? 'lab' : summary ? 'gui' : null };
+    if (e?.message) step.message = e.message;
+    return step;
   });
 }

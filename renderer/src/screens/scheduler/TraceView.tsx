@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
 import { claimLimits, filterGrid, fmt, weightRows } from './trace-table';
+import { renderMessage } from '../../i18n/message';
 
 export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; focused?: boolean }) {
   const { t } = useTranslation();
@@ -54,7 +55,7 @@ export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; fo
       </div>
       {trace.error && (
         <div className="error-box" data-testid="scheduler-error">
-          <div className="error-message">{trace.error}</div>
+          <div className="error-message">{trace.error_message ? renderMessage(t, trace.error_message, trace.error) : trace.error}</div>
         </div>
       )}
       {failed && trace.emptied_by && (
@@ -92,7 +93,7 @@ export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; fo
                   const cls = `${c.kind} ${f.emptied ? 'emptied-col' : ''}`;
                   return (
                     <td key={f.name} className={cls} data-testid={`filter-cell-${r.host}-${f.name}`} data-result={c.kind}>
-                      {c.kind === 'pass' ? '✓' : c.kind === 'reject' ? c.reason : '—'}
+                      {c.kind === 'pass' ? '✓' : c.kind === 'reject' ? (c.message ? renderMessage(t, c.message, c.reason) : c.reason) : '—'}
                     </td>
                   );
                 })}

@@ -1,8 +1,9 @@
 // Pure: a ScheduleTrace as a host × filter grid. A host passes a filter, is rejected by it
 // (with the reason), or never reached it because an earlier filter dropped it.
 import type { ScheduleTrace } from '../../../../contract/scheduler';
+import type { LabMessage } from '../../../../contract/messages';
 
-export type Cell = { kind: 'pass' } | { kind: 'reject'; reason: string } | { kind: 'skipped' };
+export type Cell = { kind: 'pass' } | { kind: 'reject'; reason: string; message?: LabMessage } | { kind: 'skipped' };
 
 export interface FilterGrid {
   filters: { name: string; start: number; end: number; emptied: boolean }[];
@@ -18,7 +19,9 @@ export function filterGrid(trace: ScheduleTrace): FilterGrid {
       const rejected = f.rejected.find((r) => r.host === host);
       if (rejected) {
         droppedBy = f.name;
-        return { kind: 'reject', reason: rejected.reason };
+        return rejected.message
+          ? { kind: 'reject', reason: rejected.reason, message: rejected.message }
+          : { kind: 'reject', reason: rejected.reason };
       }
       if (f.passed.includes(host)) return { kind: 'pass' };
       return { kind: 'skipped' };

@@ -11,11 +11,12 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
 import type { LabEvent } from '../../contract/events.js';
 import { BOOT_STEPS } from '../../contract/boot-steps.js';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken } from './support/api.js';
 import { topologyFile } from '../../harness/lab-process.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { BootPage } from './pages/boot-page.js';
 import { LaunchPage } from './pages/launch-page.js';
 
@@ -57,12 +58,7 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
   before(async () => {
     // One host (the cheapest lab with a real guest): nova-compute with the QEMU driver.
     const topology = topologyFile([{ name: 'host-a', vcpus: 4, memory_mb: 4096, architectures: ['x86_64'] }]);
-    lab = await startLab({ novaConf: `[novalab]\ntopology = ${topology}\n` });
-    browser = await launchBrowser();
-    ({ page } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, app } = await openGuiSession({ novaConf: `[novalab]\ntopology = ${topology}\n` }));
     const token = await adminToken(lab.guiUrl); // before the launch: this login is not the launch's
 
     const launch = new LaunchPage(app);
@@ -94,13 +90,7 @@ describe('step durations and the boot waterfall', { timeout: 10 * 60_000 }, () =
     assert.ok(login.every(Boolean), 'keystone reported the launch login');
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('every finished step shows the duration its events give, computed here from the lab API', async () => {
     const expected = BOOT_STEPS.map((id) => {

@@ -9,11 +9,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { compute, getServer, waitFor } from './support/api.js';
 import { typeLikeAPerson } from './support/keyboard.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { LaunchPage } from './pages/launch-page.js';
 import { BootPage } from './pages/boot-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -67,21 +68,10 @@ describe('restarting nova-compute from the GUI', { timeout: 15 * 60_000 }, () =>
   };
 
   before(async () => {
-    lab = await startLab();
-    browser = await launchBrowser();
-    ({ page, problems } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, problems, app } = await openGuiSession());
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('a guest launched from the wizard runs: ACTIVE, its shell on the serial console, one QEMU', async () => {
     const launch = new LaunchPage(app);
@@ -117,14 +107,15 @@ describe('restarting nova-compute from the GUI', { timeout: 15 * 60_000 }, () =>
     assert.match(pidAfter ?? '', /^\d+$/);
     assert.notEqual(pidAfter, pidBefore, 'a new nova-compute process');
     assert.ok(alive(Number(pidAfter)), 'the new nova-compute runs');
-    // The table follows: the row shows the new PID, running.
+    // The table follows: the row shows the new PID, and the lab's one health (process and
+    // heartbeat) says up.
     await page.waitForFunction(
       ([h, pid]) => {
         const r = document.querySelector(`[data-testid="process-nova-compute-${h}"]`);
-        return r?.querySelectorAll('td')[2]?.textContent === pid && /running/.test(r.textContent ?? '');
+        return r?.querySelectorAll('td')[2]?.textContent === pid && r.querySelector('[data-health]')?.getAttribute('data-health') === 'up';
       },
       [host, pidAfter] as const,
-      { timeout: 30_000, polling: 250 },
+      { timeout: 60_000, polling: 250 },
     );
     await waitFor('nova-compute to report up', computeServiceUp, 60_000);
     await shot(page, 'compute-restart-overview');

@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
 import { renderDefaultNovaConf } from '../../backend/config/nova-conf.js';
 import { DEFAULT_FILTERS } from '../../contract/scheduler-names.js';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute, getServer, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { InstancesPage } from './pages/instances-page.js';
 import { SchedulerPage } from './pages/scheduler-page.js';
 
@@ -30,21 +31,10 @@ describe('server groups by name, instance rows one by one', { timeout: 5 * 60_00
   let app: AppPage;
 
   before(async () => {
-    lab = await startLab({ novaConf: antiAffinityConf() });
-    browser = await launchBrowser();
-    ({ page } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, app } = await openGuiSession({ novaConf: antiAffinityConf() }));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('the scheduler view names the anti-affinity group "web" when it rejects a host, its id beside the name', async () => {
     const token = await adminToken(lab.guiUrl);

@@ -6,11 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
-import { startLab, type Lab } from './support/lab.js';
+import { type Lab } from './support/lab.js';
 import path from 'node:path';
-import { ARTIFACTS, launchBrowser, newPage, shot } from './support/browser.js';
+import { ARTIFACTS, shot } from './support/browser.js';
 import { compute, getServer, labApi, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { LaunchPage } from './pages/launch-page.js';
 import { BootPage } from './pages/boot-page.js';
@@ -34,19 +35,10 @@ describe('novalab GUI against a real lab', { timeout: 15 * 60_000 }, () => {
   const pageProblems = () => problems.filter((p) => !/Failed to load resource|favicon/.test(p));
 
   before(async () => {
-    lab = await startLab();
-    browser = await launchBrowser();
-    ({ page, problems } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
+    ({ lab, browser, page, problems, app } = await openGuiSession({ signIn: false }));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('a new user signs in, launches, watches twelve steps, opens the console, reads it in Chinese and deletes', async () => {
     await app.open();
@@ -119,7 +111,7 @@ describe('novalab GUI against a real lab', { timeout: 15 * 60_000 }, () => {
     await shot(page, '06-console-zh');
     await app.goTo('boot', serverId);
     await boot.waitAllDone(30_000);
-    assert.match(await page.locator('h2').first().innerText(), /虚拟机创建流程/);
+    assert.match(await page.locator('h2').first().innerText(), /实例创建流程/);
     assert.match(await app.byTestId('boot-step-1').innerText(), /凭证发送到 Keystone/);
     assert.match(await app.byTestId('boot-step-7').innerText(), /过滤与权重计算/);
     await shot(page, '07-boot-zh');

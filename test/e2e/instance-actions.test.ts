@@ -5,10 +5,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { InstancesPage } from './pages/instances-page.js';
 import { topologyFile } from '../../harness/lab-process.js';
 
@@ -62,23 +63,14 @@ describe('instance actions from the GUI', { timeout: 10 * 60_000 }, () => {
       { name: 'host-a', vcpus: 8, memory_mb: 8192, architectures: ['x86_64', 'aarch64'] },
       { name: 'host-b', vcpus: 8, memory_mb: 8192, architectures: ['x86_64', 'aarch64'] },
     ]);
-    lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n` });
-    browser = await launchBrowser();
-    ({ page, problems } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, problems, app } = await openGuiSession({
+      novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n`,
+    }));
     instances = new InstancesPage(app);
     await instances.open();
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('the chooser offers what Nova accepts: snapshot, resize, migrate… when ACTIVE, only unpause and friends when PAUSED', async () => {
     await boot('act-state');

@@ -4,10 +4,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { BootPage } from './pages/boot-page.js';
 import { SchedulerPage } from './pages/scheduler-page.js';
 import { topologyFile } from '../../harness/lab-process.js';
@@ -42,21 +43,12 @@ describe('later scheduling in the walkthrough', { timeout: 10 * 60_000 }, () => 
       { name: 'host-a', vcpus: 8, memory_mb: 8192, architectures: ['x86_64', 'aarch64'] },
       { name: 'host-b', vcpus: 8, memory_mb: 8192, architectures: ['x86_64', 'aarch64'] },
     ]);
-    lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n` });
-    browser = await launchBrowser();
-    ({ page, problems } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, problems, app } = await openGuiSession({
+      novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n`,
+    }));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('a confirmed resize is listed after the boot steps with its new host, and opens its decision labelled resize', async () => {
     const images = await fetch(new URL('image/v2/images?name=novalab-x86_64', lab.guiUrl), {

@@ -6,10 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute, getServer, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { SchedulerPage } from './pages/scheduler-page.js';
 import { topologyFile } from '../../harness/lab-process.js';
 
@@ -28,12 +29,9 @@ describe('backend explanations in the learner language', { timeout: 10 * 60_000 
       { name: 'alpha', vcpus: 2, memory_mb: 4096 },
       { name: 'beta', vcpus: 2, memory_mb: 3072 },
     ]);
-    lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n` });
-    browser = await launchBrowser();
-    ({ page } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, app } = await openGuiSession({
+      novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n`,
+    }));
 
     const hv = await compute<{ hypervisors: { hypervisor_hostname: string; memory_mb: number }[] }>(
       lab.guiUrl,
@@ -59,13 +57,7 @@ describe('backend explanations in the learner language', { timeout: 10 * 60_000 
     await waitFor('the boot to fail', async () => ((await getServer(lab.guiUrl, serverId))?.status === 'ERROR' ? true : null), 60_000);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   const faultText = async () => {
     await app.goTo('boot', serverId);

@@ -6,11 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute } from './support/api.js';
 import { childrenOf, cmdline, environ, listeningInode, socketHolders } from './support/proc.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { ArchitecturePage } from './pages/architecture-page.js';
 import { topologyFile } from '../../harness/lab-process.js';
 
@@ -53,28 +54,19 @@ describe('the overview: the course architecture, nova-api per port, hosts', { ti
       },
       { name: 'host-arm', vcpus: 2, memory_mb: 2048, architectures: ['aarch64'], availability_zone: 'az-arm' },
     ]);
-    lab = await startLab({
+    ({ lab, browser, page, problems, app } = await openGuiSession({
       novaConf:
         '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 2\nmetadata_workers = 1\nec2_workers = 1\n' +
         'scheduler_default_filters = RetryFilter,AvailabilityZoneFilter,RamFilter,ComputeFilter,ImagePropertiesFilter,AggregateCoreFilter\n' +
         `[novalab]\ntopology = ${topology}\n`,
-    });
-    browser = await launchBrowser();
-    ({ page, problems } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
+    }));
     arch = new ArchitecturePage(app);
-    await app.open();
-    await app.signIn();
     await arch.open();
   });
 
   after(async () => {
     if (page) await shot(page, 'overview-architecture').catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
+    await closeGuiSession({ lab, browser });
   });
 
   test("both course pictures are drawn; each box is the lab's real process, a part of one, or marked absent", async () => {

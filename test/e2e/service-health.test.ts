@@ -12,10 +12,11 @@ import type { Browser, Page } from 'playwright';
 import { topologyFile } from '../../harness/lab-process.js';
 import type { LabServices } from '../../contract/lab-api.js';
 import type { LabLogs } from '../../contract/service-health.js';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute, labApi, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { HealthPage, type ShownHealth } from './pages/health-page.js';
 import { LogsPage } from './pages/logs-page.js';
 
@@ -52,24 +53,13 @@ describe('service health, crash events and service logs', { timeout: 10 * 60_000
       { name: 'host-a', vcpus: 4, memory_mb: 4096 },
       { name: 'host-b', vcpus: 4, memory_mb: 4096 },
     ]);
-    lab = await startLab({
+    ({ lab, browser, page, app } = await openGuiSession({
       novaConf: `[DEFAULT]\ncompute_driver = fake\nreport_interval = 1\nservice_down_time = ${DOWN_TIME_S}\n[novalab]\ntopology = ${topology}\n`,
-    });
-    browser = await launchBrowser();
-    ({ page } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
+    }));
     health = new HealthPage(app);
-    await app.open();
-    await app.signIn();
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('a frozen nova-compute is down with the same word everywhere, and up again once it runs', async () => {
     await health.open();

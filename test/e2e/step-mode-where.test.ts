@@ -14,10 +14,11 @@ import type { Browser, Page } from 'playwright';
 import type { Hold, LabServices, StepModeState } from '../../contract/lab-api.js';
 import { BOOT_STEPS } from '../../contract/boot-steps.js';
 import { topologyFile } from '../../harness/lab-process.js';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { compute, labApi } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { BootPage } from './pages/boot-page.js';
 import { LaunchPage } from './pages/launch-page.js';
 
@@ -59,22 +60,15 @@ describe('step mode says where the request is held', { timeout: 10 * 60_000 }, (
       { name: 'host-a', vcpus: 4, memory_mb: 4096, architectures: ['x86_64'] },
       { name: 'host-b', vcpus: 4, memory_mb: 4096, architectures: ['x86_64'] },
     ]);
-    lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n` });
-    browser = await launchBrowser();
-    ({ page, problems } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
+    ({ lab, browser, page, problems, app } = await openGuiSession({
+      novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n`,
+    }));
     boot = new BootPage(app);
-    await app.open();
-    await app.signIn();
   });
 
   after(async () => {
     await labApi(lab?.guiUrl ?? '', 'PUT', 'step-mode', { enabled: false }).catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
+    await closeGuiSession({ lab, browser });
   });
 
   test('each hold names the service and pid that really wait, opens the held step in view and highlights the service', async () => {

@@ -6,10 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute, getServer, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { InstancesPage } from './pages/instances-page.js';
 import { topologyFile } from '../../harness/lab-process.js';
 
@@ -44,10 +45,10 @@ describe('errors and counts tell the truth', { timeout: 10 * 60_000 }, () => {
 
   before(async () => {
     const topology = topologyFile([{ name: 'solo', vcpus: 8, memory_mb: 8192, architectures: ['x86_64'] }]);
-    lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n` });
-    browser = await launchBrowser();
-    ({ page } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
+    ({ lab, browser, page, app } = await openGuiSession({
+      novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n`,
+      signIn: false,
+    }));
 
     // up: ACTIVE; down: stopped (SHUTOFF); broken: its RAM fits the quota but no host (ERROR).
     ids.up = await boot('up', '1');
@@ -64,13 +65,7 @@ describe('errors and counts tell the truth', { timeout: 10 * 60_000 }, () => {
     await settled(ids.broken, 'ERROR');
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('a wrong password at sign-in says the credentials are wrong, not that a token expired', async () => {
     await app.open();

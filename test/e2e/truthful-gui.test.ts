@@ -11,10 +11,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { renderDefaultNovaConf } from '../../backend/config/nova-conf.js';
 import { DEFAULT_FILTERS } from '../../contract/scheduler-names.js';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute, getServer, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { ConfigPage } from './pages/config-page.js';
 import { LabsPage } from './pages/labs-page.js';
 
@@ -34,21 +35,10 @@ describe('the GUI teaches what the lab really does', { timeout: 10 * 60_000 }, (
   const confFile = () => path.join(lab.stateDir, 'nova.conf');
 
   before(async () => {
-    lab = await startLab({ novaConf: fakeDriverConf() });
-    browser = await launchBrowser();
-    ({ page } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, app } = await openGuiSession({ novaConf: fakeDriverConf() }));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('anti-affinity: the lab accepts the 3 members the group placed (host-d is aarch64-only), and "4" is told it is wrong', async () => {
     const token = await adminToken(lab.guiUrl);

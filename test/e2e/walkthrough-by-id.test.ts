@@ -9,10 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
 import type { StepModeState, LabServices } from '../../contract/lab-api.js';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { newPage, shot } from './support/browser.js';
 import { compute, labApi, waitFor } from './support/api.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { BootPage } from './pages/boot-page.js';
 import { LaunchPage } from './pages/launch-page.js';
 import { SchedulerPage } from './pages/scheduler-page.js';
@@ -71,21 +72,14 @@ describe('the walkthrough and the scheduler view address an instance by its id',
       { name: 'host-a', vcpus: 8, memory_mb: 8192, architectures: ['x86_64'] },
       { name: 'host-b', vcpus: 8, memory_mb: 8192, architectures: ['x86_64'] },
     ]);
-    lab = await startLab({ novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n` });
-    browser = await launchBrowser();
-    ({ page, problems } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
-    await app.open();
-    await app.signIn();
+    ({ lab, browser, page, problems, app } = await openGuiSession({
+      novaConf: `[DEFAULT]\ncompute_driver = fake\n[novalab]\ntopology = ${topology}\n`,
+    }));
   });
 
   after(async () => {
     await labApi(lab.guiUrl, 'PUT', 'step-mode', { enabled: false }).catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
+    await closeGuiSession({ lab, browser });
   });
 
   test("a GUI launch's address is its instance id, and shows it ACTIVE with every step done after a reload and a new sign-in", async () => {

@@ -11,11 +11,12 @@ import type { Browser, Page } from 'playwright';
 import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
 import { SERVICE_BINARIES } from '../../contract/services.js';
 import { NOVA_CONF_OPTIONS } from '../../contract/nova-conf-options.js';
-import { startLab, type Lab } from './support/lab.js';
-import { launchBrowser, newPage, shot } from './support/browser.js';
+import { type Lab } from './support/lab.js';
+import { shot } from './support/browser.js';
 import { adminToken, compute } from './support/api.js';
 import { findEnglishProse, formatReport, type TextSample } from './support/english-prose.js';
 import { AppPage } from './pages/app-page.js';
+import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { LaunchPage } from './pages/launch-page.js';
 import { ConsolePage } from './pages/console-page.js';
 import { ConfigPage } from './pages/config-page.js';
@@ -89,19 +90,10 @@ describe('简体中文 on every screen, after a NoValidHost, a console session a
   };
 
   before(async () => {
-    lab = await startLab();
-    browser = await launchBrowser();
-    ({ page } = await newPage(browser));
-    app = new AppPage(page, lab.guiUrl);
+    ({ lab, browser, page, app } = await openGuiSession({ signIn: false }));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (lab) {
-      const { leftovers } = await lab.stop();
-      assert.deepEqual(leftovers, [], `processes outlived the lab: ${leftovers.join(', ')}`);
-    }
-  });
+  after(() => closeGuiSession({ lab, browser }));
 
   test('no English prose on any screen in 简体中文', async (t) => {
     await app.open();

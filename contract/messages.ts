@@ -141,6 +141,7 @@ export const MESSAGES = {
   'step.computeCast': { text: 'rpc.cast compute.{{host}}.build_and_run_instance for {{name}}' },
   'step.identityCredentials': { text: 'POST {{path}} for user {{user}}, project {{project}}' },
   'step.identityCredentialsUnscoped': { text: 'POST {{path}} for user {{user}} (unscoped)' },
+  'identity.tokenHolder': { text: 'the holder of a token (re-scoping)' },
   'step.identityRefused': { text: 'no token for user {{user}}: {{status}} {{error}}' },
   'step.identityToken': { text: 'token issued to {{user}} for project {{project}}, roles {{roles}}' },
   'step.identityTokenUnscoped': { text: 'token issued to {{user}} for no project (unscoped), roles {{roles}}' },
@@ -181,6 +182,10 @@ export const MESSAGES = {
   'console.proxyRelayPassword': {
     text: "nova-novncproxy relays the console of {{uuid}} to {{where}} (it answered the guest's VNC password challenge itself; the browser was offered security type None)",
   },
+  // The bus's own lines for each RPC message it relays (backend/bus/broker.ts).
+  'event.rpcCall': { text: 'rpc.call to {{target}}' },
+  'event.rpcCast': { text: 'rpc.cast to {{target}}' },
+  'event.rpcReply': { text: 'reply from {{target}}' },
   // How a list of messages is joined ("; " in English).
   'list.separator': { text: '; ' },
   'fault.retriesExceeded': {

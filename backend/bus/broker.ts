@@ -17,6 +17,7 @@ import {
 } from './wire.js';
 import { BusFailure, timeoutError, toBusError } from './errors.js';
 import { redactEvent } from './redact.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 
 interface Client {
   id: string;
@@ -418,14 +419,14 @@ export class Broker {
     ctx: RequestContext | undefined,
     detail: unknown,
   ): void {
-    const verb = kind === 'rpc.reply' ? 'reply from' : kind === 'rpc.call' ? 'rpc.call to' : 'rpc.cast to';
+    const code = kind === 'rpc.reply' ? 'event.rpcReply' : kind === 'rpc.call' ? 'event.rpcCall' : 'event.rpcCast';
     this.emit({
       kind,
       source,
       topic,
       method,
       ctx,
-      summary: `${verb} ${topic}.${method}`,
+      ...summaryOf(msg(code, { target: `${topic}.${method}` })),
       detail,
     });
   }

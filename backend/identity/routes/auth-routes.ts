@@ -9,12 +9,13 @@ import { validateAuthRequest, type AuthRequest } from '../schemas.js';
 import { buildTokenBody, keystoneTime } from '../token-body.js';
 import type { ResolvedToken } from '../token-service.js';
 import { listBody, projectView } from '../views.js';
-import { msg, summaryOf } from '../../../contract/messages.js';
+import { msg, messageText, summaryOf, type LabMessage } from '../../../contract/messages.js';
 
 const AUTH_PATH = '/v3/auth/tokens';
 
-function describeLogin(req: AuthRequest) {
-  if (req.auth.identity.methods[0] === 'token') return { user: 'the holder of a token (re-scoping)', project: scopeName(req) };
+function describeLogin(req: AuthRequest): { user: string | LabMessage; project: string | null } {
+  // A re-scoping names no user: the GUI says so in the learner's language.
+  if (req.auth.identity.methods[0] === 'token') return { user: msg('identity.tokenHolder'), project: scopeName(req) };
   const user = req.auth.identity.password?.user;
   const scope = req.auth.scope;
   const project = typeof scope === 'object' ? (scope.project?.name ?? scope.project?.id) : undefined;
@@ -34,7 +35,7 @@ const requestCtx = (res: Response, project_id?: string) => {
 
 function publishCredentials(
   deps: IdentityDeps,
-  who: { user: string; project: string | null },
+  who: { user: string | LabMessage; project: string | null },
   startedAt: string,
   ctx?: { request_id: string; project_id?: string },
 ) {
@@ -48,13 +49,19 @@ function publishCredentials(
         : msg('step.identityCredentialsUnscoped', { path: AUTH_PATH, user: who.user }),
     ),
     // started_at: when keystone began checking them (the event itself is published once the token is issued).
-    detail: { method: 'POST', path: AUTH_PATH, user: who.user, project: who.project, started_at: startedAt },
+    detail: {
+      method: 'POST',
+      path: AUTH_PATH,
+      user: typeof who.user === 'string' ? who.user : messageText(who.user),
+      project: who.project,
+      started_at: startedAt,
+    },
   });
 }
 
 function publishOutcome(
   deps: IdentityDeps,
-  who: { user: string },
+  who: { user: string | LabMessage },
   token: ResolvedToken | null,
   error?: KeystoneError,
   ctx?: { request_id: string; project_id?: string },

@@ -111,6 +111,7 @@ describe('novalab GUI against a real lab', { timeout: 15 * 60_000 }, () => {
     await shot(page, '06-console-zh');
     await app.goTo('boot', serverId);
     await boot.waitAllDone(30_000);
+    // The Nova record is an instance (实例); the course's heading says 虚拟机 for the same flow.
     assert.match(await page.locator('h2').first().innerText(), /实例创建流程/);
     assert.match(await app.byTestId('boot-step-1').innerText(), /凭证发送到 Keystone/);
     assert.match(await app.byTestId('boot-step-7').innerText(), /过滤与权重计算/);

@@ -190,6 +190,10 @@ describe('简体中文 on every screen, after a NoValidHost, a console session a
     await collect('config');
     await app.goTo('labs');
     await collect('labs');
+    // A service's log: the screen around the lines (the lines are the service's own output).
+    await app.goTo('logs', 'nova-scheduler');
+    await app.until(() => document.querySelectorAll('[data-testid="log-line"]').length > 0, 30_000);
+    await collect('logs (nova-scheduler)');
 
     // The names the lab's own APIs give.
     const token = await adminToken(lab.guiUrl);
@@ -213,6 +217,7 @@ describe('简体中文 on every screen, after a NoValidHost, a console session a
       names.add(o.name).add(o.section).add(o.type);
       if (typeof o.default === 'string') names.add(o.default);
     }
+    for (const a of (await get<{ aggregates: { name: string }[] }>('compute/v2.1/os-aggregates')).aggregates) names.add(a.name);
     for (const r of (await get<{ roles: { name: string }[] }>('identity/v3/roles')).roles) names.add(r.name);
     for (const u of (await get<{ users: { name: string }[] }>('identity/v3/users')).users) names.add(u.name);
     for (const n of [...SERVICE_BINARIES, ...FILTER_NAMES, ...WEIGHER_NAMES]) names.add(n);

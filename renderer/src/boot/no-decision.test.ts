@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LabEvent } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
+import type { ServiceLifeDetail } from '../../../contract/service-health';
 import { noDecision, type NoDecisionInput } from './no-decision';
 import { bootOutcome, savedBootTrace } from './boot-model';
 
@@ -12,15 +13,21 @@ const at = (i: number) => new Date(1_800_000_000_000 + i * 1000).toISOString();
 const ev = (seq: number, e: Omit<LabEvent, 'seq' | 'ts' | 'source'>): LabEvent => ({ seq, ts: at(seq), source: 'test', ...e });
 
 const asked = ev(3, { kind: 'step', step: 'scheduler.call', ctx, summary: 'rpc.call scheduler.select_destinations' });
-const died = ev(4, {
-  kind: 'service',
-  summary: 'nova-scheduler died (code null, signal SIGKILL)',
-  detail: { binary: 'nova-scheduler', host: 'lab', code: null, signal: 'SIGKILL' },
-});
+// What the supervisor sends when a service process ends (backend/launcher/supervisor.ts).
+const crash: ServiceLifeDetail = {
+  event: 'crash',
+  binary: 'nova-scheduler',
+  host: 'lab',
+  pid: 8,
+  restarts: 0,
+  exit: { signal: 'SIGKILL', code: null },
+  plan: { action: 'restart', delay_ms: 0, next_try_at: at(4), failures: 1 },
+};
+const died = ev(4, { kind: 'service', summary: 'nova-scheduler died (code null, signal SIGKILL)', detail: crash });
 const back = ev(5, {
   kind: 'service',
   summary: 'nova-scheduler is back (pid 9)',
-  detail: { binary: 'nova-scheduler', host: 'lab', pid: 9 },
+  detail: { event: 'back', binary: 'nova-scheduler', host: 'lab', pid: 9, restarts: 1 } satisfies ServiceLifeDetail,
 });
 const fault = 'Build of instance u-1 failed: nova-scheduler went away while handling scheduler.select_destinations';
 const base: NoDecisionInput = {
@@ -41,7 +48,7 @@ test('nova-scheduler died while the request waited: that is the reason, with how
     code: null,
     at: at(4),
   });
-  const again = { ...died, seq: 5, ts: at(5), detail: { binary: 'nova-scheduler', host: 'lab', code: 1, signal: null } };
+  const again = { ...died, seq: 5, ts: at(5), detail: { ...crash, pid: 9, exit: { signal: null, code: 1 } } };
   assert.deepEqual(noDecision({ ...base, allEvents: [asked, died, back, again, later] }), {
     reason: 'scheduler_died',
     deaths: 2,
@@ -52,6 +59,12 @@ test('nova-scheduler died while the request waited: that is the reason, with how
 });
 
 const later = ev(7, { kind: 'http', summary: 'GET /servers/u-1' });
+
+test('a failed try to start nova-scheduler, or another service dying, is not a death of the one asked', () => {
+  const startFailed = { ...died, detail: { ...crash, event: 'start_failed', pid: null } };
+  const conductor = { ...died, detail: { ...crash, binary: 'nova-conductor' } };
+  assert.deepEqual(noDecision({ ...base, allEvents: [asked, startFailed, conductor, later] }), { reason: 'fault', fault });
+});
 
 test('until the events have caught up with the fault, only what the fault says', () => {
   assert.deepEqual(noDecision({ ...base, allEvents: [asked, died] }), { reason: 'fault', fault });

@@ -3,6 +3,7 @@
 // published it (an event) or nova-conductor saved it (GET …/os-scheduler-trace).
 import type { LabEvent } from '../../../contract/events';
 import type { ScheduleTrace } from '../../../contract/scheduler';
+import type { ServiceLifeDetail } from '../../../contract/service-health';
 
 export type NoDecision =
   /**
@@ -36,12 +37,16 @@ const asked = (e: LabEvent) =>
   (e.kind === 'step' && e.step === 'scheduler.call') ||
   (e.kind === 'rpc.call' && e.topic === 'scheduler' && e.method === 'select_destinations');
 
-/** A launcher event saying nova-scheduler's process ended (not one saying it is back). */
+/**
+ * The supervisor's event saying a running nova-scheduler process ended without being asked to
+ * (contract/service-health.ts: `event: 'crash'`) — not one saying it is back, nor a failed try
+ * to start one, which never held a request.
+ */
 function schedulerDeath(e: LabEvent): { signal: string | null; code: number | null } | null {
   if (e.kind !== 'service') return null;
-  const d = (e.detail ?? {}) as { binary?: unknown; signal?: unknown; code?: unknown; pid?: unknown };
-  if (d.binary !== 'nova-scheduler' || !('signal' in d || 'code' in d) || d.pid !== undefined) return null;
-  return { signal: typeof d.signal === 'string' ? d.signal : null, code: typeof d.code === 'number' ? d.code : null };
+  const d = (e.detail ?? {}) as Partial<ServiceLifeDetail>;
+  if (d.event !== 'crash' || d.binary !== 'nova-scheduler' || d.worker) return null;
+  return { signal: d.exit?.signal ?? null, code: d.exit?.code ?? null };
 }
 
 /** Null when there is a decision to open, or when it is too early to say there is none. */

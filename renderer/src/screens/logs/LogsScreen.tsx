@@ -135,6 +135,8 @@ export function LogsScreen({ binary, host }: { binary: string | null; host: stri
             className={`log-line log-${(l.effective ?? 'none').toLowerCase()}`}
             data-testid="log-line"
             data-level={l.level ?? ''}
+            // The service's own words, as it wrote them: data, in any language.
+            data-raw="service"
           >
             {l.text}
           </div>

@@ -38,7 +38,7 @@ function Diagram({ diagram, live }: { diagram: CourseDiagram; live: LiveLab }) {
           <rect x={n.x} y={n.y} width={n.w} height={n.h} rx={8} className="course-node" />
           <text x={n.x + 10} y={n.y + 16} className="course-node-title">
             {t(`overview.course.node.${n.node.titleKey}`)}
-            {n.node.many ? ' ×N' : ''}
+            {n.node.many ? ` ${t('overview.course.many')}` : ''}
           </text>
           {n.boxes.map((b) => {
             const truth = boxTruth(b.box, live);
@@ -51,7 +51,8 @@ function Diagram({ diagram, live }: { diagram: CourseDiagram; live: LiveLab }) {
               >
                 <title>{t(`overview.course.lab.${truth.key}`, truth.params)}</title>
                 <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={5} />
-                <text x={b.x + b.w / 2} y={b.y + b.h / 2 + 4} textAnchor="middle">
+                {/* A service's own name (nova-cert is the course's, not the lab's) is a name, not prose. */}
+                <text x={b.x + b.w / 2} y={b.y + b.h / 2 + 4} textAnchor="middle" data-raw={b.box.name ? 'name' : undefined}>
                   {boxLabel(t, b.box)}
                 </text>
               </g>

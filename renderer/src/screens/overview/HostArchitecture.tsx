@@ -77,20 +77,24 @@ export function HostArchitecture({
               <td>
                 <strong>{h.host}</strong>
                 <div className="muted small">
-                  {h.hypervisor_type} · {h.accelerator}
+                  <code>{h.hypervisor_type}</code> · <code>{h.accelerator}</code>
                 </div>
               </td>
               <td>
                 <div data-testid={`host-arch-archs-${h.host}`}>{h.architectures.join(', ')}</div>
                 {cpu && (
                   <div className="kv muted" data-testid={`host-arch-cpu-${h.host}`}>
-                    cpu_info: {kv(cpu)}
+                    <code>cpu_info</code>: <code>{kv(cpu)}</code>
                   </div>
                 )}
               </td>
               <td className="kv">
-                <div>supported_instances: {h.supported_instances.map((s) => `(${s.join(', ')})`).join(' ')}</div>
-                <div>capabilities: {Object.keys(h.capabilities).length ? kv(h.capabilities) : '-'}</div>
+                <div>
+                  <code>supported_instances</code>: <code>{h.supported_instances.map((s) => `(${s.join(', ')})`).join(' ')}</code>
+                </div>
+                <div>
+                  <code>capabilities</code>: {Object.keys(h.capabilities).length ? <code>{kv(h.capabilities)}</code> : '-'}
+                </div>
               </td>
               <td data-testid={`host-arch-aggregates-${h.host}`}>
                 {aggregates === null
@@ -101,7 +105,7 @@ export function HostArchitecture({
                         <div key={a.id} data-testid={`host-aggregate-${h.host}-${a.name}`}>
                           <strong>{a.name}</strong>
                           {a.availability_zone && <> · {t('overview.hostArch.zone', { zone: a.availability_zone })}</>}
-                          <div className="kv muted">{Object.keys(a.metadata).length ? kv(a.metadata) : '-'}</div>
+                          <div className="kv muted">{Object.keys(a.metadata).length ? <code>{kv(a.metadata)}</code> : '-'}</div>
                         </div>
                       ))}
               </td>

@@ -1,22 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statusRows } from './status-table.js';
-import type { ServiceProcess, ServiceRow } from '../../contract/services.js';
+import type { ServiceRow } from '../../contract/services.js';
+import { processFixture } from '../shared/testing/model-fixtures.js';
 
-const proc: ServiceProcess = {
-  binary: 'nova-compute',
-  host: 'host-a',
-  pid: 42,
-  workerPids: [],
-  ports: [],
-  state: 'running',
-  restarts: 0,
-  failures: 0,
-  nextTryAt: null,
-  startedAt: null,
-  lastExit: null,
-  lastError: null,
-};
+const proc = processFixture({ pid: 42 });
 const row = { binary: 'nova-compute', host: 'host-a', zone: 'nova', status: 'enabled', state: 'up', updated_at: 'x' } as ServiceRow;
 
 test('`novalab status` says what the GUI says: a running but frozen nova-compute is down', () => {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiWorkerGroups, ratioSources, readBeforeChange } from './lab-architecture.js';
 import type { ServiceProcess } from '../../contract/services.js';
+import { processFixture } from '../shared/testing/model-fixtures.js';
 
 const node = (aggregates: { name: string; metadata: Record<string, string> }[]) => ({
   cpu_allocation_ratio: 16,
@@ -63,20 +64,8 @@ test('the API groups name their nova.conf option and the master; unknown roles a
 });
 
 test('nova-scheduler and each nova-compute started before nova.conf changed are named; later ones and others are not', () => {
-  const p = (binary: ServiceProcess['binary'], host: string, startedAt: string | null): ServiceProcess => ({
-    binary,
-    host,
-    pid: startedAt ? 1 : null,
-    workerPids: [],
-    ports: [],
-    state: 'running',
-    restarts: 0,
-    failures: 0,
-    nextTryAt: null,
-    startedAt,
-    lastExit: null,
-    lastError: null,
-  });
+  const p = (binary: ServiceProcess['binary'], host: string, startedAt: string | null): ServiceProcess =>
+    processFixture({ binary, host, pid: startedAt ? 1 : null, startedAt });
   const changed = Date.parse('2026-01-01T10:00:00Z');
   assert.deepEqual(
     readBeforeChange(

@@ -1,26 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceHealth } from './service-health.js';
-import type { ServiceProcess, ServiceRecord } from '../../contract/services.js';
+import type { ServiceRecord } from '../../contract/services.js';
+import { processFixture } from './testing/model-fixtures.js';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const DOWN_TIME = 5;
 
-const proc = (p: Partial<ServiceProcess> = {}): ServiceProcess => ({
-  binary: 'nova-compute',
-  host: 'host-a',
-  pid: 100,
-  workerPids: [],
-  ports: [],
-  state: 'running',
-  restarts: 0,
-  failures: 0,
-  nextTryAt: null,
-  startedAt: null,
-  lastExit: null,
-  lastError: null,
-  ...p,
-});
+const proc = processFixture;
 
 const rec = (secondsAgo: number, r: Partial<ServiceRecord> = {}): ServiceRecord => ({
   id: 1,

@@ -1,6 +1,6 @@
 // Sample records of the contract's model for any service's tests: one of each, complete, overridable.
 import type { ComputeNode, Flavor, Instance } from '../../../contract/model.js';
-import type { ServiceRecord } from '../../../contract/services.js';
+import type { ServiceProcess, ServiceRecord } from '../../../contract/services.js';
 
 export const flavorFixture = (over: Partial<Flavor> = {}): Flavor => ({
   id: '1',
@@ -103,5 +103,22 @@ export const serviceFixture = (over: Partial<ServiceRecord> = {}): ServiceRecord
   forced_down: false,
   updated_at: new Date().toISOString(),
   created_at: new Date().toISOString(),
+  ...over,
+});
+
+/** A service process as the supervisor reports it: running, never restarted. */
+export const processFixture = (over: Partial<ServiceProcess> = {}): ServiceProcess => ({
+  binary: 'nova-compute',
+  host: 'host-a',
+  pid: 100,
+  workerPids: [],
+  ports: [],
+  state: 'running',
+  restarts: 0,
+  failures: 0,
+  nextTryAt: null,
+  startedAt: null,
+  lastExit: null,
+  lastError: null,
   ...over,
 });

@@ -20,6 +20,7 @@ import { BootPage } from './pages/boot-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { ConsolePage } from './pages/console-page.js';
 import { InstancesPage } from './pages/instances-page.js';
+import { labQemuPids } from '../../harness/qemu-pids.js';
 
 const NAME = `restart-${Math.random().toString(36).slice(2, 6)}`;
 
@@ -46,21 +47,7 @@ describe('restarting nova-compute from the GUI', { timeout: 15 * 60_000 }, () =>
     const r = await compute<{ output: string }>(lab.guiUrl, 'POST', `/servers/${serverId}/action`, { 'os-getConsoleOutput': {} });
     return r.status === 200 ? r.body.output : '';
   };
-  /** The lab's QEMU processes: found by their state directory, since a re-adopted guest's
-   *  parent (the nova-compute that started it) is gone. */
-  const qemuPids = () =>
-    fs
-      .readdirSync('/proc')
-      .filter((e) => /^\d+$/.test(e))
-      .map(Number)
-      .filter((pid) => {
-        try {
-          const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-          return cmd.startsWith('qemu-system-') && cmd.includes(lab.stateDir);
-        } catch {
-          return false;
-        }
-      });
+  const qemuPids = () => labQemuPids(lab.stateDir);
   const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
   const computeServiceUp = async () => {
     const r = await compute<{ services: { binary: string; host: string; state: string }[] }>(lab.guiUrl, 'GET', '/os-services');

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { startLab, cliEnv, eventually, labToken, type LabHandle } from '../../harness/lab-process.js';
 import { runningService, serviceProcesses } from '../../harness/lab-services.js';
 import { openWebSocket, rfbHandshake, rfbOverWebSocket } from '../../backend/console/testing/rfb-probe.js';
+import { labQemuPids } from '../../harness/qemu-pids.js';
 
 const exec = promisify(execFile);
 const NAME = 'vm-restart';
@@ -19,20 +20,7 @@ async function openstack(...args: string[]): Promise<string> {
   return stdout;
 }
 const show = async () => JSON.parse(await openstack('server', 'show', NAME, '-f', 'json')) as Record<string, unknown>;
-/** The lab's QEMU processes: a re-adopted guest's parent is gone, so look for its state dir. */
-const qemuPids = () =>
-  fs
-    .readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmd.startsWith('qemu-system-') && cmd.includes(lab.stateDir);
-      } catch {
-        return false;
-      }
-    });
+const qemuPids = () => labQemuPids(lab.stateDir);
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
 
 before(async () => {

@@ -2,26 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceHealth } from './service-health.js';
 import type { ServiceRecord } from '../../contract/services.js';
-import { processFixture } from './testing/model-fixtures.js';
+import { processFixture, serviceFixture } from './testing/model-fixtures.js';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const DOWN_TIME = 5;
 
 const proc = processFixture;
 
-const rec = (secondsAgo: number, r: Partial<ServiceRecord> = {}): ServiceRecord => ({
-  id: 1,
-  uuid: 'u',
-  binary: 'nova-compute',
-  host: 'host-a',
-  zone: 'nova',
-  disabled: false,
-  disabled_reason: null,
-  forced_down: false,
-  updated_at: new Date(NOW - secondsAgo * 1000).toISOString(),
-  created_at: new Date(NOW - 3600_000).toISOString(),
-  ...r,
-});
+const rec = (secondsAgo: number, r: Partial<ServiceRecord> = {}): ServiceRecord =>
+  serviceFixture({ updated_at: new Date(NOW - secondsAgo * 1000).toISOString(), created_at: new Date(NOW - 3600_000).toISOString(), ...r });
 
 test('a running process with a fresh heartbeat is up', () => {
   const h = serviceHealth(proc(), [rec(2)], NOW, DOWN_TIME);

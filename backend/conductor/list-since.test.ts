@@ -11,42 +11,9 @@ import { recordsApi } from './records.js';
 import { listSince } from './list-since.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
 import type { Instance } from '../../contract/model.js';
+import { buildingInstanceFixture } from '../shared/testing/model-fixtures.js';
 
-const instance = (uuid: string): Instance =>
-  ({
-    uuid,
-    name: uuid,
-    hostname: uuid,
-    project_id: 'p',
-    user_id: 'u',
-    flavor: DEFAULT_FLAVORS[0]!,
-    image: { id: 'i', name: 'img', disk_format: 'qcow2', container_format: 'bare', min_ram: 0, min_disk: 0, size: 1, properties: {} },
-    requested_az: null,
-    availability_zone: null,
-    host: null,
-    node: null,
-    vm_state: 'building',
-    task_state: 'scheduling',
-    power_state: 0,
-    key_name: null,
-    key_data: null,
-    metadata: {},
-    user_data: null,
-    description: null,
-    tags: [],
-    locked: false,
-    locked_reason: null,
-    addresses: [],
-    launch_index: 0,
-    reservation_id: 'r',
-    created_at: '',
-    updated_at: '',
-    launched_at: null,
-    terminated_at: null,
-    fault: null,
-    create_request_id: 'req-1',
-    seq: 0,
-  }) as Instance;
+const instance = (uuid: string): Instance => buildingInstanceFixture(uuid, DEFAULT_FLAVORS[0]!);
 
 test('an unchanged database answers "unchanged"; every write, heartbeat included, lists again', async () => {
   const db = await NovaDb.open(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novadb-since-')), 'nova.json'));

@@ -7,6 +7,7 @@ import { NovaDb, readNovaData } from './nova-db.js';
 import { recordsApi } from './records.js';
 import { DEFAULT_FLAVORS } from './default-flavors.js';
 import type { Instance } from '../../contract/model.js';
+import { buildingInstanceFixture } from '../shared/testing/model-fixtures.js';
 import type { PublishedEvent } from '../bus/wire.js';
 
 async function fresh() {
@@ -16,40 +17,7 @@ async function fresh() {
   return { file, db, events, api: recordsApi(db, { serviceDownTime: () => 60, publish: (e) => events.push(e) }) };
 }
 
-const instance = (uuid: string, flavor = DEFAULT_FLAVORS[0]!): Instance => ({
-  uuid,
-  name: uuid,
-  hostname: uuid,
-  project_id: 'p',
-  user_id: 'u',
-  flavor,
-  image: { id: 'i', name: 'img', disk_format: 'qcow2', container_format: 'bare', min_ram: 0, min_disk: 0, size: 1, properties: {} },
-  requested_az: null,
-  availability_zone: null,
-  host: null,
-  node: null,
-  vm_state: 'building',
-  task_state: 'scheduling',
-  power_state: 0,
-  key_name: null,
-  key_data: null,
-  metadata: {},
-  user_data: null,
-  description: null,
-  tags: [],
-  locked: false,
-  locked_reason: null,
-  addresses: [],
-  launch_index: 0,
-  reservation_id: 'r',
-  created_at: '',
-  updated_at: '',
-  launched_at: null,
-  terminated_at: null,
-  fault: null,
-  create_request_id: 'req-1',
-  seq: 0,
-});
+const instance = (uuid: string, flavor = DEFAULT_FLAVORS[0]!): Instance => buildingInstanceFixture(uuid, flavor);
 
 test('an instance record is on disk when instance_create returns, and the conductor announces step 5', async () => {
   const { file, api, events } = await fresh();

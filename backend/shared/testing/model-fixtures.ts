@@ -63,6 +63,42 @@ export const instanceFixture = (over: Partial<Instance> = {}): Instance => ({
   ...over,
 });
 
+/** An instance as nova-conductor first writes it (step 5): building, scheduling, on no host yet. */
+export const buildingInstanceFixture = (uuid: string, flavor: Flavor): Instance => ({
+  uuid,
+  name: uuid,
+  hostname: uuid,
+  project_id: 'p',
+  user_id: 'u',
+  flavor,
+  image: { id: 'i', name: 'img', disk_format: 'qcow2', container_format: 'bare', min_ram: 0, min_disk: 0, size: 1, properties: {} },
+  requested_az: null,
+  availability_zone: null,
+  host: null,
+  node: null,
+  vm_state: 'building',
+  task_state: 'scheduling',
+  power_state: 0,
+  key_name: null,
+  key_data: null,
+  metadata: {},
+  user_data: null,
+  description: null,
+  tags: [],
+  locked: false,
+  locked_reason: null,
+  addresses: [],
+  launch_index: 0,
+  reservation_id: 'r',
+  created_at: '',
+  updated_at: '',
+  launched_at: null,
+  terminated_at: null,
+  fault: null,
+  create_request_id: 'req-1',
+  seq: 0,
+});
+
 export const nodeFixture = (over: Partial<ComputeNode> = {}): ComputeNode => ({
   host: 'host-a',
   hypervisor_hostname: 'host-a',

@@ -162,6 +162,15 @@ export const MESSAGES = {
   'step.computeStarted': { text: 'started {{binary}} (pid {{pid}})' },
   'step.computeStartedNoProcess': { text: 'started {{name}} ({{driver}} driver)' },
   'step.computeImage': { text: '{{host}} fetches image {{image}} from glance into its cache' },
+  // The compute driver's progress while it spawns a guest, and the guest's login banner; the
+  // detail is data (a command line, a pid, what the guest printed).
+  'progress.creatingDisk': { text: '{{name}}: creating-disk {{detail}}' },
+  'progress.starting': { text: '{{name}}: starting {{detail}}' },
+  'progress.started': { text: '{{name}}: started {{detail}}' },
+  'progress.banner': { text: '{{name}}: banner {{line}}' },
+  // nova-api answering the GUI's poll of the server it created.
+  'step.apiPoll': { text: 'GET {{path}} → {{status}}' },
+  'step.apiPollTask': { text: 'GET {{path}} → {{status}} ({{task_state}})' },
   'step.imageCached': { text: "{{name}}: already in {{host}}'s cache" },
   'step.imageBytes': { text: '{{name}}: {{bytes}} of {{total}} bytes' },
   // The noVNC console's steps (the course's 14), as the services live them.
@@ -197,8 +206,22 @@ export const MESSAGES = {
 
 export type MessageCode = keyof typeof MESSAGES;
 
-/** A parameter: a value shown as is, another message, or a list of messages joined by `sep`. */
-export type MessageParam = string | number | LabMessage | MessageList;
+/**
+ * A parameter: a value shown as is, another message, a list of messages joined by `sep`, or raw
+ * data (a command line, a path, a line the guest printed) that the GUI shows as code, never
+ * translated.
+ */
+export type MessageParam = string | number | LabMessage | MessageList | RawParam | TermParam;
+export interface RawParam {
+  raw: string;
+}
+/** A value of one of Nova's vocabularies (a vm_state, a task_state, a server status): English as is, translated in the GUI. */
+export interface TermParam {
+  term: TermKind;
+  value: string;
+}
+export const TERM_KINDS = ['vmState', 'taskState', 'status'] as const;
+export type TermKind = (typeof TERM_KINDS)[number];
 export interface MessageList {
   sep: string;
   items: LabMessage[];
@@ -214,6 +237,21 @@ export const isMessageCode = (code: unknown): code is MessageCode => typeof code
 
 export const isLabMessage = (v: unknown): v is LabMessage =>
   typeof v === 'object' && v !== null && isMessageCode((v as LabMessage).code) && typeof (v as LabMessage).params === 'object';
+
+export const isRawParam = (v: unknown): v is RawParam =>
+  typeof v === 'object' && v !== null && typeof (v as RawParam).raw === 'string' && Object.keys(v).length === 1;
+
+export const isTermParam = (v: unknown): v is TermParam =>
+  typeof v === 'object' &&
+  v !== null &&
+  (TERM_KINDS as readonly unknown[]).includes((v as TermParam).term) &&
+  typeof (v as TermParam).value === 'string';
+
+/** A vm_state, task_state or server status inside a message (null is Nova's "no task"). */
+export const term = (kind: TermKind, value: string | null): TermParam => ({ term: kind, value: String(value) });
+
+/** Data inside a message: shown as code in the GUI, as is in English. */
+export const raw = (text: string): RawParam => ({ raw: text });
 
 export const isMessageList = (v: unknown): v is MessageList =>
   typeof v === 'object' && v !== null && typeof (v as MessageList).sep === 'string' && Array.isArray((v as MessageList).items);
@@ -234,6 +272,8 @@ function template(code: MessageCode, params: Record<string, MessageParam>): stri
 export function paramText(p: MessageParam | undefined): string {
   if (p === undefined) return '';
   if (typeof p === 'string' || typeof p === 'number') return String(p);
+  if (isRawParam(p)) return p.raw;
+  if (isTermParam(p)) return p.value;
   if (isMessageList(p)) return p.items.map(messageText).join(p.sep);
   return messageText(p);
 }

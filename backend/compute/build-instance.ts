@@ -12,6 +12,7 @@ import type { ComputeContext } from './compute-context.js';
 import { instanceName } from '../shared/instance-name.js';
 import { watchBanner } from './banner-watch.js';
 import { msg, summaryOf } from '../../contract/messages.js';
+import { bannerProgress, spawnProgress } from './progress-message.js';
 
 const BUILD_EVENT = 'compute__do_build_and_run_instance';
 
@@ -57,13 +58,7 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
     if (tooSmall) throw new Error(tooSmall);
     await c.conductor.instance_update(uuid, { task_state: 'spawning' }, { task_state: ['block_device_mapping'] });
     const spec = guestSpec(c, inst, files, net);
-    const handle = await c.driver.spawn(spec, (p) =>
-      c.publish({
-        kind: 'progress',
-        summary: `${inst.name}: ${p.phase} ${p.detail}`,
-        detail: p,
-      }),
-    );
+    const handle = await c.driver.spawn(spec, (p) => c.publish({ kind: 'progress', ...spawnProgress(inst.name, p), detail: p }));
     c.publish({
       kind: 'step',
       step: 'compute.driver',
@@ -80,8 +75,7 @@ export async function buildAndRunInstance(c: ComputeContext, inst: Instance): Pr
       watchBanner({
         everyMs: 200,
         read: () => c.driver.getConsoleOutput(uuid, 20),
-        found: (line) =>
-          c.publish({ kind: 'progress', summary: `${inst.name}: banner ${line}`, detail: { phase: 'banner', detail: line } }),
+        found: (line) => c.publish({ kind: 'progress', ...bannerProgress(inst.name, line), detail: { phase: 'banner', detail: line } }),
       });
     await c.conductor.instance_update(
       uuid,

@@ -15,7 +15,8 @@ import { currentContext } from '../bus/client.js';
 import { rootDiskTooSmall } from '../shared/flavor-disk.js';
 import { deletedMeanwhile, fetchImages, guestArch, guestSpec } from './build-instance.js';
 import type { ComputeContext } from './compute-context.js';
-import { GuestNotFoundError } from './driver.js';
+import { GuestNotFoundError, type SpawnPhase } from './driver.js';
+import { spawnProgress } from './progress-message.js';
 import { allocateNetwork } from './host-inventory.js';
 
 const REBUILD_EVENT = 'compute_rebuild_instance';
@@ -38,8 +39,8 @@ function network(inst: Instance): { mac: string; ip: string } {
   return a ? { mac: a.mac, ip: a.ip } : allocateNetwork(inst.uuid, inst.seq);
 }
 
-const progress = (c: ComputeContext, inst: Instance) => (p: { phase: string; detail: string }) =>
-  c.publish({ kind: 'progress', summary: `${inst.name}: ${p.phase} ${p.detail}`, detail: p });
+const progress = (c: ComputeContext, inst: Instance) => (p: { phase: SpawnPhase; detail: string }) =>
+  c.publish({ kind: 'progress', ...spawnProgress(inst.name, p), detail: p });
 
 /**
  * Nova checks a new image against the instance's own host (the scheduler, host forced,

@@ -18,7 +18,7 @@ import { aggregatesByHost, nodeWithAggregates } from './aggregates.js';
 import { hostZone } from '../shared/host-zone.js';
 import { flavorAccessApi, projectsOf } from './flavor-access-records.js';
 import { usageWindow } from './usage-window.js';
-import { msg, summaryOf } from '../../contract/messages.js';
+import { msg, summaryOf, term } from '../../contract/messages.js';
 
 const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
@@ -167,7 +167,12 @@ export function recordsApi(db: NovaDb, opts: RecordsOptions): RecordsApi {
           step: 'conductor.record',
           ctx: { request_id: rec.create_request_id, instance_uuid: rec.uuid, project_id: rec.project_id, user_id: rec.user_id },
           ...summaryOf(
-            msg('step.conductorWrote', { name: rec.name, uuid: rec.uuid, vm_state: rec.vm_state, task_state: String(rec.task_state) }),
+            msg('step.conductorWrote', {
+              name: rec.name,
+              uuid: rec.uuid,
+              vm_state: term('vmState', rec.vm_state),
+              task_state: term('taskState', rec.task_state),
+            }),
           ),
           detail: {
             uuid: rec.uuid,

@@ -26,42 +26,22 @@ const GUEST = 'zh-guest';
 const TOO_BIG = 'zh-toobig';
 const HUGE_FLAVOR = 'zh.huge';
 
-/**
- * KNOWN GAPS, to remove when the backend sends codes + parameters (issue 14 point 5, the
- * backend half, branch s4-f): these elements show text the backend builds in English today.
- * Their words are listed in the test's output but do not fail it. Each entry: a CSS selector
- * and what it shows. When that branch is merged, delete the entries it covers.
- */
-const KNOWN_BACKEND_GAPS: readonly { selector: string; what: string }[] = [
-  // The GUI marks text it shows as the lab wrote it: a step's summary, a noVNC step's evidence
-  // line, the fault after a failed step, a nova.conf cross-check error (unknown filter names…).
-  { selector: '[data-from="lab"]', what: "a line from the lab's event or validation, in the lab's words" },
-  { selector: '.event-summary', what: "an event's summary line (boot step details)" },
-  // A filter's reason is Chinese now (s4-f); it may quote the host's supported_instances
-  // triples, e.g. (aarch64, qemu, hvm), whose vm_mode no API of this test names.
-  { selector: '[data-testid^="filter-cell-"]', what: "a filter's reason for a host (the data it quotes)" },
-];
-
-/** Every visible text node of the page, marked raw (data) or as a known gap. */
+/** Every visible text node of the page, marked raw when it is data. */
 async function visibleText(page: Page, screen: string): Promise<TextSample[]> {
-  return page.evaluate(
-    ({ screen, gaps }) => {
-      const out: { screen: string; text: string; raw?: boolean; gap?: string }[] = [];
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const text = n.textContent ?? '';
-        const el = n.parentElement;
-        if (!el || !text.trim() || el.closest('script,style,[hidden]')) continue;
-        const box = el.getBoundingClientRect();
-        if (el.tagName !== 'OPTION' && box.width === 0 && box.height === 0) continue;
-        const raw = !!el.closest('code,pre,kbd,samp,[data-raw]');
-        const gap = gaps.find((g) => el.closest(g.selector))?.what;
-        out.push({ screen, text, ...(raw ? { raw } : {}), ...(gap ? { gap } : {}) });
-      }
-      return out;
-    },
-    { screen, gaps: KNOWN_BACKEND_GAPS },
-  );
+  return page.evaluate((screen) => {
+    const out: { screen: string; text: string; raw?: boolean }[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent ?? '';
+      const el = n.parentElement;
+      if (!el || !text.trim() || el.closest('script,style,[hidden]')) continue;
+      const box = el.getBoundingClientRect();
+      if (el.tagName !== 'OPTION' && box.width === 0 && box.height === 0) continue;
+      const raw = !!el.closest('code,pre,kbd,samp,[data-raw]');
+      out.push({ screen, text, ...(raw ? { raw } : {}) });
+    }
+    return out;
+  }, screen);
 }
 
 /** Opens every step, history row, hint and file view the screen has closed. */
@@ -95,7 +75,7 @@ describe('简体中文 on every screen, after a NoValidHost, a console session a
 
   after(() => closeGuiSession({ lab, browser }));
 
-  test('no English prose on any screen in 简体中文', async (t) => {
+  test('no English prose on any screen in 简体中文', async () => {
     await app.open();
     await app.setLanguage('zh-CN');
     await app.byTestId('signin-user').waitFor();
@@ -224,10 +204,7 @@ describe('简体中文 on every screen, after a NoValidHost, a console session a
     // A bool option's values, and the language switch, which names each language in its own words.
     for (const n of ['true', 'false', 'English']) names.add(n);
 
-    const words = findEnglishProse(samples, names);
-    const gaps = words.filter((w) => w.gap);
-    if (gaps.length) t.diagnostic(`known gaps (backend text, s4-f):\n${formatReport(gaps)}`);
-    const prose = words.filter((w) => !w.gap);
+    const prose = findEnglishProse(samples, names);
     assert.ok(samples.length > 500, `the sweep saw the screens (${samples.length} text nodes)`);
     assert.equal(prose.length, 0, `English prose in 简体中文:\n${formatReport(prose)}`);
   });

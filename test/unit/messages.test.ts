@@ -6,7 +6,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MESSAGES, isLabMessage, isMessageList, messageText, templateParams, type LabMessage } from '../../contract/messages.js';
+import {
+  MESSAGES,
+  isLabMessage,
+  isMessageList,
+  isRawParam,
+  isTermParam,
+  messageText,
+  templateParams,
+  type LabMessage,
+} from '../../contract/messages.js';
 import { FILTER_NAMES, type FilterName } from '../../contract/scheduler-names.js';
 import type { RequestSpec } from '../../contract/scheduler.js';
 import { FILTERS } from '../../backend/scheduler/filters/index.js';
@@ -105,6 +114,7 @@ function assertWellFormed(m: LabMessage, where: string): void {
   assert.deepEqual(Object.keys(m.params).sort(), expected, `${where}: ${m.code} parameters`);
   for (const p of Object.values(m.params)) {
     if (isMessageList(p)) p.items.forEach((i) => assertWellFormed(i, where));
+    else if (isRawParam(p) || isTermParam(p)) continue;
     else if (typeof p === 'object') assertWellFormed(p, where);
   }
   assert.doesNotMatch(messageText(m), /\{\{|\[object Object\]/, `${where}: ${m.code} renders fully`);

@@ -27,6 +27,7 @@ import { shortIPv6 } from '../ip-address.js';
 import { deleteShelveImage } from './server-snapshot.js';
 import { confirmBeforeDelete } from './server-resize.js';
 import { checkNotLocked } from './server-rebuild.js';
+import { msg, raw, summaryOf, term } from '../../../contract/messages.js';
 
 /** Query keys GET /servers knows (from 2.75 anything else is a 400). */
 const SERVER_QUERY_KEYS = [
@@ -192,7 +193,15 @@ async function announcePoll(c: Call, i: Instance, status: string): Promise<void>
   }
   await c.deps.step({
     step: 'api.poll',
-    summary: `GET /v2.1/servers/${i.uuid} → ${status}${i.task_state ? ` (${i.task_state})` : ''}`,
+    ...summaryOf(
+      i.task_state
+        ? msg('step.apiPollTask', {
+            path: raw(`/v2.1/servers/${i.uuid}`),
+            status: term('status', status),
+            task_state: term('taskState', i.task_state),
+          })
+        : msg('step.apiPoll', { path: raw(`/v2.1/servers/${i.uuid}`), status: term('status', status) }),
+    ),
     detail: {
       request_id: c.st.requestId,
       create_request_id: i.create_request_id,

@@ -10,7 +10,7 @@
 //  - each asked-for value must appear in the triple; a host reporting version 0 skips the
 //    version check.
 import type { FilterVerdict, HostState, RequestSpec } from '../../../contract/scheduler.js';
-import { msg, type MessageList } from '../../../contract/messages.js';
+import { msg, raw, type MessageList } from '../../../contract/messages.js';
 import type { SupportedInstance } from '../../../contract/model.js';
 import type { SchedulerFilter } from './types.js';
 import { canonicalArch, canonicalHvType, canonicalVmMode, type Canonical } from './canonical-names.js';
@@ -100,13 +100,13 @@ function check(host: HostState, spec: RequestSpec): FilterVerdict {
   const needs = needsOf(spec);
   if (needs.wanted.length === 0) return true;
   if (host.supported_instances.length === 0) {
-    return msg('filter.image.noneSupported', { needs: needs.summary, unknown: unknownNote(needs.wanted) });
+    return msg('filter.image.noneSupported', { needs: raw(needs.summary), unknown: unknownNote(needs.wanted) });
   }
   for (const triple of host.supported_instances) {
     if (tripleOffers(triple, needs.wanted)) return versionVerdict(host, needs);
   }
   const offers = host.supported_instances.map((t) => `(${t.join(', ')})`).join(', ');
-  return msg('filter.image.offers', { needs: needs.summary, offers, unknown: unknownNote(needs.wanted) });
+  return msg('filter.image.offers', { needs: raw(needs.summary), offers: raw(offers), unknown: unknownNote(needs.wanted) });
 }
 
 export const imagePropertiesFilter: SchedulerFilter = {

@@ -6,15 +6,17 @@ import assert from 'node:assert/strict';
 import i18next from 'i18next';
 import en from './parts/messages.en.json';
 import zhCN from './parts/messages.zh-CN.json';
-import { renderMessage } from './message';
-import { messageText, msg, type LabMessage } from '../../../contract/messages';
+import statesEn from './parts/zh-sweep.en.json';
+import statesZh from './parts/zh-sweep.zh-CN.json';
+import { messageParts, renderMessage } from './message';
+import { messageText, msg, raw, term, type LabMessage } from '../../../contract/messages';
 
 async function translator(lng: 'en' | 'zh-CN') {
   const i = i18next.createInstance();
   await i.init({
     lng,
     fallbackLng: 'en',
-    resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+    resources: { en: { translation: { ...en, ...statesEn } }, 'zh-CN': { translation: { ...zhCN, ...statesZh } } },
     interpolation: { escapeValue: false },
   });
   return i.t;
@@ -51,4 +53,17 @@ test("a code the GUI does not know shows the backend's English", async () => {
   const t = await translator('zh-CN');
   const unknown = { code: 'filter.fromANewerBackend', params: { x: 1 } } as unknown as LabMessage;
   assert.equal(renderMessage(t, unknown, 'the English the backend sent'), 'the English the backend sent');
+});
+
+const polled = msg('step.apiPollTask', {
+  path: raw('/v2.1/servers/abc'),
+  status: term('status', 'BUILD'),
+  task_state: term('taskState', 'spawning'),
+});
+
+test('raw data stays as it is and apart from the words; a state is translated by its vocabulary', async () => {
+  const zh = await translator('zh-CN');
+  const en = await translator('en');
+  assert.equal(renderMessage(en, polled), messageText(polled));
+  assert.deepEqual(messageParts(zh, polled), ['GET ', { raw: '/v2.1/servers/abc' }, ' → 状态「创建中」（任务状态「启动中」）']);
 });

@@ -10,15 +10,12 @@ export interface TextSample {
   text: string;
   /** Inside <code>, <pre>, <kbd>, <samp> or an element marked data-raw: data, not prose. */
   raw?: boolean;
-  /** Inside an element listed as a known gap (why it is allowed for now). */
-  gap?: string;
 }
 
 export interface EnglishWord {
   screen: string;
   word: string;
   text: string;
-  gap?: string;
 }
 
 /** Units, acronyms and product names a Chinese text keeps in Latin letters. */
@@ -128,8 +125,7 @@ export function findEnglishProse(samples: readonly TextSample[], names: Iterable
   const out: EnglishWord[] = [];
   for (const s of samples) {
     if (s.raw) continue;
-    for (const word of englishWords(s.text, known))
-      out.push({ screen: s.screen, word, text: s.text.trim().slice(0, 160), ...(s.gap ? { gap: s.gap } : {}) });
+    for (const word of englishWords(s.text, known)) out.push({ screen: s.screen, word, text: s.text.trim().slice(0, 160) });
   }
   return out;
 }

@@ -17,7 +17,7 @@ import { Spinner, Status } from '../../components/Status';
 import { ErrorBox } from '../../components/ErrorBox';
 import { StepModeBar } from './StepModeBar';
 import { StepRow } from './StepRow';
-import { renderMessage } from '../../i18n/message';
+import { Message } from '../../components/Message';
 import { LaterScheduling } from './LaterScheduling';
 import { HeldArchitecture } from './HeldArchitecture';
 import { NoDecisionNote } from './NoDecisionNote';
@@ -156,7 +156,9 @@ function Walkthrough({ launch, serverId }: { launch: LaunchRecord | null; server
       {view.finished === 'ERROR' && view.fault && (
         <div className="error-box" data-testid="boot-fault">
           <div className="error-what">{t('boot.faultTitle')}</div>
-          <div className="error-message">{view.faultMessage ? renderMessage(t, view.faultMessage, view.fault) : view.fault}</div>
+          <div className="error-message">
+            {view.faultMessage ? <Message message={view.faultMessage} fallback={view.fault} /> : view.fault}
+          </div>
           {decisionLink && (
             <div className="error-hint">
               {t('boot.faultHint')} <a href={decisionLink}>{t('boot.openScheduler')}</a>

@@ -12,7 +12,7 @@ import { StepModeNote } from './StepModeNote';
 import type { NoDecision } from '../../boot/no-decision';
 import { NoDecisionNote } from './NoDecisionNote';
 import { formatDuration } from './Waterfall';
-import { renderMessage } from '../../i18n/message';
+import { Message } from '../../components/Message';
 
 function Progress({ images }: { images: ImageProgress[] }) {
   const { t } = useTranslation();
@@ -152,7 +152,7 @@ export function StepRow({
               )}
             </>
           ) : step.labMessage ? (
-            renderMessage(t, step.labMessage, step.summary)
+            <Message message={step.labMessage} fallback={step.summary} />
           ) : (
             step.summary
           )}
@@ -204,7 +204,7 @@ export function StepRow({
                 )}
                 <span className="time">{fmt.time(e.ts)}</span>
               </div>
-              <div className="event-summary">{e.message ? renderMessage(t, e.message, e.summary) : e.summary}</div>
+              <div className="event-summary">{e.message ? <Message message={e.message} fallback={e.summary} /> : e.summary}</div>
               {e.detail !== undefined && <JsonView value={e.detail} />}
             </div>
           ))}

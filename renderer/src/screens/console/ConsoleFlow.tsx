@@ -1,7 +1,7 @@
 // The course's 14-step noVNC flow, drawn beside the console and lit by the real events.
 import { useTranslation } from 'react-i18next';
 import type { FlowStep } from './console-flow';
-import { renderMessage } from '../../i18n/message';
+import { Message } from '../../components/Message';
 
 export function ConsoleFlow({ steps }: { steps: FlowStep[] }) {
   const { t } = useTranslation();
@@ -16,7 +16,7 @@ export function ConsoleFlow({ steps }: { steps: FlowStep[] }) {
               <span>{t(`consoleSteps.${s.id}`)}</span>
               {s.summary && s.from === 'lab' && (
                 <span className="flow-summary" data-from="lab">
-                  {s.message ? renderMessage(t, s.message, s.summary) : s.summary}
+                  {s.message ? <Message message={s.message} fallback={s.summary} /> : s.summary}
                 </span>
               )}
               {s.summary && s.from === 'gui' && <code className="flow-summary">{s.summary}</code>}

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format';
 import type { ScheduleTrace } from '../../../../contract/scheduler';
 import { claimLimits, filterGrid, fmt, weightRows } from './trace-table';
-import { renderMessage } from '../../i18n/message';
+import { Message } from '../../components/Message';
 
 export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; focused?: boolean }) {
   const { t } = useTranslation();
@@ -55,7 +55,9 @@ export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; fo
       </div>
       {trace.error && (
         <div className="error-box" data-testid="scheduler-error">
-          <div className="error-message">{trace.error_message ? renderMessage(t, trace.error_message, trace.error) : trace.error}</div>
+          <div className="error-message">
+            {trace.error_message ? <Message message={trace.error_message} fallback={trace.error} /> : trace.error}
+          </div>
         </div>
       )}
       {failed && trace.emptied_by && (
@@ -93,7 +95,17 @@ export function TraceView({ trace, focused = false }: { trace: ScheduleTrace; fo
                   const cls = `${c.kind} ${f.emptied ? 'emptied-col' : ''}`;
                   return (
                     <td key={f.name} className={cls} data-testid={`filter-cell-${r.host}-${f.name}`} data-result={c.kind}>
-                      {c.kind === 'pass' ? '✓' : c.kind === 'reject' ? (c.message ? renderMessage(t, c.message, c.reason) : c.reason) : '—'}
+                      {c.kind === 'pass' ? (
+                        '✓'
+                      ) : c.kind === 'reject' ? (
+                        c.message ? (
+                          <Message message={c.message} fallback={c.reason} />
+                        ) : (
+                          c.reason
+                        )
+                      ) : (
+                        '—'
+                      )}
                     </td>
                   );
                 })}

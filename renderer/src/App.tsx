@@ -98,7 +98,8 @@ function Shell() {
             </div>
           </header>
           <nav className="nav" aria-label={t('app.navigation')}>
-            {NAV.map((id) => (
+            {/* Service logs show what every project's requests printed: admin only, like the lab API route. */}
+            {NAV.filter((id) => id !== 'logs' || session.isAdmin).map((id) => (
               <a
                 key={id}
                 href={href(id)}

@@ -174,4 +174,19 @@ describe('service health, crash events and service logs', { timeout: 10 * 60_000
       assert.ok(!JSON.stringify(served.body).includes(token), `${p.binary}@${p.host}'s log holds a token`);
     }
   });
+
+  test('a member sees the services but no way into their logs, which are admin-only', async () => {
+    await app.byTestId('sign-out').click();
+    await app.signIn('demo', 'demo', 'demo');
+    await health.open();
+    await waitFor('the process table', async () => (await page.locator('[data-testid="process-table"] tbody tr').count()) > 0);
+    assert.equal(await app.byTestId('nav-logs').count(), 0, 'no Service logs entry in the navigation');
+    assert.equal(await page.locator('[data-testid^="process-logs-"]').count(), 0, 'no log link in the process table');
+    assert.equal(await app.byTestId('service-event-logs').count(), 0, 'no log link beside a service event');
+    // The route itself still answers, with the lab's refusal rather than an empty screen.
+    await app.goTo('logs', 'nova-api');
+    await app.byTestId('error-box').waitFor({ timeout: 15_000 });
+    await app.byTestId('sign-out').click();
+    await app.signIn();
+  });
 });

@@ -8,10 +8,12 @@ import { Status } from '../../components/Status';
 import { HealthBadge, healthFor } from '../../components/HealthBadge';
 import { href } from '../../hooks/use-route';
 import { RestartProcess } from './RestartProcess';
+import { useSession } from '../../session/session';
 
 export function ProcessTable({ processes, health }: { processes: ServiceProcess[]; health?: readonly ServiceHealth[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const { session } = useSession();
   return (
     <table className="table" data-testid="process-table">
       <caption className="muted small" data-testid="process-restart-note">
@@ -65,9 +67,11 @@ export function ProcessTable({ processes, health }: { processes: ServiceProcess[
             </td>
             <td className="num">
               {p.restarts}{' '}
-              <a href={href('logs', p.binary, p.host)} className="small" data-testid={`process-logs-${p.binary}-${p.host}`}>
-                {t('health.logs.open')}
-              </a>
+              {session.isAdmin && (
+                <a href={href('logs', p.binary, p.host)} className="small" data-testid={`process-logs-${p.binary}-${p.host}`}>
+                  {t('health.logs.open')}
+                </a>
+              )}
             </td>
             <td className="time">{p.startedAt ? fmt.time(p.startedAt) : '-'}</td>
             <td>

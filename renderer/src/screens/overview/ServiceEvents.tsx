@@ -10,6 +10,7 @@ import { useLabEvents } from '../../hooks/use-events';
 import { href } from '../../hooks/use-route';
 import { exitText } from '../../components/HealthBadge';
 import { useFormat } from '../../i18n/format';
+import { useSession } from '../../session/session';
 
 const LIFE = new Set(['crash', 'back', 'start_failed']);
 const isLife = (e: LabEvent) => e.kind === 'service' && LIFE.has((e.detail as Partial<ServiceLifeDetail> | undefined)?.event ?? '');
@@ -27,6 +28,7 @@ function planText(t: TFunction, d: ServiceLifeDetail): string {
 export function ServiceEvents() {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const { session } = useSession();
   const events = useLabEvents(isLife).slice(-SHOWN).reverse();
   return (
     <section className="card" data-testid="service-events">
@@ -56,9 +58,11 @@ export function ServiceEvents() {
               <span className="time">{fmt.time(e.ts)}</span>{' '}
               <strong>{t(`health.event.${d.event}`, { service, pid: d.pid ?? '-', exit, restarts: d.restarts })}</strong>
               {d.plan && <span data-testid="service-event-plan"> · {planText(t, d)}</span>}{' '}
-              <a href={href('logs', d.binary, d.host)} data-testid="service-event-logs">
-                {t('health.logs.open')}
-              </a>
+              {session.isAdmin && (
+                <a href={href('logs', d.binary, d.host)} data-testid="service-event-logs">
+                  {t('health.logs.open')}
+                </a>
+              )}
             </li>
           );
         })}

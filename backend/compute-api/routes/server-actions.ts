@@ -22,6 +22,7 @@ const COMPUTE_CALL_MS = 15_000;
 import { actionDetail, actionSummary } from '../views/action-view.js';
 import { SNAPSHOT_ACTIONS, snapshotAction } from './server-snapshot.js';
 import { msg, summaryOf } from '../../../contract/messages.js';
+import { CONSOLE_STATUSES, consoleCanOpen } from '../../../contract/console-status.js';
 
 /** Nova actions this lab does not implement: a clear 501 rather than "no such action". */
 const UNSUPPORTED = new Set([
@@ -95,8 +96,8 @@ async function consoleOutput(c: Call, inst: Instance): Promise<Reply> {
 export async function vncUrl(c: Call, inst: Instance): Promise<string> {
   authorize(c, 'os_compute_api:os-remote-consoles', inst);
   const status = serverStatus(inst.vm_state, inst.task_state);
-  if (!inst.host || (status !== 'ACTIVE' && status !== 'PAUSED'))
-    throw conflict(`Instance ${inst.uuid} is not ready (status ${status}): a console needs an ACTIVE or PAUSED server`);
+  if (!inst.host || !consoleCanOpen(status))
+    throw conflict(`Instance ${inst.uuid} is not ready (status ${status}): a console needs an ${CONSOLE_STATUSES.join(' or ')} server`);
   if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
   await c.deps.step({ step: 'api.compute_call', summary: `rpc.call compute.${inst.host}.get_vnc_console(${inst.uuid})` });
   const info = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_vnc_console(inst.uuid);

@@ -16,7 +16,7 @@ import { VncScreen, type VncState } from './VncScreen';
 import { ConsoleLog } from './ConsoleLog';
 import { ConsoleFlow } from './ConsoleFlow';
 import { consoleFlow, type ConsoleSession } from './console-flow';
-import { consoleCanOpen } from './console-status';
+import { consoleCanOpen } from '../../../../contract/console-status';
 import type { LabEvent } from '../../../../contract/events';
 
 const isStep = (e: LabEvent) => e.kind === 'step';

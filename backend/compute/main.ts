@@ -96,6 +96,7 @@ runMain(async () => {
       now: Date.now(),
       atStart,
       abandonedAfterMs: ABANDONED_AFTER_MS,
+      shelvedOffloadMs: ctx.shelvedOffloadTime * 1000,
     });
   await reconcileOnStart(ctx);
   await recover(true);

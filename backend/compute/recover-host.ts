@@ -6,6 +6,7 @@ import type { ComputeContext } from './compute-context.js';
 import { buildOnce, terminateOnce, type HostWork } from './compute-manager.js';
 import { computeRecoveries, type HostClock } from './recovery.js';
 import { moveRecovery, recoverMove } from './resize-recovery.js';
+import { offloadShelved } from './shelve-offload-timer.js';
 
 export async function recoverHost(c: ComputeContext, work: HostWork, clock: HostClock): Promise<void> {
   const mine = (await c.conductor.instance_list({
@@ -59,6 +60,10 @@ export async function recoverHost(c: ComputeContext, work: HostWork, clock: Host
         await c.conductor.instance_update(r.uuid, { task_state: null }, { task_state: [r.task] }).catch(() => undefined);
         break;
       }
+      case 'offload':
+        c.log.info(`instance ${r.uuid} has been shelved for shelved_offload_time: offloading it`);
+        await offloadShelved(c, r.uuid).catch(() => undefined);
+        break;
     }
   }
 }

@@ -62,8 +62,18 @@ export interface StartLabOptions {
   signal?: AbortSignal;
 }
 
+/** A state directory of its own, removed when this test process exits (each holds a copy of the
+ *  lab's images per host, a few hundred MB; a file may restart a lab on it, so not at stop). */
+const madeDirs = new Set<string>();
+function madeStateDir(): string {
+  if (madeDirs.size === 0) process.once('exit', () => madeDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-'));
+  madeDirs.add(dir);
+  return dir;
+}
+
 export async function startLab(opts: StartLabOptions = {}): Promise<LabHandle> {
-  const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'novalab-'));
+  const stateDir = opts.stateDir ?? madeStateDir();
   if (opts.novaConf !== undefined) fs.writeFileSync(path.join(stateDir, 'nova.conf'), opts.novaConf);
   const offset = await freePortOffset();
   const child = spawn(

@@ -215,6 +215,9 @@ export interface GuestMover {
   confirmMigration(uuid: string): Promise<void>;
   /** Source: put the source copy back and start it when `powerOn` (the destination removed its own). */
   finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null>;
+  /** Source: the instance was deleted while its files were copied: drop the source copy and the
+   *  copy made in `destInstancesDir`, which no destination will adopt now. */
+  abandonMigration(uuid: string, destInstancesDir: string): Promise<void>;
 }
 
 /** Rescue, as Nova's: boot a rescue image with the guest's own disk attached second (vdb),

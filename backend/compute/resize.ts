@@ -6,7 +6,7 @@
 // flavor. Each step is an instance-action event, like Nova's compute manager's.
 import type { Instance, Migration, MigrationContext } from '../../contract/model.js';
 import { PowerState } from '../../contract/model.js';
-import type { GuestSpec } from './driver.js';
+import { GuestNotFoundError, type GuestSpec } from './driver.js';
 import type { ComputeContext } from './compute-context.js';
 import { currentContext } from '../bus/client.js';
 import { fetchImages, guestArch } from './build-instance.js';
@@ -42,6 +42,14 @@ async function load(c: ComputeContext, uuid: string, id: number, includeDeleted:
   return { inst, migration, ctx };
 }
 
+interface StepOptions {
+  /** Load the instance even if a delete finished it. */
+  includeDeleted?: boolean;
+  /** A delete took the instance over mid-step: what of the move's copies is left to remove
+   *  (by default the source copy kept here). */
+  onDeleted?: (m: Move) => Promise<void>;
+}
+
 /** One step of the move as an action event; a failure is recorded, then handled by `onError`. */
 async function step(
   c: ComputeContext,
@@ -50,9 +58,9 @@ async function step(
   event: string,
   act: (m: Move) => Promise<void>,
   onError: (m: Move, message: string) => Promise<void>,
-  includeDeleted = false,
+  opts: StepOptions = {},
 ): Promise<void> {
-  const m = await load(c, uuid, id, includeDeleted);
+  const m = await load(c, uuid, id, opts.includeDeleted ?? false);
   if (!m) return;
   const rid = currentContext()?.request_id ?? `req-${uuid}`;
   await c.conductor.action_event_start(uuid, rid, event, c.host).catch(() => undefined);
@@ -64,8 +72,10 @@ async function step(
     c.log.error(`${event} of ${uuid} failed: ${e.message}`);
     await c.conductor.action_event_finish(uuid, rid, event, 'Error', e.message, e.stack ?? null).catch(() => undefined);
     if (deletedMeanwhile(e)) {
-      // The delete owns the instance now: no rollback over it; a copy kept here goes too.
-      await c.driver.confirmMigration(uuid).catch(() => undefined);
+      // The delete owns the instance now: no rollback over it; the move's copies go too.
+      await (opts.onDeleted ?? (() => c.driver.confirmMigration(uuid)))(m).catch((e2: Error) =>
+        c.log.error(`${event} of ${uuid}: removing the move's copies after the delete: ${e2.message}`),
+      );
       return;
     }
     await onError(m, e.message).catch((e2: Error) => c.log.error(`${event} of ${uuid}: ${e2.message}`));
@@ -177,6 +187,8 @@ export function resizeManager(c: ComputeContext) {
           if (settledVmState(m.ctx) === 'active') await c.driver.powerOn(uuid).catch(() => undefined);
           await rollBack(c, m, msg);
         },
+        // Deleted while its files were copied: the delete removed the guest here, not the copy there.
+        { onDeleted: (m) => c.driver.abandonMigration(uuid, peer(c, m.ctx.dest_host!).instancesDir) },
       ),
 
     /** Destination: start the copied guest with the new flavor; the user then confirms or reverts. */
@@ -206,6 +218,18 @@ export function resizeManager(c: ComputeContext) {
           );
         },
         (m, msg) => failed(c, m, msg),
+        {
+          // Deleted while it arrived: a guest started here after the delete's destroy goes, and
+          // the source drops the copy it kept (its confirm finds the instance deleted).
+          onDeleted: async (m) => {
+            await c.driver.destroy(uuid).catch((e: Error) => {
+              if (!(e instanceof GuestNotFoundError)) throw e;
+            });
+            const source = m.migration.source_compute;
+            if (source && source !== c.host) peer(c, source).cast.confirm_resize(uuid, id);
+            else await c.driver.confirmMigration(uuid);
+          },
+        },
       ),
 
     /** Source: the move is kept; the source copy goes, and with it the source's claim. */
@@ -231,7 +255,7 @@ export function resizeManager(c: ComputeContext) {
           );
         },
         (m, msg) => failed(c, m, msg),
-        true, // a delete may have finished on the destination already: the source copy still goes
+        { includeDeleted: true }, // a delete may have finished on the destination already: the source copy still goes
       ),
 
     /** Destination: the move is undone; remove the guest here and give the instance back to the source. */

@@ -220,6 +220,10 @@ export class FakeDriver implements ComputeDriver {
     this.resizeSources.delete(uuid);
   }
 
+  async abandonMigration(uuid: string): Promise<void> {
+    this.resizeSources.delete(uuid);
+  }
+
   async finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null> {
     const g = this.resizeSources.get(uuid);
     if (!g) throw new GuestNotFoundError(uuid);

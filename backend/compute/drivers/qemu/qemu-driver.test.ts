@@ -324,3 +324,20 @@ test('rescue with a missing rescue image changes nothing: the guest keeps runnin
   assert.equal(Number(fs.readFileSync(f.pidFile, 'utf8')), h.pid);
   await d.destroy(s.uuid);
 });
+
+test('a move abandoned by a delete leaves no copy: neither the source copy nor the one made for the destination', async () => {
+  const { d } = await driver();
+  const s = spec();
+  await d.spawn(s);
+  const destDir = path.join(tmp, 'dest-instances');
+  await d.migrateDiskAndPowerOff(s.uuid, destDir);
+  const copied = instanceFiles(destDir, s.uuid);
+  assert.ok(fs.existsSync(copied.disk), 'the disk was copied for the destination');
+  // The delete: the guest and its directory go here, as terminate does.
+  await d.destroy(s.uuid);
+  await d.abandonMigration(s.uuid, destDir);
+  const here = instanceFiles(instancesDir, s.uuid);
+  assert.equal(fs.existsSync(copied.dir), false, 'no copy left at the destination');
+  assert.equal(fs.existsSync(`${here.dir}_resize`), false, 'no source copy left here');
+  assert.equal(fs.existsSync(here.dir), false);
+});

@@ -306,6 +306,15 @@ export class QemuDriver implements ComputeDriver {
     await this.serial(uuid, async () => dropSourceCopy(this.files(uuid)));
   }
 
+  async abandonMigration(uuid: string, destInstancesDir: string): Promise<void> {
+    await this.serial(uuid, async () => {
+      dropSourceCopy(this.files(uuid));
+      const dest = instanceFiles(destInstancesDir, uuid);
+      // On another host nothing runs from the copy yet; on this one the delete already ended the guest.
+      if (dest.dir !== this.files(uuid).dir || !this.procs.has(uuid)) removeInstance(dest);
+    });
+  }
+
   async finishRevertMigration(uuid: string, powerOn: boolean): Promise<GuestHandle | null> {
     return this.serial(uuid, async () => {
       const files = this.files(uuid);

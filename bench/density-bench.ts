@@ -20,6 +20,7 @@ import type { GuestArch, GuestSpec } from '../backend/compute/driver.js';
 import { instanceFiles } from '../backend/compute/drivers/qemu/instance-files.js';
 import { buildQemuArgv, type QemuArgvOptions } from '../backend/compute/drivers/qemu/qemu-argv.js';
 import { createOverlay } from '../backend/compute/drivers/qemu/instance-dir.js';
+import { qemuMemoryRegions, type QemuMemoryRegions } from './qemu-memory.js';
 
 const GUESTS = Number(process.env.DENSITY_GUESTS ?? 20);
 /** Share of aarch64 guests (14 + 6 of 20). */
@@ -83,6 +84,15 @@ function memoryKb(pid: number): { rss: number; pss: number } | null {
   }
 }
 
+/** The RSS of one QEMU split by region (guest RAM, TCG cache, files, heap, other). */
+function regionsOf(pid: number): QemuMemoryRegions | null {
+  try {
+    return qemuMemoryRegions(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'), FLAVOR_MB);
+  } catch {
+    return null;
+  }
+}
+
 /** The QEMU processes under the lab, by the instance uuid on their command line. */
 function qemuPids(root: number): Map<string, number> {
   const found = new Map<string, number>();
@@ -124,6 +134,10 @@ export async function benchDensity(): Promise<Record<string, number | string>> {
         out[`density.floor.${label}.${arch}.banner_ms`] = f.bannerMs;
         out[`density.floor.${label}.${arch}.rss_mb`] = mb(f.rss);
         out[`density.floor.${label}.${arch}.pss_mb`] = mb(f.pss);
+        // Where the RSS goes (one guest, so the split is not blurred by 20 at once).
+        if (f.regions)
+          for (const [region, kb] of Object.entries(f.regions))
+            if (region !== 'total') out[`density.floor.${label}.${arch}.rss_mb.${region}`] = mb(kb);
       }
     }
   } catch (err) {
@@ -218,7 +232,7 @@ function measureLab(lab: LabHandle, guests: Guest[], out: Record<string, number 
   const per = guests.flatMap((g) => {
     const pid = pids.get(g.id);
     const m = pid ? memoryKb(pid) : null;
-    return m ? [{ arch: g.arch, ...m }] : [];
+    return m ? [{ arch: g.arch, ...m, regions: regionsOf(pid!) }] : [];
   });
   out['density.qemu_processes'] = per.length;
   out['density.rss_mb_sum'] = mb(sum(per.map((p) => p.rss)));
@@ -230,6 +244,10 @@ function measureLab(lab: LabHandle, guests: Guest[], out: Record<string, number 
     out[`density.${arch}.rss_mb_median`] = mb(median(mine.map((p) => p.rss)));
     out[`density.${arch}.pss_mb_median`] = mb(median(mine.map((p) => p.pss)));
   }
+  // The median guest's RSS by region: which part a change could still move.
+  const split = per.flatMap((p) => (p.regions ? [p.regions] : []));
+  for (const region of ['guestRam', 'tcgCache', 'files', 'heap', 'otherAnon'] as const)
+    out[`density.rss_mb_median.${region}`] = mb(median(split.map((r) => r[region])));
   out['density.machine_available_mb_after'] = Math.round(os.freemem() / 2 ** 20);
 }
 
@@ -308,7 +326,7 @@ async function floorBoot(arch: GuestArch, opts: Pick<QemuArgvOptions, 'tcgTbSize
     }
     await sleep(SETTLE_MS);
     const m = memoryKb(qemu.pid!) ?? { rss: 0, pss: 0 };
-    return { bannerMs: Math.round(bannerMs), ...m };
+    return { bannerMs: Math.round(bannerMs), ...m, regions: regionsOf(qemu.pid!) };
   } finally {
     qemu?.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });

@@ -23,10 +23,11 @@ test('an unchanged list is rendered once per view; a write renders it again', as
   let renders = 0;
   const get = async (view: string) => {
     const l = await cache.list(c.since, { project_id: 'p', limit: 1000 });
-    return cache.body(l.key, l.instances, view, () => {
+    const body = cache.body(l.key, l.instances, view, () => {
       renders++;
-      return JSON.stringify(l.instances.map((i) => `${view}:${i.name}`));
+      return Buffer.from(JSON.stringify(l.instances.map((i) => `${view}:${i.name}`)));
     });
+    return body.toString();
   };
 
   assert.equal(await get('2.79'), '["2.79:a","2.79:b"]');

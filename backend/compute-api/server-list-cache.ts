@@ -1,16 +1,17 @@
 // nova-api's copy of the server lists it rendered last, kept against the conductor's database
 // generation: while nothing was written, a client listing /servers/detail in a loop gets the
 // same bytes without the conductor encoding, the bus carrying and this worker decoding,
-// rendering and encoding 1,000 servers again. Any write changes the generation (heartbeats
-// too), so the next list is fetched whole; what the body also depends on (microversion,
-// admin view, links' base, the query, host status) is part of its key.
+// rendering and encoding 1,000 servers again, and not even the UTF-8 encoding of 1.9 MB: the
+// body is kept as the bytes sent. Any write to an instance record changes the generation, so
+// the next list is fetched whole; what the body also depends on (microversion, admin view,
+// links' base, the query, host status) is part of its key.
 import type { ListedInstance } from '../../contract/model.js';
 import type { InstanceFilter, InstanceListSince } from '../rpc/conductor-api.js';
 
 interface Entry {
   generation: string;
   instances: ListedInstance[];
-  bodies: Map<string, string>;
+  bodies: Map<string, Buffer>;
 }
 
 export type ListSince = (filter: InstanceFilter, known: string | null) => Promise<InstanceListSince>;
@@ -37,7 +38,7 @@ export class ServerListCache {
   }
 
   /** The body rendered for this list and view, rendering it only when not held yet. */
-  body(listKey: string, instances: ListedInstance[], viewKey: string, render: () => string): string {
+  body(listKey: string, instances: ListedInstance[], viewKey: string, render: () => Buffer): Buffer {
     const entry = this.entries.get(listKey);
     if (!entry || entry.instances !== instances) return render(); // replaced meanwhile
     let text = entry.bodies.get(viewKey);

@@ -42,6 +42,8 @@ interface Dirty {
 export class ChangeTracker<T extends object> {
   readonly root: T;
   private dirty = new Map<string, Dirty>();
+  /** Writes noted per table since this tracker was made (never reset by take()). */
+  private readonly writes = new Map<string, number>();
   private readonly targetOf = new WeakMap<object, object>();
   private readonly nested = new WeakMap<object, NestedEntry>();
   private readonly tables = new Map<string, { target: object; proxy: object }>();
@@ -119,7 +121,17 @@ export class ChangeTracker<T extends object> {
     }
   }
 
+  /**
+   * How many writes `table` has had: it grows with every write noted in it, as the write is
+   * made, so a copy derived from the table (nova-api's rendered server lists) can be kept
+   * against it and is never valid after a change that reaches the disk.
+   */
+  writesTo(table: string): number {
+    return this.writes.get(table) ?? 0;
+  }
+
   private mark(table: string): Dirty {
+    this.writes.set(table, (this.writes.get(table) ?? 0) + 1);
     let d = this.dirty.get(table);
     if (!d) this.dirty.set(table, (d = { whole: false, keys: new Set(), recs: new Map(), len: false }));
     return d;

@@ -201,3 +201,49 @@ test('an object stored in two records: a change made through either reaches both
     ['changed', 'changed'],
   );
 });
+
+test('writesTo(table) grows with every kind of write to that table, and only to it', async () => {
+  const { spec } = lab();
+  const db = await openJournalDb(spec);
+  await db.mutate((d) => {
+    for (let i = 0; i < 3; i++) d.rows.push(row(i));
+    d.byName.a = { v: 1 };
+  });
+  const held = db.data.rows[1]!;
+  const shared = { v: 7 };
+  await db.mutate((d) => {
+    d.byName.s = shared;
+  });
+  // Each write below, alone, must move the count of `rows` (a derived copy of it is stale after it).
+  const writes: [string, (d: Doc) => void][] = [
+    ['a field of a record', (d) => void (d.rows[0]!.n = 100)],
+    ['a nested array', (d) => void d.rows[2]!.tags.push('z')],
+    ['a nested delete', (d) => void delete d.rows[0]!.meta.pad],
+    ['a record found before the mutation', () => void (held.n = 42)],
+    ['an append', (d) => void d.rows.push(row(9))],
+    ['a removal', (d) => void d.rows.splice(0, 1)],
+    ['the table replaced whole', (d) => void (d.rows = d.rows.filter((r) => r.n !== 42))],
+    [
+      'an object it shares with another table, changed through that table',
+      (d) => {
+        d.rows[0]!.meta = shared as unknown as Record<string, string>;
+      },
+    ],
+    ['the shared object, through the other table', (d) => void (d.byName.s!.v = 8)],
+  ];
+  for (const [what, change] of writes) {
+    const before = db.writesTo('rows');
+    await db.mutate(change);
+    assert.ok(db.writesTo('rows') > before, what);
+  }
+  // Writes elsewhere leave it as it is.
+  const before = db.writesTo('rows');
+  await db.mutate((d) => {
+    d.counters.rows = 99;
+    d.byName.b = { v: 2 };
+    delete d.byName.a;
+  });
+  assert.equal(db.writesTo('rows'), before);
+  assert.ok(db.writesTo('byName') > 0);
+  await db.close();
+});

@@ -222,6 +222,11 @@ export class JournalDb<T extends object> {
     return this.tracker.plain;
   }
 
+  /** Writes made to one top-level table so far in this process (see ChangeTracker.writesTo). */
+  writesTo(table: string): number {
+    return this.tracker.writesTo(table);
+  }
+
   /**
    * Apply a change and persist it before returning; a failed write is retried with the next.
    * Group commit: changes made while a write is on its way share the next journal line.

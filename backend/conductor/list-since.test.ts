@@ -15,7 +15,7 @@ import { buildingInstanceFixture } from '../shared/testing/model-fixtures.js';
 
 const instance = (uuid: string): Instance => buildingInstanceFixture(uuid, DEFAULT_FLAVORS[0]!);
 
-test('an unchanged database answers "unchanged"; every write, heartbeat included, lists again', async () => {
+test('an unchanged list answers "unchanged"; every write to an instance lists again, a heartbeat does not', async () => {
   const db = await NovaDb.open(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'novadb-since-')), 'nova.json'));
   const records = recordsApi(db, { serviceDownTime: () => 60, publish: () => undefined });
   const since = listSince(db, records);
@@ -30,15 +30,30 @@ test('an unchanged database answers "unchanged"; every write, heartbeat included
   assert.equal(again.instances, null);
   assert.equal(again.generation, first.generation);
 
-  await records.instance_update('a', { name: 'renamed' });
-  const after = await since({ project_id: 'p' }, first.generation);
-  assert.deepEqual(
-    after.instances?.map((i) => i.name),
-    ['renamed'],
-  );
-
+  // What the list shows does not come from the services table: a heartbeat keeps the copy.
   await records.service_heartbeat('nova-compute', 'host-a', 'nova');
-  assert.notEqual((await since({ project_id: 'p' }, after.generation)).instances, null);
+  assert.equal((await since({ project_id: 'p' }, first.generation)).instances, null);
+
+  // Every way an instance record changes makes the caller's copy stale.
+  let known = first.generation;
+  const changes: [string, () => Promise<unknown>, string[]][] = [
+    ['rename', () => records.instance_update('a', { name: 'renamed' }), ['renamed']],
+    ['state change', () => records.instance_update('a', { vm_state: 'active', task_state: null }), ['renamed']],
+    ['create', () => records.instance_create([{ ...instance('b'), name: 'b' }]), ['b', 'renamed']],
+    ['delete', () => records.instance_destroy('b'), ['renamed']],
+  ];
+  for (const [what, change, names] of changes) {
+    await change();
+    const after = await since({ project_id: 'p' }, known);
+    assert.notEqual(after.instances, null, what);
+    assert.deepEqual(
+      after.instances!.map((i) => i.name),
+      names,
+      what,
+    );
+    known = after.generation;
+  }
+  assert.equal((await since({ project_id: 'p' }, known)).instances, null);
 });
 
 test('another conductor process never hands out the same generation', async () => {
@@ -46,5 +61,5 @@ test('another conductor process never hands out the same generation', async () =
   const a = await NovaDb.open(file);
   await new Promise((r) => setTimeout(r, 5));
   const b = await NovaDb.open(file);
-  assert.notEqual(a.generation, b.generation);
+  assert.notEqual(a.instancesGeneration, b.instancesGeneration);
 });

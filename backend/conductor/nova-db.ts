@@ -199,6 +199,16 @@ export class NovaDb {
   }
 
   /**
+   * Differs after every write to the instances table (counted by the write tracking as each
+   * write is made, so before it is acknowledged), and only then: the server list nova-api
+   * keeps is made of instance records alone, so a heartbeat or a scheduler trace does not
+   * make every nova-api worker fetch and render 1,000 servers again.
+   */
+  get instancesGeneration(): string {
+    return `${this.boot}:i${this.store.writesTo('instances')}`;
+  }
+
+  /**
    * Apply a change and persist it before returning; a failed write is retried with the next.
    * Group commit: changes made while a write is on its way share the next journal line, and a
    * line holds only the records the changes touched.

@@ -135,8 +135,8 @@ export interface ConductorApi {
   instance_get(uuid: string, opts?: { include_deleted?: boolean }): Promise<Instance | null>;
   instance_list(filter: InstanceFilter): Promise<ListedInstance[]>;
   /**
-   * instance_list, unless nothing in the database changed since `known` (a generation this
-   * method returned): then `instances` is null and the caller's copy is current.
+   * instance_list, unless no instance record changed since `known` (a generation this method
+   * returned): then `instances` is null and the caller's copy is current.
    */
   instance_list_since(filter: InstanceFilter, known: string | null): Promise<InstanceListSince>;
   instance_update(uuid: string, patch: InstancePatch, expect?: InstanceExpect): Promise<Instance>;

@@ -46,8 +46,8 @@ export interface Call {
 export interface Reply {
   status: number;
   body?: unknown;
-  /** The body already encoded as JSON (a cached rendering); sent as res.json would send it. */
-  raw?: string;
+  /** The body already encoded as JSON, in UTF-8 (a cached rendering); sent as res.json would send it. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -73,7 +73,8 @@ export function handle(deps: ApiDeps, fn: Handler): RequestHandler {
 export function reply(res: Response, r: Reply): void {
   if (r.headers) res.set(r.headers);
   if (r.raw !== undefined) {
-    res.status(r.status).set('Content-Type', 'application/json').send(r.raw);
+    // The headers res.json writes (express adds the charset only to a string body).
+    res.status(r.status).set('Content-Type', 'application/json; charset=utf-8').send(r.raw);
     return;
   }
   if (r.body === undefined) {

@@ -170,7 +170,7 @@ async function listServers(c: Call, detail: boolean) {
   // Everything the rendering reads besides the instances.
   const hosts = opts?.hostStatus ? [...new Set(instances.map((i) => i.host))].map((h) => `${h}=${opts.hostStatus!(h)}`) : [];
   const viewKey = JSON.stringify([detail, c.st.version, opts?.isAdmin ?? null, c.st.base, c.query, hosts]);
-  return { status: 200, raw: listCache(c.deps).body(cached.key, cached.instances, viewKey, () => JSON.stringify(render())) };
+  return { status: 200, raw: listCache(c.deps).body(cached.key, cached.instances, viewKey, () => Buffer.from(JSON.stringify(render()))) };
 }
 
 const listCaches = new WeakMap<ApiDeps, ServerListCache>();

@@ -13,6 +13,7 @@ import type { MigrationRecords } from './migration-records.js';
 import type { NovaDb } from './nova-db.js';
 import type { Logger } from '../common/log.js';
 import { currentContext, withContext } from '../bus/client.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 
 export interface MigrateFlowDeps {
   db: NovaDb;
@@ -103,10 +104,13 @@ export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migra
             move,
             flavor,
           );
-          const what = kind === 'resize' ? `resize of ${inst.name} to ${flavor.name}` : `cold migration of ${inst.name}`;
           await deps.lab().step({
             step: 'scheduler.call',
-            summary: `rpc.call scheduler.select_destinations for the ${what} (from ${inst.host})`,
+            ...summaryOf(
+              kind === 'resize'
+                ? msg('step.schedulerCallResize', { name: inst.name, flavor: flavor.name, host: inst.host! })
+                : msg('step.schedulerCallMigrate', { name: inst.name, host: inst.host! }),
+            ),
             detail: { topic: 'scheduler', method: 'select_destinations', request_spec: spec, instance_uuids: [inst.uuid] },
           });
           const traces = await deps.scheduler().select_destinations(spec, [inst.uuid]);
@@ -118,7 +122,7 @@ export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migra
           }
           await deps.lab().step({
             step: 'compute.cast',
-            summary: `rpc.cast compute.${chosen}.prep_resize for ${inst.name} (${inst.host} → ${chosen})`,
+            ...summaryOf(msg('step.prepResizeCast', { dest: chosen, name: inst.name, host: inst.host! })),
             detail: { topic: `compute.${chosen}`, method: 'prep_resize', host: chosen, migration_id: migration.id },
           });
           await deps.records.action_event_finish(inst.uuid, requestId, EVENT, 'Success', `scheduled to ${chosen}`);

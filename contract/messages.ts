@@ -233,6 +233,7 @@ export const MESSAGES = {
   },
   'event.stepsHeld': { text: '{{count}} steps held', one: '{{count}} step held' },
   'event.stepModeOff': { text: 'step mode off' },
+  'fault.migrationFailed': { text: 'Migration of instance {{uuid}} failed: {{error}}' },
   'fault.retriesExceeded': {
     text:
       'Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {{uuid}}. ' +

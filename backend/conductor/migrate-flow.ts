@@ -13,7 +13,8 @@ import type { MigrationRecords } from './migration-records.js';
 import type { NovaDb } from './nova-db.js';
 import type { Logger } from '../common/log.js';
 import { currentContext, withContext } from '../bus/client.js';
-import { msg, summaryOf } from '../../contract/messages.js';
+import { messageText, msg, raw, summaryOf, type LabMessage } from '../../contract/messages.js';
+import type { PublishedEvent } from '../bus/wire.js';
 
 export interface MigrateFlowDeps {
   db: NovaDb;
@@ -25,6 +26,8 @@ export interface MigrateFlowDeps {
   /** nova.conf allow_resize_to_same_host (read at each request). */
   allowResizeToSameHost: () => boolean;
   log: Logger;
+  /** Observable events (a refused move's fault by code, for the GUI). */
+  publish?: (e: PublishedEvent) => void;
 }
 
 const EVENT = 'conductor_migrate_server';
@@ -61,7 +64,9 @@ export function moveSpec(
 }
 
 export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migrate_server'> {
-  async function refuse(inst: Instance, migrationId: number, requestId: string, message: string): Promise<void> {
+  /** `said`: the fault by code; the instance's fault and the action event keep its English. */
+  async function refuse(inst: Instance, migrationId: number, requestId: string, said: LabMessage): Promise<void> {
+    const message = messageText(said);
     await deps.moves.migration_update(migrationId, { status: 'error' }).catch(() => undefined);
     // The instance stays where and as it was (Nova's MigrationTask rollback), with the reason as its fault.
     await deps.records
@@ -76,6 +81,7 @@ export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migra
       )
       .catch(() => undefined);
     await deps.records.action_event_finish(inst.uuid, requestId, EVENT, 'Error', message).catch(() => undefined);
+    deps.publish?.({ kind: 'fault', summary: message, message: said, detail: { instance_uuid: inst.uuid } });
   }
 
   return {
@@ -117,7 +123,7 @@ export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migra
           for (const t of traces) await deps.records.trace_save({ ...t, kind });
           const chosen = traces[0]?.chosen;
           if (!chosen) {
-            await refuse(inst, migration.id, requestId, traces[0]?.error ?? 'No valid host was found.');
+            await refuse(inst, migration.id, requestId, traces[0]?.error_message ?? msg('noValidHost.plain'));
             return;
           }
           await deps.lab().step({
@@ -129,7 +135,12 @@ export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migra
           deps.compute(chosen).cast.prep_resize(inst.uuid, migration.id);
         } catch (err) {
           deps.log.error(`migrate_server of ${inst.uuid} failed: ${(err as Error).message}`);
-          await refuse(inst, migration.id, requestId, `Migration of instance ${inst.uuid} failed: ${(err as Error).message}`);
+          await refuse(
+            inst,
+            migration.id,
+            requestId,
+            msg('fault.migrationFailed', { uuid: inst.uuid, error: raw((err as Error).message) }),
+          );
         }
       });
     },

@@ -1,7 +1,7 @@
 // Issue 14, point 5: what the services say while they act on an instance after its boot, and
 // the lab's own lines, in the learner's language. A lab with the fake driver and two hosts (cheap),
-// the GUI in 简体中文: stop, start, reboot, resize + confirm, rebuild and a snapshot from the
-// Instances screen, step mode on and off, nova-scheduler restarted from the process table and a
+// the GUI in 简体中文: stop, start, reboot, resize + confirm, rebuild, a snapshot and a resize no
+// host can take (its refusal is a fault by code) from the Instances screen, step mode on and off, nova-scheduler restarted from the process table and a
 // nova-api worker killed; then every screen that shows these (the instance's history with each
 // action's event lines, its boot walkthrough, the resize decision, the overview's service
 // events) is opened in full and must hold no English prose: Latin only in names, ids, units,
@@ -80,6 +80,11 @@ describe('instance actions and service events in 简体中文', { timeout: 8 * 6
 
   test('after stop, start, reboot, resize, rebuild, a snapshot, step mode, a restart and a crash, no screen speaks English', async () => {
     const image = (await glanceImage('novalab-x86_64'))!;
+    // A flavor no host fits (each has 8 GB, × 1.5) within the project's RAM quota: a resize nova-conductor must refuse (NoValidHost).
+    const huge = await compute<{ flavor: { id: string } }>(lab.guiUrl, 'POST', '/flavors', {
+      flavor: { name: 'zh.huge', ram: 20480, vcpus: 1, disk: 2 },
+    });
+    assert.equal(huge.status, 200, JSON.stringify(huge.body));
     const created = await compute<{ server: { id: string } }>(lab.guiUrl, 'POST', '/servers', {
       server: { name: NAME, imageRef: image.id, flavorRef: '1', networks: 'none' },
     });
@@ -122,6 +127,23 @@ describe('instance actions and service events in 简体中文', { timeout: 8 * 6
       return i?.status === 'active' ? i : null;
     });
 
+    // A resize no host can take: refused, the instance stays ACTIVE with the reason as its fault.
+    await instances.choose(NAME, 'resize');
+    await instances.param(NAME, huge.body.flavor.id);
+    await instances.apply(NAME);
+    const refused = await waitFor('the second resize to be refused', async () => {
+      const resizes = (await actions()).filter((a) => a.action === 'resize');
+      if (resizes.length < 2) return null;
+      const { body } = await compute<{ instanceAction: { events: { event: string; result: string | null }[] } }>(
+        lab.guiUrl,
+        'GET',
+        `/servers/${serverId}/os-instance-actions/${resizes[0]!.request_id}`,
+      );
+      return body.instanceAction.events.some((e) => e.result === 'Error') ? { resizes } : null;
+    });
+    await settled('resize', 'ACTIVE');
+    const [secondResize, firstResize] = refused.resizes.map((a) => a.request_id);
+
     // Step mode on and off, from the instance's walkthrough.
     await app.goTo('boot', serverId);
     await app.byTestId('boot-timeline').waitFor();
@@ -148,13 +170,18 @@ describe('instance actions and service events in 简体中文', { timeout: 8 * 6
     const recorded = (await actions()).map((a) => a.action);
     for (const a of ['stop', 'start', 'reboot', 'resize', 'confirmResize', 'rebuild', 'createImage']) {
       assert.ok(recorded.includes(a), `Nova recorded ${a}: ${recorded.join(', ')}`);
-      await app.byTestId(`history-lines-${a}`).waitFor({ timeout: 30_000 });
+      await app.byTestId(`history-lines-${a}`).first().waitFor({ timeout: 30_000 });
     }
     await expandAll(page);
-    const linesOf = (a: string) => app.byTestId(`history-lines-${a}`).innerText();
+    const linesOf = (a: string, request?: string) =>
+      page.locator(`[data-testid="history-lines-${a}"]${request ? `[data-request-id="${request}"]` : ''}`).innerText();
     const snapLines = await linesOf('createImage');
     assert.ok(snapLines.includes(snapshot.id) && CJK.test(snapLines), `the snapshot's lines name its image, in Chinese: ${snapLines}`);
-    const resizeLines = await linesOf('resize');
+    const faultLine = await page
+      .locator(`[data-testid="history-lines-resize"][data-request-id="${secondResize}"] [data-testid="history-line"][data-kind="fault"]`)
+      .innerText();
+    assert.ok(faultLine.includes('没有找到有效主机') && faultLine.includes('RamFilter'), `the refusal by code, in Chinese: ${faultLine}`);
+    const resizeLines = await linesOf('resize', firstResize);
     assert.ok(resizeLines.includes(to) && CJK.test(resizeLines), `the resize's lines name where it went, in Chinese: ${resizeLines}`);
     await collect('instances (+ history of every action)');
 
@@ -163,8 +190,7 @@ describe('instance actions and service events in 简体中文', { timeout: 8 * 6
     await page.waitForTimeout(1500);
     await collect('boot (by id, after the actions)');
 
-    const resizeRequest = (await actions()).find((a) => a.action === 'resize')!.request_id;
-    await app.goTo('scheduler', serverId, resizeRequest);
+    await app.goTo('scheduler', serverId, firstResize!);
     await app.byTestId('scheduler-trace').first().waitFor({ timeout: 15_000 });
     await collect('scheduler (resize decision)');
 

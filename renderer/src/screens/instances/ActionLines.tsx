@@ -9,12 +9,12 @@ import { useFormat } from '../../i18n/format';
 /** The lines worth reading: not step mode's own bookkeeping (holds, the announcements to the lab topic). */
 export const isActionLine = (e: LabEvent): boolean => e.kind !== 'hold' && !(e.kind.startsWith('rpc.') && e.topic === 'lab');
 
-export function ActionLines({ action, events }: { action: string; events: readonly LabEvent[] }) {
+export function ActionLines({ action, requestId, events }: { action: string; requestId: string; events: readonly LabEvent[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   if (events.length === 0) return null;
   return (
-    <details className="action-lines" data-testid={`history-lines-${action}`}>
+    <details className="action-lines" data-testid={`history-lines-${action}`} data-request-id={requestId}>
       <summary className="small">{t('actionLines.title', { count: events.length })}</summary>
       <ol className="action-lines-list small">
         {events.map((e) => (

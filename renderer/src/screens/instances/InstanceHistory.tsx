@@ -84,7 +84,7 @@ export function InstanceHistory({ serverId }: { serverId: string }) {
               {linesOf(a.request_id).length > 0 && (
                 <tr className="history-lines-row">
                   <td colSpan={6}>
-                    <ActionLines action={a.action} events={linesOf(a.request_id)} />
+                    <ActionLines action={a.action} requestId={a.request_id} events={linesOf(a.request_id)} />
                   </td>
                 </tr>
               )}

@@ -20,7 +20,8 @@ export type LabEventKind =
   | 'service' // a service process started, stopped, died, restarted
   | 'http' // an API request/response summary
   | 'progress' // a long operation's progress (image fetch, upload)
-  | 'hold'; // step mode is holding a request before a step
+  | 'hold' // step mode is holding a request before a step
+  | 'fault'; // an instance's fault (a failed boot, a refused move): Nova's English as summary, by code as message
 
 export interface LabEvent {
   seq: number;

@@ -197,6 +197,43 @@ export const MESSAGES = {
   'event.rpcReply': { text: 'reply from {{target}}' },
   // How a list of messages is joined ("; " in English).
   'list.separator': { text: '; ' },
+  // What the services say while they act on an instance after its boot (rebuild, resize,
+  // snapshot, cold migration, a console), and the lab's own lines (HTTP, service life, step mode).
+  'step.computeRebuilt': { text: '{{name}} rebuilt from image {{image}} (pid {{pid}})' },
+  'step.computeRebuiltNoProcess': { text: '{{name}} rebuilt from image {{image}} ({{driver}} driver)' },
+  'step.resizeCopy': { text: '{{host}}: the {{driver}} driver stops {{uuid}} and copies its instance directory to {{dest}}' },
+  'step.resizeStarted': { text: '{{host}}: started {{binary}} (pid {{pid}}) with {{vcpus}} vCPU, {{ram_mb}} MB' },
+  'step.resizeArrived': { text: '{{host}}: {{name}} is here with {{vcpus}} vCPU, {{ram_mb}} MB ({{driver}} driver)' },
+  'step.schedulerCallResize': {
+    text: 'rpc.call scheduler.select_destinations for the resize of {{name}} to flavor {{flavor}} (from {{host}})',
+  },
+  'step.schedulerCallMigrate': { text: 'rpc.call scheduler.select_destinations for the cold migration of {{name}} (from {{host}})' },
+  'step.prepResizeCast': { text: 'rpc.cast compute.{{dest}}.prep_resize for {{name}} ({{host}} → {{dest}})' },
+  'step.apiConsoleCall': { text: 'rpc.call compute.{{host}}.get_vnc_console({{uuid}})' },
+  'progress.snapshotCopy': { text: '{{host}}: the {{driver}} driver copies the disk of {{uuid}} for image {{image}}' },
+  'progress.snapshotUpload': { text: '{{host}} uploads {{bytes}} bytes ({{format}}) to glance image {{image}}' },
+  'progress.imageUpload': { text: 'upload of image {{name}}: {{bytes}} bytes received' },
+  'event.guestStopped': { text: '{{name}} on {{host}}: {{why}}; now {{status}}' },
+  'powerSync.exitSignal': { text: "the guest's hypervisor process ended ({{reason}}, signal {{signal}})" },
+  'powerSync.exitCode': { text: "the guest's hypervisor process ended ({{reason}}, exit code {{code}})" },
+  'powerSync.vanished': { text: 'its hypervisor process vanished while nova-compute was down' },
+  'powerSync.notFound': { text: 'no hypervisor process was found when nova-compute started' },
+  'powerSync.labShutdown': { text: 'nova-compute stopped its guests as the lab shut down' },
+  'event.http': { text: '{{method}} {{path}} → {{status}} ({{ms}} ms)' },
+  'event.apiWorkerDied': { text: 'nova-api worker {{pid}} ({{role}}) died; restarting in {{delay_ms}} ms' },
+  'event.serviceDied': { text: '{{service}} died ({{exit}}); {{next}}' },
+  'event.serviceBack': { text: '{{service}} is back (pid {{pid}})' },
+  'event.serviceStartFailed': { text: '{{service}} failed to start again: {{error}}; {{next}}' },
+  'event.exitSignal': { text: 'signal {{signal}}' },
+  'event.exitCode': { text: 'exit code {{code}}' },
+  'event.serviceRestarting': { text: 'restarting (restart #{{number}})' },
+  'event.serviceFailing': {
+    text: 'failing ({{count}} failures in a row); next try at {{at}}',
+    one: 'failing ({{count}} failure in a row); next try at {{at}}',
+  },
+  'event.stepsHeld': { text: '{{count}} steps held', one: '{{count}} step held' },
+  'event.stepModeOff': { text: 'step mode off' },
+  'fault.migrationFailed': { text: 'Migration of instance {{uuid}} failed: {{error}}' },
   'fault.retriesExceeded': {
     text:
       'Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {{uuid}}. ' +

@@ -5,6 +5,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { readServiceConf, startService } from '../bus/service-runtime.js';
 import { apiGroups, type ApiGroup } from './worker-plan.js';
 import type { ServiceLifeDetail } from '../../contract/service-health.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 
 interface Slot {
   group: ApiGroup;
@@ -128,7 +129,11 @@ export async function runMaster(): Promise<void> {
           restarts: slot.restarts,
           worker: { role: slot.group.role, index: slot.index },
         };
-        rt.publish({ kind: 'service', summary: `nova-api worker ${w.process.pid} (${slot.group.role}) died; restarting`, detail });
+        rt.publish({
+          kind: 'service',
+          ...summaryOf(msg('event.apiWorkerDied', { pid: w.process.pid ?? '-', role: slot.group.role, delay_ms: delay })),
+          detail,
+        });
       });
       reportWorkers();
       setTimeout(() => {

@@ -20,6 +20,7 @@ import { GlanceWriter } from './glance-writer.js';
 import { computeManager, newHostWork } from './compute-manager.js';
 import { recoverHost } from './recover-host.js';
 import { describeExit, reconcileOnStart, recordGuestStopped } from './power-sync.js';
+import { msg } from '../../contract/messages.js';
 import type { ComputeContext } from './compute-context.js';
 
 /** Work unchanged this long and in no process's hands is abandoned (see recovery.ts). */
@@ -110,8 +111,7 @@ runMain(async () => {
     if (how === 'service') return driver.close({ stopGuests: false });
     const running = await driver.listRunning();
     await driver.close({ stopGuests: true, timeoutMs: 10_000 });
-    for (const uuid of running)
-      await recordGuestStopped(ctx, uuid, 'nova-compute stopped its guests as the lab shut down').catch(() => undefined);
+    for (const uuid of running) await recordGuestStopped(ctx, uuid, msg('powerSync.labShutdown')).catch(() => undefined);
   });
   rt.ready([]);
 });

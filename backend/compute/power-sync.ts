@@ -3,11 +3,14 @@
 // the database thinks are running but whose process vanished are recorded the same way, and
 // guests running with no instance behind them are removed.
 import { PowerState } from '../../contract/model.js';
+import { messageText, msg, raw, summaryOf, term, type LabMessage } from '../../contract/messages.js';
 import { withContext } from '../bus/client.js';
 import type { ComputeContext } from './compute-context.js';
 import type { GuestExitInfo } from './driver.js';
 
-export async function recordGuestStopped(c: ComputeContext, uuid: string, why: string): Promise<void> {
+/** `why` by code: the action's message and event details keep its English (the API's data). */
+export async function recordGuestStopped(c: ComputeContext, uuid: string, said: LabMessage): Promise<void> {
+  const why = messageText(said);
   const inst = await c.conductor.instance_get(uuid);
   if (!inst || inst.vm_state === 'deleted' || inst.task_state === 'deleting') return;
   if (inst.vm_state === 'rescued') {
@@ -45,16 +48,17 @@ export async function recordGuestStopped(c: ComputeContext, uuid: string, why: s
       await c.conductor.action_event_finish(uuid, requestId, 'compute_power_state_sync', 'Success', why);
       c.publish({
         kind: 'service',
-        summary: `${inst.name} on ${c.host}: ${why}; now SHUTOFF`,
+        ...summaryOf(msg('event.guestStopped', { name: inst.name, host: c.host, why: said, status: term('status', 'SHUTOFF') })),
         detail: { instance_uuid: uuid, why },
       });
     },
   );
 }
 
-export function describeExit(info: GuestExitInfo): string {
-  const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
-  return `the guest's hypervisor process ended (${info.reason}, ${how})`;
+export function describeExit(info: GuestExitInfo): LabMessage {
+  return info.signal
+    ? msg('powerSync.exitSignal', { reason: raw(info.reason), signal: raw(info.signal) })
+    : msg('powerSync.exitCode', { reason: raw(info.reason), code: String(info.code) });
 }
 
 /** After a restart: guests that should be running but are not are recorded as stopped. */
@@ -65,9 +69,7 @@ export async function reconcileOnStart(c: ComputeContext): Promise<void> {
   for (const inst of mine) {
     const shouldRun = inst.vm_state === 'active' || inst.vm_state === 'paused' || inst.vm_state === 'rescued';
     if (shouldRun && !running.has(inst.uuid)) {
-      const why = report.vanished.includes(inst.uuid)
-        ? 'its hypervisor process vanished while nova-compute was down'
-        : 'no hypervisor process was found when nova-compute started';
+      const why = msg(report.vanished.includes(inst.uuid) ? 'powerSync.vanished' : 'powerSync.notFound');
       await recordGuestStopped(c, inst.uuid, why);
     }
   }

@@ -17,6 +17,7 @@ import { deletedMeanwhile, fetchImages, guestArch, guestSpec } from './build-ins
 import type { ComputeContext } from './compute-context.js';
 import { GuestNotFoundError, type SpawnPhase } from './driver.js';
 import { spawnProgress } from './progress-message.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 import { allocateNetwork } from './host-inventory.js';
 
 const REBUILD_EVENT = 'compute_rebuild_instance';
@@ -78,7 +79,11 @@ export async function rebuildInstance(c: ComputeContext, uuid: string, orig?: Re
     c.publish({
       kind: 'step',
       step: 'compute.driver',
-      summary: `${inst.name} rebuilt from image ${inst.image.name}${handle.pid ? ` (pid ${handle.pid})` : ''}`,
+      ...summaryOf(
+        handle.pid
+          ? msg('step.computeRebuilt', { name: inst.name, image: inst.image.name, pid: handle.pid })
+          : msg('step.computeRebuiltNoProcess', { name: inst.name, image: inst.image.name, driver: c.driver.name }),
+      ),
       detail: { pid: handle.pid, command: handle.command },
     });
     await c.conductor.instance_update(

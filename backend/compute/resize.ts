@@ -12,6 +12,7 @@ import { currentContext } from '../bus/client.js';
 import { fetchImages, guestArch } from './build-instance.js';
 import { allocateNetwork } from './host-inventory.js';
 import { instanceName } from '../shared/instance-name.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 
 interface Move {
   inst: Instance;
@@ -161,7 +162,7 @@ export function resizeManager(c: ComputeContext) {
           c.publish({
             kind: 'step',
             step: 'compute.driver',
-            summary: `${c.host}: the ${c.driver.name} driver stops ${uuid} and copies its instance directory to ${dest}`,
+            ...summaryOf(msg('step.resizeCopy', { host: c.host, driver: c.driver.name, uuid, dest })),
             detail: { source: c.host, dest, migration_id: migration.id },
           });
           await c.driver.migrateDiskAndPowerOff(uuid, peer(c, dest).instancesDir);
@@ -205,9 +206,23 @@ export function resizeManager(c: ComputeContext) {
           c.publish({
             kind: 'step',
             step: 'compute.driver',
-            summary: handle?.command
-              ? `${c.host}: started ${handle.command.binary} (pid ${handle.pid}) with ${spec.vcpus} vCPU, ${spec.memoryMb} MB`
-              : `${c.host}: ${inst.name} is here with ${spec.vcpus} vCPU, ${spec.memoryMb} MB (${c.driver.name} driver)`,
+            ...summaryOf(
+              handle?.command
+                ? msg('step.resizeStarted', {
+                    host: c.host,
+                    binary: handle.command.binary,
+                    pid: handle.pid ?? '-',
+                    vcpus: spec.vcpus,
+                    ram_mb: spec.memoryMb,
+                  })
+                : msg('step.resizeArrived', {
+                    host: c.host,
+                    name: inst.name,
+                    vcpus: spec.vcpus,
+                    ram_mb: spec.memoryMb,
+                    driver: c.driver.name,
+                  }),
+            ),
             detail: { pid: handle?.pid ?? null, command: handle?.command ?? null },
           });
           await c.conductor.migration_update(migration.id, { status: 'finished' });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { TaskState } from '../../contract/model.js';
 import { currentContext } from '../bus/client.js';
 import type { ComputeContext } from './compute-context.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 import { ImageGone, type ImageSummary } from './glance-writer.js';
 
 /** The task states an upload passes through: a snapshot's, or a shelve's. */
@@ -26,12 +27,18 @@ export async function copyAndUpload(
   states: UploadStates,
 ): Promise<void> {
   await c.conductor.instance_update(uuid, { task_state: states.pending }, { task_state: [from] });
-  c.publish({ kind: 'progress', summary: `${c.host}: the ${c.driver.name} driver copies the disk of ${uuid} for image ${imageId}` });
+  c.publish({
+    kind: 'progress',
+    ...summaryOf(msg('progress.snapshotCopy', { host: c.host, driver: c.driver.name, uuid, image: imageId })),
+  });
   const snap = await c.driver.snapshot(uuid);
   try {
     await c.conductor.instance_update(uuid, { task_state: states.uploading }, { task_state: [states.pending] });
     const size = fs.statSync(snap.file).size;
-    c.publish({ kind: 'progress', summary: `${c.host} uploads ${size} bytes (${snap.format}) to glance image ${imageId}` });
+    c.publish({
+      kind: 'progress',
+      ...summaryOf(msg('progress.snapshotUpload', { host: c.host, bytes: size, format: snap.format, image: imageId })),
+    });
     await c.glance.setFormats(imageId, snap.format);
     await c.glance.upload(imageId, snap.file);
   } finally {

@@ -12,7 +12,8 @@ import type { NovaDb } from './nova-db.js';
 import type { Logger } from '../common/log.js';
 import { withContext } from '../bus/client.js';
 import { BUILD_TASK_STATES } from '../../contract/model.js';
-import { messageText, msg } from '../../contract/messages.js';
+import { messageText, msg, type LabMessage } from '../../contract/messages.js';
+import type { PublishedEvent } from '../bus/wire.js';
 
 export interface BuildFlowDeps {
   db: NovaDb;
@@ -26,6 +27,8 @@ export interface BuildFlowDeps {
   lab: () => LabApi;
   maxAttempts: () => number;
   log: Logger;
+  /** Observable events (an instance's fault by code, for the GUI). */
+  publish?: (e: PublishedEvent) => void;
 }
 
 const SCHEDULE_EVENT = 'conductor_schedule_and_build_instances';
@@ -60,7 +63,7 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
     }
   }
 
-  async function fail(uuid: string, requestId: string, message: string, details: string | null): Promise<void> {
+  async function fail(uuid: string, requestId: string, message: string, details: string | null, said?: LabMessage): Promise<void> {
     // Not over a delete that came meanwhile (task_state deleting): that one finishes it.
     await deps.records.instance_update(
       uuid,
@@ -79,6 +82,8 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
       { vm_state: ['building'], task_state: [...BUILD_TASK_STATES] },
     );
     await deps.records.action_event_finish(uuid, requestId, SCHEDULE_EVENT, 'Error', message);
+    // The API keeps Nova's English fault; the GUI renders the same fault from its code.
+    if (said) deps.publish?.({ kind: 'fault', summary: message, message: said, detail: { instance_uuid: uuid } });
   }
 
   /**
@@ -121,11 +126,15 @@ export function buildFlowApi(deps: BuildFlowDeps): BuildFlow {
     if (failed || traces.length < live.length) {
       const tried = live.length === 1 ? failures.get(first.uuid) : undefined;
       const error = failed?.error ?? messageText(msg('noValidHost.plain'));
-      const message = tried?.length
-        ? messageText(msg('fault.retriesExceeded', { uuid: first.uuid, tried: tried.join('; '), error: failed?.error_message ?? error }))
-        : error;
+      // The fault by code: the scheduler's own when it gave one (its text is `error`).
+      const scheduled = failed?.error ? (failed.error_message ?? undefined) : msg('noValidHost.plain');
+      const retries = tried?.length
+        ? msg('fault.retriesExceeded', { uuid: first.uuid, tried: tried.join('; '), error: failed?.error_message ?? error })
+        : null;
+      const message = retries ? messageText(retries) : error;
+      const said = retries ?? scheduled;
       const details = JSON.stringify({ emptied_by: failed?.emptied_by ?? null });
-      for (const i of insts) await withContext(ctxOf(i), () => fail(i.uuid, requestId, message, details));
+      for (const i of insts) await withContext(ctxOf(i), () => fail(i.uuid, requestId, message, details, said));
       return;
     }
     for (const [k, i] of insts.entries()) {

@@ -67,6 +67,7 @@ runMain(async () => {
         timeoutMs: HELD_CALL_TIMEOUT_MS,
       }),
     maxAttempts: () => rt.conf.int('scheduler_max_attempts'),
+    publish: (e) => rt.publish(e),
   };
   const flow = buildFlowApi(flowDeps);
   const moves = migrationRecords(db, () => records.compute_node_list());
@@ -78,6 +79,7 @@ runMain(async () => {
     scheduler: () => rpcClient<SchedulerApi>(rt.bus, 'scheduler').with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
     compute: (host) => rpcClient<ComputeApi>(rt.bus, computeTopic(host)),
     lab: () => rpcClient<LabApi>(rt.bus, LAB_TOPIC).with({ timeoutMs: HELD_CALL_TIMEOUT_MS }),
+    publish: (e) => rt.publish(e),
     allowResizeToSameHost: () => rt.conf.bool('allow_resize_to_same_host'),
   });
   const api: ConductorApi = {

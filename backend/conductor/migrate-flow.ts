@@ -13,6 +13,8 @@ import type { MigrationRecords } from './migration-records.js';
 import type { NovaDb } from './nova-db.js';
 import type { Logger } from '../common/log.js';
 import { currentContext, withContext } from '../bus/client.js';
+import { messageText, msg, raw, summaryOf, type LabMessage } from '../../contract/messages.js';
+import type { PublishedEvent } from '../bus/wire.js';
 
 export interface MigrateFlowDeps {
   db: NovaDb;
@@ -24,6 +26,8 @@ export interface MigrateFlowDeps {
   /** nova.conf allow_resize_to_same_host (read at each request). */
   allowResizeToSameHost: () => boolean;
   log: Logger;
+  /** Observable events (a refused move's fault by code, for the GUI). */
+  publish?: (e: PublishedEvent) => void;
 }
 
 const EVENT = 'conductor_migrate_server';
@@ -60,7 +64,9 @@ export function moveSpec(
 }
 
 export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migrate_server'> {
-  async function refuse(inst: Instance, migrationId: number, requestId: string, message: string): Promise<void> {
+  /** `said`: the fault by code; the instance's fault and the action event keep its English. */
+  async function refuse(inst: Instance, migrationId: number, requestId: string, said: LabMessage): Promise<void> {
+    const message = messageText(said);
     await deps.moves.migration_update(migrationId, { status: 'error' }).catch(() => undefined);
     // The instance stays where and as it was (Nova's MigrationTask rollback), with the reason as its fault.
     await deps.records
@@ -75,6 +81,7 @@ export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migra
       )
       .catch(() => undefined);
     await deps.records.action_event_finish(inst.uuid, requestId, EVENT, 'Error', message).catch(() => undefined);
+    deps.publish?.({ kind: 'fault', summary: message, message: said, detail: { instance_uuid: inst.uuid } });
   }
 
   return {
@@ -103,29 +110,37 @@ export function migrateFlowApi(deps: MigrateFlowDeps): Pick<ConductorApi, 'migra
             move,
             flavor,
           );
-          const what = kind === 'resize' ? `resize of ${inst.name} to ${flavor.name}` : `cold migration of ${inst.name}`;
           await deps.lab().step({
             step: 'scheduler.call',
-            summary: `rpc.call scheduler.select_destinations for the ${what} (from ${inst.host})`,
+            ...summaryOf(
+              kind === 'resize'
+                ? msg('step.schedulerCallResize', { name: inst.name, flavor: flavor.name, host: inst.host! })
+                : msg('step.schedulerCallMigrate', { name: inst.name, host: inst.host! }),
+            ),
             detail: { topic: 'scheduler', method: 'select_destinations', request_spec: spec, instance_uuids: [inst.uuid] },
           });
           const traces = await deps.scheduler().select_destinations(spec, [inst.uuid]);
           for (const t of traces) await deps.records.trace_save({ ...t, kind });
           const chosen = traces[0]?.chosen;
           if (!chosen) {
-            await refuse(inst, migration.id, requestId, traces[0]?.error ?? 'No valid host was found.');
+            await refuse(inst, migration.id, requestId, traces[0]?.error_message ?? msg('noValidHost.plain'));
             return;
           }
           await deps.lab().step({
             step: 'compute.cast',
-            summary: `rpc.cast compute.${chosen}.prep_resize for ${inst.name} (${inst.host} → ${chosen})`,
+            ...summaryOf(msg('step.prepResizeCast', { dest: chosen, name: inst.name, host: inst.host! })),
             detail: { topic: `compute.${chosen}`, method: 'prep_resize', host: chosen, migration_id: migration.id },
           });
           await deps.records.action_event_finish(inst.uuid, requestId, EVENT, 'Success', `scheduled to ${chosen}`);
           deps.compute(chosen).cast.prep_resize(inst.uuid, migration.id);
         } catch (err) {
           deps.log.error(`migrate_server of ${inst.uuid} failed: ${(err as Error).message}`);
-          await refuse(inst, migration.id, requestId, `Migration of instance ${inst.uuid} failed: ${(err as Error).message}`);
+          await refuse(
+            inst,
+            migration.id,
+            requestId,
+            msg('fault.migrationFailed', { uuid: inst.uuid, error: raw((err as Error).message) }),
+          );
         }
       });
     },

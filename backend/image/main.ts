@@ -12,6 +12,7 @@ import { qemuImgRunner } from '../shared/image-inspection/inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
 import { dbMarker } from '../config/state-dir.js';
+import { msg, summaryOf } from '../../contract/messages.js';
 
 runMain(async () => {
   const rt = await startService('glance-api');
@@ -55,7 +56,7 @@ runMain(async () => {
     onProgress: (rec, bytes, total) =>
       rt.publish({
         kind: 'progress',
-        summary: `upload ${rec.name ?? rec.id}`,
+        ...summaryOf(msg('progress.imageUpload', { name: rec.name ?? rec.id, bytes })),
         detail: { image_id: rec.id, bytes, total },
         // The owner's project sees its upload; other projects' members do not.
         ...(rec.owner ? { ctx: { project_id: rec.owner } } : {}),

@@ -50,7 +50,8 @@ test("step mode's summary of holds: a member's copy lists only its own project's
     (seen.detail as { holds: Hold[] }).holds.map((h) => h.id),
     [1],
   );
-  assert.equal(seen.summary, '1 step(s) held');
+  assert.equal(seen.summary, '1 step held');
+  assert.deepEqual(seen.message, { code: 'event.stepsHeld', params: { count: 1 } });
   assert.equal((eventFor(admin, e)!.detail as { holds: Hold[] }).holds.length, 3);
   assert.deepEqual(
     holdsFor(demo, [hold(4, 'p-admin'), hold(5, 'p-demo')]).map((h) => h.id),

@@ -4,6 +4,7 @@
 // question of scope: the broker removed them before any event was logged (bus/redact.ts).
 import type { LabEvent, LabEventKind } from '../../contract/events.js';
 import type { Hold } from './step-gate.js';
+import { msg, summaryOf, type LabMessage } from '../../contract/messages.js';
 
 export interface Viewer {
   admin: boolean;
@@ -22,6 +23,10 @@ const LAB_WIDE: ReadonlySet<LabEventKind> = new Set(['service']);
 export const holdsFor = (viewer: Viewer, holds: readonly Hold[]): Hold[] =>
   viewer.admin ? [...holds] : holds.filter((h) => !!h.ctx.project_id && h.ctx.project_id === viewer.project_id);
 
+/** The step gate's line: how many steps are held, or that step mode is off. */
+export const holdSummary = (enabled: boolean, count: number): LabMessage =>
+  enabled ? msg('event.stepsHeld', { count }) : msg('event.stepModeOff');
+
 /** The event as `viewer` may see it, or null when it is none of the viewer's business. */
 export function eventFor(viewer: Viewer, e: LabEvent): LabEvent | null {
   if (viewer.admin) return e;
@@ -31,7 +36,7 @@ export function eventFor(viewer: Viewer, e: LabEvent): LabEvent | null {
     // The gate's summary of every hold: a member's copy lists its own project's holds only.
     const d = (e.detail ?? {}) as { enabled?: boolean; holds?: Hold[] };
     const holds = holdsFor(viewer, Array.isArray(d.holds) ? d.holds : []);
-    return { ...e, summary: d.enabled ? `${holds.length} step(s) held` : e.summary, detail: { enabled: !!d.enabled, holds } };
+    return { ...e, ...summaryOf(holdSummary(!!d.enabled, holds.length)), detail: { enabled: !!d.enabled, holds } };
   }
   if (project) return project === viewer.project_id ? e : null;
   return LAB_WIDE.has(e.kind) ? e : null;

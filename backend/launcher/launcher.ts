@@ -26,6 +26,8 @@ import { renderCloudsYaml, renderOpenrc } from './openrc.js';
 import { buildImages, imagesCurrent } from './guest-images.js';
 import { stopOrphans, writePids } from './orphans.js';
 import { onPath, qemuProblems } from './qemu-preflight.js';
+import { holdSummary } from './event-scope.js';
+import { summaryOf } from '../../contract/messages.js';
 
 export interface LaunchOptions {
   stateDir: string;
@@ -97,7 +99,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
     broker.emit({
       kind: 'hold',
       source: 'novalab',
-      summary: enabled ? `${holds.length} step(s) held` : 'step mode off',
+      ...summaryOf(holdSummary(enabled, holds.length)),
       detail: { enabled, holds },
     }),
   );
@@ -134,8 +136,9 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
       NOVALAB_BUS_SECRET: broker.secret,
       NOVALAB_PORT_OFFSET: String(opts.portOffset),
     },
-    onEvent: (summary, detail) => {
-      broker.emit({ kind: 'service', source: 'novalab', summary, detail });
+    onEvent: (said, detail) => {
+      const { summary, message } = summaryOf(said);
+      broker.emit({ kind: 'service', source: 'novalab', summary, message, detail });
       opts.print(summary);
     },
     onPidsChanged: () => recordPids(),

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LAB_SHUTDOWN_MESSAGE, type ServiceProcess } from '../../contract/services.js';
 import type { ServiceLifeDetail } from '../../contract/service-health.js';
+import { msg, raw, type LabMessage } from '../../contract/messages.js';
 import type { ServicePlanEntry } from './service-plan.js';
 import { DEFAULT_RESTART_POLICY, failuresInARow, restartDelayMs, type RestartPolicy } from './restart-policy.js';
 
@@ -12,7 +13,8 @@ export interface SupervisorOptions {
   distDir: string;
   logsDir: string;
   env: Record<string, string>;
-  onEvent: (summary: string, detail: ServiceLifeDetail & { error?: string }) => void;
+  /** A service's life event, by code (the GUI translates it; the launcher prints its English). */
+  onEvent: (said: LabMessage, detail: ServiceLifeDetail & { error?: string }) => void;
   /** When to try a dead service again (tests shorten it). */
   restartPolicy?: RestartPolicy;
   /** A service process (or a worker) started or ended: the launcher records the pids. */
@@ -165,7 +167,8 @@ export class Supervisor {
         if (this.stopping) return;
         const delay = this.onDeath(m, ranMs);
         // A crash is an event of its own (the GUI lists it with its exit reason), not only a counter.
-        this.opts.onEvent(`${key} died (code ${code}, signal ${signal}); ${this.nextTryText(m)}`, {
+        const exit = signal ? msg('event.exitSignal', { signal: raw(signal) }) : msg('event.exitCode', { code: String(code) });
+        this.opts.onEvent(msg('event.serviceDied', { service: key, exit, next: this.nextTry(m) }), {
           ...this.lifeDetail(m, 'crash', child.pid ?? null, delay),
           exit: signal ? { signal, code: null } : { signal: null, code },
         });
@@ -177,10 +180,10 @@ export class Supervisor {
     return this.opts.restartPolicy ?? DEFAULT_RESTART_POLICY;
   }
 
-  private nextTryText(m: Managed): string {
+  private nextTry(m: Managed): LabMessage {
     return m.proc.failures > 1
-      ? `failing (${m.proc.failures} failures in a row); next try at ${m.proc.nextTryAt}`
-      : `restarting (restart #${m.proc.restarts + 1})`;
+      ? msg('event.serviceFailing', { count: m.proc.failures, at: m.proc.nextTryAt ?? '-' })
+      : msg('event.serviceRestarting', { number: m.proc.restarts + 1 });
   }
 
   /** What a service event says of one service's life: contract/service-health.ts. */
@@ -225,12 +228,12 @@ export class Supervisor {
       () => {
         m.proc.failures = 0;
         m.proc.lastError = null;
-        this.opts.onEvent(`${key} is back (pid ${m.proc.pid})`, this.lifeDetail(m, 'back', m.proc.pid));
+        this.opts.onEvent(msg('event.serviceBack', { service: key, pid: m.proc.pid ?? '-' }), this.lifeDetail(m, 'back', m.proc.pid));
       },
       (err: Error) => {
         if (this.stopping) return;
         const delay = this.onDeath(m, null);
-        this.opts.onEvent(`${key} failed to start again: ${err.message}; ${this.nextTryText(m)}`, {
+        this.opts.onEvent(msg('event.serviceStartFailed', { service: key, error: raw(err.message), next: this.nextTry(m) }), {
           ...this.lifeDetail(m, 'start_failed', null, delay),
           ...(m.proc.lastExit
             ? {

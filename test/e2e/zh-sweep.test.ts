@@ -8,13 +8,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright';
-import { FILTER_NAMES, WEIGHER_NAMES } from '../../contract/scheduler-names.js';
-import { SERVICE_BINARIES } from '../../contract/services.js';
-import { NOVA_CONF_OPTIONS } from '../../contract/nova-conf-options.js';
 import { type Lab } from './support/lab.js';
 import { shot } from './support/browser.js';
-import { adminToken, compute } from './support/api.js';
+import { compute } from './support/api.js';
 import { findEnglishProse, formatReport, type TextSample } from './support/english-prose.js';
+import { expandAll, labNames, visibleText } from './support/zh-screens.js';
 import { AppPage } from './pages/app-page.js';
 import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { LaunchPage } from './pages/launch-page.js';
@@ -26,40 +24,12 @@ const GUEST = 'zh-guest';
 const TOO_BIG = 'zh-toobig';
 const HUGE_FLAVOR = 'zh.huge';
 
-/** Every visible text node of the page, marked raw when it is data. */
-async function visibleText(page: Page, screen: string): Promise<TextSample[]> {
-  return page.evaluate((screen) => {
-    const out: { screen: string; text: string; raw?: boolean }[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent ?? '';
-      const el = n.parentElement;
-      if (!el || !text.trim() || el.closest('script,style,[hidden]')) continue;
-      const box = el.getBoundingClientRect();
-      if (el.tagName !== 'OPTION' && box.width === 0 && box.height === 0) continue;
-      const raw = !!el.closest('code,pre,kbd,samp,[data-raw]');
-      out.push({ screen, text, ...(raw ? { raw } : {}) });
-    }
-    return out;
-  }, screen);
-}
-
-/** Opens every step, history row, hint and file view the screen has closed. */
-async function expandAll(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    for (const d of document.querySelectorAll('details')) d.open = true;
-    for (const b of document.querySelectorAll<HTMLButtonElement>('button[aria-expanded="false"]')) b.click();
-  });
-  await page.waitForTimeout(300);
-}
-
 describe('简体中文 on every screen, after a NoValidHost, a console session and a configuration error', { timeout: 12 * 60_000 }, () => {
   let lab: Lab;
   let browser: Browser;
   let page: Page;
   let app: AppPage;
   const samples: TextSample[] = [];
-  const names = new Set<string>();
   let guestId = '';
   let tooBigId = '';
 
@@ -176,34 +146,7 @@ describe('简体中文 on every screen, after a NoValidHost, a console session a
     await collect('logs (nova-scheduler)');
 
     // The names the lab's own APIs give.
-    const token = await adminToken(lab.guiUrl);
-    const get = async <T>(path: string) =>
-      (await (
-        await fetch(new URL(path, lab.guiUrl), { headers: { 'X-Auth-Token': token, 'OpenStack-API-Version': 'compute 2.79' } })
-      ).json()) as T;
-    for (const s of (await get<{ services: { binary: string; host: string; zone: string }[] }>('compute/v2.1/os-services')).services)
-      for (const v of [s.binary, s.host, s.zone]) names.add(v);
-    for (const h of (await get<{ hypervisors: { hypervisor_hostname: string }[] }>('compute/v2.1/os-hypervisors')).hypervisors)
-      names.add(h.hypervisor_hostname);
-    for (const i of (await get<{ images: { name: string; [k: string]: unknown }[] }>('image/v2/images')).images) {
-      names.add(i.name);
-      for (const v of Object.values(i)) if (typeof v === 'string' && !/\s/.test(v)) names.add(v);
-    }
-    for (const f of (await get<{ flavors: { name: string }[] }>('compute/v2.1/flavors')).flavors) names.add(f.name);
-    for (const s of (await get<{ servers: { name: string }[] }>('compute/v2.1/servers')).servers) names.add(s.name);
-    for (const z of (await get<{ availabilityZoneInfo: { zoneName: string }[] }>('compute/v2.1/os-availability-zone')).availabilityZoneInfo)
-      names.add(z.zoneName);
-    for (const o of NOVA_CONF_OPTIONS) {
-      names.add(o.name).add(o.section).add(o.type);
-      if (typeof o.default === 'string') names.add(o.default);
-    }
-    for (const a of (await get<{ aggregates: { name: string }[] }>('compute/v2.1/os-aggregates')).aggregates) names.add(a.name);
-    for (const r of (await get<{ roles: { name: string }[] }>('identity/v3/roles')).roles) names.add(r.name);
-    for (const u of (await get<{ users: { name: string }[] }>('identity/v3/users')).users) names.add(u.name);
-    for (const n of [...SERVICE_BINARIES, ...FILTER_NAMES, ...WEIGHER_NAMES]) names.add(n);
-    // A bool option's values, and the language switch, which names each language in its own words.
-    for (const n of ['true', 'false', 'English']) names.add(n);
-
+    const names = await labNames(lab.guiUrl);
     const prose = findEnglishProse(samples, names);
     assert.ok(samples.length > 500, `the sweep saw the screens (${samples.length} text nodes)`);
     assert.equal(prose.length, 0, `English prose in 简体中文:\n${formatReport(prose)}`);

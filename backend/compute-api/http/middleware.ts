@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps.js';
 import { faultBody } from '../faults.js';
 import { MIN, negotiateVersion, versionHeaders, versionText } from '../microversion.js';
 import type { RequestState } from './kit.js';
+import { msg, raw, summaryOf } from '../../../contract/messages.js';
 
 export function requestStart(deps: ApiDeps): RequestHandler {
   return (req, res, next) => {
@@ -21,7 +22,7 @@ export function requestStart(deps: ApiDeps): RequestHandler {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       deps.publish({
         kind: 'http',
-        summary: `${req.method} ${req.originalUrl} → ${res.statusCode} (${ms.toFixed(1)} ms)`,
+        ...summaryOf(msg('event.http', { method: req.method, path: raw(req.originalUrl), status: res.statusCode, ms: ms.toFixed(1) })),
         detail: {
           method: req.method,
           path: req.originalUrl,

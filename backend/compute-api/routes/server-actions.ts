@@ -99,7 +99,7 @@ export async function vncUrl(c: Call, inst: Instance): Promise<string> {
   if (!inst.host || !consoleCanOpen(status))
     throw conflict(`Instance ${inst.uuid} is not ready (status ${status}): a console needs an ${CONSOLE_STATUSES.join(' or ')} server`);
   if (!(await computeUp(c, inst.host))) throw computeDown(inst.host);
-  await c.deps.step({ step: 'api.compute_call', summary: `rpc.call compute.${inst.host}.get_vnc_console(${inst.uuid})` });
+  await c.deps.step({ step: 'api.compute_call', ...summaryOf(msg('step.apiConsoleCall', { host: inst.host, uuid: inst.uuid })) });
   const info = await c.deps.compute(inst.host).with({ timeoutMs: COMPUTE_CALL_MS }).get_vnc_console(inst.uuid);
   const { token } = await c.deps.consoleauth.call.authorize_console(inst.uuid, info);
   const url = `${c.deps.settings.novncproxyBaseUrl}?path=${encodeURIComponent(`?token=${token}`)}`;

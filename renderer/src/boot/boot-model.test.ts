@@ -7,6 +7,7 @@ import type { ScheduleTrace } from '../../../contract/scheduler';
 import type { Hold } from '../api/lab';
 import { bootView, type StepStatus } from './boot-model';
 import type { LaunchRecord } from './launch-record';
+import { messageText, msg, type LabMessage } from '../../../contract/messages';
 
 const REQ = 'req-11111111-2222-3333-4444-555555555555';
 const UUID = '0b7c6d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e';
@@ -159,4 +160,22 @@ test("each step's span comes from its events; a launch made here is timed from i
     ['test', 'glance-api'],
     'lanes are the sources of the events (here one, "test", and glance for the image it sent)',
   );
+});
+
+test("a fault nova-conductor published by code (retries exceeded) is the walkthrough's fault by code, on the failed step too", () => {
+  const said: LabMessage = msg('fault.retriesExceeded', {
+    uuid: UUID,
+    tried: 'host-a: fake driver: injected spawn failure on host-a',
+    error: msg('noValidHost.plain'),
+  });
+  const fault = messageText(said);
+  const list = [...boot(10)];
+  list.push(...events([{ kind: 'fault', ctx, summary: fault, message: said }]).map((e) => ({ ...e, seq: list.length + 1 })));
+  const v = bootView(null, REQ, list, [], { status: 'ERROR', fault });
+  assert.deepEqual(v.faultMessage, said);
+  const failed = v.steps.find((s) => s.fault !== null)!;
+  assert.equal(failed.status, 'error');
+  assert.deepEqual(failed.faultMessage, said);
+  // Another fault text (the API's, from elsewhere) is not given this code.
+  assert.equal(bootView(null, REQ, list, [], { status: 'ERROR', fault: 'something else' }).faultMessage, null);
 });

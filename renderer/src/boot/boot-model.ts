@@ -25,6 +25,8 @@ export interface StepView {
   message: StepMessage | null;
   /** The instance's fault, when this is the step where the request failed. */
   fault: string | null;
+  /** That fault by code, when the lab gave it (the GUI translates it). */
+  faultMessage: LabMessage | null;
   /** The summary by code, when it is the lab's event line (the GUI translates it). */
   labMessage: LabMessage | null;
   events: LabEvent[];
@@ -45,7 +47,7 @@ export interface BootView {
   fault: string | null;
   /** The whole boot across the services (boot-waterfall.ts). */
   waterfall: Waterfall;
-  /** The fault by code, when it is the scheduler's NoValidHost (the decision's error). */
+  /** The fault by code: the scheduler's NoValidHost (the decision's error), or the fault event nova-conductor published. */
   faultMessage: LabMessage | null;
 }
 
@@ -154,6 +156,8 @@ export function bootView(
   const finalStatus = launch?.finalStatus ?? bootOutcome(serverStatus?.status);
   const finished = finalStatus === 'ACTIVE' || finalStatus === 'ERROR' ? finalStatus : null;
   const fault = launch?.server?.fault?.message ?? serverStatus?.fault ?? null;
+  const faultEvent = fault === null ? undefined : [...events].reverse().find((e) => e.kind === 'fault' && e.summary === fault && e.message);
+  const faultMessage = fault !== null && trace?.error === fault ? (trace.error_message ?? null) : (faultEvent?.message ?? null);
   const myHolds = holds.filter((h) => h.ctx.request_id && h.ctx.request_id === requestId);
   // Another client's polls are its own step events; a reply that merely followed step 11 is not one.
   const pollEvents = perStep.get('api.poll')!.filter((e) => e.kind === 'step');
@@ -204,12 +208,25 @@ export function bootView(
       message = part.message ?? null;
     } else if (!launch && id === 'api.poll' && pollEvents.length) summary = pollEvents[pollEvents.length - 1]!.summary;
     const stepFault = status === 'error' && fault && id === failed && !summary?.includes(fault) ? fault : null;
-    if (stepFault) summary = summary ? `${summary} — ${stepFault}` : stepFault;
+    // By code while it is the lab's own line; the fault, when appended, is rendered apart from it.
     const labMessage = said?.message && summary === said.summary ? said.message : null;
-    return { id, n: i + 1, status, summary, message, labMessage, fault: stepFault, events: evs, hold, local, span: stepSpan(id, timed) };
+    if (stepFault) summary = summary ? `${summary} — ${stepFault}` : stepFault;
+    return {
+      id,
+      n: i + 1,
+      status,
+      summary,
+      message,
+      labMessage,
+      fault: stepFault,
+      faultMessage: stepFault ? faultMessage : null,
+      events: evs,
+      hold,
+      local,
+      span: stepSpan(id, timed),
+    };
   });
 
   const instanceUuid = launch?.serverId ?? events.find((e) => e.ctx?.instance_uuid)?.ctx?.instance_uuid ?? null;
-  const faultMessage = fault !== null && trace?.error === fault ? (trace.error_message ?? null) : null;
   return { requestId, instanceUuid, steps, trace, images, finished, fault, faultMessage, waterfall: bootWaterfall(timed) };
 }

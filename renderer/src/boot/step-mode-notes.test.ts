@@ -28,6 +28,7 @@ const step = (n: number, status: StepView['status']): StepView =>
     local: null,
     span: null,
     labMessage: null,
+    faultMessage: null,
   }) as StepView;
 const keys = (notes: { key: string }[]) => notes.map((n) => n.key);
 

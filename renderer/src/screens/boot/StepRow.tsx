@@ -83,6 +83,13 @@ export function StepRow({
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const [open, setOpen] = useState(false);
+  // The instance's fault after the step's own line: by code when the lab gave one.
+  const faultPart = step.fault && (
+    <>
+      {' — '}
+      <span data-from="lab">{step.faultMessage ? <Message message={step.faultMessage} fallback={step.fault} /> : step.fault}</span>
+    </>
+  );
   const row = useRef<HTMLLIElement>(null);
   const autoOpened = useRef(false);
   // A newly held step opens and comes into view: it is what the learner is to read now. Once
@@ -144,15 +151,15 @@ export function StepRow({
           {step.message ? (
             <>
               {messageText(t, i18n.language, step.message)}
-              {step.fault && (
-                <>
-                  {' — '}
-                  <span data-from="lab">{step.fault}</span>
-                </>
-              )}
+              {faultPart}
             </>
           ) : step.labMessage ? (
-            <Message message={step.labMessage} fallback={step.summary} />
+            <>
+              <Message message={step.labMessage} fallback={step.summary} />
+              {faultPart}
+            </>
+          ) : step.fault !== null && step.faultMessage && step.summary === step.fault ? (
+            <Message message={step.faultMessage} fallback={step.fault} />
           ) : (
             step.summary
           )}

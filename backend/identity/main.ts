@@ -10,8 +10,6 @@ import { identityConfig } from './identity-config.js';
 import { identityApp } from './http-app.js';
 import { TokenService } from './token-service.js';
 import { buildCatalog } from './token-body.js';
-import { warmUpSchemas } from './schemas.js';
-import { decoyHash } from './passwords.js';
 
 runMain(async () => {
   // Keystone's database holds password hashes and token hashes: whatever it writes is owner-only.
@@ -44,9 +42,4 @@ runMain(async () => {
   );
   rt.log.info(`identity at ${config.urls.identity} (catalog: compute ${config.urls.compute}, image ${config.urls.image})`);
   rt.ready([config.port]);
-  // Work that only makes the first requests slower, done once the lab is up.
-  setTimeout(() => {
-    warmUpSchemas();
-    void decoyHash();
-  }, 0).unref();
 });

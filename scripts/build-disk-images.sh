@@ -50,9 +50,11 @@ die() { log "error: $*"; exit 1; }
 . "$HELPERS/debian-packages.sh"
 
 # This script and the lab images it packs (their own digest covers how they were made).
+# Paths relative to the checkout, as build-images.sh does: a checkout elsewhere (or a moved one)
+# sharing these images must not see them as stale and rebuild them at every `novalab up`.
 inputs_digest() {
 	{
-		sha256sum "$ROOT/scripts/build-disk-images.sh" "$HELPERS/debian-packages.sh"
+		(cd "$ROOT" && sha256sum scripts/build-disk-images.sh scripts/images/debian-packages.sh)
 		cat "$IMAGES/.inputs-sha256" 2> /dev/null || true
 	} | sha256sum | cut -d' ' -f1
 }

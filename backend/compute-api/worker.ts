@@ -1,5 +1,6 @@
 // One nova-api worker process: it joins the bus itself (as 'nova-api') and serves one of the
 // three APIs on the port the master shares among that API's workers.
+import type { RequestListener } from 'node:http';
 import { rpcClient } from '../bus/rpc.js';
 import { startService, type ServiceRuntime } from '../bus/service-runtime.js';
 import { listen, PortInUseError } from '../common/http/listen.js';
@@ -50,23 +51,39 @@ export function busDeps(rt: ServiceRuntime): ApiDeps {
   };
 }
 
+/** A worker's request handler, made once it has joined the bus. */
+type MakeHandler = (rt: ServiceRuntime) => Promise<RequestListener>;
+
+/** Only the worker's own API: a metadata or EC2 worker never loads the Compute API's app. */
+async function loadApi(role: ApiRole): Promise<MakeHandler> {
+  if (role === 'osapi_compute') {
+    const { computeApp } = await import('./app.js');
+    return async (rt) => computeApp(busDeps(rt));
+  }
+  if (role === 'metadata') {
+    const [{ metadataApp }, { ensureMetadataSecret }] = await Promise.all([import('./metadata/app.js'), import('./metadata/signature.js')]);
+    return async (rt) => {
+      const secret = await ensureMetadataSecret(secretFile(rt.paths, 'metadata-hmac'));
+      const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
+      return metadataApp({
+        secret,
+        instanceGet: (uuid) => conductor.call.instance_get(uuid),
+        passwordSet: async (uuid, password) => void (await conductor.call.instance_update(uuid, { server_password: password })),
+        log: rt.log,
+      });
+    };
+  }
+  const { ec2App } = await import('./ec2/app.js');
+  return async () => ec2App;
+}
+
 export async function runWorker(role: ApiRole): Promise<void> {
+  // The API's code loads while the worker joins the bus, not after.
+  const api = loadApi(role);
+  api.catch(() => undefined); // awaited below, where a failure ends the start
   const rt = await startService('nova-api');
   const group = apiGroups(rt.conf).find((g) => g.role === role)!;
-  let handler;
-  if (role === 'osapi_compute') handler = (await import('./app.js')).computeApp(busDeps(rt));
-  else if (role === 'metadata') {
-    const { metadataApp } = await import('./metadata/app.js');
-    const { ensureMetadataSecret } = await import('./metadata/signature.js');
-    const secret = await ensureMetadataSecret(secretFile(rt.paths, 'metadata-hmac'));
-    const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
-    handler = metadataApp({
-      secret,
-      instanceGet: (uuid) => conductor.call.instance_get(uuid),
-      passwordSet: async (uuid, password) => void (await conductor.call.instance_update(uuid, { server_password: password })),
-      log: rt.log,
-    });
-  } else handler = (await import('./ec2/app.js')).ec2App;
+  const handler = await (await api)(rt);
   try {
     const server = await listen(handler, group.host, group.port, group.what);
     rt.onShutdown(

@@ -33,7 +33,7 @@ runMain(async () => {
   const me = JSON.parse(requireEnv('NOVALAB_LAB_HOST')) as LabHost;
   if (me.name !== host) throw new Error(`lab host ${host} was given the definition of ${me.name}`);
   const dirs = hostPaths(paths, host);
-  const driver = createDriver(conf, dirs.accelCache);
+  const driver = await createDriver(conf, dirs.accelCache);
   const report = await driver.init({ host, instancesDir: dirs.instances });
   const conductor = rpcClient<ConductorApi>(rt.bus, 'conductor');
   const listen = conf.str('novalab.listen');

@@ -11,7 +11,8 @@ import type net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { WebSocket, RawData } from 'ws';
+import { lazyWebSocketServer } from '../common/http/lazy-websocket.js';
 import type { RequestContext } from '../../contract/events.js';
 import type { ConsoleStepId } from '../../contract/boot-steps.js';
 import type { PublishedEvent } from '../bus/wire.js';
@@ -108,8 +109,7 @@ async function authenticateToGuest(
 }
 
 export function consoleProxy(deps: ConsoleProxyDeps): ConsoleProxy {
-  const wss = new WebSocketServer({
-    noServer: true,
+  const wss = lazyWebSocketServer({
     maxPayload: MAX_CLIENT_MESSAGE,
     perMessageDeflate: false,
     // noVNC ≥ 1.x sends no subprotocol; older clients offer "binary" (and "base64", not supported).

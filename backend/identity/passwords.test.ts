@@ -21,8 +21,17 @@ test('a stored value that is not an scrypt hash never verifies', async () => {
 });
 
 test('nothing verifies against the decoy hash', async () => {
-  assert.equal(await verifyPassword('', await decoyHash()), false);
-  assert.equal(await verifyPassword('novalab', await decoyHash()), false);
+  assert.equal(await verifyPassword('', decoyHash()), false);
+  assert.equal(await verifyPassword('novalab', decoyHash()), false);
+});
+
+test('refusing an unknown user costs a whole scrypt, as a wrong password does', async () => {
+  // The decoy names the parameters and key length of a real hash: verifyPassword derives as much.
+  const [scheme, n, r, p, salt, key] = decoyHash().split('$');
+  const real = (await hashPassword('x')).split('$');
+  assert.deepEqual([scheme, n, r, p], real.slice(0, 4));
+  assert.equal(Buffer.from(salt!, 'base64url').length, Buffer.from(real[4]!, 'base64url').length);
+  assert.equal(Buffer.from(key!, 'base64url').length, Buffer.from(real[5]!, 'base64url').length);
 });
 
 test('generated service passwords are long and URL-safe', () => {

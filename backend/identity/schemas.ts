@@ -114,12 +114,10 @@ export function describeError(e: ErrorObject): string {
   }
 }
 
-/** Compiled on first use (or by warmUpSchemas): compiling is most of identity's start-up time. */
-const compilers: (() => ValidateFunction)[] = [];
+/** Compiled on first use: compiling them all was most of identity's start-up time. */
 function validator<T>(schema: object): (body: unknown) => T {
   let compiled: ValidateFunction | null = null;
   const compile = () => (compiled ??= ajv.compile(schema));
-  compilers.push(compile);
   return (body) => {
     if (body === undefined || body === null) throw badRequest('Expecting a JSON request body (Content-Type: application/json).');
     const check = compile();
@@ -165,11 +163,6 @@ export interface UserInput {
   description?: string | null;
   default_project_id?: string | null;
   domain_id?: string;
-}
-
-/** Compile every schema now (called once the service is ready, so requests don't wait). */
-export function warmUpSchemas(): void {
-  for (const compile of compilers) compile();
 }
 
 export const validateAuthRequest = validator<AuthRequest>(authRequest);

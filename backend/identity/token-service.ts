@@ -120,7 +120,7 @@ export class TokenService {
       user = domain?.enabled ? this.store.userByName(ref.name, domain.id) : undefined;
     }
     const stored = user?.enabled ? user.password_hash : null;
-    const ok = await verifyPassword(ref.password, stored ?? (await decoyHash()));
+    const ok = await verifyPassword(ref.password, stored ?? decoyHash());
     if (!user || !stored || !ok) throw unauthorized(AUTH_REQUIRED);
     return user;
   }

@@ -1,20 +1,23 @@
 // glance-api: the lab's image service (a Glance v2 subset) as its own process, with its own
 // store (db/glance.json and images/<id>). Composition only; the parts live beside it.
+// The HTTP side (express, the API's services, their schemas) loads while the store opens and
+// the lab's images are registered (file copies on libuv's threads), not before.
 import { runMain, startService } from '../bus/service-runtime.js';
 import { listen } from '../common/http/listen.js';
 import { keystoneValidator } from '../common/http/keystone-auth.js';
 import { resourcePath } from '../common/app-root.js';
-import { createApp } from './http-app.js';
-import { ImageService } from './image-service.js';
-import { MemberService } from './member-service.js';
-import { MetadefService } from './metadefs/service.js';
 import { qemuImgRunner } from '../shared/image-inspection/inspector.js';
 import { registerLabImages } from './lab-images.js';
 import { ImageStore } from './store.js';
 import { dbMarker } from '../config/state-dir.js';
 import { msg, summaryOf } from '../../contract/messages.js';
 
+const loadApi = () =>
+  Promise.all([import('./http-app.js'), import('./image-service.js'), import('./member-service.js'), import('./metadefs/service.js')]);
+
 runMain(async () => {
+  const api = loadApi();
+  api.catch(() => undefined); // awaited below, where a failure ends the start
   const rt = await startService('glance-api');
   const host = rt.conf.str('novalab.listen');
   const port = rt.conf.int('novalab.glance_port');
@@ -49,6 +52,7 @@ runMain(async () => {
     for (const f of disks.failed) rt.log.error(`lab image ${f.name} not registered: ${f.error}`);
   }
 
+  const [{ createApp }, { ImageService }, { MemberService }, { MetadefService }] = await api;
   const images = new ImageService({
     store,
     qemuImg: qemuImgRunner(),

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { lazyWebSocketServer } from '../common/http/lazy-websocket.js';
 import type { LabEvent } from '../../contract/events.js';
 import type { LabArchitecture, LabConfig, LabInfo, LabRestart, LabServices, StepModeNext, StepModeState } from '../../contract/lab-api.js';
 import type { LabLogs } from '../../contract/service-health.js';
@@ -167,7 +168,7 @@ export function createLabServer(opts: LabServerOptions): http.Server {
 
   // The event stream: the first message must carry a token; then the events that token's
   // project may see (all, for admin), the backlog first, then live.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const wss = lazyWebSocketServer({ maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     if (!(req.url ?? '').startsWith(EVENT_STREAM_PATH)) {
       socket.destroy();

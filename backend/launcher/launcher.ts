@@ -17,7 +17,7 @@ import { keystoneValidator } from '../common/http/keystone-auth.js';
 import type { ConductorApi } from '../rpc/conductor-api.js';
 import { LAB_TOPIC, type StepAnnouncement } from '../rpc/lab-api.js';
 import type { RequestContext } from '../../contract/events.js';
-import { allPortClaims, duplicatePorts, planServices, type ServicePlanEntry } from './service-plan.js';
+import { allPortClaims, duplicatePorts, planServices, spawnOrder, type ServicePlanEntry } from './service-plan.js';
 import { Supervisor } from './supervisor.js';
 import { StepGate } from './step-gate.js';
 import { EventLog } from './event-log.js';
@@ -170,7 +170,8 @@ export async function launch(opts: LaunchOptions): Promise<RunningLab> {
   try {
     // A service that refuses to start (e.g. its database is missing or corrupt) says why in
     // one sentence; that sentence is the launcher's refusal.
-    const services = Promise.all(plan.map((p) => supervisor.start(p))).catch((err: Error) => {
+    supervisor.register(plan); // listed in plan order, spawned longest start first
+    const services = Promise.all(spawnOrder(plan).map((p) => supervisor.start(p))).catch((err: Error) => {
       throw new LaunchError([err.message]);
     });
     // The services are spawned; the lab server's code (express, ws) loads and listens while

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveNovaConf } from '../config/nova-conf.js';
-import { planServices, allPortClaims, duplicatePorts } from './service-plan.js';
+import { planServices, allPortClaims, duplicatePorts, spawnOrder } from './service-plan.js';
 import type { Topology } from '../config/topology.js';
 
 const topo = { hosts: ['host-a', 'host-b', 'host-c'].map((name) => ({ name })) } as Topology;
@@ -17,6 +17,23 @@ test('the plan runs one nova-compute per lab host and every other service once',
     assert.equal(plan.filter((s) => s.binary === b).length, 1, b);
   }
   assert.equal(plan.find((s) => s.binary === 'nova-scheduler')!.ports.length, 0, 'the scheduler has no port');
+});
+
+test('the longest starts are spawned first, every process exactly once, the rest in plan order', () => {
+  const { conf } = resolveNovaConf('');
+  const plan = planServices(conf, topo);
+  const order = spawnOrder(plan);
+  const name = (s: { binary: string; host: string }) => `${s.binary}@${s.host}`;
+  assert.deepEqual(
+    order.slice(0, 3).map((s) => s.binary),
+    ['nova-api', 'keystone', 'glance-api'],
+  );
+  assert.deepEqual([...order].map(name).sort(), plan.map(name).sort());
+  const rest = order.slice(3);
+  assert.deepEqual(
+    rest,
+    plan.filter((s) => rest.includes(s)),
+  );
 });
 
 test("the course's ports are the defaults and a port offset moves them all", () => {

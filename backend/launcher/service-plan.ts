@@ -100,6 +100,26 @@ export function planServices(
   ];
 }
 
+/**
+ * The services whose start is longest, spawned first: nova-api's master forks its workers
+ * (two generations of processes), keystone hashes the bootstrap passwords, glance registers
+ * the lab's images. The others are ready well before them; spawned last, nova-api's workers
+ * were the lab's last answer.
+ */
+const SPAWN_FIRST: readonly ServiceBinary[] = ['nova-api', 'keystone', 'glance-api'];
+
+/** Pure: the order to spawn the plan's processes in (each once; the rest in plan order). */
+export function spawnOrder(plan: ServicePlanEntry[]): ServicePlanEntry[] {
+  const rank = (p: ServicePlanEntry) => {
+    const i = SPAWN_FIRST.indexOf(p.binary);
+    return i === -1 ? SPAWN_FIRST.length : i;
+  };
+  return plan
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
 /** Every port the lab needs, the GUI's included, for the check made before anything starts. */
 export function allPortClaims(conf: NovaConf, plan: ServicePlanEntry[]): PortClaim[] {
   return [...plan.flatMap((s) => s.ports), { port: conf.int('novalab.gui_port'), host: conf.str('novalab.listen'), what: 'novalab gui' }];

@@ -81,10 +81,24 @@ export class Supervisor {
     return { masterPid: m?.proc.pid ?? null, groups: (m?.workerGroups ?? []).map((g) => ({ ...g, pids: [...g.pids] })) };
   }
 
+  /**
+   * Know these services, in this order, before any starts: list() shows them so, whatever
+   * order they are then started in.
+   */
+  register(plans: ServicePlanEntry[]): void {
+    for (const plan of plans) if (!this.managed.has(serviceKey(plan))) this.managed.set(serviceKey(plan), this.entry(plan));
+  }
+
   /** Start one service; resolves when it says ready, rejects if it dies first. */
   start(plan: ServicePlanEntry): Promise<void> {
     const key = serviceKey(plan);
-    const m: Managed = this.managed.get(key) ?? {
+    const m: Managed = this.managed.get(key) ?? this.entry(plan);
+    this.managed.set(key, m);
+    return this.spawnChild(m);
+  }
+
+  private entry(plan: ServicePlanEntry): Managed {
+    return {
       plan,
       proc: {
         binary: plan.binary,
@@ -106,8 +120,6 @@ export class Supervisor {
       streak: 0,
       workerGroups: [],
     };
-    this.managed.set(key, m);
-    return this.spawnChild(m);
   }
 
   private logFile(m: Managed): string {

@@ -13,7 +13,7 @@ import { methodNotAllowed } from '../http/errors.js';
 import { atLeast } from '../microversion.js';
 import { compile, novaMessage } from '../validation.js';
 import { instanceNotFound } from './server-common.js';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 
 export const MAX_TAG_COUNT = 50;
 export const MAX_TAG_LENGTH = 60;
@@ -24,7 +24,9 @@ const checkTags = compile<{ tags: string[] }>({
   required: ['tags'],
   additionalProperties: false,
 });
-const tagValid = new Ajv({ strict: false }).compile(TAG);
+// Compiled at the first single-tag request, not at import (every osapi worker's start-up CPU).
+let tagCheck: ValidateFunction | null = null;
+const tagValidator = () => (tagCheck ??= new Ajv({ strict: false }).compile(TAG));
 
 /** Nova's states in which tags may change. */
 const TAGGABLE = new Set(['active', 'paused', 'suspended', 'stopped']);
@@ -87,6 +89,7 @@ async function addTag(c: Call): Promise<Reply> {
   const inst = await taggedServer(c, 'update');
   checkState(inst, 'update tag');
   const tag = c.params.tag!;
+  const tagValid = tagValidator();
   if (!tagValid(tag)) {
     const err = tagValid.errors?.[0];
     const why = err ? novaMessage(err, tag) : 'invalid';

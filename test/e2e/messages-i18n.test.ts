@@ -84,7 +84,10 @@ describe('backend explanations in the learner language', { timeout: 10 * 60_000 
       // The steps' lines the services sent are Chinese too: policy, record, scheduler call, decision.
       const line = (n: number) => app.byTestId(`boot-step-summary-${n}`).innerText();
       assert.match(await line(4), /的令牌有效；os_compute_api:servers:create：允许/);
-      assert.match(await line(5), /nova-conductor 把实例 nowhere（[0-9a-f-]+）写入了数据库：vm_state 为「构建中」，task_state 为「调度中」/);
+      assert.match(
+        await line(5),
+        /nova-conductor 把实例 nowhere（[0-9a-f-]+）写入了数据库：vm_state 为「构建中」，task_state 为「调度中」/,
+      );
       assert.match(await line(6), /为 nowhere（第 1 次尝试）/);
       assert.match(await line(7), /没有找到有效主机/);
 

@@ -252,7 +252,9 @@ test('an upload from stdin (chunked, no Content-Length) works and reports progre
   assert.equal(shown.json.os_hash_value, createHash('sha512').update(bytes).digest('hex'));
   const progress = events.filter((e) => e.kind === 'progress' && (e.detail as { image_id?: string })?.image_id === id);
   assert.ok(progress.length >= 3, `progress events: ${progress.length}`);
-  assert.equal(progress[0]!.summary, 'upload from-stdin');
+  // By code for the GUI, in English for the logs: the bytes glance has received so far.
+  assert.equal(progress[0]!.message?.code, 'progress.imageUpload');
+  assert.match(progress[0]!.summary, /^upload of image from-stdin: \d+ bytes received$/);
   assert.equal((progress.at(-1)!.detail as { bytes: number }).bytes, bytes.length);
 });
 

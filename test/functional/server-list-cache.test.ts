@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { eventually, labToken, startLab, type LabHandle } from '../../harness/lab-process.js';
+import { labImageId } from '../../harness/nova-http.js';
 
 let lab: LabHandle;
 let admin: string;
@@ -96,10 +97,7 @@ before(async () => {
     novaConf: '[DEFAULT]\ncompute_driver = fake\nosapi_compute_workers = 2\nmetadata_workers = 1\nec2_workers = 1\n',
   });
   [admin, demo] = await Promise.all([labToken(lab), labToken(lab, 'demo', 'demo', 'demo')]);
-  const images = (await (
-    await fetch(lab.url('glance-api', '/v2/images?name=novalab-x86_64'), { headers: { 'X-Auth-Token': admin } })
-  ).json()) as { images: { id: string }[] };
-  imageId = images.images[0]!.id;
+  imageId = await labImageId(lab, admin);
 });
 after(async () => {
   await lab?.stop();

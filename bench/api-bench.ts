@@ -17,6 +17,7 @@ import { freePort, topologyFile } from '../harness/lab-process.js';
 import { ComputeClient } from '../harness/compute-client.js';
 import type { LabHandle } from '../harness/lab-process.js';
 import { sleep, type SectionContext } from './deadline.js';
+import { listLoad } from './list-load.js';
 import { fetchWithin, killAndWait, labFor, median, percentile, ratio, round, spawnFloor, untilAllAnswer } from './bounded.js';
 
 /** Four hosts large enough that capacity never limits the fill. */
@@ -95,29 +96,6 @@ async function settled(api: Api, signal: AbortSignal): Promise<void> {
     if (r.status === 200 && r.body.servers?.length === 0) return;
     await sleep(500, signal);
   }
-}
-
-/** Concurrent clients, each making `each` requests one after the other; every latency and every failure. */
-async function listLoad(url: string, headers: Record<string, string>, clients: number, each: number, signal: AbortSignal) {
-  const latencies: number[] = [];
-  let errors = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (let i = 0; i < each; i++) {
-        const t = performance.now();
-        try {
-          const res = await fetchWithin(url, { headers }, 30_000, signal);
-          await res.arrayBuffer();
-          if (res.status !== 200) errors++;
-        } catch {
-          if (signal.aborted) throw signal.reason;
-          errors++;
-        }
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, n: latencies.length };
 }
 
 export async function benchApi(ctx: SectionContext): Promise<void> {
@@ -246,15 +224,17 @@ export async function benchApi(ctx: SectionContext): Promise<void> {
   await ctx.step('concurrent-list', 240_000, async (signal) => {
     const headers = { 'X-Auth-Token': api.token, 'OpenStack-API-Version': 'compute 2.79' };
     const r = await listLoad(lab.url('osapi_compute', `/v2.1${detailPath}`), headers, clients, each, signal);
-    f[`${key}.p50_ms`] = round(r.p50);
-    f[`${key}.p99_ms`] = round(r.p99);
+    f[`${key}.p50_ms`] = round(percentile(r.latencies, 50));
+    f[`${key}.p99_ms`] = round(percentile(r.latencies, 99));
     f[`${key}.errors`] = r.errors;
   });
   await ctx.step('concurrent-list-floor', 120_000, async (signal) => {
     const r = await listLoad(floorUrl, {}, clients, each, signal);
-    f[`${key}.floor_p50_ms`] = round(r.p50);
-    f[`${key}.floor_p99_ms`] = round(r.p99);
-    f[`${key}.p99_vs_floor_ratio`] = ratio(f[`${key}.p99_ms`] as number, r.p99);
+    const p99 = percentile(r.latencies, 99);
+    f[`${key}.floor_p50_ms`] = round(percentile(r.latencies, 50));
+    f[`${key}.floor_p99_ms`] = round(p99);
+    f[`${key}.floor_errors`] = r.errors;
+    f[`${key}.p99_vs_floor_ratio`] = ratio(f[`${key}.p99_ms`] as number, p99);
   });
   await killAndWait(floor);
   floor = null;

@@ -90,6 +90,7 @@ export const MESSAGES = {
   'filter.image.version': { text: "image needs hypervisor version {{condition}}; the host's {{hv_type}} is {{version}} ({{packed}})" },
   // Steps of a move or a forced host, shown like filters.
   'filter.forcedHost': { text: 'not the forced host {{host}} (filters are skipped when a host is forced)' },
+  'filter.rebuildHost': { text: "not the instance's host {{host}}: a rebuild checks the new image where the instance is" },
   'filter.move.alreadyHereMigrate': { text: 'the instance is already here: a cold migration moves it to another host' },
   'filter.move.alreadyHereResize': { text: 'the instance is already here (allow_resize_to_same_host = False)' },
   'filter.move.notRequested': { text: 'not the requested destination {{host}}' },

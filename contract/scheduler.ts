@@ -44,6 +44,19 @@ export interface HostState {
   disk_available_least?: number | null;
 }
 
+/**
+ * The hint Nova's API sets on a rebuild with a new image (scheduler_hints._nova_check_type =
+ * ['rebuild']): the instance's own host is forced, yet the filters that check an image run on
+ * it (RUN_ON_REBUILD), and nothing is claimed — the instance already holds its resources there.
+ */
+export const CHECK_TYPE_HINT = '_nova_check_type';
+
+/** Pure: is this request Nova's rebuild check (utils.request_is_rebuild)? */
+export function isRebuildCheck(spec: Pick<RequestSpec, 'scheduler_hints'>): boolean {
+  const v = Object.hasOwn(spec.scheduler_hints, CHECK_TYPE_HINT) ? spec.scheduler_hints[CHECK_TYPE_HINT] : undefined;
+  return v === 'rebuild' || (Array.isArray(v) && v[0] === 'rebuild');
+}
+
 export interface RequestSpec {
   instance_uuid: string;
   project_id: string;
@@ -140,5 +153,5 @@ export interface ScheduleTrace {
   /** `error` by code, for the GUI to translate (absent in older traces). */
   error_message?: LabMessage | null;
   /** What caused this scheduling: a boot (absent in older traces), a resize, a cold migration or an unshelve. */
-  kind?: 'boot' | 'resize' | 'migrate' | 'unshelve';
+  kind?: 'boot' | 'resize' | 'migrate' | 'unshelve' | 'rebuild';
 }

@@ -1,7 +1,7 @@
 // The filter handler (Nova's HostFilterHandler): run the configured filters in order over
 // the candidate hosts, keep what passes each, and record "RamFilter: (start: 5, end: 2)"
 // with every rejected host and its reason. Stops at the filter that empties the list.
-import type { HostState, RequestSpec, SchedulerFilterTrace } from '../../contract/scheduler.js';
+import { isRebuildCheck, type HostState, type RequestSpec, type SchedulerFilterTrace } from '../../contract/scheduler.js';
 import { filtersFor } from './filters/index.js';
 import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from './filters/types.js';
 import { messageText, msg, type LabMessage } from '../../contract/messages.js';
@@ -43,7 +43,9 @@ export function runFilters(
   for (let i = 0; i < alive.length; i++) alive[i] = i;
   let count = hosts.length;
   let lastPassed: string[] | null = null;
+  const rebuild = isRebuildCheck(spec);
   for (const filter of filtersFor(filterNames)) {
+    if (rebuild && filter.runOnRebuild !== true) continue; // passes every host: not in the trace
     const skip = skipOnce && filter.oncePerRequest === true;
     const rejected: SchedulerFilterTrace['rejected'] = [];
     let kept = 0;

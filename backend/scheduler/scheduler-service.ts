@@ -6,7 +6,7 @@ import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { LabApi } from '../rpc/lab-api.js';
 import type { NovaConf } from '../config/nova-conf.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
-import type { RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
+import { isRebuildCheck, type RequestSpec, type ResourceLimits, type ScheduleTrace } from '../../contract/scheduler.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import { currentContext } from '../bus/client.js';
 import { selectHost, alternates, hostLimits } from './select-destinations.js';
@@ -79,7 +79,8 @@ export function schedulerApi(deps: SchedulerDeps): SchedulerApi {
           attempt: spec.retry.num_attempts,
           instanceIndex: i,
         });
-        if (trace.chosen) {
+        // A rebuild's check claims nothing: the instance already holds its resources on its host.
+        if (trace.chosen && !isRebuildCheck(one)) {
           const limitsOf = (host: string) => hostLimits(byName.get(host)!, one, filters);
           const claim = await claimFirst(deps.conductor, one, [trace.chosen, ...alternates(trace)], limitsOf);
           if (claim.host && claim.host !== trace.chosen)

@@ -92,6 +92,38 @@ test('a forced host skips the filters (as Nova), even a host that is down', () =
   );
 });
 
+test("a rebuild's check forces the instance's host, then runs only the filters that judge an image", () => {
+  const rebuild = { scheduler_hints: { _nova_check_type: ['rebuild'] } };
+  // host-a is full (RamFilter would refuse a new boot) and host-d is down (ComputeFilter would):
+  // neither matters to a rebuild, whose instance already holds its room and runs there.
+  const full = [makeHost({ host: 'host-a', memory_mb: 2048, memory_mb_used: 4096 }), ...hosts.slice(1)];
+  const fits = selectHost(full, makeSpec({ force_host: 'host-a', ...rebuild }), options());
+  assert.equal(fits.chosen, 'host-a');
+  assert.deepEqual(
+    fits.filters.map((f) => [f.name, f.start, f.end]),
+    [
+      ['force_host', 4, 1],
+      ['ImagePropertiesFilter', 1, 1],
+    ],
+  );
+  assert.match(fits.filters[0]!.rejected[0]!.reason, /not the instance's host host-a/);
+  assert.deepEqual(selectHost(hosts, makeSpec({ force_host: 'host-d', ...rebuild }), options()).chosen, 'host-d');
+
+  const arm = selectHost(
+    full,
+    makeSpec({ force_host: 'host-a', image: { properties: { architecture: 'aarch64' } }, ...rebuild }),
+    options(),
+  );
+  assert.equal(arm.chosen, null);
+  assert.equal(arm.emptied_by, 'ImagePropertiesFilter');
+  assert.match(String(arm.error), /^No valid host was found\..*ImagePropertiesFilter.*host-a.*aarch64/);
+  // The same image forced without the check: the filters are skipped and it is placed.
+  assert.equal(
+    selectHost(full, makeSpec({ force_host: 'host-a', image: { properties: { architecture: 'aarch64' } } }), options()).chosen,
+    'host-a',
+  );
+});
+
 test('a forced host that does not exist is a NoValidHost naming it', () => {
   const trace = selectHost(hosts, makeSpec({ force_host: 'host-z' }), options());
   assert.equal(trace.chosen, null);

@@ -5,11 +5,11 @@
 // When a claim on the chosen host then fails (another create got there first), the
 // conductor takes the next host from alternates(trace) — Nova's alternates: the ranking
 // best first, without the chosen host.
-import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
+import { isRebuildCheck, type HostState, type RequestSpec, type ResourceLimits, type ScheduleTrace } from '../../contract/scheduler.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
 import type { WeigherOptions } from './weighers/types.js';
 import type { FilterOptions } from './filters/types.js';
-import { noValidHost, runFilters, type FilterRun } from './host-filter-handler.js';
+import { noValidHost, runFilters, type FilterRun, type RunFiltersOptions } from './host-filter-handler.js';
 import { messageText, msg, type LabMessage } from '../../contract/messages.js';
 import { weighHosts, type WeighResult } from './weigher-handler.js';
 import { ComputeHostMetricNotFound } from './weighers/types.js';
@@ -48,18 +48,33 @@ export const isForcedHost = (host: string, forced: string): boolean => host.toLo
 
 /**
  * A forced host (the API resolved "zone:host") skips the filters, as in Nova: the trace
- * shows a single "force_host" step keeping only that host.
+ * shows a single "force_host" step keeping only that host. A rebuild's check forces the
+ * instance's own host too, but then runs the filters that judge the image (runFilters).
  */
-function forceHost(hosts: readonly HostState[], forced: string): FilterRun {
+function forceHost(hosts: readonly HostState[], forced: string, rebuild: boolean): FilterRun {
   const passed = hosts.filter((h) => isForcedHost(h.host, forced));
   const rejected = hosts
     .filter((h) => !isForcedHost(h.host, forced))
     .map((h) => {
-      const message = msg('filter.forcedHost', { host: forced });
+      const message = msg(rebuild ? 'filter.rebuildHost' : 'filter.forcedHost', { host: forced });
       return { host: h.host, reason: messageText(message), message };
     });
   const entry = { name: 'force_host', start: hosts.length, end: passed.length, passed: passed.map((h) => h.host), rejected };
   return { passed, trace: [entry], emptiedBy: passed.length ? null : 'force_host' };
+}
+
+function forcedThenChecked(
+  hosts: readonly HostState[],
+  spec: RequestSpec,
+  forced: string,
+  filters: readonly FilterName[],
+  filterOpts: RunFiltersOptions,
+): FilterRun {
+  const rebuild = isRebuildCheck(spec);
+  const run = forceHost(hosts, forced, rebuild);
+  if (!rebuild || run.passed.length === 0) return run;
+  const checked = runFilters(run.passed, spec, filters, filterOpts);
+  return { passed: checked.passed, trace: [...run.trace, ...checked.trace], emptiedBy: checked.emptiedBy };
 }
 
 function failureMessage(run: FilterRun, spec: RequestSpec, hostCount: number): LabMessage {
@@ -72,9 +87,10 @@ export function selectHost(hosts: readonly HostState[], spec: RequestSpec, opts:
   const started_at = (opts.now ?? (() => new Date()))().toISOString();
   // A resize or migrate first leaves out the hosts it may not go to (no host is forced then).
   const moving = moveCandidates(hosts, spec);
+  const filterOpts = { instanceIndex: opts.instanceIndex, filterOptions: opts.filterOptions };
   const filtered = spec.force_host
-    ? forceHost(moving.hosts, spec.force_host)
-    : runFilters(moving.hosts, spec, opts.filters, { instanceIndex: opts.instanceIndex, filterOptions: opts.filterOptions });
+    ? forcedThenChecked(moving.hosts, spec, spec.force_host, opts.filters, filterOpts)
+    : runFilters(moving.hosts, spec, opts.filters, filterOpts);
   const run: FilterRun = { ...filtered, trace: [...moving.trace, ...filtered.trace], emptiedBy: moving.emptiedBy ?? filtered.emptiedBy };
   let weighed: WeighResult;
   try {

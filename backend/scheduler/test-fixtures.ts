@@ -4,6 +4,7 @@
 import type { FilterVerdict, HostState, RequestSpec } from '../../contract/scheduler.js';
 import { messageText } from '../../contract/messages.js';
 import type { Flavor, ImageMeta } from '../../contract/model.js';
+import type { ConductorApi } from '../rpc/conductor-api.js';
 
 type HostOverrides = Partial<Omit<HostState, 'service'>> & { service?: Partial<HostState['service']> };
 
@@ -115,3 +116,27 @@ export const verdictText = (v: FilterVerdict): true | string => (v === true ? tr
 /** A trace's rejections as host and English reason (the code beside each is checked by test/unit/messages.test.ts). */
 export const reasonsOnly = (rejected: readonly { host: string; reason: string }[]) =>
   rejected.map(({ host, reason }) => ({ host, reason }));
+
+/** What an 8-vCPU x86_64 nova-compute reports to the conductor (compute_node_update), no overcommit. */
+export function makeNodeReport(host: string, memory_mb: number): Parameters<ConductorApi['compute_node_update']>[0] {
+  return {
+    host,
+    hypervisor_hostname: host,
+    availability_zone: 'nova',
+    vcpus: 8,
+    memory_mb,
+    local_gb: 100,
+    hypervisor_type: 'QEMU',
+    hypervisor_version: 8002000,
+    cpu_info: { arch: 'x86_64' },
+    supported_instances: [['x86_64', 'qemu', 'hvm']],
+    capabilities: {},
+    aggregates: [],
+    metrics: {},
+    accelerator: 'fake',
+    accelerator_reason: '',
+    cpu_allocation_ratio: 1,
+    ram_allocation_ratio: 1,
+    disk_allocation_ratio: 1,
+  };
+}

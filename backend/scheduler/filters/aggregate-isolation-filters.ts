@@ -47,6 +47,7 @@ const comparedProps = perRequest((spec): Map<string, string> => {
 export const aggregateImagePropertiesIsolation: SchedulerFilter = {
   name: 'AggregateImagePropertiesIsolation',
   oncePerRequest: true,
+  runOnRebuild: true,
   passesAll: (spec) => comparedProps(spec).size === 0,
   check(host, spec, opts = DEFAULT_FILTER_OPTIONS) {
     if (host.aggregates.length === 0) return true;

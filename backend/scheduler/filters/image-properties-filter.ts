@@ -112,5 +112,6 @@ function check(host: HostState, spec: RequestSpec): FilterVerdict {
 export const imagePropertiesFilter: SchedulerFilter = {
   name: 'ImagePropertiesFilter',
   oncePerRequest: true,
+  runOnRebuild: true,
   check,
 };

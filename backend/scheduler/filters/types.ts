@@ -28,6 +28,9 @@ export interface SchedulerFilter {
    * run_filter_once_per_request): its answer cannot change between instances.
    */
   oncePerRequest?: boolean;
+  /** Run on a rebuild's check of the instance's own host (Nova's RUN_ON_REBUILD): the filters
+   *  that judge the image. The others pass every host then: the resources are already held. */
+  runOnRebuild?: boolean;
   /** true when the host passes, else a one-line reason naming the numbers. */
   /** `opts`: the nova.conf values filters read (the handler always passes them; Nova's defaults if not). */
   check(host: HostState, spec: RequestSpec, opts?: FilterOptions): FilterVerdict;

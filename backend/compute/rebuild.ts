@@ -1,19 +1,20 @@
 // Rebuild, rescue and unrescue on the instance's host, as Nova's compute manager does them.
 //
 // Rebuild (rebuild_instance): the guest is destroyed and started again from the instance's
-// image — a new one if the user named one — on a fresh disk; its name, network and flavor
-// stay. The image is fetched and checked against the flavor *before* the guest is touched, so
+// image — a new one if the user named one, which the conductor had the scheduler check against
+// this host first — on a fresh disk; its name, network and flavor stay. The image is fetched and checked against the flavor *before* the guest is touched, so
 // a bad image leaves the guest as it was; a failure after the guest is gone puts the instance
 // in ERROR with the reason, as Nova's. A server rebuilt while SHUTOFF is stopped again
 // afterwards (Nova's "bringing vm to original state").
 //
 // Rescue (rescue_instance): the driver boots the rescue image with the guest's own disk as
 // the second disk; RESCUE until unrescue, which boots the own disk again (ACTIVE).
-import type { ImageMeta, Instance } from '../../contract/model.js';
+import type { Instance } from '../../contract/model.js';
+import type { BootImage } from '../rpc/compute-api.js';
 import { PowerState } from '../../contract/model.js';
 import { currentContext } from '../bus/client.js';
 import { rootDiskTooSmall } from '../shared/flavor-disk.js';
-import { deletedMeanwhile, fetchImages, guestArch, guestSpec } from './build-instance.js';
+import { deletedMeanwhile, fetchImages, guestSpec } from './build-instance.js';
 import type { ComputeContext } from './compute-context.js';
 import { GuestNotFoundError, type SpawnPhase } from './driver.js';
 import { spawnProgress } from './progress-message.js';
@@ -23,14 +24,6 @@ import { allocateNetwork } from './host-inventory.js';
 const REBUILD_EVENT = 'compute_rebuild_instance';
 const RESCUE_EVENT = 'compute_rescue_instance';
 const UNRESCUE_EVENT = 'compute_unrescue_instance';
-
-/** An image with the kernel and ramdisk nova-api resolved for it with the requester's token
- *  (the image a rescue boots; the one a rebuild replaces). */
-export interface RescueImage {
-  image: ImageMeta;
-  kernel_id: string | null;
-  ramdisk_id: string | null;
-}
 
 const requestId = (uuid: string) => currentContext()?.request_id ?? `req-${uuid}`;
 
@@ -43,19 +36,7 @@ function network(inst: Instance): { mac: string; ip: string } {
 const progress = (c: ComputeContext, inst: Instance) => (p: { phase: SpawnPhase; detail: string }) =>
   c.publish({ kind: 'progress', ...spawnProgress(inst.name, p), detail: p });
 
-/**
- * Nova checks a new image against the instance's own host (the scheduler, host forced,
- * ImagePropertiesFilter): an architecture this host does not run is refused before the guest
- * is touched.
- */
-async function checkHostRuns(c: ComputeContext, inst: Instance): Promise<void> {
-  const node = (await c.conductor.compute_node_list()).find((n) => n.host === c.host);
-  const arch = guestArch(inst);
-  if (node && node.supported_instances.length > 0 && !node.supported_instances.some((t) => t[0] === arch))
-    throw new Error(`image ${inst.image.name} is for ${arch}, which ${c.host} does not run: no valid host for this rebuild`);
-}
-
-export async function rebuildInstance(c: ComputeContext, uuid: string, orig?: RescueImage): Promise<void> {
+export async function rebuildInstance(c: ComputeContext, uuid: string, orig?: BootImage): Promise<void> {
   const inst = await c.conductor.instance_get(uuid);
   if (!inst || inst.host !== c.host || inst.task_state !== 'rebuilding') return;
   const rid = requestId(uuid);
@@ -64,7 +45,6 @@ export async function rebuildInstance(c: ComputeContext, uuid: string, orig?: Re
   let guestGone = false;
   try {
     await c.conductor.instance_update(uuid, { task_state: 'rebuild_block_device_mapping' }, { task_state: ['rebuilding'] });
-    await checkHostRuns(c, inst);
     const { image, virtualSize } = await fetchImages(c, inst);
     const tooSmall = rootDiskTooSmall(inst.flavor.disk, virtualSize);
     if (tooSmall) throw new Error(tooSmall);
@@ -124,7 +104,7 @@ export async function rebuildInstance(c: ComputeContext, uuid: string, orig?: Re
   }
 }
 
-export async function rescueInstance(c: ComputeContext, uuid: string, rescue: RescueImage): Promise<void> {
+export async function rescueInstance(c: ComputeContext, uuid: string, rescue: BootImage): Promise<void> {
   const inst = await c.conductor.instance_get(uuid);
   if (!inst || inst.host !== c.host || inst.task_state !== 'rescuing') return;
   const rid = requestId(uuid);

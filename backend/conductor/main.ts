@@ -15,6 +15,7 @@ import { buildFlowApi, type BuildFlowDeps } from './build-flow.js';
 import { migrationRecords } from './migration-records.js';
 import { migrateFlowApi } from './migrate-flow.js';
 import { unshelveFlow } from './unshelve-flow.js';
+import { rebuildFlow } from './rebuild-flow.js';
 import { runRecovery } from './run-recovery.js';
 import { loadTopology } from '../config/topology.js';
 import { seedAggregates } from './aggregates.js';
@@ -88,6 +89,7 @@ runMain(async () => {
     build_instances: flow.build_instances,
     reschedule: flow.reschedule,
     unshelve_instance: unshelveFlow(flowDeps),
+    rebuild_instance: rebuildFlow(flowDeps),
     migration_claim: moves.migration_claim,
     migration_get: moves.migration_get,
     migration_list: moves.migration_list,

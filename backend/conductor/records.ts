@@ -24,7 +24,10 @@ const now = () => new Date().toISOString();
 const listed = (i: Instance): ListedInstance => ({ ...i, image: { id: i.image.id, name: i.image.name } });
 const notFound = (what: string) => new BusFailure('NotFound', `${what} could not be found.`, { code: 404 });
 
-export type RecordsApi = Omit<ConductorApi, 'build_instances' | 'reschedule' | 'unshelve_instance' | 'instance_list_since' | MoveMethods>;
+export type RecordsApi = Omit<
+  ConductorApi,
+  'build_instances' | 'reschedule' | 'unshelve_instance' | 'rebuild_instance' | 'instance_list_since' | MoveMethods
+>;
 /** Served by migration-records.ts and migrate-flow.ts. */
 type MoveMethods = 'migrate_server' | 'migration_claim' | 'migration_get' | 'migration_list' | 'migration_update';
 

@@ -33,6 +33,13 @@ export interface InstanceDiagnostics {
   memory_details: { maximum: number; used: number };
 }
 
+/** An image with the kernel and ramdisk nova-api resolved for it with the requester's token. */
+export interface BootImage {
+  image: ImageMeta;
+  kernel_id: string | null;
+  ramdisk_id: string | null;
+}
+
 export interface ComputeApi {
   build_and_run_instance(instance: Instance): Promise<void>;
   stop_instance(uuid: string): Promise<void>;
@@ -55,9 +62,9 @@ export interface ComputeApi {
   unshelve_instance(uuid: string): Promise<void>;
   /** Re-create the guest from the instance's image on a fresh disk (the record names the new
    *  image; `orig` is the one the guest runs, restored if the rebuild fails before touching it). */
-  rebuild_instance(uuid: string, orig?: { image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null }): Promise<void>;
+  rebuild_instance(uuid: string, orig?: BootImage): Promise<void>;
   /** Boot the rescue image with the guest's own disk second; kernel and ramdisk as nova-api resolved them. */
-  rescue_instance(uuid: string, rescue: { image: ImageMeta; kernel_id: string | null; ramdisk_id: string | null }): Promise<void>;
+  rescue_instance(uuid: string, rescue: BootImage): Promise<void>;
   unrescue_instance(uuid: string): Promise<void>;
   get_console_output(uuid: string, length: number | null): Promise<string>;
   get_vnc_console(uuid: string): Promise<VncConnectInfo>;

@@ -16,6 +16,7 @@ import type {
 } from '../../contract/model.js';
 import type { ServiceBinary, ServiceRecord } from '../../contract/services.js';
 import type { InstanceMatch } from '../shared/instance-match.js';
+import type { BootImage } from './compute-api.js';
 import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 
 /** The answer of instance_list_since. */
@@ -227,6 +228,12 @@ export interface ConductorApi {
    * scheduled again (in `availability_zone` when given) and booted from its shelve image.
    */
   unshelve_instance(instance_uuid: string, availability_zone?: string | null): Promise<void>;
+  /**
+   * Cast by nova-api for a rebuild with a new image (task_state rebuilding, the record naming
+   * the new image): the scheduler checks the image against the instance's own host, then that
+   * host rebuilds. No valid host: ERROR on `orig`, the image the guest still runs, as Nova's.
+   */
+  rebuild_instance(instance_uuid: string, orig: BootImage): Promise<void>;
   /** Cast by a compute host whose spawn failed with a retryable error. */
   reschedule(instance_uuid: string, failed_host: string, reason: string): Promise<void>;
 

@@ -185,18 +185,55 @@ test('rebuild refusals leave the server as it was', async () => {
   ok(await nova(admin, 'DELETE', `/servers/${adminVm}`), 204);
 });
 
-test('a rebuild onto an image the host cannot run fails before the guest is touched: ACTIVE on its image', async () => {
+test('a rebuild onto an image its host cannot run: the scheduler refuses it, ERROR with the fault, the guest untouched', async () => {
   const arm = await glanceImage('arm-image', { architecture: 'aarch64' });
   const bootsBefore = (await consoleText(server)).match(/\[fake\] booting/g)?.length;
   ok(await action(server, { rebuild: { imageRef: arm } }), 202);
-  const s = await settle(server, 'ACTIVE');
-  assert.equal(s.image.id, image, 'the record names the image the guest still runs');
+  const s = await settle(server, 'ERROR');
+  assert.equal(s.image.id, image, 'the record names the image the guest still runs again');
+  // Nova's conductor: NoValidHost from the scheduler's check of the instance's own host.
+  assert.match(s.fault.message, /^No valid host was found\./);
+  assert.match(s.fault.message, /ImagePropertiesFilter/);
+  assert.match(s.fault.message, /aarch64/);
   assert.equal((await consoleText(server)).match(/\[fake\] booting/g)?.length, bootsBefore, 'the guest was not re-created');
   const actions = (await nova(admin, 'GET', `/servers/${server}/os-instance-actions`)).body.instanceActions as { request_id: string }[];
   const rebuild = (await nova(admin, 'GET', `/servers/${server}/os-instance-actions/${actions[0]!.request_id}`)).body.instanceAction;
   assert.equal(rebuild.action, 'rebuild');
-  assert.equal(rebuild.events[0].result, 'Error');
-  assert.match(rebuild.events[0].traceback ?? rebuild.events[0].details ?? JSON.stringify(rebuild.events[0]), /aarch64/);
+  assert.deepEqual(
+    rebuild.events.map((e: { event: string; result: string }) => [e.event, e.result]),
+    [['rebuild_server', 'Error']],
+    'the conductor refused it; no host was asked to rebuild',
+  );
+  // The decision is kept with the instance's other schedulings, marked as a rebuild's.
+  type Trace = { kind?: string; request_id: string; chosen: string | null; filters: { name: string }[] };
+  const traces = (await nova(admin, 'GET', `/servers/${server}/os-scheduler-trace`)).body.traces as Trace[];
+  const check = traces.find((t) => t.kind === 'rebuild' && t.request_id === actions[0]!.request_id);
+  assert.ok(check, 'a rebuild decision is saved');
+  assert.equal(check.chosen, null);
+  assert.deepEqual(
+    check.filters.map((f) => f.name),
+    ['force_host', 'ImagePropertiesFilter'],
+    'its own host forced, then only the filters that judge an image (RamFilter and the others do not run)',
+  );
+  // Back to work for the tests after this one.
+  ok(await action(server, { 'os-resetState': { state: 'active' } }, admin), 202);
+  await settle(server, 'ACTIVE');
+});
+
+test('a rebuild onto a new image the host runs: the scheduler checks it, then the host rebuilds', async () => {
+  const before = (await nova(admin, 'GET', `/servers/${server}/os-scheduler-trace`)).body.traces as { kind?: string }[];
+  ok(await action(server, { rebuild: { imageRef: altImage } }), 202);
+  const s = await settle(server, 'ACTIVE');
+  assert.equal(s.image.id, altImage);
+  const traces = (await nova(admin, 'GET', `/servers/${server}/os-scheduler-trace`)).body.traces as {
+    kind?: string;
+    chosen: string | null;
+  }[];
+  const checks = traces.filter((t) => t.kind === 'rebuild');
+  assert.equal(checks.length, before.filter((t) => t.kind === 'rebuild').length + 1, 'one new check');
+  assert.ok(checks.some((t) => t.chosen === 'x86-only'));
+  ok(await action(server, { rebuild: { imageRef: image } }), 202);
+  await settle(server, 'ACTIVE');
 });
 
 test('rescue boots the rescue image with the own disk second; RESCUE refuses other actions; unrescue boots the own disk', async () => {

@@ -14,29 +14,10 @@ import { NovaDb } from '../../backend/conductor/nova-db.js';
 import { recordsApi } from '../../backend/conductor/records.js';
 import { schedulerApi } from '../../backend/scheduler/scheduler-service.js';
 import { resolveNovaConf } from '../../backend/config/nova-conf.js';
-import { makeFlavor, makeImage, makeSpec } from '../../backend/scheduler/test-fixtures.js';
+import { makeFlavor, makeImage, makeNodeReport, makeSpec } from '../../backend/scheduler/test-fixtures.js';
 
-type NodeReport = Parameters<ConductorApi['compute_node_update']>[0];
-const node = (host: string, memory_mb: number): NodeReport => ({
-  host,
-  hypervisor_hostname: host,
-  availability_zone: 'nova',
-  vcpus: 8,
-  memory_mb,
-  local_gb: 100,
-  hypervisor_type: 'QEMU',
-  hypervisor_version: 8002000,
-  cpu_info: { arch: 'x86_64' },
-  supported_instances: [['x86_64', 'qemu', 'hvm']],
-  capabilities: {},
-  aggregates: [],
-  metrics: {},
-  accelerator: 'fake',
-  accelerator_reason: '',
-  cpu_allocation_ratio: 1,
-  ram_allocation_ratio: 1,
-  disk_allocation_ratio: 1,
-});
+type NodeReport = ReturnType<typeof makeNodeReport>;
+const node = (host: string, memory_mb: number): NodeReport => makeNodeReport(host, memory_mb);
 
 const flavor = makeFlavor({ vcpus: 1, ram: 2048, disk: 10 });
 const instance = (uuid: string): Instance =>

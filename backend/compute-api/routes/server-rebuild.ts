@@ -115,11 +115,11 @@ export async function rebuildServer(c: Call, inst: Instance): Promise<Reply> {
 
   const updated = await beginTask(c, inst, REBUILD, patch);
   await recordAction(c, inst, 'rebuild');
-  c.deps.compute(inst.host!).cast.rebuild_instance(inst.uuid, {
-    image: inst.image,
-    kernel_id: inst.kernel_id ?? null,
-    ramdisk_id: inst.ramdisk_id ?? null,
-  });
+  const orig = { image: inst.image, kernel_id: inst.kernel_id ?? null, ramdisk_id: inst.ramdisk_id ?? null };
+  // A new image goes through the conductor, whose scheduler checks it against this host (Nova's
+  // host=None with _nova_check_type); the same image goes straight to the host.
+  if (image.id !== inst.image.id) c.deps.conductor.cast.rebuild_instance(inst.uuid, orig);
+  else c.deps.compute(inst.host!).cast.rebuild_instance(inst.uuid, orig);
 
   const opts = await viewOptions(c, true);
   opts.update = true;

@@ -1,9 +1,10 @@
-// Pure: the schedulings of an instance after its first boot — resize, cold migration, unshelve
-// — from its saved scheduler traces (GET …/os-scheduler-trace), so the walkthrough can list
-// them after the twelve boot steps and they survive a reload.
+// Pure: the schedulings of an instance after its first boot — resize, cold migration, unshelve,
+// a rebuild's check of its new image — from its saved scheduler traces (GET
+// …/os-scheduler-trace), so the walkthrough can list them after the twelve boot steps and they
+// survive a reload.
 import type { ScheduleTrace } from '../../../contract/scheduler';
 
-export type LaterKind = 'resize' | 'migrate' | 'unshelve';
+export type LaterKind = 'resize' | 'migrate' | 'unshelve' | 'rebuild';
 
 export interface LaterScheduling {
   kind: LaterKind;
@@ -17,7 +18,7 @@ export interface LaterScheduling {
   attempts: number;
 }
 
-const LATER: readonly string[] = ['resize', 'migrate', 'unshelve'];
+const LATER: readonly string[] = ['resize', 'migrate', 'unshelve', 'rebuild'];
 
 /** One entry per later scheduling, oldest first; a request's retries are one entry. */
 export function laterSchedulings(traces: readonly ScheduleTrace[]): LaterScheduling[] {

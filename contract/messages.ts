@@ -224,6 +224,7 @@ export const MESSAGES = {
   'event.apiWorkerDied': { text: 'nova-api worker {{pid}} ({{role}}) died; restarting in {{delay_ms}} ms' },
   'event.serviceDied': { text: '{{service}} died ({{exit}}); {{next}}' },
   'event.serviceBack': { text: '{{service}} is back (pid {{pid}})' },
+  'event.serviceRestarted': { text: '{{service}} restarted as asked (pid {{pid}})' },
   'event.serviceStartFailed': { text: '{{service}} failed to start again: {{error}}; {{next}}' },
   'event.exitSignal': { text: 'signal {{signal}}' },
   'event.exitCode': { text: 'exit code {{code}}' },

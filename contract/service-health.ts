@@ -46,13 +46,14 @@ export type ExitReason = { signal: string; code: null } | { signal: null; code: 
 /**
  * The detail of a `service` event the supervisor emits when a service process ends without
  * being asked to (`event: 'crash'`), and when it is running again (`event: 'back'`) or a try
- * to start it failed (`event: 'start_failed'`).
+ * to start it failed (`event: 'start_failed'`); and when a restart someone asked for (the GUI,
+ * the lab API) has it running again (`event: 'restarted'`).
  */
 export interface ServiceLifeDetail {
-  event: 'crash' | 'back' | 'start_failed';
+  event: 'crash' | 'back' | 'start_failed' | 'restarted';
   binary: string;
   host: string;
-  /** crash: the pid that ended; back: the new pid. */
+  /** crash: the pid that ended; back, restarted: the new pid. */
   pid: number | null;
   /** crash: how it ended. */
   exit?: ExitReason;

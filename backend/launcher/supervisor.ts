@@ -273,6 +273,8 @@ export class Supervisor {
           await this.spawnChild(m);
           m.proc.failures = 0;
           m.proc.lastError = null;
+          const said = msg('event.serviceRestarted', { service: serviceKey(m.plan), pid: m.proc.pid ?? '-' });
+          this.opts.onEvent(said, this.lifeDetail(m, 'restarted', m.proc.pid));
         } catch (err) {
           // A bad change keeps it down until it is fixed: keep trying, and say why now.
           if (!this.stopping) this.onDeath(m, null);

@@ -18,6 +18,7 @@ import { closeGuiSession, openGuiSession } from './support/gui-session.js';
 import { LaunchPage } from './pages/launch-page.js';
 import { BootPage } from './pages/boot-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { HealthPage } from './pages/health-page.js';
 import { ConsolePage } from './pages/console-page.js';
 import { InstancesPage } from './pages/instances-page.js';
 import { labQemuPids } from '../../harness/qemu-pids.js';
@@ -101,6 +102,10 @@ describe('restarting nova-compute from the GUI', { timeout: 15 * 60_000 }, () =>
       [host, pidAfter] as const,
       { timeout: 60_000, polling: 250 },
     );
+    // The Overview's service events say so, with the new PID.
+    const restarted = new HealthPage(app).restartedOf(`nova-compute@${host}`).first();
+    await restarted.waitFor({ timeout: 30_000 });
+    assert.match(await restarted.innerText(), new RegExp(`restarted as asked \\(pid ${pidAfter},`));
     await waitFor('nova-compute to report up', computeServiceUp, 60_000);
     await page.waitForFunction(
       (h) => document.querySelector(`[data-testid="process-health-nova-compute-${h}"]`)?.getAttribute('data-health') === 'up',

@@ -54,11 +54,20 @@ export class HealthPage {
   }
 
   crashOf(service: string): Locator {
-    return this.app.page.locator(`[data-testid="service-event"][data-event="crash"][data-service="${service}"]`);
+    return this.lifeEvent('crash', service);
   }
 
   backOf(service: string): Locator {
-    return this.app.page.locator(`[data-testid="service-event"][data-event="back"][data-service="${service}"]`);
+    return this.lifeEvent('back', service);
+  }
+
+  /** A restart someone asked for (the Overview's Restart button, the lab API). */
+  restartedOf(service: string): Locator {
+    return this.lifeEvent('restarted', service);
+  }
+
+  private lifeEvent(event: string, service: string): Locator {
+    return this.app.page.locator(`[data-testid="service-event"][data-event="${event}"][data-service="${service}"]`);
   }
 
   async openLogsFromProcessTable(binary: string, host: string): Promise<void> {

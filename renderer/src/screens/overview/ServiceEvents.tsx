@@ -1,6 +1,6 @@
 // The lab's own life as events: a service process that ended without being asked to (a crash,
 // with the signal or exit code that ended it and what the supervisor does about it), that came
-// back, or that failed to start again. Read from the event stream (kind "service", detail per
+// back, or that failed to start again; and a restart someone asked for. Read from the event stream (kind "service", detail per
 // contract/service-health.ts), so a crash shows the moment it happens.
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -12,7 +12,7 @@ import { exitText } from '../../components/HealthBadge';
 import { useFormat } from '../../i18n/format';
 import { useSession } from '../../session/session';
 
-const LIFE = new Set(['crash', 'back', 'start_failed']);
+const LIFE = new Set(['crash', 'back', 'start_failed', 'restarted']);
 const isLife = (e: LabEvent) => e.kind === 'service' && LIFE.has((e.detail as Partial<ServiceLifeDetail> | undefined)?.event ?? '');
 
 /** The newest events shown. */

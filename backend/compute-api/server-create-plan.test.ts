@@ -81,13 +81,14 @@ test('a create plan refuses what novalab cannot do, with clear messages', () => 
   const p = planCreate(
     {
       ...body({ availability_zone: 'nova:host-b', user_data: 'IyEvYmluL3NoCg==', max_count: '2' }),
-      'os:scheduler_hints': { same_host: 'x' },
+      'os:scheduler_hints': { same_host: 'x', _nova_check_type: ['rebuild'] },
     },
     v('2.1'),
   );
   assert.deepEqual(
     [p.zone, p.forcedHost, p.minCount, p.maxCount, p.userData, p.hints],
     ['nova', 'host-b', 1, 2, 'IyEvYmluL3NoCg==', { same_host: 'x' }],
+    'an internal hint of Nova given by a user is dropped',
   );
   assert.equal(planCreate(body({ networks: 'none' }), v('2.37')).forcedHost, null);
 });

@@ -91,8 +91,14 @@ export function planCreate(body: ServerCreateBody, v: ApiVersion): CreatePlan {
     accessIPv4: s.accessIPv4 ?? null,
     accessIPv6: s.accessIPv6 === undefined ? null : shortIPv6(s.accessIPv6),
     returnReservationId: toBool(s.return_reservation_id ?? false),
-    hints: body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'] ?? {},
+    hints: userHints(body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'] ?? {}),
   };
+}
+
+/** A user's scheduler hints, without Nova's internal ones (`_nova_check_type`): those are set by
+ *  Nova itself, and one given at create would make the scheduler skip filters and the claim. */
+function userHints(hints: Record<string, string | string[]>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(hints).filter(([name]) => !name.startsWith('_nova')));
 }
 
 /** Nova's sanitize_hostname: what the guest calls itself. */

@@ -51,12 +51,6 @@ export interface HostState {
  */
 export const CHECK_TYPE_HINT = '_nova_check_type';
 
-/** Pure: is this request Nova's rebuild check (utils.request_is_rebuild)? */
-export function isRebuildCheck(spec: Pick<RequestSpec, 'scheduler_hints'>): boolean {
-  const v = Object.hasOwn(spec.scheduler_hints, CHECK_TYPE_HINT) ? spec.scheduler_hints[CHECK_TYPE_HINT] : undefined;
-  return v === 'rebuild' || (Array.isArray(v) && v[0] === 'rebuild');
-}
-
 export interface RequestSpec {
   instance_uuid: string;
   project_id: string;

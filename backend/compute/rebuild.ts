@@ -2,10 +2,11 @@
 //
 // Rebuild (rebuild_instance): the guest is destroyed and started again from the instance's
 // image — a new one if the user named one, which the conductor had the scheduler check against
-// this host first — on a fresh disk; its name, network and flavor stay. The image is fetched and checked against the flavor *before* the guest is touched, so
-// a bad image leaves the guest as it was; a failure after the guest is gone puts the instance
-// in ERROR with the reason, as Nova's. A server rebuilt while SHUTOFF is stopped again
-// afterwards (Nova's "bringing vm to original state").
+// this host first — on a fresh disk; its name, network and flavor stay. The image is fetched
+// and checked against the flavor *before* the guest is touched, so a bad image leaves the guest
+// as it was; a failure after the guest is gone puts the instance in ERROR with the reason, as
+// Nova's. A server rebuilt while SHUTOFF is stopped again afterwards (Nova's "bringing vm to
+// original state").
 //
 // Rescue (rescue_instance): the driver boots the rescue image with the guest's own disk as
 // the second disk; RESCUE until unrescue, which boots the own disk again (ACTIVE).

@@ -1,9 +1,9 @@
 // The filter handler (Nova's HostFilterHandler): run the configured filters in order over
 // the candidate hosts, keep what passes each, and record "RamFilter: (start: 5, end: 2)"
 // with every rejected host and its reason. Stops at the filter that empties the list.
-import { isRebuildCheck, type HostState, type RequestSpec, type SchedulerFilterTrace } from '../../contract/scheduler.js';
+import type { HostState, RequestSpec, SchedulerFilterTrace } from '../../contract/scheduler.js';
 import { filtersFor } from './filters/index.js';
-import { DEFAULT_FILTER_OPTIONS, type FilterOptions } from './filters/types.js';
+import { DEFAULT_FILTER_OPTIONS, isRebuildCheck, type FilterOptions } from './filters/types.js';
 import { messageText, msg, type LabMessage } from '../../contract/messages.js';
 
 export interface FilterRun {

@@ -6,14 +6,14 @@ import type { ConductorApi } from '../rpc/conductor-api.js';
 import type { LabApi } from '../rpc/lab-api.js';
 import type { NovaConf } from '../config/nova-conf.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
-import { isRebuildCheck, type RequestSpec, type ResourceLimits, type ScheduleTrace } from '../../contract/scheduler.js';
+import type { RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 import type { PublishedEvent } from '../bus/wire.js';
 import { currentContext } from '../bus/client.js';
 import { selectHost, alternates, hostLimits } from './select-destinations.js';
 import { consumeFromRequest } from './consume.js';
 import { messageText, msg, summaryOf, type LabMessage } from '../../contract/messages.js';
 import type { WeigherOptions } from './weighers/types.js';
-import type { FilterOptions } from './filters/types.js';
+import { isRebuildCheck, type FilterOptions } from './filters/types.js';
 
 export interface SchedulerDeps {
   conductor: ConductorApi;

@@ -5,10 +5,10 @@
 // When a claim on the chosen host then fails (another create got there first), the
 // conductor takes the next host from alternates(trace) — Nova's alternates: the ranking
 // best first, without the chosen host.
-import { isRebuildCheck, type HostState, type RequestSpec, type ResourceLimits, type ScheduleTrace } from '../../contract/scheduler.js';
+import type { HostState, RequestSpec, ResourceLimits, ScheduleTrace } from '../../contract/scheduler.js';
 import type { FilterName, WeigherName } from '../../contract/scheduler-names.js';
 import type { WeigherOptions } from './weighers/types.js';
-import type { FilterOptions } from './filters/types.js';
+import { isRebuildCheck, type FilterOptions } from './filters/types.js';
 import { noValidHost, runFilters, type FilterRun, type RunFiltersOptions } from './host-filter-handler.js';
 import { messageText, msg, type LabMessage } from '../../contract/messages.js';
 import { weighHosts, type WeighResult } from './weigher-handler.js';

@@ -1,5 +1,5 @@
 // The shape of one scheduler filter: Nova's BaseHostFilter.host_passes, plus the reason.
-import type { FilterVerdict, HostState, RequestSpec, ResourceLimits } from '../../../contract/scheduler.js';
+import { CHECK_TYPE_HINT, type FilterVerdict, type HostState, type RequestSpec, type ResourceLimits } from '../../../contract/scheduler.js';
 import type { FilterName } from '../../../contract/scheduler-names.js';
 import { findOption } from '../../../contract/nova-conf-options.js';
 
@@ -54,6 +54,11 @@ export interface SchedulerFilter {
 export function schedulerHint(spec: RequestSpec, name: string): string | string[] | undefined {
   const v = Object.hasOwn(spec.scheduler_hints, name) ? spec.scheduler_hints[name] : undefined;
   return Array.isArray(v) && v.length === 1 ? v[0] : v;
+}
+
+/** Is this request Nova's rebuild check (utils.request_is_rebuild: the hint is ['rebuild'])? */
+export function isRebuildCheck(spec: RequestSpec): boolean {
+  return schedulerHint(spec, CHECK_TYPE_HINT) === 'rebuild';
 }
 
 /** The first requirement a host fails, or true when it meets them all (extra-spec filters). */

@@ -59,6 +59,15 @@ export function forward(req: http.IncomingMessage, res: http.ServerResponse, rou
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
   });
+  // Answered before the body was all sent (a service refusing it unread, or a 502): the rest is
+  // discarded, as Node's server does for a body no handler reads. Left unread, it would hold up
+  // every later request on this keep-alive connection.
+  res.on('finish', () => {
+    if (req.complete) return;
+    req.unpipe(upstream);
+    upstream.destroy();
+    req.resume();
+  });
   // pipe, not pipeline: a failing service must not destroy the client's socket before the 502.
   req.on('error', () => upstream.destroy());
   req.pipe(upstream);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds novalab's guest images (x86_64 and aarch64) from Debian packages only: Debian's
-# cloud kernel, busybox-static, and our init from resources/guest. Output, read by the
+# Builds novalab's guest images (x86_64 and aarch64) from Debian packages only: a kernel
+# compiled from Debian's linux-source (scripts/images/lab-kernel.sh), busybox-static, and
+# our init from resources/guest. Output, read by the
 # image service and the compute driver:
 #   resources/images/<arch>/{vmlinuz,initrd.img,disk.qcow2} and resources/images/manifest.json
 # Usage: build-images.sh [--check | --force]
@@ -29,13 +30,6 @@ declare -A KERNEL_CMDLINE=(
 	[x86_64]="console=tty1 console=ttyS0 quiet cryptomgr.notests nokaslr no_timer_check"
 	[aarch64]="console=ttyAMA0 quiet cryptomgr.notests nokaslr"
 )
-# The guest's init loads the network modules before its banner, the others after it.
-NET_MODULES="virtio_pci virtio_net"
-DISK_MODULES="virtio_blk"
-# Free page reporting to QEMU's virtio balloon (loaded after the banner too).
-BALLOON_MODULES="virtio_balloon"
-# x86_64's ACPI power button reaches acpid as an input event; aarch64 uses a GPIO line.
-declare -A POWER_MODULES=([x86_64]="button evdev" [aarch64]="")
 # Uncompressed: gunzip of a 1 MB initramfs costs the emulated CPU more (~0.9 s) than QEMU
 # spends copying 2.5 MB into guest memory.
 INITRD_COMPRESSOR=cat
@@ -47,6 +41,7 @@ die() { log "error: $*"; exit 1; }
 
 . "$HELPERS/debian-packages.sh"
 . "$HELPERS/initramfs.sh"
+. "$HELPERS/lab-kernel.sh"
 
 # A digest of everything that shapes the images (this script, its helpers, the guest
 # files); --check compares it with the one recorded at the last build.
@@ -68,19 +63,10 @@ images_are_current() {
 
 require_tools() {
 	local tool
-	for tool in apt-get apt-cache dpkg-deb cpio gzip qemu-img mke2fs sha256sum; do
+	for tool in apt-get apt-cache dpkg-deb cpio gzip xz qemu-img mke2fs sha256sum; do
 		command -v "$tool" > /dev/null || die "$tool is needed (Debian: apt-get install it)"
 	done
-}
-
-# arm64's vmlinuz is a plain Image today; should it ever come gzip'd, QEMU's -kernel
-# for aarch64 wants the Image itself.
-install_kernel() { # install_kernel <vmlinuz> <output>
-	if [[ $(head -c 2 "$1" | od -An -tx1 | tr -d ' ') == 1f8b ]]; then
-		gzip -dc "$1" > "$2"
-	else
-		cp "$1" "$2"
-	fi
+	require_kernel_tools
 }
 
 # A small ext4 root disk, so each instance's overlay has somewhere to keep data. Fixed
@@ -97,21 +83,16 @@ make_disk() { # make_disk <output> <work-dir>
 
 # Builds one architecture into $OUT/.staging/<arch>; prints the kernel release built.
 build_arch() { # build_arch <arch>
-	local arch=$1 deb_arch=${DEBIAN_ARCH[$1]} kernel_pkg kernel_deb busybox_deb
+	local arch=$1 deb_arch=${DEBIAN_ARCH[$1]} busybox_deb
 	local work=$CACHE/work/$arch stage=$OUT/.staging/$arch release
 	refresh_package_lists "$deb_arch"
-	kernel_pkg=$(resolve_kernel_package "$deb_arch")
-	[[ -n $kernel_pkg ]] || die "linux-image-cloud-$deb_arch names no kernel package"
-	kernel_deb=$(fetch_deb "$deb_arch" "$kernel_pkg")
 	busybox_deb=$(fetch_deb "$deb_arch" busybox-static)
 	rm -rf "$work" "$stage"
 	mkdir -p "$work" "$stage"
-	dpkg-deb -x "$kernel_deb" "$work/kernel"
 	dpkg-deb -x "$busybox_deb" "$work/busybox"
-	release=${kernel_pkg#linux-image-}
-	log "$arch: kernel $release, modules: $NET_MODULES $DISK_MODULES $BALLOON_MODULES ${POWER_MODULES[$arch]}"
-	install_kernel "$work/kernel/boot/vmlinuz-$release" "$stage/vmlinuz"
-	assemble_root "$work/root" "$work/busybox" "$work/kernel" "${POWER_MODULES[$arch]}"
+	release=$(build_lab_kernel "$arch" "$stage/vmlinuz")
+	log "$arch: kernel $release"
+	assemble_root "$work/root" "$work/busybox"
 	pack_initramfs "$work/root" "$stage/initrd.img"
 	make_disk "$stage/disk.qcow2" "$work"
 	rm -rf "$work"

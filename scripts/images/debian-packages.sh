@@ -49,12 +49,6 @@ refresh_package_lists() {
 	fi
 }
 
-# The versioned kernel package the meta package points at, e.g. linux-image-6.1.0-56-cloud-amd64.
-resolve_kernel_package() {
-	apt_in "$1" apt-cache depends "linux-image-cloud-$1" |
-		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | head -n 1
-}
-
 candidate_version() { # candidate_version <debian-arch> <package>
 	apt_in "$1" apt-cache policy "$2" | sed -n 's/^ *Candidate: //p'
 }

@@ -14,7 +14,6 @@ install_ssh_key() {
 # The root disk (the instance's qcow2 overlay) holds a small ext4 made by build-images.sh;
 # mounted on /mnt it is where a lab shows that data outlives a reboot but not a rebuild.
 mount_root_disk() {
-	load_modules /etc/novalab/modules-disk
 	[ -b /dev/vda ] && mount -t ext4 /dev/vda /mnt 2>/dev/null
 }
 
@@ -28,16 +27,14 @@ run_user_data() {
 	echo "novalab: user data exited with status $?"
 }
 
-# The virtio balloon (when QEMU has one) takes free-page reports and hands those pages back
-# to the host; the guest keeps all its memory. Linux reports only free blocks of 2 MB and up
-# (page_reporting_order 9), which leaves held most of what the boot freed: the compressed
-# kernel's 14 MB below 16 MB (a zone too small for 2 MB reports) and the gaps of the kernel
-# image. 128 KB blocks (order 5) give back ~24 MB of an x86_64 guest. Set after the driver
-# loads: registering overrides the order (Linux 6.1).
+# The virtio balloon takes free-page reports and hands those pages back to the host; the
+# guest keeps all its memory. Linux reports only free blocks of its pageblock size and up
+# (4 MB in this kernel), which leaves held most of what the boot freed (the initramfs, the
+# kernel's init code, the decompressor's work area). Reporting single free pages gives back
+# the most. Set once the driver registered: registering overrides the order (Linux 6.1).
 report_free_pages() {
-	load_modules /etc/novalab/modules-balloon
 	[ -w /sys/module/page_reporting/parameters/page_reporting_order ] &&
-		echo 5 > /sys/module/page_reporting/parameters/page_reporting_order
+		echo 0 > /sys/module/page_reporting/parameters/page_reporting_order
 }
 
 ip link set lo up

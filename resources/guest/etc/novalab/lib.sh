@@ -5,13 +5,6 @@
 METADATA_IP=169.254.169.254
 CR=$(printf '\r')
 
-# The modules named in file $1 (one line), with their dependencies: build-images.sh wrote
-# /lib/modules/<release>/modules.dep from the modules' own `depends=`.
-load_modules() {
-	read -r modules < "$1" || true
-	[ -z "$modules" ] || modprobe -a $modules
-}
-
 # Sets CONSOLES to the kernel consoles that are live, e.g. "tty1 ttyS0" on x86_64 or
 # "ttyAMA0" on aarch64.
 find_consoles() {

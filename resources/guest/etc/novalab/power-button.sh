@@ -5,7 +5,6 @@
 # x86_64: the ACPI button reaches busybox acpid as an input event; acpid runs
 # /etc/acpi/PWRF/00000080.
 watch_acpi_power_button() {
-	load_modules /etc/novalab/modules-power
 	acpid -c /etc/acpi -l /run/acpid.log -p /run/acpid.pid
 }
 

@@ -1,6 +1,7 @@
 # Assembling a guest's initramfs: busybox and our init from resources/guest; the kernel
 # has every driver built in (sourced by build-images.sh; needs $GUEST).
 
+# The filesystem tree of the initramfs for one architecture.
 assemble_root() { # assemble_root <root> <busybox-tree>
 	local root=$1 busybox=$2
 	rm -rf "$root"
@@ -9,6 +10,8 @@ assemble_root() { # assemble_root <root> <busybox-tree>
 	ln -s busybox "$root/bin/sh"
 	cp -R "$GUEST/." "$root/"
 	chmod 755 "$root/init" "$root/etc/novalab/udhcpc.script" "$root/etc/acpi/PWRF/00000080"
+	# The kernel opens /dev/console before /init runs; without the node (a non-root build)
+	# init still works, it just starts without stdio until it mounts devtmpfs.
 	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || log "not root: no /dev/console node in the initramfs"
 }
 
